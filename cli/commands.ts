@@ -1,0 +1,119 @@
+/** The subcommand table. Each command lives in its own module and is loaded only when run. */
+import { HubproofError } from '../spec/errors.ts';
+
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const notBuilt = (name: string) => async (): Promise<number> => {
+  throw new HubproofError('HUBPROOF_ERR_NOT_BUILT', `\`hubproof ${name}\` is not built yet`);
+};
+
+const lazy =
+  (load: () => Promise<{ run(argv: string[]): Promise<number> }>) =>
+  async (argv: string[]): Promise<number> =>
+    (await load()).run(argv);
+
+export const COMMANDS: Command[] = [
+  {
+    name: 'spec',
+    summary: 'List the requirements hubproof certifies (filter by id prefix)',
+    help: `Usage: hubproof spec [--json] [selector…]
+
+Lists the requirement registry. Selectors are id prefixes at any depth:
+  hubproof spec pusher/presence sync/ordering/2
+
+Options:
+  --json       Print the requirements as a JSON array
+  --level L    Only MUST, SHOULD or MAY
+  -h, --help   Show this help
+`,
+    run: lazy(() => import('./spec-command.ts')),
+  },
+  {
+    name: 'hub',
+    summary: 'Start the reference hub on 127.0.0.1',
+    help: `Usage: hubproof hub [--port N] [--host H] [--config file.json] [--data-dir DIR] [--target-out file.json]
+
+Starts the reference hub (profiles pusher, sync, agent-presence) and prints its URLs and credentials.
+
+Options:
+  --port N             Port to listen on; 0 picks a free one (default 6001)
+  --host H             Address to bind (default 127.0.0.1)
+  --config FILE        JSON config (see reference-server/config.ts); validated, bad fields exit 2
+  --data-dir DIR       Where the SQLite database lives (default .hubproof/data)
+  --target-out FILE    Write a target file pointing the harness at this hub
+  -h, --help           Show this help
+`,
+    run: notBuilt('hub'),
+  },
+  {
+    name: 'conform',
+    summary: 'Run the conformance suite against a hub',
+    help: `Usage: hubproof conform [--target file.json] [selector…] [options]
+
+Runs the conformance cases whose requirement id starts with a selector (all by default).
+Without --target it starts the embedded reference hub.
+
+Options:
+  --target FILE     Target file describing the hub
+  --strict          Also run SHOULD cases; a miss is reported non-strict
+  --seed N          fast-check seed (printed on every run; replays a failure)
+  --num-runs N      fast-check runs per property
+  --dry-run         List the cases that would run, then exit
+  --json FILE       Write the full JSON report
+  --junit FILE      Write JUnit XML (one testsuite per section)
+  --html DIR        Write the HTML report
+  -h, --help        Show this help
+`,
+    run: notBuilt('conform'),
+  },
+  {
+    name: 'load',
+    summary: 'Run a load scenario against a hub',
+    help: `Usage: hubproof load [--target file.json] [--scenario name] [--duration s] [--json file] [--html dir]
+
+Open-model load with HDR latency, reach, loss, duplication and order figures.
+Without --target it benchmarks the embedded reference hub.
+`,
+    run: notBuilt('load'),
+  },
+  {
+    name: 'certify',
+    summary: 'Conformance suite plus a short load run, one report',
+    help: `Usage: hubproof certify [--target file.json] [--out dir]
+
+Runs the conformance suite and a short load benchmark and writes JSON, JUnit and HTML to --out
+(default reports/out). Exit code is a CI gate: 0 certified, 1 a requirement or SLO failed, 2 could not run.
+`,
+    run: notBuilt('certify'),
+  },
+  {
+    name: 'bench',
+    summary: 'Benchmark the reference hub against a bare ws broadcast server',
+    help: `Usage: hubproof bench [--json file]
+
+Measures deliveries/s, propagation percentiles, the highest rate held at p99 < 50 ms and RSS per 1000
+connections, for the reference hub and a bare ws broadcast server in the same run.
+`,
+    run: notBuilt('bench'),
+  },
+];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `Usage: hubproof <command> [options]
+
+Conformance and load testing for real-time WebSocket hubs (Pusher protocol 7, agent-sync, agent-presence).
+
+Commands:
+${lines.join('\n')}
+
+Run \`hubproof <command> --help\` for a command's options.
+Exit codes: 0 ok, 1 a requirement or threshold failed, 2 the harness could not run.
+`;
+}

@@ -1,0 +1,4 @@
+import type { HubContext } from '../context.ts';
+
+/** Placeholder until the agent-presence profile lands. */
+export function mountAgentPresence(_ctx: HubContext): void {}

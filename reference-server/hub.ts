@@ -1,0 +1,92 @@
+/**
+ * Starts the reference hub: one HTTP server on loopback carrying the Pusher WebSocket endpoint, the
+ * Pusher HTTP API, the agent-sync API and the agent-presence stream, over one SQLite database.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TargetFile } from '../spec/target.ts';
+import { HubproofError } from '../spec/errors.ts';
+import { parseHubConfig, type HubConfig, type HubConfigInput } from './config.ts';
+import type { HubContext } from './context.ts';
+import { Router } from './http/router.ts';
+import { openDatabase } from './store/db.ts';
+import { mountPusher } from './pusher/mount.ts';
+import { mountSync } from './sync/mount.ts';
+import { mountAgentPresence } from './agent-presence/mount.ts';
+
+export interface RunningHub {
+  config: HubConfig;
+  port: number;
+  httpUrl: string;
+  wsUrl: string;
+  /** A target file that points the harness at this hub. */
+  target(): TargetFile;
+  /** Graceful shutdown: closes every socket with a 4200-range code, then the database. */
+  close(): Promise<void>;
+  server: Server;
+}
+
+export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<RunningHub> {
+  const config = parseHubConfig(input);
+  const db = openDatabase(config.dataDir);
+  const router = new Router(config.limits.maxBodyBytes);
+  const ctx: HubContext = {
+    config,
+    router,
+    db,
+    upgrades: [],
+    broadcaster: { publish: () => undefined, subscriberCount: () => 0 },
+    onClose: [],
+    now: () => Date.now(),
+    log: config.verbose ? (m) => process.stderr.write(`[hub] ${m}\n`) : () => undefined,
+  };
+  ctx.broadcaster = mountPusher(ctx);
+  mountSync(ctx);
+  mountAgentPresence(ctx);
+
+  const server = createServer((req, res) => void router.handle(req, res));
+  server.on('upgrade', (req, socket, head) => {
+    for (const claim of ctx.upgrades) if (claim(req, socket, head)) return;
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new HubproofError('HUBPROOF_ERR_PORT_IN_USE', `port ${config.port} on ${config.host} is in use; pass --port 0 for a free one`)
+          : err,
+      ),
+    );
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const httpUrl = `http://${host}:${port}`;
+  const wsUrl = `ws://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    port,
+    httpUrl,
+    wsUrl,
+    server,
+    target: () => ({
+      name: config.name,
+      profiles: ['pusher', 'sync', 'agent-presence'],
+      nodes: [{ ws: wsUrl, http: httpUrl }],
+      app: { ...config.app },
+      agents: config.agents.map((a) => ({ ...a })),
+      process: { pid: process.pid },
+    }),
+    close: () =>
+      (closing ??= (async () => {
+        for (const fn of [...ctx.onClose].reverse()) await fn();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        db.close();
+      })()),
+  };
+}

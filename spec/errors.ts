@@ -1,0 +1,29 @@
+/**
+ * Coded errors. Every code is listed in docs/errors.md; the CLI prints `Error: <message>` and exits 2
+ * for harness errors (the hub could not be tested), never a stack trace.
+ */
+export const ERROR_CODES = {
+  HUBPROOF_ERR_TARGET_INVALID: 'The target file does not match the schema; fix the named field.',
+  HUBPROOF_ERR_TARGET_UNREADABLE: 'The target file cannot be read; check the path.',
+  HUBPROOF_ERR_TARGET_UNREACHABLE: 'The hub did not answer; check that it runs and the URLs in the target file.',
+  HUBPROOF_ERR_CONFIG_INVALID: 'The hub config does not match the schema; fix the named field.',
+  HUBPROOF_ERR_USAGE: 'The command line is wrong; see --help.',
+  HUBPROOF_ERR_NOT_BUILT: 'The command exists but is not built yet.',
+  HUBPROOF_ERR_SELECTOR: 'A selector matches no requirement; list them with `hubproof spec`.',
+  HUBPROOF_ERR_TIMEOUT: 'A wait passed its deadline.',
+  HUBPROOF_ERR_PORT_IN_USE: 'The port is taken; pick another or use --port 0.',
+  HUBPROOF_ERR_SCENARIO: 'Unknown load scenario or bad scenario override.',
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class HubproofError extends Error {
+  override readonly name = 'HubproofError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The Pusher error/close code, where one applies. */
+    readonly pusherCode?: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** RFC 3339 with milliseconds, as every hubproof timestamp is written (`2025-10-19T14:30:00.000Z`). */
+export const Timestamp = z.iso.datetime({ offset: true, precision: 3 }).meta({ id: 'Timestamp' });
+/** RFC 3339 at any precision, for fields the source documents show without milliseconds. */
+export const LooseTimestamp = z.iso.datetime({ offset: true }).meta({ id: 'LooseTimestamp' });
+
+/** Every JSON error body of the sync and agent-presence APIs. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().min(1).describe('Stable machine-readable code, e.g. `session_full`'),
+      message: z.string().min(1).describe('What went wrong and what to do'),
+    }),
+  })
+  .meta({ id: 'ErrorBody', description: 'Error body of every JSON endpoint, sent with the matching HTTP status.' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Profile = z.enum(['pusher', 'sync', 'agent-presence']).meta({ id: 'Profile' });
+export type Profile = z.infer<typeof Profile>;
+export const PROFILES = Profile.options;

@@ -1,0 +1,109 @@
+/**
+ * The target file: how the harness reaches any hub.
+ * `ws`/`http` are base URLs and may carry a path prefix; several nodes form one clustered hub.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Profile } from './schemas/common.ts';
+import { HubproofError } from './errors.ts';
+
+const BaseUrl = (protocols: string[]) =>
+  z.url().refine((u) => protocols.includes(new URL(u).protocol), {
+    message: `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
+  });
+
+export const TargetNode = z
+  .object({
+    ws: BaseUrl(['ws:', 'wss:']).describe('WebSocket base URL; the harness appends /app/{key} and /ws/broadcasts'),
+    http: BaseUrl(['http:', 'https:']).describe('HTTP base URL; the harness appends /apps/{id}/…, /api/…, /broadcasting/auth'),
+  })
+  .strict();
+
+export const TargetAgent = z
+  .object({
+    identifier: z.string().min(1),
+    token: z.string().min(1),
+    projects: z.array(z.number().int().positive()).default([]).describe('Project ids this agent may see'),
+  })
+  .strict();
+
+export const TargetFile = z
+  .object({
+    name: z.string().min(1),
+    profiles: z.array(Profile).min(1),
+    nodes: z.array(TargetNode).min(1),
+    app: z.object({ id: z.string().min(1), key: z.string().min(1), secret: z.string().min(1) }).strict(),
+    agents: z.array(TargetAgent).default([]),
+    /** Declared capabilities; absent ones are probed. */
+    capabilities: z
+      .object({
+        client_events: z.boolean(),
+        cache_channels: z.boolean(),
+        encrypted_channels: z.boolean(),
+        signin: z.boolean(),
+        webhooks: z.boolean(),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    /** Overrides for hubs without GET /api/hub (pure Pusher servers). */
+    timings: z
+      .object({
+        activity_timeout_s: z.number().positive(),
+        pong_timeout_ms: z.number().positive(),
+        heartbeat_timeout_ms: z.number().positive(),
+        stale_grace_ms: z.number().nonnegative(),
+        idle_after_ms: z.number().positive(),
+        offline_after_ms: z.number().positive(),
+        conflict_budget_ms: z.number().positive(),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    /** Where the hub posts webhooks; the harness listens there. */
+    webhooks: z.object({ listen: z.url() }).strict().optional(),
+    /** A local hub process whose RSS the load driver may sample. */
+    process: z.object({ pid: z.number().int().positive() }).strict().optional(),
+    /** How to restart the hub, for persistence cases; absent = those cases are skipped. */
+    restart: z.object({ command: z.string().min(1) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if ((t.profiles.includes('sync') || t.profiles.includes('agent-presence')) && t.agents.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['agents'], message: 'the sync and agent-presence profiles need at least one agent token' });
+    }
+  })
+  .meta({ id: 'TargetFile', description: 'How hubproof reaches a hub' });
+export type TargetFile = z.infer<typeof TargetFile>;
+
+/** First zod issue as `path: message`, for one-line CLI errors. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+  const more = error.issues.length > 1 ? ` (+${error.issues.length - 1} more)` : '';
+  return `${path}: ${issue.message}${more}`;
+}
+
+export function parseTarget(value: unknown, source = 'target'): TargetFile {
+  const parsed = TargetFile.safeParse(value);
+  if (!parsed.success) {
+    throw new HubproofError('HUBPROOF_ERR_TARGET_INVALID', `${source} is invalid at ${describeZodError(parsed.error)}`);
+  }
+  return parsed.data;
+}
+
+export function loadTargetFile(path: string): TargetFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new HubproofError('HUBPROOF_ERR_TARGET_UNREADABLE', `cannot read target file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new HubproofError('HUBPROOF_ERR_TARGET_INVALID', `target file ${path} is not JSON: ${(err as Error).message}`);
+  }
+  return parseTarget(json, `target file ${path}`);
+}

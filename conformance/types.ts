@@ -85,6 +85,14 @@ export interface FcSettings {
 
 export interface CaseContext {
   target: TargetFile;
+  /** The first node (`ws`, `http` base URLs); cluster cases use `target.nodes`. */
+  node: TargetFile['nodes'][number];
+  /**
+   * Restarts the hub and resolves once it answers again at the same URLs. Present when the runner owns
+   * the hub (embedded reference hub) or the target file has `restart.command`; persistence cases skip
+   * with a reason otherwise.
+   */
+  restart?: () => Promise<void>;
   /** GET /api/hub when the target has it, else undefined (pure Pusher servers). */
   hub: HubInfo | undefined;
   /** Effective timings: hub info, then target overrides, then defaults. */

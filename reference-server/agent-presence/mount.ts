@@ -1,4 +1,33 @@
+/**
+ * Profile `agent-presence` of the reference hub (PROTOCOL.md "Profile agent-presence"): the dashboard
+ * stream, the presence API, the idle/offline sweep, and presence persisted in SQLite across restarts.
+ */
 import type { HubContext } from '../context.ts';
+import { DashboardHub } from './dashboards.ts';
+import { PresenceService } from './presence-service.ts';
+import { PresenceStore } from './presence-store.ts';
+import { mountPresenceRoutes } from './routes.ts';
 
-/** Placeholder until the agent-presence profile lands. */
-export function mountAgentPresence(_ctx: HubContext): void {}
+/** The sweep runs often enough to report idle/offline well within a fifth of idleAfterMs. */
+function sweepInterval(ctx: HubContext): number {
+  const { sweepIntervalMs, idleAfterMs } = ctx.config.timings;
+  return Math.max(20, Math.min(sweepIntervalMs, idleAfterMs / 5));
+}
+
+export function mountAgentPresence(ctx: HubContext): PresenceService {
+  const store = new PresenceStore(ctx.db);
+  const dashboards = new DashboardHub(ctx);
+  const presence = new PresenceService(ctx, store, dashboards);
+  ctx.upgrades.push(dashboards.claim);
+  mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now());
+
+  const timer = setInterval(() => presence.sweep(), sweepInterval(ctx));
+  timer.unref();
+  ctx.onClose.push(() => {
+    clearInterval(timer);
+    // Registered after the dashboards' close hook, so it runs first (reverse order): stop the sweep,
+    // write what is pending, then close the sockets; the database closes after every hook.
+    store.flush();
+  });
+  return presence;
+}

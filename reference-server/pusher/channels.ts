@@ -1,0 +1,53 @@
+/**
+ * Channel registry: channel → the connections subscribed to it. Publishing encodes the frame once
+ * (one UTF-8 Buffer) and writes that same Buffer to every subscriber: no per-subscriber JSON work.
+ */
+import type { PusherConnection } from './connection.ts';
+
+export class ChannelRegistry {
+  private readonly subscribers = new Map<string, Set<PusherConnection>>();
+
+  /** Adds `conn`; true when the channel went from empty to occupied. */
+  add(channel: string, conn: PusherConnection): boolean {
+    let set = this.subscribers.get(channel);
+    const occupied = set === undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.subscribers.set(channel, set);
+    }
+    set.add(conn);
+    return occupied;
+  }
+
+  /** Removes `conn`; true when that left the channel empty (vacated). */
+  remove(channel: string, conn: PusherConnection): boolean {
+    const set = this.subscribers.get(channel);
+    if (set === undefined || !set.delete(conn)) return false;
+    if (set.size > 0) return false;
+    this.subscribers.delete(channel);
+    return true;
+  }
+
+  count(channel: string): number {
+    return this.subscribers.get(channel)?.size ?? 0;
+  }
+
+  /** Occupied channel names. */
+  names(): IterableIterator<string> {
+    return this.subscribers.keys();
+  }
+
+  /** Writes `frame` to every subscriber except `except`; returns how many it was written to. */
+  publish(channel: string, frame: string, except?: PusherConnection): number {
+    const set = this.subscribers.get(channel);
+    if (set === undefined) return 0;
+    const bytes = Buffer.from(frame);
+    let sent = 0;
+    for (const conn of set) {
+      if (conn === except) continue;
+      conn.send(bytes);
+      sent++;
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * One client connection: its socket id, subscriptions, signed-in user and heartbeat bookkeeping.
+ * Kept small on purpose: the hub holds thousands of these.
+ */
+import { randomInt } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { closeReason, errorFrame } from './socket-errors.ts';
+
+/**
+ * A connection that does not finish the close handshake within this long after the hub closed it is
+ * destroyed, so a dead peer (the 4201 case) cannot hold its socket for ws's 30 s default.
+ */
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * A subscriber this far behind (bytes queued in the kernel + ws) is a slow consumer; it is closed with
+ * 4100 (back off) rather than let one reader grow the hub's memory without bound.
+ */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export class PusherConnection {
+  /** channel → presence user id on presence channels, `undefined` elsewhere. */
+  readonly channels = new Map<string, string | undefined>();
+  /** Set by a successful `pusher:signin`. */
+  userId: string | undefined;
+  /** Last time anything arrived from the client (ms since epoch). */
+  lastSeen: number;
+  /** When the hub's outstanding `pusher:ping` went out; 0 when none is outstanding. */
+  pingSentAt = 0;
+  /** Fixed one-second window for the client-event rate limit. */
+  eventWindowStart = 0;
+  eventWindowCount = 0;
+  closing = false;
+
+  constructor(
+    readonly socketId: string,
+    readonly ws: WebSocket,
+    now: number,
+  ) {
+    this.lastSeen = now;
+  }
+
+  touch(now: number): void {
+    this.lastSeen = now;
+    this.pingSentAt = 0;
+  }
+
+  /** Sends an already-encoded frame. A Buffer is sent as a text frame, so fan-out encodes UTF-8 once. */
+  send(frame: string | Buffer): void {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(4100, 'slow consumer: too much undelivered data, reconnect later');
+      return;
+    }
+    this.ws.send(frame, { binary: false });
+  }
+
+  sendError(code: number, message: string): void {
+    this.send(errorFrame(code, message));
+  }
+
+  /** Closes with a Pusher code; the socket is destroyed if the peer does not answer the close frame. */
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.ws.close(code, closeReason(reason));
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+}
+
+/** `\d+\.\d+`, random, unique among the live connections. */
+export function newSocketId(taken: (id: string) => boolean): string {
+  for (;;) {
+    const id = `${randomInt(1, 1_000_000_000)}.${randomInt(1, 1_000_000_000)}`;
+    if (!taken(id)) return id;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * pusher:subscribe / pusher:unsubscribe for public, private-, presence-, cache- and private-encrypted-
+ * channels, and the cleanup when a connection goes away (including an abrupt drop).
+ * Source: https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/#subscription-events
+ */
+import {
+  CHANNEL_NAME_MAX_LENGTH,
+  isCache,
+  isEncrypted,
+  isPresence,
+  isValidChannelName,
+  requiresAuth,
+} from '../../spec/protocol/channels.ts';
+import { encodeFrame, PusherEvent } from '../../spec/protocol/frames.ts';
+import { verifyChannelAuth } from '../../spec/protocol/signing.ts';
+import { cacheMissFrame } from './cache.ts';
+import type { PusherConnection } from './connection.ts';
+import { isServerToUserChannel, SERVER_TO_USER_PREFIX, type PusherHub } from './hub-state.ts';
+import { memberAddedData } from './presence.ts';
+import { invalidMessage, unauthorized } from './socket-errors.ts';
+
+const EMPTY_ACK_DATA = '{}';
+
+/** Checks a channel name from a client frame; the error says which rule it broke. */
+export function requireChannelName(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw invalidMessage(`${what} needs a non-empty string "channel"`);
+  if (value.length > CHANNEL_NAME_MAX_LENGTH) {
+    throw invalidMessage(`channel name is ${value.length} characters; the limit is ${CHANNEL_NAME_MAX_LENGTH}`);
+  }
+  const name: string = value;
+  if (isValidChannelName(name)) return name;
+  throw invalidMessage(`channel name ${JSON.stringify(value.slice(0, 40))} may only contain A-Z a-z 0-9 _ - = @ , . ;`);
+}
+
+function asObject(data: unknown, what: string): Record<string, unknown> {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw invalidMessage(`${what} needs an object "data"`);
+  return data as Record<string, unknown>;
+}
+
+interface PresenceMember {
+  userId: string;
+  info: { value: unknown } | undefined;
+}
+
+function parseChannelData(channelData: string): PresenceMember {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(channelData);
+  } catch {
+    throw unauthorized('channel_data is not JSON; it must be a JSON string of {user_id, user_info?}');
+  }
+  const obj = parsed as Record<string, unknown> | null;
+  const id = obj !== null && typeof obj === 'object' ? obj.user_id : undefined;
+  if (!(typeof id === 'string' && id.length > 0) && !(typeof id === 'number' && Number.isFinite(id))) {
+    throw unauthorized('channel_data needs a non-empty string "user_id"');
+  }
+  return { userId: String(id), info: obj !== null && 'user_info' in obj ? { value: obj.user_info } : undefined };
+}
+
+/** Verifies the subscription's signature; returns the presence member on presence channels. */
+function authorize(hub: PusherHub, conn: PusherConnection, channel: string, data: Record<string, unknown>): PresenceMember | undefined {
+  if (isServerToUserChannel(channel)) {
+    if (conn.userId === undefined || channel !== `${SERVER_TO_USER_PREFIX}${conn.userId}`) {
+      throw unauthorized(`${channel} is only open to the connection signed in as that user (pusher:signin first)`);
+    }
+    return undefined;
+  }
+  if (!requiresAuth(channel)) return undefined;
+  const { auth, channel_data: channelData } = data;
+  if (typeof auth !== 'string' || auth.length === 0) {
+    throw unauthorized(`subscribing to ${channel} needs "auth" = key:signature from your auth endpoint`);
+  }
+  if (isPresence(channel) && typeof channelData !== 'string') {
+    throw unauthorized(`subscribing to presence channel ${channel} needs "channel_data", a JSON string of {user_id, user_info?}`);
+  }
+  const signed = typeof channelData === 'string' ? channelData : undefined;
+  if (!auth.startsWith(`${hub.config.app.key}:`)) {
+    throw unauthorized(`auth for ${channel} is not signed with this app's key`);
+  }
+  if (!verifyChannelAuth(hub.config.app, auth, conn.socketId, channel, signed)) {
+    throw unauthorized(`invalid signature for ${channel}: expected HMAC-SHA256 of "${conn.socketId}:${channel}${signed === undefined ? '' : ':<channel_data>'}"`);
+  }
+  return isPresence(channel) ? parseChannelData(signed!) : undefined;
+}
+
+export function handleSubscribe(hub: PusherHub, conn: PusherConnection, rawData: unknown): void {
+  const data = asObject(rawData, 'pusher:subscribe');
+  const channel = isServerToUserChannel(data.channel) ? data.channel : requireChannelName(data.channel, 'pusher:subscribe');
+  if (isEncrypted(channel) && !hub.config.features.encryptedChannels) {
+    throw invalidMessage(`encrypted channels are not enabled on this hub (${channel})`);
+  }
+  const member = authorize(hub, conn, channel, data);
+
+  const previousUser = conn.channels.get(channel);
+  const resubscribe = conn.channels.has(channel);
+  if (resubscribe && previousUser !== undefined && previousUser !== member?.userId) {
+    // Same connection, new presence identity: leave as the old user before joining as the new one.
+    leavePresence(hub, conn, channel, previousUser);
+  }
+  conn.channels.set(channel, member?.userId);
+  if (!resubscribe && hub.channels.add(channel, conn)) hub.webhooks.channelOccupied(channel);
+
+  if (member !== undefined && (!resubscribe || previousUser !== member.userId)) {
+    if (hub.presence.join(channel, member.userId, member.info, conn)) {
+      hub.channels.publish(channel, encodeFrame(PusherEvent.MEMBER_ADDED, memberAddedData(member.userId, member.info), channel), conn);
+      hub.webhooks.memberAdded(channel, member.userId);
+    }
+  }
+
+  const ackData = member === undefined ? EMPTY_ACK_DATA : JSON.stringify({ presence: hub.presence.snapshot(channel) });
+  conn.send(encodeFrame(PusherEvent.SUBSCRIPTION_SUCCEEDED, ackData, channel));
+  hub.ctx.log(`${conn.socketId} subscribed to ${channel}`);
+
+  if (hub.config.features.cacheChannels && isCache(channel)) {
+    const cached = hub.cache.get(channel);
+    if (cached !== undefined) {
+      conn.send(cached);
+    } else {
+      conn.send(cacheMissFrame(channel));
+      hub.webhooks.cacheMiss(channel);
+    }
+  }
+}
+
+export function handleUnsubscribe(hub: PusherHub, conn: PusherConnection, rawData: unknown): void {
+  const data = asObject(rawData, 'pusher:unsubscribe');
+  const channel = isServerToUserChannel(data.channel) ? data.channel : requireChannelName(data.channel, 'pusher:unsubscribe');
+  // Unsubscribing from a channel the connection is not on is a no-op, as in Pusher.
+  if (conn.channels.has(channel)) removeSubscription(hub, conn, channel);
+}
+
+function leavePresence(hub: PusherHub, conn: PusherConnection, channel: string, userId: string): void {
+  if (!hub.presence.leave(channel, userId, conn)) return;
+  hub.channels.publish(channel, encodeFrame(PusherEvent.MEMBER_REMOVED, JSON.stringify({ user_id: userId }), channel), conn);
+  hub.webhooks.memberRemoved(channel, userId);
+}
+
+export function removeSubscription(hub: PusherHub, conn: PusherConnection, channel: string): void {
+  const userId = conn.channels.get(channel);
+  conn.channels.delete(channel);
+  if (userId !== undefined) leavePresence(hub, conn, channel, userId);
+  if (hub.channels.remove(channel, conn)) hub.webhooks.channelVacated(channel);
+}
+
+/** Forgets a closed connection: every subscription (member_removed where it was the user's last), its sign-in. */
+export function dropConnection(hub: PusherHub, conn: PusherConnection): void {
+  if (hub.connections.get(conn.socketId) !== conn) return;
+  hub.connections.delete(conn.socketId);
+  for (const channel of [...conn.channels.keys()]) removeSubscription(hub, conn, channel);
+  if (conn.userId !== undefined) forgetUser(hub, conn);
+}
+
+export function forgetUser(hub: PusherHub, conn: PusherConnection): void {
+  if (conn.userId === undefined) return;
+  const set = hub.users.get(conn.userId);
+  set?.delete(conn);
+  if (set?.size === 0) hub.users.delete(conn.userId);
+}

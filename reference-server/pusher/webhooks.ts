@@ -1,0 +1,127 @@
+/**
+ * Optional webhooks: signed POSTs of `{time_ms, events:[…]}` with `X-Pusher-Key` and
+ * `X-Pusher-Signature: hex(HMAC-SHA256(secret, body))`. channel_vacated and member_removed are held
+ * back `vacatedDelayMs`; if the channel is re-occupied (or the user re-joins) within that time both
+ * the leave and the re-join are dropped, so a page reload does not flap.
+ * Source: https://pusher.com/docs/channels/server_api/webhooks/
+ */
+import { signWebhook } from '../../spec/protocol/signing.ts';
+import type { HubContext } from '../context.ts';
+
+export interface WebhookEvent {
+  name: 'channel_occupied' | 'channel_vacated' | 'member_added' | 'member_removed' | 'client_event' | 'cache_miss';
+  channel: string;
+  user_id?: string;
+  event?: string;
+  data?: string;
+  socket_id?: string;
+}
+
+export interface Webhooks {
+  channelOccupied(channel: string): void;
+  channelVacated(channel: string): void;
+  memberAdded(channel: string, userId: string): void;
+  memberRemoved(channel: string, userId: string): void;
+  clientEvent(channel: string, event: string, data: string, socketId: string, userId?: string): void;
+  cacheMiss(channel: string): void;
+  /** Drops pending delayed events and aborts requests in flight. */
+  close(): void;
+}
+
+/** How long one webhook POST may take before it is abandoned. */
+const REQUEST_TIMEOUT_MS = 5_000;
+
+const NOOP: Webhooks = {
+  channelOccupied: () => undefined,
+  channelVacated: () => undefined,
+  memberAdded: () => undefined,
+  memberRemoved: () => undefined,
+  clientEvent: () => undefined,
+  cacheMiss: () => undefined,
+  close: () => undefined,
+};
+
+export function createWebhooks(ctx: HubContext): Webhooks {
+  const settings = ctx.config.webhooks;
+  if (settings === undefined) return NOOP;
+  const { url, vacatedDelayMs } = settings;
+  const app = ctx.config.app;
+  const abort = new AbortController();
+  const delayed = new Map<string, NodeJS.Timeout>();
+  let queue: WebhookEvent[] = [];
+  let flushScheduled = false;
+
+  // Events raised in one turn of the event loop go out in one request, as Pusher batches them.
+  const enqueue = (event: WebhookEvent): void => {
+    if (abort.signal.aborted) return;
+    queue.push(event);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  };
+
+  const flush = (): void => {
+    flushScheduled = false;
+    if (queue.length === 0 || abort.signal.aborted) return;
+    const body = JSON.stringify({ time_ms: ctx.now(), events: queue });
+    queue = [];
+    fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-pusher-key': app.key, 'x-pusher-signature': signWebhook(app, body) },
+      signal: AbortSignal.any([abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+    }).then(
+      (res) => {
+        if (!res.ok) ctx.log(`webhook POST ${url} answered ${res.status}`);
+        void res.body?.cancel();
+      },
+      (err: Error) => {
+        if (!abort.signal.aborted) ctx.log(`webhook POST ${url} failed: ${err.message}`);
+      },
+    );
+  };
+
+  /** Schedules a delayed leave event under `key`. */
+  const delay = (key: string, event: WebhookEvent): void => {
+    clearTimeout(delayed.get(key));
+    delayed.set(
+      key,
+      setTimeout(() => {
+        delayed.delete(key);
+        enqueue(event);
+      }, vacatedDelayMs),
+    );
+  };
+
+  /** Cancels a pending leave under `key`; true when there was one (so the matching join is dropped too). */
+  const cancel = (key: string): boolean => {
+    const timer = delayed.get(key);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    delayed.delete(key);
+    return true;
+  };
+
+  const channelKey = (channel: string) => `c\n${channel}`;
+  const memberKey = (channel: string, userId: string) => `m\n${channel}\n${userId}`;
+
+  return {
+    channelOccupied: (channel) => {
+      if (!cancel(channelKey(channel))) enqueue({ name: 'channel_occupied', channel });
+    },
+    channelVacated: (channel) => delay(channelKey(channel), { name: 'channel_vacated', channel }),
+    memberAdded: (channel, userId) => {
+      if (!cancel(memberKey(channel, userId))) enqueue({ name: 'member_added', channel, user_id: userId });
+    },
+    memberRemoved: (channel, userId) => delay(memberKey(channel, userId), { name: 'member_removed', channel, user_id: userId }),
+    clientEvent: (channel, event, data, socketId, userId) =>
+      enqueue({ name: 'client_event', channel, event, data, socket_id: socketId, ...(userId === undefined ? {} : { user_id: userId }) }),
+    cacheMiss: (channel) => enqueue({ name: 'cache_miss', channel }),
+    close: () => {
+      abort.abort();
+      for (const timer of delayed.values()) clearTimeout(timer);
+      delayed.clear();
+      queue = [];
+    },
+  };
+}

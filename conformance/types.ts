@@ -67,8 +67,11 @@ export interface Case {
   /** Unique case id: `<requirement>#<n>` assigned by the registry of cases (see cases/index.ts). */
   requirement: string;
   desc: string;
-  /** Deadline for the whole case; the runner fails it with a timeout after this. Default 10 s. */
-  timeoutMs?: number;
+  /**
+   * Deadline for the whole case; the runner fails it with a timeout after this. Default 10 s. A function
+   * derives it from the target's timings (a heartbeat case waits activity_timeout + pong timeout).
+   */
+  timeoutMs?: number | ((timings: EffectiveTimings) => number);
   /** Property cases get fast-check settings from the run (`ctx.fc`). */
   property?: boolean;
   /** Needs a cluster target (several nodes). */

@@ -1,0 +1,66 @@
+/**
+ * `hubproof conform [--target file.json] [selector…] [--strict] [--seed N] [--num-runs N] [--path P]
+ *  [--dry-run] [--json file] [--junit file] [--html dir]`
+ * Exit 0 when no MUST failed, 1 when one did, 2 when the harness could not run.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { HubproofError } from '../spec/errors.ts';
+import { loadTargetFile } from '../spec/target.ts';
+import { runConformance, selectCases } from '../conformance/runner.ts';
+import { writeConformanceJson } from '../reports/conformance-json.ts';
+import { writeJunit } from '../reports/junit.ts';
+import { writeConformanceHtml } from '../reports/conformance-html.ts';
+
+function intOption(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new HubproofError('HUBPROOF_ERR_USAGE', `--${name} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      'num-runs': { type: 'string' },
+      path: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      html: { type: 'string' },
+    },
+  });
+  const seed = intOption('seed', values.seed, -0x80000000);
+  const numRuns = intOption('num-runs', values['num-runs'], 1);
+  if (values.path !== undefined && seed === undefined) {
+    throw new HubproofError('HUBPROOF_ERR_USAGE', '--path replays a failure only together with the --seed it was found with');
+  }
+  // Validate the target before anything else so a bad file exits 2 with the zod path.
+  const target = values.target ? loadTargetFile(values.target) : undefined;
+  const selected = selectCases({ selectors: positionals });
+
+  if (values['dry-run']) {
+    for (const c of selected) process.stdout.write(`${c.id}\t${c.req.level}\t${c.case.desc}\n`);
+    process.stdout.write(`${selected.length} case(s)\n`);
+    return 0;
+  }
+
+  const report = await runConformance({
+    target,
+    targetPath: values.target,
+    selectors: positionals,
+    strict: values.strict,
+    seed,
+    numRuns,
+    path: values.path,
+  });
+  if (values.json) writeConformanceJson(report, resolve(values.json));
+  if (values.junit) writeJunit(report, resolve(values.junit));
+  if (values.html) process.stderr.write(`HTML report: ${writeConformanceHtml(report, resolve(values.html))}\n`);
+  return report.exitCode;
+}

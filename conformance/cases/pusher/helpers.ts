@@ -1,0 +1,187 @@
+/**
+ * Small building blocks the pusher cases share: unique channel names, "subscribed socket", publish via
+ * the HTTP API, refusal detection that tolerates third-party hubs, and capability probes.
+ */
+import { randomBytes } from 'node:crypto';
+import { frameData, PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
+import { closeClass } from '../../../spec/protocol/close-codes.ts';
+import type { Requirement } from '../../../spec/requirements/types.ts';
+import { pusherApi, type HttpResponse } from '../../clients/http.ts';
+import { openPusherSocket, pusherErrorCode, SubscriptionRejected, type OpenPusherSocketOptions, type PusherSocket, type SubscribeOptions } from '../../clients/pusher-socket.ts';
+import { isEvent } from '../../clients/wire-socket.ts';
+import { startFaultProxy, type FaultProxy } from '../../faults/proxy.ts';
+import { CheckFailure, type CaseContext } from '../../types.ts';
+
+/** A channel name no other case (or run) uses: `<prefix>hp-<hex>`. */
+export function uniq(prefix = ''): string {
+  return `${prefix}hp-${randomBytes(5).toString('hex')}`;
+}
+
+/** Opens a connection and subscribes it to each channel (presence channels get `channelData`). */
+export async function subscribed(
+  ctx: CaseContext,
+  channels: string | string[],
+  opts: OpenPusherSocketOptions & { sub?: SubscribeOptions } = {},
+): Promise<PusherSocket> {
+  const sock = await openPusherSocket(ctx, opts);
+  for (const ch of Array.isArray(channels) ? channels : [channels]) await sock.subscribe(ch, opts.sub);
+  return sock;
+}
+
+/** `{user_id, user_info}` as the JSON string a presence subscription signs and sends. */
+export function member(userId: string | number, userInfo?: unknown): string {
+  return JSON.stringify(userInfo === undefined ? { user_id: userId } : { user_id: userId, user_info: userInfo });
+}
+
+/** Publishes through `POST /apps/{id}/events`; fails the check unless the hub answers 200. */
+export async function publish(
+  ctx: CaseContext,
+  channels: string | string[],
+  name: string,
+  data: string,
+  extra: Record<string, unknown> = {},
+): Promise<HttpResponse> {
+  const body = { name, data, ...(Array.isArray(channels) ? { channels } : { channel: channels }), ...extra };
+  const res = await pusherApi(ctx).trigger(body);
+  if (res.status !== 200) {
+    throw new CheckFailure(`POST /apps/{id}/events answered ${res.status}`, '200 with a JSON object', `${res.status} ${res.text.slice(0, 300)}`);
+  }
+  return res;
+}
+
+/** Waits for an event on a channel whose data equals `data` (the relayed string). */
+export function waitForData(sock: PusherSocket, channel: string, event: string, data: string, timeoutMs = 3000): Promise<Frame> {
+  return sock.waitFor((f) => f.event === event && f.channel === channel && f.data === data, {
+    desc: `${event} on ${channel} with data ${data.slice(0, 60)}`,
+    timeoutMs,
+  });
+}
+
+export type Refusal = { kind: 'error'; code: number | null; frame: Frame } | { kind: 'subscription_error'; frame: Frame };
+
+/**
+ * Subscribes expecting a refusal: resolves with how the hub refused (pusher:error with its code, or
+ * pusher:subscription_error). A subscription_succeeded instead fails the check.
+ */
+export async function expectSubscribeRefused(sock: PusherSocket, channel: string, opts: SubscribeOptions & { why: string }): Promise<Refusal> {
+  try {
+    await sock.subscribe(channel, opts);
+  } catch (err) {
+    if (err instanceof SubscriptionRejected) {
+      return err.frame.event === PusherEvent.SUBSCRIPTION_ERROR
+        ? { kind: 'subscription_error', frame: err.frame }
+        : { kind: 'error', code: err.code, frame: err.frame };
+    }
+    if (err instanceof CheckFailure && !sock.closeInfo) {
+      throw new CheckFailure(`hub neither refused nor confirmed a subscription to ${channel} ${opts.why}`, `pusher:error (4009) refusing ${channel}`, err.actual);
+    }
+    throw err;
+  }
+  throw new CheckFailure(`hub accepted a subscription to ${channel} ${opts.why}`, `pusher:error (4009) refusing ${channel}`, `pusher_internal:subscription_succeeded on ${channel}`);
+}
+
+/** Waits for a pusher:error and returns its code (null when it has none). */
+export async function expectPusherError(sock: PusherSocket, desc: string, timeoutMs = 3000): Promise<{ code: number | null; frame: Frame }> {
+  const frame = await sock.waitFor(isEvent(PusherEvent.ERROR), { desc: `pusher:error answering ${desc}`, timeoutMs, fresh: true });
+  return { code: pusherErrorCode(frame), frame };
+}
+
+/** The connection still answers pusher:ping — it was not closed or wedged. */
+export async function expectAlive(sock: PusherSocket, why: string): Promise<void> {
+  if (sock.closeInfo) {
+    throw new CheckFailure(`hub closed the connection ${why}`, 'the connection stays open', `closed ${sock.closeInfo.code} ${sock.closeInfo.reason}`);
+  }
+  sock.send({ event: PusherEvent.PING, data: {} });
+  await sock.waitFor(isEvent(PusherEvent.PONG), { desc: `pusher:pong (connection alive ${why})`, timeoutMs: 3000, fresh: true });
+}
+
+/**
+ * Proves a subscription still delivers: publishes a fresh event on `channel` and waits for it.
+ * Used after bad input to show "other subscriptions keep working".
+ */
+export async function expectDelivers(ctx: CaseContext, sock: PusherSocket, channel: string, why: string): Promise<void> {
+  const data = JSON.stringify({ probe: uniq() });
+  await publish(ctx, channel, 'hp-probe', data);
+  try {
+    await waitForData(sock, channel, 'hp-probe', data);
+  } catch (err) {
+    if (err instanceof CheckFailure) throw new CheckFailure(`subscription to ${channel} stopped delivering ${why}`, err.expected, err.actual);
+    throw err;
+  }
+}
+
+/**
+ * Sends `sentinel` after whatever must not arrive, then waits for it plus a short grace: anything
+ * matching `unwanted` seen by then is a failure. Deterministic on in-order hubs, tolerant of others.
+ */
+export async function expectNoneBeforeSentinel(
+  ctx: CaseContext,
+  sock: PusherSocket,
+  unwanted: (f: Frame) => boolean,
+  desc: string,
+  channel: string,
+): Promise<void> {
+  const past = sock.untaken(unwanted);
+  const seen = sock.collect(unwanted);
+  const data = JSON.stringify({ sentinel: uniq() });
+  await publish(ctx, channel, 'hp-sentinel', data);
+  await waitForData(sock, channel, 'hp-sentinel', data);
+  await sock.expectNone(unwanted, { withinMs: 150, desc, fresh: true });
+  sock.stopCollecting(seen);
+  const hit = past[0] ?? seen[0];
+  if (hit) throw new CheckFailure(`${sock.label} received ${desc}`, `not to receive ${desc}`, JSON.stringify(hit));
+}
+
+/** The presence hash from a subscription_succeeded frame, or a check failure saying what is wrong. */
+export function presenceOf(frame: Frame): { ids: string[]; hash: Record<string, unknown>; count: number } {
+  const data = frameData<{ presence?: { ids?: unknown; hash?: unknown; count?: unknown } }>(frame);
+  const p = data && typeof data === 'object' ? data.presence : undefined;
+  if (!p || !Array.isArray(p.ids) || typeof p.hash !== 'object' || p.hash === null || typeof p.count !== 'number') {
+    throw new CheckFailure('presence subscription_succeeded has no {presence:{ids, hash, count}}', '{"presence":{"ids":[…],"hash":{…},"count":n}} as a JSON string', JSON.stringify(frame.data));
+  }
+  return { ids: p.ids as string[], hash: p.hash as Record<string, unknown>, count: p.count };
+}
+
+/**
+ * Makes sure the target has `capability`: declared true → go; undeclared → run the probe, which
+ * returns false when the capability is absent (then the case is `unimplemented`).
+ */
+export async function requireCapability(ctx: CaseContext, capability: NonNullable<Requirement['capability']>, probe: () => Promise<boolean>): Promise<void> {
+  const declared = ctx.target.capabilities?.[capability] ?? ctx.hub?.capabilities[capability];
+  if (declared === true) return;
+  ctx.note(`capability ${capability} not declared; probing`);
+  if (!(await probe())) ctx.unimplemented(`probe found no ${capability} support`);
+}
+
+/** Client events: two sockets on a private channel; does a client- event get relayed? */
+export async function probeClientEvents(ctx: CaseContext): Promise<boolean> {
+  const channel = uniq('private-');
+  const [a, b] = [await subscribed(ctx, channel), await subscribed(ctx, channel)];
+  a.trigger(channel, 'client-probe', { probe: true });
+  try {
+    await b.waitFor(isEvent('client-probe', channel), { desc: 'relayed client-probe', timeoutMs: 1500 });
+    return true;
+  } catch (err) {
+    if (err instanceof CheckFailure) return false;
+    throw err;
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+/** True when the close code says "reconnect now" (4200-4299). */
+export const isReconnectNow = (code: number): boolean => closeClass(code) === 'reconnect-now';
+
+/**
+ * A fault proxy in front of the target's first node, closed after the case. Returns a node whose `ws`
+ * goes through the proxy (HTTP stays direct). Undefined for wss:// targets, whose certificates would
+ * not match the proxy's address.
+ */
+export async function proxiedNode(ctx: CaseContext): Promise<{ proxy: FaultProxy; node: CaseContext['node'] } | undefined> {
+  const u = new URL(ctx.node.ws);
+  if (u.protocol !== 'ws:') return undefined;
+  const proxy = await startFaultProxy({ upstream: { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 80) } });
+  ctx.defer(() => proxy.close());
+  ctx.log('fault', 'proxy', `fault proxy ${proxy.wsUrl} → ${u.host}`);
+  return { proxy, node: { ws: `${proxy.wsUrl}${u.pathname.replace(/\/+$/, '')}`, http: ctx.node.http } };
+}

@@ -1,0 +1,218 @@
+/** pusher/http-api and pusher/limits: publishing, batches, limits, and the channel query endpoints. */
+import { pusherApi, type HttpResponse } from '../../clients/http.ts';
+import { isEvent } from '../../clients/wire-socket.ts';
+import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { expectNoneBeforeSentinel, member, publish, subscribed, uniq, waitForData } from './helpers.ts';
+
+const expectStatus = (ctx: CaseContext, res: HttpResponse, status: number, what: string) =>
+  ctx.expect(res.status === status, `${what} answered ${res.status}`, { expected: `HTTP ${status}`, actual: `${res.status} ${res.text.slice(0, 200)}` });
+
+const jsonObject = (res: HttpResponse): Record<string, unknown> | undefined =>
+  res.json !== null && typeof res.json === 'object' && !Array.isArray(res.json) ? (res.json as Record<string, unknown>) : undefined;
+
+/** `n` channel names sharing one unique stem. */
+const channelsOf = (n: number) => {
+  const stem = uniq();
+  return Array.from({ length: n }, (_, i) => `${stem}-${i}`);
+};
+
+export const httpApiCases: Case[] = [
+  {
+    requirement: 'pusher/http-api/1',
+    desc: 'Publishes with `channels` (two channels) and with `channel`, and expects 200 with a JSON object and delivery to each channel',
+    async run(ctx: CaseContext) {
+      const [c1, c2] = [uniq(), uniq()];
+      const sock = await subscribed(ctx, [c1, c2]);
+      const api = pusherApi(ctx);
+      const data = JSON.stringify({ many: true });
+      const res = await api.trigger({ name: 'hp-multi', data, channels: [c1, c2] });
+      expectStatus(ctx, res, 200, 'POST events with channels');
+      ctx.expect(jsonObject(res) !== undefined, 'events answer is not a JSON object', { expected: '{} or {channels:{…}}', actual: res.text });
+      await waitForData(sock, c1, 'hp-multi', data);
+      await waitForData(sock, c2, 'hp-multi', data);
+      const single = await api.trigger({ name: 'hp-single', data, channel: c1 });
+      expectStatus(ctx, single, 200, 'POST events with channel');
+      await waitForData(sock, c1, 'hp-single', data);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/2',
+    desc: 'Publishes one event to 101 channels and expects 400 and no delivery',
+    async run(ctx: CaseContext) {
+      const names = channelsOf(101);
+      const sock = await subscribed(ctx, names[0]!);
+      expectStatus(ctx, await pusherApi(ctx).trigger({ name: 'hp-too-many', data: '{}', channels: names }), 400, 'POST events to 101 channels');
+      await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-too-many'), 'an event from a refused 101-channel publish', names[0]!);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/3',
+    desc: 'Publishes an event whose data is 10 KB + 1 byte and expects 413 and no delivery',
+    async run(ctx: CaseContext) {
+      const channel = uniq();
+      const sock = await subscribed(ctx, channel);
+      const data = 'x'.repeat(10 * 1024 + 1);
+      expectStatus(ctx, await pusherApi(ctx).trigger({ name: 'hp-too-big', data, channel }), 413, 'POST events with 10 KB + 1 of data');
+      await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-too-big'), 'an event from a refused oversize publish', channel);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/4',
+    desc: "Publishes with socket_id of one of two subscribers and checks only the other receives it",
+    async run(ctx: CaseContext) {
+      const channel = uniq();
+      const [excluded, other] = [await subscribed(ctx, channel), await subscribed(ctx, channel)];
+      const data = JSON.stringify({ excl: uniq() });
+      await publish(ctx, channel, 'hp-excl', data, { socket_id: excluded.socketId });
+      await waitForData(other, channel, 'hp-excl', data);
+      await expectNoneBeforeSentinel(ctx, excluded, isEvent('hp-excl', channel), 'an event published with its own socket_id', channel);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/5',
+    desc: 'Publishes a batch of three events on two channels and expects 200 and every event delivered',
+    async run(ctx: CaseContext) {
+      const [c1, c2] = [uniq(), uniq()];
+      const sock = await subscribed(ctx, [c1, c2]);
+      const batch = [
+        { name: 'hp-b1', channel: c1, data: '{"b":1}' },
+        { name: 'hp-b2', channel: c2, data: '{"b":2}' },
+        { name: 'hp-b3', channel: c1, data: '{"b":3}' },
+      ];
+      expectStatus(ctx, await pusherApi(ctx).batch(batch), 200, 'POST batch_events');
+      for (const e of batch) await waitForData(sock, e.channel, e.name, e.data);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/6',
+    desc: 'Publishes a batch of eleven events and expects 400 and no delivery',
+    async run(ctx: CaseContext) {
+      const channel = uniq();
+      const sock = await subscribed(ctx, channel);
+      const batch = Array.from({ length: 11 }, (_, i) => ({ name: 'hp-batch11', channel, data: JSON.stringify({ i }) }));
+      expectStatus(ctx, await pusherApi(ctx).batch(batch), 400, 'POST batch_events with 11 events');
+      await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-batch11'), 'an event from a refused 11-event batch', channel);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/7',
+    desc: 'Publishes events without name, without data, and with a 201-character name, and expects 400 for each',
+    async run(ctx: CaseContext) {
+      const channel = uniq();
+      const api = pusherApi(ctx);
+      expectStatus(ctx, await api.trigger({ data: '{}', channel }), 400, 'POST events without name');
+      expectStatus(ctx, await api.trigger({ name: 'hp-nodata', channel }), 400, 'POST events without data');
+      expectStatus(ctx, await api.trigger({ name: 'n'.repeat(201), data: '{}', channel }), 400, 'POST events with a 201-character name');
+    },
+  },
+  {
+    requirement: 'pusher/http-api/8',
+    desc: 'Occupies a public and a private channel, and checks GET channels lists both and filter_by_prefix=private- only the private one',
+    async run(ctx: CaseContext) {
+      const [pub, priv] = [uniq(), uniq('private-')];
+      await subscribed(ctx, [pub, priv]);
+      const api = pusherApi(ctx);
+      const all = await api.channels();
+      expectStatus(ctx, all, 200, 'GET channels');
+      const listed = Object.keys((jsonObject(all)?.channels as object | undefined) ?? {});
+      ctx.expect(listed.includes(pub) && listed.includes(priv), 'GET channels misses an occupied channel', { expected: [pub, priv], actual: listed });
+      const filtered = await api.channels({ filter_by_prefix: 'private-' });
+      expectStatus(ctx, filtered, 200, 'GET channels?filter_by_prefix=private-');
+      const names = Object.keys((jsonObject(filtered)?.channels as object | undefined) ?? {});
+      ctx.expect(names.includes(priv) && !names.includes(pub) && names.every((n) => n.startsWith('private-')), 'filter_by_prefix was not honoured', { expected: `only private-… including ${priv}`, actual: names });
+    },
+  },
+  {
+    requirement: 'pusher/http-api/9',
+    desc: 'Joins two users (one twice) on a presence channel, checks info=user_count with filter_by_prefix=presence- reports 2, and expects 400 for info=user_count without the filter',
+    async run(ctx: CaseContext) {
+      const channel = uniq('presence-');
+      const cd = (u: string) => ({ sub: { channelData: member(u) } });
+      await subscribed(ctx, channel, cd('u1'));
+      await subscribed(ctx, channel, cd('u1'));
+      await subscribed(ctx, channel, cd('u2'));
+      const api = pusherApi(ctx);
+      const res = await api.channels({ filter_by_prefix: 'presence-', info: 'user_count' });
+      expectStatus(ctx, res, 200, 'GET channels?filter_by_prefix=presence-&info=user_count');
+      const entry = (jsonObject(res)?.channels as Record<string, { user_count?: unknown }> | undefined)?.[channel];
+      ctx.expect(entry?.user_count === 2, 'user_count is not the number of distinct users', { expected: `${channel}: {user_count: 2}`, actual: JSON.stringify(entry) });
+      expectStatus(ctx, await api.channels({ info: 'user_count' }), 400, 'GET channels?info=user_count without filter_by_prefix=presence-');
+    },
+  },
+  {
+    requirement: 'pusher/http-api/10',
+    desc: 'Queries one occupied public channel, one presence channel and one empty channel, checking occupied, subscription_count and user_count',
+    async run(ctx: CaseContext) {
+      const [pub, pres, empty] = [uniq(), uniq('presence-'), uniq()];
+      await subscribed(ctx, pub);
+      await subscribed(ctx, pub);
+      await subscribed(ctx, pres, { sub: { channelData: member('u1') } });
+      await subscribed(ctx, pres, { sub: { channelData: member('u1') } });
+      const api = pusherApi(ctx);
+      const a = await api.channel(pub, { info: 'subscription_count' });
+      expectStatus(ctx, a, 200, `GET channels/${pub}`);
+      ctx.expect(jsonObject(a)?.occupied === true && jsonObject(a)?.subscription_count === 2, 'public channel info is wrong', { expected: { occupied: true, subscription_count: 2 }, actual: a.json });
+      const p = await api.channel(pres, { info: 'user_count,subscription_count' });
+      expectStatus(ctx, p, 200, `GET channels/${pres}`);
+      ctx.expect(jsonObject(p)?.occupied === true && jsonObject(p)?.user_count === 1 && jsonObject(p)?.subscription_count === 2, 'presence channel info is wrong', {
+        expected: { occupied: true, user_count: 1, subscription_count: 2 },
+        actual: p.json,
+      });
+      const e = await api.channel(empty);
+      expectStatus(ctx, e, 200, `GET channels/${empty}`);
+      ctx.expect(jsonObject(e)?.occupied === false, 'empty channel is reported occupied', { expected: { occupied: false }, actual: e.json });
+    },
+  },
+  {
+    requirement: 'pusher/http-api/11',
+    desc: 'Joins u1 on two connections and u2 on one, and expects GET users to list u1 and u2 once each',
+    async run(ctx: CaseContext) {
+      const channel = uniq('presence-');
+      for (const u of ['u1', 'u1', 'u2']) await subscribed(ctx, channel, { sub: { channelData: member(u) } });
+      const res = await pusherApi(ctx).users(channel);
+      expectStatus(ctx, res, 200, `GET channels/${channel}/users`);
+      const ids = ((jsonObject(res)?.users as Array<{ id?: unknown }> | undefined) ?? []).map((u) => u.id);
+      ctx.expect(JSON.stringify([...ids].sort()) === '["u1","u2"]', 'users does not list each user once', { expected: '{users:[{id:"u1"},{id:"u2"}]}', actual: res.text });
+    },
+  },
+  {
+    requirement: 'pusher/http-api/12',
+    desc: 'Asks for the users of a public and of a private channel and expects 400 for both',
+    async run(ctx: CaseContext) {
+      const api = pusherApi(ctx);
+      for (const channel of [uniq(), uniq('private-')]) expectStatus(ctx, await api.users(channel), 400, `GET channels/${channel}/users`);
+    },
+  },
+  {
+    requirement: 'pusher/http-api/13',
+    desc: 'Provokes 400 (101 channels), 413 (oversize data) and 401 (bad signature) and checks each body is JSON {error:{code, message}}',
+    async run(ctx: CaseContext) {
+      const api = pusherApi(ctx);
+      const channel = uniq();
+      const answers = [
+        await api.trigger({ name: 'hp', data: '{}', channels: channelsOf(101) }),
+        await api.trigger({ name: 'hp', data: 'x'.repeat(10 * 1024 + 1), channel }),
+        await api.signed({ method: 'GET', path: 'channels', tamper: (q) => ({ ...q, auth_signature: '0'.repeat(64) }) }),
+      ];
+      for (const res of answers) {
+        const err = jsonObject(res)?.error as { code?: unknown; message?: unknown } | undefined;
+        if (typeof err?.code !== 'string' || typeof err.message !== 'string') {
+          throw new CheckFailure(`HTTP ${res.status} error body is not {error:{code, message}}`, '{"error":{"code":"…","message":"…"}}', res.text.slice(0, 200));
+        }
+      }
+    },
+  },
+  {
+    requirement: 'pusher/limits/1',
+    desc: 'Publishes exactly 10 KB of data to 100 channels and expects 200 and delivery on the 100th channel',
+    async run(ctx: CaseContext) {
+      const names = channelsOf(100);
+      const sock = await subscribed(ctx, names[99]!);
+      const data = JSON.stringify({ pad: 'y'.repeat(10 * 1024 - 10) });
+      ctx.expect(Buffer.byteLength(data) === 10 * 1024, 'test data is not exactly 10 KB');
+      const res = await pusherApi(ctx).trigger({ name: 'hp-max', data, channels: names });
+      expectStatus(ctx, res, 200, 'POST events with 10 KB of data to 100 channels');
+      await waitForData(sock, names[99]!, 'hp-max', data);
+    },
+  },
+];

@@ -1,0 +1,46 @@
+/**
+ * pusher/shutdown: a graceful restart closes every connection with 4200-4299 and flushes what was
+ * accepted first. Runs only when the runner can restart the hub (embedded hub or restart.command).
+ */
+import { closeClass } from '../../../spec/protocol/close-codes.ts';
+import { openPusherSocket } from '../../clients/pusher-socket.ts';
+import { type Case, type CaseContext } from '../../types.ts';
+import { publish, subscribed, uniq } from './helpers.ts';
+
+function restartOrSkip(ctx: CaseContext): () => Promise<void> {
+  if (!ctx.restart) ctx.skip('the target gives no way to restart the hub (add restart.command to the target file)');
+  return ctx.restart;
+}
+
+export const shutdownCases: Case[] = [
+  {
+    requirement: 'pusher/shutdown/1',
+    desc: 'Restarts the hub with two connections open and checks both are closed with a code in 4200-4299, then that the hub accepts connections again',
+    timeoutMs: 30_000,
+    async run(ctx: CaseContext) {
+      const restart = restartOrSkip(ctx);
+      const socks = [await openPusherSocket(ctx), await subscribed(ctx, uniq())];
+      await restart();
+      for (const s of socks) {
+        const c = await s.waitForClose(5000, 'close at shutdown');
+        ctx.expect(closeClass(c.code) === 'reconnect-now', `shutdown closed ${s.label} with ${c.code}`, { expected: 'a close code in 4200-4299', actual: `${c.code} ${c.reason}` });
+      }
+      await openPusherSocket(ctx);
+    },
+  },
+  {
+    requirement: 'pusher/shutdown/2',
+    desc: 'Publishes 20 events (each answered 200), restarts the hub at once, and checks the subscriber received all 20 before its close',
+    timeoutMs: 30_000,
+    async run(ctx: CaseContext) {
+      const restart = restartOrSkip(ctx);
+      const channel = uniq();
+      const sock = await subscribed(ctx, channel);
+      for (let i = 0; i < 20; i++) await publish(ctx, channel, 'hp-flush', JSON.stringify({ i }));
+      await restart();
+      await sock.waitForClose(5000, 'close at shutdown');
+      const got = sock.frames.filter((f) => f.event === 'hp-flush' && f.channel === channel).length;
+      ctx.expect(got === 20, `only ${got} of 20 accepted events arrived before the shutdown close`, { expected: 20, actual: got });
+    },
+  },
+];

@@ -1,0 +1,87 @@
+/** pusher/signin (capability signin): user authentication with pusher:signin. */
+import { hmacHex, signUserAuth } from '../../../spec/protocol/signing.ts';
+import { frameData, PusherEvent } from '../../../spec/protocol/frames.ts';
+import { openPusherSocket, pusherErrorCode, type PusherSocket } from '../../clients/pusher-socket.ts';
+import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { requireCapability } from './helpers.ts';
+
+const userData = (id: string) => JSON.stringify({ id, user_info: { name: 'Ada' } });
+
+/** Sends pusher:signin; resolves with the hub's answer (signin_success or pusher:error). */
+async function signin(sock: PusherSocket, auth: string, data: string, timeoutMs = 3000) {
+  sock.send({ event: PusherEvent.SIGNIN, data: { auth, user_data: data } });
+  return sock.waitFor((f) => f.event === PusherEvent.SIGNIN_SUCCESS || f.event === PusherEvent.ERROR, { desc: 'pusher:signin_success or pusher:error', timeoutMs, fresh: true });
+}
+
+export async function probeSignin(ctx: CaseContext): Promise<boolean> {
+  const sock = await openPusherSocket(ctx);
+  try {
+    const data = userData('u-probe');
+    const answer = await signin(sock, signUserAuth(ctx.target.app, sock.socketId, data), data, 1500);
+    return answer.event === PusherEvent.SIGNIN_SUCCESS;
+  } catch (err) {
+    if (err instanceof CheckFailure) return false;
+    throw err;
+  } finally {
+    await sock.close();
+  }
+}
+
+const needSignin = (ctx: CaseContext) => requireCapability(ctx, 'signin', () => probeSignin(ctx));
+
+async function expectRefused(ctx: CaseContext, sock: PusherSocket, auth: string, data: string, why: string, code4009: boolean): Promise<void> {
+  const answer = await signin(sock, auth, data);
+  if (answer.event === PusherEvent.SIGNIN_SUCCESS) throw new CheckFailure(`hub accepted pusher:signin ${why}`, 'pusher:error 4009', JSON.stringify(answer));
+  if (code4009) ctx.expect(pusherErrorCode(answer) === 4009, `pusher:signin ${why} was refused with code ${pusherErrorCode(answer)}`, { expected: 4009, actual: JSON.stringify(answer) });
+}
+
+export const signinCases: Case[] = [
+  {
+    requirement: 'pusher/signin/1',
+    desc: 'Sends pusher:signin with auth = key:HMAC(secret, "socket_id::user::user_data") and expects signin_success carrying the user_data',
+    async run(ctx: CaseContext) {
+      await needSignin(ctx);
+      const sock = await openPusherSocket(ctx);
+      const data = userData('u-signin');
+      const answer = await signin(sock, signUserAuth(ctx.target.app, sock.socketId, data), data);
+      ctx.expect(answer.event === PusherEvent.SIGNIN_SUCCESS, 'valid pusher:signin was refused', { expected: 'pusher:signin_success', actual: JSON.stringify(answer) });
+      const got = frameData<{ user_data?: unknown }>(answer)?.user_data;
+      ctx.expect(got === data, 'signin_success does not carry the user_data', { expected: data, actual: JSON.stringify(got) });
+    },
+  },
+  {
+    requirement: 'pusher/signin/2',
+    desc: "Sends pusher:signin with a forged signature and with another connection's signature, and expects pusher:error 4009 for both",
+    async run(ctx: CaseContext) {
+      await needSignin(ctx);
+      const [sock, other] = [await openPusherSocket(ctx), await openPusherSocket(ctx)];
+      const data = userData('u-forger');
+      const forged = `${ctx.target.app.key}:${hmacHex(`${ctx.target.app.secret}-not`, `${sock.socketId}::user::${data}`)}`;
+      await expectRefused(ctx, sock, forged, data, 'with a forged signature', true);
+      await expectRefused(ctx, sock, signUserAuth(ctx.target.app, other.socketId, data), data, "with another socket's signature", true);
+    },
+  },
+  {
+    requirement: 'pusher/signin/3',
+    desc: 'Sends correctly signed pusher:signin whose user_data is not JSON, has no id, or an empty id, and expects each refused',
+    async run(ctx: CaseContext) {
+      await needSignin(ctx);
+      const sock = await openPusherSocket(ctx);
+      for (const [data, why] of [
+        ['not json', 'with user_data that is not JSON'],
+        [JSON.stringify({ user_info: {} }), 'with user_data without id'],
+        [JSON.stringify({ id: '' }), 'with an empty id'],
+      ] as const) {
+        await expectRefused(ctx, sock, signUserAuth(ctx.target.app, sock.socketId, data), data, why, false);
+      }
+    },
+  },
+  {
+    requirement: 'pusher/signin/4',
+    desc: 'Probes user authentication: a valid pusher:signin gets signin_success',
+    async run(ctx: CaseContext) {
+      await needSignin(ctx);
+      ctx.expect(await probeSignin(ctx), 'target declares signin but a valid pusher:signin failed');
+    },
+  },
+];

@@ -1,0 +1,187 @@
+/**
+ * The conformance runner: selects cases by requirement-id prefix, resolves the target (or starts the
+ * embedded reference hub), probes it, runs every case under its deadline and returns a RunReport.
+ * Used by `hubproof conform`, `hubproof certify`, the mutant self-test and hubproof's own tests.
+ */
+import { HubproofError } from '../spec/errors.ts';
+import { REQUIREMENTS } from '../spec/requirements/index.ts';
+import { matchesSelector, type Requirement } from '../spec/requirements/types.ts';
+import type { HubInfo } from '../spec/schemas/sync.ts';
+import type { TargetFile } from '../spec/target.ts';
+import type { HubConfigInput } from '../reference-server/config.ts';
+import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
+import { effectiveTimings } from './context.ts';
+import { detailLine, failureBlock, progressLine, summarize, summaryLine, type Summary } from './progress.ts';
+import { runCase } from './run-case.ts';
+import { commandRestart, fetchHubInfo, probeTarget, startEmbeddedHub, type ResolvedTarget } from './target-resolve.ts';
+import type { Case, CaseResult, EffectiveTimings } from './types.ts';
+
+import pkg from '../package.json' with { type: 'json' };
+
+export const HARNESS: { name: string; version: string } = { name: 'hubproof', version: pkg.version };
+/** fast-check runs per property unless --num-runs says otherwise: enough to find order bugs, quick on a laptop. */
+export const DEFAULT_NUM_RUNS = 10;
+
+export interface RunOptions {
+  /** The hub; absent = start the embedded reference hub (and stop it afterwards). */
+  target?: TargetFile;
+  /** Path of the target file, for replay commands. */
+  targetPath?: string;
+  /** Requirement-id prefixes or case ids (`pusher/auth/4#1`); none = everything. */
+  selectors?: string[];
+  /** Also run SHOULD cases (default false: they are skipped with a reason). */
+  strict?: boolean;
+  /** fast-check seed; default a random 31-bit integer, always reported. */
+  seed?: number;
+  /** fast-check runs per property (default DEFAULT_NUM_RUNS). */
+  numRuns?: number;
+  /** fast-check replay path (with --seed, reruns exactly one failure). */
+  path?: string;
+  /** Cases to choose from (default every registered case). */
+  cases?: readonly Case[];
+  /** Requirement registry (default REQUIREMENTS). */
+  requirements?: readonly Requirement[];
+  /** Where progress goes (default process.stderr); null for silence. */
+  progress?: { write(s: string): unknown } | null;
+  /** Words instead of symbols and colour (default: when CI is set or the stream is not a TTY). */
+  plain?: boolean;
+  /** Extra config for the embedded hub (tests use it to switch features off). */
+  hubConfig?: HubConfigInput;
+  /** Called after each case. */
+  onResult?: (r: CaseResult) => void;
+}
+
+export interface RunReport {
+  target: { name: string; profiles: TargetFile['profiles']; nodes: TargetFile['nodes']; embedded: boolean };
+  hub: HubInfo | undefined;
+  harness: typeof HARNESS;
+  seed: number;
+  numRuns: number;
+  strict: boolean;
+  selectors: string[];
+  timings: EffectiveTimings;
+  startedAt: string;
+  durationMs: number;
+  warnings: string[];
+  results: CaseResult[];
+  summary: Summary;
+  /** 0 no MUST failed, 1 otherwise. */
+  exitCode: 0 | 1;
+}
+
+export interface SelectedCase extends IdentifiedCase {
+  req: Requirement;
+}
+
+/**
+ * Cases whose id or requirement id matches a selector. A selector that matches no requirement and no
+ * case is a usage error (exit 2), so a typo never reads as "all passed".
+ */
+export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requirements'> = {}): SelectedCase[] {
+  const registry = opts.requirements ?? REQUIREMENTS;
+  const byId = new Map(registry.map((r) => [r.id, r]));
+  const all = assignCaseIds(opts.cases ?? ALL_CASES);
+  const selectors = opts.selectors ?? [];
+  for (const s of selectors) {
+    const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.id === s);
+    if (!known) throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" matches no requirement; list them with \`hubproof spec\``);
+  }
+  const picked = all.filter(
+    (c) => selectors.length === 0 || selectors.some((s) => c.id === s || matchesSelector(c.case.requirement, s)),
+  );
+  return picked.map((c) => ({
+    ...c,
+    // A case naming an unregistered requirement still runs, as a MUST, and says so in its report.
+    req: byId.get(c.case.requirement) ?? unregistered(c.case.requirement),
+  }));
+}
+
+function unregistered(id: string): Requirement {
+  const [profile, section] = id.split('/') as [Requirement['profile'], string];
+  return { id, profile, section: section ?? 'unknown', level: 'MUST', text: '(requirement not in the registry)', source: 'n/a' };
+}
+
+/** `npx hubproof conform <id> [--target f] --seed S [--path P]` */
+export function replayCommand(id: string, seed: number, path: string | undefined, targetPath: string | undefined, embedded: boolean): string {
+  const parts = ['npx hubproof conform', id];
+  if (!embedded) parts.push('--target', targetPath ?? '<target.json>');
+  parts.push('--seed', String(seed));
+  if (path) parts.push('--path', path);
+  return parts.join(' ');
+}
+
+export function randomSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff);
+}
+
+export async function runConformance(options: RunOptions = {}): Promise<RunReport> {
+  const selected = selectCases(options);
+  const out = options.progress === undefined ? process.stderr : options.progress;
+  const plain = options.plain ?? (Boolean(process.env.CI) || !(out as { isTTY?: boolean } | null)?.isTTY);
+  const write = (s: string) => out?.write(s);
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    write(`warning: ${m}\n`);
+  };
+  const seed = options.seed ?? randomSeed();
+  const numRuns = options.numRuns ?? DEFAULT_NUM_RUNS;
+  const strict = options.strict ?? false;
+
+  let resolved: ResolvedTarget;
+  if (options.target) {
+    resolved = { target: options.target, embedded: false, restart: commandRestart(options.target), dispose: async () => undefined };
+  } else {
+    resolved = await startEmbeddedHub(options.hubConfig);
+  }
+  const startedAt = new Date();
+  const t0 = performance.now();
+  try {
+    const { target } = resolved;
+    await probeTarget(target);
+    const hub = await fetchHubInfo(target, warn);
+    const timings = effectiveTimings(target, hub);
+    write(`hubproof conform: ${selected.length} case(s) against "${target.name}"${resolved.embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`);
+
+    const results: CaseResult[] = [];
+    for (const sel of selected) {
+      const result = await runCase(sel.id, sel.case, sel.req, {
+        target,
+        hub,
+        timings,
+        strict,
+        fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
+        restart: resolved.restart,
+        replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, resolved.embedded),
+      });
+      results.push(result);
+      write(`${progressLine(result, { plain })}\n`);
+      options.onResult?.(result);
+    }
+
+    const summary = summarize(results);
+    const durationMs = Math.round(performance.now() - t0);
+    const failures = results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
+    const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
+    if (failures.length) write(`\n${failures.map((r) => failureBlock(r, reqText.get(r.requirement))).join('\n\n')}\n`);
+    write(`\n${detailLine(summary, seed, durationMs)}\n${summaryLine(summary)}\n`);
+    return {
+      target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded: resolved.embedded },
+      hub,
+      harness: HARNESS,
+      seed,
+      numRuns,
+      strict,
+      selectors: options.selectors ?? [],
+      timings,
+      startedAt: startedAt.toISOString(),
+      durationMs,
+      warnings,
+      results,
+      summary,
+      exitCode: summary.fail > 0 ? 1 : 0,
+    };
+  } finally {
+    await resolved.dispose();
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * Client events: `client-` prefixed, only on private-/presence- channels (never encrypted), only by a
  * subscriber, never echoed back to the sender, `user_id` added on presence channels, and at most
- * `limits.clientEventsPerSecond` per connection (more ends the connection with 4301).
+ * `limits.clientEventsPerSecond` per connection (the excess is refused with `pusher:error` 4301 and
+ * not relayed; the connection stays open, as a rate-limited client is not a broken one).
  * Source: https://pusher.com/docs/channels/using_channels/events/#triggering-client-events
  */
 import { allowsClientEvents, isPresence } from '../../spec/protocol/channels.ts';
@@ -13,7 +14,7 @@ import { publishEvent, type PusherHub } from './hub-state.ts';
 import { FrameError, invalidMessage } from './socket-errors.ts';
 import { requireChannelName } from './subscribe.ts';
 
-/** Counts the event in the connection's one-second window; over the limit ends the connection. */
+/** Counts the event in the connection's one-second window; over the limit the event is refused. */
 function checkRate(hub: PusherHub, conn: PusherConnection): void {
   const now = hub.ctx.now();
   if (now - conn.eventWindowStart >= 1000) {
@@ -23,7 +24,7 @@ function checkRate(hub: PusherHub, conn: PusherConnection): void {
   conn.eventWindowCount++;
   const limit = hub.config.limits.clientEventsPerSecond;
   if (conn.eventWindowCount > limit) {
-    throw new FrameError(CloseCode.CLIENT_EVENT_RATE_LIMIT, `client event rate limit of ${limit}/s exceeded`, true);
+    throw new FrameError(CloseCode.CLIENT_EVENT_RATE_LIMIT, `client event rate limit of ${limit}/s exceeded; event not relayed`);
   }
 }
 

@@ -30,9 +30,9 @@ describe('pusher cases against the embedded reference hub', () => {
     expect(bad.map((r) => `${r.id}: ${r.reason} | expected ${r.expected} | actual ${r.actual}`)).toEqual([]);
   });
 
-  it('passes every SHOULD case except the reference hub’s documented choice to close after 4301', () => {
-    const misses = report.results.filter((r) => r.outcome === 'non-strict').map((r) => r.id);
-    expect(misses.filter((id) => !id.startsWith('pusher/client-events/8'))).toEqual([]);
+  it('passes every SHOULD case with --strict', () => {
+    const misses = report.results.filter((r) => r.outcome === 'non-strict').map((r) => `${r.id}: ${r.reason}`);
+    expect(misses).toEqual([]);
     expect(report.results.filter((r) => r.outcome === 'pass').length).toBeGreaterThan(pusherCases.length - 3);
   });
 });

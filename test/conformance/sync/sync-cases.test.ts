@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../../conformance/runner.ts';
+import { startEmbeddedHub, type ResolvedTarget } from '../../../conformance/target-resolve.ts';
+import { syncCases } from '../../../conformance/cases/sync/index.ts';
+import { REQUIREMENTS } from '../../../spec/requirements/index.ts';
+import { startBrokenHub, type Mutation } from './broken-hub.ts';
+
+describe('sync cases', () => {
+  it('cover every sync requirement (MUST and SHOULD) with at least one case', () => {
+    const covered = new Set(syncCases.map((c) => c.requirement));
+    const missing = REQUIREMENTS.filter((r) => r.profile === 'sync' && r.level !== 'MAY' && !covered.has(r.id)).map((r) => r.id);
+    expect(missing).toEqual([]);
+    const unknown = syncCases.filter((c) => !REQUIREMENTS.some((r) => r.id === c.requirement)).map((c) => c.requirement);
+    expect(unknown).toEqual([]);
+  });
+
+  it('all pass against the embedded reference hub (strict; cluster cases skipped on one node)', async () => {
+    const report = await runConformance({ selectors: ['sync'], strict: true, numRuns: 4, progress: null });
+    const bad = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict' || (r.outcome === 'skipped' && !r.id.startsWith('sync/cluster/')));
+    expect(bad.map((r) => `${r.id}: ${r.reason}\n  expected ${r.expected}\n  actual ${r.actual}`)).toEqual([]);
+    expect(report.results.filter((r) => r.outcome === 'pass').length).toBeGreaterThan(55);
+  }, 180_000);
+});
+
+describe('sync cases against a broken hub', () => {
+  let upstream: ResolvedTarget;
+  beforeAll(async () => {
+    upstream = await startEmbeddedHub();
+  });
+  afterAll(async () => {
+    await upstream.dispose();
+  });
+
+  async function runBroken(mutation: Mutation, selectors: string[]) {
+    const broken = await startBrokenHub(upstream.target, mutation);
+    try {
+      const report = await runConformance({ target: broken.target, selectors, numRuns: 5, seed: 42, progress: null });
+      return new Map(report.results.map((r) => [r.id, r]));
+    } finally {
+      await broken.close();
+    }
+  }
+
+  it('fails ordering when the hub delivers two events of a channel swapped', async () => {
+    const r = await runBroken('swap-events', ['sync/ordering']);
+    expect(r.get('sync/ordering/1#1')?.outcome).toBe('fail');
+    expect(r.get('sync/ordering/1#1')?.reason).toMatch(/sync\/ordering\/1 \(order\)/);
+    expect(r.get('sync/ordering/1#1')?.seed).toBe(42);
+    expect(r.get('sync/ordering/2#1')?.outcome).toBe('fail');
+  }, 90_000);
+
+  it('fails fan-out and recovery when the hub never delivers one event', async () => {
+    const r = await runBroken('drop-event', ['sync/delivery/5', 'sync/delivery/4', 'sync/causality/1']);
+    const reach = r.get('sync/delivery/5#1');
+    expect(reach?.outcome).toBe('fail');
+    expect(reach?.reason).toMatch(/sync\/delivery\/5 \((loss|reach)\)/);
+    expect(Array.isArray(reach?.counterexample) || reach?.counterexample !== undefined).toBe(true);
+    expect(r.get('sync/delivery/4#1')?.outcome).toBe('fail');
+  }, 90_000);
+
+  it('fails history and persistence checks when history loses an event the broadcast carried', async () => {
+    const r = await runBroken('strip-history', ['sync/history/2', 'sync/delivery/1', 'sync/envelope/3']);
+    expect(r.get('sync/history/2#1')?.outcome).toBe('fail');
+    expect(r.get('sync/delivery/1#1')?.outcome).toBe('fail');
+    expect(r.get('sync/envelope/3#1')?.outcome).toBe('fail');
+  }, 60_000);
+});

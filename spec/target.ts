@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Profile } from './schemas/common.ts';
+import { Capabilities, Profile } from './schemas/common.ts';
 import { HubproofError } from './errors.ts';
 
 const BaseUrl = (protocols: string[]) =>
@@ -35,17 +35,7 @@ export const TargetFile = z
     app: z.object({ id: z.string().min(1), key: z.string().min(1), secret: z.string().min(1) }).strict(),
     agents: z.array(TargetAgent).default([]),
     /** Declared capabilities; absent ones are probed. */
-    capabilities: z
-      .object({
-        client_events: z.boolean(),
-        cache_channels: z.boolean(),
-        encrypted_channels: z.boolean(),
-        signin: z.boolean(),
-        webhooks: z.boolean(),
-      })
-      .partial()
-      .strict()
-      .optional(),
+    capabilities: Capabilities.optional(),
     /** Overrides for hubs without GET /api/hub (pure Pusher servers). */
     timings: z
       .object({

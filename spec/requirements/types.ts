@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Profile } from '../schemas/common.ts';
+import { Capability, Profile } from '../schemas/common.ts';
 
 export const Level = z.enum(['MUST', 'SHOULD', 'MAY']);
 export type Level = z.infer<typeof Level>;
@@ -16,7 +16,7 @@ export const Requirement = z
     text: z.string().min(10).describe('The rule, as one sentence a vendor can act on'),
     source: z.string().min(1).describe('Public document URL, or "PROTOCOL.md#<section>"'),
     /** Optional capability the rule belongs to; targets without it report `unimplemented`. */
-    capability: z.enum(['client_events', 'cache_channels', 'encrypted_channels', 'signin', 'webhooks']).optional(),
+    capability: Capability.optional(),
   })
   .strict()
   .meta({ id: 'Requirement' });

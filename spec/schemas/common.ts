@@ -19,3 +19,22 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 export const Profile = z.enum(['pusher', 'sync', 'agent-presence']).meta({ id: 'Profile' });
 export type Profile = z.infer<typeof Profile>;
 export const PROFILES = Profile.options;
+
+/** Optional capabilities a hub may have; a case for an absent one is reported `unimplemented`. */
+export const Capability = z
+  .enum(['client_events', 'cache_channels', 'encrypted_channels', 'signin', 'webhooks'])
+  .meta({ id: 'Capability' });
+export type Capability = z.infer<typeof Capability>;
+
+/** Which optional capabilities a hub declares; an absent key means "not declared" (the harness probes). */
+export const Capabilities = z
+  .object({
+    client_events: z.boolean(),
+    cache_channels: z.boolean(),
+    encrypted_channels: z.boolean(),
+    signin: z.boolean(),
+    webhooks: z.boolean(),
+  } satisfies Record<Capability, z.ZodBoolean>)
+  .partial()
+  .strict()
+  .meta({ id: 'Capabilities' });

@@ -3,7 +3,7 @@
  * Source: ../shared/PROTOCOL.md "Profile sync"; payloads from sources/agent-sync-over-reverb.txt.
  */
 import { z } from 'zod';
-import { Profile, Timestamp, LooseTimestamp } from './common.ts';
+import { Capabilities, Profile, Timestamp, LooseTimestamp } from './common.ts';
 
 export const Id = z.number().int().positive();
 
@@ -114,15 +114,7 @@ export const HubInfo = z
     version: z.string(),
     spec_version: z.string(),
     profiles: z.array(Profile),
-    capabilities: z
-      .object({
-        client_events: z.boolean(),
-        cache_channels: z.boolean(),
-        encrypted_channels: z.boolean(),
-        signin: z.boolean(),
-        webhooks: z.boolean(),
-      })
-      .partial(),
+    capabilities: Capabilities,
     limits: z.object({
       max_participants: z.number().int().positive(),
       max_dashboards_per_session: z.number().int().positive(),

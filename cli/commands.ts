@@ -48,7 +48,7 @@ Options:
   --target-out FILE    Write a target file pointing the harness at this hub
   -h, --help           Show this help
 `,
-    run: notBuilt('hub'),
+    run: lazy(() => import('./hub-command.ts')),
   },
   {
     name: 'conform',
@@ -62,14 +62,15 @@ Options:
   --target FILE     Target file describing the hub
   --strict          Also run SHOULD cases; a miss is reported non-strict
   --seed N          fast-check seed (printed on every run; replays a failure)
-  --num-runs N      fast-check runs per property
+  --num-runs N      fast-check runs per property (default 10)
+  --path P          fast-check replay path (with --seed) to rerun one failure
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
   --html DIR        Write the HTML report
   -h, --help        Show this help
 `,
-    run: notBuilt('conform'),
+    run: lazy(() => import('./conform-command.ts')),
   },
   {
     name: 'load',
@@ -79,17 +80,36 @@ Options:
 Open-model load with HDR latency, reach, loss, duplication and order figures.
 Without --target it benchmarks the embedded reference hub.
 `,
-    run: notBuilt('load'),
+    run: lazy(() => import('./load-command.ts')),
   },
   {
     name: 'certify',
     summary: 'Conformance suite plus a short load run, one report',
-    help: `Usage: hubproof certify [--target file.json] [--out dir]
+    help: `Usage: hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]
 
-Runs the conformance suite and a short load benchmark and writes JSON, JUnit and HTML to --out
-(default reports/out). Exit code is a CI gate: 0 certified, 1 a requirement or SLO failed, 2 could not run.
+Runs the conformance suite and a short load run (fanout, presence, agents, connections) against one hub
+and writes one report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
+index.html. Without --target it starts the embedded reference hub.
+
+Exit code is a CI gate: 0 certified (every MUST passed, every SLO held), 1 a MUST failed or an SLO was
+breached, 2 the harness could not run or the load figures cannot be trusted (driver saturated).
+
+Options:
+  --target FILE         Target file describing the hub
+  --out DIR             Report directory (default reports/out)
+  --strict              Also run SHOULD cases; a SHOULD miss then fails certification
+  --seed N              fast-check seed of the conformance run (printed; replays a failure)
+  --num-runs N          fast-check runs per property (default 10)
+  --only SELECTOR       Certify only requirements under this id prefix (repeatable; same as positionals)
+  --load-duration S     Seconds measured per load scenario (default 3)
+  --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections)
+  --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20
+  --max-driver-lag MS   Load generator loop/send lag p99 above which figures are invalid (default 20)
+  --max-driver-cpu X    Load generator CPU share above which figures are invalid (default 0.9)
+  --max-machine-cpu X   Machine CPU share above which figures are invalid (default 0.95)
+  -h, --help            Show this help
 `,
-    run: notBuilt('certify'),
+    run: lazy(() => import('./certify-command.ts')),
   },
   {
     name: 'bench',
@@ -99,7 +119,7 @@ Runs the conformance suite and a short load benchmark and writes JSON, JUnit and
 Measures deliveries/s, propagation percentiles, the highest rate held at p99 < 50 ms and RSS per 1000
 connections, for the reference hub and a bare ws broadcast server in the same run.
 `,
-    run: notBuilt('bench'),
+    run: lazy(() => import('./bench-command.ts')),
   },
 ];
 

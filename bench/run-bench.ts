@@ -1,0 +1,205 @@
+/**
+ * `hubproof bench`: the reference hub and the bare ws broadcast server measured in the same run, each in
+ * its own process, by the same driver: deliveries/s and propagation at a fixed load, the highest rate held
+ * at p99 < 50 ms (step search), RSS per 1000 idle subscribed connections, and hub ÷ bare ratios.
+ * `--driver` instead measures the driver's own ceiling against the bare server.
+ */
+import { spawn } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad } from '../load/run-load.ts';
+import type { Progress } from '../load/progress.ts';
+import type { LoadReport, ScenarioResult } from '../load/report-types.ts';
+import { startChildHub, stopChild, waitForTargetFile, type LoadTarget } from '../load/target-hub.ts';
+
+export interface BenchOptions {
+  /** Fixed-load rate, events/s (default 1000). */
+  rate?: number;
+  /** Subscribers of the one channel at the fixed load (default 100). */
+  subscribers?: number;
+  /** Measured seconds of the fixed load (default 5). */
+  durationS?: number;
+  /** Idle connections for the RSS figure (default 1000). */
+  connections?: number;
+  /** Seconds per capacity step (default 3). */
+  stepS?: number;
+  progress?: Progress | false;
+}
+
+export interface ServerFigures {
+  name: string;
+  fixed: { rate: number; subscribers: number; deliveredPerS: number; p50Ms: number; p99Ms: number; p999Ms: number; reach: number; status: string; driverCpuShare: number; driverLagMs: number; serverCpuPct: number | null; machineShare: number | null };
+  capacity: { lastGoodRate: number | null; stoppedBecause: string; steps: NonNullable<ScenarioResult['capacity']>['steps'] };
+  memory: { connections: number; baselineMb: number; finalMb: number; mbPer1000: number } | null;
+}
+
+export interface BenchReport {
+  tool: 'hubproof';
+  kind: 'bench';
+  generatedAt: string;
+  machine: { cores: number; cpu: string; node: string };
+  servers: ServerFigures[];
+  /** reference hub ÷ bare server, per figure. */
+  ratios: Record<string, number | null>;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The bare server in its own process, so its RSS and CPU are its own. */
+export async function startBareChild(extra: string[] = []): Promise<LoadTarget> {
+  const dir = mkdtempSync(join(tmpdir(), 'hubproof-bare-'));
+  const out = join(dir, 'target.json');
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', '--target-out', out, ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  const target = await waitForTargetFile(child, out, 20_000, () => stderr);
+  return {
+    target: { ...target, process: { pid: child.pid! } },
+    mode: 'child',
+    pid: child.pid,
+    close: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measure(name: string, server: LoadTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {
+  const common = { target: server.target, progress };
+  // Memory first: a fresh process, not one whose heap the load phases already grew.
+  const mem = await runLoad({
+    ...common,
+    scenarios: 'connections',
+    overrides: { durationS: 2, set: ['transport=pusher', `channels=${Math.ceil(o.connections / 10)}`, 'subscribersPerChannel=10', 'rate=5', 'warmupS=0.5'] },
+  });
+  const fixed = await runLoad({
+    ...common,
+    scenarios: 'fanout',
+    overrides: { rate: o.rate, durationS: o.durationS, set: ['channels=1', `subscribersPerChannel=${o.subscribers}`, 'warmupS=2'] },
+  });
+  const cap = await runLoad({
+    ...common,
+    scenarios: 'capacity',
+    overrides: { set: ['channels=10', 'subscribersPerChannel=10', 'stepStartRate=500', 'stepFactor=1.5', `stepS=${o.stepS}`, 'warmupS=1', 'maxRate=40000'] },
+  });
+  const f = one(fixed);
+  const c = one(cap);
+  const m = one(mem)?.memory;
+  return {
+    name,
+    fixed: {
+      rate: o.rate,
+      subscribers: o.subscribers,
+      deliveredPerS: f?.throughput.deliveredPerS ?? 0,
+      p50Ms: f?.latency.p50 ?? 0,
+      p99Ms: f?.latency.p99 ?? 0,
+      p999Ms: f?.latency.p999 ?? 0,
+      reach: f?.delivery.reach ?? 0,
+      status: f?.status ?? `error: ${fixed.errors[0]?.message ?? 'not run'}`,
+      driverCpuShare: f?.driver.cpuShare ?? 0,
+      driverLagMs: f ? Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms) : 0,
+      serverCpuPct: f?.hub?.cpuPct ?? null,
+      machineShare: f?.driver.machineShare ?? null,
+    },
+    capacity: { lastGoodRate: c?.capacity?.lastGoodRate ?? null, stoppedBecause: c?.capacity?.stoppedBecause ?? 'not run', steps: c?.capacity?.steps ?? [] },
+    memory: m ? { connections: m.connections, baselineMb: m.baselineMb, finalMb: m.finalMb, mbPer1000: m.mbPer1000 } : null,
+  };
+}
+
+const one = (r: LoadReport): ScenarioResult | undefined => r.scenarios[0];
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+  a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100;
+
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as BenchOptions;
+  const o = { rate: 1000, subscribers: 100, durationS: 5, connections: 1000, stepS: 3, ...given };
+  const progress = options.progress ?? false;
+  const servers: ServerFigures[] = [];
+  for (const [name, start] of [
+    ['reference-hub', () => startChildHub()],
+    ['bare-ws', () => startBareChild()],
+  ] as const) {
+    const server = await start();
+    try {
+      servers.push(await measure(name, server, o, progress));
+    } finally {
+      await server.close();
+    }
+  }
+  const [hub, bare] = servers as [ServerFigures, ServerFigures];
+  return {
+    tool: 'hubproof',
+    kind: 'bench',
+    generatedAt: new Date().toISOString(),
+    machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+    servers,
+    ratios: {
+      deliveredPerS: ratio(hub.fixed.deliveredPerS, bare.fixed.deliveredPerS),
+      p50Ms: ratio(hub.fixed.p50Ms, bare.fixed.p50Ms),
+      p99Ms: ratio(hub.fixed.p99Ms, bare.fixed.p99Ms),
+      capacity: ratio(hub.capacity.lastGoodRate, bare.capacity.lastGoodRate),
+      mbPer1000: ratio(hub.memory?.mbPer1000, bare.memory?.mbPer1000),
+    },
+  };
+}
+
+export interface DriverCeiling {
+  tool: 'hubproof';
+  kind: 'driver-ceiling';
+  generatedAt: string;
+  machine: BenchReport['machine'];
+  subscribers: number;
+  /** Highest step the driver held unsaturated with reach 1. */
+  ceiling: { rate: number; deliveredPerS: number; p99Ms: number; driverCpuShare: number; driverLagMs: number; serverCpuPct: number | null } | null;
+  /** Who ended the search: the driver saturated, the bare server ran out of its core, or neither visibly (machine contention). */
+  limitedBy: 'driver' | 'machine' | 'server' | 'unclear' | 'max-rate';
+  stoppedBecause: string;
+  steps: NonNullable<ScenarioResult['capacity']>['steps'];
+}
+
+/**
+ * The driver's own ceiling: fanout to `subscribers` sockets of one channel on the bare server, the rate
+ * stepped up until the driver saturates or events go missing. Latency is not the criterion here (the bare
+ * server is single-threaded and shares the machine with the driver), so the p99 limit is lifted to 2.5 s;
+ * the server's own CPU per step says whether it, rather than the driver, was the limit.
+ */
+export async function runDriverCeiling(o: { subscribers?: number; stepS?: number; startRate?: number; progress?: Progress | false } = {}): Promise<DriverCeiling> {
+  const subscribers = o.subscribers ?? 200;
+  const server = await startBareChild();
+  try {
+    const r = await runLoad({
+      target: server.target,
+      progress: o.progress ?? false,
+      scenarios: 'capacity',
+      overrides: {
+        set: ['channels=1', `subscribersPerChannel=${subscribers}`, `stepStartRate=${o.startRate ?? 250}`, 'stepFactor=1.4', `stepS=${o.stepS ?? 3}`, 'warmupS=1', 'maxRate=20000', 'thresholds.p99Ms=2500', 'payloadBytes=32'],
+      },
+    });
+    const c = r.scenarios[0]?.capacity;
+    const steps = c?.steps ?? [];
+    const best = steps.filter((s) => s.ok).at(-1);
+    const failed = steps.find((s) => !s.ok);
+    const machineBusy = /machine CPU/.test(c?.stoppedBecause ?? '');
+    const limitedBy = !failed ? 'max-rate' : machineBusy ? 'machine' : failed.driverSaturated ? 'driver' : (failed.hubCpuPct ?? 0) >= 85 ? 'server' : 'unclear';
+    return {
+      tool: 'hubproof',
+      kind: 'driver-ceiling',
+      generatedAt: new Date().toISOString(),
+      machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+      subscribers,
+      ceiling: best
+        ? { rate: best.rate, deliveredPerS: best.deliveredPerS, p99Ms: best.p99Ms, driverCpuShare: best.driverCpuShare, driverLagMs: best.driverLagMs, serverCpuPct: best.hubCpuPct }
+        : null,
+      limitedBy,
+      stoppedBecause: c?.stoppedBecause ?? r.errors[0]?.message ?? 'not run',
+      steps,
+    };
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,86 @@
+/** `hubproof bench [--json file] [--driver] [--quick]`: a benchmark script that prints figures and writes JSON. */
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createProgress } from '../load/progress.ts';
+import { runBench, runDriverCeiling, type BenchReport, type DriverCeiling } from '../bench/run-bench.ts';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      json: { type: 'string', default: 'reports/out/bench.json' },
+      driver: { type: 'boolean', default: false },
+      subscribers: { type: 'string' },
+      'start-rate': { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const progress = values.verbose ? createProgress() : false;
+  const subscribers = values.subscribers ? Number(values.subscribers) : undefined;
+  const result = values.driver
+    ? await runDriverCeiling({ subscribers, progress, startRate: values['start-rate'] ? Number(values['start-rate']) : undefined })
+    : await runBench({ progress, subscribers, ...(values.quick ? { durationS: 3, stepS: 2, connections: 500 } : {}) });
+  process.stdout.write(result.kind === 'bench' ? formatBench(result) : formatCeiling(result));
+  mkdirSync(dirname(values.json), { recursive: true });
+  writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`JSON: ${values.json}\n`);
+  return 0;
+}
+
+function formatBench(r: BenchReport): string {
+  const rows: Array<[string, (s: BenchReport['servers'][number]) => string, string]> = [
+    [`deliveries/s at ${r.servers[0]?.fixed.rate}/s × ${r.servers[0]?.fixed.subscribers} subs`, (s) => String(Math.round(s.fixed.deliveredPerS)), 'deliveredPerS'],
+    ['p50 propagation ms', (s) => s.fixed.p50Ms.toFixed(2), 'p50Ms'],
+    ['p99 propagation ms', (s) => s.fixed.p99Ms.toFixed(2), 'p99Ms'],
+    ['reach', (s) => s.fixed.reach.toFixed(4), ''],
+    ['fixed-load status', (s) => s.fixed.status, ''],
+    ['  server CPU (of one core)', (s) => (s.fixed.serverCpuPct === null ? 'n/a' : `${Math.round(s.fixed.serverCpuPct)}%`), ''],
+    ['  driver CPU (of all cores), loop lag', (s) => `${Math.round(s.fixed.driverCpuShare * 100)}%, ${s.fixed.driverLagMs} ms`, ''],
+    ['  machine CPU busy', (s) => (s.fixed.machineShare === null ? 'n/a' : `${Math.round(s.fixed.machineShare * 100)}%`), ''],
+    ['capacity: highest rate at p99 < 50 ms', (s) => (s.capacity.lastGoodRate === null ? 'none' : `${s.capacity.lastGoodRate}/s`), 'capacity'],
+    ['  search stopped by', (s) => stoppedBy(s.capacity.stoppedBecause), ''],
+    ['MB per 1000 idle connections', (s) => (s.memory ? s.memory.mbPer1000.toFixed(1) : 'n/a'), 'mbPer1000'],
+  ];
+  const lines = [`hubproof bench — ${r.machine.cores} cores, ${r.machine.cpu}, Node ${r.machine.node}`, ''];
+  const w = Math.max(...rows.map(([l]) => l.length));
+  lines.push(`${''.padEnd(w)}  ${r.servers.map((s) => s.name.padStart(22)).join('')}  ${'hub/bare'.padStart(9)}`);
+  for (const [label, get, key] of rows) {
+    const ratio = key ? r.ratios[key] : undefined;
+    lines.push(`${label.padEnd(w)}  ${r.servers.map((s) => get(s).padStart(22)).join('')}  ${(ratio == null ? '' : `${ratio}×`).padStart(9)}`);
+  }
+  for (const s of r.servers) lines.push('', `${s.name} capacity steps: ${s.capacity.steps.map((x) => `${x.rate}/s p99 ${x.p99Ms}ms${x.ok ? '' : ' ✗'}`).join(', ')}; stopped: ${s.capacity.stoppedBecause}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The capacity search's end in two words; a driver/machine stop means the figure is a lower bound. */
+function stoppedBy(reason: string): string {
+  if (reason.startsWith('driver saturated')) return /machine CPU/.test(reason) ? 'machine (lower bound)' : 'driver (lower bound)';
+  if (reason.startsWith('reach')) return 'loss';
+  if (reason.startsWith('p99')) return 'p99 limit';
+  return reason.slice(0, 20);
+}
+
+function formatCeiling(r: DriverCeiling): string {
+  const lines = [`hubproof bench --driver — driver ceiling against the bare ws server, 1 channel × ${r.subscribers} subscribers, ${r.machine.cores} cores`, ''];
+  for (const s of r.steps) {
+    lines.push(`  ${String(s.rate).padStart(6)}/s → ${String(Math.round(s.deliveredPerS)).padStart(8)} deliveries/s  p99 ${s.p99Ms.toFixed(1).padStart(7)} ms  reach ${s.reach.toFixed(4)}  driver cpu ${Math.round(s.driverCpuShare * 100)}% of cores, lag ${s.driverLagMs} ms  server cpu ${s.hubCpuPct ?? '?'}% of a core${s.ok ? '' : '  ✗'}`);
+  }
+  const c = r.ceiling;
+  const held = c
+    ? `${Math.round(c.deliveredPerS)} deliveries/s (${c.rate} events/s × ${r.subscribers}) held with reach 1, driver CPU ${Math.round(c.driverCpuShare * 100)}% of ${r.machine.cores} cores, loop lag p99 ${c.driverLagMs} ms`
+    : 'no step held';
+  const verdicts: Record<DriverCeiling['limitedBy'], string> = {
+    driver: `Driver ceiling: ${held}; the next step saturated the driver.`,
+    machine: c
+      ? `Highest held: ${held}; then the machine's cores were saturated (other processes, or server + driver together), so this is a lower bound on the driver's ceiling.`
+      : "No step could be measured: the machine's cores were saturated (other processes, or server + driver together); rerun on a quieter machine.",
+    server: `Driver ceiling not reached: ${held}; the bare server ran out of its core first, so the driver's ceiling is higher.`,
+    'max-rate': `Driver ceiling not reached up to the highest step: ${held}.`,
+    unclear: `Highest held: ${held}; the next step failed with neither process saturated (machine contention?).`,
+  };
+  const verdict = verdicts[r.limitedBy];
+  lines.push('', verdict, `Stopped: ${r.stoppedBecause}`);
+  return `${lines.join('\n')}\n`;
+}

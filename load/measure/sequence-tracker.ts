@@ -1,0 +1,65 @@
+/**
+ * Per (subscriber, stream) delivery accounting from sequence numbers: what arrived once, twice, or after a
+ * later one. A bitmap of seen sequence numbers makes duplicates and late arrivals exact, not heuristics.
+ */
+export type Arrival = 'new' | 'duplicate' | 'out-of-order';
+
+export class SequenceTracker {
+  private seen = new Uint8Array(256);
+  /** Highest sequence number seen so far (0 = none). */
+  highest = 0;
+
+  /** Records one arrival and classifies it: a repeat is a duplicate; a first arrival below the highest is out of order. */
+  record(seq: number): Arrival {
+    if (seq >= this.seen.length * 8) this.grow(seq);
+    const byte = seq >>> 3;
+    const bit = 1 << (seq & 7);
+    if ((this.seen[byte]! & bit) !== 0) return 'duplicate';
+    this.seen[byte] = this.seen[byte]! | bit;
+    if (seq < this.highest) return 'out-of-order';
+    this.highest = seq;
+    return 'new';
+  }
+
+  /** Distinct sequence numbers seen in [from, to] inclusive. */
+  countUnique(from: number, to: number): number {
+    let n = 0;
+    const last = Math.min(to, this.seen.length * 8 - 1);
+    for (let s = Math.max(0, from); s <= last; s++) if ((this.seen[s >>> 3]! & (1 << (s & 7))) !== 0) n++;
+    return n;
+  }
+
+  private grow(seq: number): void {
+    let size = this.seen.length;
+    while (seq >= size * 8) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.seen);
+    this.seen = next;
+  }
+}
+
+export interface DeliveryAccounting {
+  /** Deliveries the driver expected: events published in the window × subscribers that should get them. */
+  expected: number;
+  /** Distinct expected deliveries that arrived. */
+  received: number;
+  /** expected − received. */
+  lost: number;
+  /** Arrivals of an event a subscriber already had. */
+  duplicated: number;
+  /** First arrivals of an event after a later event of the same stream. */
+  outOfOrder: number;
+  /** received ÷ expected (1 when nothing was expected). */
+  reach: number;
+}
+
+export function accounting(expected: number, received: number, duplicated: number, outOfOrder: number): DeliveryAccounting {
+  return {
+    expected,
+    received,
+    lost: Math.max(0, expected - received),
+    duplicated,
+    outOfOrder,
+    reach: expected === 0 ? 1 : received / expected,
+  };
+}

@@ -1,0 +1,69 @@
+/** Turns a measured phase into report figures: latency, delivery, throughput, driver health, verdict. */
+import { judgeDriver } from './driver/driver-monitor.ts';
+import type { PhaseResult } from './driver/broadcast-rig.ts';
+import type { PoolReady } from './driver/subscriber-pool.ts';
+import { percentileCurve, summarize, type Histogram } from './measure/histogram.ts';
+import type { RunContext } from './run-context.ts';
+import type { Scenario } from './scenarios/types.ts';
+import type { LatencyFigures, ScenarioResult, ScenarioStatus, ThresholdResult } from './report-types.ts';
+import { evaluateThresholds } from './thresholds.ts';
+
+export function latencyFigures(h: Histogram): LatencyFigures {
+  return { ...summarize(h), curve: percentileCurve(h) };
+}
+
+export function phaseFigures(
+  ctx: RunContext,
+  s: Scenario,
+  phase: PhaseResult,
+  ready: PoolReady,
+  subscribers: number,
+  startedAt: string,
+): Omit<ScenarioResult, 'status' | 'thresholds' | 'notes'> {
+  const received = phase.delivery.received;
+  return {
+    name: s.name,
+    kind: s.kind,
+    description: s.description,
+    scenario: s,
+    startedAt,
+    windowS: phase.windowS,
+    subscribers,
+    latency: latencyFigures(phase.hist),
+    delivery: {
+      ...phase.delivery,
+      publishErrors: phase.publishErrors,
+      publishErrorSamples: phase.publishErrorSamples,
+      connectFailures: ready.failed,
+      connectErrorSamples: ready.errors,
+    },
+    throughput: {
+      targetRate: phase.rate,
+      sent: phase.sentInWindow,
+      sentPerS: round(phase.sentInWindow / phase.windowS),
+      deliveredPerS: round(received / phase.windowS),
+      maxInFlight: phase.maxInFlight,
+    },
+    timeline: phase.timeline,
+    ...(phase.hubCpuPct !== null && ctx.hubPid !== undefined ? { hub: { pid: ctx.hubPid, cpuPct: phase.hubCpuPct } } : {}),
+    driver: judgeDriver(phase.driverSeconds, phase.sendLag.totalCount ? phase.sendLag.getValueAtPercentile(99) / 1000 : 0, ctx.monitor.cores, ctx.hubMode === 'in-process', ctx.driverLimits, ctx.hubMode !== 'external' || ctx.hubPid !== undefined),
+  };
+}
+
+/** invalid when the driver saturated (its figures say nothing about the hub), else fail on any breach. */
+export function verdict(driverSaturated: boolean, thresholds: ThresholdResult[]): ScenarioStatus {
+  if (driverSaturated) return 'invalid';
+  return thresholds.every((t) => t.ok) ? 'pass' : 'fail';
+}
+
+export function finishScenario(
+  base: Omit<ScenarioResult, 'status' | 'thresholds' | 'notes'>,
+  notes: string[],
+  thresholds = evaluateThresholds(base.scenario.thresholds, base),
+): ScenarioResult {
+  if (base.driver.hubInProcess) notes.push('the hub ran inside the driver process: driver CPU includes the hub, and both share the cores');
+  if (base.driver.saturated) notes.push(`figures invalid, the load generator saturated: ${base.driver.reasons.join('; ')}`);
+  return { ...base, status: verdict(base.driver.saturated, thresholds), thresholds, notes };
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;

@@ -1,0 +1,154 @@
+/** Runners for the broadcast-shaped scenarios: fanout, presence, connections and capacity. */
+import { BroadcastRig, type PhaseResult } from './driver/broadcast-rig.ts';
+import { readRssMb } from './driver/rss.ts';
+import type { PoolReady } from './driver/subscriber-pool.ts';
+import { finishScenario, phaseFigures } from './phase-figures.ts';
+import type { CapacityStep, MemoryFigures, ScenarioResult, ThresholdResult } from './report-types.ts';
+import type { RunContext } from './run-context.ts';
+import type { Scenario } from './scenarios/types.ts';
+import { DEFAULT_THRESHOLDS } from './scenarios/types.ts';
+
+function rigFor(ctx: RunContext, s: Scenario, publish: 'pusher' | 'presence', openPerS = 0, onProgress?: (open: number) => void): BroadcastRig {
+  return new BroadcastRig({
+    target: ctx.target,
+    publish,
+    channels: s.channels,
+    subscribersPerChannel: s.subscribersPerChannel,
+    publishers: publish === 'pusher' ? s.channels : s.publishers,
+    payloadBytes: s.payloadBytes,
+    workers: s.workers,
+    openPerS,
+    monitor: ctx.monitor,
+    hubPid: ctx.hubPid,
+    onSecond: (row) => ctx.progress.line(s.name, row),
+    onProgress,
+  });
+}
+
+async function connect(ctx: RunContext, s: Scenario, rig: BroadcastRig): Promise<PoolReady> {
+  ctx.progress.note(`${s.name}: opening ${rig.connections} subscriber connections…`);
+  const ready = await rig.start();
+  if (ready.failed > 0) ctx.progress.note(`${s.name}: ${ready.failed} connections failed: ${ready.errors[0] ?? ''}`);
+  return ready;
+}
+
+/** fanout (Pusher HTTP API → channel subscribers) and presence (presence API → dashboards). */
+export async function runBroadcast(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
+  const publish = s.kind === 'presence' ? 'presence' : 'pusher';
+  const startedAt = new Date().toISOString();
+  const rig = rigFor(ctx, s, publish);
+  try {
+    const ready = await connect(ctx, s, rig);
+    const phase = await rig.phase(s.rate, s.warmupS, s.durationS);
+    ctx.progress.done();
+    const base = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
+    const notes: string[] = [];
+    if (publish === 'presence') notes.push(`${s.channels} dashboard session_ids × ${s.subscribersPerChannel} dashboards; every dashboard expects every update`);
+    return finishScenario(base, notes);
+  } finally {
+    await rig.close();
+  }
+}
+
+/** Ramps to N idle subscribed clients, samples hub RSS → MB per 1000, then proves them alive with a trickle. */
+export async function runConnections(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
+  const startedAt = new Date().toISOString();
+  const dashboards = s.transport === 'dashboard' || (s.transport === 'auto' && ctx.target.profiles.includes('agent-presence'));
+  let lastSample = 0;
+  const rig = rigFor(ctx, s, dashboards ? 'presence' : 'pusher', s.rampPerS, (open) => (lastSample = open));
+  const pid = ctx.hubPid;
+  const notes: string[] = [`clients: ${dashboards ? '/ws/broadcasts dashboards' : 'Pusher sockets, one public channel each'}`];
+  const baselineMb = readRssMb(pid);
+  const samples: MemoryFigures['samples'] = baselineMb === undefined ? [] : [{ connections: 0, rssMb: round(baselineMb) }];
+  const sampler = setInterval(() => {
+    const rss = readRssMb(pid);
+    if (rss !== undefined) samples.push({ connections: lastSample, rssMb: round(rss) });
+  }, 250);
+  try {
+    const ready = await rig.start();
+    lastSample = ready.open;
+    // Let the hub settle (buffers, GC) before the figure that counts.
+    await new Promise((r) => setTimeout(r, 2000));
+    clearInterval(sampler);
+    const finalMb = readRssMb(pid);
+    if (finalMb !== undefined) samples.push({ connections: ready.open, rssMb: round(finalMb) });
+    ctx.progress.note(`${s.name}: ${ready.open} clients open${finalMb !== undefined && baselineMb !== undefined ? `, hub RSS ${round(baselineMb)} → ${round(finalMb)} MB` : ''}`);
+    const phase: PhaseResult = await rig.phase(s.rate, s.warmupS, s.durationS);
+    ctx.progress.done();
+    const base = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
+    let memory: MemoryFigures | undefined;
+    if (pid !== undefined && baselineMb !== undefined && finalMb !== undefined && ready.open > 0) {
+      memory = {
+        pid,
+        baselineMb: round(baselineMb),
+        finalMb: round(finalMb),
+        connections: ready.open,
+        mbPer1000: round(((finalMb - baselineMb) / ready.open) * 1000),
+        samples,
+      };
+      if (ctx.hubMode === 'in-process') notes.push('hub in-process: RSS includes the driver and its subscriber threads, so MB per 1000 is an upper bound');
+    } else {
+      notes.push('hub memory not sampled: no local hub pid (add "process": {"pid": N} to the target file)');
+    }
+    return finishScenario({ ...base, memory }, notes);
+  } finally {
+    clearInterval(sampler);
+    await rig.close();
+  }
+}
+
+/** Raises the fanout rate step by step until p99 > threshold, reach < 1 or the driver saturates. */
+export async function runCapacity(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
+  const startedAt = new Date().toISOString();
+  const limit = s.thresholds.p99Ms ?? DEFAULT_THRESHOLDS.p99Ms;
+  const rig = rigFor(ctx, s, 'pusher');
+  try {
+    const ready = await connect(ctx, s, rig);
+    const steps: CapacityStep[] = [];
+    let best: ReturnType<typeof phaseFigures> | undefined;
+    let lastTried: ReturnType<typeof phaseFigures> | undefined;
+    let stoppedBecause = `reached maxRate ${s.maxRate}/s`;
+    for (let rate = s.stepStartRate; rate <= s.maxRate; rate = Math.round(rate * s.stepFactor)) {
+      const phase = await rig.phase(rate, s.warmupS, s.stepS);
+      ctx.progress.done();
+      const f = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
+      lastTried = f;
+      const ok = !f.driver.saturated && f.latency.count > 0 && f.latency.p99 < limit && f.delivery.reach >= 1;
+      steps.push({ rate, p99Ms: f.latency.p99, reach: f.delivery.reach, deliveredPerS: f.throughput.deliveredPerS, driverSaturated: f.driver.saturated, driverCpuShare: f.driver.cpuShare, driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms), hubCpuPct: f.hub?.cpuPct ?? null, ok });
+      ctx.progress.note(`${s.name}: ${rate}/s → p99 ${f.latency.p99} ms, reach ${f.delivery.reach.toFixed(4)}${f.driver.saturated ? ', DRIVER SATURATED' : ''}${ok ? '' : ' — stop'}`);
+      if (!ok) {
+        stoppedBecause = f.driver.saturated
+          ? `driver saturated at ${rate}/s (${f.driver.reasons.join('; ')}): the hub's capacity is at least the last good step`
+          : f.delivery.reach < 1
+            ? `reach ${f.delivery.reach.toFixed(4)} < 1 at ${rate}/s`
+            : `p99 ${f.latency.p99} ms ≥ ${limit} ms at ${rate}/s`;
+        break;
+      }
+      best = f;
+    }
+    const lastGoodRate = steps.filter((x) => x.ok).at(-1)?.rate ?? null;
+    const shown = best ?? lastTried!;
+    const thresholds: ThresholdResult[] = [];
+    if (s.thresholds.minRate !== undefined) {
+      thresholds.push({
+        name: 'minRate',
+        label: 'capacity (last step with p99 under the limit)',
+        comparator: '>=',
+        limit: s.thresholds.minRate,
+        actual: lastGoodRate,
+        unit: 'events/s',
+        ok: lastGoodRate !== null && lastGoodRate >= s.thresholds.minRate,
+      });
+    }
+    const notes = [`figures below are the last good step (${lastGoodRate ?? 'none'}/s); stopped: ${stoppedBecause}`];
+    const driverLimited = lastTried?.driver.saturated ?? false;
+    const result = finishScenario({ ...shown, capacity: { steps, lastGoodRate, stoppedBecause } }, notes, thresholds);
+    // A search that ended on a saturated driver with no good step measured nothing about the hub.
+    if (driverLimited && lastGoodRate === null) result.status = 'invalid';
+    return result;
+  } finally {
+    await rig.close();
+  }
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;

@@ -1,0 +1,15 @@
+/** What every scenario runner gets: the target, how the hub runs (for RSS and CPU attribution), progress output. */
+import type { TargetFile } from '../spec/target.ts';
+import type { DriverLimits, DriverMonitor } from './driver/driver-monitor.ts';
+import type { Progress } from './progress.ts';
+
+export interface RunContext {
+  target: TargetFile;
+  hubMode: 'child' | 'in-process' | 'external';
+  /** The hub's pid when its RSS can be sampled (child, in-process, or declared in the target file). */
+  hubPid?: number;
+  monitor: DriverMonitor;
+  /** When the driver counts as saturated. */
+  driverLimits: DriverLimits;
+  progress: Progress;
+}

@@ -1,0 +1,119 @@
+/**
+ * `runLoad(options) → LoadReport`: the programmatic entry (`hubproof load` and `certify` call it). Resolves
+ * the target (starting the reference hub when none is given), runs the selected scenarios one after
+ * another, evaluates thresholds and returns the report. Never exits the process.
+ */
+import { availableParallelism } from 'node:os';
+import type { Profile } from '../spec/schemas/common.ts';
+import type { TargetFile } from '../spec/target.ts';
+import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './driver/driver-monitor.ts';
+import { createProgress, silentProgress, type Progress } from './progress.ts';
+import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult } from './report-types.ts';
+import { runAgents } from './run-agents.ts';
+import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
+import type { RunContext } from './run-context.ts';
+import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
+import { probeTarget, resolveLoadTarget } from './target-hub.ts';
+import { describeBreach } from './thresholds.ts';
+
+export interface LoadOptions {
+  /** Target file path; absent (and no `target`) = start the reference hub. */
+  targetFile?: string;
+  target?: TargetFile;
+  /** How to run the reference hub when no target is given (default 'auto': child process if possible). */
+  hub?: 'auto' | 'child' | 'in-process';
+  /** 'fanout', 'fanout,presence', 'all'; default: fanout, presence, agents, connections. */
+  scenarios?: string;
+  overrides?: ScenarioOverrides;
+  /** When the driver counts as saturated (default: CPU > 90 % of cores, loop lag or send lag p99 > 20 ms). */
+  driverLimits?: Partial<DriverLimits>;
+  /** Progress output; false = silent (default: stderr). */
+  progress?: Progress | false;
+}
+
+/** Which profile a scenario needs from the target. */
+function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
+  const need: Profile[] =
+    s.kind === 'presence' ? ['agent-presence'] : s.kind === 'agents' ? ['sync', 'pusher'] : s.kind === 'connections' ? [] : ['pusher'];
+  const missing = need.filter((p) => !profiles.includes(p));
+  if (s.kind === 'connections' && !profiles.includes('pusher') && !profiles.includes('agent-presence')) missing.push('pusher');
+  return missing.length ? `target does not implement the ${missing.join(' and ')} profile` : undefined;
+}
+
+export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
+  const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
+  const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
+  const hub = await resolveLoadTarget({ targetFile: o.targetFile, target: o.target, hub: o.hub });
+  const monitor = new DriverMonitor();
+  const report: LoadReport = {
+    tool: 'hubproof',
+    kind: 'load',
+    reportVersion: LOAD_REPORT_VERSION,
+    generator: 'node',
+    generatedAt: new Date().toISOString(),
+    target: { name: hub.target.name, http: hub.target.nodes[0]!.http, ws: hub.target.nodes[0]!.ws, hub: hub.mode, pid: hub.pid },
+    driver: { node: process.version, cores: availableParallelism(), platform: `${process.platform}-${process.arch}` },
+    scenarios: [],
+    verdict: 'pass',
+    breaches: [],
+    invalid: [],
+    skipped: [],
+    errors: [],
+  };
+  try {
+    await probeTarget(hub.target);
+    monitor.start();
+    const driverLimits = { ...DEFAULT_DRIVER_LIMITS, ...o.driverLimits };
+    const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits };
+    progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
+    for (const s of scenarios) {
+      const missing = missingProfile(s, hub.target.profiles);
+      if (missing) {
+        report.skipped.push({ name: s.name, reason: missing });
+        progress.note(`${s.name}: skipped, ${missing}`);
+        continue;
+      }
+      let result: ScenarioResult;
+      try {
+        result = await runScenario(ctx, s);
+      } catch (err) {
+        progress.done();
+        const message = (err as Error).message;
+        report.errors.push({ name: s.name, message });
+        progress.note(`${s.name}: could not run: ${message}`);
+        continue;
+      }
+      report.scenarios.push(result);
+      for (const t of result.thresholds) if (!t.ok) report.breaches.push(describeBreach(s.name, t));
+      if (result.status === 'invalid') report.invalid.push(`${s.name}: ${result.driver.reasons.join('; ') || result.notes.at(-1)}`);
+      progress.note(`${s.name}: ${result.status.toUpperCase()}`);
+    }
+  } finally {
+    monitor.stop();
+    await hub.close();
+  }
+  // A breach inside an invalid scenario is not the hub's: it stays listed, but only valid scenarios fail the run.
+  if (report.scenarios.some((s) => s.status === 'fail') || report.errors.length) report.verdict = 'fail';
+  else if (report.invalid.length) report.verdict = 'invalid';
+  else report.verdict = 'pass';
+  return report;
+}
+
+function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
+  switch (s.kind) {
+    case 'fanout':
+    case 'presence':
+      return runBroadcast(ctx, s);
+    case 'connections':
+      return runConnections(ctx, s);
+    case 'capacity':
+      return runCapacity(ctx, s);
+    case 'agents':
+      return runAgents(ctx, s);
+  }
+}
+
+/** 0 pass, 1 a threshold was breached or a scenario failed, 2 figures invalid (the driver saturated). */
+export function exitCodeFor(report: LoadReport): number {
+  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
+}

@@ -1,0 +1,83 @@
+/**
+ * A load scenario is data: what to send, to whom, for how long, and the SLOs that fail the run.
+ * Thresholds default to the targets in PROTOCOL.md; a scenario lists only the ones it measures.
+ */
+export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity';
+
+export interface Thresholds {
+  /** p99 propagation, scheduled send → receipt at every subscriber (PROTOCOL.md: < 50 ms). */
+  p99Ms?: number;
+  /** Events per second the hub must accept and deliver over the measured window (PROTOCOL.md: ≥ 1000 presence updates/s). */
+  minRate?: number;
+  /** Received ÷ expected deliveries; 1 means nothing lost (PROTOCOL.md: every subscriber gets every event). */
+  minReach?: number;
+  /** Hub RSS growth per 1000 connected clients, MB (PROTOCOL.md: < 100 MB per 1000 dashboards). */
+  maxMbPer1000?: number;
+  /** p99 from the second near-duplicate create request to AgentConflictResolved at every session subscriber (PROTOCOL.md: 250 ms). */
+  conflictP99Ms?: number;
+}
+
+export interface Scenario {
+  name: string;
+  kind: ScenarioKind;
+  description: string;
+  /** Target publish rate over all publishers, events/s (open model: the schedule does not wait for the hub). */
+  rate: number;
+  /** Concurrent publishing streams; each has its own sequence numbers (a channel or an agent id). */
+  publishers: number;
+  /** Channels (fanout), dashboard sessions (presence/connections) or agent sessions (agents). */
+  channels: number;
+  /** Subscribed connections per channel / session. */
+  subscribersPerChannel: number;
+  /** Measured window, seconds. */
+  durationS: number;
+  /** Excluded from the figures: connections settle and JITs warm. */
+  warmupS: number;
+  /** Bytes of padding in each payload, to model real event sizes. */
+  payloadBytes: number;
+  /** Subscriber worker threads; 0 = one per available core (at most 4). */
+  workers: number;
+  /** connections: clients opened per second while ramping. */
+  rampPerS: number;
+  /** connections: which socket kind to hold open ('auto' = dashboards when the target has agent-presence). */
+  transport: 'auto' | 'pusher' | 'dashboard';
+  /** capacity: first step's rate, multiplier per step, and seconds per step. */
+  stepStartRate: number;
+  stepFactor: number;
+  stepS: number;
+  /** capacity: the highest rate tried. */
+  maxRate: number;
+  /** agents: near-duplicate bursts per session per second, and plain todos per session per second. */
+  burstsPerS: number;
+  todosPerS: number;
+  thresholds: Thresholds;
+}
+
+/** PROTOCOL.md targets. */
+export const DEFAULT_THRESHOLDS: Required<Thresholds> = {
+  p99Ms: 50,
+  minRate: 1000,
+  minReach: 1,
+  maxMbPer1000: 100,
+  conflictP99Ms: 250,
+};
+
+/** Fields every scenario starts from; each scenario file overrides what it is about. */
+export const SCENARIO_DEFAULTS: Omit<Scenario, 'name' | 'kind' | 'description' | 'thresholds'> = {
+  rate: 100,
+  publishers: 4,
+  channels: 4,
+  subscribersPerChannel: 10,
+  durationS: 10,
+  warmupS: 2,
+  payloadBytes: 64,
+  workers: 0,
+  rampPerS: 500,
+  transport: 'auto',
+  stepStartRate: 500,
+  stepFactor: 1.5,
+  stepS: 4,
+  maxRate: 50_000,
+  burstsPerS: 1,
+  todosPerS: 1,
+};

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { judgeDriver, type DriverSecond } from '../../../load/driver/driver-monitor.ts';
+import { verdict } from '../../../load/phase-figures.ts';
+
+const second = (cpuPct: number, lag = 1, machineShare: number | null = 0.5): DriverSecond => ({ cpuPct, mainLoopP99Ms: lag, workerLoopP99Ms: lag, machineShare });
+
+describe('driver saturation', () => {
+  it('is healthy under the limits', () => {
+    const h = judgeDriver([second(50), second(60)], 2, 2, false);
+    expect(h).toMatchObject({ saturated: false, reasons: [], cpuShare: 0.275 });
+  });
+
+  it('flags CPU above 90 % of the cores', () => {
+    const h = judgeDriver([second(190), second(185)], 1, 2, false);
+    expect(h.saturated).toBe(true);
+    expect(h.reasons[0]).toMatch(/driver CPU 94% of 2 cores/);
+  });
+
+  it('flags event-loop lag and sends behind schedule, and says CPU includes an in-process hub', () => {
+    const h = judgeDriver([second(190, 35)], 25, 2, true);
+    expect(h.reasons.join('\n')).toMatch(/includes the in-process hub/);
+    expect(h.reasons.join('\n')).toMatch(/event-loop lag p99 35 ms/);
+    expect(h.reasons.join('\n')).toMatch(/sends fell behind schedule/);
+  });
+
+  it('flags a saturated machine only when the hub runs on it', () => {
+    const busy = [second(40, 1, 0.99), second(40, 1, 0.98)];
+    expect(judgeDriver(busy, 1, 2, false, undefined, true).reasons.join()).toMatch(/machine CPU 99% busy/);
+    expect(judgeDriver(busy, 1, 2, false, undefined, false).saturated).toBe(false);
+  });
+
+  it('makes the figures invalid rather than failed, whatever the thresholds say', () => {
+    const breached = [{ name: 'p99Ms', label: 'p99', comparator: '<' as const, limit: 50, actual: 900, unit: 'ms', ok: false }];
+    expect(verdict(true, breached)).toBe('invalid');
+    expect(verdict(false, breached)).toBe('fail');
+    expect(verdict(false, [{ ...breached[0]!, ok: true }])).toBe('pass');
+  });
+});

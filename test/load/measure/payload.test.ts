@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encodeFrame } from '../../../spec/protocol/frames.ts';
+import { encodeMarker, readMarker, type Marker } from '../../../load/measure/payload.ts';
+
+const fresh = (): Marker => ({ stream: -1, seq: -1, scheduledUs: -1 });
+
+describe('load marker', () => {
+  it('is found inside a double-encoded Pusher frame without parsing it', () => {
+    const frame = Buffer.from(encodeFrame('hp-load', encodeMarker(7, 42, 123_456_789, 32), 'hubproof-load-7'));
+    const m = fresh();
+    expect(readMarker(frame, m)).toBe(true);
+    expect(m).toEqual({ stream: 7, seq: 42, scheduledUs: 123_456_789 });
+  });
+
+  it('is found inside a presence update JSON field', () => {
+    const update = Buffer.from(JSON.stringify({ type: 'presence_update', presence: { last_tool_name: encodeMarker(3, 9, 55) } }));
+    const m = fresh();
+    expect(readMarker(update, m)).toBe(true);
+    expect(m).toEqual({ stream: 3, seq: 9, scheduledUs: 55 });
+  });
+
+  it('rejects frames without a marker or with a truncated one', () => {
+    const m = fresh();
+    expect(readMarker(Buffer.from('{"event":"pusher:pong","data":"{}"}'), m)).toBe(false);
+    expect(readMarker(Buffer.from('hp|1|2'), m)).toBe(false);
+    expect(readMarker(Buffer.from('hp|1|x|3|'), m)).toBe(false);
+  });
+
+  it('round-trips any stream, seq and timestamp', () => {
+    fc.assert(
+      fc.property(fc.nat(10_000), fc.nat(10_000_000), fc.nat(2 ** 50), fc.nat(100), (stream, seq, us, pad) => {
+        const m = fresh();
+        expect(readMarker(Buffer.from(JSON.stringify({ data: encodeMarker(stream, seq, us, pad) })), m)).toBe(true);
+        expect(m).toEqual({ stream, seq, scheduledUs: us });
+      }),
+    );
+  });
+});

@@ -75,10 +75,31 @@ Options:
   {
     name: 'load',
     summary: 'Run a load scenario against a hub',
-    help: `Usage: hubproof load [--target file.json] [--scenario name] [--duration s] [--json file] [--html dir]
+    help: `Usage: hubproof load [--target file.json] [--scenario name[,name…]|all] [options]
 
-Open-model load with HDR latency, reach, loss, duplication and order figures.
-Without --target it benchmarks the embedded reference hub.
+Open-model load: sends follow a fixed schedule and latency is measured from the scheduled send time at
+every subscriber (HDR histograms), always beside reach, lost, duplicated and out-of-order counts and the
+driver's own CPU and event-loop lag. A breached SLO exits 1; figures from a saturated driver are marked
+invalid (exit 2) instead of being blamed on the hub. Without --target it benchmarks the embedded
+reference hub, started as a child process so its memory is its own.
+
+Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms).
+
+Options:
+  --target FILE           Target file describing the hub
+  --scenario LIST         Comma-separated scenario names, or all (default: connections,fanout,presence,agents)
+  --duration S            Measured seconds per scenario (after warm-up)
+  --rate N                Events or updates per second
+  --subscribers N         Subscribers (or dashboards) per channel
+  --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable)
+  --hub MODE              Embedded hub: auto, child or in-process (default auto = child)
+  --json FILE             Write the JSON report
+  --html DIR              Write the HTML report with charts
+  --quiet                 No progress line
+  --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
+  --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
+  --max-machine-cpu SHARE Whole-machine CPU share above which a local run is invalid (default 0.95)
+  -h, --help              Show this help
 `,
     run: lazy(() => import('./load-command.ts')),
   },
@@ -114,10 +135,20 @@ Options:
   {
     name: 'bench',
     summary: 'Benchmark the reference hub against a bare ws broadcast server',
-    help: `Usage: hubproof bench [--json file]
+    help: `Usage: hubproof bench [--json file] [--quick] [--driver] [options]
 
-Measures deliveries/s, propagation percentiles, the highest rate held at p99 < 50 ms and RSS per 1000
-connections, for the reference hub and a bare ws broadcast server in the same run.
+A benchmark, not a test: measures the reference hub and a bare ws broadcast server in the same run and
+prints hub/bare ratios: deliveries/s and p50/p99 propagation at 1000 updates/s × 100 subscribers, the
+highest rate held at p99 < 50 ms (step search), and RSS per 1000 idle subscribed connections.
+
+Options:
+  --json FILE         Where to write the figures (default reports/out/bench.json)
+  --quick             Shorter steps (3 s) and 500 connections for the memory figure
+  --driver            Measure the load driver's own ceiling against the bare server instead
+  --subscribers N     Subscribers for the fixed-load step (default 100)
+  --start-rate N      First rate of the --driver search
+  --verbose           Show per-second progress
+  -h, --help          Show this help
 `,
     run: lazy(() => import('./bench-command.ts')),
   },

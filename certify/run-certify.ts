@@ -1,0 +1,114 @@
+/**
+ * `runCertify(options)`: the conformance suite (runConformance) and then a short load run (runLoad)
+ * against one target, folded into one CertifyReport. Without a target each part starts the embedded
+ * reference hub it is built for (conformance: fast timings and restarts; load: a child process, so hub
+ * and driver CPU are measured apart). Never exits the process; harness errors throw HubproofError.
+ */
+import { runConformance, type RunOptions, type RunReport } from '../conformance/runner.ts';
+import type { DriverLimits } from '../load/driver/driver-monitor.ts';
+import type { Progress } from '../load/progress.ts';
+import type { LoadReport } from '../load/report-types.ts';
+import { runLoad } from '../load/run-load.ts';
+import { selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
+import type { TargetFile } from '../spec/target.ts';
+import { CERTIFY_REPORT_FORMAT, type CertifyReport } from './certify-types.ts';
+import { matrixSummary, notCovered, requirementRows, sloRows, verdictOf } from './matrix.ts';
+
+/** The load part of a certification: the four everyday scenarios, each a few seconds. */
+export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections';
+/** Seconds measured per scenario (after its own warm-up): short, so certify stays a CI step. */
+export const CERTIFY_LOAD_DURATION_S = 3;
+
+export interface CertifyOptions {
+  /** The hub; absent = the embedded reference hub. */
+  target?: TargetFile;
+  /** Path of the target file, for replay commands. */
+  targetPath?: string;
+  /** Requirement-id prefixes; none = every requirement. */
+  selectors?: string[];
+  /** Run SHOULD cases too, and let a SHOULD miss fail certification (default false). */
+  strict?: boolean;
+  /** fast-check seed (default random, always reported). */
+  seed?: number;
+  numRuns?: number;
+  /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
+  scenarios?: string;
+  /** Seconds per load scenario (default CERTIFY_LOAD_DURATION_S). */
+  loadDurationS?: number;
+  /** Extra `key=value` scenario overrides (as `hubproof load --set`). */
+  loadSet?: string[];
+  driverLimits?: Partial<DriverLimits>;
+  /** Conformance progress (default stderr; null silences both parts). */
+  progress?: RunOptions['progress'];
+  /** Load progress (default stderr; false silences). */
+  loadProgress?: Progress | false;
+}
+
+export interface CertifyResult {
+  report: CertifyReport;
+  conformance: RunReport;
+  load: LoadReport;
+}
+
+export async function runCertify(o: CertifyOptions = {}): Promise<CertifyResult> {
+  const scenarios = o.scenarios ?? CERTIFY_SCENARIOS;
+  const loadDurationS = o.loadDurationS ?? CERTIFY_LOAD_DURATION_S;
+  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: o.loadSet ?? [] };
+  // Validate the load selection before spending minutes on conformance.
+  selectScenarios(scenarios);
+
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const conformance = await runConformance({
+    target: o.target,
+    targetPath: o.targetPath,
+    selectors: o.selectors,
+    strict: o.strict,
+    seed: o.seed,
+    numRuns: o.numRuns,
+    progress: o.progress,
+  });
+  const t1 = performance.now();
+  const load = await runLoad({
+    target: o.target,
+    scenarios,
+    overrides,
+    driverLimits: o.driverLimits,
+    progress: o.progress === null ? false : o.loadProgress,
+  });
+  const t2 = performance.now();
+
+  const requirements = requirementRows(conformance);
+  const slos = sloRows(load);
+  const strict = o.strict ?? false;
+  const report: CertifyReport = {
+    format: CERTIFY_REPORT_FORMAT,
+    ...verdictOf(requirements, slos, strict),
+    notCovered: notCovered(requirements),
+    harness: { ...conformance.harness, node: process.version, platform: `${process.platform}-${process.arch}` },
+    hub: {
+      name: conformance.hub?.name ?? conformance.target.name,
+      embedded: conformance.target.embedded,
+      profiles: conformance.target.profiles,
+      nodes: conformance.target.nodes.map((n) => ({ ws: n.ws, http: n.http })),
+      ...(conformance.hub ? { info: conformance.hub } : {}),
+    },
+    options: { strict, selectors: o.selectors ?? [], scenarios: scenarios.split(',').map((s) => s.trim()), loadDurationS },
+    seeds: { conformance: conformance.seed, numRuns: conformance.numRuns },
+    startedAt: startedAt.toISOString(),
+    durationsMs: { total: Math.round(t2 - t0), conformance: Math.round(t1 - t0), load: Math.round(t2 - t1) },
+    summary: { cases: conformance.summary, ...matrixSummary(requirements, slos) },
+    requirements,
+    slos,
+    load: {
+      verdict: load.verdict,
+      scenarios: load.scenarios.map((s) => ({ name: s.name, status: s.status, windowS: s.windowS })),
+      breaches: load.breaches,
+      invalid: load.invalid,
+      skipped: load.skipped,
+      errors: load.errors,
+    },
+    warnings: conformance.warnings,
+  };
+  return { report, conformance, load };
+}

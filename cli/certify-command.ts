@@ -1,0 +1,100 @@
+/**
+ * `hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]`
+ * The conformance suite plus a short load run, one report (certify.json, junit.xml, index.html).
+ * Exit 0 certified, 1 a MUST failed or an SLO was breached, 2 the harness could not run or could not
+ * trust its load figures (one `Error:` line).
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runCertify } from '../certify/run-certify.ts';
+import { writeCertify } from '../certify/write-certify.ts';
+import { selectCases } from '../conformance/runner.ts';
+import { HubproofError } from '../spec/errors.ts';
+import { loadTargetFile } from '../spec/target.ts';
+
+/** Where the report goes without --out (git-ignored). */
+export const DEFAULT_OUT_DIR = 'reports/out';
+
+function num(name: string, value: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const min = opts.min ?? Number.MIN_VALUE;
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || (opts.integer && !Number.isInteger(n))) {
+    throw new HubproofError('HUBPROOF_ERR_USAGE', `--${name} must be ${opts.integer ? 'an integer' : 'a number'} ${min === Number.MIN_VALUE ? '> 0' : `>= ${min}`}, got "${value}"`);
+  }
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      out: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      'num-runs': { type: 'string' },
+      only: { type: 'string', multiple: true },
+      'load-duration': { type: 'string' },
+      scenario: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      'max-driver-lag': { type: 'string' },
+      'max-driver-cpu': { type: 'string' },
+      'max-machine-cpu': { type: 'string' },
+    },
+  });
+  const seed = num('seed', values.seed, { integer: true, min: -0x80000000 });
+  const numRuns = num('num-runs', values['num-runs'], { integer: true, min: 1 });
+  const loadDurationS = num('load-duration', values['load-duration']);
+  const lag = num('max-driver-lag', values['max-driver-lag']);
+  const cpu = num('max-driver-cpu', values['max-driver-cpu']);
+  const machine = num('max-machine-cpu', values['max-machine-cpu']);
+  // A bad target file or selector exits 2 before anything runs.
+  const target = values.target ? loadTargetFile(values.target) : undefined;
+  const selectors = [...positionals, ...(values.only ?? [])];
+  selectCases({ selectors });
+  const out = resolve(values.out ?? DEFAULT_OUT_DIR);
+
+  const result = await runCertify({
+    target,
+    targetPath: values.target,
+    selectors,
+    strict: values.strict,
+    seed,
+    numRuns,
+    scenarios: values.scenario,
+    loadDurationS,
+    loadSet: values.set,
+    driverLimits: {
+      ...(lag !== undefined ? { maxLoopLagMs: lag, maxSendLagMs: lag } : {}),
+      ...(cpu !== undefined ? { maxCpuShare: cpu } : {}),
+      ...(machine !== undefined ? { maxMachineShare: machine } : {}),
+    },
+  });
+  const files = writeCertify(result, out);
+  const r = result.report;
+  const s = r.summary;
+  const should = r.options.strict || s.should.total === 0
+    ? `${s.should.passed}/${s.should.total} SHOULD passed`
+    : `${s.should.total} SHOULD not run (--strict runs them)`;
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  process.stdout.write(
+    [
+      '',
+      `certify: ${r.verdict.toUpperCase()} — ${r.hub.name}: ${s.must.passed}/${s.must.total} MUST passed · ${should} · ${s.slo.held}/${s.slo.total} SLOs held`,
+      `  ${secs(r.durationsMs.total)} (conformance ${secs(r.durationsMs.conformance)}, load ${secs(r.durationsMs.load)}), seed ${r.seeds.conformance}`,
+      ...(r.exitCode === 1 ? r.reasons.map((x) => `  ✗ ${x}`) : []),
+      ...(r.notCovered.length ? [`  not covered (skipped, not failed): ${r.notCovered.length} MUST(s)`, ...r.notCovered.map((x) => `  - ${x}`)] : []),
+      `Report: ${files.html}  (also ${files.json}, ${files.junit})`,
+      '',
+    ].join('\n'),
+  );
+  if (r.exitCode === 2) {
+    throw new HubproofError(
+      'HUBPROOF_ERR_INCONCLUSIVE',
+      `no verdict: ${r.reasons[0] ?? 'see the report'}${r.reasons.length > 1 ? ` (+${r.reasons.length - 1} more)` : ''}; rerun on a quieter machine (or the hub on another host), or give the target what the skipped cases need`,
+    );
+  }
+  return r.exitCode;
+}

@@ -1,0 +1,45 @@
+/**
+ * Every mutant, in report order. Each breaks exactly one requirement (`breaks`); the self-test
+ * (test/conformance/mutants.test.ts) and `npm run mutants` prove the suite fails each on that id.
+ */
+import { HubproofError } from '../../spec/errors.ts';
+import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
+import { startProxied } from './proxy-mutant.ts';
+import { historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
+import { dropOneDelivery, dropPresenceUpdates, hideStaleParticipants, lateConflictResolution, slowHub, swapEvents } from './sync-stream-mutants.ts';
+import type { Mutant, RunningMutant } from './types.ts';
+
+export type { Mutant, RunningMutant } from './types.ts';
+
+export const MUTANTS: readonly Mutant[] = [
+  swapEvents,
+  dropOneDelivery,
+  reEmitOnRetry,
+  historyRepeatsEventId,
+  acceptForgedAuth,
+  echoClientEvents,
+  memberRemovedPerConnection,
+  hideStaleParticipants,
+  lateConflictResolution,
+  unsignedHttpApi,
+  historySkipsEvent,
+  restartLosesEvents,
+  slowHub,
+  dropPresenceUpdates,
+];
+
+export function findMutant(name: string): Mutant {
+  const m = MUTANTS.find((x) => x.name === name);
+  if (!m) throw new HubproofError('HUBPROOF_ERR_USAGE', `unknown mutant "${name}"; known: ${MUTANTS.map((x) => x.name).join(', ')}`);
+  return m;
+}
+
+/** Starts the named broken hub; its target points at the mutating proxy. */
+export function startMutant(name: string): Promise<RunningMutant> {
+  return findMutant(name).start();
+}
+
+/** The same reference hub behind the same (but faithful) relay: the control every mutant is compared with. */
+export function startControl(): Promise<RunningMutant> {
+  return startProxied('control (no mutation)', () => ({}));
+}

@@ -1,0 +1,104 @@
+/**
+ * Mutation testing of the conformance suite: every mutant (a broken hub that violates one requirement)
+ * must make the suite fail a case of exactly that requirement, and the same selectors must pass against
+ * the unmutated hub behind the same relay, so each failure is the mutation's doing. Prints the score.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../conformance/runner.ts';
+import { MUTANTS, findMutant } from '../../conformance/mutants/index.ts';
+import { formatScoreTable, MUTANT_SEED, runControl, runMutant, type MutantScore } from '../../conformance/mutants/score-run.ts';
+import { REQUIREMENTS } from '../../spec/requirements/index.ts';
+import { matchesSelector } from '../../spec/requirements/types.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+describe('mutants', () => {
+  it('each name one registered requirement that their selectors cover', () => {
+    expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+    for (const m of MUTANTS) {
+      expect(REQUIREMENTS.some((r) => r.id === m.breaks), `${m.name} breaks ${m.breaks}`).toBe(true);
+      expect(m.selectors.some((s) => matchesSelector(m.breaks, s)), `${m.name} selectors`).toBe(true);
+    }
+  });
+
+  it('pass every mutant’s selectors against the unmutated hub behind the same relay', async () => {
+    const control = await runControl();
+    let bad = control.results.filter((r) => r.outcome !== 'pass');
+    if (bad.length) {
+      // Propagation and conflict budgets are wall-clock bounds; on a shared two-core machine a case may miss
+      // once. A real regression misses again on the rerun.
+      const again = await runControl(MUTANTS.filter((m) => bad.some((r) => m.selectors.some((sel) => matchesSelector(r.requirement, sel)))));
+      bad = again.results.filter((r) => r.outcome !== 'pass');
+    }
+    expect(bad.map((r) => `${r.id} ${r.outcome}: ${r.reason ?? ''}`)).toEqual([]);
+    // Every broken requirement was actually exercised by the control run.
+    const ran = new Set(control.results.map((r) => r.requirement));
+    expect(MUTANTS.filter((m) => !ran.has(m.breaks)).map((m) => m.name)).toEqual([]);
+  }, 120_000);
+});
+
+describe('the suite against each mutant', () => {
+  const rows: MutantScore[] = [];
+  afterAll(() => {
+    if (rows.length) console.log(`\n${formatScoreTable(rows)}\n`);
+  });
+
+  for (const m of MUTANTS) {
+    it(`fails ${m.breaks} against ${m.name} (${m.describe})`, async () => {
+      const row = await runMutant(m);
+      rows.push(row);
+      const failed = row.report.results.filter((r) => r.outcome === 'fail').map((r) => r.requirement);
+      expect(failed).toContain(m.breaks);
+      // The report says why, with the seed, so a reader can replay it.
+      const hit = row.report.results.find((r) => r.requirement === m.breaks && r.outcome === 'fail')!;
+      expect(hit.reason?.length).toBeGreaterThan(10);
+      expect(hit.replay).toContain(`--seed ${MUTANT_SEED}`);
+    }, 60_000);
+  }
+});
+
+describe('a failing run’s replay command', () => {
+  it('fails the same requirement again when run from the CLI against the same broken hub', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hubproof-replay-'));
+    const mutant = await findMutant('swap-events').start();
+    try {
+      const targetPath = join(dir, 'target.json');
+      writeFileSync(targetPath, JSON.stringify(mutant.target, null, 2));
+      const report = await runConformance({ target: mutant.target, targetPath, selectors: ['sync/ordering/1'], seed: MUTANT_SEED, numRuns: 3, progress: null });
+      const failure = report.results.find((r) => r.requirement === 'sync/ordering/1' && r.outcome === 'fail');
+      expect(failure?.replay).toMatch(/^npx hubproof conform sync\/ordering\/1#1 --target \S+ --seed \d+ --path [\d:]+$/);
+
+      const args = failure!.replay!.split(' ').slice(3);
+      const jsonPath = join(dir, 'replay.json');
+      const { code, output } = await runCli([...args, '--json', jsonPath]);
+      expect(code, output).toBe(1);
+      const replayed = JSON.parse(readFileSync(jsonPath, 'utf8')) as { seed: number; results: Array<{ id: string; requirement: string; outcome: string; path?: string }> };
+      expect(replayed.seed).toBe(failure!.seed);
+      expect(replayed.results).toHaveLength(1);
+      expect(replayed.results[0]).toMatchObject({ id: 'sync/ordering/1#1', requirement: 'sync/ordering/1', outcome: 'fail' });
+      expect(output).toContain('sync/ordering/1');
+    } finally {
+      await mutant.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'conform', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}

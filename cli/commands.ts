@@ -112,8 +112,10 @@ Runs the conformance suite and a short load run (fanout, presence, agents, conne
 and writes one report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
 index.html. Without --target it starts the embedded reference hub.
 
-Exit code is a CI gate: 0 certified (every MUST passed, every SLO held), 1 a MUST failed or an SLO was
-breached, 2 the harness could not run or the load figures cannot be trusted (driver saturated).
+Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST failed or an SLO was
+breached, 2 the harness could not run, or no verdict (load figures invalid because the generator
+saturated, or every selected MUST was skipped). MUSTs the target cannot run (no restart.command, a
+single node) are listed as not covered.
 
 Options:
   --target FILE         Target file describing the hub

@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeFrame, PusherEvent, verifyHttpRequest } from '../spec/protocol/index.ts';
+import { textFrame } from '../reference-server/pusher/text-frame.ts';
 import type { TargetFile } from '../spec/target.ts';
 
 export interface BareServerOptions {
@@ -46,18 +47,6 @@ export interface BareServer {
 interface Peer {
   ws: WebSocket;
   socket: Duplex;
-}
-
-/** An unmasked, final text frame (RFC 6455 §5.2), as a server sends it. */
-export function textFrame(payload: Buffer): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x81, n]) : n < 65536 ? Buffer.from([0x81, 126, n >> 8, n & 0xff]) : Buffer.alloc(10);
-  if (n >= 65536) {
-    head[0] = 0x81;
-    head[1] = 127;
-    head.writeBigUInt64BE(BigInt(n), 2);
-  }
-  return Buffer.concat([head, payload]);
 }
 
 const DEFAULT_APP = { id: '1', key: 'bare-key', secret: 'bare-secret-0000' };

@@ -1,8 +1,9 @@
 /**
- * Channel registry: channel → the connections subscribed to it. Publishing encodes the frame once
- * (one UTF-8 Buffer) and writes that same Buffer to every subscriber: no per-subscriber JSON work.
+ * Channel registry: channel → the connections subscribed to it. Publishing encodes and frames the
+ * message once and writes those same bytes to every subscriber: no per-subscriber JSON or framing work.
  */
 import type { PusherConnection } from './connection.ts';
+import { textFrame } from './text-frame.ts';
 
 export class ChannelRegistry {
   private readonly subscribers = new Map<string, Set<PusherConnection>>();
@@ -41,11 +42,11 @@ export class ChannelRegistry {
   publish(channel: string, frame: string, except?: PusherConnection): number {
     const set = this.subscribers.get(channel);
     if (set === undefined) return 0;
-    const bytes = Buffer.from(frame);
+    const bytes = textFrame(Buffer.from(frame));
     let sent = 0;
     for (const conn of set) {
       if (conn === except) continue;
-      conn.send(bytes);
+      conn.sendFramed(bytes);
       sent++;
     }
     return sent;

@@ -3,6 +3,7 @@
  * Kept small on purpose: the hub holds thousands of these.
  */
 import { randomInt } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { closeReason, errorFrame } from './socket-errors.ts';
 
@@ -35,6 +36,8 @@ export class PusherConnection {
   constructor(
     readonly socketId: string,
     readonly ws: WebSocket,
+    /** The TCP socket under `ws`: fan-out writes pre-framed bytes to it directly. */
+    private readonly socket: Duplex,
     now: number,
   ) {
     this.lastSeen = now;
@@ -45,14 +48,27 @@ export class PusherConnection {
     this.pingSentAt = 0;
   }
 
-  /** Sends an already-encoded frame. A Buffer is sent as a text frame, so fan-out encodes UTF-8 once. */
+  /** Sends an already-encoded frame as a text message. */
   send(frame: string | Buffer): void {
-    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.writable()) this.ws.send(frame, { binary: false });
+  }
+
+  /**
+   * Writes a whole WebSocket frame built once by `textFrame` for every subscriber. Safe beside `ws`'s
+   * own writes: with permessage-deflate off, `ws` writes each frame to the socket at once, never queued.
+   */
+  sendFramed(frame: Buffer): void {
+    if (this.writable()) this.socket.write(frame);
+  }
+
+  /** Open and not a slow consumer; a subscriber too far behind is closed with 4100 (back off). */
+  private writable(): boolean {
+    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(4100, 'slow consumer: too much undelivered data, reconnect later');
-      return;
+      return false;
     }
-    this.ws.send(frame, { binary: false });
+    return true;
   }
 
   sendError(code: number, message: string): void {

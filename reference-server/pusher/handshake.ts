@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../spec/protocol/close-codes.ts';
 import { encodeFrame, PROTOCOL_VERSION, PusherEvent } from '../../spec/protocol/frames.ts';
+import type { Duplex } from 'node:stream';
 import type { UpgradeHandler } from '../context.ts';
 import { newSocketId, PusherConnection } from './connection.ts';
 import { handleMessage } from './dispatch.ts';
@@ -47,7 +48,7 @@ export function claimPusherUpgrades(hub: PusherHub, wss: WebSocketServer, isClos
         key = match[1]!;
       }
       try {
-        accept(hub, ws, req, key, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), isClosing());
+        accept(hub, ws, socket, req, key, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), isClosing());
       } catch (err) {
         // Never let one bad handshake throw out of the ws callback (that would end the process).
         hub.ctx.log(`handshake failed: ${(err as Error).stack ?? String(err)}`);
@@ -58,7 +59,15 @@ export function claimPusherUpgrades(hub: PusherHub, wss: WebSocketServer, isClos
   };
 }
 
-function accept(hub: PusherHub, ws: WebSocket, req: IncomingMessage, key: string, query: URLSearchParams, closing: boolean): void {
+function accept(
+  hub: PusherHub,
+  ws: WebSocket,
+  socket: Duplex,
+  req: IncomingMessage,
+  key: string,
+  query: URLSearchParams,
+  closing: boolean,
+): void {
   ws.on('error', (err) => hub.ctx.log(`websocket error: ${err.message}`));
   const check: HandshakeResult = closing
     ? { ok: false, code: CloseCode.GENERIC_RECONNECT, message: 'hub shutting down' }
@@ -72,7 +81,7 @@ function accept(hub: PusherHub, ws: WebSocket, req: IncomingMessage, key: string
   }
 
   const socketId = newSocketId((id) => hub.connections.has(id));
-  const conn = new PusherConnection(socketId, ws, hub.ctx.now());
+  const conn = new PusherConnection(socketId, ws, socket, hub.ctx.now());
   hub.connections.set(socketId, conn);
   ws.on('message', (raw: Buffer, isBinary) => handleMessage(hub, conn, raw, isBinary));
   // Control frames count as activity too: a client using WebSocket pings is alive.

@@ -52,7 +52,7 @@ ${r.replay ? html`<div>Replay: <code>${r.replay}</code></div>` : ''}
 }
 
 function wireLog(r: CaseResult): RawHtml {
-  if (r.wire.length === 0) return html`<span class="muted">no wire log</span>`;
+  if (r.wire.length === 0) return html`<div class="muted">no wire log kept</div>`;
   const lines = r.wire.map((w) => `${w.t.toFixed(1).padStart(8)} ms  ${w.dir.padEnd(5)} ${w.conn.padEnd(8)} ${w.text}`).join('\n');
   return html`<details><summary>wire log (${r.wire.length} entries)</summary><pre>${lines}</pre></details>`;
 }

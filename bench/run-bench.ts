@@ -4,16 +4,13 @@
  * at p99 < 50 ms (step search), RSS per 1000 idle subscribed connections, and hub ÷ bare ratios.
  * `--driver` instead measures the driver's own ceiling against the bare server.
  */
-import { spawn } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/run-load.ts';
 import type { Progress } from '../load/progress.ts';
 import type { LoadReport, ScenarioResult } from '../load/report-types.ts';
-import { startChildHub, stopChild, waitForTargetFile, type LoadTarget } from '../load/target-hub.ts';
+import { spawnTargetProcess, startChildHub, type LoadTarget } from '../load/target-hub.ts';
 
 export interface BenchOptions {
   /** Fixed-load rate, events/s (default 1000). */
@@ -49,24 +46,8 @@ export interface BenchReport {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bare server in its own process, so its RSS and CPU are its own. */
-export async function startBareChild(extra: string[] = []): Promise<LoadTarget> {
-  const dir = mkdtempSync(join(tmpdir(), 'hubproof-bare-'));
-  const out = join(dir, 'target.json');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', '--target-out', out, ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-  const target = await waitForTargetFile(child, out, 20_000, () => stderr);
-  return {
-    target: { ...target, process: { pid: child.pid! } },
-    mode: 'child',
-    pid: child.pid,
-    close: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function startBareChild(extra: string[] = []): Promise<LoadTarget> {
+  return spawnTargetProcess('hubproof-bare-', () => ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', ...extra]);
 }
 
 async function measure(name: string, server: LoadTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {

@@ -11,19 +11,10 @@ import { writeCertify } from '../certify/write-certify.ts';
 import { selectCases } from '../conformance/runner.ts';
 import { HubproofError } from '../spec/errors.ts';
 import { loadTargetFile } from '../spec/target.ts';
+import { numberOption as num } from './number-option.ts';
 
 /** Where the report goes without --out (git-ignored). */
 export const DEFAULT_OUT_DIR = 'reports/out';
-
-function num(name: string, value: string | undefined, opts: { integer?: boolean; min?: number } = {}): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const min = opts.min ?? Number.MIN_VALUE;
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || (opts.integer && !Number.isInteger(n))) {
-    throw new HubproofError('HUBPROOF_ERR_USAGE', `--${name} must be ${opts.integer ? 'an integer' : 'a number'} ${min === Number.MIN_VALUE ? '> 0' : `>= ${min}`}, got "${value}"`);
-  }
-  return n;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -1,5 +1,4 @@
 /** The subcommand table. Each command lives in its own module and is loaded only when run. */
-import { HubproofError } from '../spec/errors.ts';
 
 export interface Command {
   name: string;
@@ -7,10 +6,6 @@ export interface Command {
   help: string;
   run(argv: string[]): Promise<number>;
 }
-
-const notBuilt = (name: string) => async (): Promise<number> => {
-  throw new HubproofError('HUBPROOF_ERR_NOT_BUILT', `\`hubproof ${name}\` is not built yet`);
-};
 
 const lazy =
   (load: () => Promise<{ run(argv: string[]): Promise<number> }>) =>

@@ -11,13 +11,7 @@ import { runConformance, selectCases } from '../conformance/runner.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
-
-function intOption(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new HubproofError('HUBPROOF_ERR_USAGE', `--${name} must be an integer >= ${min}, got "${value}"`);
-  return n;
-}
+import { numberOption } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,8 +29,8 @@ export async function run(argv: string[]): Promise<number> {
       html: { type: 'string' },
     },
   });
-  const seed = intOption('seed', values.seed, -0x80000000);
-  const numRuns = intOption('num-runs', values['num-runs'], 1);
+  const seed = numberOption('seed', values.seed, { integer: true, min: -0x80000000 });
+  const numRuns = numberOption('num-runs', values['num-runs'], { integer: true, min: 1 });
   if (values.path !== undefined && seed === undefined) {
     throw new HubproofError('HUBPROOF_ERR_USAGE', '--path replays a failure only together with the --seed it was found with');
   }

@@ -5,6 +5,7 @@ import { exitCodeFor, runLoad } from '../load/run-load.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { numberOption as num } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -26,12 +27,6 @@ export async function run(argv: string[]): Promise<number> {
     },
     allowPositionals: false,
   });
-  const num = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new HubproofError('HUBPROOF_ERR_USAGE', `--${name} must be a positive number, got "${v}"`);
-    return n;
-  };
   const hub = values.hub;
   if (hub !== undefined && hub !== 'auto' && hub !== 'child' && hub !== 'in-process') {
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--hub must be auto, child or in-process, got "${hub}"`);

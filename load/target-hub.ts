@@ -1,8 +1,8 @@
 /**
  * Where `hubproof load` sends its load: a target file (external hub), or the reference hub started for
  * the run. The reference hub runs as a child process by default (`hubproof hub --port 0 --target-out f`),
- * so its CPU is not the driver's and its RSS is its own; in-process is the fallback while the hub command
- * does not exist, and is said so in the report.
+ * so its CPU is not the driver's and its RSS is its own; `--hub in-process` runs it inside the driver,
+ * and the report says so.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,19 +57,23 @@ async function startInProcessHub(): Promise<LoadTarget> {
   };
 }
 
-/**
- * Spawns `node bin/hubproof.js hub --port 0 --data-dir tmp --target-out tmp/target.json` (or, before the hub
- * command exists, load/hub-child.ts which does the same) and waits for the target file.
- */
+/** Spawns `node bin/hubproof.js hub --port 0 --data-dir tmp --target-out tmp/target.json` and waits for the target file. */
 export async function startChildHub(timeoutMs = 20_000): Promise<LoadTarget> {
-  const dir = mkdtempSync(join(tmpdir(), 'hubproof-load-'));
+  return spawnTargetProcess('hubproof-load-', (dir) => {
+    const dataDir = join(dir, 'data');
+    mkdirSync(dataDir);
+    return [join(ROOT, 'bin', 'hubproof.js'), 'hub', '--port', '0', '--data-dir', dataDir];
+  }, timeoutMs);
+}
+
+/**
+ * Runs a server in its own process (so its CPU and RSS are its own): `args(dir)` plus `--target-out
+ * <dir>/target.json`, then waits for that file. Closing stops the process and removes `dir`.
+ */
+export async function spawnTargetProcess(prefix: string, args: (dir: string) => string[], timeoutMs = 20_000): Promise<LoadTarget> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const targetOut = join(dir, 'target.json');
-  const dataDir = join(dir, 'data');
-  mkdirSync(dataDir);
-  const args = existsSync(join(ROOT, 'cli', 'hub-command.ts'))
-    ? [join(ROOT, 'bin', 'hubproof.js'), 'hub', '--port', '0', '--data-dir', dataDir, '--target-out', targetOut]
-    : ['--import', import.meta.resolve('tsx'), join(ROOT, 'load', 'hub-child.ts'), '--data-dir', dataDir, '--target-out', targetOut];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...args(dir), '--target-out', targetOut], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const target = await waitForTargetFile(child, targetOut, timeoutMs, () => stderr);

@@ -53,9 +53,9 @@ function sloTable(report: CertifyReport): RawHtml {
   if (report.slos.length === 0) return html`<p class="muted">No SLO was measured.</p>`;
   const cls = { held: 'pass', breached: 'fail', unmeasured: 'non-strict' } as const;
   const rows = report.slos.map(
-    (s) => html`<tr class="row-${cls[s.status]}"><td><a href="#${s.scenario}">${s.scenario}</a></td><td><code>${s.name}</code> ${s.label}</td><td>${s.comparator} ${s.limit} ${s.unit}</td><td>${s.actual === null ? 'not measured' : `${s.actual} ${s.unit}`}</td><td><span class="badge o-${cls[s.status]}">${s.status}</span>${s.note ? html`<div class="muted">${s.note}</div>` : ''}</td></tr>`,
+    (s) => html`<tr class="row-${cls[s.status]}"><td><a href="#${s.scenario}">${s.scenario}</a></td><td><code>${s.name}</code> ${s.label}</td><td>${s.comparator} ${s.limit} ${s.unit}</td><td>${s.actual === null ? 'not measured' : `${s.actual} ${s.unit}`}</td><td><span class="badge o-${cls[s.status]}">${s.status}</span>${s.note ? html`<div class="muted">${s.note}</div>` : ''}</td><td class="mono">${(s.requirements ?? []).join(' ') || '-'}</td></tr>`,
   );
-  return html`<table id="certify-slos"><thead><tr><th>Scenario</th><th>SLO</th><th>Required</th><th>Actual</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table id="certify-slos"><thead><tr><th>Scenario</th><th>SLO</th><th>Required</th><th>Actual</th><th>Result</th><th>Certifies</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function certifyHtml(report: CertifyReport, conformance: RunReport, load: LoadReport): string {

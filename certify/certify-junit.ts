@@ -10,7 +10,8 @@ import type { CertifyReport, SloRow } from './certify-types.ts';
 function sloCase(r: SloRow): string {
   const open = `    <testcase name="${xmlEscape(r.id)}" classname="slo" time="0"`;
   const actual = r.actual === null ? 'not measured' : `${r.actual}${r.unit ? ` ${r.unit}` : ''}`;
-  const text = `${r.label}: ${actual}, required ${r.comparator} ${r.limit}${r.unit ? ` ${r.unit}` : ''}${r.note ? ` (${r.note})` : ''}`;
+  const certifies = r.requirements?.length ? `; certifies ${r.requirements.join(', ')}` : '';
+  const text = `${r.label}: ${actual}, required ${r.comparator} ${r.limit}${r.unit ? ` ${r.unit}` : ''}${r.note ? ` (${r.note})` : ''}${certifies}`;
   if (r.status === 'breached') return `${open}>\n      <failure message="${xmlEscape(text)}" type="SLO">${xmlEscape(text)}</failure>\n    </testcase>`;
   if (r.status === 'unmeasured') return `${open}>\n      <skipped message="${xmlEscape(text)}"/>\n    </testcase>`;
   return `${open}>\n      <system-out>${xmlEscape(text)}</system-out>\n    </testcase>`;

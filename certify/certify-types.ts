@@ -24,6 +24,8 @@ export interface RequirementRow {
   /** First failure's (or skip's) one-line reason. */
   reason?: string;
   replay?: string;
+  /** SLO rows (`presence/p99Ms`) that certify this requirement's figures, when the load run measured any. */
+  slos?: string[];
 }
 
 /** `held`: met in a valid scenario; `breached`: missed in a valid one; `unmeasured`: the figures cannot be trusted or were never taken. */
@@ -40,6 +42,11 @@ export interface SloRow {
   actual: number | null;
   unit: string;
   status: SloStatus;
+  /**
+   * Requirement ids whose figure this threshold certifies (`presence/p99Ms` → agent-presence/performance/1);
+   * absent or empty when it certifies none. See certify/slo-requirements.ts.
+   */
+  requirements?: string[];
   /** Why unmeasured (driver saturated, scenario could not run). */
   note?: string;
 }

@@ -9,6 +9,7 @@ import type { LoadReport } from '../load/report-types.ts';
 import { requirementOutcome } from '../reports/conformance-html.ts';
 import { requirementById } from '../spec/requirements/index.ts';
 import type { CertifyReport, CertifyVerdict, RequirementRow, SloRow } from './certify-types.ts';
+import { sloRequirements } from './slo-requirements.ts';
 
 export function requirementRows(run: RunReport): RequirementRow[] {
   const byReq = new Map<string, CaseResult[]>();
@@ -37,6 +38,7 @@ export function sloRows(load: LoadReport): SloRow[] {
     const invalid = s.status === 'invalid';
     const note = invalid ? `figures invalid: ${s.driver.reasons.join('; ') || 'the load generator saturated'}` : undefined;
     for (const t of s.thresholds) {
+      const requirements = sloRequirements(s, t.name);
       rows.push({
         id: `${s.name}/${t.name}`,
         scenario: s.name,
@@ -47,6 +49,7 @@ export function sloRows(load: LoadReport): SloRow[] {
         actual: t.actual,
         unit: t.unit,
         status: invalid ? 'unmeasured' : t.ok ? 'held' : 'breached',
+        ...(requirements.length ? { requirements } : {}),
         ...(note ? { note } : {}),
       });
     }
@@ -56,6 +59,17 @@ export function sloRows(load: LoadReport): SloRow[] {
     rows.push({ id: `${e.name}/setup`, scenario: e.name, name: 'setup', label: 'scenario could run', comparator: '>=', limit: 1, actual: 0, unit: '', status: 'breached', note: e.message });
   }
   return rows;
+}
+
+/**
+ * Points each requirement row at the SLO rows that certify its figures (the conformance case checks
+ * function only). Returns new rows; a requirement no SLO names is unchanged.
+ */
+export function linkSlos(requirements: readonly RequirementRow[], slos: readonly SloRow[]): RequirementRow[] {
+  return requirements.map((r) => {
+    const ids = slos.filter((s) => s.requirements?.includes(r.id)).map((s) => s.id);
+    return ids.length ? { ...r, slos: ids } : r;
+  });
 }
 
 function formatSlo(r: SloRow): string {

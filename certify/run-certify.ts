@@ -12,7 +12,7 @@ import { runLoad } from '../load/run-load.ts';
 import { selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
 import type { TargetFile } from '../spec/target.ts';
 import { CERTIFY_REPORT_FORMAT, type CertifyReport } from './certify-types.ts';
-import { matrixSummary, notCovered, requirementRows, sloRows, verdictOf } from './matrix.ts';
+import { linkSlos, matrixSummary, notCovered, requirementRows, sloRows, verdictOf } from './matrix.ts';
 
 /** The load part of a certification: the four everyday scenarios, each a few seconds. */
 export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections';
@@ -78,8 +78,8 @@ export async function runCertify(o: CertifyOptions = {}): Promise<CertifyResult>
   });
   const t2 = performance.now();
 
-  const requirements = requirementRows(conformance);
   const slos = sloRows(load);
+  const requirements = linkSlos(requirementRows(conformance), slos);
   const strict = o.strict ?? false;
   const report: CertifyReport = {
     format: CERTIFY_REPORT_FORMAT,

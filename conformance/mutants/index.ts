@@ -5,8 +5,8 @@
 import { HubproofError } from '../../spec/errors.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
-import { historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
-import { dropOneDelivery, dropPresenceUpdates, hideStaleParticipants, lateConflictResolution, slowHub, swapEvents } from './sync-stream-mutants.ts';
+import { historyDropsFixedSeq, historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
+import { dropLastDelivery, dropOneDelivery, dropPresenceUpdates, hideStaleParticipants, lateConflictResolution, slowHub, swapEvents } from './sync-stream-mutants.ts';
 import type { Mutant, RunningMutant } from './types.ts';
 
 export type { Mutant, RunningMutant } from './types.ts';
@@ -14,6 +14,7 @@ export type { Mutant, RunningMutant } from './types.ts';
 export const MUTANTS: readonly Mutant[] = [
   swapEvents,
   dropOneDelivery,
+  dropLastDelivery,
   reEmitOnRetry,
   historyRepeatsEventId,
   acceptForgedAuth,
@@ -23,6 +24,7 @@ export const MUTANTS: readonly Mutant[] = [
   lateConflictResolution,
   unsignedHttpApi,
   historySkipsEvent,
+  historyDropsFixedSeq,
   restartLosesEvents,
   slowHub,
   dropPresenceUpdates,

@@ -10,9 +10,11 @@ import { MUTANTS, startControl, type Mutant } from './index.ts';
 /** Fixed so a run of the self-test is reproducible. */
 export const MUTANT_SEED = 4242;
 /**
- * The runner's default. Property mutants (swap, drop) show only in runs where a subscriber receives
- * enough events of one channel; across seeds that took up to 7 runs, so 3 would let some seeds miss.
- * Against a correct hub the extra runs cost little (the control run stays ~15 s, heartbeat-bound).
+ * The runner's default. Every run of the publish property has a subscriber that sees at least three
+ * events of its channel, and the presence model opens with a user on two connections, so the stream
+ * mutants are caught on the first runs whatever the seed (test/conformance/sync/publish-property.test.ts
+ * checks seeds 1..10); the margin guards the other properties. Against a correct hub the extra runs
+ * cost little (the control run stays ~15 s, heartbeat-bound).
  */
 export const MUTANT_NUM_RUNS = 10;
 

@@ -55,6 +55,23 @@ export const historySkipsEvent: Mutant = proxyMutant({
   }),
 });
 
+/** The seq the history-drops-fixed-seq mutant strips from every page. */
+const FIXED_SEQ = 3;
+
+export const historyDropsFixedSeq: Mutant = proxyMutant({
+  name: 'history-drops-fixed-seq',
+  breaks: 'sync/history/1',
+  selectors: ['sync/history/1'],
+  describe: `Strips the event with seq ${FIXED_SEQ} from every history response (the stored history stays self-consistent minus one event)`,
+  hooks: () => ({
+    http: {
+      response: editHistory((page) => {
+        page.events = page.events.filter((e) => e.seq !== FIXED_SEQ);
+      }),
+    },
+  }),
+});
+
 export const restartLosesEvents: Mutant = proxyMutant({
   name: 'restart-loses-events',
   breaks: 'sync/delivery/2',

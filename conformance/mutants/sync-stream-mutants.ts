@@ -91,6 +91,42 @@ export const dropOneDelivery: Mutant = proxyMutant({
   },
 });
 
+/** How long the newest event of a channel is held for a successor before it counts as the last one. */
+const LAST_IDLE_MS = 500;
+
+export const dropLastDelivery: Mutant = proxyMutant({
+  name: 'drop-last-delivery',
+  breaks: 'sync/delivery/5',
+  selectors: ['sync/delivery/5'],
+  describe: 'Never delivers the last event of a sync channel (no successor within 500 ms) to one subscriber; history keeps it, and no seq gap ever shows',
+  hooks: () => {
+    const dropped = new Set<string>();
+    const held = new WeakMap<ProxyConn, Map<string, string>>();
+    return {
+      ws: {
+        fromHub(conn, text, json) {
+          const f = syncFrame(json);
+          if (!f || dropped.has(f.channel)) return undefined;
+          const mine = held.get(conn) ?? new Map<string, string>();
+          held.set(conn, mine);
+          // The held event has a successor: it was not the last, send it (in order) and hold this one.
+          const prev = mine.get(f.channel);
+          if (prev !== undefined) conn.toClient(prev);
+          mine.set(f.channel, text);
+          setTimeout(() => {
+            if (mine.get(f.channel) !== text) return;
+            mine.delete(f.channel);
+            // The first subscriber to go idle on the channel loses its last event; the others get it late.
+            if (dropped.has(f.channel)) conn.toClient(text);
+            else dropped.add(f.channel);
+          }, LAST_IDLE_MS).unref();
+          return null;
+        },
+      },
+    };
+  },
+});
+
 export const slowHub: Mutant = proxyMutant({
   name: 'slow-hub',
   breaks: 'sync/propagation/1',

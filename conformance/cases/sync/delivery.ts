@@ -8,7 +8,7 @@ import { ApiError, SyncApi, type HistoryPageT } from '../../clients/sync-api.ts'
 import { sleep } from '../../clients/wait.ts';
 import { checkProperty } from '../../property.ts';
 import type { Case, CaseContext } from '../../types.ts';
-import { sessionFixture, uniqueTitle, waitForSync, watch } from './fixtures.ts';
+import { keepAlive, sessionFixture, uniqueTitle, waitForSync, watch } from './fixtures.ts';
 import { publishProperty } from './publish-property.ts';
 
 const TODO = wireEventName('AgentTodoChanged');
@@ -59,11 +59,32 @@ export const deliveryCases: Case[] = [
     async run(ctx: CaseContext) {
       const restart = needRestart(ctx, () => f.apis[0]!);
       const f = await sessionFixture(ctx, { agents: 2 });
-      for (let i = 0; i < 5; i++) await f.apis[i % 2]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: `d${i}` });
+      keepAlive(ctx, [f]);
+      const sid = f.session.session_id;
+      for (let i = 0; i < 5; i++) await f.apis[i % 2]!.createTodo(sid, { title: uniqueTitle(), description: `d${i}` });
       const before = await f.apis[0]!.allEvents(f.channel);
       await restart();
-      const after = await f.apis[0]!.allEvents(f.channel);
-      ctx.expect(strip(after).join('\n') === strip(before).join('\n'), 'history changed across the restart', { expected: strip(before).slice(-3), actual: strip(after).slice(-3) });
+      const after = await f.apis[0]!.allEvents(f.channel).catch((err: unknown) => err);
+      if (after instanceof ApiError && (after.status === 403 || after.status === 404)) {
+        // Refused after the restart: if the session itself is gone, the hub lost its data, and "403" would
+        // name a permission problem that is not there.
+        const probe = await f.apis[0]!.raw({ method: 'GET', path: `/api/sessions/${sid}/todos` });
+        const gone = probe.status === 404 || probe.status === 403;
+        ctx.fail(
+          gone
+            ? `sync/delivery/2: events lost across restart: ${before.events.length} acknowledged events missing (session/${sid} gone: its history answered ${after.status}${after.code ? ` ${after.code}` : ''}, its todos ${probe.status})`
+            : `sync/delivery/2: history of ${f.channel} refused after the restart (${after.status}${after.code ? ` ${after.code}` : ''}) although session/${sid} still answers`,
+          { expected: `${before.events.length} events (seq 1..${before.last_seq}) on ${f.channel} after the restart`, actual: `GET history ${after.status} ${after.response.text.slice(0, 200)}; GET /api/sessions/${sid}/todos ${probe.status}` },
+        );
+      }
+      if (after instanceof Error) throw after;
+      const afterPage = after as HistoryPageT;
+      const kept = new Set(afterPage.events.map((e) => e.event_id));
+      const lost = before.events.filter((e) => !kept.has(e.event_id));
+      if (lost.length) {
+        ctx.fail(`sync/delivery/2: events lost across restart: ${lost.length} acknowledged events missing (first: seq ${lost[0]!.seq} ${lost[0]!.event})`, { expected: strip(before).slice(-3), actual: strip(afterPage).slice(-3) });
+      }
+      ctx.expect(strip(afterPage).join('\n') === strip(before).join('\n'), 'history changed across the restart', { expected: strip(before).slice(-3), actual: strip(afterPage).slice(-3) });
     },
   },
   {

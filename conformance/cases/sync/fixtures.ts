@@ -91,3 +91,40 @@ export function outOfScope(ctx: CaseContext): { agent: SyncAgent; project: numbe
   }
   ctx.skip('every agent of the target sees every project; no out-of-scope pair to test');
 }
+
+/** A participant joined during a case (not by the fixture), kept alive too. */
+export interface KeptAlive {
+  api: SyncApi;
+  sessionId: number;
+  participantId: number;
+}
+
+/**
+ * Heartbeats every participant of `fixtures` (and those in `extra`, read at every beat) every heartbeat_timeout / 3 until `ctx` ends, so a case that
+ * waits (for a missing event, a quiesce deadline) never makes its own agents stale: a stale agent loses
+ * read access to its session channel, and the case would then fail with "403 forbidden" instead of
+ * naming what the hub did wrong. A failed heartbeat is noted, not thrown: the case's own checks decide.
+ */
+export function keepAlive(ctx: CaseContext, fixtures: readonly SessionFixture[], extra: ReadonlyArray<KeptAlive> = []): void {
+  const every = Math.max(100, Math.floor(ctx.timings.heartbeatTimeoutMs / 3));
+  let stopped = false;
+  const beat = () => {
+    if (stopped || ctx.signal.aborted) return;
+    for (const f of fixtures) {
+      for (const [i, p] of f.participants.entries()) {
+        send({ api: f.apis[i]!, sessionId: f.session.session_id, participantId: p.participant_id });
+      }
+    }
+    for (const k of extra) send(k);
+  };
+  const send = (k: KeptAlive) =>
+    k.api.heartbeat(k.sessionId, k.participantId).catch((err: unknown) => {
+      if (!stopped) ctx.note(`keep-alive heartbeat of participant ${k.participantId} failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  const timer = setInterval(beat, every);
+  timer.unref();
+  ctx.defer(() => {
+    stopped = true;
+    clearInterval(timer);
+  });
+}

@@ -90,7 +90,7 @@ export const idempotencyCases: Case[] = [
     property: true,
     timeoutMs: 25_000,
     async run(ctx: CaseContext) {
-      await retryProperty(ctx, true, async (run: CaseContext, f, all, before, after) => {
+      await retryProperty(ctx, true, async (run: CaseContext, _f, all, before, after) => {
         all.forEach((r) => sameAnswers(run, r));
         run.expect(after - before === all.length, `${after - before} events for ${all.length} keys sent concurrently`, { expected: all.length, actual: after - before });
       });

@@ -41,7 +41,7 @@ describe('pusher subscribe', () => {
   });
 
   it.each([
-    ['a forged signature', (c: TestClient, hub: TestHub) => `${hub.app.key}:${'0'.repeat(64)}`],
+    ['a forged signature', (_c: TestClient, hub: TestHub) => `${hub.app.key}:${'0'.repeat(64)}`],
     ['a signature made for another socket', (_c: TestClient, hub: TestHub) => signChannelAuth(hub.app, '1234.5678', 'private-b')],
     ['a signature made with another secret', (c: TestClient, hub: TestHub) => signChannelAuth({ key: hub.app.key, secret: 'wrong-secret-123' }, c.socketId, 'private-b')],
     ['an empty auth', () => ''],

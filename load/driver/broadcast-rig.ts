@@ -76,6 +76,8 @@ export class BroadcastRig {
   private readonly pool: SubscriberPool;
   private readonly http: HttpClient;
   private readonly seq: number[];
+  /** Per stream, the highest seq whose publish was acknowledged (2xx): what later publishes must follow. */
+  private readonly acked: number[];
   private ticks: TickMsg[] = [];
   private readonly streamCount: number;
   private readonly subscribersPerStream: number;
@@ -106,6 +108,7 @@ export class BroadcastRig {
       }
     }
     this.seq = new Array<number>(this.streamCount).fill(0);
+    this.acked = new Array<number>(this.streamCount).fill(0);
     this.http = new HttpClient({ base: node.http, maxSockets: Math.max(4, o.publishers) });
     this.pool = new SubscriberPool({
       app: o.target.app,
@@ -207,7 +210,8 @@ export class BroadcastRig {
         sentInWindow++;
       }
       sentThisSecond++;
-      void this.send(stream, encodeMarker(stream, seq, at, o.payloadBytes)).then((err) => {
+      void this.send(stream, encodeMarker(stream, seq, at, this.acked[stream]!, o.payloadBytes)).then((err) => {
+        if (!err && seq > this.acked[stream]!) this.acked[stream] = seq;
         if (err && inWindow) {
           publishErrors++;
           if (errorSamples.length < 5) errorSamples.push(err);

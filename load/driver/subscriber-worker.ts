@@ -27,7 +27,7 @@ let unexpected = 0;
 let disconnects = 0;
 const closeReasons: string[] = [];
 let finishing = false;
-const marker: Marker = { stream: 0, seq: 0, scheduledUs: 0 };
+const marker: Marker = { stream: 0, seq: 0, scheduledUs: 0, after: 0 };
 let pendingFrames: Array<[number, number, string]> = [];
 
 interface Conn {
@@ -64,7 +64,7 @@ function onMarker(c: Conn, buf: Buffer, start: number, end: number, recvUs: numb
   }
   let t = c.trackers.get(marker.stream);
   if (!t) c.trackers.set(marker.stream, (t = new SequenceTracker()));
-  const arrival = t.record(marker.seq);
+  const arrival = t.record(marker.seq, marker.after);
   if (marker.scheduledUs < measureFromUs) return true;
   if (arrival === 'duplicate') {
     duplicated++;

@@ -129,7 +129,7 @@ export function burst(data: SetupData): void {
     [`${stem}s`, 'a longer description that wins the conflict'],
   ] as const) {
     m.sent.add(1);
-    const r = http.post(`${api}/sessions/${s.id}/todos`, JSON.stringify({ title, description: `${description} ${encodeMarker(0, i + 1, Date.now() * 1000)}` }), {
+    const r = http.post(`${api}/sessions/${s.id}/todos`, JSON.stringify({ title, description: `${description} ${encodeMarker(0, i + 1, Date.now() * 1000, 0)}` }), {
       headers: headers(token, true),
       tags: { name: 'create todo' },
     });

@@ -55,13 +55,17 @@ export function subscribe(): void {
   holdSockets(target, plans, { holdMs: (WARMUP + DURATION + 3) * 1000, maxSeq: Math.ceil((RATE * DURATION * 1.2) / CHANNELS) + 16 });
 }
 
+/** Per channel, the highest seq this VU saw acknowledged: what its later publishes must follow. */
+const acked = new Map<number, number>();
+
 export function publish(): void {
   const i = exec.scenario.iterationInTest;
   const c = i % CHANNELS;
   const seq = Math.floor(i / CHANNELS) + 1;
   m.sent.add(1);
-  const r = publishEvent(target, `hubproof-load-${c}`, 'hp-load', encodeMarker(c, seq, Date.now() * 1000, 64));
+  const r = publishEvent(target, `hubproof-load-${c}`, 'hp-load', encodeMarker(c, seq, Date.now() * 1000, acked.get(c) ?? 0, 64));
   if (r.status < 200 || r.status >= 300) m.publishErrors.add(1);
+  else if (seq > (acked.get(c) ?? 0)) acked.set(c, seq);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]): Record<string, string> {

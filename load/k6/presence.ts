@@ -56,17 +56,21 @@ export function watch(): void {
   holdSockets(target, plans, { holdMs: (WARMUP + DURATION + 3) * 1000, maxSeq: Math.ceil((RATE * DURATION * 1.2) / AGENTS) + 16 });
 }
 
+/** Per agent stream, the highest seq this VU saw acknowledged: what its later updates must follow. */
+const acked = new Map<number, number>();
+
 export function update(): void {
   const i = exec.scenario.iterationInTest;
   const a = i % AGENTS;
   const seq = Math.floor(i / AGENTS) + 1;
   m.sent.add(1);
-  const body = JSON.stringify({ event_type: 'tool_execute', tool_name: encodeMarker(a, seq, Date.now() * 1000), feature_id: null, cost_tokens: 1, session_id: `hp-pub-${a}` });
+  const body = JSON.stringify({ event_type: 'tool_execute', tool_name: encodeMarker(a, seq, Date.now() * 1000, acked.get(a) ?? 0), feature_id: null, cost_tokens: 1, session_id: `hp-pub-${a}` });
   const r = http.post(`${trimSlash(target.nodes[0]!.http)}/api/presence/hp-agent-${a}/events`, body, {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     tags: { name: 'presence-event' },
   });
   if (r.status < 200 || r.status >= 300) m.publishErrors.add(1);
+  else if (seq > (acked.get(a) ?? 0)) acked.set(a, seq);
 }
 
 export function handleSummary(data: Parameters<typeof summaryOutputs>[0]): Record<string, string> {

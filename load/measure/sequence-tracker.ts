@@ -8,17 +8,25 @@ export class SequenceTracker {
   private seen = new Uint8Array(256);
   /** Highest sequence number seen so far (0 = none). */
   highest = 0;
+  /** Every seq up to this one had to arrive before something that already arrived. */
+  private mustPrecede = 0;
 
-  /** Records one arrival and classifies it: a repeat is a duplicate; a first arrival below the highest is out of order. */
-  record(seq: number): Arrival {
+  /**
+   * Records one arrival and classifies it: a repeat is a duplicate; a first arrival of a seq that an
+   * earlier arrival had to follow is out of order. `after` is what this event had to follow: by default
+   * every lower seq (a hub-assigned, strictly ordered sequence); for driver publishes, the marker's
+   * highest seq acknowledged before it was sent.
+   */
+  record(seq: number, after = seq - 1): Arrival {
     if (seq >= this.seen.length * 8) this.grow(seq);
     const byte = seq >>> 3;
     const bit = 1 << (seq & 7);
     if ((this.seen[byte]! & bit) !== 0) return 'duplicate';
     this.seen[byte] = this.seen[byte]! | bit;
-    if (seq < this.highest) return 'out-of-order';
-    this.highest = seq;
-    return 'new';
+    const late = seq <= this.mustPrecede;
+    if (after > this.mustPrecede) this.mustPrecede = after;
+    if (seq > this.highest) this.highest = seq;
+    return late ? 'out-of-order' : 'new';
   }
 
   /** Distinct sequence numbers seen in [from, to] inclusive. */
@@ -47,7 +55,7 @@ export interface DeliveryAccounting {
   lost: number;
   /** Arrivals of an event a subscriber already had. */
   duplicated: number;
-  /** First arrivals of an event after a later event of the same stream. */
+  /** First arrivals of an event after an event of the same stream that was sent only once this one was acknowledged. */
   outOfOrder: number;
   /** received ÷ expected (1 when nothing was expected). */
   reach: number;

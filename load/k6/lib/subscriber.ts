@@ -43,7 +43,7 @@ export function holdSockets(t: K6Target, plans: SocketPlan[], o: HoldOptions): v
           if (plan.streams && !plan.streams.includes(mk.stream)) return;
           let tr = trackers.get(mk.stream);
           if (!tr) trackers.set(mk.stream, (tr = new SeqBitmap(maxSeq)));
-          const arrival = tr.record(mk.seq);
+          const arrival = tr.record(mk.seq, mk.after);
           if (arrival === 'duplicate') return void m.duplicated.add(1);
           if (arrival === 'out-of-order') m.outOfOrder.add(1);
           m.delivered.add(1);

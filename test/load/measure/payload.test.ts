@@ -3,21 +3,21 @@ import fc from 'fast-check';
 import { encodeFrame } from '../../../spec/protocol/frames.ts';
 import { encodeMarker, readMarker, type Marker } from '../../../load/measure/payload.ts';
 
-const fresh = (): Marker => ({ stream: -1, seq: -1, scheduledUs: -1 });
+const fresh = (): Marker => ({ stream: -1, seq: -1, scheduledUs: -1, after: -1 });
 
 describe('load marker', () => {
   it('is found inside a double-encoded Pusher frame without parsing it', () => {
-    const frame = Buffer.from(encodeFrame('hp-load', encodeMarker(7, 42, 123_456_789, 32), 'hubproof-load-7'));
+    const frame = Buffer.from(encodeFrame('hp-load', encodeMarker(7, 42, 123_456_789, 40, 32), 'hubproof-load-7'));
     const m = fresh();
     expect(readMarker(frame, m)).toBe(true);
-    expect(m).toEqual({ stream: 7, seq: 42, scheduledUs: 123_456_789 });
+    expect(m).toEqual({ stream: 7, seq: 42, scheduledUs: 123_456_789, after: 40 });
   });
 
   it('is found inside a presence update JSON field', () => {
-    const update = Buffer.from(JSON.stringify({ type: 'presence_update', presence: { last_tool_name: encodeMarker(3, 9, 55) } }));
+    const update = Buffer.from(JSON.stringify({ type: 'presence_update', presence: { last_tool_name: encodeMarker(3, 9, 55, 0) } }));
     const m = fresh();
     expect(readMarker(update, m)).toBe(true);
-    expect(m).toEqual({ stream: 3, seq: 9, scheduledUs: 55 });
+    expect(m).toEqual({ stream: 3, seq: 9, scheduledUs: 55, after: 0 });
   });
 
   it('rejects frames without a marker or with a truncated one', () => {
@@ -25,14 +25,15 @@ describe('load marker', () => {
     expect(readMarker(Buffer.from('{"event":"pusher:pong","data":"{}"}'), m)).toBe(false);
     expect(readMarker(Buffer.from('hp|1|2'), m)).toBe(false);
     expect(readMarker(Buffer.from('hp|1|x|3|'), m)).toBe(false);
+    expect(readMarker(Buffer.from('hp|1|2|3|'), m)).toBe(false);
   });
 
-  it('round-trips any stream, seq and timestamp', () => {
+  it('round-trips any stream, seq, timestamp and acknowledged seq', () => {
     fc.assert(
-      fc.property(fc.nat(10_000), fc.nat(10_000_000), fc.nat(2 ** 50), fc.nat(100), (stream, seq, us, pad) => {
+      fc.property(fc.nat(10_000), fc.nat(10_000_000), fc.nat(2 ** 50), fc.nat(10_000_000), fc.nat(100), (stream, seq, us, after, pad) => {
         const m = fresh();
-        expect(readMarker(Buffer.from(JSON.stringify({ data: encodeMarker(stream, seq, us, pad) })), m)).toBe(true);
-        expect(m).toEqual({ stream, seq, scheduledUs: us });
+        expect(readMarker(Buffer.from(JSON.stringify({ data: encodeMarker(stream, seq, us, after, pad) })), m)).toBe(true);
+        expect(m).toEqual({ stream, seq, scheduledUs: us, after });
       }),
     );
   });

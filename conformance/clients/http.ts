@@ -41,14 +41,24 @@ export async function httpRequest(ctx: CaseContext, req: HttpRequest): Promise<H
   const timeout = AbortSignal.timeout(timeoutMs);
   let res: Response;
   let text: string;
-  try {
-    res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.any([ctx.signal, timeout]) });
-    text = await res.text();
-  } catch (err) {
-    if (ctx.signal.aborted) throw new CaseAbortedError(`case deadline passed during ${req.method} ${req.url}`);
-    const msg = timeout.aborted ? `no response within ${timeoutMs} ms` : describeFetchError(err);
-    ctx.log('http<', label, `(${msg})`);
-    throw new CheckFailure(`${req.method} ${new URL(req.url).pathname} got no answer: ${msg}`, 'an HTTP response', msg);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.any([ctx.signal, timeout]) });
+      text = await res.text();
+      break;
+    } catch (err) {
+      if (ctx.signal.aborted) throw new CaseAbortedError(`case deadline passed during ${req.method} ${req.url}`);
+      const msg = timeout.aborted ? `no response within ${timeoutMs} ms` : describeFetchError(err);
+      // A pooled keep-alive socket the hub closed a moment earlier (idle timeout, restart) fails before any
+      // answer. Like any HTTP client, retry an idempotent request once on a fresh connection; a POST may
+      // have reached the hub, so it is never repeated here.
+      if (attempt === 1 && !timeout.aborted && IDEMPOTENT.has(req.method.toUpperCase()) && STALE_SOCKET_ERRORS.has(msg)) {
+        ctx.log('http<', label, `(${msg} on a reused connection; retrying once)`);
+        continue;
+      }
+      ctx.log('http<', label, `(${msg})`);
+      throw new CheckFailure(`${req.method} ${new URL(req.url).pathname} got no answer: ${msg}`, 'an HTTP response', msg);
+    }
   }
   const outHeaders: Record<string, string> = {};
   res.headers.forEach((v, k) => (outHeaders[k] = v));
@@ -61,6 +71,9 @@ export async function httpRequest(ctx: CaseContext, req: HttpRequest): Promise<H
   }
   return { status: res.status, headers: outHeaders, text, json };
 }
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const STALE_SOCKET_ERRORS = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 function describeFetchError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;

@@ -68,7 +68,7 @@ export function certifyHtml(report: CertifyReport, conformance: RunReport, load:
   const body = html`<div class="cards">
 <div class="card"><div class="l">verdict</div><div class="n t-${v}">${report.verdict.toUpperCase()}</div></div>
 <div class="card"><div class="l">MUST passed</div><div class="n">${s.must.passed}/${s.must.total}</div></div>
-<div class="card"><div class="l">SHOULD passed</div><div class="n">${s.should.other === s.should.total ? 'not run' : `${s.should.passed}/${s.should.total}`}</div>${s.should.other ? html`<div class="l">${s.should.other} not run${report.options.strict ? '' : ' (no --strict)'}</div>` : ''}</div>
+<div class="card"><div class="l">SHOULD passed</div><div class="n">${s.should.other === s.should.total ? 'not run' : `${s.should.passed}/${s.should.total}`}</div>${s.should.other ? html`<div class="l">${s.should.other} ${report.options.strict ? 'informational or skipped' : 'not run (no --strict)'}</div>` : ''}</div>
 <div class="card"><div class="l">SLOs held</div><div class="n">${s.slo.held}/${s.slo.total}</div></div>
 <div class="card"><div class="l">exit code</div><div class="n">${report.exitCode}</div></div>
 </div>

@@ -48,20 +48,9 @@ export async function startEmbeddedHub(overrides: HubConfigInput = {}): Promise<
   };
   let hub = await startHub(config);
   const port = hub.port;
-  const t = hub.config.timings;
   const target: TargetFile = {
     ...hub.target(),
     ...(hub.config.webhooks ? { webhooks: { listen: hub.config.webhooks.url } } : {}),
-    // Also written here so the suite adapts even before GET /api/hub exists.
-    timings: {
-      activity_timeout_s: t.activityTimeoutS,
-      pong_timeout_ms: t.pongTimeoutMs,
-      heartbeat_timeout_ms: t.heartbeatTimeoutMs,
-      stale_grace_ms: t.staleGraceMs,
-      idle_after_ms: t.idleAfterMs,
-      offline_after_ms: t.offlineAfterMs,
-      conflict_budget_ms: t.conflictBudgetMs,
-    },
   };
   let disposed = false;
   return {

@@ -79,6 +79,16 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
       nodes: [{ ws: wsUrl, http: httpUrl }],
       app: { ...config.app },
       agents: config.agents.map((a) => ({ ...a })),
+      // Also advertised at GET /api/hub; written here so a Pusher-only client of the file adapts too.
+      timings: {
+        activity_timeout_s: config.timings.activityTimeoutS,
+        pong_timeout_ms: config.timings.pongTimeoutMs,
+        heartbeat_timeout_ms: config.timings.heartbeatTimeoutMs,
+        stale_grace_ms: config.timings.staleGraceMs,
+        idle_after_ms: config.timings.idleAfterMs,
+        offline_after_ms: config.timings.offlineAfterMs,
+        conflict_budget_ms: config.timings.conflictBudgetMs,
+      },
       process: { pid: process.pid },
     }),
     close: () =>

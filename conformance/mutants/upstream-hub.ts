@@ -53,20 +53,10 @@ export async function startUpstreamHub(opts: UpstreamOptions = {}): Promise<Upst
 
   const control = await startControl(restart);
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}/restart`;
-  const t = hub.config.timings;
   // No `process`: the hub runs inside the harness, its RSS says nothing about a hub.
   const { process: _inHarness, ...base } = hub.target();
   const target: TargetFile = {
     ...base,
-    timings: {
-      activity_timeout_s: t.activityTimeoutS,
-      pong_timeout_ms: t.pongTimeoutMs,
-      heartbeat_timeout_ms: t.heartbeatTimeoutMs,
-      stale_grace_ms: t.staleGraceMs,
-      idle_after_ms: t.idleAfterMs,
-      offline_after_ms: t.offlineAfterMs,
-      conflict_budget_ms: t.conflictBudgetMs,
-    },
     // Node's global fetch, so the command works wherever hubproof runs; exit 0 only on 204.
     restart: {
       command: `node -e "fetch('${controlUrl}',{method:'POST'}).then(r=>process.exit(r.status===204?0:1),()=>process.exit(1))"`,

@@ -7,6 +7,7 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { encodeMarker } from './lib/marker.ts';
 import * as m from './lib/metrics.ts';
+import { broadcastOptions } from './lib/options.ts';
 import { connectionUrl, publish as publishEvent } from './lib/pusher.ts';
 import { holdSockets, type SocketPlan } from './lib/subscriber.ts';
 import { summaryOutputs } from './lib/summary.ts';
@@ -22,28 +23,14 @@ const SOCKETS_PER_VU = envNumber('SOCKETS_PER_VU', 50);
 const P99_MS = envNumber('P99_MS', 50);
 const SUB_VUS = Math.ceil((CHANNELS * SUBSCRIBERS) / SOCKETS_PER_VU);
 
-export const options: Options = {
-  summaryTrendStats: m.TREND_STATS,
-  scenarios: {
-    subscribers: { executor: 'per-vu-iterations', vus: SUB_VUS, iterations: 1, exec: 'subscribe', maxDuration: `${WARMUP + DURATION + 30}s` },
-    publishers: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: `${DURATION}s`,
-      startTime: `${WARMUP}s`,
-      preAllocatedVUs: Math.max(10, Math.ceil(RATE / 50)),
-      maxVUs: Math.max(50, Math.ceil(RATE / 5)),
-      exec: 'publish',
-    },
-  },
-  thresholds: {
-    hp_propagation: [`p(99)<${P99_MS}`],
-    hp_delivery: ['rate>=1'],
-    hp_publish_errors: ['count<1'],
-    hp_connect_failures: ['count<1'],
-  },
-};
+export const options: Options = broadcastOptions({
+  names: { hold: 'subscribers', holdExec: 'subscribe', send: 'publishers', sendExec: 'publish' },
+  holdVus: SUB_VUS,
+  rate: RATE,
+  warmupS: WARMUP,
+  durationS: DURATION,
+  p99Ms: P99_MS,
+});
 
 export function subscribe(): void {
   const vu = exec.vu.idInTest - 1;

@@ -8,6 +8,7 @@ import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { encodeMarker } from './lib/marker.ts';
 import * as m from './lib/metrics.ts';
+import { broadcastOptions } from './lib/options.ts';
 import { holdSockets, type SocketPlan } from './lib/subscriber.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { envNumber, loadTarget, trimSlash } from './lib/target.ts';
@@ -23,28 +24,14 @@ const SOCKETS_PER_VU = envNumber('SOCKETS_PER_VU', 50);
 const P99_MS = envNumber('P99_MS', 50);
 const token = target.agents[0]?.token ?? '';
 
-export const options: Options = {
-  summaryTrendStats: m.TREND_STATS,
-  scenarios: {
-    dashboards: { executor: 'per-vu-iterations', vus: Math.ceil(DASHBOARDS / SOCKETS_PER_VU), iterations: 1, exec: 'watch', maxDuration: `${WARMUP + DURATION + 30}s` },
-    updates: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: `${DURATION}s`,
-      startTime: `${WARMUP}s`,
-      preAllocatedVUs: Math.max(10, Math.ceil(RATE / 50)),
-      maxVUs: Math.max(50, Math.ceil(RATE / 5)),
-      exec: 'update',
-    },
-  },
-  thresholds: {
-    hp_propagation: [`p(99)<${P99_MS}`],
-    hp_delivery: ['rate>=1'],
-    hp_publish_errors: ['count<1'],
-    hp_connect_failures: ['count<1'],
-  },
-};
+export const options: Options = broadcastOptions({
+  names: { hold: 'dashboards', holdExec: 'watch', send: 'updates', sendExec: 'update' },
+  holdVus: Math.ceil(DASHBOARDS / SOCKETS_PER_VU),
+  rate: RATE,
+  warmupS: WARMUP,
+  durationS: DURATION,
+  p99Ms: P99_MS,
+});
 
 export function watch(): void {
   const vu = exec.vu.idInTest - 1;

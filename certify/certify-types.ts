@@ -7,7 +7,7 @@ import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { Level } from '../spec/requirements/types.ts';
 import type { Outcome } from '../conformance/types.ts';
 import type { Summary } from '../conformance/progress.ts';
-import type { ScenarioStatus } from '../load/report-types.ts';
+import type { ScenarioStatus, ThresholdResult } from '../load/report-types.ts';
 
 export const CERTIFY_REPORT_FORMAT = 'hubproof-certify/1';
 
@@ -31,16 +31,11 @@ export interface RequirementRow {
 /** `held`: met in a valid scenario; `breached`: missed in a valid one; `unmeasured`: the figures cannot be trusted or were never taken. */
 export type SloStatus = 'held' | 'breached' | 'unmeasured';
 
-export interface SloRow {
+/** A load threshold as the certificate shows it: the load report's figure, scoped to its scenario. */
+export interface SloRow extends Omit<ThresholdResult, 'ok'> {
   /** `fanout/p99Ms` */
   id: string;
   scenario: string;
-  name: string;
-  label: string;
-  comparator: '<' | '<=' | '>=';
-  limit: number;
-  actual: number | null;
-  unit: string;
   status: SloStatus;
   /**
    * Requirement ids whose figure this threshold certifies (`presence/p99Ms` → agent-presence/performance/1);

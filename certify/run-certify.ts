@@ -10,7 +10,6 @@ import type { Progress } from '../load/progress.ts';
 import type { LoadReport } from '../load/report-types.ts';
 import { runLoad } from '../load/run-load.ts';
 import { selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
-import type { TargetFile } from '../spec/target.ts';
 import { CERTIFY_REPORT_FORMAT, type CertifyReport } from './certify-types.ts';
 import { linkSlos, matrixSummary, notCovered, requirementRows, sloRows, verdictOf } from './matrix.ts';
 
@@ -19,18 +18,11 @@ export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections';
 /** Seconds measured per scenario (after its own warm-up): short, so certify stays a CI step. */
 export const CERTIFY_LOAD_DURATION_S = 3;
 
-export interface CertifyOptions {
-  /** The hub; absent = the embedded reference hub. */
-  target?: TargetFile;
-  /** Path of the target file, for replay commands. */
-  targetPath?: string;
-  /** Requirement-id prefixes; none = every requirement. */
-  selectors?: string[];
-  /** Run SHOULD cases too, and let a SHOULD miss fail certification (default false). */
-  strict?: boolean;
-  /** fast-check seed (default random, always reported). */
-  seed?: number;
-  numRuns?: number;
+/**
+ * The conformance options certify passes through (`target` absent = the embedded reference hub); with
+ * `strict`, a SHOULD miss also fails certification.
+ */
+export interface CertifyOptions extends Pick<RunOptions, 'target' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns'> {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
   /** Seconds per load scenario (default CERTIFY_LOAD_DURATION_S). */

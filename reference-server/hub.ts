@@ -13,6 +13,9 @@ import { openDatabase } from './store/db.ts';
 import { mountPusher } from './pusher/mount.ts';
 import { mountSync } from './sync/mount.ts';
 import { mountAgentPresence } from './agent-presence/mount.ts';
+import { ClusterNode } from './cluster/cluster-node.ts';
+import { installHttpGate } from './cluster/http-gate.ts';
+import { connectRedis } from './cluster/redis-link.ts';
 
 export interface RunningHub {
   config: HubConfig;
@@ -28,7 +31,9 @@ export interface RunningHub {
 
 export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<RunningHub> {
   const config = parseHubConfig(input);
-  const db = openDatabase(config.dataDir);
+  // A cluster node keeps its copy of the shared state in memory; Redis holds the durable log.
+  const node = config.redis === undefined ? undefined : await joinCluster(config);
+  const db = openDatabase(node === undefined ? config.dataDir : ':memory:');
   const router = new Router(config.limits.maxBodyBytes);
   const ctx: HubContext = {
     config,
@@ -37,12 +42,22 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
     upgrades: [],
     broadcaster: { publish: () => undefined, subscriberCount: () => 0 },
     onClose: [],
-    now: () => Date.now(),
+    now: node === undefined ? () => Date.now() : () => node.now(),
     log: config.verbose ? (m) => process.stderr.write(`[hub] ${m}\n`) : () => undefined,
+    ...(node === undefined ? {} : { cluster: node }),
   };
   ctx.broadcaster = mountPusher(ctx);
   mountSync(ctx);
   mountAgentPresence(ctx);
+  if (node !== undefined) {
+    installHttpGate(node, router);
+    try {
+      await node.start();
+    } catch (err) {
+      await node.stop();
+      throw err;
+    }
+  }
 
   const server = createServer((req, res) => void router.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
@@ -93,10 +108,23 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
     }),
     close: () =>
       (closing ??= (async () => {
+        // A cluster node says goodbye first, so the other nodes drop its members at once.
+        await node?.stop();
         for (const fn of [...ctx.onClose].reverse()) await fn();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         db.close();
       })()),
   };
+}
+
+/** Connects to the hub's Redis; cluster messages (lost Redis, dead nodes) always go to stderr. */
+async function joinCluster(config: HubConfig): Promise<ClusterNode> {
+  const redis = config.redis!;
+  const link = await connectRedis(redis.url);
+  return new ClusterNode(link, {
+    prefix: redis.prefix ?? `hubproof:${config.app.id}`,
+    leaseMs: redis.leaseMs,
+    log: (m) => process.stderr.write(`[hub] ${m}\n`),
+  });
 }

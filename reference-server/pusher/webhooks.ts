@@ -47,13 +47,17 @@ export function createWebhooks(ctx: HubContext): Webhooks {
   const { url, vacatedDelayMs } = settings;
   const app = ctx.config.app;
   const abort = new AbortController();
-  const delayed = new Map<string, NodeJS.Timeout>();
+  // On a cluster node every node records a delayed leave (so a re-join applied anywhere cancels it), but
+  // only the node whose command caused it runs the timer, and firing is a logged command (`whf`).
+  const delayed = new Map<string, { event: WebhookEvent; timer?: NodeJS.Timeout }>();
+  const cluster = ctx.cluster;
   let queue: WebhookEvent[] = [];
   let flushScheduled = false;
 
   // Events raised in one turn of the event loop go out in one request, as Pusher batches them.
   const enqueue = (event: WebhookEvent): void => {
-    if (abort.signal.aborted) return;
+    // Every node of a cluster applies the change; the node whose command it was sends the webhook.
+    if (abort.signal.aborted || (cluster !== undefined && !cluster.isOrigin())) return;
     queue.push(event);
     if (flushScheduled) return;
     flushScheduled = true;
@@ -83,21 +87,29 @@ export function createWebhooks(ctx: HubContext): Webhooks {
 
   /** Schedules a delayed leave event under `key`. */
   const delay = (key: string, event: WebhookEvent): void => {
-    clearTimeout(delayed.get(key));
-    delayed.set(
-      key,
-      setTimeout(() => {
-        delayed.delete(key);
-        enqueue(event);
-      }, vacatedDelayMs),
-    );
+    clearTimeout(delayed.get(key)?.timer);
+    const entry: { event: WebhookEvent; timer?: NodeJS.Timeout } = { event };
+    delayed.set(key, entry);
+    if (cluster !== undefined && !cluster.isOrigin()) return;
+    entry.timer = setTimeout(() => {
+      if (cluster !== undefined) return void cluster.submit({ t: 'whf', k: key }).catch(() => undefined);
+      delayed.delete(key);
+      enqueue(event);
+    }, vacatedDelayMs);
   };
+  cluster?.on('whf', (c) => {
+    const entry = delayed.get(String(c.k));
+    if (entry === undefined) return;
+    clearTimeout(entry.timer);
+    delayed.delete(String(c.k));
+    enqueue(entry.event);
+  });
 
   /** Cancels a pending leave under `key`; true when there was one (so the matching join is dropped too). */
   const cancel = (key: string): boolean => {
-    const timer = delayed.get(key);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
+    const entry = delayed.get(key);
+    if (entry === undefined) return false;
+    clearTimeout(entry.timer);
     delayed.delete(key);
     return true;
   };
@@ -119,7 +131,7 @@ export function createWebhooks(ctx: HubContext): Webhooks {
     cacheMiss: (channel) => enqueue({ name: 'cache_miss', channel }),
     close: () => {
       abort.abort();
-      for (const timer of delayed.values()) clearTimeout(timer);
+      for (const entry of delayed.values()) clearTimeout(entry.timer);
       delayed.clear();
       queue = [];
     },

@@ -26,6 +26,11 @@ export interface RunningHub {
   target(): TargetFile;
   /** Graceful shutdown: closes every socket with a 4200-range code, then the database. */
   close(): Promise<void>;
+  /**
+   * Stops like a killed process (for tests of an in-process cluster node): no goodbye to the cluster,
+   * sockets dropped without a close frame.
+   */
+  crash(): Promise<void>;
   server: Server;
 }
 
@@ -82,6 +87,17 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
   const wsUrl = `ws://${host}:${port}`;
 
   let closing: Promise<void> | undefined;
+  const crash = async () => {
+    closing ??= (async () => {
+      await node?.halt();
+      ctx.cluster = undefined; // what still runs on shutdown stays on this node
+      for (const fn of [...ctx.onClose].reverse()) await fn();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+    })();
+    return closing;
+  };
   return {
     config,
     port,
@@ -106,6 +122,7 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
       },
       process: { pid: process.pid },
     }),
+    crash,
     close: () =>
       (closing ??= (async () => {
         // A cluster node says goodbye first, so the other nodes drop its members at once.

@@ -81,8 +81,11 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
     const s = await newSession(b, 9102);
     await until(async () => (await history(a, s.channel)).events.some((e) => e.data.reason === 'stale'), 10_000, 'the stale report');
     await sleep(FAST_TIMINGS.sweepIntervalMs * 5);
-    const stale = (await history(b, s.channel)).events.filter((e) => e.event.endsWith('AgentParticipantLeft'));
-    expect(stale.map((e) => `${e.data.participant_id} ${e.data.reason}`)).toEqual([`${s.participant} stale`]);
+    const left = async (node: RunningHub) => (await history(node, s.channel)).events.filter((e) => e.event.endsWith('AgentParticipantLeft'));
+    const [onA, onB] = [await left(a), await left(b)];
+    expect(onB.map((e) => `${e.data.participant_id} ${e.data.reason}`)).toEqual([`${s.participant} stale`]);
+    // One report, the same event on both nodes (a node sweeping on its own would log its own).
+    expect(onA.map((e) => `${e.seq} ${e.event_id}`)).toEqual(onB.map((e) => `${e.seq} ${e.event_id}`));
   });
 
   it('feeds a dashboard on one node with presence updates posted to the other, and counts dashboards per session cluster-wide', async () => {

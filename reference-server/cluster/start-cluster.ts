@@ -128,8 +128,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    // One at a time: each replays the log and joins before the next starts.
-    for (let i = 0; i < options.nodes; i++) procs.push(await start(i));
+    // Together: each replays the log and joins on its own; the slow part of a child is Node starting.
+    const started = await Promise.allSettled(Array.from({ length: options.nodes }, (_, i) => start(i)));
+    for (const r of started) procs.push(r.status === 'fulfilled' ? r.value : undefined);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
   } catch (err) {
     await dispose();
     throw err;

@@ -57,7 +57,7 @@ describe.skipIf(NO_REDIS !== undefined)(`pusher profile across cluster nodes${NO
     const sender = await pusherClient(a, 's', clients);
     const peers = [await pusherClient(b, 'p1', clients), await pusherClient(b, 'p2', clients), await pusherClient(a, 'p3', clients)];
     const chSender = (await subscribed(sender, 'private-chat')).ch;
-    const received = [];
+    const received: unknown[][] = [];
     for (const p of peers) received.push(collect((await subscribed(p, 'private-chat')).ch, 'client-typing'));
     const echoed = collect(chSender, 'client-typing');
     chSender.trigger('client-typing', { who: 's' });

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../../conformance/runner.ts';
 import type { RunningHub } from '../../../reference-server/hub.ts';
+import type { TestHub } from '../pusher/helpers.ts';
 import { BACKEND, call, FAST_TIMINGS } from '../sync/helpers.ts';
 import { NO_REDIS, sleep, startNodes, startRedisServer, uniquePrefix, until, type RedisServer } from './helpers.ts';
 
@@ -42,7 +43,7 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    [a, b] = (await startNodes(2, redis.url, uniquePrefix('sync'), { timings: FAST_TIMINGS, limits: { maxDashboardsPerSession: 2 } })) as [RunningHub, RunningHub];
+    [a, b] = (await startNodes(2, redis.url, uniquePrefix('sync'), { timings: FAST_TIMINGS, limits: { maxDashboardsPerSession: 2 } })) as [TestHub, TestHub];
   });
 
   afterAll(async () => {

@@ -48,6 +48,8 @@ export interface ClusterContext {
   onNodeDead(fn: (node: string) => void): void;
   /** The `cluster` object of GET /api/hub. */
   info(): ClusterInfo;
+  /** Adds a profile's state outside SQLite to the snapshots that let the log be trimmed. */
+  snapshotPart(name: string, part: { save(): unknown; load(data: unknown): void }): void;
 }
 
 export interface ClusterInfo {

@@ -9,7 +9,7 @@ import { HubproofError } from '../spec/errors.ts';
 import { parseHubConfig, type HubConfig, type HubConfigInput } from './config.ts';
 import type { HubContext } from './context.ts';
 import { Router } from './http/router.ts';
-import { openDatabase } from './store/db.ts';
+import { openDatabase, openSnapshotDatabase } from './store/db.ts';
 import { mountPusher } from './pusher/mount.ts';
 import { mountSync } from './sync/mount.ts';
 import { mountAgentPresence } from './agent-presence/mount.ts';
@@ -38,7 +38,12 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
   const config = parseHubConfig(input);
   // A cluster node keeps its copy of the shared state in memory; Redis holds the durable log.
   const node = config.redis === undefined ? undefined : await joinCluster(config);
-  const db = openDatabase(node === undefined ? config.dataDir : ':memory:');
+  const snapshot = await node?.prepare().catch(async (err: unknown) => {
+    await node.stop();
+    throw err;
+  });
+  const db = node === undefined ? openDatabase(config.dataDir) : openSnapshotDatabase(snapshot?.sqlite);
+  if (node !== undefined) node.snapshots.db = db;
   const router = new Router(config.limits.maxBodyBytes);
   const ctx: HubContext = {
     config,
@@ -57,7 +62,7 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
   if (node !== undefined) {
     installHttpGate(node, router);
     try {
-      await node.start();
+      await node.start(snapshot);
     } catch (err) {
       await node.stop();
       throw err;
@@ -142,6 +147,7 @@ async function joinCluster(config: HubConfig): Promise<ClusterNode> {
   return new ClusterNode(link, {
     prefix: redis.prefix ?? `hubproof:${config.app.id}`,
     leaseMs: redis.leaseMs,
+    snapshotEvery: redis.snapshotEvery,
     log: (m) => process.stderr.write(`[hub] ${m}\n`),
   });
 }

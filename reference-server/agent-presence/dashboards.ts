@@ -54,6 +54,12 @@ export class DashboardHub {
         if (cluster.isLive(c.o)) this.register(String(c.id), String(c.s));
       });
       cluster.on('d-', (c) => this.unregister(String(c.id)));
+      cluster.snapshotPart('dashboards', {
+        save: () => [...this.sessionOf],
+        load: (data) => {
+          for (const [id, sessionId] of data as Array<[string, string]>) this.register(id, sessionId);
+        },
+      });
       cluster.onNodeDead((node) => {
         for (const id of [...this.sessionOf.keys()]) if (id.startsWith(`${node}/`) && !this.local.has(id)) this.unregister(id);
       });

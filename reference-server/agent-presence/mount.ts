@@ -22,6 +22,8 @@ export function mountAgentPresence(ctx: HubContext): PresenceService {
   mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now());
 
   repeat(ctx, 'presence-sweep', sweepInterval(ctx), () => presence.sweep());
+  // A cluster snapshot serializes SQLite: group-committed changes must be in it first.
+  ctx.cluster?.snapshotPart('agent-presence', { save: () => store.flush(), load: () => undefined });
   ctx.onClose.push(() => {
     // Registered after the dashboards' close hook, so it runs first (reverse order): the sweep has
     // stopped; write what is pending, then close the sockets; the database closes after every hook.

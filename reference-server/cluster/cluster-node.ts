@@ -10,10 +10,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClusterContext } from '../context.ts';
 import { CommandLog, type Command } from './command-log.ts';
 import { persistenceOf, type LinkStatus, type RedisLink } from './redis-link.ts';
+import { Snapshots, type Snapshot, type SnapshotPart } from './snapshots.ts';
 
 export interface ClusterNodeOptions {
   prefix: string;
   leaseMs: number;
+  snapshotEvery: number;
   log(message: string): void;
 }
 
@@ -33,6 +35,7 @@ export function seededUuid(seed: string): string {
 export class ClusterNode implements ClusterContext {
   readonly nodeId = randomBytes(6).toString('hex');
   readonly log: CommandLog;
+  readonly snapshots: Snapshots;
   /** Live nodes in the order they joined; the first is the leader (runs the timers). */
   readonly nodes: string[] = [];
   private readonly appliers = new Map<string, Applier>();
@@ -50,6 +53,11 @@ export class ClusterNode implements ClusterContext {
     private readonly opts: ClusterNodeOptions,
   ) {
     this.log = new CommandLog(link, `${opts.prefix}:log`, this.nodeId, (c, id) => this.applyCommand(c, id), opts.log);
+    this.snapshots = new Snapshots(link.cmd, opts.prefix, opts.snapshotEvery, opts.log);
+    this.snapshotPart('nodes', {
+      save: () => [...this.nodes],
+      load: (data) => void this.nodes.splice(0, this.nodes.length, ...(data as string[])),
+    });
     this.on('hello', (c) => {
       if (!this.nodes.includes(c.o)) this.nodes.push(c.o);
     });
@@ -81,6 +89,10 @@ export class ClusterNode implements ClusterContext {
   uuid(): string {
     if (this.applying === undefined) return seededUuid(randomBytes(16).toString('hex'));
     return seededUuid(`${this.opts.prefix}/${this.applying.entryId}/${this.applying.uuids++}`);
+  }
+
+  snapshotPart(name: string, part: SnapshotPart): void {
+    this.snapshots.add(name, part);
   }
 
   on(type: string, apply: Applier): void {
@@ -115,14 +127,32 @@ export class ClusterNode implements ClusterContext {
     this.deadHooks.push(fn);
   }
 
-  /** Catches up with the log, joins, and starts the lease and the reaper. */
-  async start(afterId?: string): Promise<void> {
+  /**
+   * Before the profiles mount: holds the log (a lease at position 0-0 stops trimming) and fetches the
+   * latest snapshot, whose SQLite image the hub opens as its database.
+   */
+  async prepare(): Promise<Snapshot | undefined> {
     this.epoch = await this.claimEpoch();
     this.persistence = await persistenceOf(this.link.cmd);
     if (this.persistence === 'off') {
       this.opts.log(`cluster: WARNING Redis at ${this.link.shownUrl} has persistence off (no AOF, no RDB): a Redis restart loses the hub's sessions, todos and event log; run it with appendonly yes`);
     }
-    await this.log.start(afterId);
+    await this.renewLease();
+    return this.snapshots.fetch();
+  }
+
+  /** After the profiles mount: restores their snapshot parts, catches up with the log, joins, and starts the lease and the reaper. */
+  async start(snapshot?: Snapshot): Promise<void> {
+    if (snapshot !== undefined) {
+      // Restoring is applying what the log said, not this node acting: no webhooks, no acks.
+      this.applying = { command: { t: 'restore', o: '', n: 0, now: Date.now() }, entryId: snapshot.id, uuids: 0 };
+      try {
+        this.snapshots.restore(snapshot);
+      } finally {
+        this.applying = undefined;
+      }
+    }
+    await this.log.start(snapshot?.id);
     await this.renewLease();
     await this.submit({ t: 'hello' });
     this.every(Math.max(100, Math.floor(this.opts.leaseMs / 3)), () => void this.renewLease());
@@ -176,13 +206,17 @@ export class ClusterNode implements ClusterContext {
       return undefined;
     }
     this.applying = { command, entryId, uuids: 0 };
+    const done = () => {
+      this.applying = undefined;
+      this.snapshots.applied(entryId, this.isLeader());
+    };
     try {
       const result = apply(command);
-      if (result instanceof Promise) return result.finally(() => (this.applying = undefined));
-      this.applying = undefined;
+      if (result instanceof Promise) return result.finally(done);
+      done();
       return result;
     } catch (err) {
-      this.applying = undefined;
+      done();
       throw err;
     }
   }

@@ -105,6 +105,33 @@ export function replicatePusher(hub: PusherHub, cluster: ClusterContext): Pusher
     }
   });
 
+  // Snapshot: every subscription, channel by channel in registry order (so a node restoring it
+  // rebuilds the same registries), the cache and the webhooks not yet sent.
+  cluster.snapshotPart('pusher', {
+    save: () => {
+      const byConn = new Map<PusherConnection, string>();
+      for (const conn of hub.connections.values()) byConn.set(conn, key(cluster.nodeId, conn.socketId));
+      for (const [k, conn] of remote) byConn.set(conn, k);
+      const subs: Array<[string, string, WireMember | undefined]> = [];
+      for (const [channel, conn] of hub.channels.entries()) {
+        const k = byConn.get(conn);
+        const userId = conn.channels.get(channel);
+        if (k !== undefined) subs.push([k, channel, toWire(userId === undefined ? undefined : { userId, info: conn.memberInfo.get(channel) })]);
+      }
+      return { subs, cache: hub.cache.dump(), webhooks: hub.webhooks.pending() };
+    },
+    load: (data) => {
+      const snap = data as { subs: Array<[string, string, WireMember | undefined]>; cache: Array<[string, string, number]>; webhooks: ReturnType<typeof hub.webhooks.pending> };
+      for (const [k, channel, member] of snap.subs) {
+        const slash = k.indexOf('/');
+        const conn = connOf(k.slice(0, slash), k.slice(slash + 1), true);
+        if (conn !== undefined) applySubscribe(hub, conn, channel, fromWire(member), true);
+      }
+      hub.cache.load(snap.cache);
+      hub.webhooks.load(snap.webhooks);
+    },
+  });
+
   return {
     remote,
     subscribe: (conn, channel, member) => submit({ t: 'sub', s: conn.socketId, ch: channel, m: toWire(member) }),

@@ -26,6 +26,9 @@ export interface Webhooks {
   cacheMiss(channel: string): void;
   /** Drops pending delayed events and aborts requests in flight. */
   close(): void;
+  /** Delayed leave events not yet sent, as `[key, event]` (a cluster snapshot); load() puts them back. */
+  pending(): Array<[string, WebhookEvent]>;
+  load(pending: Array<[string, WebhookEvent]>): void;
 }
 
 /** How long one webhook POST may take before it is abandoned. */
@@ -39,6 +42,8 @@ const NOOP: Webhooks = {
   clientEvent: () => undefined,
   cacheMiss: () => undefined,
   close: () => undefined,
+  pending: () => [],
+  load: () => undefined,
 };
 
 export function createWebhooks(ctx: HubContext): Webhooks {
@@ -129,6 +134,10 @@ export function createWebhooks(ctx: HubContext): Webhooks {
     clientEvent: (channel, event, data, socketId, userId) =>
       enqueue({ name: 'client_event', channel, event, data, socket_id: socketId, ...(userId === undefined ? {} : { user_id: userId }) }),
     cacheMiss: (channel) => enqueue({ name: 'cache_miss', channel }),
+    pending: () => [...delayed].map(([key, entry]) => [key, entry.event]),
+    load: (pending) => {
+      for (const [key, event] of pending) delayed.set(key, { event });
+    },
     close: () => {
       abort.abort();
       for (const entry of delayed.values()) clearTimeout(entry.timer);

@@ -192,11 +192,11 @@ export class CommandLog {
   }
 
   private async applyEntry(id: string, fields: string[]): Promise<void> {
-    this.lastId = id;
     let command: Command;
     try {
       command = JSON.parse(fields[1] ?? '') as Command;
     } catch {
+      this.lastId = id;
       this.log(`cluster: log entry ${id} is not a command; skipped`);
       return;
     }
@@ -209,6 +209,8 @@ export class CommandLog {
       this.log(`cluster: applying ${command.t} from ${command.o} failed: ${(err as Error).stack ?? String(err)}`);
       result = err instanceof Error ? err : new Error(String(err));
     }
+    // Only now: a read behind a barrier must not see an entry whose (async) apply is still running.
+    this.lastId = id;
     if (command.o === this.nodeId) this.settle(command.n, result);
   }
 }

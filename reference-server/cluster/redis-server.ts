@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HubproofError } from '../../spec/errors.ts';
@@ -56,8 +56,8 @@ export function freePort(): Promise<number> {
 // `exec` would replace sh; instead sh waits on stdin and kills redis-server when it closes.
 const GUARD = 'redis-server "$@" & pid=$!; trap \'kill -9 $pid 2>/dev/null; exit 0\' TERM INT; cat >/dev/null; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
 
-async function ping(port: number): Promise<boolean> {
-  const { createConnection } = await import('node:net');
+/** True when a Redis on 127.0.0.1:`port` answers PING. */
+function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = createConnection({ host: '127.0.0.1', port });
     let buf = '';

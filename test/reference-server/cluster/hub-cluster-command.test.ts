@@ -3,36 +3,16 @@
  * bin/hubproof.js. Start, one N-node target, stop on SIGTERM, nothing left running (nor after the
  * parent is SIGKILLed), and the exit-2 lines for a Redis that cannot be reached or installed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../../reference-server/cluster/redis-server.ts';
 import { HubInfo } from '../../../spec/schemas/sync.ts';
 import { parseTarget } from '../../../spec/target.ts';
+import { hubProcesses } from '../hub-process.ts';
 import { NO_REDIS, until } from './helpers.ts';
 
-const BIN = join(import.meta.dirname, '../../../bin/hubproof.js');
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'hubproof-cluster-cli-'));
-  dirs.push(d);
-  return d;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, [BIN, 'hub', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const { tempDir, spawnHub: run } = hubProcesses();
 
 const alive = (pid: number) => {
   try {
@@ -42,11 +22,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 /** The pids of the nodes and redis-server from the banner. */
 function pids(out: string): number[] {

@@ -41,7 +41,7 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
     quote('Where the `data` field is a JSON-encoded hash of following format:'),
     { dependsOn: ['pusher/connection/2'] }),
   req('pusher/connection/4', 'MUST', 'A `socket_id` MUST match `\\d+\\.\\d+` and MUST differ from the socket id of every other open connection.', `${WS}#connection-events`,
-    quote('A unique identifier for the connected client'),
+    derived('The protocol calls `socket_id` "A unique identifier for the connected client"; the official server SDKs (pusher-http-node, pusher-http-php) refuse any `socket_id` that does not match `^\\d+\\.\\d+$` when an app passes it to exclude the sender or to authorize a channel, so another format breaks every app that does either.'),
     { dependsOn: [CONNECTED] }),
   req('pusher/connection/5', 'MUST', 'The announced `activity_timeout` MUST be a positive integer number of seconds.', `${WS}#connection-events`,
     quote('The number of seconds of server inactivity after which the client should initiate a ping message'),
@@ -102,7 +102,8 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
 
   // channel-names
   req('pusher/channel-names/1', 'MUST', 'A hub MUST accept channel names of 1 character up to its channel-name limit (Pusher: 164; a target may declare its own) drawn from `[A-Za-z0-9_\\-=@,.;]`.', `${CHANNELS}#channel-naming-conventions`,
-    quote('Channel names should only include lower and uppercase letters, numbers and the following punctuation `_ - = @ , . ;`'),
+    quote('Channel names should only include lower and uppercase letters, numbers and the following punctuation `_ - = @ , . ;`',
+      'Now checked against the limit the target declares (Pusher\'s when it declares none): hubs choose their own limits, and a report lists each one that differs from Pusher\'s.'),
     { dependsOn: [SUBSCRIBED] }),
   req('pusher/channel-names/2', 'SHOULD', 'A hub SHOULD refuse a subscription to a channel name longer than its channel-name limit (Pusher: 164) or holding any other character with `pusher:error`, without closing the connection.', `${DOC}#channel-names`,
     quote('A name longer than the limit or holding another character is refused with `pusher:error`, and the connection and its other subscriptions stay as they were.',
@@ -227,10 +228,12 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
     quote('The event has been received and will be sent asynchronously to all sockets. Response is an empty JSON hash.'),
     { dependsOn: [SUBSCRIBED, SIGNED_HTTP] }),
   req('pusher/http-api/2', 'MUST', 'A hub MUST answer 400 to an event naming more channels than its limit (Pusher: 100; a target may declare its own) and publish nothing.', `${REST}#post-event-trigger-an-event`,
-    derived(`The reference limits \`channels\` to "Array of one or more channel names - limited to 100 channels". ${REFUSED_NOT_200}`),
+    derived(`The reference limits \`channels\` to "Array of one or more channel names - limited to 100 channels". ${REFUSED_NOT_200}`,
+      'Now checked against the limit the target declares (Pusher\'s when it declares none): hubs choose their own limits, and a report lists each one that differs from Pusher\'s.'),
     { dependsOn: ['pusher/http-api/1', DELIVERED] }),
   req('pusher/http-api/3', 'MUST', 'A hub MUST answer 413 to an event whose `data` exceeds its event-size limit (Pusher: 10 KB; a target may declare its own) and publish nothing.', `${REST}#post-event-trigger-an-event`,
-    quote('If you attempt to POST an event with a larger data parameter, you will receive a 413 error code.'),
+    quote('If you attempt to POST an event with a larger data parameter, you will receive a 413 error code.',
+      'Now checked against the limit the target declares (Pusher\'s when it declares none): hubs choose their own limits, and a report lists each one that differs from Pusher\'s.'),
     { dependsOn: ['pusher/http-api/1', DELIVERED] }),
   req('pusher/http-api/4', 'MUST', 'A hub MUST NOT deliver an HTTP-published event to the connection whose `socket_id` the request names.', `${REST}#post-event-trigger-an-event`,
     quote('Excludes the event from being sent to a specific connection'),
@@ -239,7 +242,8 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
     quote('Triggers multiple events in a single call (up to 10 per call on the multi-tenant clusters).'),
     { dependsOn: [SUBSCRIBED, SIGNED_HTTP] }),
   req('pusher/http-api/6', 'MUST', 'A hub MUST answer 400 to a batch of more events than its limit (Pusher: 10; a target may declare its own) and publish nothing.', `${REST}#post-batch-events-trigger-multiple-events`,
-    derived(`The reference allows "up to 10 per call on the multi-tenant clusters". ${REFUSED_NOT_200}`),
+    derived(`The reference allows "up to 10 per call on the multi-tenant clusters". ${REFUSED_NOT_200}`,
+      'Now checked against the limit the target declares (Pusher\'s when it declares none): hubs choose their own limits, and a report lists each one that differs from Pusher\'s.'),
     { dependsOn: ['pusher/http-api/5', DELIVERED] }),
   req('pusher/http-api/7', 'MUST', 'A hub MUST answer 400 to an event without `name` or without `data`.', `${REST}#post-event-trigger-an-event`,
     derived(`The reference marks both fields "(required)". ${REFUSED_NOT_200}`,
@@ -292,7 +296,8 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
 
   // limits
   req('pusher/limits/1', 'MUST', 'A hub MUST accept published events with `data` up to its event-size limit and naming up to its channel limit (Pusher: 10 KB and 100 channels; a target may declare its own).', `${REST}#post-event-trigger-an-event`,
-    quote('Event data (required) - limited to 10KB'),
+    quote('Event data (required) - limited to 10KB',
+      'Now checked against the limit the target declares (Pusher\'s when it declares none): hubs choose their own limits, and a report lists each one that differs from Pusher\'s.'),
     { dependsOn: ['pusher/http-api/1'] }),
 
   // cache (capability cache_channels)

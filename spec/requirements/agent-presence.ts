@@ -4,6 +4,7 @@
  * 1008/1013 included; every rule cites its section there.
  * Ids are stable: never renumber, never reuse, only append.
  */
+import { BAD_INPUT_RULE } from './doc-quotes.ts';
 import { quote, req, type Requirement } from './types.ts';
 
 const DOC = 'docs/protocol.md';
@@ -25,8 +26,6 @@ const DASHBOARD_CAP =
   "A session accepts up to `max_dashboards_per_session` dashboards (default 10, configurable); the next one is closed with 1013 (\"try again later\") and a reason that names the limit, and a new dashboard is accepted again once one of the session's dashboards has left.";
 const PERFORMANCE_TARGETS =
   'A hub fans out 1000 presence updates per second to every dashboard with p99 propagation under 50 ms, and needs less than 100 MB of memory for 1000 connected dashboards (about 100 KB per connection).';
-const BAD_INPUT =
-  'Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.';
 
 export const AGENT_PRESENCE_REQUIREMENTS: readonly Requirement[] = [
   // stream
@@ -94,10 +93,10 @@ export const AGENT_PRESENCE_REQUIREMENTS: readonly Requirement[] = [
 
   // bad-input
   req('agent-presence/bad-input/1', 'MUST', 'A hub MUST answer a presence event body that is not valid JSON with 400 `invalid_json` and change nothing.', BAD,
-    quote(BAD_INPUT),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [APPLIED, 'agent-presence/api/5'] }),
   req('agent-presence/bad-input/2', 'MUST', 'A hub MUST answer a presence event with an unknown `event_type`, a wrong type or a missing field with 400 `validation_failed` and change nothing.', BAD,
-    quote(BAD_INPUT),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [APPLIED, 'agent-presence/api/5'] }),
   req('agent-presence/bad-input/3', 'MUST', 'A hub MUST ignore or close with 1003/1007/1008 a dashboard that sends data, never affecting other dashboards.', BAD,
     quote('A dashboard that sends data on `/ws/broadcasts` is ignored or closed with 1003, 1007 or 1008, without affecting other dashboards.'),

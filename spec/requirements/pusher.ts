@@ -5,6 +5,7 @@
  * (levels audited against the sources: MUST only where the source says so or clients visibly break).
  * Ids are stable: never renumber, never reuse, only append.
  */
+import { BAD_INPUT_RULE } from './doc-quotes.ts';
 import { derived, quote, req, type Requirement } from './types.ts';
 
 const WS = 'https://pusher.com/docs/channels/library_auth_reference/pusher-websockets-protocol/';
@@ -370,13 +371,13 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
 
   // bad-input
   req('pusher/bad-input/1', 'MUST', 'A hub MUST answer a frame that is not valid JSON with `pusher:error` and keep the connection and its subscriptions working.', `${DOC}#bad-input`,
-    quote('Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.'),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [DELIVERED, PINGS] }),
   req('pusher/bad-input/2', 'MUST', 'A hub MUST answer a JSON frame without a string `event` with `pusher:error` and keep the connection and its subscriptions working.', `${DOC}#bad-input`,
-    quote('Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.'),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [DELIVERED, PINGS] }),
   req('pusher/bad-input/3', 'MUST', 'A hub MUST NOT close a connection that sends an unknown `pusher:` event.', `${DOC}#bad-input`,
-    quote('Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.'),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [DELIVERED, PINGS] }),
   req('pusher/bad-input/4', 'MUST', 'A hub MUST answer a `pusher:subscribe` whose `data` or `channel` has the wrong type with `pusher:error` and subscribe nothing.', `${DOC}#bad-input`,
     quote('Bad input from one client never disturbs another: a hub that crashes on one frame takes every other user down with it.'),
@@ -385,7 +386,7 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
     quote('A frame larger than the hub\'s frame limit may instead close that one connection with 1009.'),
     { dependsOn: [DELIVERED, PINGS] }),
   req('pusher/bad-input/6', 'MUST', 'A hub MUST ignore or answer with `pusher:error`, never close on, an unsubscribe from a channel the connection does not hold.', `${DOC}#bad-input`,
-    quote('Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.'),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [DELIVERED, PINGS] }),
   req('pusher/bad-input/7', 'SHOULD', 'A hub SHOULD give the `pusher:error` it sends for bad input that does not end the connection a code in 4300-4399.', `${DOC}#close-and-error-codes`,
     quote('The reference hub sends 4302 for bad input; the protocol assigns 4302 to the watchlist limit, so hubproof asks only for a code in 4300-4399.',

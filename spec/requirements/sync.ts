@@ -4,6 +4,7 @@
  * its section there; the bodies and events are the JSON Schemas generated from spec/schemas/sync.ts.
  * Ids are stable: never renumber, never reuse, only append.
  */
+import { BAD_INPUT_RULE } from './doc-quotes.ts';
 import { derived, quote, req, type Requirement } from './types.ts';
 
 const DOC = 'docs/protocol.md';
@@ -258,7 +259,7 @@ export const SYNC_REQUIREMENTS: readonly Requirement[] = [
 
   // bad-input
   req('sync/bad-input/1', 'MUST', 'A hub MUST answer a body that is not valid JSON with 400 `invalid_json` and change nothing.', BAD,
-    quote('Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.'),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [TODO, HISTORY] }),
   req('sync/bad-input/2', 'MUST', 'A hub MUST answer a JSON body sent with another content type with 415 `unsupported_media_type`.', BAD,
     quote('A JSON body sent with another content type gets 415; a body larger than the limit gets 413.'),
@@ -267,7 +268,7 @@ export const SYNC_REQUIREMENTS: readonly Requirement[] = [
     quote('A JSON body sent with another content type gets 415; a body larger than the limit gets 413.'),
     { dependsOn: [TODO, HISTORY] }),
   req('sync/bad-input/4', 'MUST', 'A hub MUST answer wrong types and out-of-range values (ids, `after_seq`, `limit`, `expected_version`) with 400 and lose no stored event.', BAD,
-    quote('Every endpoint and frame handler answers malformed JSON, unknown events, oversize frames, wrong types and unknown ids with the documented error (an HTTP status and code, or `pusher:error`), keeps the connection and its other subscriptions working, and loses no stored event.'),
+    quote(BAD_INPUT_RULE),
     { dependsOn: [TODO, HISTORY] }),
 
   // cluster: only for targets with several nodes

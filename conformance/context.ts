@@ -47,6 +47,8 @@ export function show(value: unknown): string | undefined {
 
 export interface CaseContextInit {
   target: TargetFile;
+  /** The case's requirements, its first one first. */
+  requirements: readonly string[];
   hub: HubInfo | undefined;
   timings: EffectiveTimings;
   fc: FcSettings;
@@ -80,6 +82,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
 
   const ctx: CaseContext = {
     target: init.target,
+    requirements: init.requirements,
     node: init.target.nodes[0]!,
     restart: init.restart,
     hub: init.hub,
@@ -92,7 +95,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
       if (!condition) throw new CheckFailure(message, show(detail?.expected), show(detail?.actual));
     },
     fail(message, detail) {
-      throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample);
+      throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample, detail?.requirement ? { requirement: detail.requirement } : {});
     },
     skip(reason) {
       throw new CaseOutcome('skipped', reason);

@@ -160,3 +160,53 @@ describe('hubproof conform (CLI)', () => {
     expect(rows.length).toBeGreaterThan(1);
   });
 });
+
+describe('a case that proves several requirements', () => {
+  const MULTI_REQS = [
+    req('pusher/one/1', 'MUST', 'The first rule the shared run proves.', 'test'),
+    req('pusher/two/1', 'MUST', 'The second rule the shared run proves.', 'test'),
+    req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test'),
+  ];
+  const shared = (fail: 'none' | 'first' | 'second'): Case => ({
+    requirement: 'pusher/one/1',
+    alsoProves: ['pusher/two/1', 'pusher/three/1'],
+    desc: `Shared run (${fail})`,
+    run: async (ctx) => {
+      ctx.log('>', 'ws#1', 'one frame');
+      if (fail === 'first') ctx.fail('first check failed', { expected: 'A', actual: 'B' });
+      if (fail === 'second') ctx.fail('second check failed', { expected: 'C', actual: 'D', requirement: 'pusher/two/1' });
+    },
+  });
+  const CASES_MULTI: Case[] = [{ requirement: 'pusher/two/1', desc: 'Own case of the second rule', run: async () => undefined }, shared('second')];
+
+  it('numbers its extra rows after the cases that name the requirement first, and is selected by any of them', () => {
+    const all = selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS });
+    expect(all.map((c) => c.reqRows.map((r) => r.id))).toEqual([['pusher/two/1#1'], ['pusher/one/1#1', 'pusher/two/1#2', 'pusher/three/1#1']]);
+    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three'] }).map((c) => c.id)).toEqual(['pusher/one/1#1']);
+    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/two/1#2'] }).map((c) => c.id)).toEqual(['pusher/one/1#1']);
+  });
+
+  it('reports one row per requirement: the failing check on its own id, the rest blocked by it, the wire log on the failing row', async () => {
+    const report = await runConformance({ target, targetPath: 'tiny.json', cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three/1'], progress: null, seed: 3 });
+    expect(report.results.map((r) => [r.id, r.outcome])).toEqual([
+      ['pusher/one/1#1', 'blocked'],
+      ['pusher/two/1#2', 'fail'],
+      ['pusher/three/1#1', 'blocked'],
+    ]);
+    const [one, two, three] = report.results;
+    expect(two).toMatchObject({ reason: 'second check failed', expected: 'C', actual: 'D', replay: 'npx hubproof conform pusher/two/1#2 --target tiny.json --seed 3' });
+    expect(two!.wire.map((w) => w.text)).toEqual(['one frame']);
+    expect(one).toMatchObject({ blockedBy: { kind: 'requirement', id: 'pusher/two/1', case: 'pusher/two/1#2' }, sameRunAs: 'pusher/two/1#2', wire: [] });
+    expect(three!.reason).toMatch(/^not judged: pusher\/two\/1 failed first in this run/);
+    expect(report.summary).toMatchObject({ total: 3, fail: 1, blocked: 2 });
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('passes every row of a passing run, and gates all rows together when one requirement needs what the target lacks', async () => {
+    const report = await runConformance({ target, cases: [shared('none')], requirements: MULTI_REQS, progress: null, seed: 3 });
+    expect(report.results.map((r) => r.outcome)).toEqual(['pass', 'pass', 'pass']);
+    const needsClientEvents = [...MULTI_REQS.slice(0, 2), req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', { capability: 'client_events' })];
+    const gated = await runConformance({ target, cases: [shared('first')], requirements: needsClientEvents, progress: null, seed: 3 });
+    expect(gated.results.map((r) => [r.outcome, r.reason])).toEqual(Array(3).fill(['unimplemented', 'target declares capability client_events: false']));
+  });
+});

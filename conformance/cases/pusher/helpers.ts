@@ -8,6 +8,7 @@ import { closeClass } from '../../../spec/protocol/close-codes.ts';
 import type { Requirement } from '../../../spec/requirements/types.ts';
 import { pusherApi, type HttpResponse } from '../../clients/http.ts';
 import { openPusherSocket, pusherErrorCode, SubscriptionRejected, type OpenPusherSocketOptions, type PusherSocket, type SubscribeOptions } from '../../clients/pusher-socket.ts';
+import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { startFaultProxy, type FaultProxy } from '../../faults/proxy.ts';
 import { CheckFailure, type CaseContext } from '../../types.ts';
@@ -32,6 +33,16 @@ export async function subscribed(
 export function member(userId: string | number, userInfo?: unknown): string {
   return JSON.stringify(userInfo === undefined ? { user_id: userId } : { user_id: userId, user_info: userInfo });
 }
+
+/** Opens a connection and joins presence `channel` as `userId` (with `info` as user_info when given). */
+export async function joinPresence(ctx: CaseContext, channel: string, userId: string | number, info?: unknown, node?: CaseContext['node']): Promise<{ sock: PusherSocket; ack: Frame }> {
+  const sock = await openPusherSocket(ctx, { node, label: nextLabel(ctx, `ws:${userId}`) });
+  const ack = await sock.subscribe(channel, { channelData: member(userId, info) });
+  return { sock, ack };
+}
+
+/** The `user_id` of a member_added / member_removed frame. */
+export const memberUserId = (f: Frame): unknown => frameData<{ user_id?: unknown }>(f)?.user_id;
 
 /** Publishes through `POST /apps/{id}/events`; fails the check unless the hub answers 200. */
 export async function publish(

@@ -98,7 +98,7 @@ export const errorCases: Case[] = [
         }
       }
       await recordStored(ctx, history, f.agents[0]!, [f.channel]);
-      assertHistory(ctx, history, { kinds: ['failed-op-effect'] });
+      assertHistory(ctx, history);
     },
   },
 ];

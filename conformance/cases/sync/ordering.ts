@@ -11,7 +11,7 @@ export const orderingCases: Case[] = [
     property: true,
     timeoutMs: 40_000,
     async run(ctx: CaseContext) {
-      await publishProperty(ctx, ['order']);
+      await publishProperty(ctx);
     },
   },
   {

@@ -59,14 +59,17 @@ function at(value: unknown, path: string): unknown {
 
 /**
  * Each listed field of `actual` (dotted paths allowed) equals its expected value; other fields are not
- * looked at. Actual shows the same fields and names those that differ.
+ * looked at. Actual shows the same fields, names those that differ, and shows the whole value when short.
  */
 export function expectFields(actual: unknown, expected: Record<string, unknown>, message: string): void {
   const keys = Object.keys(expected);
   const wrong = keys.filter((k) => !sameValue(at(actual, k), expected[k]));
   if (wrong.length === 0) return;
-  const picked = actual !== null && typeof actual === 'object' ? Object.fromEntries(keys.map((k) => [k, at(actual, k) ?? null])) : actual;
-  fail(message, display(expected), `${display(picked)} — ${wrong.join(', ')} differ${wrong.length === 1 ? 's' : ''}`);
+  const isObject = actual !== null && typeof actual === 'object';
+  const picked = isObject ? Object.fromEntries(keys.map((k) => [k, at(actual, k) ?? null])) : actual;
+  // The whole value too, when it has more to say and is short enough to read.
+  const whole = isObject && Object.keys(actual).some((k) => !keys.includes(k)) && display(actual).length <= 400 ? ` in ${display(actual)}` : '';
+  fail(message, display(expected), `${display(picked)} — ${wrong.join(', ')} differ${wrong.length === 1 ? 's' : ''}${whole}`);
 }
 
 /**
@@ -101,6 +104,22 @@ export function expectEvery<T>(actual: readonly T[], test: (item: T) => boolean,
   const bad = actual.filter((x) => !test(x));
   if (bad.length === 0) return;
   fail(message, `every item ${rule}`, `${display(actual)} — ${bad.map(display).join(', ')} ${bad.length === 1 ? 'does' : 'do'} not`);
+}
+
+/**
+ * `actual` passes `test`; `rule` says what the test asks, as Expected shows it ("a code of class
+ * dont-reconnect"). For checks no helper above names.
+ */
+export function expectThat<T>(actual: T, test: (value: T) => boolean, rule: string, message: string): void {
+  if (test(actual)) return;
+  fail(message, rule, display(actual));
+}
+
+/** No item of `actual` appears twice. */
+export function expectDistinct(actual: readonly unknown[], message: string): void {
+  const twice = actual.filter((x, i) => actual.findIndex((y) => sameValue(x, y)) !== i);
+  if (twice.length === 0) return;
+  fail(message, `${actual.length} distinct values`, `${display(actual)} — ${twice.map(display).join(', ')} more than once`);
 }
 
 /** `actual` is one of `allowed`. */

@@ -6,6 +6,7 @@ import { frameData, PusherEvent, type Frame } from '../../../spec/protocol/frame
 import type { PusherSocket } from '../../clients/pusher-socket.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import type { Case, CaseContext, EffectiveTimings } from '../../types.ts';
+import { expectAtLeast, expectEqual, expectEvery, expectIncludes, expectSameSet, expectThat } from '../../verify.ts';
 import { expectNoneBeforeSentinel, joinPresence as join, memberUserId as userIdOf, presenceOf, proxiedNode, uniq } from './helpers.ts';
 import { presenceModelCase } from './presence-model.ts';
 
@@ -28,9 +29,11 @@ export const presenceCases: Case[] = [
     desc: 'Joins a presence channel and checks subscription_succeeded data is a JSON string {presence:{ids, hash, count}} that includes the subscriber',
     async run(ctx: CaseContext) {
       const { ack } = await join(ctx, uniq('presence-'), 'u-self');
-      ctx.expect(typeof ack.data === 'string', 'presence subscription_succeeded data is not a string', { expected: 'a JSON string', actual: JSON.stringify(ack.data) });
+      expectThat(ack.data, (d) => typeof d === 'string', 'a JSON string', 'presence subscription_succeeded data is not a string');
       const p = presenceOf(ack);
-      ctx.expect(p.ids.includes('u-self') && 'u-self' in p.hash && p.count >= 1, 'presence data does not include the subscriber', { expected: 'u-self in ids and hash, count ≥ 1', actual: JSON.stringify(p) });
+      expectIncludes(p.ids, ['u-self'], 'presence data does not include the subscriber');
+      expectIncludes(Object.keys(p.hash), ['u-self'], 'presence data does not include the subscriber');
+      expectAtLeast(p.count, 1, 'presence data does not include the subscriber');
     },
   },
   {
@@ -43,9 +46,9 @@ export const presenceCases: Case[] = [
       await join(ctx, channel, 'u2');
       const p = presenceOf((await join(ctx, channel, 'u3')).ack);
       const want = ['u1', 'u2', 'u3'];
-      ctx.expect(JSON.stringify([...p.ids].sort()) === JSON.stringify(want), 'presence ids do not list each user once', { expected: want, actual: p.ids });
-      ctx.expect(JSON.stringify(Object.keys(p.hash).sort()) === JSON.stringify(want), 'presence hash does not list each user once', { expected: want, actual: Object.keys(p.hash) });
-      ctx.expect(p.count === 3, 'presence count counts connections, not users', { expected: 3, actual: p.count });
+      expectSameSet(p.ids, want, 'presence ids do not list each user once');
+      expectSameSet(Object.keys(p.hash), want, 'presence hash does not list each user once');
+      expectEqual(p.count, 3, 'presence count counts connections, not users');
     },
   },
   {
@@ -57,9 +60,9 @@ export const presenceCases: Case[] = [
       const { sock: observer } = await join(ctx, channel, 'u-observer');
       await join(ctx, channel, 'u-info', info);
       const added = frameData<{ user_info?: unknown }>(await waitMember(observer, 'added', channel, 'u-info'));
-      ctx.expect(JSON.stringify(added?.user_info) === JSON.stringify(info), 'member_added changed user_info', { expected: info, actual: added?.user_info });
+      expectEqual(added?.user_info, info, 'member_added changed user_info');
       const p = presenceOf((await join(ctx, channel, 'u-late')).ack);
-      ctx.expect(JSON.stringify(p.hash['u-info']) === JSON.stringify(info), 'presence hash changed user_info', { expected: info, actual: p.hash['u-info'] });
+      expectEqual(p.hash['u-info'], info, 'presence hash changed user_info');
     },
   },
   {
@@ -130,12 +133,14 @@ export const presenceCases: Case[] = [
       const { sock: observer } = await join(ctx, channel, 'observer');
       const numeric = await join(ctx, channel, 42);
       const added = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_ADDED && f.channel === channel, { desc: 'member_added for user 42' });
-      ctx.expect(userIdOf(added) === '42', 'member_added user_id is not the string "42"', { expected: '"42"', actual: JSON.stringify(userIdOf(added)) });
+      expectEqual(userIdOf(added), '42', 'member_added user_id is not the string "42"');
       const p = presenceOf(numeric.ack);
-      ctx.expect(p.ids.includes('42') && p.ids.every((id) => typeof id === 'string') && '42' in p.hash, 'presence ids are not strings', { expected: 'ids ["observer","42"]', actual: JSON.stringify(p.ids) });
+      expectIncludes(p.ids, ['42'], 'presence ids are not strings');
+      expectEvery(p.ids, (id) => typeof id === 'string', 'is a string', 'presence ids are not strings');
+      expectIncludes(Object.keys(p.hash), ['42'], 'presence hash keys do not include "42"');
       await numeric.sock.close();
       const removed = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_REMOVED && f.channel === channel, { desc: 'member_removed for user 42' });
-      ctx.expect(userIdOf(removed) === '42', 'member_removed user_id is not the string "42"', { expected: '"42"', actual: JSON.stringify(userIdOf(removed)) });
+      expectEqual(userIdOf(removed), '42', 'member_removed user_id is not the string "42"');
     },
   },
 ];

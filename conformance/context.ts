@@ -91,8 +91,8 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
     signal: init.signal,
     log,
     note: (text) => log('note', '-', text),
-    expect(condition, message, detail) {
-      if (!condition) throw new CheckFailure(message, show(detail?.expected), show(detail?.actual));
+    expect(condition, message) {
+      if (!condition) throw new CheckFailure(message);
     },
     fail(message, detail) {
       throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample, detail?.requirement ? { requirement: detail.requirement } : {});

@@ -112,7 +112,7 @@ export interface CaseContext {
   log(dir: WireEntry['dir'], conn: string, text: string): void;
   note(text: string): void;
   /** A condition with nothing to show (harness sanity, probes); checks of values use conformance/verify.ts. */
-  expect(condition: unknown, message: string, detail?: { expected?: unknown; actual?: unknown }): asserts condition;
+  expect(condition: unknown, message: string): asserts condition;
   /** A bespoke check's failure, its Expected/Actual computed by the case; `requirement` when it is not the case's first. */
   fail(message: string, detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown; requirement?: string }): never;
   skip(reason: string): never;

@@ -8,6 +8,7 @@ import { ApiError, SyncApi, type HistoryPageT } from '../../clients/sync-api.ts'
 import { sleep } from '../../clients/wait.ts';
 import { checkProperty } from '../../property.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual } from '../../verify.ts';
 import { keepAlive, sessionFixture, uniqueTitle, waitForSync, watch } from './fixtures.ts';
 import { publishProperty } from './publish-property.ts';
 
@@ -48,7 +49,7 @@ export const deliveryCases: Case[] = [
         const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
         const ev = await waitForSync<{ seq: number; event_id: string; todo?: { todo_id?: number } }>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === t.todo_id);
         const page = await f.apis[0]!.events(f.channel, { afterSeq: ev.seq - 1, limit: 1 });
-        ctx.expect(page.events[0]?.event_id === ev.event_id, `event seq ${ev.seq} was broadcast but history does not hold it`, { expected: ev.event_id, actual: page.events[0]?.event_id ?? 'nothing' });
+        expectEqual(page.events[0]?.event_id, ev.event_id, `event seq ${ev.seq} was broadcast but history does not hold it`);
       }
     },
   },
@@ -84,7 +85,7 @@ export const deliveryCases: Case[] = [
       if (lost.length) {
         ctx.fail(`sync/delivery/2: events lost across restart: ${lost.length} acknowledged events missing (first: seq ${lost[0]!.seq} ${lost[0]!.event})`, { expected: strip(before).slice(-3), actual: strip(afterPage).slice(-3) });
       }
-      ctx.expect(strip(afterPage).join('\n') === strip(before).join('\n'), 'history changed across the restart', { expected: strip(before).slice(-3), actual: strip(afterPage).slice(-3) });
+      expectEqual(afterPage.events, before.events, 'history changed across the restart');
     },
   },
   {
@@ -100,7 +101,7 @@ export const deliveryCases: Case[] = [
       const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       const page = await f.apis[0]!.events(f.channel, { afterSeq: last });
       const ev = page.events.find((e) => (e.data.todo as { todo_id?: number } | undefined)?.todo_id === t.todo_id);
-      ctx.expect(ev?.seq === last + 1, `first event after restart has seq ${ev?.seq}`, { expected: last + 1, actual: ev?.seq ?? 'missing' });
+      expectEqual(ev?.seq, last + 1, `first event after restart has seq ${ev?.seq}`);
     },
   },
   {

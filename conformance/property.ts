@@ -77,9 +77,11 @@ export async function checkProperty<T>(
   const where = `after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)`;
   const path = details.counterexamplePath ?? undefined;
   if (inner instanceof CheckFailure) {
-    // Failures on other requirements found by the same check carry the same replay data.
+    // Failures on other requirements found by the same check carry the same replay data. What the check
+    // judged alongside is dropped: the property stopped at this run and shrank towards this failure, so
+    // a requirement that did not fail in the shrunk run was not judged to the end (it reads `blocked`).
     const more = inner.more?.map((m) => new PropertyFailure(`${m.message} (${where})`, m.expected, m.actual, counterexample, details.seed, path, { requirement: m.requirement }));
-    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, { ...inner.scope, ...(more ? { more } : {}) });
+    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, { requirement: inner.requirement, ...(more ? { more } : {}) });
   }
   const message = inner instanceof Error ? inner.message : 'the property returned false';
   throw new PropertyFailure(`${message} (${where})`, 'the property holds', message, counterexample, details.seed, path);

@@ -11,7 +11,7 @@ import { checkProperty } from '../../conformance/property.ts';
 import { expectBelow } from '../../conformance/verify.ts';
 import { req } from '../../spec/requirements/types.ts';
 import type { TargetFile } from '../../spec/target.ts';
-import type { Case, CaseResult } from '../../conformance/types.ts';
+import { CheckFailure, type Case, type CaseResult } from '../../conformance/types.ts';
 import { HubproofError } from '../../spec/errors.ts';
 
 const REQS = [
@@ -201,6 +201,26 @@ describe('a case that proves several requirements', () => {
     expect(three!.reason).toMatch(/^not judged: pusher\/two\/1 failed first in this run/);
     expect(report.summary).toMatchObject({ total: 3, fail: 1, blocked: 2 });
     expect(report.exitCode).toBe(1);
+  });
+
+  it('in a property, blocks what the failing check judged alongside: the property stopped and shrank towards the failure', async () => {
+    const prop: Case = {
+      requirement: 'pusher/one/1',
+      alsoProves: ['pusher/two/1'],
+      desc: 'Property judging two rules at once',
+      property: true,
+      run: (ctx) =>
+        checkProperty(ctx, fc.integer({ min: 0, max: 100 }), async (n) => {
+          if (n >= 50) throw new CheckFailure(`${n} is too big`, '< 50', String(n), undefined, { requirement: 'pusher/two/1', judged: ['pusher/one/1', 'pusher/two/1'] });
+        }),
+    };
+    const report = await runConformance({ target, cases: [prop], requirements: MULTI_REQS, progress: null, seed: 42, numRuns: 50 });
+    expect(report.results.map((r) => [r.id, r.outcome])).toEqual([
+      ['pusher/one/1#1', 'blocked'],
+      ['pusher/two/1#1', 'fail'],
+    ]);
+    expect(report.results[1]).toMatchObject({ counterexample: 50, seed: 42, replay: expect.stringContaining('pusher/two/1#1') });
+    expect(report.results[0]!.path).toBe(report.results[1]!.path);
   });
 
   it('passes every row of a passing run, and gates all rows together when one requirement needs what the target lacks', async () => {

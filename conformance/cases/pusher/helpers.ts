@@ -12,7 +12,7 @@ import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { startFaultProxy, type FaultProxy } from '../../faults/proxy.ts';
 import { CheckFailure, type CaseContext } from '../../types.ts';
-import { expectAbsent, expectStatus } from '../../verify.ts';
+import { expectAbsent, expectStatus, expectThat } from '../../verify.ts';
 
 /** A channel name no other case (or run) uses: `<prefix>hp-<hex>`. */
 export function uniq(prefix = ''): string {
@@ -136,7 +136,7 @@ export async function expectNoneBeforeSentinel(
   await waitForData(sock, channel, 'hp-sentinel', data);
   await sock.expectNone(unwanted, { withinMs: 150, desc, fresh: true });
   sock.stopCollecting(seen);
-  expectAbsent(past[0] ?? seen[0], desc, `${sock.label} received ${desc}`);
+  expectThat(past[0] ?? seen[0], (hit) => hit === undefined, `not to receive ${desc}`, `${sock.label} received ${desc}`);
 }
 
 /** The presence hash from a subscription_succeeded frame, or a check failure saying what is wrong. */

@@ -124,6 +124,8 @@ export const deliveryCases: Case[] = [
           const proxy = await startFaultProxy({ upstream: { host: upstream.hostname, port: Number(upstream.port) } });
           run.defer(() => proxy.close());
           const f = await sessionFixture(run, { agents: 2 });
+          // A run that stalls and shrinks outlasts heartbeat_timeout: stale agents would read history as 403.
+          keepAlive(run, [f]);
           const history = new History();
           const node = { ws: proxy.wsUrl, http: proxy.httpUrl };
           const sub = new LiveSubscriber(run, history, f.agents[0]!, 'recovering', [f.channel], { node, recover: true });

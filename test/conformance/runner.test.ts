@@ -9,18 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, selectCases } from '../../conformance/runner.ts';
 import { checkProperty } from '../../conformance/property.ts';
 import { expectBelow } from '../../conformance/verify.ts';
-import { req } from '../../spec/requirements/types.ts';
+import { derived, req } from '../../spec/requirements/types.ts';
 import type { TargetFile } from '../../spec/target.ts';
 import { CheckFailure, type Case, type CaseResult } from '../../conformance/types.ts';
 import { HubproofError } from '../../spec/errors.ts';
 
 const REQS = [
-  req('pusher/alpha/1', 'MUST', 'The alpha rule one must hold for the test.', 'test'),
-  req('pusher/alpha/2', 'SHOULD', 'The alpha rule two should hold for the test.', 'test'),
-  req('pusher/beta/1', 'MUST', 'The beta rule one must hold for the test.', 'test', { capability: 'client_events' }),
-  req('sync/gamma/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test'),
-  req('pusher/delta/1', 'MUST', 'A rule whose case never answers.', 'test'),
-  req('pusher/prop/1', 'MUST', 'A property over small integers must hold.', 'test'),
+  req('pusher/alpha/1', 'MUST', 'The alpha rule one must hold for the test.', 'test', derived('a fixture of this test')),
+  req('pusher/alpha/2', 'SHOULD', 'The alpha rule two should hold for the test.', 'test', derived('a fixture of this test')),
+  req('pusher/beta/1', 'MUST', 'The beta rule one must hold for the test.', 'test', derived('a fixture of this test'), { capability: 'client_events' }),
+  req('sync/gamma/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test', derived('a fixture of this test')),
+  req('pusher/delta/1', 'MUST', 'A rule whose case never answers.', 'test', derived('a fixture of this test')),
+  req('pusher/prop/1', 'MUST', 'A property over small integers must hold.', 'test', derived('a fixture of this test')),
 ];
 
 const CASES: Case[] = [
@@ -164,9 +164,9 @@ describe('hubproof conform (CLI)', () => {
 
 describe('a case that proves several requirements', () => {
   const MULTI_REQS = [
-    req('pusher/one/1', 'MUST', 'The first rule the shared run proves.', 'test'),
-    req('pusher/two/1', 'MUST', 'The second rule the shared run proves.', 'test'),
-    req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test'),
+    req('pusher/one/1', 'MUST', 'The first rule the shared run proves.', 'test', derived('a fixture of this test')),
+    req('pusher/two/1', 'MUST', 'The second rule the shared run proves.', 'test', derived('a fixture of this test')),
+    req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', derived('a fixture of this test')),
   ];
   const shared = (fail: 'none' | 'first' | 'second'): Case => ({
     requirement: 'pusher/one/1',
@@ -226,7 +226,7 @@ describe('a case that proves several requirements', () => {
   it('passes every row of a passing run, and gates all rows together when one requirement needs what the target lacks', async () => {
     const report = await runConformance({ target, cases: [shared('none')], requirements: MULTI_REQS, progress: null, seed: 3 });
     expect(report.results.map((r) => r.outcome)).toEqual(['pass', 'pass', 'pass']);
-    const needsClientEvents = [...MULTI_REQS.slice(0, 2), req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', { capability: 'client_events' })];
+    const needsClientEvents = [...MULTI_REQS.slice(0, 2), req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', derived('a fixture of this test'), { capability: 'client_events' })];
     const gated = await runConformance({ target, cases: [shared('first')], requirements: needsClientEvents, progress: null, seed: 3 });
     expect(gated.results.map((r) => [r.outcome, r.reason])).toEqual(Array(3).fill(['unimplemented', 'target declares capability client_events: false']));
   });

@@ -10,6 +10,7 @@ import type { TargetFile } from '../spec/target.ts';
 import type { HubConfigInput } from '../reference-server/config.ts';
 import { DEFAULT_RULES } from '../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-report.ts';
+import { tellStory } from './story.ts';
 import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
@@ -149,6 +150,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
 
     const durationMs = Math.round(performance.now() - t0);
     const rules = DEFAULT_RULES;
+    const told = tellStory(results);
     const report: RunReport = {
       target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded: resolved.embedded },
       hub,
@@ -162,11 +164,11 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       durationMs,
       warnings,
       findings: [],
-      groups: [],
+      groups: told.groups,
       rules,
-      results,
-      summary: summarize(results),
-      exitCode: exitCodeOf(results, [], rules),
+      results: told.results,
+      summary: summarize(told.results),
+      exitCode: exitCodeOf(told.results, [], rules),
     };
     const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
     write(runEndText(report, (id) => reqText.get(id)));

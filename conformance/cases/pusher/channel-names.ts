@@ -5,7 +5,7 @@ import { PusherEvent } from '../../../spec/protocol/frames.ts';
 import { openPusherSocket } from '../../clients/pusher-socket.ts';
 import type { Case, CaseContext } from '../../types.ts';
 import { expectEqual, expectThat } from '../../verify.ts';
-import { expectAlive, expectDelivers, expectSubscribeRefused, uniq } from './helpers.ts';
+import { expectAlive, expectDelivers, expectSubscribeRefused, member, uniq } from './helpers.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-=@,.;';
 
@@ -43,7 +43,7 @@ export const channelNameCases: Case[] = [
         expectThat(answer, (a) => a.event !== PusherEvent.SUBSCRIPTION_SUCCEEDED, 'pusher:error', `hub accepted the invalid channel name ${JSON.stringify(bad.slice(0, 40))}`);
         expectEqual(answer.event, PusherEvent.ERROR, `hub refused ${JSON.stringify(bad.slice(0, 40))} with ${answer.event}, not pusher:error`);
       }
-      await expectAlive(sock, 'after invalid channel names');
+      await expectAlive(sock, 'after invalid channel names', ctx);
       await expectDelivers(ctx, sock, keep, 'after invalid channel names');
     },
   },
@@ -54,8 +54,8 @@ export const channelNameCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       for (const publicName of [uniq('Private-'), uniq('Presence-'), uniq('privatex'), uniq('presencex')]) await sock.subscribe(publicName, { auth: null });
       await expectSubscribeRefused(sock, uniq('private-'), { auth: null, why: 'without auth' });
-      await expectSubscribeRefused(sock, uniq('presence-'), { auth: null, channelData: JSON.stringify({ user_id: 'u1' }), why: 'without auth' });
-      await expectAlive(sock, 'after refused subscriptions');
+      await expectSubscribeRefused(sock, uniq('presence-'), { auth: null, channelData: member('u1'), why: 'without auth' });
+      await expectAlive(sock, 'after refused subscriptions', ctx);
     },
   },
 ];

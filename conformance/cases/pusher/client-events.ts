@@ -54,13 +54,12 @@ export const clientEventCases: Case[] = [
   },
   {
     requirement: 'pusher/client-events/3',
-    desc: 'Sends a client event on a public channel and expects pusher:error and no relay',
+    desc: 'Sends a client event on a public channel and checks the other subscriber never receives it (how the hub refuses is up to it)',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
       const channel = uniq();
       const [a, b] = [await subscribed(ctx, channel), await subscribed(ctx, channel)];
       a.trigger(channel, 'client-public', { x: 1 });
-      await a.waitFor(isEvent(PusherEvent.ERROR), { desc: 'pusher:error for a client event on a public channel', fresh: true });
       await expectNoneBeforeSentinel(ctx, b, isEvent('client-public', channel), 'a client event relayed on a public channel', channel);
     },
   },
@@ -124,7 +123,7 @@ export const clientEventCases: Case[] = [
       const code = await flood(a, channel, limit * 3);
       if (code === null) throw new CheckFailure('client-event flood got no 4301', '4301, then an open connection', a.recentSummary());
       await sleep(ctx, 1000);
-      await expectAlive(a, 'after rate-limiting client events');
+      await expectAlive(a, 'after rate-limiting client events', ctx);
     },
   },
   {

@@ -2,15 +2,11 @@
 import { judgeDriver } from './driver/driver-monitor.ts';
 import type { PhaseResult } from './driver/broadcast-rig.ts';
 import type { PoolReady } from './driver/subscriber-pool.ts';
-import { percentileCurve, summarize, type Histogram } from './measure/histogram.ts';
+import { latencyFigures } from './measure/mergeable.ts';
 import type { RunContext } from './run-context.ts';
 import type { Scenario } from './scenarios/types.ts';
-import type { LatencyFigures, ScenarioResult, ScenarioStatus, ThresholdResult } from './report-types.ts';
+import type { ScenarioResult, ScenarioStatus, ThresholdResult } from './report-types.ts';
 import { evaluateThresholds } from './thresholds.ts';
-
-export function latencyFigures(h: Histogram): LatencyFigures {
-  return { ...summarize(h), curve: percentileCurve(h) };
-}
 
 export function phaseFigures(
   ctx: RunContext,

@@ -1,15 +1,82 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
-import type { DriverHealth } from './driver/driver-monitor.ts';
-import type { TimelineRow } from './driver/broadcast-rig.ts';
-import type { LatencySummary } from './measure/histogram.ts';
-import type { DeliveryAccounting } from './measure/sequence-tracker.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 
 export const LOAD_REPORT_VERSION = 1;
 
+export interface DriverHealth {
+  cores: number;
+  /** Mean process CPU over the measured window, % of one core. */
+  cpuPct: number;
+  /** The same as a share of all cores, 0…1. */
+  cpuShare: number;
+  /** p99 over the window of the per-second main-thread loop lag p99, ms. */
+  mainLoopLagP99Ms: number;
+  workerLoopLagP99Ms: number;
+  /** p99 of (actual issue time − scheduled time) for sends, ms. */
+  sendLagP99Ms: number;
+  saturated: boolean;
+  reasons: string[];
+  /** True when the hub runs inside the driver process, so CPU figures include the hub. */
+  hubInProcess: boolean;
+  /** Mean whole-machine CPU busy share over the window (null when unknown). */
+  machineShare: number | null;
+}
+
+export interface TimelineRow {
+  /** Seconds since the phase started. */
+  t: number;
+  warmup: boolean;
+  sent: number;
+  delivered: number;
+  p99Ms: number;
+  cpuPct: number;
+  mainLoopP99Ms: number;
+  workerLoopP99Ms: number;
+  /** Hub process CPU this second, % of one core (null when not sampled). */
+  hubCpuPct: number | null;
+  open: number;
+}
+
+export interface LatencySummary {
+  unit: 'ms';
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface DeliveryAccounting {
+  /** Deliveries the driver expected: events published in the window × subscribers that should get them. */
+  expected: number;
+  /** Distinct expected deliveries that arrived. */
+  received: number;
+  /** expected − received. */
+  lost: number;
+  /** Arrivals of an event a subscriber already had. */
+  duplicated: number;
+  /** First arrivals of an event after an event of the same stream that was sent only once this one was acknowledged. */
+  outOfOrder: number;
+  /** received ÷ expected (1 when nothing was expected). */
+  reach: number;
+}
+
+/**
+ * A latency histogram in a form that merges exactly across generators: the Node driver's HDR histogram
+ * (µs, 3 significant digits, compressed base64), or the k6 scripts' fixed log-linear ms buckets
+ * (load/measure/log-linear.ts), whose counts are k6 Counters summed over every k6 instance.
+ */
+export type EncodedHistogram =
+  | { encoding: 'hdr'; unit: 'us'; data: string }
+  | { encoding: 'log-linear'; unit: 'ms'; subBuckets: number; counts: Record<string, number> };
+
 export interface LatencyFigures extends LatencySummary {
   /** [percentile, ms] points of the HDR percentile distribution, for the log-scale curve. */
   curve: Array<[number, number]>;
+  /** The whole distribution, for `hubproof merge` (absent in reports written before it existed). */
+  histogram?: EncodedHistogram;
 }
 
 export interface DeliveryFigures extends DeliveryAccounting {

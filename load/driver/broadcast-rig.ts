@@ -16,6 +16,8 @@ import { readCpuMs } from './rss.ts';
 import { OpenSchedule, runSchedule } from './schedule.ts';
 import { SubscriberPool, type PoolReady } from './subscriber-pool.ts';
 import type { ConnSpec, TickMsg } from './worker-protocol.ts';
+import type { TimelineRow } from '../report-types.ts';
+export type { TimelineRow };
 
 export interface RigOptions {
   target: TargetFile;
@@ -40,20 +42,6 @@ export interface RigOptions {
   drainMs?: number;
 }
 
-export interface TimelineRow {
-  /** Seconds since the phase started. */
-  t: number;
-  warmup: boolean;
-  sent: number;
-  delivered: number;
-  p99Ms: number;
-  cpuPct: number;
-  mainLoopP99Ms: number;
-  workerLoopP99Ms: number;
-  /** Hub process CPU this second, % of one core (null when not sampled). */
-  hubCpuPct: number | null;
-  open: number;
-}
 
 export interface PhaseResult {
   rate: number;

@@ -1,7 +1,8 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 
-export const LOAD_REPORT_VERSION = 1;
+/** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
+export const LOAD_REPORT_VERSION = 2;
 
 export interface DriverHealth {
   cores: number;
@@ -20,6 +21,23 @@ export interface DriverHealth {
   hubInProcess: boolean;
   /** Mean whole-machine CPU busy share over the window (null when unknown). */
   machineShare: number | null;
+  /** k6 runs: how the subscriber VUs were sized and how they kept up (CPU is k6's own business). */
+  k6?: K6Figures;
+}
+
+export interface K6Figures {
+  subscriberVus: number;
+  socketsPerVu: number;
+  /** Frames/s the busiest subscriber VU was planned to receive, and the per-VU ceiling it was sized for. */
+  plannedVuRate: number;
+  vuCeiling: number;
+  /** Highest measured-window frame rate of any subscriber VU, and its receive-loop lag p99, ms. */
+  maxVuRate: number;
+  maxVuLagP99Ms: number;
+  /** Subscriber VUs past either limit. */
+  behindVus: number;
+  /** Iterations k6 could not start on schedule (no free VU). */
+  droppedIterations: number;
 }
 
 export interface TimelineRow {
@@ -171,7 +189,12 @@ export interface LoadReport {
   tool: 'hubproof';
   kind: 'load';
   reportVersion: number;
-  generator: 'node' | 'k6';
+  /** Who generated the load: the Node driver, k6, or both (a merged report of Node and k6 runs). */
+  generator: 'node' | 'k6' | 'mixed';
+  /** This report is shard `index` of `count` of one test (`hubproof load --shard I/N`). */
+  shard?: { index: number; count: number };
+  /** A merged report (`hubproof merge`): the reports it was made of. */
+  mergedFrom?: Array<{ file: string; generator: 'node' | 'k6' | 'mixed'; shard?: { index: number; count: number } }>;
   generatedAt: string;
   target: { name: string; http: string; ws: string; hub: 'child' | 'in-process' | 'external'; pid?: number };
   driver: { node: string; cores: number; platform: string };

@@ -14,7 +14,7 @@ import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
 import { probeTarget, resolveLoadTarget } from './target-hub.ts';
-import { describeBreach } from './thresholds.ts';
+import { judgeReport } from './report-verdict.ts';
 
 export interface LoadOptions {
   /** Target file path; absent (and no `target`) = start the reference hub. */
@@ -84,19 +84,13 @@ export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
         continue;
       }
       report.scenarios.push(result);
-      for (const t of result.thresholds) if (!t.ok) report.breaches.push(describeBreach(s.name, t));
-      if (result.status === 'invalid') report.invalid.push(`${s.name}: ${result.driver.reasons.join('; ') || result.notes.at(-1)}`);
       progress.note(`${s.name}: ${result.status.toUpperCase()}`);
     }
   } finally {
     monitor.stop();
     await hub.close();
   }
-  // A breach inside an invalid scenario is not the hub's: it stays listed, but only valid scenarios fail the run.
-  if (report.scenarios.some((s) => s.status === 'fail') || report.errors.length) report.verdict = 'fail';
-  else if (report.invalid.length) report.verdict = 'invalid';
-  else report.verdict = 'pass';
-  return report;
+  return judgeReport(report);
 }
 
 function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
@@ -113,7 +107,4 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
   }
 }
 
-/** 0 pass, 1 a threshold was breached or a scenario failed, 2 figures invalid (the driver saturated). */
-export function exitCodeFor(report: LoadReport): number {
-  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
-}
+export { exitCodeFor } from './report-verdict.ts';

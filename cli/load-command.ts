@@ -6,6 +6,7 @@ import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
 import { numberOption as num } from './number-option.ts';
+import { parseShard } from '../load/driver/shard.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -24,6 +25,9 @@ export async function run(argv: string[]): Promise<number> {
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
       'max-machine-cpu': { type: 'string' },
+      shard: { type: 'string' },
+      'shard-wait': { type: 'string' },
+      'run-id': { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -38,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     scenarios: values.scenario,
     overrides: { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set },
     progress: values.quiet ? false : undefined,
+    ...(values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {}),
     driverLimits: {
       ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
       ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),

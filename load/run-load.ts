@@ -4,6 +4,7 @@
  * another, evaluates thresholds and returns the report. Never exits the process.
  */
 import { availableParallelism } from 'node:os';
+import { HubproofError } from '../spec/errors.ts';
 import type { Profile } from '../spec/schemas/common.ts';
 import type { TargetFile } from '../spec/target.ts';
 import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './driver/driver-monitor.ts';
@@ -15,6 +16,8 @@ import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
 import { probeTarget, resolveLoadTarget } from './target-hub.ts';
 import { judgeReport } from './report-verdict.ts';
+import type { Shard } from './driver/shard.ts';
+import { prepareForShard } from './shard-run.ts';
 
 export interface LoadOptions {
   /** Target file path; absent (and no `target`) = start the reference hub. */
@@ -29,6 +32,12 @@ export interface LoadOptions {
   driverLimits?: Partial<DriverLimits>;
   /** Progress output; false = silent (default: stderr). */
   progress?: Progress | false;
+  /** Run shard `index` of `count` of the test (load/driver/shard.ts); the shards meet on the hub before starting. */
+  shard?: Shard;
+  /** Seconds to wait for every shard to announce itself (default 120). */
+  shardWaitS?: number;
+  /** Tells concurrent runs of the same sharded test apart (default none). */
+  runId?: string;
 }
 
 /** Which profile a scenario needs from the target. */
@@ -42,6 +51,7 @@ function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
 
 export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
   const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
+  const shardNotes = new Map(scenarios.map((s) => [s.name, prepareForShard(s, o.shard)]));
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
   const hub = await resolveLoadTarget({ targetFile: o.targetFile, target: o.target, hub: o.hub });
   const monitor = new DriverMonitor();
@@ -53,6 +63,7 @@ export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
     generatedAt: new Date().toISOString(),
     target: { name: hub.target.name, http: hub.target.nodes[0]!.http, ws: hub.target.nodes[0]!.ws, hub: hub.mode, pid: hub.pid },
     driver: { node: process.version, cores: availableParallelism(), platform: `${process.platform}-${process.arch}` },
+    ...(o.shard ? { shard: o.shard } : {}),
     scenarios: [],
     verdict: 'pass',
     breaches: [],
@@ -64,7 +75,7 @@ export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
     await probeTarget(hub.target);
     monitor.start();
     const driverLimits = { ...DEFAULT_DRIVER_LIMITS, ...o.driverLimits };
-    const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits };
+    const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits, shard: o.shard, shardWaitS: o.shardWaitS, runId: o.runId };
     progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
     for (const s of scenarios) {
       const missing = missingProfile(s, hub.target.profiles);
@@ -78,11 +89,15 @@ export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
         result = await runScenario(ctx, s);
       } catch (err) {
         progress.done();
+        // The other shards never came: the harness could not run the test (exit 2), not a hub failure.
+        if (err instanceof HubproofError && err.code === 'HUBPROOF_ERR_SHARD') throw err;
         const message = (err as Error).message;
         report.errors.push({ name: s.name, message });
         progress.note(`${s.name}: could not run: ${message}`);
         continue;
       }
+      const shardNote = shardNotes.get(s.name);
+      if (shardNote) result.notes.push(shardNote);
       report.scenarios.push(result);
       progress.note(`${s.name}: ${result.status.toUpperCase()}`);
     }

@@ -94,6 +94,8 @@ Options:
   --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
   --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
   --max-machine-cpu SHARE Whole-machine CPU share above which a local run is invalid (default 0.95)
+  --engine node|k6        Who generates the load: the Node driver (default) or k6 v2+ from PATH, running
+                          load/k6/<scenario>.ts (fanout, presence, agents) with the same scenario numbers
   --shard I/N             Run shard I (0-based) of N of the test: its share of the subscribers, channels
                           and sends; the N shards meet on the hub and start together. Merge their --json
                           reports with hubproof merge (docs/load-sharding.md)

@@ -1,12 +1,19 @@
-/** `hubproof load`: parse flags, run `runLoad`, print the figures table, write JSON/HTML, exit 0/1/2. */
+/** `hubproof load`: parse flags, run `runLoad` (or k6 with --engine k6), print the figures table, write JSON/HTML, exit 0/1/2. */
 import { parseArgs } from 'node:util';
 import { HubproofError } from '../spec/errors.ts';
+import { parseShard } from '../load/driver/shard.ts';
+import { checkK6, runK6Engine } from '../load/k6-engine.ts';
+import { createProgress, silentProgress } from '../load/progress.ts';
+import type { LoadReport } from '../load/report-types.ts';
 import { exitCodeFor, runLoad } from '../load/run-load.ts';
+import type { ScenarioOverrides } from '../load/scenarios/index.ts';
 import { formatSummary } from '../load/summary-table.ts';
+import { resolveLoadTarget } from '../load/target-hub.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
 import { numberOption as num } from './number-option.ts';
-import { parseShard } from '../load/driver/shard.ts';
+
+type HubMode = 'auto' | 'child' | 'in-process';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -28,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       'shard-wait': { type: 'string' },
       'run-id': { type: 'string' },
+      engine: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -36,19 +44,27 @@ export async function run(argv: string[]): Promise<number> {
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--hub must be auto, child or in-process, got "${hub}"`);
   }
   if (hub !== undefined && values.target) throw new HubproofError('HUBPROOF_ERR_USAGE', '--hub applies to the embedded reference hub; drop it when you pass --target');
-  const report = await runLoad({
-    targetFile: values.target,
-    hub,
-    scenarios: values.scenario,
-    overrides: { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set },
-    progress: values.quiet ? false : undefined,
-    ...(values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {}),
-    driverLimits: {
-      ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
-      ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
-      ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
-    },
-  });
+  const engine = values.engine ?? 'node';
+  if (engine !== 'node' && engine !== 'k6') throw new HubproofError('HUBPROOF_ERR_USAGE', `--engine must be node or k6, got "${engine}"`);
+  if (engine === 'k6' && values.shard) throw new HubproofError('HUBPROOF_ERR_USAGE', '--shard splits the Node driver; k6 splits a test with k6-operator parallelism (docs/load-sharding.md)');
+  const overrides: ScenarioOverrides = { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set };
+  const lag = num('max-driver-lag', values['max-driver-lag']);
+  const report =
+    engine === 'k6'
+      ? await runWithK6(values.target, hub, values.scenario, overrides, values.quiet)
+      : await runLoad({
+          targetFile: values.target,
+          hub,
+          scenarios: values.scenario,
+          overrides,
+          progress: values.quiet ? false : undefined,
+          ...(values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {}),
+          driverLimits: {
+            ...(lag !== undefined ? { maxLoopLagMs: lag, maxSendLagMs: lag } : {}),
+            ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
+            ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
+          },
+        });
   process.stdout.write(formatSummary(report));
   if (values.json) {
     writeLoadJson(values.json, report);
@@ -59,4 +75,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`HTML report: ${file}\n`);
   }
   return exitCodeFor(report);
+}
+
+/** k6 on the target file, or on the embedded hub started for it once k6 proved usable. */
+async function runWithK6(targetFile: string | undefined, hub: HubMode | undefined, scenarios: string | undefined, overrides: ScenarioOverrides, quiet: boolean): Promise<LoadReport> {
+  checkK6();
+  const resolved = await resolveLoadTarget({ targetFile, hub });
+  try {
+    return await runK6Engine({ target: resolved.target, scenarios, overrides, progress: quiet ? silentProgress : createProgress(), echo: !quiet });
+  } finally {
+    await resolved.close();
+  }
 }

@@ -59,7 +59,7 @@ function k6Report(latenciesMs: number[]): LoadReport {
   count('hp_expected', latenciesMs.length);
   count('hp_received', latenciesMs.length);
   count('hp_sent', latenciesMs.length / 10);
-  const report = buildK6Report({ metrics }, { name: 'hub', profiles: [], nodes: [{ ws: TARGET.ws, http: TARGET.http }], app: { id: '1', key: 'k', secret: 's' }, agents: [] }, { scenario: findScenario('fanout'), subscribers: 10, vuPlan: planSubscribers(200, 50), maxLagMs: 20 });
+  const report = buildK6Report({ metrics }, { name: 'hub', nodes: [{ ws: TARGET.ws, http: TARGET.http }] }, { scenario: findScenario('fanout'), subscribers: 10, vuPlan: planSubscribers(200, 50), maxLagMs: 20 });
   return report;
 }
 

@@ -12,7 +12,6 @@ import { judgeReport, scenarioStatus } from '../../report-verdict.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { evaluateThresholds } from '../../thresholds.ts';
 import type { SubscriberPlan } from './sizing.ts';
-import type { K6Target } from './target.ts';
 
 export interface SummaryData {
   metrics: Record<string, { values: Record<string, number | undefined> } | undefined>;
@@ -86,7 +85,13 @@ function k6Health(d: SummaryData, r: K6Run): DriverHealth {
   };
 }
 
-export function buildK6Report(d: SummaryData, t: K6Target, r: K6Run): LoadReport {
+/** What the report needs of the target (a K6Target is one). */
+export interface ReportTarget {
+  name: string;
+  nodes: Array<{ ws: string; http: string }>;
+}
+
+export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadReport {
   const s = r.scenario;
   const expected = value(d, 'hp_expected', 'count');
   const received = value(d, 'hp_received', 'count');

@@ -1,7 +1,7 @@
 /**
  * Reads a load report for `hubproof merge`: a JSON file as `hubproof load --json` or a k6 script's OUT
- * writes it, or any text (a `kubectl logs` capture of a k6 run with OUT=-) holding the report as one JSON
- * line. Anything else is refused with a reason.
+ * writes it, or a log holding one (`kubectl logs` of a k6 run with OUT=-, one JSON line; of `hubproof load
+ * --json /dev/stdout`, the pretty-printed block). Anything else is refused with a reason.
  */
 import { readFileSync } from 'node:fs';
 import { HubproofError } from '../../spec/errors.ts';
@@ -11,7 +11,16 @@ function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    // A log: the report is the last line that is a hubproof JSON object.
+    // A log holding `hubproof load --json /dev/stdout`: the block from `{` + `"tool": "hubproof"` to the closing `}` line.
+    const block = /^\{\n\s+"tool": "hubproof"[\s\S]*?\n\}$/m.exec(text);
+    if (block) {
+      try {
+        return JSON.parse(block[0]);
+      } catch {
+        // Not that: try a report line.
+      }
+    }
+    // A k6 log with OUT=-: the report is the last line that is a hubproof JSON object.
     const line = text
       .split('\n')
       .map((l) => l.trim())

@@ -140,6 +140,9 @@ describe('reading reports to merge', () => {
     expect(readLoadReport(file('r.json', JSON.stringify(report, null, 2))).generator).toBe('k6');
     const log = `time="…" level=info msg="starting"\nscenario  status …\nVerdict: PASS\n${JSON.stringify(report)}\n`;
     expect(readLoadReport(file('pod.log', log)).scenarios[0]!.latency.count).toBe(3);
+    const node = nodeReport([1, 2]);
+    const nodeLog = `scenario  status …\nVerdict: PASS (hub, hub external)\n${JSON.stringify(node, null, 2)}\nJSON report: /dev/stdout\n`;
+    expect(readLoadReport(file('shard.log', nodeLog)).scenarios[0]!.latency.count).toBe(2);
   });
 
   it('refuses what is not a load report, naming the file', () => {

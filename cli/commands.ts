@@ -115,9 +115,9 @@ machines, the k6 instances of a k6-operator TestRun, or both) into one report of
 hubproof load report: counts add up, latency percentiles come from the merged histograms (exact to the
 histograms' precision), thresholds and the verdict are evaluated on the merged figures.
 
-A REPORT is a JSON report (hubproof load --json, a k6 script's OUT file) or a log holding one as a JSON
-line (k6 with -e OUT=-, captured with kubectl logs). Reports of different tests (target, scenarios or any
-scenario field), missing or repeated shards are refused with exit 2 and the reason.
+A REPORT is a JSON report (hubproof load --json, a k6 script's OUT file) or a log holding one (kubectl
+logs of k6 with -e OUT=-, or of hubproof load --json /dev/stdout). Reports of different tests (target,
+scenarios or any scenario field), missing or repeated shards are refused with exit 2 and the reason.
 
 Exit codes as hubproof load: 0 every threshold held, 1 a threshold was breached, 2 figures invalid or the
 reports cannot be merged.

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { HubproofError } from '../spec/errors.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { Progress } from './progress.ts';
-import { LOAD_REPORT_VERSION, type LoadReport } from './report-types.ts';
-import { judgeReport } from './report-verdict.ts';
+import type { LoadReport } from './report-types.ts';
+import { emptyReport, judgeReport } from './report-verdict.ts';
 import { applyOverrides, selectScenarios, type ScenarioOverrides } from './scenarios/index.ts';
 
 const K6_DIR = fileURLToPath(new URL('./k6/', import.meta.url));
@@ -83,21 +83,7 @@ export async function runK6Engine(o: K6EngineOptions): Promise<LoadReport> {
   const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
   const set = setEnv(o.overrides);
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-k6-engine-'));
-  const report: LoadReport = {
-    tool: 'hubproof',
-    kind: 'load',
-    reportVersion: LOAD_REPORT_VERSION,
-    generator: 'k6',
-    generatedAt: new Date().toISOString(),
-    target: { name: o.target.name, http: o.target.nodes[0]!.http, ws: o.target.nodes[0]!.ws, hub: 'external' },
-    driver: { node: `k6 ${version}`, cores: 0, platform: 'k6' },
-    scenarios: [],
-    verdict: 'pass',
-    breaches: [],
-    invalid: [],
-    skipped: [],
-    errors: [],
-  };
+  const report = emptyReport('k6', { name: o.target.name, http: o.target.nodes[0]!.http, ws: o.target.nodes[0]!.ws, hub: 'external' }, { node: `k6 ${version}`, cores: 0, platform: 'k6' });
   try {
     const targetFile = join(dir, 'target.json');
     writeFileSync(targetFile, JSON.stringify(o.target));

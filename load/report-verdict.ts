@@ -4,8 +4,13 @@
  * valid scenario failed or one could not run, is invalid when some scenario is, else passes. Pure: the
  * Node driver, the k6 scripts' summary and `hubproof merge` all judge with it.
  */
-import type { LoadReport, ScenarioResult, ScenarioStatus, ThresholdResult } from './report-types.ts';
+import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult, type ScenarioStatus, type ThresholdResult } from './report-types.ts';
 import { describeBreach } from './thresholds.ts';
+
+/** A report with no scenarios yet, as every generator starts one. */
+export function emptyReport(generator: LoadReport['generator'], target: LoadReport['target'], driver: LoadReport['driver']): LoadReport {
+  return { tool: 'hubproof', kind: 'load', reportVersion: LOAD_REPORT_VERSION, generator, generatedAt: new Date().toISOString(), target, driver, scenarios: [], verdict: 'pass', breaches: [], invalid: [], skipped: [], errors: [] };
+}
 
 export function scenarioStatus(generatorSaturated: boolean, thresholds: ThresholdResult[]): ScenarioStatus {
   if (generatorSaturated) return 'invalid';

@@ -9,13 +9,13 @@ import type { Profile } from '../spec/schemas/common.ts';
 import type { TargetFile } from '../spec/target.ts';
 import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './driver/driver-monitor.ts';
 import { createProgress, silentProgress, type Progress } from './progress.ts';
-import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult } from './report-types.ts';
+import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
 import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
 import { probeTarget, resolveLoadTarget } from './target-hub.ts';
-import { judgeReport } from './report-verdict.ts';
+import { emptyReport, judgeReport } from './report-verdict.ts';
 import type { Shard } from './driver/shard.ts';
 import { prepareForShard } from './shard-run.ts';
 
@@ -55,22 +55,12 @@ export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
   const hub = await resolveLoadTarget({ targetFile: o.targetFile, target: o.target, hub: o.hub });
   const monitor = new DriverMonitor();
-  const report: LoadReport = {
-    tool: 'hubproof',
-    kind: 'load',
-    reportVersion: LOAD_REPORT_VERSION,
-    generator: 'node',
-    generatedAt: new Date().toISOString(),
-    target: { name: hub.target.name, http: hub.target.nodes[0]!.http, ws: hub.target.nodes[0]!.ws, hub: hub.mode, pid: hub.pid },
-    driver: { node: process.version, cores: availableParallelism(), platform: `${process.platform}-${process.arch}` },
-    ...(o.shard ? { shard: o.shard } : {}),
-    scenarios: [],
-    verdict: 'pass',
-    breaches: [],
-    invalid: [],
-    skipped: [],
-    errors: [],
-  };
+  const report = emptyReport(
+    'node',
+    { name: hub.target.name, http: hub.target.nodes[0]!.http, ws: hub.target.nodes[0]!.ws, hub: hub.mode, pid: hub.pid },
+    { node: process.version, cores: availableParallelism(), platform: `${process.platform}-${process.arch}` },
+  );
+  if (o.shard) report.shard = o.shard;
   try {
     await probeTarget(hub.target);
     monitor.start();

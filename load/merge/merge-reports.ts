@@ -5,8 +5,8 @@
  * on the merged figures, as `hubproof load` evaluates its own. Reports of different tests are refused.
  */
 import { HubproofError } from '../../spec/errors.ts';
-import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult } from '../report-types.ts';
-import { judgeReport, scenarioStatus } from '../report-verdict.ts';
+import type { LoadReport, ScenarioResult } from '../report-types.ts';
+import { emptyReport, judgeReport, scenarioStatus } from '../report-verdict.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { evaluateThresholds } from '../thresholds.ts';
 import { mergeConflicts, mergeDelivery, mergeDriver, mergeLatency, mergeMemory, mergeTimeline } from './combine.ts';
@@ -117,20 +117,14 @@ export function mergeReports(inputs: MergeInput[]): LoadReport {
   const first = inputs[0]!.report;
   const generators = new Set(inputs.map((i) => i.report.generator));
   const unique = (xs: string[]): string => [...new Set(xs)].join(', ');
-  return judgeReport({
-    tool: 'hubproof',
-    kind: 'load',
-    reportVersion: LOAD_REPORT_VERSION,
-    generator: generators.size === 1 ? first.generator : 'mixed',
-    generatedAt: new Date().toISOString(),
-    target: { name: first.target.name, http: first.target.http, ws: first.target.ws, hub: inputs.every((i) => i.report.target.hub === first.target.hub) ? first.target.hub : 'external' },
-    driver: { node: unique(inputs.map((i) => i.report.driver.node)), cores: inputs.reduce((a, i) => a + i.report.driver.cores, 0), platform: unique(inputs.map((i) => i.report.driver.platform)) },
-    mergedFrom: inputs.map((i) => ({ file: i.file, generator: i.report.generator, ...(i.report.shard ? { shard: i.report.shard } : {}) })),
-    scenarios: first.scenarios.map((s) => mergeScenario(s.name, inputs)),
-    verdict: 'pass',
-    breaches: [],
-    invalid: [],
-    skipped: first.skipped,
-    errors: inputs.flatMap((i) => i.report.errors.map((e) => ({ name: e.name, message: `${i.file}: ${e.message}` }))),
-  });
+  const report = emptyReport(
+    generators.size === 1 ? first.generator : 'mixed',
+    { name: first.target.name, http: first.target.http, ws: first.target.ws, hub: inputs.every((i) => i.report.target.hub === first.target.hub) ? first.target.hub : 'external' },
+    { node: unique(inputs.map((i) => i.report.driver.node)), cores: inputs.reduce((a, i) => a + i.report.driver.cores, 0), platform: unique(inputs.map((i) => i.report.driver.platform)) },
+  );
+  report.mergedFrom = inputs.map((i) => ({ file: i.file, generator: i.report.generator, ...(i.report.shard ? { shard: i.report.shard } : {}) }));
+  report.scenarios = first.scenarios.map((s) => mergeScenario(s.name, inputs));
+  report.skipped = first.skipped;
+  report.errors = inputs.flatMap((i) => i.report.errors.map((e) => ({ name: e.name, message: `${i.file}: ${e.message}` })));
+  return judgeReport(report);
 }

@@ -7,8 +7,8 @@
  */
 import { percentileCurvePoints } from '../../measure/curve.ts';
 import { bucketBounds, SUB_BUCKETS, totalCount, valueAtPercentile, type BucketCounts } from '../../measure/log-linear.ts';
-import { LOAD_REPORT_VERSION, type ConflictFigures, type DriverHealth, type LatencyFigures, type LoadReport, type ScenarioResult } from '../../report-types.ts';
-import { judgeReport, scenarioStatus } from '../../report-verdict.ts';
+import type { ConflictFigures, DriverHealth, LatencyFigures, LoadReport, ScenarioResult } from '../../report-types.ts';
+import { emptyReport, judgeReport, scenarioStatus } from '../../report-verdict.ts';
 import type { Scenario } from '../../scenarios/types.ts';
 import { evaluateThresholds } from '../../thresholds.ts';
 import type { SubscriberPlan } from './sizing.ts';
@@ -139,19 +139,7 @@ export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadRe
   ];
   if (base.driver.saturated) notes.push(`figures invalid, the load generator fell behind: ${base.driver.reasons.join('; ')}`);
   const result: ScenarioResult = { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
-  return judgeReport({
-    tool: 'hubproof',
-    kind: 'load',
-    reportVersion: LOAD_REPORT_VERSION,
-    generator: 'k6',
-    generatedAt: new Date().toISOString(),
-    target: { name: t.name, http: t.nodes[0]!.http, ws: t.nodes[0]!.ws, hub: 'external' },
-    driver: { node: 'k6', cores: 0, platform: 'k6' },
-    scenarios: [result],
-    verdict: 'pass',
-    breaches: [],
-    invalid: [],
-    skipped: [],
-    errors: [],
-  });
+  const report = emptyReport('k6', { name: t.name, http: t.nodes[0]!.http, ws: t.nodes[0]!.ws, hub: 'external' }, { node: 'k6', cores: 0, platform: 'k6' });
+  report.scenarios.push(result);
+  return judgeReport(report);
 }

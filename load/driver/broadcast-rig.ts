@@ -136,6 +136,9 @@ export class BroadcastRig {
   async phase(rate: number, warmupS: number, durationS: number, startAtUs?: number): Promise<PhaseResult> {
     const o = this.o;
     const startUs = startAtUs ?? nowUs() + 100_000;
+    // Open model: requests queued in the driver for a free socket would show as hub latency. Enough
+    // sockets for 50 ms per request at this rate; a slower hub makes the in-flight count grow, visibly.
+    this.http.ensureSockets(Math.ceil(rate / 20));
     const measureFromUs = startUs + warmupS * 1e6;
     const endUs = measureFromUs + durationS * 1e6;
     this.pool.send({ type: 'measure-from', us: measureFromUs });

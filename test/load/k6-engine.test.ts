@@ -63,7 +63,7 @@ describe('hubproof load --engine k6', () => {
   it('runs the scenario with k6 and renders the standard summary, JSON and HTML', async () => {
     const shim = fakeK6('shim', `exec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'test', 'load', 'k6-shim', 'k6-cli.ts')}" "$@"`);
     const r = await hubproof(
-      ['load', '--engine', 'k6', '--target', target, '--scenario', 'fanout,connections', '--rate', '40', '--duration', '2', '--set', 'channels=2', '--set', 'subscribersPerChannel=3', '--set', 'warmupS=0.5', '--json', join(dir, 'r.json'), '--html', join(dir, 'html'), '--quiet'],
+      ['load', '--engine', 'k6', '--target', target, '--scenario', 'fanout,connections', '--rate', '40', '--duration', '2', '--set', 'channels=2', '--set', 'subscribersPerChannel=3', '--set', 'warmupS=0.5', '--set', 'thresholds.p99Ms=1000', '--json', join(dir, 'r.json'), '--html', join(dir, 'html'), '--quiet'],
       shim,
       { CONNECT_S: '0.5', DRAIN_S: '0.7', MAX_LAG_MS: '250' },
     );

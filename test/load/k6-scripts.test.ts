@@ -18,8 +18,11 @@ import { inspectK6, runK6 } from './k6-shim/engine.ts';
 const K6 = join(import.meta.dirname, '..', '..', 'load', 'k6');
 /** Short runs: 0.5 s to connect, 0.5 s warm-up, 2 s measured, 0.7 s drain. */
 const SHORT = { CONNECT_S: '0.5', WARMUP: '0.5', DURATION: '2', DRAIN_S: '0.7' };
-/** The shared test machine's timers jitter: only a generator that is really slow may count as behind here. */
-const LAG = { MAX_LAG_MS: '250' };
+/**
+ * The shared test machine's timers jitter: only a generator that is really slow may count as behind here,
+ * and latency is not what these tests are about (the p99 limit is lifted; loss and reach are judged).
+ */
+const LAG = { MAX_LAG_MS: '250', P99_MS: '1000' };
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

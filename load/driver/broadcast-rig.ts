@@ -12,6 +12,7 @@ import { encodeMarker } from '../measure/payload.ts';
 import { accounting, type DeliveryAccounting } from '../measure/sequence-tracker.ts';
 import { DriverMonitor, type DriverSecond } from './driver-monitor.ts';
 import { HttpClient } from './http-client.ts';
+import { RawHttpClient } from './raw-http-client.ts';
 import { readCpuMs } from './rss.ts';
 import { OpenSchedule, runSchedule } from './schedule.ts';
 import { owns, type Shard } from './shard.ts';
@@ -65,7 +66,7 @@ export interface PhaseResult {
 
 export class BroadcastRig {
   private readonly pool: SubscriberPool;
-  private readonly http: HttpClient;
+  private readonly http: HttpClient | RawHttpClient;
   private readonly seq: number[];
   /** Per stream, the highest seq whose publish was acknowledged (2xx): what later publishes must follow. */
   private readonly acked: number[];
@@ -103,7 +104,8 @@ export class BroadcastRig {
     this.ownSubscribers = Array.from({ length: this.streamCount }, (_, stream) => own.filter((c) => c.streams === 'all' || c.streams.includes(stream)).length);
     this.seq = new Array<number>(this.streamCount).fill(0);
     this.acked = new Array<number>(this.streamCount).fill(0);
-    this.http = new HttpClient({ base: node.http, maxSockets: Math.max(4, o.publishers) });
+    const sockets = Math.max(4, o.publishers);
+    this.http = node.http.startsWith('http:') ? new RawHttpClient({ base: node.http, maxSockets: sockets }) : new HttpClient({ base: node.http, maxSockets: sockets });
     this.pool = new SubscriberPool({
       app: o.target.app,
       conns: own,

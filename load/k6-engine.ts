@@ -61,10 +61,16 @@ function setEnv(o: ScenarioOverrides | undefined): string {
   return set.join(',');
 }
 
-function runScript(bin: string, script: string, env: Record<string, string>, echo: boolean): Promise<{ code: number; tail: string }> {
+function runScript(bin: string, script: string, env: Record<string, string>, echo: boolean, deadlineMs: number): Promise<{ code: number; tail: string }> {
   return new Promise((resolve, reject) => {
     const args = ['run', '--quiet', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { K6_AUTO_EXTENSION_RESOLUTION: 'false', ...process.env } });
+    // k6 ends a run on its own (maxDuration, gracefulStop); this only keeps a stuck k6 from holding hubproof forever.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new HubproofError('HUBPROOF_ERR_K6', `k6 did not finish ${script} within ${Math.round(deadlineMs / 1000)} s; it was stopped`));
+    }, deadlineMs);
+    child.on('close', () => clearTimeout(timer));
     let tail = '';
     const take = (c: Buffer): void => {
       tail = (tail + c.toString()).slice(-2000);
@@ -95,7 +101,9 @@ export async function runK6Engine(o: K6EngineOptions): Promise<LoadReport> {
       }
       const out = join(dir, `${s.name}.json`);
       o.progress.note(`${s.name}: k6 ${version} run ${script}`);
-      const r = await runScript(bin, script, { TARGET: targetFile, OUT: out, ...(set ? { SET: set } : {}) }, o.echo ?? true);
+      // The scripts' own hold (connect, warm-up, window, drain) plus k6's maxDuration slack, and a minute for setup.
+      const deadlineMs = (s.warmupS + s.durationS + 60 + 30 + 60) * 1000;
+      const r = await runScript(bin, script, { TARGET: targetFile, OUT: out, ...(set ? { SET: set } : {}) }, o.echo ?? true, deadlineMs);
       if (!existsSync(out)) throw new HubproofError('HUBPROOF_ERR_K6', `k6 exited with ${r.code} without writing its report for ${s.name}: ${r.tail.trim().split('\n').at(-1) ?? ''}`);
       const part = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
       report.scenarios.push(...part.scenarios);

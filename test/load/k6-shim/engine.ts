@@ -120,8 +120,12 @@ class Vu {
     });
   }
 
+  /** The VU's synchronous request, done here; its answer (status 0 on error or after 10 s) wakes the VU. */
   private http(m: { method: string; url: string; body: string | null; headers: Record<string, string> }, agent: http.Agent): void {
+    let answered = false;
     const answer = (status: number, body: Buffer): void => {
+      if (answered) return;
+      answered = true;
       const n = Math.min(body.length, HTTP_BUFFER);
       this.bytes.set(body.subarray(0, n));
       Atomics.store(this.control, 1, status);
@@ -129,12 +133,15 @@ class Vu {
       Atomics.store(this.control, 0, 1);
       Atomics.notify(this.control, 0);
     };
-    const req = http.request(m.url, { method: m.method, headers: m.headers, agent }, (res) => {
+    const fail = (): void => answer(0, Buffer.alloc(0));
+    const req = http.request(m.url, { method: m.method, headers: m.headers, agent, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => answer(res.statusCode ?? 0, Buffer.concat(chunks)));
+      res.on('error', fail);
     });
-    req.on('error', () => answer(0, Buffer.alloc(0)));
+    req.on('timeout', () => req.destroy(new Error('no answer')));
+    req.on('error', fail);
     req.end(m.body ?? undefined);
   }
 
@@ -338,7 +345,8 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
 
     const testS = (Date.now() - testStartMs) / 1000;
     const trendStats = (options.summaryTrendStats as string[] | undefined) ?? ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
-    await Promise.all(vus.map((v) => v.flush()));
+    // A VU that died cannot answer: give up on its last samples after a second rather than hang.
+    await Promise.all(vus.map((v) => Promise.race([v.flush(), new Promise<void>((r) => setTimeout(r, 1000).unref())])));
     const summaryMetrics: Record<string, { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }> = {};
     for (const [name, agg] of metrics) summaryMetrics[name] = { type: agg.type, values: values(agg, testS, trendStats) };
     let failed = false;

@@ -51,7 +51,8 @@ Options:
     help: `Usage: hubproof conform [--target file.json] [selector…] [options]
 
 Runs the conformance cases whose requirement id starts with a selector (all by default).
-Without --target it starts the embedded reference hub.
+Without --target it starts the embedded reference hub in its own process, with timings short enough
+for the heartbeat, idle and stale rules to run in seconds.
 
 Options:
   --target FILE     Target file describing the hub
@@ -105,7 +106,8 @@ Options:
 
 Runs the conformance suite and a short load run (fanout, presence, agents, connections) against one hub
 and writes one report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
-index.html. Without --target it starts the embedded reference hub.
+index.html. Without --target it starts one embedded reference hub for both parts, in its own process
+(so load figures measure it apart from the load generator) and with the short timings of conform.
 
 Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST failed or an SLO was
 breached, 2 the harness could not run, or no verdict (load figures invalid because the generator

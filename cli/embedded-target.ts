@@ -110,12 +110,37 @@ function dataDirs(spec: StartSpec): { first: string; forRestart(): string } {
   return { first, forRestart: () => (spec.restartWith === 'empty-data' ? fresh() : first) };
 }
 
-/** One restart at a time: a second caller shares the one in flight; `settled()` waits for it, if any. */
-function serialized(fn: () => Promise<void>): { run(): Promise<void>; settled(): Promise<void> } {
-  let running: Promise<void> | undefined;
+/** How one mode runs the hub; `embedded()` adds what every mode shares. */
+interface StartedHub {
+  mode: EmbeddedMode;
+  target: TargetFile;
+  pid(): number;
+  dataDir(): string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One restart at a time (a second caller shares the one in flight); dispose is idempotent and waits for it. */
+function embedded(spec: StartSpec, hub: StartedHub): EmbeddedTarget {
+  let restarting: Promise<void> | undefined;
+  let disposed = false;
   return {
-    run: () => (running ??= fn().finally(() => (running = undefined))),
-    settled: async () => void (await running?.catch(() => undefined)),
+    target: hub.target,
+    mode: hub.mode,
+    get pid() {
+      return hub.pid();
+    },
+    get dataDir() {
+      return hub.dataDir();
+    },
+    restart: () => (restarting ??= hub.restart().finally(() => (restarting = undefined))),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await restarting?.catch(() => undefined);
+      await hub.stop();
+      rmSync(spec.dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -125,28 +150,18 @@ async function startInProcess(spec: StartSpec): Promise<EmbeddedTarget> {
   let dataDir = data.first;
   let hub = await startHub({ ...spec.config, port: 0, dataDir });
   const port = hub.port;
-  let disposed = false;
-  const restart = serialized(async () => {
-    await hub.close();
-    dataDir = data.forRestart();
-    hub = await startHub({ ...spec.config, port, dataDir });
-  });
-  return {
-    target: hub.target(),
-    restart: restart.run,
+  return embedded(spec, {
     mode: 'in-process',
-    pid: process.pid,
-    get dataDir() {
-      return dataDir;
-    },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await restart.settled();
+    target: hub.target(),
+    pid: () => process.pid,
+    dataDir: () => dataDir,
+    async restart() {
       await hub.close();
-      rmSync(spec.dir, { recursive: true, force: true });
+      dataDir = data.forRestart();
+      hub = await startHub({ ...spec.config, port, dataDir });
     },
-  };
+    stop: () => hub.close(),
+  });
 }
 
 /**
@@ -168,34 +183,24 @@ async function startChild(spec: StartSpec): Promise<EmbeddedTarget> {
   const target = proc.target;
   const port = Number(new URL(target.nodes[0]!.http).port);
   let next = standby(port, data.forRestart());
-  let disposed = false;
-  const restart = serialized(async () => {
-    await proc.stop();
-    proc = await next.process.start();
-    dataDir = next.dataDir;
-    next = standby(port, data.forRestart());
-    // The runners hold this object: the pid they sample must be the live process's.
-    target.process = { pid: proc.child.pid! };
-  });
-  return {
-    target,
-    restart: restart.run,
+  return embedded(spec, {
     mode: 'child',
-    get pid() {
-      return proc.child.pid!;
+    target,
+    pid: () => proc.child.pid!,
+    dataDir: () => dataDir,
+    async restart() {
+      await proc.stop();
+      proc = await next.process.start();
+      dataDir = next.dataDir;
+      next = standby(port, data.forRestart());
+      // The runners hold this object: the pid they sample must be the live process's.
+      target.process = { pid: proc.child.pid! };
     },
-    get dataDir() {
-      return dataDir;
-    },
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      await restart.settled();
+    async stop() {
       next.process.discard();
       await proc.stop();
-      rmSync(spec.dir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 /** A free loopback port (bound, read, released). */

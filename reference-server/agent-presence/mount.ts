@@ -2,7 +2,7 @@
  * Profile `agent-presence` of the reference hub (PROTOCOL.md "Profile agent-presence"): the dashboard
  * stream, the presence API, the idle/offline sweep, and presence persisted in SQLite across restarts.
  */
-import type { HubContext } from '../context.ts';
+import { repeat, type HubContext } from '../context.ts';
 import { DashboardHub } from './dashboards.ts';
 import { PresenceService } from './presence-service.ts';
 import { PresenceStore } from './presence-store.ts';
@@ -21,12 +21,12 @@ export function mountAgentPresence(ctx: HubContext): PresenceService {
   ctx.upgrades.push(dashboards.claim);
   mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now());
 
-  const timer = setInterval(() => presence.sweep(), sweepInterval(ctx));
-  timer.unref();
+  repeat(ctx, 'presence-sweep', sweepInterval(ctx), () => presence.sweep());
+  // A cluster snapshot serializes SQLite: group-committed changes must be in it first.
+  ctx.cluster?.snapshotPart('agent-presence', { save: () => store.flush(), load: () => undefined });
   ctx.onClose.push(() => {
-    clearInterval(timer);
-    // Registered after the dashboards' close hook, so it runs first (reverse order): stop the sweep,
-    // write what is pending, then close the sockets; the database closes after every hook.
+    // Registered after the dashboards' close hook, so it runs first (reverse order): the sweep has
+    // stopped; write what is pending, then close the sockets; the database closes after every hook.
     store.flush();
   });
   return presence;

@@ -42,6 +42,8 @@ Starts the reference hub (profiles pusher, sync, agent-presence) and prints its 
 With --redis, this process is one node of a hub whose state lives in that Redis: start as many as you
 like (each on its own port) and they behave as one hub. With --cluster N, starts a private redis-server
 (from PATH) and N nodes, prints every node's URLs, writes one N-node target, and stops all of it on exit.
+A single hub restarts in place on SIGHUP: connections closed with 4200, the same port and data, and the
+--target-out file written again once it listens (so "restart": {"command": "kill -HUP <pid>"} works).
 
 Options:
   --port N             Port to listen on; 0 picks a free one (default 6001; --cluster: N, N+1, …)

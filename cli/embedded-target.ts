@@ -10,10 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { HubConfigInput } from '../reference-server/config.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { EmbeddedMode, TargetHandle } from '../target/handle.ts';
-import { standbyHubProcess, type HubProcess } from './hub-process.ts';
+import { startHubProcess, type HubProcess } from './hub-process.ts';
 
 export type { EmbeddedMode } from '../target/handle.ts';
 
@@ -49,8 +50,9 @@ export interface EmbeddedTarget {
   /** Points at the hub; with webhooks, `webhooks.listen` is where it POSTs them. */
   target: TargetFile;
   /**
-   * Stops the hub and starts it again on the same port (and data dir, unless restartWith says otherwise);
-   * `target.process.pid` follows a restarted child.
+   * Closes the hub (connections get 4200) and starts it again on the same port and data dir; a child
+   * restarts inside its process (SIGHUP). With restartWith 'empty-data' the data dir is a new one (and a
+   * child a new process: `target.process.pid` follows it).
    */
   restart(): Promise<void>;
   mode: EmbeddedMode;
@@ -164,42 +166,40 @@ async function startInProcess(spec: StartSpec): Promise<EmbeddedTarget> {
   });
 }
 
+const HUBPROOF_BIN = fileURLToPath(new URL('../bin/hubproof.js', import.meta.url));
+
 /**
- * `hubproof hub --port P --config F --data-dir D --target-out T` in its own process. The process for the
- * next restart is spawned ahead and held (cli/hub-standby.ts), so a restart is a graceful stop and a
- * listen on the same port, as quick as in-process, whatever the machine's load.
+ * `node bin/hubproof.js hub --port P --config F --data-dir D --target-out T`. A restart is a SIGHUP: the
+ * hub closes and starts again inside its process, on the same port and data, in tens of milliseconds. A
+ * new process would take seconds to start on a busy machine, longer than the fast hub's heartbeat
+ * timeout, and every participant would come back stale. Only restartWith 'empty-data' starts a new
+ * process (on a new data dir).
  */
 async function startChild(spec: StartSpec): Promise<EmbeddedTarget> {
   const data = dataDirs(spec);
   const configFile = join(spec.dir, 'hub.json');
   writeFileSync(configFile, JSON.stringify(spec.config));
   const targetOut = join(spec.dir, 'target.json');
-  const standby = (port: number, dataDir: string) => ({
-    dataDir,
-    process: standbyHubProcess(['hub', '--port', String(port), '--config', configFile, '--data-dir', dataDir], targetOut),
-  });
+  const launch = (port: number, dir: string) =>
+    startHubProcess([HUBPROOF_BIN, 'hub', '--port', String(port), '--config', configFile, '--data-dir', dir], targetOut);
   let dataDir = data.first;
-  let proc: HubProcess = await standby(0, dataDir).process.start();
+  let proc: HubProcess = await launch(0, dataDir);
   const target = proc.target;
   const port = Number(new URL(target.nodes[0]!.http).port);
-  let next = standby(port, data.forRestart());
   return embedded(spec, {
     mode: 'child',
     target,
     pid: () => proc.child.pid!,
     dataDir: () => dataDir,
     async restart() {
+      if (spec.restartWith === 'same-data') return proc.hangup();
       await proc.stop();
-      proc = await next.process.start();
-      dataDir = next.dataDir;
-      next = standby(port, data.forRestart());
+      dataDir = data.forRestart();
+      proc = await launch(port, dataDir);
       // The runners hold this object: the pid they sample must be the live process's.
       target.process = { pid: proc.child.pid! };
     },
-    async stop() {
-      next.process.discard();
-      await proc.stop();
-    },
+    stop: () => proc.stop(),
   });
 }
 

@@ -6,12 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HubproofError } from '../spec/errors.ts';
 import { parseTarget, type TargetFile } from '../spec/target.ts';
 
 /** How long a server may take to write its target file. */
 export const READY_TIMEOUT_MS = 20_000;
+/** How often to look for the target file (a restart's downtime counts against the hub's participants). */
+const POLL_MS = 20;
 /** After SIGTERM (a graceful close), how long before SIGKILL. */
 const STOP_GRACE_MS = 5_000;
 
@@ -21,58 +22,34 @@ export interface HubProcess {
   target: TargetFile;
   /** Graceful stop; resolves once the process has exited. */
   stop(): Promise<void>;
+  /** SIGHUP (`hubproof hub` restarts in place), then waits for the target file written again. */
+  hangup(timeoutMs?: number): Promise<void>;
 }
 
-/** Runs `node <args> --target-out <targetOut>` and waits for the file (an old one is removed first). */
+/**
+ * Runs `node <args> --target-out <targetOut>` and waits for the file (an old one is removed first). The
+ * process is tied to this one over IPC: `hubproof hub` stops when its parent goes away, even killed.
+ */
 export async function startHubProcess(args: string[], targetOut: string, timeoutMs = READY_TIMEOUT_MS): Promise<HubProcess> {
   rmSync(targetOut, { force: true });
-  return ready(launch([...args, '--target-out', targetOut], 'ignore'), targetOut, timeoutMs);
-}
-
-/** A `hubproof` process loaded and held (cli/hub-standby.ts) until `start()`. */
-export interface StandbyHub {
-  /** Lets it run and waits for its target file. */
-  start(timeoutMs?: number): Promise<HubProcess>;
-  /** Lets it exit without running. */
-  discard(): void;
-}
-
-const STANDBY_ENTRY = fileURLToPath(new URL('./hub-standby.ts', import.meta.url));
-
-/** Spawns `hubproof <hubproofArgs> --target-out <targetOut>` now, held before it runs. */
-export function standbyHubProcess(hubproofArgs: string[], targetOut: string): StandbyHub {
-  const launched = launch(['--import', import.meta.resolve('tsx'), STANDBY_ENTRY, ...hubproofArgs, '--target-out', targetOut], 'pipe');
-  return {
-    start(timeoutMs = READY_TIMEOUT_MS) {
-      rmSync(targetOut, { force: true });
-      launched.child.stdin!.end('start\n');
-      return ready(launched, targetOut, timeoutMs);
-    },
-    discard: () => void launched.child.stdin!.end(),
-  };
-}
-
-interface Launched {
-  child: ChildProcess;
-  stderr(): string;
-}
-
-function launch(args: string[], stdin: 'ignore' | 'pipe'): Launched {
-  const child = spawn(process.execPath, args, { stdio: [stdin, 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...args, '--target-out', targetOut], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-  // Writing to a standby that died is reported by its exit code, not as an uncaught EPIPE.
-  child.stdin?.on('error', () => undefined);
-  // A harness that exits without stopping its hub (an uncaught error) takes the hub along.
+  // A harness that exits without stopping its server (an uncaught error) takes it along.
   const orphanGuard = () => child.kill('SIGKILL');
   process.once('exit', orphanGuard);
   child.once('exit', () => process.off('exit', orphanGuard));
-  return { child, stderr: () => stderr };
-}
-
-async function ready({ child, stderr }: Launched, targetOut: string, timeoutMs: number): Promise<HubProcess> {
-  const target = await waitForTargetFile(child, targetOut, timeoutMs, stderr);
-  return { child, target: { ...target, process: { pid: child.pid! } }, stop: () => stopChild(child) };
+  const target = await waitForTargetFile(child, targetOut, timeoutMs, () => stderr);
+  return {
+    child,
+    target: { ...target, process: { pid: child.pid! } },
+    stop: () => stopChild(child),
+    async hangup(timeoutMs = READY_TIMEOUT_MS) {
+      rmSync(targetOut, { force: true });
+      child.kill('SIGHUP');
+      await waitForTargetFile(child, targetOut, timeoutMs, () => stderr);
+    },
+  };
 }
 
 /** A server process and its target; `close` stops it and removes its directory. */
@@ -114,7 +91,7 @@ async function waitForTargetFile(child: ChildProcess, path: string, timeoutMs: n
         // Being written; try again.
       }
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   child.kill('SIGKILL');
   throw new HubproofError('HUBPROOF_ERR_TIMEOUT', `the hub process did not write ${path} within ${timeoutMs} ms`);

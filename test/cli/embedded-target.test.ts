@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { FAST_HUB_TIMINGS, startEmbeddedTarget, type EmbeddedTarget } from '../../cli/embedded-target.ts';
 import type { TargetFile } from '../../spec/target.ts';
 
@@ -39,7 +40,7 @@ const isAlive = (pid: number) => {
 };
 
 describe('the embedded reference hub', () => {
-  it('runs as a child process with fast timers and webhooks, restarts on the same port with its data, and is gone after dispose', async () => {
+  it('runs as a child process with fast timers and webhooks, restarts in place (4200 to its clients, same port, pid and data), and is gone after dispose', async () => {
     hub = await startEmbeddedTarget({ timers: 'fast', mode: 'child' });
     const { target } = hub;
     const first = hub.pid;
@@ -52,11 +53,13 @@ describe('the embedded reference hub', () => {
 
     const stored = await storeSomething(target);
     const urls = JSON.stringify(target.nodes);
+    const client = new WebSocket(`${target.nodes[0]!.ws}/app/${target.app.key}?protocol=7`);
+    await new Promise((resolve, reject) => (client.once('message', resolve), client.once('error', reject)));
+    const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
     await hub.restart();
-    expect(hub.pid).not.toBe(first);
-    expect(isAlive(first)).toBe(false);
-    // The object the runners hold follows the new process.
-    expect(target.process?.pid).toBe(hub.pid);
+    expect(await closed).toBeGreaterThanOrEqual(4200);
+    expect(await closed).toBeLessThan(4300);
+    expect(hub.pid).toBe(first);
     expect(JSON.stringify(hub.target.nodes)).toBe(urls);
     expect(await stored()).toBe(200);
 
@@ -79,9 +82,16 @@ describe('the embedded reference hub', () => {
 
   it.each(['in-process', 'child'] as const)('%s: comes back from a restart with an empty database when asked to (restartWith empty-data)', async (mode) => {
     hub = await startEmbeddedTarget({ mode, restartWith: 'empty-data' });
+    const first = hub.pid;
     const stored = await storeSomething(hub.target);
     await hub.restart();
     expect(await stored()).toBe(404);
+    if (mode === 'child') {
+      // A new process on a new data dir; the object the runners hold follows it.
+      expect(hub.pid).not.toBe(first);
+      expect(isAlive(first)).toBe(false);
+      expect(hub.target.process?.pid).toBe(hub.pid);
+    }
   }, 60_000);
 
   it('removes its data when disposed, and a second dispose is harmless', async () => {

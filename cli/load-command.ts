@@ -4,16 +4,14 @@ import { HubproofError } from '../spec/errors.ts';
 import { parseShard } from '../load/driver/shard.ts';
 import { checkK6, runK6Engine } from '../load/k6-engine.ts';
 import { createProgress, silentProgress } from '../load/progress.ts';
-import type { LoadReport } from '../load/report-types.ts';
 import { exitCodeFor, runLoad } from '../load/run-load.ts';
-import type { ScenarioOverrides } from '../load/scenarios/index.ts';
+import { applyOverrides, selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
+import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
-import { resolveLoadTarget } from '../load/target-hub.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
-
-type HubMode = 'auto' | 'child' | 'in-process';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -47,24 +45,24 @@ export async function run(argv: string[]): Promise<number> {
   const engine = values.engine ?? 'node';
   if (engine !== 'node' && engine !== 'k6') throw new HubproofError('HUBPROOF_ERR_USAGE', `--engine must be node or k6, got "${engine}"`);
   if (engine === 'k6' && values.shard) throw new HubproofError('HUBPROOF_ERR_USAGE', '--shard splits the Node driver; k6 splits a test with k6-operator parallelism (docs/load-sharding.md)');
+  const shard = values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {};
   const overrides: ScenarioOverrides = { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set };
-  const lag = num('max-driver-lag', values['max-driver-lag']);
-  const report =
+  const driverLimits = {
+    ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
+    ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
+    ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
+  };
+  // Bad scenario names, overrides and target files, and a missing or old k6, exit 2 before a hub is started.
+  for (const s of selectScenarios(values.scenario)) applyOverrides(s, overrides);
+  const target = values.target ? loadTargetFile(values.target) : undefined;
+  if (engine === 'k6') checkK6();
+  // Load figures are about the hub's defaults; a child process keeps its CPU and RSS apart from the driver's.
+  const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child' } as const;
+  const report = await withTarget(target, embedded, (h) =>
     engine === 'k6'
-      ? await runWithK6(values.target, hub, values.scenario, overrides, values.quiet)
-      : await runLoad({
-          targetFile: values.target,
-          hub,
-          scenarios: values.scenario,
-          overrides,
-          progress: values.quiet ? false : undefined,
-          ...(values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {}),
-          driverLimits: {
-            ...(lag !== undefined ? { maxLoopLagMs: lag, maxSendLagMs: lag } : {}),
-            ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
-            ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
-          },
-        });
+      ? runK6Engine({ target: h.target, scenarios: values.scenario, overrides, progress: values.quiet ? silentProgress : createProgress(), echo: !values.quiet })
+      : runLoad({ target: h.target, embedded: h.embedded, scenarios: values.scenario, overrides, progress: values.quiet ? false : undefined, driverLimits, ...shard }),
+  );
   process.stdout.write(formatSummary(report));
   if (values.json) {
     writeLoadJson(values.json, report);
@@ -75,15 +73,4 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`HTML report: ${file}\n`);
   }
   return exitCodeFor(report);
-}
-
-/** k6 on the target file, or on the embedded hub started for it once k6 proved usable. */
-async function runWithK6(targetFile: string | undefined, hub: HubMode | undefined, scenarios: string | undefined, overrides: ScenarioOverrides, quiet: boolean): Promise<LoadReport> {
-  checkK6();
-  const resolved = await resolveLoadTarget({ targetFile, hub });
-  try {
-    return await runK6Engine({ target: resolved.target, scenarios, overrides, progress: quiet ? silentProgress : createProgress(), echo: !quiet });
-  } finally {
-    await resolved.close();
-  }
 }

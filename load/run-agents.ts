@@ -20,6 +20,7 @@ import { nowUs } from './measure/clock.ts';
 import { createHistogram } from './measure/histogram.ts';
 import { accounting, SequenceTracker } from './measure/sequence-tracker.ts';
 import { latencyFigures } from './measure/mergeable.ts';
+import { keepParticipantsAlive, type ParticipantKeepAlive } from './participant-keepalive.ts';
 import { finishShard, shardStart } from './shard-run.ts';
 import { owns } from './driver/shard.ts';
 import type { ScenarioResult } from './report-types.ts';
@@ -49,8 +50,13 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
   const members = agents.filter((a) => a.projects.length === 0 || a.projects.includes(project));
   const notes: string[] = [];
   let pool: SubscriberPool | undefined;
+  let keepAlive: ParticipantKeepAlive | undefined;
+  const upkeepHttp = new HttpClient({ base: node.http, maxSockets: 4 });
   try {
     const info = await api.hubInfo(members[0]!.token);
+    // Upkeep on a client of its own, so it never queues behind (or counts as) the measured requests.
+    const upkeep = new SyncClient(upkeepHttp);
+    keepAlive = keepParticipantsAlive(info.heartbeatTimeoutMs ?? ctx.target.timings?.heartbeat_timeout_ms, (p) => upkeep.heartbeat(p.token, p.sessionId, p.id));
     const perSession = Math.min(s.subscribersPerChannel, info.maxParticipants ?? 10);
     if (perSession < s.subscribersPerChannel) notes.push(`participants per session capped at the hub's max_participants (${perSession})`);
 
@@ -65,6 +71,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       for (let p = 0; p < perSession; p++) {
         const token = members[p % members.length]!.token;
         participants.push({ id: await api.join(token, sessionId, `load-agent-${p}`), token });
+        keepAlive.track({ ...participants.at(-1)!, sessionId });
       }
       sessions[k] = { sessionId, participants };
     }
@@ -162,6 +169,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       if (!rig) return;
       const p = rig.participants[g % perSession]!;
       sentThisSecond++;
+      keepAlive?.beaten(p.id);
       void check(at >= measureFromUs, api.heartbeat(p.token, rig.sessionId, p.id), 'heartbeat');
     };
     const create = (k: number, title: string, description: string, at: number): Promise<number | undefined> => {
@@ -299,6 +307,8 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     );
     return finishShard(ctx, base, notes);
   } finally {
+    keepAlive?.stop();
+    upkeepHttp.close();
     http.close();
     await pool?.close();
   }

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/run-load.ts';
 import type { Progress } from '../load/progress.ts';
 import type { LoadReport, ScenarioResult } from '../load/report-types.ts';
-import { spawnTargetProcess, startChildHub, type LoadTarget } from '../load/target-hub.ts';
+import { startEmbeddedTarget } from '../cli/embedded-target.ts';
+import { spawnTargetProcess, type SpawnedTarget } from '../cli/hub-process.ts';
 
 export interface BenchOptions {
   /** Fixed-load rate, events/s (default 1000). */
@@ -46,11 +47,11 @@ export interface BenchReport {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bare server in its own process, so its RSS and CPU are its own. */
-export function startBareChild(extra: string[] = []): Promise<LoadTarget> {
+export function startBareChild(extra: string[] = []): Promise<SpawnedTarget> {
   return spawnTargetProcess('hubproof-bare-', () => ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', ...extra]);
 }
 
-async function measure(name: string, server: LoadTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {
+async function measure(name: string, server: SpawnedTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {
   const common = { target: server.target, progress };
   // Memory first: a fresh process, not one whose heap the load phases already grew.
   const mem = await runLoad({
@@ -102,7 +103,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const progress = options.progress ?? false;
   const servers: ServerFigures[] = [];
   for (const [name, start] of [
-    ['reference-hub', () => startChildHub()],
+    ['reference-hub', async () => {
+      const hub = await startEmbeddedTarget({ timers: 'default', mode: 'child' });
+      return { target: hub.target, pid: hub.pid, close: () => hub.dispose() };
+    }],
     ['bare-ws', () => startBareChild()],
   ] as const) {
     const server = await start();
@@ -141,6 +145,8 @@ export interface DriverCeiling {
   limitedBy: 'driver' | 'machine' | 'server' | 'unclear' | 'max-rate';
   stoppedBecause: string;
   steps: NonNullable<ScenarioResult['capacity']>['steps'];
+  /** The driver's cost at a fixed 100,000 deliveries/s (1000 events/s × 100 subscribers of one channel). */
+  fixed: { rate: number; subscribers: number; deliveredPerS: number; reach: number; p99Ms: number; driverCores: number; driverLagMs: number; serverCpuPct: number | null; status: string } | null;
 }
 
 /**
@@ -153,6 +159,14 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
   const subscribers = o.subscribers ?? 200;
   const server = await startBareChild();
   try {
+    // The fixed load first, on a fresh server: 100,000 deliveries/s, the driver's CPU in cores.
+    const fixedRun = await runLoad({
+      target: server.target,
+      progress: o.progress ?? false,
+      scenarios: 'fanout',
+      overrides: { rate: 1000, durationS: 5, set: ['channels=1', 'subscribersPerChannel=100', 'warmupS=2', 'thresholds.p99Ms=2500'] },
+    });
+    const f = fixedRun.scenarios[0];
     const r = await runLoad({
       target: server.target,
       progress: o.progress ?? false,
@@ -179,6 +193,19 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
       limitedBy,
       stoppedBecause: c?.stoppedBecause ?? r.errors[0]?.message ?? 'not run',
       steps,
+      fixed: f
+        ? {
+            rate: 1000,
+            subscribers: 100,
+            deliveredPerS: f.throughput.deliveredPerS,
+            reach: f.delivery.reach,
+            p99Ms: f.latency.p99,
+            driverCores: Math.round(f.driver.cpuPct) / 100,
+            driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
+            serverCpuPct: f.hub?.cpuPct ?? null,
+            status: f.status,
+          }
+        : null,
     };
   } finally {
     await server.close();

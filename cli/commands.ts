@@ -42,6 +42,8 @@ Starts the reference hub (profiles pusher, sync, agent-presence) and prints its 
 With --redis, this process is one node of a hub whose state lives in that Redis: start as many as you
 like (each on its own port) and they behave as one hub. With --cluster N, starts a private redis-server
 (from PATH) and N nodes, prints every node's URLs, writes one N-node target, and stops all of it on exit.
+A single hub restarts in place on SIGHUP: connections closed with 4200, the same port and data, and the
+--target-out file written again once it listens (so "restart": {"command": "kill -HUP <pid>"} works).
 
 Options:
   --port N             Port to listen on; 0 picks a free one (default 6001; --cluster: N, N+1, …)
@@ -62,7 +64,8 @@ Options:
     help: `Usage: hubproof conform [--target file.json] [selector…] [options]
 
 Runs the conformance cases whose requirement id starts with a selector (all by default).
-Without --target it starts the embedded reference hub.
+Without --target it starts the embedded reference hub in its own process, with timings short enough
+for the heartbeat, idle and stale rules to run in seconds.
 
 Options:
   --target FILE     Target file describing the hub
@@ -105,9 +108,40 @@ Options:
   --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
   --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
   --max-machine-cpu SHARE Whole-machine CPU share above which a local run is invalid (default 0.95)
+  --engine node|k6        Who generates the load: the Node driver (default) or k6 v2+ from PATH, running
+                          load/k6/<scenario>.ts (fanout, presence, agents) with the same scenario numbers
+  --shard I/N             Run shard I (0-based) of N of the test: its share of the subscribers, channels
+                          and sends; the N shards meet on the hub and start together. Merge their --json
+                          reports with hubproof merge (docs/load-sharding.md)
+  --shard-wait S          Seconds to wait for every shard to announce itself (default 120)
+  --run-id ID             Tells concurrent runs of the same sharded test apart
   -h, --help              Show this help
 `,
     run: lazy(() => import('./load-command.ts')),
+  },
+  {
+    name: 'merge',
+    summary: 'Merge the load reports of one test from many generators into one',
+    help: `Usage: hubproof merge REPORT… [--json FILE] [--html DIR]
+
+Combines the reports of one load test run by several generators (hubproof load --shard I/N on many
+machines, the k6 instances of a k6-operator TestRun, or both) into one report of the same shape as a
+hubproof load report: counts add up, latency percentiles come from the merged histograms (exact to the
+histograms' precision), thresholds and the verdict are evaluated on the merged figures.
+
+A REPORT is a JSON report (hubproof load --json, a k6 script's OUT file) or a log holding one (kubectl
+logs of k6 with -e OUT=-, or of hubproof load --json /dev/stdout). Reports of different tests (target,
+scenarios or any scenario field), missing or repeated shards are refused with exit 2 and the reason.
+
+Exit codes as hubproof load: 0 every threshold held, 1 a threshold was breached, 2 figures invalid or the
+reports cannot be merged.
+
+Options:
+  --json FILE    Write the merged JSON report
+  --html DIR     Write the merged HTML report with charts
+  -h, --help     Show this help
+`,
+    run: lazy(() => import('./merge-command.ts')),
   },
   {
     name: 'certify',
@@ -116,7 +150,8 @@ Options:
 
 Runs the conformance suite and a short load run (fanout, presence, agents, connections) against one hub
 and writes one report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
-index.html. Without --target it starts the embedded reference hub.
+index.html. Without --target it starts one embedded reference hub for both parts, in its own process
+(so load figures measure it apart from the load generator) and with the short timings of conform.
 
 Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST failed or an SLO was
 breached, 2 the harness could not run, or no verdict (load figures invalid because the generator

@@ -64,8 +64,9 @@ describe('terminal', () => {
     expect(at.every((i) => i >= 0), text).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(text).toContain('  Known:    listed as a known deviation (pusher/http-auth/4: replay window of 700 s, see https://example.test/i/1)');
-    expect(text).toContain('  blocked: hub down since crash#1: pusher/bad-input/5#1');
-    expect(text).toContain('  blocked by pusher/bad-input/1 (pusher/bad-input/1#1): pusher/close-codes/4#1');
+    // The blocked rows as a tree: each blocker once, the rows it blocked indented under it.
+    expect(text).toContain('  blocked: hub down since crash#1\n    pusher/bad-input/5#1 — hub down since pusher/bad-input/4#1\n');
+    expect(text).toContain('  pusher/bad-input/1 (not run in this selection)\n    pusher/close-codes/4#1 — not judged: pusher/bad-input/1 failed first\n');
     expect(text).toMatch(/^conformance: 2 passed, 1 failed, 0 skipped, 2 blocked, 1 expected-fail, 1 fixed$/m);
   });
 

@@ -10,6 +10,7 @@ import { matchesSelector, type Requirement } from '../spec/requirements/types.ts
 import { DEFAULT_RULES } from '../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-report.ts';
 import { tellStory } from './story.ts';
+import { applyDeviations, type DeviationList } from './deviations.ts';
 import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
@@ -50,6 +51,10 @@ export interface RunOptions extends TargetHandle {
   plain?: boolean;
   /** Called after each case. */
   onResult?: (r: CaseResult) => void;
+  /** A known-deviations file (--expect): listed misses become expected-fail, listed passes fixed. */
+  deviations?: DeviationList;
+  /** A listed deviation that passed (`fixed`) fails the run (--fail-on-fixed). */
+  failOnFixed?: boolean;
 }
 
 export type { RunReport };
@@ -143,8 +148,9 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   }
 
   const durationMs = Math.round(performance.now() - t0);
-  const rules = DEFAULT_RULES;
+  const rules = { ...DEFAULT_RULES, failOnFixed: options.failOnFixed ?? false };
   const told = tellStory(results);
+  told.results = applyDeviations(told.results, options.deviations);
   const report: RunReport = {
     target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded },
     hub,

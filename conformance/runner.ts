@@ -11,6 +11,7 @@ import { DEFAULT_RULES } from '../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-report.ts';
 import { tellStory } from './story.ts';
 import { applyDeviations, type DeviationList } from './deviations.ts';
+import { limitFindings } from './limits.ts';
 import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
@@ -163,7 +164,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
     startedAt: startedAt.toISOString(),
     durationMs,
     warnings,
-    findings: [],
+    findings: limitFindings(target),
     groups: told.groups,
     rules,
     results: told.results,

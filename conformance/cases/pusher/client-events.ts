@@ -9,6 +9,7 @@ import { isEvent } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
 import { expectAtMost, expectFields } from '../../verify.ts';
 import { expectAlive, expectNoneBeforeSentinel, member, probeClientEvents, requireCapability, subscribed, uniq } from './helpers.ts';
+import { clientEventRate } from '../../limits.ts';
 
 const needClientEvents = (ctx: CaseContext) => requireCapability(ctx, 'client_events', () => probeClientEvents(ctx));
 
@@ -102,7 +103,7 @@ export const clientEventCases: Case[] = [
     desc: 'Sends three times the advertised client-event rate in one burst and expects 4301 and at most the limit (per window) relayed',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
-      const limit = ctx.hub?.limits.client_events_per_second ?? 10;
+      const limit = clientEventRate(ctx);
       const { channel, a, b } = await pair(ctx, 'private-');
       const relayed = b.collect(isEvent('client-flood', channel));
       const sent = limit * 3;
@@ -118,7 +119,7 @@ export const clientEventCases: Case[] = [
     desc: 'Exceeds the client-event rate limit, waits a second, and expects the connection still open and answering pings',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
-      const limit = ctx.hub?.limits.client_events_per_second ?? 10;
+      const limit = clientEventRate(ctx);
       const { channel, a } = await pair(ctx, 'private-');
       const code = await flood(a, channel, limit * 3);
       if (code === null) throw new CheckFailure('client-event flood got no 4301', '4301, then an open connection', a.recentSummary());

@@ -14,6 +14,7 @@ import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
 import { blockedBy, expectThat } from '../../verify.ts';
 import { probeClientEvents, subscribed, uniq } from './helpers.ts';
 import { silentCaseTimeout, silentClientEnd } from './server-ping.ts';
+import { clientEventRate } from '../../limits.ts';
 
 /** A code the hub sent for a provocation, or the requirement that would have made it send one. */
 type Observed = { what: string; code: number } | { what: string; unmet: string; why: string };
@@ -154,7 +155,7 @@ export const closeCodeCases: Case[] = [
       if (await probeClientEvents(ctx)) {
         const channel = uniq('private-');
         const flooder = await subscribed(ctx, channel);
-        const limit = ctx.hub?.limits.client_events_per_second ?? 10;
+        const limit = clientEventRate(ctx);
         for (let i = 0; i < limit * 3; i++) flooder.trigger(channel, 'client-flood', { i });
         const errFrame = await flooder.waitFor((f) => f.event === PusherEvent.ERROR && pusherErrorCode(f) !== null, { desc: 'pusher:error for the client-event flood', timeoutMs: 3000 }).catch(() => undefined);
         const end = errFrame ? pusherErrorCode(errFrame)! : (flooder.closeInfo?.code ?? null);

@@ -137,3 +137,119 @@ export const presenceRefusesBareMember: Mutant = proxyMutant({
     },
   }),
 });
+
+/** channel → connection → {user_id, user_info?} as the clients subscribed (presence only). */
+function presenceTracker() {
+  const pending = new WeakMap<ProxyConn, Map<string, Record<string, unknown>>>();
+  const members = new Map<string, Map<ProxyConn, Record<string, unknown>>>();
+  return {
+    members,
+    fromClient(conn: ProxyConn, json: unknown): void {
+      const f = json as ClientFrame | undefined;
+      const d = f ? dataObject(f) : undefined;
+      if (typeof d?.channel !== 'string' || !d.channel.startsWith('presence-')) return;
+      if (f?.event === 'pusher:unsubscribe') members.get(d.channel)?.delete(conn);
+      const cd = d ? channelData(d) : undefined;
+      if (f?.event === 'pusher:subscribe' && cd) {
+        const p = pending.get(conn) ?? new Map<string, Record<string, unknown>>();
+        pending.set(conn, p.set(d.channel, cd));
+      }
+    },
+    /** The member a confirmed subscription added, once. */
+    confirmed(conn: ProxyConn, json: unknown): { channel: string; member: Record<string, unknown> } | undefined {
+      const f = json as ClientFrame | undefined;
+      if (f?.event !== 'pusher_internal:subscription_succeeded' || typeof f.channel !== 'string') return undefined;
+      const member = pending.get(conn)?.get(f.channel);
+      if (!member) return undefined;
+      pending.get(conn)!.delete(f.channel);
+      const m = members.get(f.channel) ?? new Map<ProxyConn, Record<string, unknown>>();
+      members.set(f.channel, m.set(conn, member));
+      return { channel: f.channel, member };
+    },
+    closed(conn: ProxyConn): void {
+      for (const m of members.values()) m.delete(conn);
+    },
+  };
+}
+
+/** A presence hash that leaves out every member who subscribed without `user_info` (ids and count keep them). */
+export const presenceHashOmitsBareMembers: Mutant = proxyMutant({
+  name: 'presence-hash-omits-bare-members',
+  breaks: 'pusher/presence/10',
+  selectors: ['pusher/presence'],
+  describe: 'Leaves members that subscribed without `user_info` out of the presence hash (ids and count still list them)',
+  story: {
+    notPassing: { 'pusher/presence/10#1': 'fail', 'pusher/presence/9#1': 'skipped', 'pusher/presence/9#2': 'skipped' },
+    groups: {},
+  },
+  hooks: () => {
+    const t = presenceTracker();
+    return {
+      ws: {
+        fromClient(conn, _text, json) {
+          t.fromClient(conn, json);
+          return undefined;
+        },
+        fromHub(conn, _text, json) {
+          const ok = t.confirmed(conn, json);
+          if (!ok) return undefined;
+          const bare = new Set([...(t.members.get(ok.channel)?.values() ?? [])].filter((m) => !('user_info' in m)).map((m) => String(m.user_id)));
+          if (bare.size === 0) return undefined;
+          const f = json as { data?: unknown };
+          const data = (typeof f.data === 'string' ? JSON.parse(f.data) : f.data) as { presence?: { hash?: Record<string, unknown> } };
+          for (const id of bare) delete data.presence?.hash?.[id];
+          return JSON.stringify({ ...(json as object), data: JSON.stringify(data) });
+        },
+        onClose(conn) {
+          t.closed(conn);
+        },
+      },
+    };
+  },
+});
+
+/** Reverb#213's shape: `member_added` for every connection of a user, not only the first. */
+export const memberAddedPerConnection: Mutant = proxyMutant({
+  name: 'member-added-per-connection',
+  breaks: 'pusher/presence/4',
+  selectors: ['pusher/presence'],
+  describe: 'Sends member_added when any connection of a user joins a presence channel, not only the first (reverb#213)',
+  // Both cases of presence/4 fail (the direct one and the presence model); the model's presence/6 row is
+  // blocked by it (not reached), never failed: the mutant removes members correctly.
+  story: {
+    notPassing: {
+      'pusher/presence/4#1': 'fail',
+      'pusher/presence/4#2': 'fail',
+      'pusher/presence/6#2': 'blocked:pusher/presence/4',
+      'pusher/presence/9#1': 'skipped',
+      'pusher/presence/9#2': 'skipped',
+    },
+    groups: {},
+  },
+  hooks: () => {
+    const t = presenceTracker();
+    return {
+      ws: {
+        fromClient(conn, _text, json) {
+          t.fromClient(conn, json);
+          return undefined;
+        },
+        fromHub(conn, _text, json) {
+          const ok = t.confirmed(conn, json);
+          if (!ok) return undefined;
+          const m = t.members.get(ok.channel)!;
+          const user = String(ok.member.user_id);
+          // The correct hub announced the user's first connection; this one announces every further one too.
+          const others = [...m].filter(([c]) => c !== conn);
+          if (!others.some(([, mem]) => String(mem.user_id) === user)) return undefined;
+          const frame = JSON.stringify({ event: 'pusher_internal:member_added', channel: ok.channel, data: JSON.stringify({ user_id: user, ...('user_info' in ok.member ? { user_info: ok.member.user_info } : {}) }) });
+          for (const [c, mem] of others) if (String(mem.user_id) !== user) c.toClient(frame);
+          return undefined;
+        },
+        onClose(conn) {
+          t.closed(conn);
+        },
+      },
+    };
+  },
+});

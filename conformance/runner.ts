@@ -141,7 +141,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
       restart,
       replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, embedded),
     });
-    for (const result of rows) {
+    for (const result of applyDeviations(rows, options.deviations)) {
       results.push(result);
       write(`${progressLine(result, { plain })}\n`);
       options.onResult?.(result);
@@ -151,7 +151,6 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   const durationMs = Math.round(performance.now() - t0);
   const rules = { ...DEFAULT_RULES, failOnFixed: options.failOnFixed ?? false };
   const told = tellStory(results);
-  told.results = applyDeviations(told.results, options.deviations);
   const report: RunReport = {
     target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded },
     hub,

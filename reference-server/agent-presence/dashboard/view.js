@@ -1,0 +1,199 @@
+// @ts-check
+/**
+ * The agent cards, grouped by session. A card is created once per agent and updated in place (only the
+ * fields whose text changed are written), so a wall of 200 agents at 1000 updates/s costs a few dozen
+ * text writes per frame. Sessions are ordered by name and cards by agent id: nothing jumps around
+ * when an agent changes status.
+ */
+import { compactNumber, fullNumber, relativeTime } from './format.js';
+
+/** @typedef {import('./board.js').AgentPresence} AgentPresence */
+/** @typedef {import('./board.js').Board} Board */
+
+export const STATUS_LABEL = { active: 'Active', idle: 'Idle', offline: 'Offline' };
+const NO_SESSION = '\u0000';
+/** claude-2 before claude-10. */
+const byName = new Intl.Collator('en', { numeric: true }).compare;
+
+/**
+ * @typedef {{ root: HTMLElement, icon: HTMLElement, label: HTMLElement, feature: HTMLElement, tool: HTMLElement,
+ *   tools: HTMLElement, tokens: HTMLElement, session: HTMLElement, activity: HTMLTimeElement,
+ *   sessionKey: string, activityMs: number, search: string, status: string }} Card
+ * @typedef {{ root: HTMLElement, name: HTMLElement, meta: HTMLElement, cards: HTMLElement, key: string }} Group
+ */
+
+/** @param {ParentNode} root @param {string} sel */
+const q = (root, sel) => /** @type {HTMLElement} */ (root.querySelector(sel));
+
+/** @param {HTMLElement} el @param {string} text */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+export class BoardView {
+  /**
+   * @param {{ container: HTMLElement, cardTemplate: HTMLTemplateElement, sessionTemplate: HTMLTemplateElement }} o
+   */
+  constructor(o) {
+    this.o = o;
+    /** @type {Map<string, Card>} */
+    this.cards = new Map();
+    /** @type {Map<string, Group>} */
+    this.groups = new Map();
+    this.filter = '';
+    this.hideOffline = false;
+    this.nextId = 0;
+  }
+
+  /** @param {Board} board @param {Iterable<string>} agentIds */
+  render(board, agentIds) {
+    const touched = new Set();
+    for (const id of agentIds) {
+      const entry = board.agents.get(id);
+      if (!entry) continue;
+      const card = this.cards.get(id) ?? this.createCard(id);
+      const before = card.sessionKey;
+      this.fill(card, entry.presence);
+      touched.add(card.sessionKey);
+      if (before !== card.sessionKey) touched.add(before);
+    }
+    for (const key of touched) this.updateGroup(key, board);
+  }
+
+  /** Re-renders the ticking parts: relative times. @param {number} now */
+  tick(now) {
+    for (const c of this.cards.values()) setText(c.activity, relativeTime(now - c.activityMs));
+  }
+
+  /**
+   * @param {string} filter
+   * @param {boolean} hideOffline
+   * @returns {{ shown: number, total: number }}
+   */
+  setFilter(filter, hideOffline) {
+    this.filter = filter.trim().toLowerCase();
+    this.hideOffline = hideOffline;
+    let shown = 0;
+    for (const c of this.cards.values()) if (this.applyFilter(c)) shown++;
+    for (const g of this.groups.values()) g.root.hidden = ![...g.cards.children].some((el) => !(/** @type {HTMLElement} */ (el).hidden));
+    return { shown, total: this.cards.size };
+  }
+
+  /** @param {Card} c @returns {boolean} shown */
+  applyFilter(c) {
+    const hide = (this.hideOffline && c.status === 'offline') || (this.filter !== '' && !c.search.includes(this.filter));
+    if (c.root.hidden !== hide) c.root.hidden = hide;
+    return !hide;
+  }
+
+  /** @param {string} id */
+  createCard(id) {
+    const root = /** @type {HTMLElement} */ (/** @type {DocumentFragment} */ (this.o.cardTemplate.content.cloneNode(true)).firstElementChild);
+    const heading = q(root, '.agent-id');
+    heading.id = `agent-${this.nextId++}`;
+    heading.textContent = id;
+    root.setAttribute('aria-labelledby', heading.id);
+    root.dataset.agent = id;
+    /** @type {Card} */
+    const card = {
+      root,
+      icon: q(root, '.status-icon'),
+      label: q(root, '.status-label'),
+      feature: q(root, '.f-feature'),
+      tool: q(root, '.f-tool'),
+      tools: q(root, '.f-tools'),
+      tokens: q(root, '.f-tokens'),
+      session: q(root, '.f-session'),
+      activity: /** @type {HTMLTimeElement} */ (q(root, '.f-activity')),
+      sessionKey: '',
+      activityMs: 0,
+      search: '',
+      status: '',
+    };
+    this.cards.set(id, card);
+    return card;
+  }
+
+  /** @param {Card} c @param {AgentPresence} p */
+  fill(c, p) {
+    if (c.status !== p.status) {
+      c.status = p.status;
+      c.root.dataset.status = p.status;
+      c.icon.dataset.status = p.status;
+      c.label.textContent = STATUS_LABEL[p.status];
+    }
+    setText(c.feature, p.current_feature_id ?? '—');
+    setText(c.tool, p.last_tool_name ?? '—');
+    setText(c.tools, fullNumber(p.total_tools_executed));
+    setText(c.tokens, compactNumber(p.total_cost_tokens));
+    if (c.tokens.title !== fullNumber(p.total_cost_tokens)) c.tokens.title = fullNumber(p.total_cost_tokens);
+    setText(c.session, p.session_id ?? '—');
+    if (c.activity.dateTime !== p.last_activity) {
+      c.activity.dateTime = p.last_activity;
+      c.activityMs = Date.parse(p.last_activity);
+      c.activity.title = new Date(c.activityMs).toLocaleString();
+      setText(c.activity, relativeTime(Date.now() - c.activityMs));
+    }
+    c.search = [p.agent_id, p.current_feature_id, p.last_tool_name, p.session_id].join(' ').toLowerCase();
+    const key = p.session_id ?? NO_SESSION;
+    if (key !== c.sessionKey) {
+      c.sessionKey = key;
+      this.insertSorted(this.group(key).cards, c.root, p.agent_id, (el) => el.dataset.agent ?? '');
+    }
+    this.applyFilter(c);
+  }
+
+  /** @param {string} key */
+  group(key) {
+    let g = this.groups.get(key);
+    if (g) return g;
+    const root = /** @type {HTMLElement} */ (/** @type {DocumentFragment} */ (this.o.sessionTemplate.content.cloneNode(true)).firstElementChild);
+    const name = q(root, '.session-name');
+    name.id = `session-${this.nextId++}`;
+    name.textContent = key === NO_SESSION ? 'No session' : key;
+    root.setAttribute('aria-labelledby', name.id);
+    root.dataset.session = key;
+    g = { root, name, meta: q(root, '.session-meta'), cards: q(root, '.cards'), key };
+    this.groups.set(key, g);
+    // Sessions by name, "No session" last.
+    this.insertSorted(this.o.container, root, key === NO_SESSION ? '\uffff' : key, (el) => (el.dataset.session === NO_SESSION ? '\uffff' : el.dataset.session ?? ''));
+    return g;
+  }
+
+  /** @param {string} key @param {Board} board */
+  updateGroup(key, board) {
+    const g = this.groups.get(key);
+    if (!g) return;
+    if (g.cards.childElementCount === 0) {
+      g.root.remove();
+      this.groups.delete(key);
+      return;
+    }
+    let active = 0;
+    for (const el of g.cards.children) {
+      const id = /** @type {HTMLElement} */ (el).dataset.agent ?? '';
+      if (board.agents.get(id)?.presence.status === 'active') active++;
+    }
+    const n = g.cards.childElementCount;
+    setText(g.meta, `${n} agent${n === 1 ? '' : 's'} · ${active} active`);
+    g.root.hidden = ![...g.cards.children].some((el) => !(/** @type {HTMLElement} */ (el).hidden));
+  }
+
+  /**
+   * Inserts (or moves) `el` into `parent` keeping children sorted by `keyOf`.
+   * @param {HTMLElement} parent
+   * @param {HTMLElement} el
+   * @param {string} key
+   * @param {(el: HTMLElement) => string} keyOf
+   */
+  insertSorted(parent, el, key, keyOf) {
+    let before = null;
+    for (const child of parent.children) {
+      if (child !== el && byName(keyOf(/** @type {HTMLElement} */ (child)), key) > 0) {
+        before = child;
+        break;
+      }
+    }
+    parent.insertBefore(el, before);
+  }
+}

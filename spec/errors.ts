@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_PORT_IN_USE: 'The port is taken; pick another or use --port 0.',
   HUBPROOF_ERR_SCENARIO: 'Unknown load scenario or bad scenario override.',
   HUBPROOF_ERR_INCONCLUSIVE: 'certify reached no verdict: load figures invalid (generator saturated) or no MUST ran.',
+  HUBPROOF_ERR_BROWSER: 'Chromium or playwright-core is missing, did not start, or a measuring page failed to load.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

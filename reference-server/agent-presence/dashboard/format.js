@@ -7,7 +7,7 @@
  */
 export function relativeTime(ageMs) {
   const s = Math.max(0, Math.floor(ageMs / 1000));
-  if (s < 5) return 'just now';
+  if (s < 1) return 'just now';
   if (s < 60) return `${s} s ago`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ago`;

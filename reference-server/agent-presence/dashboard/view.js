@@ -138,7 +138,7 @@ export class BoardView {
     const key = p.session_id ?? NO_SESSION;
     if (key !== c.sessionKey) {
       c.sessionKey = key;
-      this.insertSorted(this.group(key).cards, c.root, p.agent_id, (el) => el.dataset.agent ?? '');
+      insertSorted(this.group(key).cards, c.root, (el) => byName(el.dataset.agent ?? '', p.agent_id));
     }
     this.applyFilter(c);
   }
@@ -155,8 +155,7 @@ export class BoardView {
     root.dataset.session = key;
     g = { root, name, meta: q(root, '.session-meta'), cards: q(root, '.cards'), key };
     this.groups.set(key, g);
-    // Sessions by name, "No session" last.
-    this.insertSorted(this.o.container, root, key === NO_SESSION ? '\uffff' : key, (el) => (el.dataset.session === NO_SESSION ? '\uffff' : el.dataset.session ?? ''));
+    insertSorted(this.o.container, root, (el) => bySession(el.dataset.session ?? '', key));
     return g;
   }
 
@@ -178,22 +177,29 @@ export class BoardView {
     setText(g.meta, `${n} agent${n === 1 ? '' : 's'} · ${active} active`);
     g.root.hidden = ![...g.cards.children].some((el) => !(/** @type {HTMLElement} */ (el).hidden));
   }
+}
 
-  /**
-   * Inserts (or moves) `el` into `parent` keeping children sorted by `keyOf`.
-   * @param {HTMLElement} parent
-   * @param {HTMLElement} el
-   * @param {string} key
-   * @param {(el: HTMLElement) => string} keyOf
-   */
-  insertSorted(parent, el, key, keyOf) {
-    let before = null;
-    for (const child of parent.children) {
-      if (child !== el && byName(keyOf(/** @type {HTMLElement} */ (child)), key) > 0) {
-        before = child;
-        break;
-      }
+/** Sessions by name, "No session" last. @param {string} a @param {string} b */
+function bySession(a, b) {
+  if (a === b) return 0;
+  if (a === NO_SESSION) return 1;
+  if (b === NO_SESSION) return -1;
+  return byName(a, b);
+}
+
+/**
+ * Inserts (or moves) `el` into `parent` before the first other child that sorts after it.
+ * @param {HTMLElement} parent
+ * @param {HTMLElement} el
+ * @param {(child: HTMLElement) => number} compareToEl > 0 when the child sorts after `el`
+ */
+function insertSorted(parent, el, compareToEl) {
+  let before = null;
+  for (const child of parent.children) {
+    if (child !== el && compareToEl(/** @type {HTMLElement} */ (child)) > 0) {
+      before = child;
+      break;
     }
-    parent.insertBefore(el, before);
   }
+  parent.insertBefore(el, before);
 }

@@ -1,6 +1,7 @@
 /** The scenario registry and CLI overrides (`--duration`, `--rate`, `--subscribers`, `--set key=value`). */
 import { HubproofError } from '../../spec/errors.ts';
 import { agents } from './agents.ts';
+import { browser } from './browser.ts';
 import { capacity } from './capacity.ts';
 import { connections } from './connections.ts';
 import { fanout } from './fanout.ts';
@@ -9,7 +10,7 @@ import type { Scenario, Thresholds } from './types.ts';
 
 export * from './types.ts';
 
-export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity];
+export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser];
 
 /**
  * What a plain `npm run load` runs: short, capacity opt-in (it searches). connections runs first so the
@@ -60,6 +61,11 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
     s.transport = raw;
     return s;
   }
+  if (key === 'page') {
+    if (raw !== 'hubproof' && raw !== 'hub') throw new HubproofError('HUBPROOF_ERR_SCENARIO', `page must be hubproof or hub, got "${raw}"`);
+    s.page = raw;
+    return s;
+  }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
     const min = key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS' ? 0 : Number.MIN_VALUE;
     (s as unknown as Record<string, number>)[key] = toNumber(key, raw, min);
@@ -67,7 +73,7 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
   }
   throw new HubproofError(
     'HUBPROOF_ERR_SCENARIO',
-    `unknown scenario field "${key}"; known: ${[...NUMERIC_KEYS, 'transport', ...THRESHOLD_KEYS.map((t) => `thresholds.${t}`)].join(', ')}`,
+    `unknown scenario field "${key}"; known: ${[...NUMERIC_KEYS, 'transport', 'page', ...THRESHOLD_KEYS.map((t) => `thresholds.${t}`)].join(', ')}`,
   );
 }
 

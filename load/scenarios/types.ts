@@ -2,7 +2,7 @@
  * A load scenario is data: what to send, to whom, for how long, and the SLOs that fail the run.
  * Thresholds default to the targets in PROTOCOL.md; a scenario lists only the ones it measures.
  */
-export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity';
+export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser';
 
 export interface Thresholds {
   /** p99 propagation, scheduled send → receipt at every subscriber (PROTOCOL.md: < 50 ms). */
@@ -50,6 +50,8 @@ export interface Scenario {
   /** agents: near-duplicate bursts per session per second, and plain todos per session per second. */
   burstsPerS: number;
   todosPerS: number;
+  /** browser: what the Chromium pages run: hubproof's measuring page (default) or the target's own `/dashboard`. */
+  page?: 'hubproof' | 'hub';
   thresholds: Thresholds;
 }
 

@@ -30,6 +30,13 @@ function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** For values a narrow card may cut short: the whole value stays in the tooltip. @param {HTMLElement} el @param {string} text */
+function setTextAndTitle(el, text) {
+  if (el.textContent === text) return;
+  el.textContent = text;
+  el.title = text;
+}
+
 export class BoardView {
   /**
    * @param {{ container: HTMLElement, cardTemplate: HTMLTemplateElement, sessionTemplate: HTMLTemplateElement }} o
@@ -92,6 +99,7 @@ export class BoardView {
     const heading = q(root, '.agent-id');
     heading.id = `agent-${this.nextId++}`;
     heading.textContent = id;
+    heading.title = id;
     root.setAttribute('aria-labelledby', heading.id);
     root.dataset.agent = id;
     /** @type {Card} */
@@ -122,16 +130,15 @@ export class BoardView {
       c.icon.dataset.status = p.status;
       c.label.textContent = STATUS_LABEL[p.status];
     }
-    setText(c.feature, p.current_feature_id ?? '—');
-    setText(c.tool, p.last_tool_name ?? '—');
+    setTextAndTitle(c.feature, p.current_feature_id ?? '—');
+    setTextAndTitle(c.tool, p.last_tool_name ?? '—');
     setText(c.tools, fullNumber(p.total_tools_executed));
     setText(c.tokens, compactNumber(p.total_cost_tokens));
     if (c.tokens.title !== fullNumber(p.total_cost_tokens)) c.tokens.title = fullNumber(p.total_cost_tokens);
-    setText(c.session, p.session_id ?? '—');
+    setTextAndTitle(c.session, p.session_id ?? '—');
     if (c.activity.dateTime !== p.last_activity) {
       c.activity.dateTime = p.last_activity;
       c.activityMs = Date.parse(p.last_activity);
-      c.activity.title = new Date(c.activityMs).toLocaleString();
       setText(c.activity, relativeTime(Date.now() - c.activityMs));
     }
     c.search = [p.agent_id, p.current_feature_id, p.last_tool_name, p.session_id].join(' ').toLowerCase();

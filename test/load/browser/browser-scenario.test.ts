@@ -38,7 +38,7 @@ async function run(target: TargetFile, set: string[] = []): Promise<{ report: Lo
   const report = await runLoad({
     target,
     scenarios: 'browser',
-    overrides: { durationS: 2, rate: 50, set: ['publishers=10', 'subscribersPerChannel=2', 'warmupS=1', `thresholds.p99Ms=${SLO_MS}`, ...set] },
+    overrides: { durationS: 1.5, rate: 50, set: ['publishers=10', 'subscribersPerChannel=2', 'warmupS=1', `thresholds.p99Ms=${SLO_MS}`, ...set] },
     driverLimits: RELAXED,
     progress: false,
   });

@@ -28,6 +28,13 @@ interface Instrument {
 /** The page's global object; functions given to page.evaluate run in the page, so they name it inline. */
 type PageGlobal = { __hubproof: Instrument };
 
+/**
+ * One screen of cards. Chromium here rasterises and composites in software, so every frame costs in
+ * proportion to the area shown; a wall-sized viewport would measure this machine's pixel pushing, not
+ * the hub. Cards off screen are still updated in the DOM (and timed); they are just not painted.
+ */
+const VIEWPORT = { width: 1024, height: 768 };
+
 export interface ClockSync {
   offsetUs: number;
   /** Half the best round trip: the most the offset can be wrong by. */
@@ -46,7 +53,7 @@ export class MeasuringPage {
 
   /** Opens `url` and waits until it holds an open WebSocket; a refusal or timeout names the page and what it saw. */
   static async open(browser: Browser, index: number, url: string, label: string, timeoutMs = 15_000): Promise<MeasuringPage> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({ viewport: VIEWPORT });
     await context.addInitScript({ content: INSTRUMENT_SCRIPT });
     const page = await context.newPage();
     const errors: string[] = [];

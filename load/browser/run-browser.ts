@@ -118,6 +118,7 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
     }
     const exclude = new Set(ctx.hubPid !== undefined ? [ctx.hubPid] : []);
     const quiet = await waitForQuiet(exclude, quietPct(count));
+    ctx.progress.note(`${s.name}: ${count} page(s) following the stream; browser settled after ${(quiet.waitedMs / 1000).toFixed(1)} s`);
     const clocks = await syncAll(pages);
     pages.forEach((p, i) => p.useClock(clocks[i]!));
     draining = startDraining(pages, exclude);

@@ -88,6 +88,29 @@ describe.skipIf(noChromium)('dashboard page', () => {
     await expect.poll(async () => Number(await text(page, '#stat-rate')), { timeout: 3000 }).toBeGreaterThan(0);
   });
 
+  it('announces each frame\'s applied updates as presence:rendered after writing them to the DOM (what the browser load scenario times)', async () => {
+    const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'contract' }));
+    await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
+    await page.evaluate(() => {
+      const w = globalThis as unknown as PageGlobals & { seen: string[]; addEventListener(t: string, f: (e: { detail: { updates: Array<{ agent_id: string; presence: { last_tool_name: string } }> } }) => void): void };
+      w.seen = [];
+      w.addEventListener('presence:rendered', (e) => {
+        for (const u of e.detail.updates) {
+          const shown = (w.document.querySelector(`article.card[data-agent="${u.agent_id}"] .f-tool`) as { textContent: string } | null)?.textContent;
+          w.seen.push(`${u.agent_id}:${u.presence.last_tool_name}:${shown}`);
+        }
+      });
+    });
+    await toolEvent(hub.hub, 'contract-a', { tool: 'Bash', session: 'sess-c' });
+    await toolEvent(hub.hub, 'contract-a', { tool: 'Edit', session: 'sess-c' });
+    const seen = () => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+    await expect.poll(seen, { timeout: 5000 }).toContain('contract-a:Edit:Edit');
+    // Every update is announced once, and only once its frame has written the agent's latest state.
+    const all = await seen();
+    expect(all.filter((x) => x.startsWith('contract-a:'))).toHaveLength(2);
+    expect(all.every((x) => x.split(':')[2] !== 'undefined')).toBe(true);
+  });
+
   it('takes an agent idle and then offline on the hub timers, in text and icon shape, announced, with a ticking last activity', async () => {
     const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'timers' }));
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');

@@ -72,7 +72,7 @@ function renderTotals() {
   setText($('stat-sessions'), fullNumber(t.sessions));
   setText($('stat-tools'), fullNumber(t.tools));
   setText($('stat-tokens'), compactNumber(t.tokens));
-  $('stat-tokens').title = fullNumber(t.tokens);
+  if ($('stat-tokens').title !== fullNumber(t.tokens)) $('stat-tokens').title = fullNumber(t.tokens);
   setText($('stat-dashboards'), dashboards === null ? '–' : fullNumber(dashboards));
   const title = `${t.active} active · Agent presence`;
   if (document.title !== title) document.title = title;

@@ -2,8 +2,8 @@
  * `hubproof load --scenario browser` in real Chromium against the reference hub behind a relay: a relay
  * that breaks only Pusher client events (nothing the presence stream needs) passes; one that holds each
  * dashboard frame back 1.5 s breaches the end-to-end p99, and one that drops every other presence update
- * breaches reach; the target's own /dashboard page is measured through the same contract. Short, low-rate
- * runs: the figures, not the machine's speed, are under test.
+ * breaches reach. Short, low-rate runs: the figures, not the machine's speed, are under test. (The reference
+ * hub's /dashboard keeps the measuring contract: test/dashboard/dashboard-page.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailable } from '../../../load/browser/chromium.ts';
@@ -99,12 +99,5 @@ describe.skipIf(noChromium)('browser load scenario', () => {
     expect(s.thresholds.find((t) => t.name === 'minReach')).toMatchObject({ ok: false });
     expect(s.delivery.reach).toBeLessThan(0.75);
     expect(s.browser!.wire.delivery.reach).toBeLessThan(1);
-  }, 60_000);
-
-  it("measures the target's own /dashboard page end to end through the presence:rendered contract", async () => {
-    const { s } = await run(hub.target, ['page=hub', 'subscribersPerChannel=1']);
-    expect(s.browser!.page).toBe('hub');
-    expect(s.delivery.reach).toBe(1);
-    expect(s.latency.count).toBe(s.throughput.sent);
   }, 60_000);
 });

@@ -23,17 +23,19 @@ interface Drained {
 interface Instrument {
   now(): number;
   sockets(): { sockets: number; open: number; closes: string[] };
-  drain(): Drained;
+  /** A Drained, as JSON. */
+  drain(): string;
 }
 /** The page's global object; functions given to page.evaluate run in the page, so they name it inline. */
 type PageGlobal = { __hubproof: Instrument };
 
 /**
- * One screen of cards. Chromium here rasterises and composites in software, so every frame costs in
- * proportion to the area shown; a wall-sized viewport would measure this machine's pixel pushing, not
- * the hub. Cards off screen are still updated in the DOM (and timed); they are just not painted.
+ * hubproof's measuring page shows one screen of cards: Chromium here rasterises and composites in
+ * software, so every frame costs in proportion to the area shown, and a wall-sized viewport would
+ * measure this machine's pixel pushing, not the hub. Cards off screen are still updated in the DOM (and
+ * timed), just not painted. A hub's own dashboard is opened as it is meant to be seen, on a wall screen.
  */
-const VIEWPORT = { width: 1024, height: 768 };
+export const VIEWPORTS = { hubproof: { width: 1024, height: 768 }, hub: { width: 1920, height: 1080 } } as const;
 
 export interface ClockSync {
   offsetUs: number;
@@ -52,8 +54,8 @@ export class MeasuringPage {
   ) {}
 
   /** Opens `url` and waits until it holds an open WebSocket; a refusal or timeout names the page and what it saw. */
-  static async open(browser: Browser, index: number, url: string, label: string, timeoutMs = 15_000): Promise<MeasuringPage> {
-    const context = await browser.newContext({ viewport: VIEWPORT });
+  static async open(browser: Browser, index: number, url: string, label: string, viewport: { width: number; height: number }, timeoutMs = 15_000): Promise<MeasuringPage> {
+    const context = await browser.newContext({ viewport });
     await context.addInitScript({ content: INSTRUMENT_SCRIPT });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -103,7 +105,7 @@ export class MeasuringPage {
 
   /** Pulls what the page recorded since the last drain. */
   async drain(): Promise<Drained> {
-    const d = await this.page.evaluate(() => (globalThis as unknown as PageGlobal).__hubproof.drain());
+    const d = JSON.parse(await this.page.evaluate(() => (globalThis as unknown as PageGlobal).__hubproof.drain())) as Drained;
     const at = nowUs();
     const r = this.recording;
     for (const x of d.received) r.received.push(x);

@@ -121,13 +121,14 @@ export function analysePages(pages: PageRecording[], w: PhaseWindow): PageAnalys
         pageLongTasks++;
       } else outsideWindow++;
     }
-    // Frame rate over the drain intervals that lie inside the window.
+    // Frame rate over the window: each drain interval counts with the share of it inside the window.
     let frames = 0;
     let framedUs = 0;
     for (const [from, to, n] of p.frames) {
-      if (from < w.measureFromUs || to > w.endUs) continue;
-      frames += n;
-      framedUs += to - from;
+      const inside = Math.min(to, w.endUs) - Math.max(from, w.measureFromUs);
+      if (inside <= 0 || to <= from) continue;
+      frames += (n * inside) / (to - from);
+      framedUs += inside;
     }
     perPage.push({
       page,

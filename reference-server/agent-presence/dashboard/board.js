@@ -23,6 +23,13 @@ export function isPresenceUpdate(m) {
   return u.type === 'presence_update' && typeof u.timestamp === 'string' && typeof p === 'object' && p !== null && typeof p.agent_id === 'string';
 }
 
+/** @param {AgentPresence} a @param {AgentPresence} b */
+function samePresence(a, b) {
+  return a.status === b.status && a.last_activity === b.last_activity && a.total_tools_executed === b.total_tools_executed
+    && a.total_cost_tokens === b.total_cost_tokens && a.last_tool_name === b.last_tool_name
+    && a.current_feature_id === b.current_feature_id && a.session_id === b.session_id;
+}
+
 export class Board {
   constructor() {
     /** @type {Map<string, { presence: AgentPresence, asOf: number }>} */
@@ -42,6 +49,8 @@ export class Board {
     const prev = this.agents.get(presence.agent_id);
     if (prev && asOf < prev.asOf) return false;
     this.agents.set(presence.agent_id, { presence, asOf });
+    // A snapshot repeats what most cards already show: only a real change costs a render.
+    if (prev && samePresence(prev.presence, presence)) return true;
     this.dirty.add(presence.agent_id);
     if (prev && prev.presence.status !== presence.status) {
       this.transitions.push({ agentId: presence.agent_id, from: prev.presence.status, to: presence.status });

@@ -91,9 +91,14 @@ describe.skipIf(noChromium)('browser load scenario', () => {
     expect(report.breaches.join('\n')).toMatch(/browser: p99Ms breached — p99 end to end/);
   }, 60_000);
 
-  it('breaches reach when the hub drops every other presence update', async () => {
-    let n = 0;
-    const target = await behind({ fromHub: (_c, _t, json) => (isPresence(json) && n++ % 2 === 1 ? null : undefined) });
+  it('breaches reach when the hub drops every other presence update to each dashboard', async () => {
+    const seen = new Map<number, number>();
+    const dropOdd = (id: number): boolean => {
+      const n = seen.get(id) ?? 0;
+      seen.set(id, n + 1);
+      return n % 2 === 1;
+    };
+    const target = await behind({ fromHub: (c, _t, json) => (isPresence(json) && dropOdd(c.id) ? null : undefined) });
     const { report, s } = await run(target, ['subscribersPerChannel=1']);
     expect(report.verdict).toBe('fail');
     expect(s.thresholds.find((t) => t.name === 'minReach')).toMatchObject({ ok: false });

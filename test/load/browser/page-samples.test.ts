@@ -55,8 +55,10 @@ describe('analysePages', () => {
     expect(analysePages([page([], { longTasks: [-1, -1] })], W).longTasks.supported).toBe(false);
   });
 
-  it('reports frames per second over the drain intervals inside the window', () => {
+  it('reports frames per second over the window, counting the part of each drain interval inside it', () => {
     const a = analysePages([page([], { frames: [[10_400_000, 11_000_000, 36], [11_000_000, 11_500_000, 30], [11_500_000, 12_000_000, 31], [12_000_000, 12_600_000, 5]] })], W);
     expect(a.framesPerS).toBe(61);
+    // Intervals straddling both edges: 60 frames/s throughout.
+    expect(analysePages([page([], { frames: [[10_500_000, 11_500_000, 60], [11_500_000, 12_500_000, 60]] })], W).framesPerS).toBe(60);
   });
 });

@@ -18,7 +18,7 @@ const byName = new Intl.Collator('en', { numeric: true }).compare;
 /**
  * @typedef {{ root: HTMLElement, icon: HTMLElement, label: HTMLElement, feature: HTMLElement, tool: HTMLElement,
  *   tools: HTMLElement, tokens: HTMLElement, session: HTMLElement, activity: HTMLTimeElement,
- *   sessionKey: string, activityMs: number, search: string, status: string }} Card
+ *   sessionKey: string, activityMs: number, presence: AgentPresence | null, status: string }} Card
  * @typedef {{ root: HTMLElement, name: HTMLElement, meta: HTMLElement, cards: HTMLElement, key: string }} Group
  */
 
@@ -82,13 +82,13 @@ export class BoardView {
     this.hideOffline = hideOffline;
     let shown = 0;
     for (const c of this.cards.values()) if (this.applyFilter(c)) shown++;
-    for (const g of this.groups.values()) g.root.hidden = ![...g.cards.children].some((el) => !(/** @type {HTMLElement} */ (el).hidden));
+    for (const g of this.groups.values()) g.root.hidden = !anyShown(g);
     return { shown, total: this.cards.size };
   }
 
   /** @param {Card} c @returns {boolean} shown */
   applyFilter(c) {
-    const hide = (this.hideOffline && c.status === 'offline') || (this.filter !== '' && !c.search.includes(this.filter));
+    const hide = (this.hideOffline && c.status === 'offline') || (this.filter !== '' && !searchText(c.presence).includes(this.filter));
     if (c.root.hidden !== hide) c.root.hidden = hide;
     return !hide;
   }
@@ -115,7 +115,7 @@ export class BoardView {
       activity: /** @type {HTMLTimeElement} */ (q(root, '.f-activity')),
       sessionKey: '',
       activityMs: 0,
-      search: '',
+      presence: null,
       status: '',
     };
     this.cards.set(id, card);
@@ -141,7 +141,7 @@ export class BoardView {
       c.activityMs = Date.parse(p.last_activity);
       setText(c.activity, relativeTime(Date.now() - c.activityMs));
     }
-    c.search = [p.agent_id, p.current_feature_id, p.last_tool_name, p.session_id].join(' ').toLowerCase();
+    c.presence = p;
     const key = p.session_id ?? NO_SESSION;
     if (key !== c.sessionKey) {
       c.sessionKey = key;
@@ -182,8 +182,20 @@ export class BoardView {
     }
     const n = g.cards.childElementCount;
     setText(g.meta, `${n} agent${n === 1 ? '' : 's'} · ${active} active`);
-    g.root.hidden = ![...g.cards.children].some((el) => !(/** @type {HTMLElement} */ (el).hidden));
+    const hidden = !anyShown(g);
+    if (g.root.hidden !== hidden) g.root.hidden = hidden;
   }
+}
+
+/** @param {AgentPresence | null} p */
+function searchText(p) {
+  return p ? `${p.agent_id} ${p.current_feature_id ?? ''} ${p.last_tool_name ?? ''} ${p.session_id ?? ''}`.toLowerCase() : '';
+}
+
+/** @param {Group} g */
+function anyShown(g) {
+  for (const el of g.cards.children) if (!(/** @type {HTMLElement} */ (el).hidden)) return true;
+  return false;
 }
 
 /** Sessions by name, "No session" last. @param {string} a @param {string} b */

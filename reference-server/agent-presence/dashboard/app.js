@@ -2,8 +2,8 @@
 /**
  * The dashboard page: token from `?token=` (or typed, kept for this tab only), the board fed by the
  * connection, and renders batched into one per animation frame however fast updates arrive. After each
- * frame's DOM writes it dispatches `presence:rendered` on window with the updates that frame applied,
- * so a measuring script (hubproof's browser load scenario) can time updates to the DOM without
+ * frame's DOM writes it dispatches `presence:rendered` on window with the updates whose cards that frame
+ * wrote, so a measuring script (hubproof's browser load scenario) can time updates to the DOM without
  * reaching into the page.
  */
 import { Board, isPresenceUpdate } from './board.js';
@@ -28,10 +28,11 @@ const view = new BoardView({
   container: $('sessions'),
   cardTemplate: /** @type {HTMLTemplateElement} */ ($('card-template')),
   sessionTemplate: /** @type {HTMLTemplateElement} */ ($('session-template')),
+  onNear: () => requestFrame(),
 });
 
-/** Updates received since the last frame, in arrival order. @type {PresenceUpdate[]} */
-let received = [];
+/** Updates received and not yet written to their card, per agent, in arrival order. @type {Map<string, PresenceUpdate[]>} */
+const unwritten = new Map();
 let frameRequested = false;
 let receivedThisSecond = 0;
 /** Updates per second over the last five seconds. @type {number[]} */
@@ -55,13 +56,21 @@ function requestFrame() {
 function renderFrame() {
   frameRequested = false;
   const dirty = board.takeDirty();
-  view.render(board, dirty);
+  const written = view.render(board, dirty);
   renderTotals();
   queueTransitions();
   if (dirty.length > 0 && $('empty').hidden === false) $('empty').hidden = true;
-  const applied = received;
-  received = [];
+  /** @type {PresenceUpdate[]} */
+  const applied = [];
+  for (const id of written) {
+    const updates = unwritten.get(id);
+    if (!updates) continue;
+    for (const u of updates) applied.push(u);
+    unwritten.delete(id);
+  }
   if (applied.length > 0) window.dispatchEvent(new CustomEvent('presence:rendered', { detail: { updates: applied } }));
+  // Cards further from the screen are written a few a frame until none waits.
+  if (view.behind) requestFrame();
 }
 
 function renderTotals() {
@@ -108,7 +117,9 @@ function onUpdate(msg) {
   receivedThisSecond++;
   lastUpdateAt = Date.now();
   board.applyUpdate(msg);
-  received.push(msg);
+  const list = unwritten.get(msg.agent_id);
+  if (list) list.push(msg);
+  else unwritten.set(msg.agent_id, [msg]);
   requestFrame();
 }
 

@@ -1,9 +1,11 @@
 // @ts-check
 /**
  * The agent cards, grouped by session. A card is created once per agent and updated in place (only the
- * fields whose text changed are written), so a wall of 200 agents at 1000 updates/s costs a few dozen
- * text writes per frame. Sessions are ordered by name and cards by agent id: nothing jumps around
- * when an agent changes status.
+ * fields whose text changed are written). Cards on or near the screen are written in the frame their
+ * update arrives; cards further away wait, and a few of them are written each frame (oldest first) or
+ * as soon as they scroll near, so a wall of 200 agents at 1000 updates/s costs what the screen shows,
+ * while off-screen cards (and what a screen reader reads from them) stay at most about a second behind.
+ * Sessions are ordered by name and cards by agent id: nothing jumps around when an agent changes status.
  */
 import { compactNumber, fullNumber, relativeTime } from './format.js';
 
@@ -14,6 +16,10 @@ export const STATUS_LABEL = { active: 'Active', idle: 'Idle', offline: 'Offline'
 const NO_SESSION = '\u0000';
 /** claude-2 before claude-10. */
 const byName = new Intl.Collator('en', { numeric: true }).compare;
+/** Cards off screen written per frame: 360/s at 60 fps, so each of 200 is refreshed within about a second. */
+const OFFSCREEN_PER_FRAME = 6;
+/** "Near the screen": within a tenth of a viewport height of it. */
+const NEAR_MARGIN = '10% 0px';
 
 /**
  * @typedef {{ root: HTMLElement, icon: HTMLElement, label: HTMLElement, feature: HTMLElement, tool: HTMLElement,
@@ -39,7 +45,8 @@ function setTextAndTitle(el, text) {
 
 export class BoardView {
   /**
-   * @param {{ container: HTMLElement, cardTemplate: HTMLTemplateElement, sessionTemplate: HTMLTemplateElement }} o
+   * @param {{ container: HTMLElement, cardTemplate: HTMLTemplateElement, sessionTemplate: HTMLTemplateElement,
+   *   onNear: () => void }} o onNear: a card with a waiting update came near the screen (render soon)
    */
   constructor(o) {
     this.o = o;
@@ -50,12 +57,39 @@ export class BoardView {
     this.filter = '';
     this.hideOffline = false;
     this.nextId = 0;
+    /** Agents whose card is on or near the screen. @type {Set<string>} */
+    this.near = new Set();
+    /** Agents with an update not yet written, in the order they first waited. @type {Set<string>} */
+    this.waiting = new Set();
+    this.io = new IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: NEAR_MARGIN });
   }
 
-  /** @param {Board} board @param {Iterable<string>} agentIds */
-  render(board, agentIds) {
+  /** Whether some card still waits for its update to be written. */
+  get behind() {
+    return this.waiting.size > 0;
+  }
+
+  /**
+   * Writes the changed cards that are near the screen, and a few of those further away.
+   * @param {Board} board
+   * @param {Iterable<string>} changed agents changed since the last frame
+   * @returns {string[]} the agents whose card this frame wrote
+   */
+  render(board, changed) {
+    for (const id of changed) this.waiting.add(id);
+    /** @type {string[]} */
+    const now = [];
+    let far = 0;
+    for (const id of this.waiting) {
+      if (!this.cards.has(id) || this.near.has(id)) now.push(id);
+      else if (far < OFFSCREEN_PER_FRAME) {
+        now.push(id);
+        far++;
+      }
+    }
     const touched = new Set();
-    for (const id of agentIds) {
+    for (const id of now) {
+      this.waiting.delete(id);
       const entry = board.agents.get(id);
       if (!entry) continue;
       const card = this.cards.get(id) ?? this.createCard(id);
@@ -65,11 +99,30 @@ export class BoardView {
       if (before !== card.sessionKey) touched.add(before);
     }
     for (const key of touched) this.updateGroup(key, board);
+    return now;
   }
 
-  /** Re-renders the ticking parts: relative times. @param {number} now */
+  /** Re-renders the ticking parts of the cards on screen: relative times. @param {number} now */
   tick(now) {
-    for (const c of this.cards.values()) setText(c.activity, relativeTime(now - c.activityMs));
+    for (const id of this.near) {
+      const c = this.cards.get(id);
+      if (c) setText(c.activity, relativeTime(now - c.activityMs));
+    }
+  }
+
+  /** @param {IntersectionObserverEntry[]} entries */
+  onIntersect(entries) {
+    let wake = false;
+    for (const e of entries) {
+      const id = /** @type {HTMLElement} */ (e.target).dataset.agent ?? '';
+      if (e.isIntersecting) {
+        this.near.add(id);
+        const c = this.cards.get(id);
+        if (c) setText(c.activity, relativeTime(Date.now() - c.activityMs));
+        if (this.waiting.has(id)) wake = true;
+      } else this.near.delete(id);
+    }
+    if (wake) this.o.onNear();
   }
 
   /**
@@ -102,6 +155,9 @@ export class BoardView {
     heading.title = id;
     root.setAttribute('aria-labelledby', heading.id);
     root.dataset.agent = id;
+    // Near until the observer says otherwise: a new card is written at once.
+    this.near.add(id);
+    this.io.observe(root);
     /** @type {Card} */
     const card = {
       root,

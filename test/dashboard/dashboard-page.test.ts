@@ -140,7 +140,7 @@ describe.skipIf(noChromium)('dashboard page', () => {
     expect(await c.locator('.f-activity').textContent()).toMatch(/^\d+ s ago$/);
   });
 
-  it('lays out a busy wall of agents across sessions without overflow', async () => {
+  it('lays out a busy wall of agents across sessions without overflow, and keeps cards below the fold current', async () => {
     const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'wall' }), { width: 1920, height: 1080 });
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
     const tools = ['Bash', 'Read', 'Edit', 'Write', 'Grep'];
@@ -155,5 +155,11 @@ describe.skipIf(noChromium)('dashboard page', () => {
     });
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
     expect(layout.narrowest).toBeGreaterThan(200);
+
+    // A card below the fold is written too (a few off-screen cards a frame), without scrolling to it.
+    const last = card(page, 'wall-39');
+    expect(await last.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top)).toBeGreaterThan(1080);
+    await toolEvent(hub.hub, 'wall-39', { tool: 'OffscreenTool', session: 'wall-sess-4' });
+    await expect.poll(() => last.locator('.f-tool').textContent(), { timeout: 3000 }).toBe('OffscreenTool');
   });
 });

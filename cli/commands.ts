@@ -16,13 +16,16 @@ export const COMMANDS: Command[] = [
   {
     name: 'spec',
     summary: 'List the requirements hubproof certifies (filter by id prefix)',
-    help: `Usage: hubproof spec [--json] [selector…]
+    help: `Usage: hubproof spec [--json] [--why] [--level L] [selector…]
 
 Lists the requirement registry. Selectors are id prefixes at any depth:
   hubproof spec pusher/presence sync/ordering/2
+  hubproof spec --why pusher/heartbeat/3
 
 Options:
-  --json       Print the requirements as a JSON array
+  --json       Print the requirements as a JSON array (source, basis and dependsOn included)
+  --why        Under each rule, print its source, its basis (the quoted sentence or how the
+               rule follows from the source) and the rules its cases need first
   --level L    Only MUST, SHOULD or MAY
   -h, --help   Show this help
 `,

@@ -1,6 +1,7 @@
 /**
- * `hubproof spec [--json] [--level L] [selector…]`: prints the requirement registry, grouped by section,
- * or as a JSON array. A selector that matches nothing is a usage mistake (exit 2), not an empty list,
+ * `hubproof spec [--json] [--why] [--level L] [selector…]`: prints the requirement registry, grouped by
+ * section, or as a JSON array. `--why` adds each rule's source, its basis (the quoted sentence or the
+ * derivation) and the requirements its cases need first. A selector that matches nothing is a usage mistake (exit 2), not an empty list,
  * so a typo in CI never silently selects zero requirements.
  */
 import { parseArgs } from 'node:util';
@@ -9,6 +10,8 @@ import { Level, REQUIREMENTS, matchesSelector, selectRequirements, type Requirem
 
 export interface SpecOptions {
   json: boolean;
+  /** Print source, basis and dependencies under each rule. */
+  why: boolean;
   level?: Level;
   selectors: string[];
 }
@@ -18,7 +21,7 @@ export function parseSpecArgs(argv: string[]): SpecOptions {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { json: { type: 'boolean', default: false }, level: { type: 'string' } },
+      options: { json: { type: 'boolean', default: false }, why: { type: 'boolean', default: false }, level: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
@@ -34,7 +37,7 @@ export function parseSpecArgs(argv: string[]): SpecOptions {
     if (!l.success) throw new HubproofError('HUBPROOF_ERR_USAGE', `--level must be MUST, SHOULD or MAY (got "${values.level}")`);
     level = l.data;
   }
-  return { json: values.json ?? false, level, selectors: positionals };
+  return { json: values.json ?? false, why: values.why ?? false, level, selectors: positionals };
 }
 
 /** Throws HUBPROOF_ERR_SELECTOR for the first selector that matches no requirement. */
@@ -46,7 +49,16 @@ export function checkSelectors(selectors: readonly string[], all: readonly Requi
   }
 }
 
-export function formatTable(reqs: readonly Requirement[]): string {
+/** The `--why` lines of one rule, indented under it. */
+function whyLines(r: Requirement, indent: string): string[] {
+  const out = [`${indent}source: ${r.source}`];
+  out.push('quote' in r.basis ? `${indent}quote:  "${r.basis.quote}"` : `${indent}basis:  ${r.basis.derived}`);
+  if (r.basis.revised) out.push(`${indent}revised: ${r.basis.revised}`);
+  if (r.dependsOn) out.push(`${indent}needs:  ${r.dependsOn.join(', ')}`);
+  return out;
+}
+
+export function formatTable(reqs: readonly Requirement[], opts: { why?: boolean } = {}): string {
   const idWidth = Math.max(0, ...reqs.map((r) => r.id.length));
   const out: string[] = [];
   let current = '';
@@ -60,6 +72,7 @@ export function formatTable(reqs: readonly Requirement[]): string {
       current = section;
     }
     out.push(`  ${r.id.padEnd(idWidth)}  ${r.level.padEnd(6)}  ${r.text}`);
+    if (opts.why) out.push(...whyLines(r, ' '.repeat(idWidth + 12)));
   }
   const by = (l: Level) => reqs.filter((r) => r.level === l).length;
   out.push('', `${reqs.length} requirements: ${by('MUST')} MUST, ${by('SHOULD')} SHOULD, ${by('MAY')} MAY`);
@@ -70,6 +83,6 @@ export async function run(argv: string[]): Promise<number> {
   const opts = parseSpecArgs(argv);
   checkSelectors(opts.selectors);
   const reqs = selectRequirements(opts.selectors).filter((r) => opts.level === undefined || r.level === opts.level);
-  process.stdout.write(opts.json ? `${JSON.stringify(reqs, null, 2)}\n` : formatTable(reqs));
+  process.stdout.write(opts.json ? `${JSON.stringify(reqs, null, 2)}\n` : formatTable(reqs, { why: opts.why }));
   return 0;
 }

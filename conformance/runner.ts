@@ -98,7 +98,7 @@ export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requ
 
 function unregistered(id: string): Requirement {
   const [profile, section] = id.split('/') as [Requirement['profile'], string];
-  return { id, profile, section: section ?? 'unknown', level: 'MUST', text: '(requirement not in the registry)', source: 'n/a' };
+  return { id, profile, section: section ?? 'unknown', level: 'MUST', text: '(requirement not in the registry)', source: 'n/a', basis: { derived: '(requirement not in the registry)' } };
 }
 
 /** `npx hubproof conform <id> [--target f] --seed S [--path P]` */

@@ -1,5 +1,5 @@
 /**
- * Duplicate-todo detection as PROTOCOL.md defines it: normalise titles, then
+ * Duplicate-todo detection as docs/protocol.md ("Conflicts") defines it: normalise titles, then
  * similarity = 1 - Levenshtein(a, b) / max(len a, len b).
  */
 

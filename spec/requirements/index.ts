@@ -5,6 +5,7 @@ import { SYNC_REQUIREMENTS } from './sync.ts';
 import type { Requirement } from './types.ts';
 import { matchesSelector } from './types.ts';
 
+export * from './dependencies.ts';
 export * from './types.ts';
 export { AGENT_PRESENCE_REQUIREMENTS, PUSHER_REQUIREMENTS, SYNC_REQUIREMENTS };
 

@@ -1,6 +1,6 @@
 /**
  * Profile `agent-presence`: the dashboard stream and its API.
- * Source: ../shared/PROTOCOL.md "Profile agent-presence"; sources/agent-presence-dashboard.txt.
+ * Source: docs/protocol.md, "Profile agent-presence".
  */
 import { z } from 'zod';
 import { Timestamp } from './common.ts';

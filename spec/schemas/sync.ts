@@ -1,6 +1,6 @@
 /**
  * Profile `sync`: the agent-sync API, its six events and their envelope.
- * Source: ../shared/PROTOCOL.md "Profile sync"; payloads from sources/agent-sync-over-reverb.txt.
+ * Source: docs/protocol.md, "Profile sync" (payload fields as the product's design input gives them).
  */
 import { z } from 'zod';
 import { Capabilities, Profile, Timestamp, LooseTimestamp } from './common.ts';

@@ -8,18 +8,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, selectCases } from '../../conformance/runner.ts';
 import { checkProperty } from '../../conformance/property.ts';
-import { req } from '../../spec/requirements/types.ts';
+import { derived, req } from '../../spec/requirements/types.ts';
 import type { TargetFile } from '../../spec/target.ts';
 import type { Case, CaseResult } from '../../conformance/types.ts';
 import { HubproofError } from '../../spec/errors.ts';
 
 const REQS = [
-  req('pusher/alpha/1', 'MUST', 'The alpha rule one must hold for the test.', 'test'),
-  req('pusher/alpha/2', 'SHOULD', 'The alpha rule two should hold for the test.', 'test'),
-  req('pusher/beta/1', 'MUST', 'The beta rule one must hold for the test.', 'test', { capability: 'client_events' }),
-  req('sync/gamma/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test'),
-  req('pusher/delta/1', 'MUST', 'A rule whose case never answers.', 'test'),
-  req('pusher/prop/1', 'MUST', 'A property over small integers must hold.', 'test'),
+  req('pusher/alpha/1', 'MUST', 'The alpha rule one must hold for the test.', 'test', derived('a fixture of this test')),
+  req('pusher/alpha/2', 'SHOULD', 'The alpha rule two should hold for the test.', 'test', derived('a fixture of this test')),
+  req('pusher/beta/1', 'MUST', 'The beta rule one must hold for the test.', 'test', derived('a fixture of this test'), { capability: 'client_events' }),
+  req('sync/gamma/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test', derived('a fixture of this test')),
+  req('pusher/delta/1', 'MUST', 'A rule whose case never answers.', 'test', derived('a fixture of this test')),
+  req('pusher/prop/1', 'MUST', 'A property over small integers must hold.', 'test', derived('a fixture of this test')),
 ];
 
 const CASES: Case[] = [

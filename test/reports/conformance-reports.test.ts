@@ -9,17 +9,17 @@ import type { Case } from '../../conformance/types.ts';
 import { conformanceJunit } from '../../reports/junit.ts';
 import { writeConformanceHtml } from '../../reports/conformance-html.ts';
 import { writeConformanceJsonDir } from '../../reports/conformance-json.ts';
-import { req } from '../../spec/requirements/types.ts';
+import { derived, req } from '../../spec/requirements/types.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Said in the test name when the browser test cannot run. */
 const NO_CHROMIUM = existsSync(CHROMIUM) ? '' : ' (skipped: /usr/bin/chromium is not installed)';
 
 const REQS = [
-  req('pusher/connection/1', 'MUST', 'A rule that passes in this report test.', 'test'),
-  req('pusher/auth/4', 'MUST', 'A rule that fails with <markup> & "quotes" in its output.', 'test'),
-  req('pusher/auth/9', 'SHOULD', 'A SHOULD rule skipped without --strict.', 'test'),
-  req('sync/ordering/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test'),
+  req('pusher/connection/1', 'MUST', 'A rule that passes in this report test.', 'test', derived('a fixture of this test')),
+  req('pusher/auth/4', 'MUST', 'A rule that fails with <markup> & "quotes" in its output.', 'test', derived('a fixture of this test')),
+  req('pusher/auth/9', 'SHOULD', 'A SHOULD rule skipped without --strict.', 'test', derived('a fixture of this test')),
+  req('sync/ordering/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test', derived('a fixture of this test')),
 ];
 const CASES: Case[] = [
   {

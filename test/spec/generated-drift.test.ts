@@ -1,8 +1,10 @@
-/** The committed spec/generated/* must equal what the zod schemas and the registry generate now. */
+/** The committed spec/generated/* and docs/requirements.md must equal what the zod schemas and the registry generate now. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_DIR, generateArtefacts } from '../../spec/export/artefacts.ts';
+import { GENERATED_DIR, generateArtefacts, generateDocs, REPO_ROOT } from '../../spec/export/artefacts.ts';
+import { githubSlug, markdownAnchors } from '../../spec/requirements/sources.ts';
+import { REQUIREMENTS } from '../../spec/requirements/index.ts';
 
 const dir = fileURLToPath(GENERATED_DIR);
 const files = generateArtefacts();
@@ -63,5 +65,32 @@ describe('spec/generated', () => {
         expect(defs.get(target)?.has(id!), `${name} → ${target}#/$defs/${id}`).toBe(true);
       }
     }
+  });
+});
+
+describe('generated docs', () => {
+  const root = fileURLToPath(REPO_ROOT);
+  const docs = generateDocs();
+
+  it.each([...docs.keys()])('%s matches the requirement registry', (path) => {
+    if (!existsSync(`${root}${path}`)) expect.fail(`${path} is missing; run npm run spec:export`);
+    const committed = readFileSync(`${root}${path}`, 'utf8');
+    const fresh = docs.get(path)!;
+    if (committed !== fresh) expect.fail(`${path} is out of date with the requirement registry (${firstDifference(committed, fresh)}); run npm run spec:export`);
+  });
+
+  it('gives every requirement an anchor in the catalogue and resolves every link to one', () => {
+    const md = docs.get('docs/requirements.md')!;
+    const anchors = markdownAnchors(md);
+    for (const r of REQUIREMENTS) expect(anchors.has(githubSlug(r.id)), r.id).toBe(true);
+    const dangling = [...md.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!).filter((a) => !anchors.has(a));
+    expect(dangling).toEqual([]);
+  });
+
+  it('shows each requirement with its level, basis and source, and the dependants of a root', () => {
+    const md = docs.get('docs/requirements.md')!;
+    expect(md).toContain('#### pusher/heartbeat/3\n\n**SHOULD**: A hub SHOULD ping');
+    expect(md).toMatch(/#### pusher\/http-auth\/4[\s\S]*?> The server will only accept requests where the timestamp is within 600s of the current time/);
+    expect(md).toMatch(/#### pusher\/heartbeat\/3[\s\S]*?- Needed by: [^\n]*pusher\/heartbeat\/4/);
   });
 });

@@ -46,7 +46,7 @@ describe('closeClass', () => {
     for (const [name, code] of Object.entries(CloseCode)) expect(closeClass(code), name).toBe(expected[name as keyof typeof CloseCode]);
   });
 
-  it('keeps the numbers PROTOCOL.md names', () => {
+  it('keeps the numbers the Pusher protocol names', () => {
     expect(CloseCode.APP_NOT_FOUND).toBe(4001);
     expect(CloseCode.UNSUPPORTED_PROTOCOL).toBe(4007);
     expect(CloseCode.NO_PROTOCOL).toBe(4008);

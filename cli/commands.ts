@@ -81,7 +81,9 @@ driver's own CPU and event-loop lag. A breached SLO exits 1; figures from a satu
 invalid (exit 2) instead of being blamed on the hub. Without --target it benchmarks the embedded
 reference hub, started as a child process so its memory is its own.
 
-Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms).
+Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms),
+browser (K Chromium pages, default 5: scheduled send → applied in the page DOM beside the wire; needs
+Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard).
 
 Options:
   --target FILE           Target file describing the hub

@@ -3,22 +3,10 @@
  * back on its own and catches up from GET /api/presence without a reload; past the hub's per-session
  * dashboard cap it says why and stops retrying until asked.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closePage, dashboardUrl, launchChromium, noChromium, openPage, pageErrors, startDashboardHub, TOKEN, toolEvent,
-  type Browser, type DashboardHub, type Page, type PageGlobals,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { dashboardSuite, dashboardUrl, noChromium, TOKEN, toolEvent, type Page, type PageGlobals } from './helpers.ts';
 
 const CAP = 2;
-let hub: DashboardHub;
-let browser: Browser;
-const pages: Page[] = [];
-
-async function open(query: Record<string, string>): Promise<Page> {
-  const page = await openPage(browser, dashboardUrl(hub.hub, { token: TOKEN, ...query }));
-  pages.push(page);
-  return page;
-}
 
 const state = (page: Page) => page.locator('#connection').getAttribute('data-state');
 
@@ -30,37 +18,25 @@ function countSockets(page: Page): { readonly n: number } {
 }
 
 describe.skipIf(noChromium)('dashboard connection', () => {
-  beforeAll(async () => {
-    hub = await startDashboardHub({ limits: { maxDashboardsPerSession: CAP } });
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) {
-      expect(pageErrors(p), 'uncaught script errors on the page').toEqual([]);
-      await closePage(p);
-    }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.dispose();
-  });
+  const suite = dashboardSuite({ limits: { maxDashboardsPerSession: CAP } });
+  const open = (query: Record<string, string>): Promise<Page> => suite.open(dashboardUrl(suite.hub.hub, { token: TOKEN, ...query }));
 
   it('shows "reconnecting" when the hub restarts, then reconnects and catches up without a reload', async () => {
-    await toolEvent(hub.hub, 'before-restart', { tool: 'Bash', session: 'sess-r', tokens: 10 });
+    await toolEvent(suite.hub.hub, 'before-restart', { tool: 'Bash', session: 'sess-r', tokens: 10 });
     const page = await open({ session_id: 'restart' });
     await expect.poll(() => state(page), { timeout: 5000 }).toBe('live');
     await expect.poll(() => page.locator('article.card[data-agent="before-restart"]').count(), { timeout: 5000 }).toBe(1);
     await page.evaluate(() => ((globalThis as unknown as PageGlobals).sameDocument = true));
 
-    await hub.stop();
+    await suite.hub.stop();
     await expect.poll(() => state(page), { timeout: 5000 }).toBe('reconnecting');
     expect(await page.locator('#connection .conn-text').textContent()).toBe('Reconnecting');
     expect(await page.locator('#connection .conn-detail').textContent()).toMatch(/in \d+ s · attempt 1/);
 
     // Changes made while the page is away reach it only through the catch-up read.
-    await hub.start();
-    await toolEvent(hub.hub, 'during-outage', { tool: 'Deploy', session: 'sess-r', tokens: 7 });
-    await toolEvent(hub.hub, 'before-restart', { tool: 'Edit', session: 'sess-r', tokens: 5 });
+    await suite.hub.start();
+    await toolEvent(suite.hub.hub, 'during-outage', { tool: 'Deploy', session: 'sess-r', tokens: 7 });
+    await toolEvent(suite.hub.hub, 'before-restart', { tool: 'Edit', session: 'sess-r', tokens: 5 });
     expect(await state(page)).toBe('reconnecting');
 
     await expect.poll(() => state(page), { timeout: 10_000 }).toBe('live');
@@ -78,10 +54,9 @@ describe.skipIf(noChromium)('dashboard connection', () => {
     const second = await open({ session_id: 'capped' });
     for (const p of [first, second]) await expect.poll(() => state(p), { timeout: 5000 }).toBe('live');
 
-    const third = await openPage(browser, 'about:blank');
-    pages.push(third);
+    const third = await suite.open('about:blank');
     const sockets = countSockets(third);
-    await third.goto(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'capped' }));
+    await third.goto(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'capped' }));
     await expect.poll(() => state(third), { timeout: 5000 }).toBe('refused');
     const notice = third.getByRole('alert').filter({ hasText: 'refused this dashboard' });
     expect(await notice.isVisible()).toBe(true);
@@ -91,7 +66,7 @@ describe.skipIf(noChromium)('dashboard connection', () => {
     expect(sockets.n).toBe(1);
     expect(await state(third)).toBe('refused');
 
-    await closePage(pages.splice(pages.indexOf(first), 1)[0]!);
+    await suite.close(first);
     await third.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => state(third), { timeout: 5000 }).toBe('live');
     expect(await notice.isVisible()).toBe(false);

@@ -2,43 +2,18 @@
  * The /dashboard page in real Chromium against the reference hub: token prompt, cards updated in place,
  * statistics, the hub's idle/offline timers shown in text and shape, and a busy wall of agents.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cardFacts, closePage, dashboardUrl, launchChromium, noChromium, openPage, pageErrors, SHORT_TIMINGS, startDashboardHub, TOKEN, toolEvent,
-  type Browser, type DashboardHub, type Page, type PageGlobals,
-} from './helpers.ts';
-
-let hub: DashboardHub;
-let browser: Browser;
-const pages: Page[] = [];
-
-async function open(url: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await openPage(browser, url, viewport);
-  pages.push(page);
-  return page;
-}
+import { describe, expect, it } from 'vitest';
+import { cardFacts, dashboardSuite, dashboardUrl, noChromium, SHORT_TIMINGS, TOKEN, toolEvent, type Page, type PageGlobals } from './helpers.ts';
 
 const card = (page: Page, agent: string) => page.locator(`article.card[data-agent="${agent}"]`);
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
 
 describe.skipIf(noChromium)('dashboard page', () => {
-  beforeAll(async () => {
-    hub = await startDashboardHub();
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) {
-      expect(pageErrors(p), 'uncaught script errors on the page').toEqual([]);
-      await closePage(p);
-    }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await hub?.dispose();
-  });
+  const suite = dashboardSuite();
+  const open = (url: string, viewport?: { width: number; height: number }): Promise<Page> => suite.open(url, viewport);
 
   it('asks for a token when none is given, says so when the hub refuses one, and connects with a good one', async () => {
-    const page = await open(dashboardUrl(hub.hub, {}));
+    const page = await open(dashboardUrl(suite.hub.hub, {}));
     const input = page.getByLabel('Agent token');
     await expect.poll(() => input.isVisible()).toBe(true);
     expect(await page.locator('#agents').isVisible()).toBe(false);
@@ -57,11 +32,11 @@ describe.skipIf(noChromium)('dashboard page', () => {
   });
 
   it('shows one card per agent and updates it in place, with statistics', async () => {
-    const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'cards' }));
+    const page = await open(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'cards' }));
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
-    await toolEvent(hub.hub, 'cards-a', { tool: 'Bash', session: 'sess-1', feature: 'feat-1', tokens: 1200 });
-    await toolEvent(hub.hub, 'cards-b', { tool: 'Read', session: 'sess-1', tokens: 30 });
-    await toolEvent(hub.hub, 'cards-c', { tool: 'Grep', session: 'sess-2', tokens: 5 });
+    await toolEvent(suite.hub.hub, 'cards-a', { tool: 'Bash', session: 'sess-1', feature: 'feat-1', tokens: 1200 });
+    await toolEvent(suite.hub.hub, 'cards-b', { tool: 'Read', session: 'sess-1', tokens: 30 });
+    await toolEvent(suite.hub.hub, 'cards-c', { tool: 'Grep', session: 'sess-2', tokens: 5 });
     await expect.poll(() => page.locator('article.card[data-agent^="cards-"]').count(), { timeout: 5000 }).toBe(3);
     const a = card(page, 'cards-a');
     expect(await cardFacts(a)).toBe('Active|Bash|feat-1|sess-1|1|1,200');
@@ -70,7 +45,7 @@ describe.skipIf(noChromium)('dashboard page', () => {
 
     const before = await a.elementHandle();
     await before!.evaluate((el) => ((el as unknown as { marked?: boolean }).marked = true));
-    await toolEvent(hub.hub, 'cards-a', { tool: 'Edit', session: 'sess-1', tokens: 800 });
+    await toolEvent(suite.hub.hub, 'cards-a', { tool: 'Edit', session: 'sess-1', tokens: 800 });
     // Status, tool and counters read at one instant: the update made it active again with both events counted.
     await expect.poll(() => cardFacts(a), { timeout: 5000 }).toBe('Active|Edit|feat-1|sess-1|2|2,000');
     // The same element, updated: no card was rebuilt.
@@ -89,7 +64,7 @@ describe.skipIf(noChromium)('dashboard page', () => {
   });
 
   it('announces each frame\'s applied updates as presence:rendered after writing them to the DOM (what the browser load scenario times)', async () => {
-    const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'contract' }));
+    const page = await open(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'contract' }));
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
     await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals & { seen: string[]; addEventListener(t: string, f: (e: { detail: { updates: Array<{ agent_id: string; presence: { last_tool_name: string } }> } }) => void): void };
@@ -101,8 +76,8 @@ describe.skipIf(noChromium)('dashboard page', () => {
         }
       });
     });
-    await toolEvent(hub.hub, 'contract-a', { tool: 'Bash', session: 'sess-c' });
-    await toolEvent(hub.hub, 'contract-a', { tool: 'Edit', session: 'sess-c' });
+    await toolEvent(suite.hub.hub, 'contract-a', { tool: 'Bash', session: 'sess-c' });
+    await toolEvent(suite.hub.hub, 'contract-a', { tool: 'Edit', session: 'sess-c' });
     const seen = () => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
     await expect.poll(seen, { timeout: 5000 }).toContain('contract-a:Edit:Edit');
     // Every update is announced once, and only once its frame has written the agent's latest state.
@@ -112,10 +87,10 @@ describe.skipIf(noChromium)('dashboard page', () => {
   });
 
   it('takes an agent idle and then offline on the hub timers, in text and icon shape, announced, with a ticking last activity', async () => {
-    const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'timers' }));
+    const page = await open(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'timers' }));
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
     const sentAt = Date.now();
-    await toolEvent(hub.hub, 'timer-agent', { tool: 'Write', session: 'sess-t' });
+    await toolEvent(suite.hub.hub, 'timer-agent', { tool: 'Write', session: 'sess-t' });
     const c = card(page, 'timer-agent');
     await expect.poll(() => c.locator('.status-label').textContent(), { timeout: 5000 }).toBe('Active');
     await expect.poll(() => c.locator('.status-label').textContent(), { timeout: 5000 }).toBe('Idle');
@@ -141,11 +116,11 @@ describe.skipIf(noChromium)('dashboard page', () => {
   });
 
   it('lays out a busy wall of agents across sessions without overflow, and keeps cards below the fold current', async () => {
-    const page = await open(dashboardUrl(hub.hub, { token: TOKEN, session_id: 'wall' }), { width: 1920, height: 1080 });
+    const page = await open(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'wall' }), { width: 1920, height: 1080 });
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
     const tools = ['Bash', 'Read', 'Edit', 'Write', 'Grep'];
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => toolEvent(hub.hub, `wall-${i}`, { tool: tools[i % 5]!, session: `wall-sess-${i % 5}`, feature: `feat-${i}`, tokens: 1000 * i })),
+      Array.from({ length: 40 }, (_, i) => toolEvent(suite.hub.hub, `wall-${i}`, { tool: tools[i % 5]!, session: `wall-sess-${i % 5}`, feature: `feat-${i}`, tokens: 1000 * i })),
     );
     await expect.poll(() => page.locator('article.card[data-agent^="wall-"]').count(), { timeout: 5000 }).toBe(40);
     const layout = await page.evaluate(() => {
@@ -159,7 +134,7 @@ describe.skipIf(noChromium)('dashboard page', () => {
     // A card below the fold is written too (a few off-screen cards a frame), without scrolling to it.
     const last = card(page, 'wall-39');
     expect(await last.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top)).toBeGreaterThan(1080);
-    await toolEvent(hub.hub, 'wall-39', { tool: 'OffscreenTool', session: 'wall-sess-4' });
+    await toolEvent(suite.hub.hub, 'wall-39', { tool: 'OffscreenTool', session: 'wall-sess-4' });
     await expect.poll(() => last.locator('.f-tool').textContent(), { timeout: 3000 }).toBe('OffscreenTool');
   });
 });

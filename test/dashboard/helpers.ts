@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { chromiumUnavailable, launchChromium } from '../../load/browser/chromium.ts';
 import type { HubConfigInput } from '../../reference-server/config.ts';
 import { startHub, type RunningHub } from '../../reference-server/hub.ts';
@@ -92,6 +93,56 @@ export const pageErrors = (page: Page): string[] => errorsOf.get(page) ?? [];
 
 export async function closePage(page: Page): Promise<void> {
   await page.context().close();
+}
+
+export interface DashboardSuite {
+  readonly hub: DashboardHub;
+  readonly browser: Browser;
+  /** Opens a page that is closed after the test, which fails if the page threw. */
+  open(url: string, viewport?: { width: number; height: number }): Promise<Page>;
+  /** Closes one of those pages before the test ends. */
+  close(page: Page): Promise<void>;
+}
+
+/**
+ * The hooks of a dashboard test file (call inside its describe): one hub with short timers, one
+ * browser, and every page closed after its test, which fails on an uncaught script error.
+ */
+export function dashboardSuite(overrides: Partial<HubConfigInput> = {}): DashboardSuite {
+  let hub: DashboardHub | undefined;
+  let browser: Browser | undefined;
+  const pages: Page[] = [];
+  beforeAll(async () => {
+    hub = await startDashboardHub(overrides);
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) {
+      expect(pageErrors(p), 'uncaught script errors on the page').toEqual([]);
+      await closePage(p);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await hub?.dispose();
+  });
+  return {
+    get hub() {
+      return hub!;
+    },
+    get browser() {
+      return browser!;
+    },
+    open: async (url, viewport) => {
+      const page = await openPage(browser!, url, viewport);
+      pages.push(page);
+      return page;
+    },
+    close: async (page) => {
+      pages.splice(pages.indexOf(page), 1);
+      await closePage(page);
+    },
+  };
 }
 
 /**

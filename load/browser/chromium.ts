@@ -4,8 +4,10 @@
  * it over CDP; no browser is downloaded. Without one, browser work is skipped with the reason.
  */
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { HubproofError } from '../../spec/errors.ts';
+import { descendants } from './process-cpu.ts';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -39,7 +41,25 @@ export function chromiumUnavailable(): string | undefined {
   return `${where}; install Debian's chromium (npm test's pretest does) or set HUBPROOF_CHROMIUM`;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * How much lower than this process the browser runs (nice). On a machine shared with a local hub and the
+ * driver, the pages must not take the hub's CPU: starved, the hub would look slow on the wire too. A
+ * starved page still shows, in its own figures (end to end beside the wire, long tasks, browser CPU).
+ */
+export const BROWSER_NICE = 10;
+
+/** Lowers the priority of every child process except `exclude` (renderers forked later inherit it). */
+function lowerBrowserPriority(exclude: ReadonlySet<number>): void {
+  for (const pid of descendants(process.pid, exclude)) {
+    try {
+      setPriority(pid, BROWSER_NICE);
+    } catch {
+      // Gone already, or not ours to change: it runs at normal priority.
+    }
+  }
+}
+
+export async function launchChromium(exclude: ReadonlySet<number> = new Set()): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new HubproofError('HUBPROOF_ERR_BROWSER', chromiumUnavailable()!);
   let chromium: typeof import('playwright-core').chromium;
@@ -49,7 +69,9 @@ export async function launchChromium(): Promise<Browser> {
     throw new HubproofError('HUBPROOF_ERR_BROWSER', 'playwright-core is not installed; run npm install');
   }
   try {
-    return await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    lowerBrowserPriority(exclude);
+    return browser;
   } catch (err) {
     throw new HubproofError('HUBPROOF_ERR_BROWSER', `Chromium at ${executablePath} did not start: ${(err as Error).message.split('\n')[0]}`);
   }

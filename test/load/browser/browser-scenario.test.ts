@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumUnavailable } from '../../../load/browser/chromium.ts';
 import type { LoadReport, ScenarioResult } from '../../../load/report-types.ts';
 import { runLoad } from '../../../load/run-load.ts';
+import { formatSummary } from '../../../load/summary-table.ts';
+import { renderLoadHtml } from '../../../reports/load-html.ts';
 import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../conformance/mutants/mutating-proxy.ts';
 import { startChildHub, type LoadTarget } from '../../../load/target-hub.ts';
 import type { TargetFile } from '../../../spec/target.ts';
@@ -78,6 +80,11 @@ describe.skipIf(noChromium)('browser load scenario', () => {
     expect(s.latency.p50).toBeGreaterThanOrEqual(b.receive.p50 * 0.999);
     expect(s.latency.p99).toBeGreaterThanOrEqual(b.receive.p99 * 0.999);
     expect(b.clock.maxErrorMs).toBeLessThan(20);
+    // The report plots end to end next to the wire and the receipt, and the long tasks; the summary says both.
+    const html = renderLoadHtml(report);
+    for (const label of ['end to end (page DOM)', 'wire (driver subscriber)', 'page socket receive']) expect(html).toContain(label);
+    expect(html).toMatch(/<svg class="chart long-tasks"/);
+    expect(formatSummary(report)).toMatch(/end to end \(send → page DOM\) p50 .* wire \(same updates\) p50 /);
   }, 60_000);
 
   it(`breaches the end-to-end p99 when the hub holds each dashboard frame back ${DELAY_MS} ms, and the wire shows the same delay`, async () => {

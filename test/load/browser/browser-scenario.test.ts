@@ -13,6 +13,7 @@ import { formatSummary } from '../../../load/summary-table.ts';
 import { renderLoadHtml } from '../../../reports/load-html.ts';
 import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../conformance/mutants/mutating-proxy.ts';
 import { startChildHub, type LoadTarget } from '../../../load/target-hub.ts';
+import { startHub } from '../../../reference-server/hub.ts';
 import type { TargetFile } from '../../../spec/target.ts';
 
 const noChromium = chromiumUnavailable();
@@ -112,4 +113,22 @@ describe.skipIf(noChromium)('browser load scenario', () => {
     expect(s.delivery.reach).toBeLessThan(0.75);
     expect(s.browser!.wire.delivery.reach).toBeLessThan(1);
   }, 60_000);
+});
+
+describe('browser load scenario without a browser', () => {
+  it('is skipped with the reason, not failed, when there is no Chromium', async () => {
+    const local = await startHub({ port: 0, dataDir: ':memory:' });
+    const saved = process.env.HUBPROOF_CHROMIUM;
+    process.env.HUBPROOF_CHROMIUM = '/nonexistent/chromium';
+    try {
+      const report = await runLoad({ target: local.target(), scenarios: 'browser', progress: false });
+      expect(report.scenarios).toEqual([]);
+      expect(report.skipped).toEqual([{ name: 'browser', reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist/) }]);
+      expect(report.verdict).toBe('pass');
+    } finally {
+      if (saved === undefined) delete process.env.HUBPROOF_CHROMIUM;
+      else process.env.HUBPROOF_CHROMIUM = saved;
+      await local.close();
+    }
+  });
 });

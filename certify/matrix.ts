@@ -1,36 +1,15 @@
 /**
- * The certification matrix: one row per requirement the suite ran (its worst case's outcome) and one row
- * per SLO threshold of the load run, then the verdict. A breach inside a scenario whose figures are
- * invalid (the load generator saturated) is `unmeasured`, never `breached`: it says nothing about the hub.
+ * The certification matrix: one row per requirement the suite ran (its worst row's outcome) and one row
+ * per SLO threshold of the load run, folded with the verdict rules of reports/model into the report.
+ * A breach inside a scenario whose figures are invalid (the load generator saturated) is `unmeasured`,
+ * never `breached`: it says nothing about the hub.
  */
-import type { RunReport } from '../conformance/runner.ts';
-import type { CaseResult } from '../conformance/types.ts';
 import type { LoadReport } from '../load/report-types.ts';
-import { requirementOutcome } from '../reports/conformance-html.ts';
-import { requirementById } from '../spec/requirements/index.ts';
-import type { CertifyReport, CertifyVerdict, RequirementRow, SloRow } from './certify-types.ts';
+import { CERTIFY_REPORT_FORMAT, type CertifyReport, type SloRow } from '../reports/model/certify-report.ts';
+import { requirementRows, type RequirementRow } from '../reports/model/requirement-rows.ts';
+import type { RunReport } from '../reports/model/run-report.ts';
+import { matrixSummary, notCovered, sloStatus, verdictOf } from '../reports/model/verdict.ts';
 import { sloRequirements } from './slo-requirements.ts';
-
-export function requirementRows(run: RunReport): RequirementRow[] {
-  const byReq = new Map<string, CaseResult[]>();
-  for (const r of run.results) byReq.set(r.requirement, [...(byReq.get(r.requirement) ?? []), r]);
-  return [...byReq].map(([id, results]) => {
-    const outcome = requirementOutcome(results);
-    const req = requirementById(id);
-    const worst = results.find((r) => r.outcome === outcome)!;
-    return {
-      id,
-      level: results[0]!.level,
-      section: id.split('/').slice(0, 2).join('/'),
-      text: req?.text ?? '(not in the registry)',
-      outcome,
-      cases: results.map((r) => r.id),
-      worstCase: worst.id,
-      ...(outcome !== 'pass' && worst.reason ? { reason: worst.reason } : {}),
-      ...(worst.replay && (outcome === 'fail' || outcome === 'non-strict') ? { replay: worst.replay } : {}),
-    };
-  });
-}
 
 export function sloRows(load: LoadReport): SloRow[] {
   const rows: SloRow[] = [];
@@ -48,7 +27,7 @@ export function sloRows(load: LoadReport): SloRow[] {
         limit: t.limit,
         actual: t.actual,
         unit: t.unit,
-        status: invalid ? 'unmeasured' : t.ok ? 'held' : 'breached',
+        status: sloStatus(t.ok, !invalid),
         ...(requirements.length ? { requirements } : {}),
         ...(note ? { note } : {}),
       });
@@ -72,64 +51,47 @@ export function linkSlos(requirements: readonly RequirementRow[], slos: readonly
   });
 }
 
-function formatSlo(r: SloRow): string {
-  const actual = r.actual === null ? 'not measured' : `${r.actual}${r.unit ? ` ${r.unit}` : ''}`;
-  return `${r.label} ${actual}, required ${r.comparator} ${r.limit}${r.unit ? ` ${r.unit}` : ''}`;
+export interface CertifyParts {
+  conformance: RunReport;
+  load: LoadReport;
+  options: CertifyReport['options'];
+  startedAt: Date;
+  durationsMs: CertifyReport['durationsMs'];
 }
 
-/**
- * certified → 0; a MUST failed, an SLO breached (or, with strict, a SHOULD missed) → 1; nothing failed but
- * an SLO is unmeasured or no selected MUST ran at all → 2 (inconclusive).
- */
-export function verdictOf(
-  requirements: readonly RequirementRow[],
-  slos: readonly SloRow[],
-  strict: boolean,
-): Pick<CertifyReport, 'verdict' | 'exitCode' | 'reasons'> {
-  const reasons: string[] = [];
-  for (const r of requirements) {
-    if (r.outcome === 'fail') reasons.push(`${r.id} (${r.level}) failed: ${r.reason ?? 'see the report'}`);
-    else if (strict && r.outcome === 'non-strict') reasons.push(`${r.id} (${r.level}) missed under --strict: ${r.reason ?? 'see the report'}`);
-  }
-  for (const s of slos) if (s.status === 'breached') reasons.push(`SLO ${s.id} breached: ${s.note ?? formatSlo(s)}`);
-  if (reasons.length) return { verdict: 'not-certified', exitCode: 1, reasons };
-  const open = slos.filter((s) => s.status === 'unmeasured').map((s) => `SLO ${s.id} unmeasured: ${s.note ?? 'no figures'}`);
-  const must = requirements.filter((r) => r.level === 'MUST');
-  // Nothing failed because nothing ran is not a certificate.
-  if (must.length > 0 && !must.some((r) => r.outcome === 'pass')) open.push(`none of the ${must.length} selected MUST requirement(s) ran (all skipped or unimplemented)`);
-  if (open.length) {
-    const verdict: CertifyVerdict = 'inconclusive';
-    return { verdict, exitCode: 2, reasons: open };
-  }
-  return { verdict: 'certified', exitCode: 0, reasons: [] };
-}
-
-/** `sync/delivery/2 (MUST) skipped: target has no restart command` for every MUST that did not run. */
-export function notCovered(requirements: readonly RequirementRow[]): string[] {
-  return requirements.filter((r) => r.level === 'MUST' && r.outcome === 'skipped').map((r) => `${r.id} (MUST) skipped: ${r.reason ?? 'no reason given'}`);
-}
-
-export function matrixSummary(requirements: readonly RequirementRow[], slos: readonly SloRow[]): Omit<CertifyReport['summary'], 'cases'> {
-  const must = requirements.filter((r) => r.level === 'MUST');
-  const should = requirements.filter((r) => r.level === 'SHOULD');
+/** The certificate of one conformance run and one load run: matrix, verdict and the facts around them. */
+export function certifyReport({ conformance, load, options, startedAt, durationsMs }: CertifyParts): CertifyReport {
+  const slos = sloRows(load);
+  const requirements = linkSlos(requirementRows(conformance.results), slos);
   return {
-    must: {
-      total: must.length,
-      passed: must.filter((r) => r.outcome === 'pass').length,
-      failed: must.filter((r) => r.outcome === 'fail').length,
-      other: must.filter((r) => r.outcome !== 'pass' && r.outcome !== 'fail').length,
+    format: CERTIFY_REPORT_FORMAT,
+    ...verdictOf(requirements, slos, { strict: options.strict, rules: conformance.rules, findings: conformance.findings }),
+    notCovered: notCovered(requirements),
+    harness: { ...conformance.harness, node: process.version, platform: `${process.platform}-${process.arch}` },
+    hub: {
+      name: conformance.hub?.name ?? conformance.target.name,
+      embedded: conformance.target.embedded,
+      profiles: conformance.target.profiles,
+      nodes: conformance.target.nodes.map((n) => ({ ws: n.ws, http: n.http })),
+      ...(conformance.hub ? { info: conformance.hub } : {}),
     },
-    should: {
-      total: should.length,
-      passed: should.filter((r) => r.outcome === 'pass').length,
-      missed: should.filter((r) => r.outcome === 'non-strict' || r.outcome === 'fail').length,
-      other: should.filter((r) => !['pass', 'non-strict', 'fail'].includes(r.outcome)).length,
+    options,
+    seeds: { conformance: conformance.seed, numRuns: conformance.numRuns },
+    startedAt: startedAt.toISOString(),
+    durationsMs,
+    summary: { cases: conformance.summary, ...matrixSummary(requirements, slos) },
+    findings: conformance.findings,
+    groups: conformance.groups,
+    requirements,
+    slos,
+    load: {
+      verdict: load.verdict,
+      scenarios: load.scenarios.map((s) => ({ name: s.name, status: s.status, windowS: s.windowS })),
+      breaches: load.breaches,
+      invalid: load.invalid,
+      skipped: load.skipped,
+      errors: load.errors,
     },
-    slo: {
-      total: slos.length,
-      held: slos.filter((s) => s.status === 'held').length,
-      breached: slos.filter((s) => s.status === 'breached').length,
-      unmeasured: slos.filter((s) => s.status === 'unmeasured').length,
-    },
+    warnings: conformance.warnings,
   };
 }

@@ -10,8 +10,8 @@ import type { Progress } from '../load/progress.ts';
 import type { LoadReport } from '../load/report-types.ts';
 import { runLoad } from '../load/run-load.ts';
 import { selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
-import { CERTIFY_REPORT_FORMAT, type CertifyReport } from './certify-types.ts';
-import { linkSlos, matrixSummary, notCovered, requirementRows, sloRows, verdictOf } from './matrix.ts';
+import type { CertifyReport } from '../reports/model/certify-report.ts';
+import { certifyReport } from './matrix.ts';
 
 /** The load part of a certification: the four everyday scenarios, each a few seconds. */
 export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections';
@@ -70,37 +70,12 @@ export async function runCertify(o: CertifyOptions = {}): Promise<CertifyResult>
   });
   const t2 = performance.now();
 
-  const slos = sloRows(load);
-  const requirements = linkSlos(requirementRows(conformance), slos);
-  const strict = o.strict ?? false;
-  const report: CertifyReport = {
-    format: CERTIFY_REPORT_FORMAT,
-    ...verdictOf(requirements, slos, strict),
-    notCovered: notCovered(requirements),
-    harness: { ...conformance.harness, node: process.version, platform: `${process.platform}-${process.arch}` },
-    hub: {
-      name: conformance.hub?.name ?? conformance.target.name,
-      embedded: conformance.target.embedded,
-      profiles: conformance.target.profiles,
-      nodes: conformance.target.nodes.map((n) => ({ ws: n.ws, http: n.http })),
-      ...(conformance.hub ? { info: conformance.hub } : {}),
-    },
-    options: { strict, selectors: o.selectors ?? [], scenarios: scenarios.split(',').map((s) => s.trim()), loadDurationS },
-    seeds: { conformance: conformance.seed, numRuns: conformance.numRuns },
-    startedAt: startedAt.toISOString(),
+  const report = certifyReport({
+    conformance,
+    load,
+    options: { strict: o.strict ?? false, selectors: o.selectors ?? [], scenarios: scenarios.split(',').map((s) => s.trim()), loadDurationS },
+    startedAt,
     durationsMs: { total: Math.round(t2 - t0), conformance: Math.round(t1 - t0), load: Math.round(t2 - t1) },
-    summary: { cases: conformance.summary, ...matrixSummary(requirements, slos) },
-    requirements,
-    slos,
-    load: {
-      verdict: load.verdict,
-      scenarios: load.scenarios.map((s) => ({ name: s.name, status: s.status, windowS: s.windowS })),
-      breaches: load.breaches,
-      invalid: load.invalid,
-      skipped: load.skipped,
-      errors: load.errors,
-    },
-    warnings: conformance.warnings,
-  };
+  });
   return { report, conformance, load };
 }

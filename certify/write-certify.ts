@@ -2,8 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CertifyResult } from './run-certify.ts';
-import { certifyHtml } from './certify-html.ts';
-import { certifyJunit } from './certify-junit.ts';
+import { certifyHtml } from '../reports/certify-html.ts';
+import { certifyJunit } from '../reports/certify-junit.ts';
 
 export interface CertifyFiles {
   json: string;

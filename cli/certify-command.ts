@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCertify } from '../certify/run-certify.ts';
 import { writeCertify } from '../certify/write-certify.ts';
+import { certifyText } from '../reports/certify-terminal.ts';
 import { selectCases } from '../conformance/runner.ts';
 import { HubproofError } from '../spec/errors.ts';
 import { loadTargetFile } from '../spec/target.ts';
@@ -65,22 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const files = writeCertify(result, out);
   const r = result.report;
-  const s = r.summary;
-  const should = r.options.strict || s.should.total === 0
-    ? `${s.should.passed}/${s.should.total} SHOULD passed`
-    : `${s.should.total} SHOULD not run (--strict runs them)`;
-  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  process.stdout.write(
-    [
-      '',
-      `certify: ${r.verdict.toUpperCase()} — ${r.hub.name}: ${s.must.passed}/${s.must.total} MUST passed · ${should} · ${s.slo.held}/${s.slo.total} SLOs held`,
-      `  ${secs(r.durationsMs.total)} (conformance ${secs(r.durationsMs.conformance)}, load ${secs(r.durationsMs.load)}), seed ${r.seeds.conformance}`,
-      ...(r.exitCode === 1 ? r.reasons.map((x) => `  ✗ ${x}`) : []),
-      ...(r.notCovered.length ? [`  not covered (skipped, not failed): ${r.notCovered.length} MUST(s)`, ...r.notCovered.map((x) => `  - ${x}`)] : []),
-      `Report: ${files.html}  (also ${files.json}, ${files.junit})`,
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(certifyText(r, files));
   if (r.exitCode === 2) {
     throw new HubproofError(
       'HUBPROOF_ERR_INCONCLUSIVE',

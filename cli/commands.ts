@@ -35,15 +35,23 @@ Options:
     name: 'hub',
     summary: 'Start the reference hub on 127.0.0.1',
     help: `Usage: hubproof hub [--port N] [--host H] [--config file.json] [--data-dir DIR] [--target-out file.json]
+       hubproof hub --redis redis://HOST:PORT [--redis-prefix P] [options]
+       hubproof hub --cluster N [options]
 
 Starts the reference hub (profiles pusher, sync, agent-presence) and prints its URLs and credentials.
+With --redis, this process is one node of a hub whose state lives in that Redis: start as many as you
+like (each on its own port) and they behave as one hub. With --cluster N, starts a private redis-server
+(from PATH) and N nodes, prints every node's URLs, writes one N-node target, and stops all of it on exit.
 
 Options:
-  --port N             Port to listen on; 0 picks a free one (default 6001)
+  --port N             Port to listen on; 0 picks a free one (default 6001; --cluster: N, N+1, …)
   --host H             Address to bind (default 127.0.0.1)
   --config FILE        JSON config (see reference-server/config.ts); validated, bad fields exit 2
-  --data-dir DIR       Where the SQLite database lives (default .hubproof/data)
-  --target-out FILE    Write a target file pointing the harness at this hub
+  --data-dir DIR       Where the SQLite database lives (default .hubproof/data; unused with Redis)
+  --redis URL          Share the hub's state through this Redis (needs persistence: appendonly yes)
+  --redis-prefix P     Key prefix in Redis (default hubproof:{app id}); hubs sharing a Redis need their own
+  --cluster N          Start redis-server and N nodes (needs redis-server: apt-get install redis-server)
+  --target-out FILE    Write a target file pointing the harness at this hub (all nodes with --cluster)
   -h, --help           Show this help
 `,
     run: lazy(() => import('./hub-command.ts')),

@@ -47,6 +47,8 @@ export function show(value: unknown): string | undefined {
 
 export interface CaseContextInit {
   target: TargetFile;
+  /** The case's requirements, its first one first. */
+  requirements: readonly string[];
   hub: HubInfo | undefined;
   timings: EffectiveTimings;
   fc: FcSettings;
@@ -80,6 +82,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
 
   const ctx: CaseContext = {
     target: init.target,
+    requirements: init.requirements,
     node: init.target.nodes[0]!,
     restart: init.restart,
     hub: init.hub,
@@ -88,11 +91,11 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
     signal: init.signal,
     log,
     note: (text) => log('note', '-', text),
-    expect(condition, message, detail) {
-      if (!condition) throw new CheckFailure(message, show(detail?.expected), show(detail?.actual));
+    expect(condition, message) {
+      if (!condition) throw new CheckFailure(message);
     },
     fail(message, detail) {
-      throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample);
+      throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample, detail?.requirement ? { requirement: detail.requirement } : {});
     },
     skip(reason) {
       throw new CaseOutcome('skipped', reason);

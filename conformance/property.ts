@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { childContext } from './context.ts';
 import { CaseAbortedError } from './clients/wait.ts';
-import { CheckFailure, type CaseContext } from './types.ts';
+import { CheckFailure, type CaseContext, type CheckScope } from './types.ts';
 
 export class PropertyFailure extends CheckFailure {
   constructor(
@@ -17,8 +17,9 @@ export class PropertyFailure extends CheckFailure {
     counterexample: unknown,
     readonly seed: number,
     readonly path: string | undefined,
+    scope: CheckScope = {},
   ) {
-    super(message, expected, actual, counterexample);
+    super(message, expected, actual, counterexample, scope);
   }
 }
 
@@ -74,11 +75,16 @@ export async function checkProperty<T>(
   // Command sequences read best as fast-check prints them: `[Join(u2),Join(u2)] /*replayPath=…*/`.
   const counterexample = value !== null && typeof value === 'object' && !Array.isArray(value) && Symbol.iterator in value ? fc.stringify(value) : value;
   const where = `after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)`;
+  const path = details.counterexamplePath ?? undefined;
   if (inner instanceof CheckFailure) {
-    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, details.counterexamplePath ?? undefined);
+    // Failures on other requirements found by the same check carry the same replay data. What the check
+    // judged alongside is dropped: the property stopped at this run and shrank towards this failure, so
+    // a requirement that did not fail in the shrunk run was not judged to the end (it reads `blocked`).
+    const more = inner.more?.map((m) => new PropertyFailure(`${m.message} (${where})`, m.expected, m.actual, counterexample, details.seed, path, { requirement: m.requirement }));
+    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, { requirement: inner.requirement, ...(more ? { more } : {}) });
   }
   const message = inner instanceof Error ? inner.message : 'the property returned false';
-  throw new PropertyFailure(`${message} (${where})`, 'the property holds', message, counterexample, details.seed, details.counterexamplePath ?? undefined);
+  throw new PropertyFailure(`${message} (${where})`, 'the property holds', message, counterexample, details.seed, path);
 }
 
 function clipValue(text: string): string {

@@ -1,15 +1,19 @@
 /**
- * Runs one case and turns what happened into a CaseResult: gates first (profile, capability, level,
- * cluster), then the case under its deadline, then cleanup. A hub's wrong answer is a CheckFailure →
- * `fail` (MUST) or `non-strict` (SHOULD/MAY); silence past the deadline is a `fail` that says so.
+ * Runs one case and turns what happened into its result rows, one per requirement it proves: gates
+ * first (profile, capability, level, cluster), then the case under its deadline, then cleanup. A hub's
+ * wrong answer is a CheckFailure → `fail` (MUST) or `non-strict` (SHOULD/MAY) on the requirement the
+ * check names; silence past the deadline is a `fail` that says so; requirements the run did not reach
+ * are `blocked` by the one that failed (case-rows.ts).
  */
 import type { Requirement } from '../spec/requirements/types.ts';
 import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
+import { missedOutcome, type Outcome } from '../reports/model/outcomes.ts';
+import { rowVerdicts } from './case-rows.ts';
 import { CaseAbortedError } from './clients/wait.ts';
 import { createCaseContext } from './context.ts';
 import { PropertyFailure } from './property.ts';
-import { CaseOutcome, CheckFailure, type Case, type CaseResult, type EffectiveTimings, type FcSettings, type Outcome } from './types.ts';
+import { CaseOutcome, CheckFailure, type Case, type CaseResult, type EffectiveTimings, type FcSettings } from './types.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 10_000;
 
@@ -24,20 +28,32 @@ export interface CaseEnv {
   replay(id: string, seed: number, path?: string): string;
 }
 
-/** Why a case will not run against this target, or undefined when it runs. */
-export function gate(req: Requirement, c: Case, env: Pick<CaseEnv, 'target' | 'hub' | 'strict'>): { outcome: Outcome; reason: string } | undefined {
-  if (!env.target.profiles.includes(req.profile)) {
-    return { outcome: 'unimplemented', reason: `target does not implement the ${req.profile} profile` };
-  }
-  if (req.capability) {
-    if (env.target.capabilities?.[req.capability] === false) {
-      return { outcome: 'unimplemented', reason: `target declares capability ${req.capability}: false` };
+/** One requirement a case proves, with the id of its result row. */
+export interface CaseRow {
+  id: string;
+  req: Requirement;
+}
+
+/**
+ * Why a case will not run against this target, or undefined when it runs. Profile and capability gate
+ * on any requirement the case proves (the run needs them all); the level gates only when every one is a
+ * SHOULD: a case that runs for a MUST judges its SHOULD rows too (a miss there is `non-strict`).
+ */
+export function gate(reqs: readonly Requirement[], c: Case, env: Pick<CaseEnv, 'target' | 'hub' | 'strict'>): { outcome: Outcome; reason: string } | undefined {
+  for (const req of reqs) {
+    if (!env.target.profiles.includes(req.profile)) {
+      return { outcome: 'unimplemented', reason: `target does not implement the ${req.profile} profile` };
     }
-    if (env.target.capabilities?.[req.capability] === undefined && env.hub?.capabilities[req.capability] === false) {
-      return { outcome: 'unimplemented', reason: `hub advertises capability ${req.capability}: false (GET /api/hub)` };
+    if (req.capability) {
+      if (env.target.capabilities?.[req.capability] === false) {
+        return { outcome: 'unimplemented', reason: `target declares capability ${req.capability}: false` };
+      }
+      if (env.target.capabilities?.[req.capability] === undefined && env.hub?.capabilities[req.capability] === false) {
+        return { outcome: 'unimplemented', reason: `hub advertises capability ${req.capability}: false (GET /api/hub)` };
+      }
     }
   }
-  if (req.level === 'SHOULD' && !env.strict) return { outcome: 'skipped', reason: 'SHOULD; run with --strict' };
+  if (reqs.every((r) => r.level === 'SHOULD') && !env.strict) return { outcome: 'skipped', reason: 'SHOULD; run with --strict' };
   if (c.cluster && env.target.nodes.length < 2) return { outcome: 'skipped', reason: 'needs a cluster target (2 or more nodes)' };
   return undefined;
 }
@@ -47,15 +63,17 @@ export function caseTimeout(c: Case, timings: EffectiveTimings): number {
   return c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
 }
 
-export async function runCase(id: string, c: Case, req: Requirement, env: CaseEnv): Promise<CaseResult> {
-  const base = { id, requirement: c.requirement, level: req.level, desc: c.desc };
-  const gated = gate(req, c, env);
-  if (gated) return { ...base, ...gated, durationMs: 0, wire: [] };
+/** Runs `c` once; returns one row per entry of `rows` (the case's first requirement first). */
+export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): Promise<CaseResult[]> {
+  const base = (row: CaseRow) => ({ id: row.id, requirement: row.req.id, level: row.req.level, desc: c.desc });
+  const gated = gate(rows.map((r) => r.req), c, env);
+  if (gated) return rows.map((row) => ({ ...base(row), ...gated, durationMs: 0, wire: [] }));
 
   const timeoutMs = caseTimeout(c, env.timings);
   const controller = new AbortController();
   const harness = createCaseContext({
     target: env.target,
+    requirements: rows.map((r) => r.req.id),
     hub: env.hub,
     timings: env.timings,
     fc: env.fc,
@@ -80,44 +98,61 @@ export async function runCase(id: string, c: Case, req: Requirement, env: CaseEn
   clearTimeout(timer);
   await harness.cleanup();
   const durationMs = Math.round(performance.now() - started);
-  const result: CaseResult = { ...base, outcome: 'pass', durationMs, wire: harness.wire };
-  if (c.property) {
-    result.seed = env.fc.seed;
-    if (env.fc.path) result.path = env.fc.path;
-  }
-  const missed: Outcome = req.level === 'MUST' ? 'fail' : 'non-strict';
 
+  let failure: CheckFailure | undefined;
   if (settled === 'timeout' || (!settled.ok && settled.error instanceof CaseAbortedError)) {
-    Object.assign(result, {
-      outcome: missed,
-      reason: `no answer within ${timeoutMs} ms`,
-      expected: `the case completes within ${timeoutMs} ms`,
-      actual: `no answer within ${timeoutMs} ms; ${lastWire(result)}`,
-    });
+    failure = new CheckFailure(`no answer within ${timeoutMs} ms`, `the case completes within ${timeoutMs} ms`, `no answer within ${timeoutMs} ms; ${lastWire(harness.wire)}`);
   } else if (!settled.ok) {
     const err = settled.error;
     if (err instanceof CaseOutcome) {
-      Object.assign(result, { outcome: err.outcome, reason: err.reason });
-    } else if (err instanceof CheckFailure) {
-      Object.assign(result, { outcome: missed, reason: err.message, expected: err.expected, actual: err.actual });
-      if (err.counterexample !== undefined) result.counterexample = err.counterexample;
-      if (err instanceof PropertyFailure) {
-        result.seed = err.seed;
-        if (err.path) result.path = err.path;
-      }
-    } else {
+      return rows.map((row, i) => ({ ...base(row), outcome: err.outcome, reason: err.reason, durationMs, ...wireOf(rows, i, 0, harness.wire) }));
+    }
+    if (err instanceof CheckFailure) failure = err;
+    else {
       // A bug in the case or an unexpected client error: still a failure, but said plainly.
       const e = err as Error;
-      Object.assign(result, { outcome: missed, reason: `unexpected error in the case: ${e?.message ?? String(err)}`, actual: e?.stack?.split('\n').slice(0, 3).join(' ') });
+      failure = new CheckFailure(`unexpected error in the case: ${e?.message ?? String(err)}`, undefined, e?.stack?.split('\n').slice(0, 3).join(' '));
     }
   }
-  if (result.outcome === 'fail' || result.outcome === 'non-strict') {
-    result.replay = env.replay(id, result.seed ?? env.fc.seed, result.path);
-  }
-  return result;
+
+  const verdicts = rowVerdicts(rows.map((r) => r.req.id), failure);
+  const holder = Math.max(0, verdicts.findIndex((v) => v.verdict === 'miss'));
+  const idOf = (requirement: string) => rows.find((r) => r.req.id === requirement)!.id;
+  return rows.map((row, i): CaseResult => {
+    const v = verdicts[i]!;
+    const result: CaseResult = { ...base(row), outcome: 'pass', durationMs, ...wireOf(rows, i, holder, harness.wire) };
+    if (c.property) {
+      result.seed = env.fc.seed;
+      if (env.fc.path) result.path = env.fc.path;
+    }
+    if (v.verdict === 'pass') return result;
+    if (v.failure instanceof PropertyFailure) {
+      result.seed = v.failure.seed;
+      if (v.failure.path) result.path = v.failure.path;
+    }
+    if (v.verdict === 'blocked') {
+      return { ...result, outcome: 'blocked', blockedBy: { kind: 'requirement', id: v.by, case: idOf(v.by) }, reason: `not judged: ${v.by} failed first in this run (${clip(v.failure.message, 160)})` };
+    }
+    const f = v.failure;
+    Object.assign(result, { outcome: missedOutcome(row.req.level), reason: f.message });
+    if (f.expected !== undefined) result.expected = f.expected;
+    if (f.actual !== undefined) result.actual = f.actual;
+    if (f.counterexample !== undefined) result.counterexample = f.counterexample;
+    result.replay = env.replay(row.id, result.seed ?? env.fc.seed, result.path);
+    return result;
+  });
 }
 
-function lastWire(r: CaseResult): string {
-  const last = r.wire.filter((w) => w.dir !== 'note').slice(-3);
+/** The run's wire log goes on one row (the first that missed, else the first); the others point at it. */
+function wireOf(rows: readonly CaseRow[], i: number, holder: number, wire: CaseResult['wire']): Pick<CaseResult, 'wire' | 'sameRunAs'> {
+  return i === holder ? { wire } : { wire: [], sameRunAs: rows[holder]!.id };
+}
+
+function clip(text: string, n: number): string {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+function lastWire(wire: CaseResult['wire']): string {
+  const last = wire.filter((w) => w.dir !== 'note').slice(-3);
   return last.length ? `last wire entries: ${last.map((w) => `${w.dir} ${w.conn} ${w.text.slice(0, 120)}`).join(' | ')}` : 'nothing on the wire';
 }

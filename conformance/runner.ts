@@ -6,15 +6,16 @@
 import { HubproofError } from '../spec/errors.ts';
 import { REQUIREMENTS } from '../spec/requirements/index.ts';
 import { matchesSelector, type Requirement } from '../spec/requirements/types.ts';
-import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { HubConfigInput } from '../reference-server/config.ts';
+import { DEFAULT_RULES } from '../reports/model/outcomes.ts';
+import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-report.ts';
+import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
-import { detailLine, failureBlock, progressLine, summarize, summaryLine, type Summary } from './progress.ts';
-import { runCase } from './run-case.ts';
+import { runCase, type CaseRow } from './run-case.ts';
 import { commandRestart, fetchHubInfo, probeTarget, startEmbeddedHub, type ResolvedTarget } from './target-resolve.ts';
-import type { Case, CaseResult, EffectiveTimings } from './types.ts';
+import type { Case, CaseResult } from './types.ts';
 
 import pkg from '../package.json' with { type: 'json' };
 
@@ -51,31 +52,18 @@ export interface RunOptions {
   onResult?: (r: CaseResult) => void;
 }
 
-export interface RunReport {
-  target: { name: string; profiles: TargetFile['profiles']; nodes: TargetFile['nodes']; embedded: boolean };
-  hub: HubInfo | undefined;
-  harness: typeof HARNESS;
-  seed: number;
-  numRuns: number;
-  strict: boolean;
-  selectors: string[];
-  timings: EffectiveTimings;
-  startedAt: string;
-  durationMs: number;
-  warnings: string[];
-  results: CaseResult[];
-  summary: Summary;
-  /** 0 no MUST failed, 1 otherwise. */
-  exitCode: 0 | 1;
-}
+export type { RunReport };
 
 export interface SelectedCase extends IdentifiedCase {
+  /** The case's first requirement. */
   req: Requirement;
+  /** Every requirement it proves, with its row id (first = `req`). */
+  reqRows: CaseRow[];
 }
 
 /**
- * Cases whose id or requirement id matches a selector. A selector that matches no requirement and no
- * case is a usage error (exit 2), so a typo never reads as "all passed".
+ * Cases with an id (any of their row ids) or a requirement they prove matching a selector. A selector
+ * that matches no requirement and no case is a usage error (exit 2), so a typo never reads as "all passed".
  */
 export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requirements'> = {}): SelectedCase[] {
   const registry = opts.requirements ?? REQUIREMENTS;
@@ -83,17 +71,15 @@ export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requ
   const all = assignCaseIds(opts.cases ?? ALL_CASES);
   const selectors = opts.selectors ?? [];
   for (const s of selectors) {
-    const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.id === s);
+    const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.rows.some((row) => row.id === s));
     if (!known) throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" matches no requirement; list them with \`hubproof spec\``);
   }
   const picked = all.filter(
-    (c) => selectors.length === 0 || selectors.some((s) => c.id === s || matchesSelector(c.case.requirement, s)),
+    (c) => selectors.length === 0 || selectors.some((s) => c.rows.some((row) => row.id === s || matchesSelector(row.requirement, s))),
   );
-  return picked.map((c) => ({
-    ...c,
-    // A case naming an unregistered requirement still runs, as a MUST, and says so in its report.
-    req: byId.get(c.case.requirement) ?? unregistered(c.case.requirement),
-  }));
+  // A case naming an unregistered requirement still runs, as a MUST, and says so in its report.
+  const lookup = (id: string) => byId.get(id) ?? unregistered(id);
+  return picked.map((c) => ({ ...c, req: lookup(c.case.requirement), reqRows: c.rows.map((row) => ({ id: row.id, req: lookup(row.requirement) })) }));
 }
 
 function unregistered(id: string): Requirement {
@@ -145,7 +131,7 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
 
     const results: CaseResult[] = [];
     for (const sel of selected) {
-      const result = await runCase(sel.id, sel.case, sel.req, {
+      const rows = await runCase(sel.reqRows, sel.case, {
         target,
         hub,
         timings,
@@ -154,18 +140,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
         restart: resolved.restart,
         replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, resolved.embedded),
       });
-      results.push(result);
-      write(`${progressLine(result, { plain })}\n`);
-      options.onResult?.(result);
+      for (const result of rows) {
+        results.push(result);
+        write(`${progressLine(result, { plain })}\n`);
+        options.onResult?.(result);
+      }
     }
 
-    const summary = summarize(results);
     const durationMs = Math.round(performance.now() - t0);
-    const failures = results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
-    const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
-    if (failures.length) write(`\n${failures.map((r) => failureBlock(r, reqText.get(r.requirement))).join('\n\n')}\n`);
-    write(`\n${detailLine(summary, seed, durationMs)}\n${summaryLine(summary)}\n`);
-    return {
+    const rules = DEFAULT_RULES;
+    const report: RunReport = {
       target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded: resolved.embedded },
       hub,
       harness: HARNESS,
@@ -177,10 +161,16 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
       startedAt: startedAt.toISOString(),
       durationMs,
       warnings,
+      findings: [],
+      groups: [],
+      rules,
       results,
-      summary,
-      exitCode: summary.fail > 0 ? 1 : 0,
+      summary: summarize(results),
+      exitCode: exitCodeOf(results, [], rules),
     };
+    const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
+    write(runEndText(report, (id) => reqText.get(id)));
+    return report;
   } finally {
     await resolved.dispose();
   }

@@ -1,55 +1,49 @@
 /**
- * The conformance suite's contract. A case names the requirement it proves, says what the harness does
- * (`desc`, imperative), and checks. Cases never throw raw errors at the runner on a hub's bad answer:
- * they call `ctx.fail` / `ctx.expect`, and every wait has a deadline.
+ * The conformance suite's contract. A case names the requirements it proves, says what the harness
+ * does (`desc`, imperative), and checks. Cases never throw raw errors at the runner on a hub's bad
+ * answer: they fail through the verify helpers (conformance/verify.ts), `ctx.fail` or `ctx.expect`,
+ * and every wait has a deadline.
  */
 import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
-import type { Requirement } from '../spec/requirements/types.ts';
+import type { WireEntry } from '../reports/model/case-result.ts';
 
-export type Outcome = 'pass' | 'fail' | 'non-strict' | 'skipped' | 'unimplemented' | 'informational';
+export type { Outcome } from '../reports/model/outcomes.ts';
+export type { CaseResult, WireEntry } from '../reports/model/case-result.ts';
 
-/** One line of a case's wire log. `t` is ms since the case started. */
-export interface WireEntry {
-  t: number;
-  /** `>` sent, `<` received on a WebSocket; `http>` / `http<` for HTTP; `close`, `note`, `fault` otherwise. */
-  dir: '>' | '<' | 'http>' | 'http<' | 'close' | 'open' | 'note' | 'fault';
-  /** Which connection (e.g. `ws#2`) or request. */
-  conn: string;
-  text: string;
+/** Which requirements a failed check speaks for, beyond the case's first. */
+export interface CheckScope {
+  /** The requirement this check proves (default: the case's first). */
+  requirement?: string;
+  /**
+   * Requirements this check judged in full, so those that did not fail here passed (the history checker
+   * judges every anomaly kind at once). Default: only `requirement`.
+   */
+  judged?: readonly string[];
+  /** Further failures the same check found, each on its own requirement. */
+  more?: readonly CheckFailure[];
 }
 
-export interface CaseResult {
-  id: string;
-  requirement: string;
-  level: Requirement['level'];
-  desc: string;
-  outcome: Outcome;
-  /** Why skipped / unimplemented / informational, or the failure's one-line summary. */
-  reason?: string;
-  expected?: string;
-  actual?: string;
-  durationMs: number;
-  /** fast-check replay data for property cases. */
-  seed?: number;
-  path?: string;
-  /** One command that reruns exactly this case against the same target. */
-  replay?: string;
-  /** Minimal offending slice of a recorded history, when a history check failed. */
-  counterexample?: unknown;
-  close?: { code: number; reason: string };
-  wire: WireEntry[];
-}
-
-/** Thrown by `ctx.fail`/`ctx.expect`; the runner turns it into `fail` (or `non-strict` for SHOULD). */
+/** Thrown by the verify helpers, `ctx.fail` and `ctx.expect`; the runner turns it into `fail` (or `non-strict` for SHOULD). */
 export class CheckFailure extends Error {
+  readonly requirement?: string;
+  readonly judged?: readonly string[];
+  readonly more?: readonly CheckFailure[];
   constructor(
     message: string,
     readonly expected?: string,
     readonly actual?: string,
     readonly counterexample?: unknown,
+    scope: CheckScope = {},
   ) {
     super(message);
+    if (scope.requirement !== undefined) this.requirement = scope.requirement;
+    if (scope.judged !== undefined) this.judged = scope.judged;
+    if (scope.more !== undefined) this.more = scope.more;
+  }
+
+  get scope(): CheckScope {
+    return { requirement: this.requirement, judged: this.judged, more: this.more };
   }
 }
 
@@ -64,8 +58,17 @@ export class CaseOutcome extends Error {
 }
 
 export interface Case {
-  /** Unique case id: `<requirement>#<n>` assigned by the registry of cases (see cases/index.ts). */
+  /**
+   * The requirement the case proves first: it names the case (`<requirement>#<n>`, assigned in
+   * cases/index.ts) and is charged with every check that names no other.
+   */
   requirement: string;
+  /**
+   * Further requirements the same run proves, each getting a result row of its own (`<id>#<n>`). A
+   * check names the one it proves (CheckScope); a row whose checks were not reached because an earlier
+   * check failed is `blocked` by that failure, never failed or passed.
+   */
+  alsoProves?: readonly string[];
   desc: string;
   /**
    * Deadline for the whole case; the runner fails it with a timeout after this. Default 10 s. A function
@@ -88,6 +91,8 @@ export interface FcSettings {
 
 export interface CaseContext {
   target: TargetFile;
+  /** Every requirement the case proves, its first one first (`[requirement, ...alsoProves]`). */
+  requirements: readonly string[];
   /** The first node (`ws`, `http` base URLs); cluster cases use `target.nodes`. */
   node: TargetFile['nodes'][number];
   /**
@@ -106,8 +111,10 @@ export interface CaseContext {
   /** Appends to the wire log. */
   log(dir: WireEntry['dir'], conn: string, text: string): void;
   note(text: string): void;
-  expect(condition: unknown, message: string, detail?: { expected?: unknown; actual?: unknown }): asserts condition;
-  fail(message: string, detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown }): never;
+  /** A condition with nothing to show (harness sanity, probes); checks of values use conformance/verify.ts. */
+  expect(condition: unknown, message: string): asserts condition;
+  /** A bespoke check's failure, its Expected/Actual computed by the case; `requirement` when it is not the case's first. */
+  fail(message: string, detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown; requirement?: string }): never;
   skip(reason: string): never;
   unimplemented(reason: string): never;
   informational(reason: string): never;

@@ -82,6 +82,27 @@ export const HubConfig = z
       .prefault({}),
     /** Where to POST signed webhooks; absent = webhooks off. */
     webhooks: z.object({ url: z.url(), vacatedDelayMs: z.number().nonnegative().default(3000) }).optional(),
+    /**
+     * Set = this process is one node of a hub whose shared state lives in this Redis (see
+     * reference-server/cluster/README.md). Absent = a single node on SQLite, exactly as without it.
+     */
+    redis: z
+      .object({
+        /** `redis://[user:password@]host:port[/db]`. */
+        url: z.string().regex(/^rediss?:\/\/[^/\s]+/, 'must be a redis://host:port URL'),
+        /** Key prefix of this hub; default `hubproof:{app.id}`. Hubs sharing one Redis need different prefixes. */
+        prefix: z.string().regex(/^[A-Za-z0-9_.:{}-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 _ . : { } -').optional(),
+        /**
+         * A node renews its lease every leaseMs/3; a node whose lease lapsed (SIGKILL, partition) is
+         * declared dead and its presence members, subscriptions and dashboards are removed cluster-wide.
+         * Bound from death to removal: leaseMs + leaseMs/4 (the reaper's period) + one log round trip.
+         */
+        leaseMs: z.number().int().min(300).max(600_000).default(4_000),
+        /** Log entries between snapshots of the shared state; older entries are then trimmed from Redis. */
+        snapshotEvery: z.number().int().min(100).default(10_000),
+      })
+      .strict()
+      .optional(),
     /** Log each connection and request to stderr. */
     verbose: z.boolean().default(false),
   })

@@ -9,10 +9,13 @@ import { HubproofError } from '../spec/errors.ts';
 import { parseHubConfig, type HubConfig, type HubConfigInput } from './config.ts';
 import type { HubContext } from './context.ts';
 import { Router } from './http/router.ts';
-import { openDatabase } from './store/db.ts';
+import { openDatabase, openSnapshotDatabase } from './store/db.ts';
 import { mountPusher } from './pusher/mount.ts';
 import { mountSync } from './sync/mount.ts';
 import { mountAgentPresence } from './agent-presence/mount.ts';
+import { ClusterNode } from './cluster/cluster-node.ts';
+import { installHttpGate } from './cluster/http-gate.ts';
+import { connectRedis } from './cluster/redis-link.ts';
 
 export interface RunningHub {
   config: HubConfig;
@@ -23,12 +26,24 @@ export interface RunningHub {
   target(): TargetFile;
   /** Graceful shutdown: closes every socket with a 4200-range code, then the database. */
   close(): Promise<void>;
+  /**
+   * Stops like a killed process (for tests of an in-process cluster node): no goodbye to the cluster,
+   * sockets dropped without a close frame.
+   */
+  crash(): Promise<void>;
   server: Server;
 }
 
 export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<RunningHub> {
   const config = parseHubConfig(input);
-  const db = openDatabase(config.dataDir);
+  // A cluster node keeps its copy of the shared state in memory; Redis holds the durable log.
+  const node = config.redis === undefined ? undefined : await joinCluster(config);
+  const snapshot = await node?.prepare().catch(async (err: unknown) => {
+    await node.stop();
+    throw err;
+  });
+  const db = node === undefined ? openDatabase(config.dataDir) : openSnapshotDatabase(snapshot?.sqlite);
+  if (node !== undefined) node.snapshots.db = db;
   const router = new Router(config.limits.maxBodyBytes);
   const ctx: HubContext = {
     config,
@@ -37,12 +52,22 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
     upgrades: [],
     broadcaster: { publish: () => undefined, subscriberCount: () => 0 },
     onClose: [],
-    now: () => Date.now(),
+    now: node === undefined ? () => Date.now() : () => node.now(),
     log: config.verbose ? (m) => process.stderr.write(`[hub] ${m}\n`) : () => undefined,
+    ...(node === undefined ? {} : { cluster: node }),
   };
   ctx.broadcaster = mountPusher(ctx);
   mountSync(ctx);
   mountAgentPresence(ctx);
+  if (node !== undefined) {
+    installHttpGate(node, router);
+    try {
+      await node.start(snapshot);
+    } catch (err) {
+      await node.stop();
+      throw err;
+    }
+  }
 
   const server = createServer((req, res) => void router.handle(req, res));
   server.on('upgrade', (req, socket, head) => {
@@ -67,6 +92,17 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
   const wsUrl = `ws://${host}:${port}`;
 
   let closing: Promise<void> | undefined;
+  const crash = async () => {
+    closing ??= (async () => {
+      await node?.halt();
+      ctx.cluster = undefined; // what still runs on shutdown stays on this node
+      for (const fn of [...ctx.onClose].reverse()) await fn();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+    })();
+    return closing;
+  };
   return {
     config,
     port,
@@ -91,12 +127,27 @@ export async function startHub(input: HubConfigInput | HubConfig = {}): Promise<
       },
       process: { pid: process.pid },
     }),
+    crash,
     close: () =>
       (closing ??= (async () => {
+        // A cluster node says goodbye first, so the other nodes drop its members at once.
+        await node?.stop();
         for (const fn of [...ctx.onClose].reverse()) await fn();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         db.close();
       })()),
   };
+}
+
+/** Connects to the hub's Redis; cluster messages (lost Redis, dead nodes) always go to stderr. */
+async function joinCluster(config: HubConfig): Promise<ClusterNode> {
+  const redis = config.redis!;
+  const link = await connectRedis(redis.url);
+  return new ClusterNode(link, {
+    prefix: redis.prefix ?? `hubproof:${config.app.id}`,
+    leaseMs: redis.leaseMs,
+    snapshotEvery: redis.snapshotEvery,
+    log: (m) => process.stderr.write(`[hub] ${m}\n`),
+  });
 }

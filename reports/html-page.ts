@@ -28,7 +28,8 @@ function render(v: unknown): string {
 
 export const BASE_CSS = `
 :root { --fg:#1b1f24; --muted:#5b6470; --line:#d8dde3; --bg:#ffffff; --panel:#f5f7f9;
-  --pass:#1a7f37; --fail:#cf222e; --warn:#9a6700; --skip:#6e7781; --unimpl:#0969da; --info:#8250df; }
+  --pass:#1a7f37; --fail:#cf222e; --warn:#9a6700; --skip:#6e7781; --unimpl:#0969da; --info:#8250df;
+  --blocked:#953800; --xfail:#6639ba; --fixed:#0a7d6f; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 header { padding: 20px 28px; border-bottom: 1px solid var(--line); background: var(--panel); }
@@ -49,9 +50,13 @@ details > summary { cursor: pointer; color: var(--muted); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; white-space: nowrap; }
 .o-pass { background: var(--pass); } .o-fail { background: var(--fail); } .o-non-strict { background: var(--warn); }
 .o-skipped { background: var(--skip); } .o-unimplemented { background: var(--unimpl); } .o-informational { background: var(--info); }
+.o-blocked { background: var(--blocked); } .o-expected-fail { background: var(--xfail); } .o-fixed { background: var(--fixed); }
 .t-pass { color: var(--pass); } .t-fail { color: var(--fail); } .t-non-strict { color: var(--warn); }
 .t-skipped { color: var(--skip); } .t-unimplemented { color: var(--unimpl); } .t-informational { color: var(--info); }
-tr.row-fail { background: #fff5f5; } tr.row-non-strict { background: #fffbea; }
+.t-blocked { color: var(--blocked); } .t-expected-fail { color: var(--xfail); } .t-fixed { color: var(--fixed); }
+tr.row-fail { background: #fff5f5; } tr.row-non-strict { background: #fffbea; } tr.row-blocked { background: #fff8f0; }
+.findings { border-left: 4px solid var(--fail); padding: 6px 12px; margin: 12px 0; background: #fff5f5; font-weight: 600; }
+.findings.info { border-left-color: var(--info); background: var(--panel); font-weight: normal; }
 .muted { color: var(--muted); }
 `;
 

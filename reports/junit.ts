@@ -1,27 +1,21 @@
 /**
- * JUnit XML for CI dashboards: one <testsuite> per requirement section (`pusher/auth`), one <testcase>
- * per case (name = case id, classname = section). `fail` is a <failure>, `non-strict` passes with a
- * note in <system-out> (a SHOULD miss must not turn CI red), skipped/unimplemented are <skipped>.
+ * JUnit XML of a conformance run for CI dashboards: one <testsuite> per requirement section
+ * (`pusher/auth`), one <testcase> per result row (name = row id, classname = section), and a leading
+ * `run` suite for the run's findings (a crash is a <failure>). What fails CI is what fails the run
+ * (failsRun): `fail` is a <failure>; `non-strict` passes with a note (a SHOULD miss must not turn CI
+ * red); skipped, unimplemented, blocked and expected-fail are <skipped> with the reason; `fixed` passes
+ * with a note, or fails when the rules say a fixed deviation fails the run.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunReport } from '../conformance/runner.ts';
-import type { CaseResult } from '../conformance/types.ts';
+import type { CaseResult } from './model/case-result.ts';
+import { failsRun, type OutcomeRules } from './model/outcomes.ts';
+import { sectionOf } from './model/requirement-rows.ts';
+import type { RunFinding, RunReport } from './model/run-report.ts';
+import { deviationText } from './lines.ts';
+import { junitDocument, type JunitCase, type JunitSuite } from './junit-xml.ts';
 
-/** Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids. */
-export function xmlEscape(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-export function sectionOf(requirement: string): string {
-  return requirement.split('/').slice(0, 2).join('/');
-}
+export { xmlEscape } from './junit-xml.ts';
 
 function failureText(r: CaseResult): string {
   const lines = [`Requirement: ${r.requirement} (${r.level})`, `Expected: ${r.expected ?? '(see requirement)'}`, `Actual: ${r.actual ?? r.reason ?? ''}`];
@@ -30,48 +24,63 @@ function failureText(r: CaseResult): string {
   return lines.join('\n');
 }
 
-function testcase(r: CaseResult, section: string): string {
-  const open = `    <testcase name="${xmlEscape(r.id)}" classname="${xmlEscape(section)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
-  const desc = xmlEscape(r.desc);
+export function caseOf(r: CaseResult, rules: OutcomeRules): JunitCase {
+  const c = { name: r.id, classname: sectionOf(r.requirement), timeS: r.durationMs / 1000 };
   switch (r.outcome) {
     case 'pass':
-      return `${open}>\n      <system-out>${desc}</system-out>\n    </testcase>`;
+      return { ...c, result: { kind: 'pass' }, systemOut: r.desc };
     case 'fail':
-      return `${open}>\n      <failure message="${xmlEscape(`${r.reason ?? 'failed'} | Expected: ${r.expected ?? ''} | Actual: ${r.actual ?? ''}`)}" type="${xmlEscape(r.level)}">${xmlEscape(failureText(r))}</failure>\n      <system-out>${desc}</system-out>\n    </testcase>`;
+      return { ...c, result: { kind: 'failure', message: `${r.reason ?? 'failed'} | Expected: ${r.expected ?? ''} | Actual: ${r.actual ?? ''}`, type: r.level, text: failureText(r) }, systemOut: r.desc };
     case 'non-strict':
-      return `${open}>\n      <system-out>${xmlEscape(`NON-STRICT (${r.level} missed): ${r.desc}\n${failureText(r)}`)}</system-out>\n    </testcase>`;
+      return { ...c, result: { kind: 'pass' }, systemOut: `NON-STRICT (${r.level} missed): ${r.desc}\n${failureText(r)}` };
     case 'informational':
-      return `${open}>\n      <system-out>${xmlEscape(`INFORMATIONAL: ${r.reason ?? ''}`)}</system-out>\n    </testcase>`;
+      return { ...c, result: { kind: 'pass' }, systemOut: `INFORMATIONAL: ${r.reason ?? ''}` };
+    case 'expected-fail':
+      return { ...c, result: { kind: 'skipped', message: `expected-fail: ${r.reason ?? ''} (${deviationText(r)})` }, systemOut: `${r.desc}\n${failureText(r)}` };
+    case 'fixed': {
+      const text = `FIXED: ${deviationText(r)}, but it passed: remove it from the list`;
+      return failsRun(r.outcome, rules) ? { ...c, result: { kind: 'failure', message: text, type: 'fixed', text }, systemOut: r.desc } : { ...c, result: { kind: 'pass' }, systemOut: `${text}\n${r.desc}` };
+    }
     default:
-      return `${open}>\n      <skipped message="${xmlEscape(`${r.outcome}: ${r.reason ?? ''}`)}"/>\n    </testcase>`;
+      // skipped, unimplemented, blocked: the reason says why it was not judged.
+      return { ...c, result: { kind: 'skipped', message: `${r.outcome}: ${r.reason ?? ''}` } };
   }
 }
 
-export function conformanceJunit(report: RunReport): string {
+/** The `run` suite: one testcase per finding, a failure for those that fail the run. */
+export function findingSuite(findings: readonly RunFinding[], timestamp: string): JunitSuite[] {
+  if (findings.length === 0) return [];
+  const cases = findings.map((f): JunitCase => {
+    const text = f.kind === 'crash' ? `hub crashed ${f.text}` : `${f.kind}: ${f.text}`;
+    const c = { name: f.id, classname: 'run', timeS: 0 };
+    return f.severity === 'fail' ? { ...c, result: { kind: 'failure', message: text, type: f.kind, text } } : { ...c, result: { kind: 'pass' }, systemOut: text };
+  });
+  return [{ name: 'run', timeS: 0, timestamp, cases }];
+}
+
+/** The conformance suites of a run (findings first), for this document and for certify's. */
+export function conformanceSuites(report: RunReport): JunitSuite[] {
+  const timestamp = report.startedAt.replace(/Z$/, '');
   const sections = new Map<string, CaseResult[]>();
   for (const r of report.results) {
     const s = sectionOf(r.requirement);
     sections.set(s, [...(sections.get(s) ?? []), r]);
   }
-  const suites = [...sections].map(([section, results]) => {
-    const failures = results.filter((r) => r.outcome === 'fail').length;
-    const skipped = results.filter((r) => r.outcome === 'skipped' || r.outcome === 'unimplemented').length;
-    const time = results.reduce((t, r) => t + r.durationMs, 0) / 1000;
-    return [
-      `  <testsuite name="${xmlEscape(section)}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time.toFixed(3)}" timestamp="${xmlEscape(report.startedAt.replace(/Z$/, ''))}">`,
-      `    <properties><property name="seed" value="${report.seed}"/><property name="harness" value="${xmlEscape(`${report.harness.name} ${report.harness.version}`)}"/></properties>`,
-      ...results.map((r) => testcase(r, section)),
-      '  </testsuite>',
-    ].join('\n');
-  });
-  const s = report.summary;
+  const properties = { seed: String(report.seed), harness: `${report.harness.name} ${report.harness.version}` };
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(`hubproof conformance: ${report.target.name}`)}" tests="${s.total}" failures="${s.fail}" errors="0" skipped="${s.skipped + s.unimplemented}" time="${(report.durationMs / 1000).toFixed(3)}">`,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+    ...findingSuite(report.findings, timestamp),
+    ...[...sections].map(([name, results]) => ({
+      name,
+      timeS: results.reduce((t, r) => t + r.durationMs, 0) / 1000,
+      timestamp,
+      properties,
+      cases: results.map((r) => caseOf(r, report.rules)),
+    })),
+  ];
+}
+
+export function conformanceJunit(report: RunReport): string {
+  return junitDocument(`hubproof conformance: ${report.target.name}`, report.durationMs / 1000, conformanceSuites(report));
 }
 
 export function writeJunit(report: RunReport, file: string): void {

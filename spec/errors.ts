@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_TIMEOUT: 'A wait passed its deadline.',
   HUBPROOF_ERR_PORT_IN_USE: 'The port is taken; pick another or use --port 0.',
   HUBPROOF_ERR_SCENARIO: 'Unknown load scenario or bad scenario override.',
+  HUBPROOF_ERR_REDIS_UNREACHABLE: 'The hub cannot reach its Redis (--redis); start redis-server there or fix the URL.',
+  HUBPROOF_ERR_REDIS_MISSING: 'hub --cluster needs redis-server on PATH; install it (apt-get install redis-server).',
   HUBPROOF_ERR_INCONCLUSIVE: 'certify reached no verdict: load figures invalid (generator saturated) or no MUST ran.',
   HUBPROOF_ERR_BROWSER: 'Chromium or playwright-core is missing, did not start, or a measuring page failed to load.',
 } as const;

@@ -1,6 +1,7 @@
 /**
  * Every conformance case, in run order, with its id `<requirement>#<n>` (n counts the cases of one
  * requirement from 1, in the order they are listed here, so ids are stable while cases are appended).
+ * A case that proves several requirements has one id per requirement (see assignCaseIds).
  */
 import type { Case } from '../types.ts';
 import { agentPresenceCases } from './agent-presence/index.ts';
@@ -12,15 +13,31 @@ export { agentPresenceCases, pusherCases, syncCases };
 export const ALL_CASES: readonly Case[] = [...pusherCases, ...syncCases, ...agentPresenceCases];
 
 export interface IdentifiedCase {
+  /** The case's id: its first row's. */
   id: string;
   case: Case;
+  /** One per requirement the case proves, its first requirement first: `<requirement>#<n>`. */
+  rows: Array<{ id: string; requirement: string }>;
 }
 
+/** `[requirement, ...alsoProves]` */
+export function provedBy(c: Case): string[] {
+  return [c.requirement, ...(c.alsoProves ?? [])];
+}
+
+/**
+ * Ids per requirement count first the cases that name it as their `requirement`, in list order, then
+ * those that name it in `alsoProves`: a case proving an extra requirement never renumbers the cases
+ * that already held that requirement's ids.
+ */
 export function assignCaseIds(cases: readonly Case[]): IdentifiedCase[] {
   const counts = new Map<string, number>();
-  return cases.map((c) => {
-    const n = (counts.get(c.requirement) ?? 0) + 1;
-    counts.set(c.requirement, n);
-    return { id: `${c.requirement}#${n}`, case: c };
-  });
+  const next = (req: string) => {
+    const n = (counts.get(req) ?? 0) + 1;
+    counts.set(req, n);
+    return `${req}#${n}`;
+  };
+  const primary = cases.map((c) => next(c.requirement));
+  const also = cases.map((c) => (c.alsoProves ?? []).map((req) => ({ id: next(req), requirement: req })));
+  return cases.map((c, i) => ({ id: primary[i]!, case: c, rows: [{ id: primary[i]!, requirement: c.requirement }, ...also[i]!] }));
 }

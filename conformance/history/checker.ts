@@ -2,7 +2,7 @@
  * The offline history checker. Runs every check over a recorded history and returns violations, each
  * naming the requirement it breaks and carrying the minimal slice of the history around it.
  */
-import type { CaseContext } from '../types.ts';
+import { CheckFailure, type CaseContext } from '../types.ts';
 import { checkCausality } from './checks-causality.ts';
 import { checkCoverage } from './checks-coverage.ts';
 import { checkStored } from './checks-stored.ts';
@@ -17,6 +17,8 @@ export interface CheckOptions {
   requirements?: Partial<Record<ViolationKind, string>>;
   /** Only these kinds are reported (default: all). A case proving ordering need not fail on reach. */
   kinds?: ViolationKind[];
+  /** Only violations of these requirements are reported (default: all). */
+  requirementIds?: readonly string[];
   /** See CoverageOptions.reachGraceMs. Default 250 ms. */
   reachGraceMs?: number;
 }
@@ -34,6 +36,7 @@ export function checkHistory(entries: HistoryEntry[] | History, options: CheckOp
   const seen = new Set<string>();
   const report = (kind: ViolationKind, v: Omit<Violation, 'kind' | 'requirement'> & { requirement?: string }) => {
     if (options.kinds && !options.kinds.includes(kind)) return;
+    if (options.requirementIds && !options.requirementIds.includes(v.requirement ?? requirements[kind])) return;
     // One message once: the same fault seen from two angles is reported by the first check only.
     if (seen.has(v.message)) return;
     seen.add(v.message);
@@ -58,21 +61,28 @@ export function checkHistory(entries: HistoryEntry[] | History, options: CheckOp
 }
 
 /**
- * Fails the case on the first violation whose requirement is `requirement` (or any, when omitted):
- * the message names the requirement; the counterexample carries up to three violations with slices.
+ * Judges every requirement the case proves (`ctx.requirements`) on a recorded history: violations of any
+ * other requirement are not this case's to report. `found`: failures the case itself found on the same
+ * run, each naming its requirement, judged together with the checker's. Throws one failure per requirement with violations,
+ * each naming its requirement and kind, with up to three violations and their slices as counterexample;
+ * the requirements without violations were judged too, so they pass.
  */
-export function assertHistory(ctx: CaseContext, history: History | HistoryEntry[], options: CheckOptions & { requirement?: string } = {}): CheckResult {
-  const result = checkHistory(history, options);
-  const relevant = options.requirement ? result.violations.filter((v) => v.requirement === options.requirement) : result.violations;
+export function assertHistory(ctx: CaseContext, history: History | HistoryEntry[], options: CheckOptions & { found?: readonly CheckFailure[] } = {}): CheckResult {
+  const result = checkHistory(history, { requirementIds: ctx.requirements, ...options });
   ctx.note(`history: ${result.stats.events} events to ${result.stats.subscribers} subscribers on ${result.stats.channels} channels; ops ok ${result.stats.ok} / fail ${result.stats.fail} / info ${result.stats.info}; ${result.violations.length} violation(s)`);
-  const first = relevant[0];
-  if (first) {
-    ctx.fail(`${first.requirement} (${first.kind}): ${first.message}`, {
-      expected: expectedFor(first.kind),
-      actual: first.message + (relevant.length > 1 ? ` (+${relevant.length - 1} more)` : ''),
-      counterexample: relevant.slice(0, 3),
-    });
-  }
+  const failures = ctx.requirements.flatMap((requirement) => {
+    // A fault the case found itself on the same run (a lost tail) is reported before the checker's.
+    const own = options.found?.find((f) => f.requirement === requirement);
+    if (own) return [own];
+    const of = result.violations.filter((v) => v.requirement === requirement);
+    const first = of[0];
+    if (!first) return [];
+    return [
+      new CheckFailure(`${first.requirement} (${first.kind}): ${first.message}`, expectedFor(first.kind), first.message + (of.length > 1 ? ` (+${of.length - 1} more)` : ''), of.slice(0, 3), { requirement }),
+    ];
+  });
+  const [first, ...more] = failures;
+  if (first) throw new CheckFailure(first.message, first.expected, first.actual, first.counterexample, { requirement: first.requirement, judged: ctx.requirements, more });
   return result;
 }
 

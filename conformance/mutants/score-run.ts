@@ -52,7 +52,9 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
       progress: opts.progress ?? null,
     });
     const failures = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
-    const hit = failures.find((r) => r.requirement === m.breaks);
+    // The requirement's own cases (lowest #n) first: other cases that also prove it come after them.
+    const caseNo = (id: string) => Number(id.slice(id.lastIndexOf('#') + 1));
+    const hit = failures.filter((r) => r.requirement === m.breaks).sort((a, b) => caseNo(a.id) - caseNo(b.id))[0];
     return {
       mutant: m.name,
       breaks: m.breaks,

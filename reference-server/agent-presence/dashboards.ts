@@ -25,11 +25,16 @@ const DEFAULTS: DashboardOptions = { maxBufferedBytes: 8 * 1024 * 1024, closeGra
 
 export class DashboardHub {
   private readonly wss: WebSocketServer;
-  private readonly bySession = new Map<string, Set<WebSocket>>();
+  /** session_id → dashboard ids; on a cluster node, every node's dashboards (`d+`/`d-` commands). */
+  private readonly bySession = new Map<string, Set<string>>();
+  private readonly sessionOf = new Map<string, string>();
+  /** This node's open dashboards by id. */
+  private readonly local = new Map<string, WebSocket>();
   private readonly all = new Set<WebSocket>();
   /** false once pinged until the pong arrives. */
   private readonly alive = new WeakMap<WebSocket, boolean>();
   private readonly opts: DashboardOptions;
+  private nextId = 0;
 
   constructor(
     private readonly ctx: HubContext,
@@ -43,6 +48,22 @@ export class DashboardHub {
       clearInterval(timer);
       await this.closeAll();
     });
+    const cluster = ctx.cluster;
+    if (cluster !== undefined) {
+      cluster.on('d+', (c) => {
+        if (cluster.isLive(c.o)) this.register(String(c.id), String(c.s));
+      });
+      cluster.on('d-', (c) => this.unregister(String(c.id)));
+      cluster.snapshotPart('dashboards', {
+        save: () => [...this.sessionOf],
+        load: (data) => {
+          for (const [id, sessionId] of data as Array<[string, string]>) this.register(id, sessionId);
+        },
+      });
+      cluster.onNodeDead((node) => {
+        for (const id of [...this.sessionOf.keys()]) if (id.startsWith(`${node}/`) && !this.local.has(id)) this.unregister(id);
+      });
+    }
   }
 
   get size(): number {
@@ -65,23 +86,60 @@ export class DashboardHub {
       return;
     }
     const sessionId = url.searchParams.get('session_id') ?? '';
-    const peers = this.bySession.get(sessionId) ?? new Set<WebSocket>();
+    const cluster = this.ctx.cluster;
+    const id = `${cluster?.nodeId ?? 'local'}/${++this.nextId}`;
+    this.local.set(id, ws);
+    ws.on('close', () => {
+      this.all.delete(ws);
+      // Not registered: refused, or (cluster) its `d+` not applied yet, where register() sees it closed.
+      if (!this.sessionOf.has(id) || !this.local.delete(id)) return;
+      if (cluster === undefined) this.unregister(id);
+      else void cluster.submit({ t: 'd-', id }, { queue: true }).catch(() => undefined);
+    });
+    if (cluster === undefined) return this.register(id, sessionId, agent.identifier);
+    // The per-session limit counts every node's dashboards, so opening one is a logged command.
+    cluster.submit({ t: 'd+', id, s: sessionId }).catch(() => {
+      this.local.delete(id);
+      ws.close(CLOSE_TRY_AGAIN_LATER, 'the hub cannot reach its Redis; try again later');
+    });
+  }
+
+  /** Counts dashboard `id` in its session; opens it if it is this node's, or refuses it over the limit. */
+  private register(id: string, sessionId: string, agent = ''): void {
+    const peers = this.bySession.get(sessionId) ?? new Set<string>();
     const max = this.ctx.config.limits.maxDashboardsPerSession;
+    const ws = this.local.get(id);
     if (peers.size >= max) {
-      ws.close(CLOSE_TRY_AGAIN_LATER, `session dashboard limit (${max}) reached`);
+      if (ws !== undefined) {
+        this.local.delete(id);
+        ws.close(CLOSE_TRY_AGAIN_LATER, `session dashboard limit (${max}) reached`);
+      }
       return;
     }
-    peers.add(ws);
+    peers.add(id);
     this.bySession.set(sessionId, peers);
+    this.sessionOf.set(id, sessionId);
+    if (ws === undefined) return;
+    if (ws.readyState !== WebSocket.OPEN) {
+      // Closed before its registration was applied: its close found nothing to remove.
+      this.local.delete(id);
+      this.unregister(id);
+      if (this.ctx.cluster !== undefined) void this.ctx.cluster.submit({ t: 'd-', id }, { queue: true }).catch(() => undefined);
+      return;
+    }
     this.all.add(ws);
     this.alive.set(ws, true);
     ws.on('pong', () => this.alive.set(ws, true));
-    ws.on('close', () => {
-      this.all.delete(ws);
-      peers.delete(ws);
-      if (peers.size === 0 && this.bySession.get(sessionId) === peers) this.bySession.delete(sessionId);
-    });
-    this.ctx.log(`presence: dashboard connected (${agent.identifier}, session "${sessionId}", ${peers.size}/${max})`);
+    this.ctx.log(`presence: dashboard connected (${agent || id}, session "${sessionId}", ${peers.size}/${max})`);
+  }
+
+  private unregister(id: string): void {
+    const sessionId = this.sessionOf.get(id);
+    if (sessionId === undefined) return;
+    this.sessionOf.delete(id);
+    const peers = this.bySession.get(sessionId);
+    peers?.delete(id);
+    if (peers?.size === 0) this.bySession.delete(sessionId);
   }
 
   /** Sends one message, encoded once, to every open dashboard. */

@@ -3,7 +3,7 @@
  * stream, the presence API, the idle/offline sweep, presence persisted in SQLite across restarts, and the
  * `/dashboard` page.
  */
-import type { HubContext } from '../context.ts';
+import { repeat, type HubContext } from '../context.ts';
 import { mountDashboardPage } from './dashboard-page.ts';
 import { DashboardHub } from './dashboards.ts';
 import { PresenceService } from './presence-service.ts';
@@ -24,12 +24,12 @@ export function mountAgentPresence(ctx: HubContext): PresenceService {
   mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now(), () => dashboards.size);
   mountDashboardPage(ctx.router);
 
-  const timer = setInterval(() => presence.sweep(), sweepInterval(ctx));
-  timer.unref();
+  repeat(ctx, 'presence-sweep', sweepInterval(ctx), () => presence.sweep());
+  // A cluster snapshot serializes SQLite: group-committed changes must be in it first.
+  ctx.cluster?.snapshotPart('agent-presence', { save: () => store.flush(), load: () => undefined });
   ctx.onClose.push(() => {
-    clearInterval(timer);
-    // Registered after the dashboards' close hook, so it runs first (reverse order): stop the sweep,
-    // write what is pending, then close the sockets; the database closes after every hook.
+    // Registered after the dashboards' close hook, so it runs first (reverse order): the sweep has
+    // stopped; write what is pending, then close the sockets; the database closes after every hook.
     store.flush();
   });
   return presence;

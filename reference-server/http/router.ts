@@ -36,8 +36,26 @@ interface Route {
   handler: Handler;
 }
 
+/**
+ * What a cluster node does with a matched request instead of running it at once (cluster/http-gate.ts):
+ * run it locally, after catching up with the shared log, or as a logged command on every node.
+ */
+export type RouteGate = (request: GatedRequest) => Promise<void>;
+export interface GatedRequest {
+  method: string;
+  rawPath: string;
+  url: string;
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: string;
+  /** Runs the route's handler here, now. */
+  run(): Promise<void>;
+}
+
 export class Router {
   private readonly routes: Route[] = [];
+  /** Set only on a cluster node; a single node runs every handler directly. */
+  gate: RouteGate | undefined;
 
   constructor(private readonly maxBodyBytes: number) {}
 
@@ -57,36 +75,63 @@ export class Router {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const rawPath = q === -1 ? url : url.slice(0, q);
-    const query = Object.fromEntries(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
     const method = (req.method ?? 'GET').toUpperCase();
     try {
-      let pathMatched = false;
-      for (const route of this.routes) {
-        const m = route.pattern.exec(rawPath);
-        if (!m) continue;
-        pathMatched = true;
-        if (route.method !== method) continue;
-        const params: Record<string, string> = {};
-        route.keys.forEach((k, i) => (params[k] = safeDecode(m[i + 1]!)));
-        const body = await readBody(req, this.maxBodyBytes);
-        await route.handler({ req, res, method, rawPath, params, query, body });
-        return;
-      }
-      if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${rawPath}`);
-      throw new HttpError(404, 'not_found', `no route for ${method} ${rawPath}`);
+      const found = this.match(method, url);
+      const body = await readBody(req, this.maxBodyBytes);
+      const run = () => found.run(req, res, body);
+      if (this.gate === undefined) await run();
+      else await this.gate({ method, rawPath: found.rawPath, url, req, res, body, run });
     } catch (err) {
-      if (res.headersSent) {
-        res.end();
-        return;
-      }
-      if (err instanceof HttpError) {
-        sendJson(res, err.status, { error: { code: err.code, message: err.message }, ...err.extra });
-      } else {
-        sendJson(res, 500, { error: { code: 'internal', message: (err as Error).message } });
-      }
+      sendError(res, err);
     }
+  }
+
+  /**
+   * Runs a request whose body is already read (a logged command being applied) with no gate; errors
+   * become their JSON answers as in handle().
+   */
+  async dispatch(method: string, url: string, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    try {
+      await this.match(method, url).run(req, res, body);
+    } catch (err) {
+      sendError(res, err);
+    }
+  }
+
+  private match(method: string, url: string) {
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(rawPath);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => (params[k] = safeDecode(m[i + 1]!)));
+      const query = Object.fromEntries(new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+      return {
+        rawPath,
+        run: async (req: IncomingMessage, res: ServerResponse, body: string) =>
+          route.handler({ req, res, method, rawPath, params, query, body }),
+      };
+    }
+    if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${rawPath}`);
+    throw new HttpError(404, 'not_found', `no route for ${method} ${rawPath}`);
+  }
+}
+
+/** The JSON answer for an error thrown by a handler (or the end of a response already started). */
+export function sendError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  if (err instanceof HttpError) {
+    sendJson(res, err.status, { error: { code: err.code, message: err.message }, ...err.extra });
+  } else {
+    sendJson(res, 500, { error: { code: 'internal', message: (err as Error).message } });
   }
 }
 

@@ -25,6 +25,15 @@ export class EventCache {
     }
     return entry.frame;
   }
+
+  /** Every entry as `[channel, frame, storedAt]` (a cluster snapshot). */
+  dump(): Array<[string, string, number]> {
+    return [...this.entries].map(([channel, e]) => [channel, e.frame, e.storedAt]);
+  }
+
+  load(entries: Array<[string, string, number]>): void {
+    for (const [channel, frame, storedAt] of entries) this.entries.set(channel, { frame, storedAt });
+  }
 }
 
 export function cacheMissFrame(channel: string): string {

@@ -33,6 +33,11 @@ export class ChannelRegistry {
     return this.subscribers.get(channel)?.size ?? 0;
   }
 
+  /** Every (channel, subscriber) pair, channel by channel, in subscription order. */
+  *entries(): Generator<[string, PusherConnection]> {
+    for (const [channel, set] of this.subscribers) for (const conn of set) yield [channel, conn];
+  }
+
   /** Occupied channel names. */
   names(): IterableIterator<string> {
     return this.subscribers.keys();

@@ -47,6 +47,12 @@ export function handleClientEvent(hub: PusherHub, conn: PusherConnection, frame:
   if (Buffer.byteLength(data) > max) throw invalidMessage(`client event data exceeds the ${max}-byte limit`);
 
   const userId = isPresence(channel) ? conn.channels.get(channel) : undefined;
-  publishEvent(hub, channel, frame.event, data, conn, userId);
-  hub.webhooks.clientEvent(channel, frame.event, data, conn.socketId, userId);
+  if (hub.cluster) return hub.cluster.clientEvent(conn, channel, frame.event, data, userId);
+  relayClientEvent(hub, conn, channel, frame.event, data, userId);
+}
+
+/** To every subscriber of the channel but the sender, and the client_event webhook. */
+export function relayClientEvent(hub: PusherHub, conn: PusherConnection | undefined, channel: string, event: string, data: string, userId: string | undefined): void {
+  publishEvent(hub, channel, event, data, conn, userId);
+  if (conn !== undefined) hub.webhooks.clientEvent(channel, event, data, conn.socketId, userId);
 }

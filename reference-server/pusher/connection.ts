@@ -33,14 +33,23 @@ export class PusherConnection {
   eventWindowCount = 0;
   closing = false;
 
+  /** presence channel → the member's `user_info` as subscribed (a cluster node re-registers it after an outage). */
+  readonly memberInfo = new Map<string, { value: unknown } | undefined>();
+
   constructor(
     readonly socketId: string,
-    readonly ws: WebSocket,
+    /** Null for a connection held by another node of a cluster (a stand-in that receives nothing here). */
+    readonly ws: WebSocket | null,
     /** The TCP socket under `ws`: fan-out writes pre-framed bytes to it directly. */
-    private readonly socket: Duplex,
+    private readonly socket: Duplex | null,
     now: number,
   ) {
     this.lastSeen = now;
+  }
+
+  /** A connection held by another node of the cluster. */
+  static remote(socketId: string): PusherConnection {
+    return new PusherConnection(socketId, null, null, 0);
   }
 
   touch(now: number): void {
@@ -50,7 +59,7 @@ export class PusherConnection {
 
   /** Sends an already-encoded frame as a text message. */
   send(frame: string | Buffer): void {
-    if (this.writable()) this.ws.send(frame, { binary: false });
+    if (this.writable()) this.ws!.send(frame, { binary: false });
   }
 
   /**
@@ -58,12 +67,12 @@ export class PusherConnection {
    * own writes: with permessage-deflate off, `ws` writes each frame to the socket at once, never queued.
    */
   sendFramed(frame: Buffer): void {
-    if (this.writable()) this.socket.write(frame);
+    if (this.writable()) this.socket!.write(frame);
   }
 
   /** Open and not a slow consumer; a subscriber too far behind is closed with 4100 (back off). */
   private writable(): boolean {
-    if (this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.ws === null || this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(4100, 'slow consumer: too much undelivered data, reconnect later');
       return false;
@@ -77,10 +86,11 @@ export class PusherConnection {
 
   /** Closes with a Pusher code; the socket is destroyed if the peer does not answer the close frame. */
   close(code: number, reason: string): void {
-    if (this.closing) return;
+    const ws = this.ws;
+    if (this.closing || ws === null) return;
     this.closing = true;
-    this.ws.close(code, closeReason(reason));
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+    ws.close(code, closeReason(reason));
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 }
 

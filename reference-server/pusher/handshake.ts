@@ -89,7 +89,8 @@ function accept(
   ws.on('pong', () => conn.touch(hub.ctx.now()));
   ws.on('close', (code) => {
     try {
-      dropConnection(hub, conn);
+      if (hub.cluster) hub.cluster.drop(conn);
+      else dropConnection(hub, conn);
     } catch (err) {
       hub.ctx.log(`cleanup of ${socketId} failed: ${(err as Error).stack ?? String(err)}`);
     }

@@ -10,6 +10,7 @@ import { EventCache } from './cache.ts';
 import { ChannelRegistry } from './channels.ts';
 import type { PusherConnection } from './connection.ts';
 import { PresenceRegistry } from './presence.ts';
+import type { PusherCluster } from './replicated.ts';
 import { createWebhooks, type Webhooks } from './webhooks.ts';
 
 export interface PusherHub {
@@ -23,6 +24,8 @@ export interface PusherHub {
   /** Signed-in user id → its connections, for terminate_connections and `#server-to-user-` channels. */
   users: Map<string, Set<PusherConnection>>;
   webhooks: Webhooks;
+  /** Set on a cluster node: subscriptions, disconnects and client events go through the shared log. */
+  cluster?: PusherCluster;
 }
 
 export function createPusherHub(ctx: HubContext): PusherHub {

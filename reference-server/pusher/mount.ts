@@ -10,12 +10,14 @@ import { startHeartbeat } from './heartbeat.ts';
 import { createPusherHub, publishEvent } from './hub-state.ts';
 import { mountEventRoutes } from './http-events.ts';
 import { mountQueryRoutes } from './http-queries.ts';
+import { replicatePusher } from './replicated.ts';
 
 /** How long shutdown waits for clients to answer the 4200 close before destroying their sockets. */
 const SHUTDOWN_GRACE_MS = 1_000;
 
 export function mountPusher(ctx: HubContext): Broadcaster {
   const hub = createPusherHub(ctx);
+  if (ctx.cluster) hub.cluster = replicatePusher(hub, ctx.cluster);
   const { limits } = ctx.config;
   const wss = new WebSocketServer({
     noServer: true,
@@ -42,12 +44,13 @@ export function mountPusher(ctx: HubContext): Broadcaster {
       conns.map(
         (conn) =>
           new Promise<void>((resolve) => {
-            if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
+            const ws = conn.ws!; // hub.connections holds this node's own connections only
+            if (ws.readyState === ws.CLOSED) return resolve();
             const timer = setTimeout(() => {
-              conn.ws.terminate();
+              ws.terminate();
               resolve();
             }, SHUTDOWN_GRACE_MS);
-            conn.ws.once('close', () => {
+            ws.once('close', () => {
               clearTimeout(timer);
               resolve();
             });

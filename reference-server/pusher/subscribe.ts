@@ -37,7 +37,7 @@ function asObject(data: unknown, what: string): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
-interface PresenceMember {
+export interface PresenceMember {
   userId: string;
   info: { value: unknown } | undefined;
 }
@@ -90,7 +90,16 @@ export function handleSubscribe(hub: PusherHub, conn: PusherConnection, rawData:
     throw invalidMessage(`encrypted channels are not enabled on this hub (${channel})`);
   }
   const member = authorize(hub, conn, channel, data);
+  if (hub.cluster) return hub.cluster.subscribe(conn, channel, member);
+  applySubscribe(hub, conn, channel, member);
+}
 
+/**
+ * Registers an authorized subscription: presence join (member_added once per user), occupied webhook,
+ * the ack with the presence snapshot, the cached event. `quiet` re-registers a subscription the client
+ * already has (a cluster node after its lease lapsed): no second ack.
+ */
+export function applySubscribe(hub: PusherHub, conn: PusherConnection, channel: string, member: PresenceMember | undefined, quiet = false): void {
   const previousUser = conn.channels.get(channel);
   const resubscribe = conn.channels.has(channel);
   if (resubscribe && previousUser !== undefined && previousUser !== member?.userId) {
@@ -98,6 +107,7 @@ export function handleSubscribe(hub: PusherHub, conn: PusherConnection, rawData:
     leavePresence(hub, conn, channel, previousUser);
   }
   conn.channels.set(channel, member?.userId);
+  if (member !== undefined) conn.memberInfo.set(channel, member.info);
   if (!resubscribe && hub.channels.add(channel, conn)) hub.webhooks.channelOccupied(channel);
 
   if (member !== undefined && (!resubscribe || previousUser !== member.userId)) {
@@ -107,6 +117,7 @@ export function handleSubscribe(hub: PusherHub, conn: PusherConnection, rawData:
     }
   }
 
+  if (quiet) return;
   const ackData = member === undefined ? EMPTY_ACK_DATA : JSON.stringify({ presence: hub.presence.snapshot(channel) });
   conn.send(encodeFrame(PusherEvent.SUBSCRIPTION_SUCCEEDED, ackData, channel));
   hub.ctx.log(`${conn.socketId} subscribed to ${channel}`);
@@ -125,6 +136,7 @@ export function handleSubscribe(hub: PusherHub, conn: PusherConnection, rawData:
 export function handleUnsubscribe(hub: PusherHub, conn: PusherConnection, rawData: unknown): void {
   const data = asObject(rawData, 'pusher:unsubscribe');
   const channel = isServerToUserChannel(data.channel) ? data.channel : requireChannelName(data.channel, 'pusher:unsubscribe');
+  if (hub.cluster) return hub.cluster.unsubscribe(conn, channel);
   // Unsubscribing from a channel the connection is not on is a no-op, as in Pusher.
   if (conn.channels.has(channel)) removeSubscription(hub, conn, channel);
 }
@@ -138,6 +150,7 @@ function leavePresence(hub: PusherHub, conn: PusherConnection, channel: string, 
 export function removeSubscription(hub: PusherHub, conn: PusherConnection, channel: string): void {
   const userId = conn.channels.get(channel);
   conn.channels.delete(channel);
+  conn.memberInfo.delete(channel);
   if (userId !== undefined) leavePresence(hub, conn, channel, userId);
   if (hub.channels.remove(channel, conn)) hub.webhooks.channelVacated(channel);
 }
@@ -146,6 +159,11 @@ export function removeSubscription(hub: PusherHub, conn: PusherConnection, chann
 export function dropConnection(hub: PusherHub, conn: PusherConnection): void {
   if (hub.connections.get(conn.socketId) !== conn) return;
   hub.connections.delete(conn.socketId);
+  releaseConnection(hub, conn);
+}
+
+/** Removes every subscription of `conn` (this node's or another node's stand-in) and its sign-in. */
+export function releaseConnection(hub: PusherHub, conn: PusherConnection): void {
   for (const channel of [...conn.channels.keys()]) removeSubscription(hub, conn, channel);
   if (conn.userId !== undefined) forgetUser(hub, conn);
 }

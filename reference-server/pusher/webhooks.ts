@@ -26,6 +26,9 @@ export interface Webhooks {
   cacheMiss(channel: string): void;
   /** Drops pending delayed events and aborts requests in flight. */
   close(): void;
+  /** Delayed leave events not yet sent, as `[key, event]` (a cluster snapshot); load() puts them back. */
+  pending(): Array<[string, WebhookEvent]>;
+  load(pending: Array<[string, WebhookEvent]>): void;
 }
 
 /** How long one webhook POST may take before it is abandoned. */
@@ -39,6 +42,8 @@ const NOOP: Webhooks = {
   clientEvent: () => undefined,
   cacheMiss: () => undefined,
   close: () => undefined,
+  pending: () => [],
+  load: () => undefined,
 };
 
 export function createWebhooks(ctx: HubContext): Webhooks {
@@ -47,13 +52,17 @@ export function createWebhooks(ctx: HubContext): Webhooks {
   const { url, vacatedDelayMs } = settings;
   const app = ctx.config.app;
   const abort = new AbortController();
-  const delayed = new Map<string, NodeJS.Timeout>();
+  // On a cluster node every node records a delayed leave (so a re-join applied anywhere cancels it), but
+  // only the node whose command caused it runs the timer, and firing is a logged command (`whf`).
+  const delayed = new Map<string, { event: WebhookEvent; timer?: NodeJS.Timeout }>();
+  const cluster = ctx.cluster;
   let queue: WebhookEvent[] = [];
   let flushScheduled = false;
 
   // Events raised in one turn of the event loop go out in one request, as Pusher batches them.
   const enqueue = (event: WebhookEvent): void => {
-    if (abort.signal.aborted) return;
+    // Every node of a cluster applies the change; the node whose command it was sends the webhook.
+    if (abort.signal.aborted || (cluster !== undefined && !cluster.isOrigin())) return;
     queue.push(event);
     if (flushScheduled) return;
     flushScheduled = true;
@@ -83,21 +92,29 @@ export function createWebhooks(ctx: HubContext): Webhooks {
 
   /** Schedules a delayed leave event under `key`. */
   const delay = (key: string, event: WebhookEvent): void => {
-    clearTimeout(delayed.get(key));
-    delayed.set(
-      key,
-      setTimeout(() => {
-        delayed.delete(key);
-        enqueue(event);
-      }, vacatedDelayMs),
-    );
+    clearTimeout(delayed.get(key)?.timer);
+    const entry: { event: WebhookEvent; timer?: NodeJS.Timeout } = { event };
+    delayed.set(key, entry);
+    if (cluster !== undefined && !cluster.isOrigin()) return;
+    entry.timer = setTimeout(() => {
+      if (cluster !== undefined) return void cluster.submit({ t: 'whf', k: key }).catch(() => undefined);
+      delayed.delete(key);
+      enqueue(event);
+    }, vacatedDelayMs);
   };
+  cluster?.on('whf', (c) => {
+    const entry = delayed.get(String(c.k));
+    if (entry === undefined) return;
+    clearTimeout(entry.timer);
+    delayed.delete(String(c.k));
+    enqueue(entry.event);
+  });
 
   /** Cancels a pending leave under `key`; true when there was one (so the matching join is dropped too). */
   const cancel = (key: string): boolean => {
-    const timer = delayed.get(key);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
+    const entry = delayed.get(key);
+    if (entry === undefined) return false;
+    clearTimeout(entry.timer);
     delayed.delete(key);
     return true;
   };
@@ -117,9 +134,13 @@ export function createWebhooks(ctx: HubContext): Webhooks {
     clientEvent: (channel, event, data, socketId, userId) =>
       enqueue({ name: 'client_event', channel, event, data, socket_id: socketId, ...(userId === undefined ? {} : { user_id: userId }) }),
     cacheMiss: (channel) => enqueue({ name: 'cache_miss', channel }),
+    pending: () => [...delayed].map(([key, entry]) => [key, entry.event]),
+    load: (pending) => {
+      for (const [key, event] of pending) delayed.set(key, { event });
+    },
     close: () => {
       abort.abort();
-      for (const timer of delayed.values()) clearTimeout(timer);
+      for (const entry of delayed.values()) clearTimeout(entry.timer);
       delayed.clear();
       queue = [];
     },

@@ -15,3 +15,8 @@ export function openDatabase(dataDir: string): Database.Database {
   db.pragma('busy_timeout = 5000');
   return db;
 }
+
+/** A cluster node's in-memory copy of the shared state: empty, or the image from the last snapshot (base64). */
+export function openSnapshotDatabase(image: string | undefined): Database.Database {
+  return image === undefined ? new Database(':memory:') : new Database(Buffer.from(image, 'base64'));
+}

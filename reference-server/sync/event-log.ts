@@ -34,7 +34,7 @@ export class EventLog {
 
   constructor(
     private readonly db: Database,
-    private readonly ctx: Pick<HubContext, 'broadcaster' | 'now' | 'log'>,
+    private readonly ctx: Pick<HubContext, 'broadcaster' | 'now' | 'log' | 'cluster'>,
   ) {
     this.lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_events WHERE channel = ?');
     this.insert = db.prepare(
@@ -55,7 +55,8 @@ export class EventLog {
     const emitter: Emitter = {
       now,
       emit: (name, channels, payload) => {
-        const eventId = randomUUID();
+        // In a cluster every node applies the mutation; the id must be the same on all of them.
+        const eventId = this.ctx.cluster?.uuid() ?? randomUUID();
         const emittedAt = iso(now);
         const event = wireEventName(name);
         for (const channel of channels) {

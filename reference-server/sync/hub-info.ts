@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import type { HubInfo } from '../../spec/schemas/sync.ts';
 import type { HubConfig } from '../config.ts';
+import type { ClusterContext } from '../context.ts';
 import { sendJson, type Router } from '../http/router.ts';
 
 export const SPEC_VERSION = '1.0';
@@ -53,7 +54,7 @@ export function hubInfo(config: HubConfig, version = packageVersion()): z.infer<
   };
 }
 
-export function mountHubInfo(router: Router, config: HubConfig): void {
+export function mountHubInfo(router: Router, config: HubConfig, cluster?: ClusterContext): void {
   const body = hubInfo(config);
-  router.add('GET', '/api/hub', (rc) => sendJson(rc.res, 200, body));
+  router.add('GET', '/api/hub', (rc) => sendJson(rc.res, 200, cluster === undefined ? body : { ...body, cluster: cluster.info() }));
 }

@@ -24,7 +24,7 @@ export function mountSync(ctx: HubContext): SyncServices {
     idempotency: new IdempotencyStore(ctx.db),
     now: () => ctx.now(),
   };
-  mountHubInfo(ctx.router, ctx.config);
+  mountHubInfo(ctx.router, ctx.config, ctx.cluster);
   mountChannelRoutes(ctx.router, svc);
   mountSessionRoutes(ctx.router, svc);
   mountTodoRoutes(ctx.router, svc);

@@ -5,7 +5,7 @@
  * which keeps it inside the advertised timings.staleGraceMs.
  */
 import { syncChannel } from '../../spec/protocol/channels.ts';
-import type { HubContext } from '../context.ts';
+import { repeat, type HubContext } from '../context.ts';
 import type { SyncServices } from './services.ts';
 
 /** One sweep; returns how many participants went stale. Exposed for tests and for the timer. */
@@ -28,13 +28,11 @@ export function sweepStale(svc: SyncServices): number {
 }
 
 export function startStaleSweeper(ctx: HubContext, svc: SyncServices): void {
-  const timer = setInterval(() => {
+  repeat(ctx, 'sync-stale-sweep', svc.config.timings.sweepIntervalMs, () => {
     try {
       sweepStale(svc);
     } catch (err) {
       ctx.log(`sync: stale sweep failed: ${(err as Error).message}`);
     }
-  }, svc.config.timings.sweepIntervalMs);
-  timer.unref();
-  ctx.onClose.push(() => clearInterval(timer));
+  });
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CertifyReport } from '../../certify/certify-types.ts';
+import type { CertifyReport } from '../../reports/model/certify-report.ts';
 import { startMutant } from '../../conformance/mutants/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

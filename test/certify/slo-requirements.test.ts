@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { linkSlos } from '../../certify/matrix.ts';
 import { sloRequirements } from '../../certify/slo-requirements.ts';
-import type { RequirementRow, SloRow } from '../../certify/certify-types.ts';
+import type { RequirementRow, SloRow } from '../../reports/model/index.ts';
 import { SCENARIOS } from '../../load/scenarios/index.ts';
 import { requirementById } from '../../spec/requirements/index.ts';
 import type { ScenarioResult } from '../../load/report-types.ts';

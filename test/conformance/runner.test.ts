@@ -8,9 +8,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance, selectCases } from '../../conformance/runner.ts';
 import { checkProperty } from '../../conformance/property.ts';
+import { expectBelow } from '../../conformance/verify.ts';
 import { derived, req } from '../../spec/requirements/types.ts';
 import type { TargetFile } from '../../spec/target.ts';
-import type { Case, CaseResult } from '../../conformance/types.ts';
+import { CheckFailure, type Case, type CaseResult } from '../../conformance/types.ts';
 import { HubproofError } from '../../spec/errors.ts';
 
 const REQS = [
@@ -25,7 +26,7 @@ const REQS = [
 const CASES: Case[] = [
   { requirement: 'pusher/alpha/1', desc: 'Passes', run: async () => undefined },
   { requirement: 'pusher/alpha/1', desc: 'Fails a check', run: async (ctx) => ctx.fail('wrong answer', { expected: 'A', actual: 'B' }) },
-  { requirement: 'pusher/alpha/2', desc: 'Misses a SHOULD', run: async (ctx) => ctx.expect(false, 'should miss', { expected: 'x', actual: 'y' }) },
+  { requirement: 'pusher/alpha/2', desc: 'Misses a SHOULD', run: async (ctx) => ctx.fail('should miss', { expected: 'x', actual: 'y' }) },
   { requirement: 'pusher/beta/1', desc: 'Needs client events', run: async () => undefined },
   { requirement: 'sync/gamma/1', desc: 'Needs the sync profile', run: async () => undefined },
   { requirement: 'pusher/alpha/1', desc: 'Skips itself', run: async (ctx) => ctx.skip('no reason to run') },
@@ -34,7 +35,7 @@ const CASES: Case[] = [
     requirement: 'pusher/prop/1',
     desc: 'Checks that every integer is below 50',
     property: true,
-    run: (ctx) => checkProperty(ctx, fc.integer({ min: 0, max: 100 }), async (n, run) => run.expect(n < 50, `${n} is not below 50`, { expected: '< 50', actual: n })),
+    run: (ctx) => checkProperty(ctx, fc.integer({ min: 0, max: 100 }), async (n) => expectBelow(n, 50, `${n} is not below 50`)),
   },
 ];
 
@@ -158,5 +159,75 @@ describe('hubproof conform (CLI)', () => {
     expect(rows.at(-1)).toMatch(/^\d+ case\(s\)$/);
     for (const row of rows.slice(0, -1)) expect(row).toMatch(/^pusher\/heartbeat\/\d+#\d+\t(MUST|SHOULD|MAY)\t\S/);
     expect(rows.length).toBeGreaterThan(1);
+  });
+});
+
+describe('a case that proves several requirements', () => {
+  const MULTI_REQS = [
+    req('pusher/one/1', 'MUST', 'The first rule the shared run proves.', 'test', derived('a fixture of this test')),
+    req('pusher/two/1', 'MUST', 'The second rule the shared run proves.', 'test', derived('a fixture of this test')),
+    req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', derived('a fixture of this test')),
+  ];
+  const shared = (fail: 'none' | 'first' | 'second'): Case => ({
+    requirement: 'pusher/one/1',
+    alsoProves: ['pusher/two/1', 'pusher/three/1'],
+    desc: `Shared run (${fail})`,
+    run: async (ctx) => {
+      ctx.log('>', 'ws#1', 'one frame');
+      if (fail === 'first') ctx.fail('first check failed', { expected: 'A', actual: 'B' });
+      if (fail === 'second') ctx.fail('second check failed', { expected: 'C', actual: 'D', requirement: 'pusher/two/1' });
+    },
+  });
+  const CASES_MULTI: Case[] = [{ requirement: 'pusher/two/1', desc: 'Own case of the second rule', run: async () => undefined }, shared('second')];
+
+  it('numbers its extra rows after the cases that name the requirement first, and is selected by any of them', () => {
+    const all = selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS });
+    expect(all.map((c) => c.reqRows.map((r) => r.id))).toEqual([['pusher/two/1#1'], ['pusher/one/1#1', 'pusher/two/1#2', 'pusher/three/1#1']]);
+    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three'] }).map((c) => c.id)).toEqual(['pusher/one/1#1']);
+    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/two/1#2'] }).map((c) => c.id)).toEqual(['pusher/one/1#1']);
+  });
+
+  it('reports one row per requirement: the failing check on its own id, the rest blocked by it, the wire log on the failing row', async () => {
+    const report = await runConformance({ target, targetPath: 'tiny.json', cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three/1'], progress: null, seed: 3 });
+    expect(report.results.map((r) => [r.id, r.outcome])).toEqual([
+      ['pusher/one/1#1', 'blocked'],
+      ['pusher/two/1#2', 'fail'],
+      ['pusher/three/1#1', 'blocked'],
+    ]);
+    const [one, two, three] = report.results;
+    expect(two).toMatchObject({ reason: 'second check failed', expected: 'C', actual: 'D', replay: 'npx hubproof conform pusher/two/1#2 --target tiny.json --seed 3' });
+    expect(two!.wire.map((w) => w.text)).toEqual(['one frame']);
+    expect(one).toMatchObject({ blockedBy: { kind: 'requirement', id: 'pusher/two/1', case: 'pusher/two/1#2' }, sameRunAs: 'pusher/two/1#2', wire: [] });
+    expect(three!.reason).toMatch(/^not judged: pusher\/two\/1 failed first in this run/);
+    expect(report.summary).toMatchObject({ total: 3, fail: 1, blocked: 2 });
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('in a property, blocks what the failing check judged alongside: the property stopped and shrank towards the failure', async () => {
+    const prop: Case = {
+      requirement: 'pusher/one/1',
+      alsoProves: ['pusher/two/1'],
+      desc: 'Property judging two rules at once',
+      property: true,
+      run: (ctx) =>
+        checkProperty(ctx, fc.integer({ min: 0, max: 100 }), async (n) => {
+          if (n >= 50) throw new CheckFailure(`${n} is too big`, '< 50', String(n), undefined, { requirement: 'pusher/two/1', judged: ['pusher/one/1', 'pusher/two/1'] });
+        }),
+    };
+    const report = await runConformance({ target, cases: [prop], requirements: MULTI_REQS, progress: null, seed: 42, numRuns: 50 });
+    expect(report.results.map((r) => [r.id, r.outcome])).toEqual([
+      ['pusher/one/1#1', 'blocked'],
+      ['pusher/two/1#1', 'fail'],
+    ]);
+    expect(report.results[1]).toMatchObject({ counterexample: 50, seed: 42, replay: expect.stringContaining('pusher/two/1#1') });
+    expect(report.results[0]!.path).toBe(report.results[1]!.path);
+  });
+
+  it('passes every row of a passing run, and gates all rows together when one requirement needs what the target lacks', async () => {
+    const report = await runConformance({ target, cases: [shared('none')], requirements: MULTI_REQS, progress: null, seed: 3 });
+    expect(report.results.map((r) => r.outcome)).toEqual(['pass', 'pass', 'pass']);
+    const needsClientEvents = [...MULTI_REQS.slice(0, 2), req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', derived('a fixture of this test'), { capability: 'client_events' })];
+    const gated = await runConformance({ target, cases: [shared('first')], requirements: needsClientEvents, progress: null, seed: 3 });
+    expect(gated.results.map((r) => [r.outcome, r.reason])).toEqual(Array(3).fill(['unimplemented', 'target declares capability client_events: false']));
   });
 });

@@ -1,34 +1,14 @@
 /**
  * `hubproof hub` as a user runs it: a real child process through bin/hubproof.js.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseTarget } from '../../spec/target.ts';
+import { hubProcesses } from './hub-process.ts';
 import { TestClient } from './pusher/helpers.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/hubproof.js');
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'hubproof-cli-'));
-  dirs.push(d);
-  return d;
-}
-
-function spawnHub(args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'hub', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const { tempDir, spawnHub } = hubProcesses();
 
 async function until<T>(fn: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -39,11 +19,6 @@ async function until<T>(fn: () => T | undefined, timeoutMs: number, what: string
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 describe('hubproof hub', () => {
   it('starts, writes a target file, serves it, and closes sockets with 4200 on SIGTERM', async () => {

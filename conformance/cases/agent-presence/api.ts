@@ -1,6 +1,7 @@
 import { checkErrorResponse } from '../../clients/sync-api.ts';
 import { openDashboard } from '../../clients/presence-stream.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectFields, expectThat } from '../../verify.ts';
 import { presenceApi, toolEvent, uid } from './fixtures.ts';
 
 export const apiCases: Case[] = [
@@ -12,9 +13,9 @@ export const apiCases: Case[] = [
       const d = await openDashboard(ctx, { sessionId: uid('s') });
       const agent = uid('agent');
       const p = await api.event(agent, toolEvent(uid('s'), { tool_name: 'Write' }));
-      ctx.expect(p.agent_id === agent && p.last_tool_name === 'Write', 'the answer does not hold the new presence', { expected: { agent_id: agent, last_tool_name: 'Write' }, actual: p });
+      expectFields(p, { agent_id: agent, last_tool_name: 'Write' }, 'the answer does not hold the new presence');
       const u = await d.waitForUpdate((m) => m.agent_id === agent);
-      ctx.expect(u.presence.last_tool_name === 'Write' && u.presence.agent_id === agent, 'the broadcast does not hold the new presence', { expected: 'last_tool_name Write', actual: u.presence });
+      expectFields(u.presence, { last_tool_name: 'Write', agent_id: agent }, 'the broadcast does not hold the new presence');
     },
   },
   {
@@ -26,9 +27,9 @@ export const apiCases: Case[] = [
       const [a, b] = [uid('s'), uid('s')];
       await api.event(agent, toolEvent(a, { cost_tokens: 10 }));
       const p2 = await api.event(agent, toolEvent(a, { cost_tokens: 20 }));
-      ctx.expect(p2.total_tools_executed === 2 && p2.total_cost_tokens === 30 && p2.session_id === a, 'counters are not cumulative within the session', { expected: { total_tools_executed: 2, total_cost_tokens: 30 }, actual: p2 });
+      expectFields(p2, { total_tools_executed: 2, total_cost_tokens: 30, session_id: a }, 'counters are not cumulative within the session');
       const p3 = await api.event(agent, toolEvent(b, { cost_tokens: 5 }));
-      ctx.expect(p3.total_tools_executed === 1 && p3.total_cost_tokens === 5 && p3.session_id === b, 'counters did not restart for the new session', { expected: { total_tools_executed: 1, total_cost_tokens: 5 }, actual: p3 });
+      expectFields(p3, { total_tools_executed: 1, total_cost_tokens: 5, session_id: b }, 'counters did not restart for the new session');
     },
   },
   {
@@ -39,8 +40,8 @@ export const apiCases: Case[] = [
       const before = Date.now();
       const p = await api.event(uid('agent'), toolEvent(uid('s'), { tool_name: 'Grep', feature_id: 'feat-77' }));
       const at = Date.parse(p.last_activity);
-      ctx.expect(p.last_tool_name === 'Grep' && p.current_feature_id === 'feat-77' && p.status === 'active', 'presence fields not set from the event', { expected: { last_tool_name: 'Grep', current_feature_id: 'feat-77', status: 'active' }, actual: p });
-      ctx.expect(Math.abs(at - before) < 5000, 'last_activity is not the time of the event', { expected: new Date(before).toISOString(), actual: p.last_activity });
+      expectFields(p, { last_tool_name: 'Grep', current_feature_id: 'feat-77', status: 'active' }, 'presence fields not set from the event');
+      expectThat(p.last_activity, () => Math.abs(at - before) < 5000, `${new Date(before).toISOString()} ± 5 s (when the event was posted)`, 'last_activity is not the time of the event');
     },
   },
   {
@@ -67,7 +68,7 @@ export const apiCases: Case[] = [
       const list = await api.list();
       for (const p of latest) {
         const got = list.agents.find((x) => x.agent_id === p.agent_id);
-        ctx.expect(got && got.last_tool_name === p.last_tool_name && got.total_tools_executed === p.total_tools_executed, `GET /api/presence does not show ${p.agent_id} as it is`, { expected: p, actual: got });
+        expectFields(got, { last_tool_name: p.last_tool_name, total_tools_executed: p.total_tools_executed }, `GET /api/presence does not show ${p.agent_id} as it is`);
       }
     },
   },

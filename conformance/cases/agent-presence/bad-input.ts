@@ -2,16 +2,17 @@ import { checkErrorResponse } from '../../clients/sync-api.ts';
 import { openDashboard } from '../../clients/presence-stream.ts';
 import { sleep } from '../../clients/wait.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual, expectOneOf } from '../../verify.ts';
 import { presenceApi, toolEvent, uid } from './fixtures.ts';
 
 async function unchanged(ctx: CaseContext, fn: (agent: string) => Promise<void>): Promise<void> {
   const api = presenceApi(ctx);
   const agent = uid('agent');
   await api.event(agent, toolEvent(uid('s'), { cost_tokens: 7 }));
-  const before = JSON.stringify((await api.list()).agents.find((a) => a.agent_id === agent));
+  const before = (await api.list()).agents.find((a) => a.agent_id === agent);
   await fn(agent);
-  const after = JSON.stringify((await api.list()).agents.find((a) => a.agent_id === agent));
-  ctx.expect(after === before, 'the refused request changed the agent’s presence', { expected: before, actual: after });
+  const after = (await api.list()).agents.find((a) => a.agent_id === agent);
+  expectEqual(after, before, 'the refused request changed the agent’s presence');
 }
 
 export const presenceBadInputCases: Case[] = [
@@ -60,7 +61,7 @@ export const presenceBadInputCases: Case[] = [
       if (noisy.ws.readyState === noisy.ws.OPEN) noisy.ws.send(Buffer.from([0, 1, 2, 3]));
       noisy.send('x'.repeat(200_000));
       await sleep(ctx, 200);
-      if (noisy.closeInfo) ctx.expect([1003, 1007, 1008, 1009].includes(noisy.closeInfo.code), `the noisy dashboard was closed ${noisy.closeInfo.code}`, { expected: 'open, or closed 1003/1007/1008 (1009 for the oversized frame)', actual: noisy.closeInfo });
+      if (noisy.closeInfo) expectOneOf(noisy.closeInfo.code, [1003, 1007, 1008, 1009], `the noisy dashboard was closed ${noisy.closeInfo.code} "${noisy.closeInfo.reason}" (open, or 1009 for the oversized frame, is fine too)`);
       const agent = uid('agent');
       await api.event(agent, toolEvent(uid('s')));
       await quiet.waitForUpdate((m) => m.agent_id === agent);

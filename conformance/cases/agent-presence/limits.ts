@@ -1,6 +1,7 @@
 import { openDashboard, type Dashboard } from '../../clients/presence-stream.ts';
 import { sleep } from '../../clients/wait.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectAbsent, expectEqual, expectMatch } from '../../verify.ts';
 import { presenceApi, toolEvent, uid } from './fixtures.ts';
 
 function cap(ctx: CaseContext): number {
@@ -25,7 +26,7 @@ export const limitCases: Case[] = [
       const agent = uid('agent');
       await api.event(agent, toolEvent('x'));
       for (const d of ds) {
-        ctx.expect(!d.closeInfo, `${d.label} was closed (${d.closeInfo?.code} ${d.closeInfo?.reason}) within the cap`, { expected: 'open', actual: d.closeInfo });
+        expectAbsent(d.closeInfo, 'close', `${d.label} was closed (${d.closeInfo?.code} ${d.closeInfo?.reason}) within the cap`);
         await d.waitForUpdate((m) => m.agent_id === agent);
       }
     },
@@ -40,9 +41,10 @@ export const limitCases: Case[] = [
       const ds = await fill(ctx, session, max);
       const extra = await openDashboard(ctx, { sessionId: session });
       const c = await extra.waitForClose(3000);
-      ctx.expect(c.code === 1013 && /limit|max|full|\d/i.test(c.reason), `dashboard #${max + 1} closed ${c.code} "${c.reason}"`, { expected: '1013 with a reason naming the limit', actual: `${c.code} "${c.reason}"` });
+      expectEqual(c.code, 1013, `dashboard #${max + 1} closed ${c.code} "${c.reason}"`);
+      expectMatch(c.reason, /limit|max|full|\d/i, `dashboard #${max + 1} closed 1013 with a reason that names no limit`);
       await sleep(ctx, 100);
-      ctx.expect(ds.every((d) => !d.closeInfo), 'refusing the extra dashboard closed another one', { expected: `${max} open`, actual: ds.filter((d) => d.closeInfo).map((d) => d.label) });
+      expectEqual(ds.filter((d) => d.closeInfo).map((d) => `${d.label} ${d.closeInfo!.code}`), [], `refusing the extra dashboard closed another of the ${max}`);
     },
   },
   {
@@ -56,7 +58,7 @@ export const limitCases: Case[] = [
       await sleep(ctx, 100);
       const again = await openDashboard(ctx, { sessionId: session });
       await sleep(ctx, 300);
-      ctx.expect(!again.closeInfo, `the replacement dashboard was closed ${again.closeInfo?.code} "${again.closeInfo?.reason}"`, { expected: 'open', actual: again.closeInfo });
+      expectAbsent(again.closeInfo, 'close', `the replacement dashboard was closed ${again.closeInfo?.code} "${again.closeInfo?.reason}"`);
     },
   },
 ];

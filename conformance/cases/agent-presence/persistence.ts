@@ -1,5 +1,6 @@
 import { PresenceApi } from '../../clients/presence-stream.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectFields } from '../../verify.ts';
 import { presenceApi, toolEvent, uid } from './fixtures.ts';
 
 export const persistenceCases: Case[] = [
@@ -13,8 +14,7 @@ export const persistenceCases: Case[] = [
       if (!restart) ctx.skip('target has no restart command');
       const agent = uid('agent');
       const sess = uid('s');
-      let last;
-      for (const cost of [3, 4, 5]) last = await api.event(agent, toolEvent(sess, { cost_tokens: cost, tool_name: `t${cost}` }));
+      for (const cost of [3, 4, 5]) await api.event(agent, toolEvent(sess, { cost_tokens: cost, tool_name: `t${cost}` }));
       await restart();
       // Pooled keep-alive sockets died with the old process: retry the first read a few times.
       let list;
@@ -27,7 +27,7 @@ export const persistenceCases: Case[] = [
         }
       }
       const got = list.agents.find((a) => a.agent_id === agent);
-      ctx.expect(got && got.total_tools_executed === 3 && got.total_cost_tokens === 12 && got.last_tool_name === 't5' && got.session_id === sess, 'presence did not survive the restart', { expected: last, actual: got });
+      expectFields(got, { total_tools_executed: 3, total_cost_tokens: 12, last_tool_name: 't5', session_id: sess }, 'presence did not survive the restart');
     },
   },
 ];

@@ -1,5 +1,6 @@
 import { openDashboard } from '../../clients/presence-stream.ts';
 import type { Case, CaseContext, EffectiveTimings } from '../../types.ts';
+import { expectBetween, expectEqual } from '../../verify.ts';
 import { guardStatusTimings, presenceApi, toolEvent, uid } from './fixtures.ts';
 
 /** Client-side allowance for timers and round trips around the advertised periods. */
@@ -23,8 +24,8 @@ export const statusCases: Case[] = [
       await d.waitForUpdate((m) => m.agent_id === agent && m.presence.status === 'offline', offline + SLACK_MS + 2000, 'status offline');
       const at = (s: string) => d.updates.find((u) => u.msg.agent_id === agent && u.msg.presence.status === s)!.at - sent;
       ctx.note(`idle after ${at('idle').toFixed(0)} ms (advertised ${idle}), offline after ${at('offline').toFixed(0)} ms (advertised ${offline})`);
-      ctx.expect(at('idle') >= idle - 100 && at('idle') <= idle + SLACK_MS, `idle came after ${at('idle').toFixed(0)} ms`, { expected: `${idle}…${idle + SLACK_MS} ms`, actual: `${at('idle').toFixed(0)} ms` });
-      ctx.expect(at('offline') >= offline - 100 && at('offline') <= offline + SLACK_MS, `offline came after ${at('offline').toFixed(0)} ms`, { expected: `${offline}…${offline + SLACK_MS} ms`, actual: `${at('offline').toFixed(0)} ms` });
+      expectBetween(at('idle'), idle - 100, idle + SLACK_MS, `idle came after ${at('idle').toFixed(0)} ms`, { unit: 'ms', bound: `idle_after ${idle} ms, less 100 ms timer jitter, plus ${SLACK_MS} ms sweep allowance` });
+      expectBetween(at('offline'), offline - 100, offline + SLACK_MS, `offline came after ${at('offline').toFixed(0)} ms`, { unit: 'ms', bound: `offline_after ${offline} ms, less 100 ms timer jitter, plus ${SLACK_MS} ms sweep allowance` });
     },
   },
   {
@@ -40,7 +41,7 @@ export const statusCases: Case[] = [
       await api.event(agent, toolEvent(sess));
       await d.waitForUpdate((m) => m.agent_id === agent && m.presence.status === 'idle', ctx.timings.idleAfterMs + SLACK_MS + 2000, 'status idle');
       const p = await api.event(agent, toolEvent(sess));
-      ctx.expect(p.status === 'active', `status after a new event is ${p.status}`, { expected: 'active', actual: p.status });
+      expectEqual(p.status, 'active', `status after a new event is ${p.status}`);
     },
   },
 ];

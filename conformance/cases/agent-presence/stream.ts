@@ -1,6 +1,7 @@
 import { openDashboard } from '../../clients/presence-stream.ts';
 import { sleep } from '../../clients/wait.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectAbsent, expectEqual, expectFields, expectThat } from '../../verify.ts';
 import { presenceApi, requirePresence, toolEvent, uid } from './fixtures.ts';
 
 export const streamCases: Case[] = [
@@ -11,7 +12,7 @@ export const streamCases: Case[] = [
       const api = presenceApi(ctx);
       const d = await openDashboard(ctx, { sessionId: uid('sess') });
       await sleep(ctx, 200);
-      ctx.expect(!d.closeInfo, `the dashboard was closed (${d.closeInfo?.code} ${d.closeInfo?.reason})`, { expected: 'open', actual: d.closeInfo });
+      expectAbsent(d.closeInfo, 'close', `the dashboard was closed (${d.closeInfo?.code} ${d.closeInfo?.reason})`);
       const agent = uid('agent');
       await api.event(agent, toolEvent(uid('sess')));
       await d.waitForUpdate((m) => m.agent_id === agent);
@@ -25,7 +26,8 @@ export const streamCases: Case[] = [
       for (const token of [null, 'definitely-not-a-token']) {
         const d = await openDashboard(ctx, { token, sessionId: uid('sess') });
         const c = await d.waitForClose(3000);
-        ctx.expect(c.code === 1008 && c.reason.length > 0, `dashboard ${token === null ? 'without' : 'with a bad'} token closed ${c.code} "${c.reason}"`, { expected: '1008 with a reason', actual: `${c.code} "${c.reason}"` });
+        expectFields(c, { code: 1008 }, `dashboard ${token === null ? 'without' : 'with a bad'} token closed ${c.code} "${c.reason}"`);
+        expectThat(c.reason, (r) => r.length > 0, 'a reason', `dashboard ${token === null ? 'without' : 'with a bad'} token closed 1008 without a reason`);
       }
     },
   },
@@ -41,7 +43,7 @@ export const streamCases: Case[] = [
       await api.event(agent, toolEvent(sess, { tool_name: 'Read', cost_tokens: 0 }));
       await api.featureStatus('feat-x', { agent_id: agent, status: 'in_progress' });
       await d.waitUntil(() => d.updates.filter((u) => u.msg.agent_id === agent).length >= 3 || d.invalid.length > 0, 3000, 'three updates');
-      ctx.expect(d.invalid.length === 0, `a dashboard message is not a PresenceUpdate: ${d.invalid[0]?.issue}`, { expected: 'PresenceUpdate', actual: d.invalid[0]?.raw.slice(0, 300) });
+      expectEqual(d.invalid.map((x) => x.raw.slice(0, 300)), [], `a dashboard message is not a PresenceUpdate: ${d.invalid[0]?.issue}`);
     },
   },
   {

@@ -5,7 +5,8 @@
  */
 import { hmacHex, signChannelAuth } from '../../../spec/protocol/signing.ts';
 import { openPusherSocket, type PusherSocket } from '../../clients/pusher-socket.ts';
-import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import type { Case, CaseContext } from '../../types.ts';
+import { expectThat } from '../../verify.ts';
 import { expectAlive, expectDelivers, expectNoneBeforeSentinel, expectSubscribeRefused, member, publish, subscribed, uniq, type Refusal } from './helpers.ts';
 
 /** `key:hex(HMAC(other secret, …))`: right shape, wrong secret. */
@@ -116,9 +117,7 @@ export const authCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       const channel = uniq('private-');
       const r = await expectSubscribeRefused(sock, channel, { auth: forged(ctx, sock.socketId, channel), why: 'with a forged signature' });
-      if (r.kind !== 'error' || r.code !== 4009) {
-        throw new CheckFailure('unauthorized subscription was not refused with pusher:error 4009', 'pusher:error {"code":4009,…}', JSON.stringify(r.frame));
-      }
+      expectThat(r.frame, () => r.kind === 'error' && r.code === 4009, 'pusher:error {"code":4009,…}', 'unauthorized subscription was not refused with pusher:error 4009');
     },
   },
 ];

@@ -7,6 +7,7 @@ import { pusherApi } from '../../clients/http.ts';
 import { type PusherSocket } from '../../clients/pusher-socket.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { type Case, type CaseContext } from '../../types.ts';
+import { expectEqual, expectStatus, expectThat } from '../../verify.ts';
 import { expectAlive, expectDelivers, expectNoneBeforeSentinel, expectPusherError, subscribed, uniq } from './helpers.ts';
 
 /** A connection subscribed to one public channel, to prove it still works after the bad input. */
@@ -75,8 +76,7 @@ export const badInputCases: Case[] = [
         await expectPusherError(sock, `pusher:subscribe with data ${JSON.stringify(data)}`);
       }
       const info = await pusherApi(ctx).channel(String(numeric));
-      const occupied = (info.json as { occupied?: unknown } | undefined)?.occupied;
-      ctx.expect(occupied !== true, `hub subscribed the connection to channel "${numeric}" from a numeric channel`, { expected: 'not occupied', actual: info.text });
+      expectThat(info.json, (j) => (j as { occupied?: unknown } | undefined)?.occupied !== true, 'the channel not occupied', `hub subscribed the connection to channel "${numeric}" from a numeric channel`);
       await stillWorks(ctx, sock, channel, 'after malformed subscribes');
     },
   },
@@ -90,7 +90,7 @@ export const badInputCases: Case[] = [
       const err = await sock.waitFor(isEvent(PusherEvent.ERROR), { desc: 'pusher:error for an oversize frame', timeoutMs: 5000, fresh: true }).catch(() => undefined);
       if (!err) {
         const close = sock.closeInfo ?? (await sock.waitForClose(1000, 'close 1009 for an oversize frame'));
-        ctx.expect(close.code === 1009, `oversize frame ended the connection with ${close.code}`, { expected: 'pusher:error, or close 1009', actual: `${close.code} ${close.reason}` });
+        expectThat(close, (c) => c.code === 1009, 'pusher:error, or close 1009', `oversize frame ended the connection with ${close.code}`);
       }
       await stillWorks(ctx, other, channel, 'on another connection after an oversize frame');
     },
@@ -113,7 +113,7 @@ export const badInputCases: Case[] = [
       const a = await expectPusherError(sock, 'malformed JSON');
       sock.send({ event: PusherEvent.SUBSCRIBE, data: { channel: 42 } });
       const b = await expectPusherError(sock, 'a numeric channel');
-      ctx.expect(a.code === 4302 && b.code === 4302, 'bad-input pusher:error does not use 4302', { expected: '4302, 4302', actual: `${a.code}, ${b.code}` });
+      expectEqual([a.code, b.code], [4302, 4302], 'bad-input pusher:error does not use 4302');
     },
   },
   {
@@ -122,7 +122,7 @@ export const badInputCases: Case[] = [
     async run(ctx: CaseContext) {
       const { sock, channel } = await victim(ctx);
       const res = await pusherApi(ctx).signed({ method: 'POST', path: 'events', body: `{"name":"hp-broken","channel":"${channel}",` });
-      ctx.expect(res.status === 400, `non-JSON body answered ${res.status}`, { expected: 'HTTP 400', actual: `${res.status} ${res.text.slice(0, 200)}` });
+      expectStatus(res, 400, 'non-JSON body');
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-broken'), 'an event from a non-JSON request', channel);
     },
   },

@@ -7,6 +7,7 @@ import { frameData, PusherEvent, type Frame } from '../../../spec/protocol/frame
 import { openPusherSocket, pusherErrorCode, pusherUrl } from '../../clients/pusher-socket.ts';
 import { openWireSocket } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { expectEqual, expectEvery, expectThat } from '../../verify.ts';
 import { expectPusherError, expectSubscribeRefused, probeClientEvents, subscribed, uniq } from './helpers.ts';
 
 /** The code a refused connection carried: the close code if it is a Pusher one, else the pusher:error code. */
@@ -28,10 +29,14 @@ async function silentClientCode(ctx: CaseContext): Promise<number> {
   return close.code;
 }
 
-function expectClass(ctx: CaseContext, code: number, want: CloseClass | CloseClass[], condition: string): void {
+function expectClass(code: number, want: CloseClass | CloseClass[], condition: string): void {
   const wanted = Array.isArray(want) ? want : [want];
-  const got = closeClass(code);
-  ctx.expect(wanted.includes(got), `${condition} used code ${code} (${got})`, { expected: `a code of class ${wanted.join(' or ')}`, actual: `${code} (${got})` });
+  expectThat(code, (c) => wanted.includes(closeClass(c)), `a code of class ${wanted.join(' or ')}`, `${condition} used code ${code} (${closeClass(code)})`);
+}
+
+/** pusher:error data: a non-empty string message and a numeric or null code. */
+function errorDataOk(data: { message?: unknown; code?: unknown } | null): boolean {
+  return data !== null && typeof data === 'object' && typeof data.message === 'string' && data.message.length > 0 && (data.code === null || typeof data.code === 'number');
 }
 
 const silentWindow = (t: CaseContext['timings']) => Math.round(t.activityTimeoutS * 1500 + t.pongTimeoutMs * 1.5 + 8000);
@@ -53,8 +58,8 @@ export const closeCodeCases: Case[] = [
     requirement: 'pusher/close-codes/1',
     desc: 'Connects with an unknown key and without a protocol, and checks both codes are in 4000-4099',
     async run(ctx: CaseContext) {
-      expectClass(ctx, await refusedConnectionCode(ctx, pusherUrl(ctx, { key: uniq('unknown-') }), 'with an unknown key'), 'dont-reconnect', 'unknown app key');
-      expectClass(ctx, await refusedConnectionCode(ctx, pusherUrl(ctx, { query: { protocol: null } }), 'without protocol'), 'dont-reconnect', 'missing protocol');
+      expectClass(await refusedConnectionCode(ctx, pusherUrl(ctx, { key: uniq('unknown-') }), 'with an unknown key'), 'dont-reconnect', 'unknown app key');
+      expectClass(await refusedConnectionCode(ctx, pusherUrl(ctx, { query: { protocol: null } }), 'without protocol'), 'dont-reconnect', 'missing protocol');
     },
   },
   {
@@ -68,7 +73,7 @@ export const closeCodeCases: Case[] = [
         await silentClientCode(ctx),
       ];
       const backoff = codes.filter((c) => closeClass(c) === 'backoff');
-      ctx.expect(backoff.length === 0, `hub used back-off code ${backoff[0]} for a condition that does not call for back-off`, { expected: 'no code in 4100-4199', actual: codes });
+      expectEvery(codes, (c) => closeClass(c) !== 'backoff', 'is outside 4100-4199 (back-off)', `hub used back-off code ${backoff[0]} for a condition that does not call for back-off`);
     },
   },
   {
@@ -76,9 +81,9 @@ export const closeCodeCases: Case[] = [
     desc: 'Lets a connection go silent and checks the pong-timeout close is in 4200-4299, while the unknown-key close is not',
     timeoutMs: silentWindow,
     async run(ctx: CaseContext) {
-      expectClass(ctx, await silentClientCode(ctx), 'reconnect-now', 'the pong-timeout close');
+      expectClass(await silentClientCode(ctx), 'reconnect-now', 'the pong-timeout close');
       const unknown = await refusedConnectionCode(ctx, pusherUrl(ctx, { key: uniq('unknown-') }), 'with an unknown key');
-      ctx.expect(closeClass(unknown) !== 'reconnect-now', `unknown app key used reconnect-now code ${unknown}`, { expected: 'not 4200-4299', actual: unknown });
+      expectThat(unknown, (c) => closeClass(c) !== 'reconnect-now', 'a code outside 4200-4299 (reconnect now)', `unknown app key used reconnect-now code ${unknown}`);
     },
   },
   {
@@ -88,7 +93,7 @@ export const closeCodeCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       sock.sendRaw('not json at all');
       const { code } = await expectPusherError(sock, 'malformed JSON');
-      if (code !== null) expectClass(ctx, code, 'other', 'the bad-input pusher:error');
+      if (code !== null) expectClass(code, 'other', 'the bad-input pusher:error');
       if (!(await probeClientEvents(ctx))) return ctx.note('no client events: flood not tried');
       const channel = uniq('private-');
       const flooder = await subscribed(ctx, channel);
@@ -98,7 +103,7 @@ export const closeCodeCases: Case[] = [
         .waitFor((f) => f.event === PusherEvent.ERROR && pusherErrorCode(f) !== null, { desc: 'pusher:error for the client-event flood', timeoutMs: 3000 })
         .catch(() => undefined);
       const end = errFrame ? pusherErrorCode(errFrame) : flooder.closeInfo?.code ?? 'no error and no close within 3000 ms';
-      ctx.expect(end === 4301, `client-event flood answered with ${end}`, { expected: '4301', actual: end });
+      expectEqual(end, 4301, `client-event flood answered with ${end}`);
     },
   },
   {
@@ -106,9 +111,7 @@ export const closeCodeCases: Case[] = [
     desc: 'Provokes pusher:error with malformed JSON, a bad channel name and a forged subscription, and checks each has a string message and a numeric or null code',
     async run(ctx: CaseContext) {
       for (const frame of await provokeErrors(ctx)) {
-        const data = frameData<{ message?: unknown; code?: unknown }>(frame);
-        const ok = data !== null && typeof data === 'object' && typeof data.message === 'string' && data.message.length > 0 && (data.code === null || typeof data.code === 'number');
-        ctx.expect(ok, 'pusher:error lacks a message or a numeric/null code', { expected: '{"message":"…","code":4xxx|null}', actual: JSON.stringify(frame.data) });
+        expectThat(frame.data, () => errorDataOk(frameData(frame)), '{"message":"…","code":4xxx|null}', 'pusher:error lacks a message or a numeric/null code');
       }
     },
   },
@@ -117,7 +120,7 @@ export const closeCodeCases: Case[] = [
     desc: 'Provokes pusher:error frames and checks their data is a JSON object, not a double-encoded string',
     async run(ctx: CaseContext) {
       for (const frame of await provokeErrors(ctx)) {
-        ctx.expect(typeof frame.data === 'object' && frame.data !== null, 'pusher:error data is sent as a string', { expected: 'data as an object {message, code}', actual: JSON.stringify(frame.data) });
+        expectThat(frame.data, (d) => typeof d === 'object' && d !== null, 'data as an object {message, code}', 'pusher:error data is sent as a string');
       }
     },
   },

@@ -3,6 +3,7 @@ import { PusherEvent, SOCKET_ID_PATTERN, frameData } from '../../../spec/protoco
 import { openPusherSocket, pusherErrorCode, pusherUrl } from '../../clients/pusher-socket.ts';
 import { openWireSocket, type WireSocket } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { expectDistinct, expectEqual, expectIncludes, expectMatch, expectThat } from '../../verify.ts';
 import { member, publish, subscribed, uniq, waitForData } from './helpers.ts';
 
 /**
@@ -41,11 +42,8 @@ export const connectionCases: Case[] = [
     desc: 'Connects and checks that the first frame received is pusher:connection_established',
     async run(ctx: CaseContext) {
       const sock = await openPusherSocket(ctx);
-      ctx.expect(sock.invalid.length === 0, 'hub sent a non-Pusher frame before connection_established', { actual: sock.invalid[0] });
-      ctx.expect(sock.frames[0]?.event === PusherEvent.CONNECTION_ESTABLISHED, 'first frame is not pusher:connection_established', {
-        expected: 'pusher:connection_established first',
-        actual: sock.frames[0]?.event,
-      });
+      expectEqual(sock.invalid, [], 'hub sent a non-Pusher frame before connection_established');
+      expectEqual(sock.frames[0]?.event, PusherEvent.CONNECTION_ESTABLISHED, 'first frame is not pusher:connection_established');
     },
   },
   {
@@ -54,18 +52,15 @@ export const connectionCases: Case[] = [
     async run(ctx: CaseContext) {
       const sock = await openPusherSocket(ctx);
       const raw = sock.established!.data;
-      ctx.expect(typeof raw === 'string', 'connection_established data is not a string', { expected: 'a JSON string', actual: JSON.stringify(raw) });
+      expectThat(raw, (x) => typeof x === 'string', 'a JSON string', 'connection_established data is not a string');
       let parsed: unknown;
       try {
-        parsed = JSON.parse(raw);
+        parsed = JSON.parse(raw as string);
       } catch {
         ctx.fail('connection_established data is not JSON', { expected: '{"socket_id":"…","activity_timeout":n} as a string', actual: raw });
       }
-      const p = parsed as Record<string, unknown>;
-      ctx.expect(p !== null && typeof p === 'object' && 'socket_id' in p && 'activity_timeout' in p, 'data lacks socket_id or activity_timeout', {
-        expected: 'socket_id and activity_timeout',
-        actual: raw,
-      });
+      expectThat(parsed, (p) => p !== null && typeof p === 'object', 'a JSON object', 'data lacks socket_id or activity_timeout');
+      expectIncludes(Object.keys(parsed as object), ['socket_id', 'activity_timeout'], 'data lacks socket_id or activity_timeout');
     },
   },
   {
@@ -74,8 +69,8 @@ export const connectionCases: Case[] = [
     async run(ctx: CaseContext) {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push((await openPusherSocket(ctx)).socketId);
-      for (const id of ids) ctx.expect(SOCKET_ID_PATTERN.test(id), `socket_id ${id} does not match \\d+\\.\\d+`, { expected: '\\d+\\.\\d+', actual: id });
-      ctx.expect(new Set(ids).size === ids.length, 'two open connections share a socket_id', { expected: '5 distinct ids', actual: ids });
+      for (const id of ids) expectMatch(id, SOCKET_ID_PATTERN, `socket_id ${id} does not match \\d+\\.\\d+`);
+      expectDistinct(ids, 'two open connections share a socket_id');
     },
   },
   {
@@ -85,7 +80,7 @@ export const connectionCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       const data = frameData<{ activity_timeout?: unknown }>(sock.established!);
       const t = data?.activity_timeout;
-      ctx.expect(typeof t === 'number' && Number.isInteger(t) && t > 0, 'activity_timeout is not a positive integer', { expected: 'integer > 0 (seconds)', actual: t });
+      expectThat(t, (x) => typeof x === 'number' && Number.isInteger(x) && x > 0, 'an integer > 0 (seconds)', 'activity_timeout is not a positive integer');
     },
   },
   {
@@ -115,7 +110,7 @@ export const connectionCases: Case[] = [
       const data = JSON.stringify({ n: 1 });
       await publish(ctx, pub, 'hp-event', data);
       await waitForData(sock, pub, 'hp-event', data);
-      ctx.expect(sock.invalid.length === 0, 'hub sent a frame that is not a JSON object with a string event', { expected: 'only JSON text frames with "event"', actual: sock.invalid[0] });
+      expectEqual(sock.invalid, [], 'hub sent a frame that is not a JSON object with a string event');
     },
   },
   {
@@ -127,7 +122,7 @@ export const connectionCases: Case[] = [
       for (const data of ['{ "a" : 1,"b":[ true ,null ] , "s":"é ✓"}', 'plain text, not JSON ✓']) {
         await publish(ctx, channel, 'hp-raw', data);
         const f = await sock.waitFor((x) => x.event === 'hp-raw' && x.channel === channel, { desc: `hp-raw on ${channel}` });
-        ctx.expect(f.data === data, 'event data was not relayed unchanged as a string', { expected: JSON.stringify(data), actual: JSON.stringify(f.data) });
+        expectEqual(f.data, data, 'event data was not relayed unchanged as a string');
       }
     },
   },

@@ -7,6 +7,7 @@ import { openPusherSocket, pusherErrorCode, type PusherSocket } from '../../clie
 import { sleep, waitUntil } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext, type EffectiveTimings } from '../../types.ts';
+import { expectAbsent, expectThat } from '../../verify.ts';
 
 /** How long an idle client may wait for the hub's ping: the announced timeout, plus slack for load. */
 const pingWindowMs = (activityTimeoutS: number) => Math.round(activityTimeoutS * 1000 * 1.5 + 2000);
@@ -69,10 +70,7 @@ export const heartbeatCases: Case[] = [
       const sock = await openPusherSocket(ctx, { autoPong: false, answerPings: false });
       const close = await sock.waitForClose(closeWindowMs(announced(sock, ctx), ctx.timings), 'close with 4201 of a connection that never answers pings');
       const errorCodes = sock.frames.filter((f) => f.event === PusherEvent.ERROR).map(pusherErrorCode);
-      ctx.expect(close.code === 4201 || errorCodes.includes(4201), `hub closed a silent connection with ${close.code}, not 4201`, {
-        expected: 'close code 4201 (pong not received)',
-        actual: `close ${close.code} ${close.reason}`,
-      });
+      expectThat({ close: close.code, reason: close.reason, errorCodes }, (x) => x.close === 4201 || x.errorCodes.includes(4201), 'close code 4201 (pong not received), or pusher:error 4201', `hub closed a silent connection with ${close.code}, not 4201`);
     },
   },
   {
@@ -94,10 +92,7 @@ export const heartbeatCases: Case[] = [
       // Past the point where an unanswered ping would have closed them.
       await sleep(ctx, Math.round(ctx.timings.pongTimeoutMs * 1.5) + 1000);
       for (const sock of [viaFrame, viaControl]) {
-        ctx.expect(!sock.closeInfo, `hub closed ${sock.label} although it answered every ping`, {
-          expected: `connection open ${window} ms after connecting`,
-          actual: `closed ${sock.closeInfo?.code} ${sock.closeInfo?.reason}`,
-        });
+        expectAbsent(sock.closeInfo, `close within ${window} ms of connecting`, `hub closed ${sock.label} although it answered every ping`);
       }
     },
   },

@@ -8,9 +8,11 @@ import { closeClass } from '../../../spec/protocol/close-codes.ts';
 import type { Requirement } from '../../../spec/requirements/types.ts';
 import { pusherApi, type HttpResponse } from '../../clients/http.ts';
 import { openPusherSocket, pusherErrorCode, SubscriptionRejected, type OpenPusherSocketOptions, type PusherSocket, type SubscribeOptions } from '../../clients/pusher-socket.ts';
+import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { startFaultProxy, type FaultProxy } from '../../faults/proxy.ts';
 import { CheckFailure, type CaseContext } from '../../types.ts';
+import { expectAbsent, expectStatus, expectThat } from '../../verify.ts';
 
 /** A channel name no other case (or run) uses: `<prefix>hp-<hex>`. */
 export function uniq(prefix = ''): string {
@@ -33,6 +35,16 @@ export function member(userId: string | number, userInfo?: unknown): string {
   return JSON.stringify(userInfo === undefined ? { user_id: userId } : { user_id: userId, user_info: userInfo });
 }
 
+/** Opens a connection and joins presence `channel` as `userId` (with `info` as user_info when given). */
+export async function joinPresence(ctx: CaseContext, channel: string, userId: string | number, info?: unknown, node?: CaseContext['node']): Promise<{ sock: PusherSocket; ack: Frame }> {
+  const sock = await openPusherSocket(ctx, { node, label: nextLabel(ctx, `ws:${userId}`) });
+  const ack = await sock.subscribe(channel, { channelData: member(userId, info) });
+  return { sock, ack };
+}
+
+/** The `user_id` of a member_added / member_removed frame. */
+export const memberUserId = (f: Frame): unknown => frameData<{ user_id?: unknown }>(f)?.user_id;
+
 /** Publishes through `POST /apps/{id}/events`; fails the check unless the hub answers 200. */
 export async function publish(
   ctx: CaseContext,
@@ -43,9 +55,7 @@ export async function publish(
 ): Promise<HttpResponse> {
   const body = { name, data, ...(Array.isArray(channels) ? { channels } : { channel: channels }), ...extra };
   const res = await pusherApi(ctx).trigger(body);
-  if (res.status !== 200) {
-    throw new CheckFailure(`POST /apps/{id}/events answered ${res.status}`, '200 with a JSON object', `${res.status} ${res.text.slice(0, 300)}`);
-  }
+  expectStatus(res, 200, 'POST /apps/{id}/events');
   return res;
 }
 
@@ -88,9 +98,7 @@ export async function expectPusherError(sock: PusherSocket, desc: string, timeou
 
 /** The connection still answers pusher:ping — it was not closed or wedged. */
 export async function expectAlive(sock: PusherSocket, why: string): Promise<void> {
-  if (sock.closeInfo) {
-    throw new CheckFailure(`hub closed the connection ${why}`, 'the connection stays open', `closed ${sock.closeInfo.code} ${sock.closeInfo.reason}`);
-  }
+  expectAbsent(sock.closeInfo, 'close (the connection stays open)', `hub closed the connection ${why}`);
   sock.send({ event: PusherEvent.PING, data: {} });
   await sock.waitFor(isEvent(PusherEvent.PONG), { desc: `pusher:pong (connection alive ${why})`, timeoutMs: 3000, fresh: true });
 }
@@ -128,8 +136,7 @@ export async function expectNoneBeforeSentinel(
   await waitForData(sock, channel, 'hp-sentinel', data);
   await sock.expectNone(unwanted, { withinMs: 150, desc, fresh: true });
   sock.stopCollecting(seen);
-  const hit = past[0] ?? seen[0];
-  if (hit) throw new CheckFailure(`${sock.label} received ${desc}`, `not to receive ${desc}`, JSON.stringify(hit));
+  expectThat(past[0] ?? seen[0], (hit) => hit === undefined, `not to receive ${desc}`, `${sock.label} received ${desc}`);
 }
 
 /** The presence hash from a subscription_succeeded frame, or a check failure saying what is wrong. */

@@ -2,10 +2,8 @@
 import { pusherApi, type HttpResponse } from '../../clients/http.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { expectEvery, expectFields, expectIncludes, expectSameSet, expectStatus, expectThat } from '../../verify.ts';
 import { expectNoneBeforeSentinel, member, publish, subscribed, uniq, waitForData } from './helpers.ts';
-
-const expectStatus = (ctx: CaseContext, res: HttpResponse, status: number, what: string) =>
-  ctx.expect(res.status === status, `${what} answered ${res.status}`, { expected: `HTTP ${status}`, actual: `${res.status} ${res.text.slice(0, 200)}` });
 
 const jsonObject = (res: HttpResponse): Record<string, unknown> | undefined =>
   res.json !== null && typeof res.json === 'object' && !Array.isArray(res.json) ? (res.json as Record<string, unknown>) : undefined;
@@ -26,12 +24,12 @@ export const httpApiCases: Case[] = [
       const api = pusherApi(ctx);
       const data = JSON.stringify({ many: true });
       const res = await api.trigger({ name: 'hp-multi', data, channels: [c1, c2] });
-      expectStatus(ctx, res, 200, 'POST events with channels');
-      ctx.expect(jsonObject(res) !== undefined, 'events answer is not a JSON object', { expected: '{} or {channels:{…}}', actual: res.text });
+      expectStatus(res, 200, 'POST events with channels');
+      expectThat(res.text, () => jsonObject(res) !== undefined, '{} or {channels:{…}}', 'events answer is not a JSON object');
       await waitForData(sock, c1, 'hp-multi', data);
       await waitForData(sock, c2, 'hp-multi', data);
       const single = await api.trigger({ name: 'hp-single', data, channel: c1 });
-      expectStatus(ctx, single, 200, 'POST events with channel');
+      expectStatus(single, 200, 'POST events with channel');
       await waitForData(sock, c1, 'hp-single', data);
     },
   },
@@ -41,7 +39,7 @@ export const httpApiCases: Case[] = [
     async run(ctx: CaseContext) {
       const names = channelsOf(101);
       const sock = await subscribed(ctx, names[0]!);
-      expectStatus(ctx, await pusherApi(ctx).trigger({ name: 'hp-too-many', data: '{}', channels: names }), 400, 'POST events to 101 channels');
+      expectStatus(await pusherApi(ctx).trigger({ name: 'hp-too-many', data: '{}', channels: names }), 400, 'POST events to 101 channels');
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-too-many'), 'an event from a refused 101-channel publish', names[0]!);
     },
   },
@@ -52,7 +50,7 @@ export const httpApiCases: Case[] = [
       const channel = uniq();
       const sock = await subscribed(ctx, channel);
       const data = 'x'.repeat(10 * 1024 + 1);
-      expectStatus(ctx, await pusherApi(ctx).trigger({ name: 'hp-too-big', data, channel }), 413, 'POST events with 10 KB + 1 of data');
+      expectStatus(await pusherApi(ctx).trigger({ name: 'hp-too-big', data, channel }), 413, 'POST events with 10 KB + 1 of data');
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-too-big'), 'an event from a refused oversize publish', channel);
     },
   },
@@ -79,7 +77,7 @@ export const httpApiCases: Case[] = [
         { name: 'hp-b2', channel: c2, data: '{"b":2}' },
         { name: 'hp-b3', channel: c1, data: '{"b":3}' },
       ];
-      expectStatus(ctx, await pusherApi(ctx).batch(batch), 200, 'POST batch_events');
+      expectStatus(await pusherApi(ctx).batch(batch), 200, 'POST batch_events');
       for (const e of batch) await waitForData(sock, e.channel, e.name, e.data);
     },
   },
@@ -90,7 +88,7 @@ export const httpApiCases: Case[] = [
       const channel = uniq();
       const sock = await subscribed(ctx, channel);
       const batch = Array.from({ length: 11 }, (_, i) => ({ name: 'hp-batch11', channel, data: JSON.stringify({ i }) }));
-      expectStatus(ctx, await pusherApi(ctx).batch(batch), 400, 'POST batch_events with 11 events');
+      expectStatus(await pusherApi(ctx).batch(batch), 400, 'POST batch_events with 11 events');
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-batch11'), 'an event from a refused 11-event batch', channel);
     },
   },
@@ -100,9 +98,9 @@ export const httpApiCases: Case[] = [
     async run(ctx: CaseContext) {
       const channel = uniq();
       const api = pusherApi(ctx);
-      expectStatus(ctx, await api.trigger({ data: '{}', channel }), 400, 'POST events without name');
-      expectStatus(ctx, await api.trigger({ name: 'hp-nodata', channel }), 400, 'POST events without data');
-      expectStatus(ctx, await api.trigger({ name: 'n'.repeat(201), data: '{}', channel }), 400, 'POST events with a 201-character name');
+      expectStatus(await api.trigger({ data: '{}', channel }), 400, 'POST events without name');
+      expectStatus(await api.trigger({ name: 'hp-nodata', channel }), 400, 'POST events without data');
+      expectStatus(await api.trigger({ name: 'n'.repeat(201), data: '{}', channel }), 400, 'POST events with a 201-character name');
     },
   },
   {
@@ -113,13 +111,14 @@ export const httpApiCases: Case[] = [
       await subscribed(ctx, [pub, priv]);
       const api = pusherApi(ctx);
       const all = await api.channels();
-      expectStatus(ctx, all, 200, 'GET channels');
+      expectStatus(all, 200, 'GET channels');
       const listed = Object.keys((jsonObject(all)?.channels as object | undefined) ?? {});
-      ctx.expect(listed.includes(pub) && listed.includes(priv), 'GET channels misses an occupied channel', { expected: [pub, priv], actual: listed });
+      expectIncludes(listed, [pub, priv], 'GET channels misses an occupied channel');
       const filtered = await api.channels({ filter_by_prefix: 'private-' });
-      expectStatus(ctx, filtered, 200, 'GET channels?filter_by_prefix=private-');
+      expectStatus(filtered, 200, 'GET channels?filter_by_prefix=private-');
       const names = Object.keys((jsonObject(filtered)?.channels as object | undefined) ?? {});
-      ctx.expect(names.includes(priv) && !names.includes(pub) && names.every((n) => n.startsWith('private-')), 'filter_by_prefix was not honoured', { expected: `only private-… including ${priv}`, actual: names });
+      expectIncludes(names, [priv], 'filter_by_prefix was not honoured');
+      expectEvery(names, (n) => n.startsWith('private-'), 'starts with private-', 'filter_by_prefix was not honoured');
     },
   },
   {
@@ -133,10 +132,10 @@ export const httpApiCases: Case[] = [
       await subscribed(ctx, channel, cd('u2'));
       const api = pusherApi(ctx);
       const res = await api.channels({ filter_by_prefix: 'presence-', info: 'user_count' });
-      expectStatus(ctx, res, 200, 'GET channels?filter_by_prefix=presence-&info=user_count');
+      expectStatus(res, 200, 'GET channels?filter_by_prefix=presence-&info=user_count');
       const entry = (jsonObject(res)?.channels as Record<string, { user_count?: unknown }> | undefined)?.[channel];
-      ctx.expect(entry?.user_count === 2, 'user_count is not the number of distinct users', { expected: `${channel}: {user_count: 2}`, actual: JSON.stringify(entry) });
-      expectStatus(ctx, await api.channels({ info: 'user_count' }), 400, 'GET channels?info=user_count without filter_by_prefix=presence-');
+      expectFields(entry, { user_count: 2 }, `user_count of ${channel} is not the number of distinct users`);
+      expectStatus(await api.channels({ info: 'user_count' }), 400, 'GET channels?info=user_count without filter_by_prefix=presence-');
     },
   },
   {
@@ -150,17 +149,14 @@ export const httpApiCases: Case[] = [
       await subscribed(ctx, pres, { sub: { channelData: member('u1') } });
       const api = pusherApi(ctx);
       const a = await api.channel(pub, { info: 'subscription_count' });
-      expectStatus(ctx, a, 200, `GET channels/${pub}`);
-      ctx.expect(jsonObject(a)?.occupied === true && jsonObject(a)?.subscription_count === 2, 'public channel info is wrong', { expected: { occupied: true, subscription_count: 2 }, actual: a.json });
+      expectStatus(a, 200, `GET channels/${pub}`);
+      expectFields(jsonObject(a), { occupied: true, subscription_count: 2 }, 'public channel info is wrong');
       const p = await api.channel(pres, { info: 'user_count,subscription_count' });
-      expectStatus(ctx, p, 200, `GET channels/${pres}`);
-      ctx.expect(jsonObject(p)?.occupied === true && jsonObject(p)?.user_count === 1 && jsonObject(p)?.subscription_count === 2, 'presence channel info is wrong', {
-        expected: { occupied: true, user_count: 1, subscription_count: 2 },
-        actual: p.json,
-      });
+      expectStatus(p, 200, `GET channels/${pres}`);
+      expectFields(jsonObject(p), { occupied: true, user_count: 1, subscription_count: 2 }, 'presence channel info is wrong');
       const e = await api.channel(empty);
-      expectStatus(ctx, e, 200, `GET channels/${empty}`);
-      ctx.expect(jsonObject(e)?.occupied === false, 'empty channel is reported occupied', { expected: { occupied: false }, actual: e.json });
+      expectStatus(e, 200, `GET channels/${empty}`);
+      expectFields(jsonObject(e), { occupied: false }, 'empty channel is reported occupied');
     },
   },
   {
@@ -170,9 +166,9 @@ export const httpApiCases: Case[] = [
       const channel = uniq('presence-');
       for (const u of ['u1', 'u1', 'u2']) await subscribed(ctx, channel, { sub: { channelData: member(u) } });
       const res = await pusherApi(ctx).users(channel);
-      expectStatus(ctx, res, 200, `GET channels/${channel}/users`);
+      expectStatus(res, 200, `GET channels/${channel}/users`);
       const ids = ((jsonObject(res)?.users as Array<{ id?: unknown }> | undefined) ?? []).map((u) => u.id);
-      ctx.expect(JSON.stringify([...ids].sort()) === '["u1","u2"]', 'users does not list each user once', { expected: '{users:[{id:"u1"},{id:"u2"}]}', actual: res.text });
+      expectSameSet(ids, ['u1', 'u2'], 'users does not list each user once');
     },
   },
   {
@@ -180,7 +176,7 @@ export const httpApiCases: Case[] = [
     desc: 'Asks for the users of a public and of a private channel and expects 400 for both',
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
-      for (const channel of [uniq(), uniq('private-')]) expectStatus(ctx, await api.users(channel), 400, `GET channels/${channel}/users`);
+      for (const channel of [uniq(), uniq('private-')]) expectStatus(await api.users(channel), 400, `GET channels/${channel}/users`);
     },
   },
   {
@@ -211,7 +207,7 @@ export const httpApiCases: Case[] = [
       const data = JSON.stringify({ pad: 'y'.repeat(10 * 1024 - 10) });
       ctx.expect(Buffer.byteLength(data) === 10 * 1024, 'test data is not exactly 10 KB');
       const res = await pusherApi(ctx).trigger({ name: 'hp-max', data, channels: names });
-      expectStatus(ctx, res, 200, 'POST events with 10 KB of data to 100 channels');
+      expectStatus(res, 200, 'POST events with 10 KB of data to 100 channels');
       await waitForData(sock, names[99]!, 'hp-max', data);
     },
   },

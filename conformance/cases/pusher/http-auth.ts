@@ -6,10 +6,10 @@ import { hmacHex, httpStringToSign, md5Hex } from '../../../spec/protocol/signin
 import { pusherApi, type HttpResponse } from '../../clients/http.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual, expectStatus } from '../../verify.ts';
 import { expectNoneBeforeSentinel, publish, subscribed, uniq, waitForData } from './helpers.ts';
 
-const expect401 = (ctx: CaseContext, res: HttpResponse, what: string) =>
-  ctx.expect(res.status === 401, `${what} answered ${res.status}`, { expected: 'HTTP 401', actual: `${res.status} ${res.text.slice(0, 200)}` });
+const expect401 = (res: HttpResponse, what: string) => expectStatus(res, 401, what);
 
 /** Re-signs a query after changing it, so only the changed field is wrong. */
 function resign(ctx: CaseContext, method: string, path: string, query: Record<string, string>, secret = ctx.target.app.secret): Record<string, string> {
@@ -53,7 +53,7 @@ export const httpAuthCases: Case[] = [
       await waitForData(sock, channel, 'hp-signed', data);
       const status = await publishWithSdk(ctx, channel, { signed: 'by sdk' });
       if (status === undefined) return ctx.note('pusher SDK not installed or target has a path prefix: SDK request not tried');
-      ctx.expect(status === 200, `request signed by the pusher SDK answered ${status}`, { expected: 200, actual: status });
+      expectEqual(status, 200, `request signed by the pusher SDK answered ${status}`);
       await sock.waitFor(isEvent('hp-sdk', channel), { desc: 'event published by the pusher SDK' });
     },
   },
@@ -64,7 +64,7 @@ export const httpAuthCases: Case[] = [
       const api = pusherApi(ctx);
       for (const param of ['auth_key', 'auth_timestamp', 'auth_version', 'auth_signature']) {
         const res = await api.signed({ method: 'GET', path: 'channels', tamper: (q) => Object.fromEntries(Object.entries(q).filter(([k]) => k !== param)) });
-        expect401(ctx, res, `GET channels without ${param}`);
+        expect401(res, `GET channels without ${param}`);
       }
     },
   },
@@ -74,8 +74,8 @@ export const httpAuthCases: Case[] = [
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
       const flip = (q: Record<string, string>) => ({ ...q, auth_signature: q.auth_signature!.slice(0, -1) + (q.auth_signature!.endsWith('0') ? '1' : '0') });
-      expect401(ctx, await api.signed({ method: 'GET', path: 'channels', tamper: flip }), 'GET channels with a wrong signature');
-      expect401(ctx, await api.signed({ method: 'POST', path: 'events', body: JSON.stringify({ name: 'hp', data: '{}', channel: uniq() }), tamper: flip }), 'POST events with a wrong signature');
+      expect401(await api.signed({ method: 'GET', path: 'channels', tamper: flip }), 'GET channels with a wrong signature');
+      expect401(await api.signed({ method: 'POST', path: 'events', body: JSON.stringify({ name: 'hp', data: '{}', channel: uniq() }), tamper: flip }), 'POST events with a wrong signature');
     },
   },
   {
@@ -84,8 +84,8 @@ export const httpAuthCases: Case[] = [
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
       const now = Math.floor(Date.now() / 1000);
-      expect401(ctx, await api.signed({ method: 'GET', path: 'channels', timestamp: now - 700 }), 'a request signed 700 s ago');
-      expect401(ctx, await api.signed({ method: 'GET', path: 'channels', timestamp: now + 700 }), 'a request signed 700 s ahead');
+      expect401(await api.signed({ method: 'GET', path: 'channels', timestamp: now - 700 }), 'a request signed 700 s ago');
+      expect401(await api.signed({ method: 'GET', path: 'channels', timestamp: now + 700 }), 'a request signed 700 s ahead');
     },
   },
   {
@@ -97,7 +97,7 @@ export const httpAuthCases: Case[] = [
       const body = JSON.stringify({ name: 'hp-md5', data: '{"v":1}', channel });
       const tampered = body.replace('hp-md5', 'hp-md6');
       ctx.expect(tampered !== body && tampered.length === body.length, 'harness could not tamper the body');
-      expect401(ctx, await api.signed({ method: 'POST', path: 'events', body, sentBody: tampered }), 'POST events with a tampered body');
+      expect401(await api.signed({ method: 'POST', path: 'events', body, sentBody: tampered }), 'POST events with a tampered body');
       const path = `${api.appPath}/events`;
       const res = await api.signed({
         method: 'POST',
@@ -105,7 +105,7 @@ export const httpAuthCases: Case[] = [
         body,
         tamper: (q) => resign(ctx, 'POST', path, Object.fromEntries(Object.entries(q).filter(([k]) => k !== 'body_md5'))),
       });
-      expect401(ctx, res, 'POST events without body_md5');
+      expect401(res, 'POST events without body_md5');
       ctx.note(`body md5 of the signed body: ${md5Hex(body)}`);
     },
   },
@@ -116,7 +116,7 @@ export const httpAuthCases: Case[] = [
       const api = pusherApi(ctx);
       const path = `${api.appPath}/channels`;
       const res = await api.signed({ method: 'GET', path: 'channels', tamper: (q) => resign(ctx, 'GET', path, { ...q, auth_key: `${ctx.target.app.key}-other` }) });
-      expect401(ctx, res, 'GET channels with another auth_key');
+      expect401(res, 'GET channels with another auth_key');
     },
   },
   {
@@ -126,7 +126,7 @@ export const httpAuthCases: Case[] = [
       const api = pusherApi(ctx);
       const path = `${api.appPath}/channels`;
       const res = await api.signed({ method: 'GET', path: 'channels', tamper: (q) => resign(ctx, 'GET', path, { ...q, auth_version: '2.0' }) });
-      expect401(ctx, res, 'GET channels with auth_version 2.0');
+      expect401(res, 'GET channels with auth_version 2.0');
     },
   },
   {
@@ -141,7 +141,7 @@ export const httpAuthCases: Case[] = [
         body: JSON.stringify({ name: 'hp-unsigned', data: '{}', channel }),
         tamper: (q) => ({ ...q, auth_signature: '0'.repeat(64) }),
       });
-      expect401(ctx, res, 'POST events with a wrong signature');
+      expect401(res, 'POST events with a wrong signature');
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-unsigned'), 'an event from a refused (401) request', channel);
     },
   },

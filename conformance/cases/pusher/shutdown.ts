@@ -5,6 +5,7 @@
 import { closeClass } from '../../../spec/protocol/close-codes.ts';
 import { openPusherSocket } from '../../clients/pusher-socket.ts';
 import { type Case, type CaseContext } from '../../types.ts';
+import { expectEqual, expectThat } from '../../verify.ts';
 import { publish, subscribed, uniq } from './helpers.ts';
 
 function restartOrSkip(ctx: CaseContext): () => Promise<void> {
@@ -23,7 +24,7 @@ export const shutdownCases: Case[] = [
       await restart();
       for (const s of socks) {
         const c = await s.waitForClose(5000, 'close at shutdown');
-        ctx.expect(closeClass(c.code) === 'reconnect-now', `shutdown closed ${s.label} with ${c.code}`, { expected: 'a close code in 4200-4299', actual: `${c.code} ${c.reason}` });
+        expectThat(c, (x) => closeClass(x.code) === 'reconnect-now', 'a close code in 4200-4299', `shutdown closed ${s.label} with ${c.code}`);
       }
       await openPusherSocket(ctx);
     },
@@ -40,7 +41,7 @@ export const shutdownCases: Case[] = [
       await restart();
       await sock.waitForClose(5000, 'close at shutdown');
       const got = sock.frames.filter((f) => f.event === 'hp-flush' && f.channel === channel).length;
-      ctx.expect(got === 20, `only ${got} of 20 accepted events arrived before the shutdown close`, { expected: 20, actual: got });
+      expectEqual(got, 20, `only ${got} of 20 accepted events arrived before the shutdown close`);
     },
   },
 ];

@@ -6,6 +6,7 @@ import { hmacHex, safeEqual } from '../../../spec/protocol/signing.ts';
 import { sleep } from '../../clients/wait.ts';
 import { startWebhookSink, type WebhookSink } from '../../clients/webhook-sink.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { expectEqual, expectThat } from '../../verify.ts';
 import { member, requireCapability, subscribed, uniq } from './helpers.ts';
 
 /** Upper bound on a hub's vacated/member_removed delay ("a few seconds"). */
@@ -41,10 +42,10 @@ export const webhookCases: Case[] = [
       const channel = uniq();
       await subscribed(ctx, channel);
       const { hook } = await sink.waitForEvent(is('channel_occupied', channel), `channel_occupied for ${channel}`);
-      ctx.expect(typeof hook.json?.time_ms === 'number' && Array.isArray(hook.json.events), 'webhook body is not {time_ms, events}', { expected: '{"time_ms":n,"events":[…]}', actual: hook.body.slice(0, 200) });
-      ctx.expect(hook.headers['x-pusher-key'] === ctx.target.app.key, 'X-Pusher-Key is not the app key', { expected: ctx.target.app.key, actual: hook.headers['x-pusher-key'] });
+      expectThat(hook.body, () => typeof hook.json?.time_ms === 'number' && Array.isArray(hook.json.events), '{"time_ms":n,"events":[…]}', 'webhook body is not {time_ms, events}');
+      expectEqual(hook.headers['x-pusher-key'], ctx.target.app.key, 'X-Pusher-Key is not the app key');
       const sig = String(hook.headers['x-pusher-signature'] ?? '');
-      ctx.expect(safeEqual(sig, hmacHex(ctx.target.app.secret, hook.body)), 'X-Pusher-Signature does not sign the body', { expected: 'hex(HMAC-SHA256(secret, body))', actual: sig });
+      expectThat(sig, (x) => safeEqual(x, hmacHex(ctx.target.app.secret, hook.body)), 'hex(HMAC-SHA256(secret, body))', 'X-Pusher-Signature does not sign the body');
     },
   },
   {
@@ -75,7 +76,7 @@ export const webhookCases: Case[] = [
       await sink.waitForEvent(is('member_removed', channel, 'u1'), 'member_removed u1', LEAVE_WINDOW_MS);
       await sleep(ctx, 300);
       const count = (name: string) => sink.events().filter((e) => is(name, channel, 'u1')(e.event)).length;
-      ctx.expect(count('member_added') === 1 && count('member_removed') === 1, 'member webhooks are not per user', { expected: '1 member_added, 1 member_removed', actual: `${count('member_added')} added, ${count('member_removed')} removed` });
+      expectEqual({ member_added: count('member_added'), member_removed: count('member_removed') }, { member_added: 1, member_removed: 1 }, 'member webhooks are not per user');
     },
   },
   {
@@ -91,7 +92,7 @@ export const webhookCases: Case[] = [
       const again = await subscribed(ctx, channel);
       await sleep(ctx, 2000);
       const blips = sink.events().filter((e) => is('channel_vacated', channel)(e.event) || is('channel_occupied', channel)(e.event));
-      ctx.expect(blips.length === 1, 'a leave-and-rejoin blip produced webhooks', { expected: 'only the first channel_occupied', actual: blips.map((b) => b.event.name) });
+      expectEqual(blips.map((b) => b.event.name), ['channel_occupied'], 'a leave-and-rejoin blip produced webhooks');
       const left = Date.now();
       await again.close();
       await sink.waitForEvent(is('channel_vacated', channel), `channel_vacated for ${channel}`, LEAVE_WINDOW_MS);

@@ -4,6 +4,7 @@ import { BroadcastingAuthResponse } from '../../../spec/schemas/sync.ts';
 import { openPusherSocket, SubscriptionRejected } from '../../clients/pusher-socket.ts';
 import { SyncApi, checkErrorResponse, expectApiError, parseBody, syncAgents } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual, expectStatus, expectThat } from '../../verify.ts';
 import { historyCount, outOfScope, randomIssue, requireSync, sessionFixture } from './fixtures.ts';
 
 async function expectAuth403(ctx: CaseContext, api: SyncApi, channel: string): Promise<void> {
@@ -44,7 +45,7 @@ export const authCases: Case[] = [
       const session = await inside.createSession({ project_id: project, issue_id: randomIssue(), coordinator_type: 'hybrid' });
       await expectApiError(ctx, outsider.join(session.session_id, 'intruder'), 403, 'forbidden', 'join a session of a project outside scope');
       const after = await historyCount(inside, channel);
-      ctx.expect(after === before + 1, 'a refused request changed the project channel history', { expected: `${before + 1} events (only the insider’s session)`, actual: after });
+      expectEqual(after, before + 1, 'a refused request changed the project channel history (only the insider’s session may add an event)');
     },
   },
   {
@@ -54,10 +55,10 @@ export const authCases: Case[] = [
       const f = await sessionFixture(ctx);
       const sock = await openPusherSocket(ctx);
       const res = await f.apis[0]!.authorize(sock.socketId, f.channel);
-      ctx.expect(res.status === 200, `POST /broadcasting/auth answered ${res.status}`, { expected: 200, actual: `${res.status} ${res.text}` });
+      expectStatus(res, 200, 'POST /broadcasting/auth');
       const { auth } = parseBody(BroadcastingAuthResponse, res.json, 'POST /broadcasting/auth');
       const expected = signChannelAuth(ctx.target.app, sock.socketId, f.channel);
-      ctx.expect(auth === expected, 'auth is not key:HMAC-SHA256(secret, socket_id:channel)', { expected, actual: auth });
+      expectEqual(auth, expected, 'auth is not key:HMAC-SHA256(secret, socket_id:channel)');
       await sock.subscribe(f.channel, { auth });
     },
   },
@@ -88,7 +89,7 @@ export const authCases: Case[] = [
         ctx.fail('subscribing with a forged signature succeeded', { expected: 'pusher:error 4009', actual: 'pusher_internal:subscription_succeeded' });
       } catch (err) {
         if (!(err instanceof SubscriptionRejected)) throw err;
-        ctx.expect(err.code === 4009, `forged signature rejected with ${err.frame.event} ${err.code}`, { expected: 'pusher:error 4009', actual: JSON.stringify(err.frame) });
+        expectThat(err.frame, () => err.code === 4009, 'pusher:error 4009', `forged signature rejected with ${err.frame.event} ${err.code}`);
       }
     },
   },

@@ -6,9 +6,10 @@ import { sessionFixture, uniqueTitle, waitForSync } from './fixtures.ts';
 
 /**
  * Makes several duplicate pairs, a concurrent update and joins/leaves on one session while a recorded
- * subscriber watches, then runs the history checker's causality check on the live streams and history.
+ * subscriber watches, then runs the history checker's causality checks on the live streams and history:
+ * each of the three causality rules is judged on the same recorded run.
  */
-async function causalRun(ctx: CaseContext, requirement: string): Promise<void> {
+async function causalRun(ctx: CaseContext): Promise<void> {
   const f = await sessionFixture(ctx, { agents: 2 });
   const history = new History();
   const sub = new LiveSubscriber(ctx, history, f.agents[0]!, 'watcher', [f.channel]);
@@ -28,29 +29,14 @@ async function causalRun(ctx: CaseContext, requirement: string): Promise<void> {
   const last = (await f.apis[0]!.events(f.channel, { afterSeq: 0, limit: 1 })).last_seq;
   await sub.waitUntil(() => (sub.lastSeq.get(f.channel) ?? 0) >= last, 2000, `seq ${last}`).catch(() => undefined);
   await recordStored(ctx, history, f.agents[0]!, [f.channel]);
-  assertHistory(ctx, history, { kinds: ['causality'], requirement });
+  assertHistory(ctx, history);
 }
 
 export const causalityCases: Case[] = [
   {
     requirement: 'sync/causality/1',
-    desc: 'Creates three duplicate pairs at once and a concurrent update while recording; expects each todo’s created before any conflict naming it, live and in history',
-    async run(ctx: CaseContext) {
-      await causalRun(ctx, 'sync/causality/1');
-    },
-  },
-  {
-    requirement: 'sync/causality/2',
-    desc: 'Same recorded run; expects every AgentConflictDetected before the AgentConflictResolved with its conflict_id',
-    async run(ctx: CaseContext) {
-      await causalRun(ctx, 'sync/causality/2');
-    },
-  },
-  {
-    requirement: 'sync/causality/3',
-    desc: 'Same recorded run with joins and leaves; expects each AgentParticipantJoined before that participant’s AgentParticipantLeft',
-    async run(ctx: CaseContext) {
-      await causalRun(ctx, 'sync/causality/3');
-    },
+    alsoProves: ['sync/causality/2', 'sync/causality/3'],
+    desc: 'Creates three duplicate pairs at once, a concurrent update, and joins and leaves while recording; expects, live and in history, each todo’s created before any conflict naming it, every AgentConflictDetected before the AgentConflictResolved with its conflict_id, and each AgentParticipantJoined before that participant’s AgentParticipantLeft',
+    run: causalRun,
   },
 ];

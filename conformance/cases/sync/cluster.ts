@@ -1,5 +1,6 @@
 import { SyncApi, subscribeSync } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual } from '../../verify.ts';
 import { randomKey, sessionFixture, uniqueTitle, waitForSync } from './fixtures.ts';
 
 const second = (ctx: CaseContext) => ctx.target.nodes[1]!;
@@ -26,7 +27,7 @@ export const clusterCases: Case[] = [
       for (let i = 0; i < 6; i++) await (i % 2 ? other : f.apis[0]!).createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       const a = (await f.apis[0]!.allEvents(f.channel)).events.map((e) => `${e.seq}:${e.event_id}`);
       const b = (await other.allEvents(f.channel)).events.map((e) => `${e.seq}:${e.event_id}`);
-      ctx.expect(a.join() === b.join(), 'the nodes disagree on the channel history', { expected: a.join(' '), actual: b.join(' ') });
+      expectEqual(b, a, 'the nodes disagree on the channel history');
     },
   },
   {
@@ -40,7 +41,7 @@ export const clusterCases: Case[] = [
       const body = { title: uniqueTitle(), description: '' };
       const a = await f.apis[0]!.createTodo(f.session.session_id, body, key);
       const b = await other.createTodo(f.session.session_id, body, key);
-      ctx.expect(a.todo_id === b.todo_id, 'the retry through the other node created a second todo', { expected: a.todo_id, actual: b.todo_id });
+      expectEqual(b.todo_id, a.todo_id, 'the retry through the other node created a second todo');
     },
   },
 ];

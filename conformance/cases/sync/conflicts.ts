@@ -7,6 +7,7 @@ import type { PusherSocket } from '../../clients/pusher-socket.ts';
 import { sleep } from '../../clients/wait.ts';
 import { checkProperty } from '../../property.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectAbsent, expectAtMost, expectEqual, expectFields, expectNear, expectStatus } from '../../verify.ts';
 import { sessionFixture, uniqueTitle, waitForSync, watch, type SessionFixture } from './fixtures.ts';
 
 const DETECTED = wireEventName('AgentConflictDetected');
@@ -51,17 +52,17 @@ async function expectDuplicate(ctx: CaseContext, o: PairOutcome, a: { descriptio
   for (const { sock, at } of o.watchers) {
     const det = parseBody(AgentConflictDetected, await waitAny(sock, DETECTED, aboutPair(o), budget + 2000), 'AgentConflictDetected');
     const want = titleSimilarity(o.first.title, o.second.title);
-    ctx.expect(det.conflict_type === 'duplicate_todo' && 'todo1_id' in det.details && det.details.todo1_id === o.first.todo_id && det.details.todo2_id === o.second.todo_id, 'AgentConflictDetected does not name (earlier, later) todos', { expected: { todo1_id: o.first.todo_id, todo2_id: o.second.todo_id }, actual: det.details });
-    ctx.expect('similarity' in det.details && Math.abs(det.details.similarity - want) < 0.01, 'reported similarity differs from 1 − Levenshtein/max', { expected: want.toFixed(3), actual: det.details });
+    expectFields(det, { conflict_type: 'duplicate_todo', 'details.todo1_id': o.first.todo_id, 'details.todo2_id': o.second.todo_id }, 'AgentConflictDetected does not name (earlier, later) todos');
+    expectNear('similarity' in det.details ? det.details.similarity : NaN, want, 0.01, 'reported similarity differs from 1 − Levenshtein/max');
     const res = parseBody(AgentConflictResolved, await waitAny(sock, RESOLVED, (d: { conflict_id?: number }) => d.conflict_id === det.conflict_id, budget + 2000), 'AgentConflictResolved');
-    ctx.expect(res.kept_todo_id === keptWant && res.cancelled_todo_id === cancelledWant && res.strategy === 'keep_more_detailed', 'the wrong todo was kept', { expected: { kept_todo_id: keptWant, cancelled_todo_id: cancelledWant, strategy: 'keep_more_detailed' }, actual: res });
+    expectFields(res, { kept_todo_id: keptWant, cancelled_todo_id: cancelledWant, strategy: 'keep_more_detailed' }, 'the wrong todo was kept');
     if (checkBudget) {
       const detFrame = sock.frames.find((fr) => fr.event === DETECTED && frameData<Det>(fr).conflict_id === det.conflict_id)!;
       const resFrame = sock.frames.find((fr) => fr.event === RESOLVED && frameData<{ conflict_id?: number }>(fr).conflict_id === det.conflict_id)!;
       const tDet = at.get(detFrame)! - o.sentAt;
       const tRes = at.get(resFrame)! - o.sentAt;
       ctx.note(`${sock.label}: Detected after ${tDet.toFixed(1)} ms, Resolved after ${tRes.toFixed(1)} ms`);
-      ctx.expect(tRes <= budget, `Resolved reached ${sock.label} ${tRes.toFixed(0)} ms after the second create`, { expected: `≤ conflict_budget ${budget} ms`, actual: `${tRes.toFixed(0)} ms (Detected ${tDet.toFixed(0)} ms)` });
+      expectAtMost(tRes, budget, `Resolved reached ${sock.label} ${tRes.toFixed(0)} ms after the second create (Detected after ${tDet.toFixed(0)} ms)`, { unit: 'ms', bound: 'conflict_budget' });
     }
   }
 }
@@ -75,7 +76,7 @@ async function expectNoDuplicate(ctx: CaseContext, o: PairOutcome): Promise<void
   await sleep(ctx, ctx.timings.conflictBudgetMs + 150);
   for (const { sock } of o.watchers) {
     const hit = sock.frames.find((fr) => fr.event === DETECTED && aboutPair(o)(frameData<Det>(fr)));
-    ctx.expect(!hit, `a duplicate was reported for "${o.first.title}" / "${o.second.title}" (similarity ${titleSimilarity(o.first.title, o.second.title).toFixed(3)})`, { expected: `no conflict below threshold ${ctx.timings.conflictThreshold}`, actual: hit ? JSON.stringify(hit.data) : '' });
+    expectAbsent(hit, `conflict below threshold ${ctx.timings.conflictThreshold}`, `a duplicate was reported for "${o.first.title}" / "${o.second.title}" (similarity ${titleSimilarity(o.first.title, o.second.title).toFixed(3)})`);
   }
 }
 
@@ -149,7 +150,7 @@ export const conflictCases: Case[] = [
       await sleep(ctx, ctx.timings.conflictBudgetMs + 150);
       for (const s of [sockF, sockG]) {
         const hit = s.frames.find((fr) => fr.event === DETECTED);
-        ctx.expect(!hit, `${s.label} saw a duplicate that must not be reported`, { expected: 'no AgentConflictDetected', actual: hit ? JSON.stringify(hit.data) : '' });
+        expectAbsent(hit, 'AgentConflictDetected', `${s.label} saw a duplicate that must not be reported`);
       }
     },
   },
@@ -192,13 +193,13 @@ export const conflictCases: Case[] = [
       const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       await f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'first writer', expected_version: 1 });
       const res = await f.apis[1]!.raw({ method: 'PATCH', path: `/api/sessions/${f.session.session_id}/todos/${t.todo_id}`, body: { description: 'second writer', expected_version: 1 } });
-      ctx.expect(res.status === 409, `stale PATCH answered ${res.status}`, { expected: 409, actual: res.status });
+      expectStatus(res, 409, 'stale PATCH');
       const det = parseBody(AgentConflictDetected, await waitForSync<Det>(sock, f.channel, 'AgentConflictDetected', (d) => d.conflict_type === 'concurrent_update'), 'AgentConflictDetected');
-      ctx.expect('todo_id' in det.details && det.details.todo_id === t.todo_id && det.details.expected_version === 1 && det.details.actual_version === 2, 'concurrent_update details are wrong', { expected: { todo_id: t.todo_id, expected_version: 1, actual_version: 2 }, actual: det.details });
+      expectFields(det.details, { todo_id: t.todo_id, expected_version: 1, actual_version: 2 }, 'concurrent_update details are wrong');
       const r = parseBody(AgentConflictResolved, await waitForSync<{ conflict_id?: number }>(sock, f.channel, 'AgentConflictResolved', (d) => d.conflict_id === det.conflict_id), 'AgentConflictResolved');
-      ctx.expect(r.strategy === 'first_writer_wins' && r.cancelled_todo_id === null && r.kept_todo_id === t.todo_id, 'concurrent_update resolution is wrong', { expected: { strategy: 'first_writer_wins', kept_todo_id: t.todo_id, cancelled_todo_id: null }, actual: r });
+      expectFields(r, { strategy: 'first_writer_wins', kept_todo_id: t.todo_id, cancelled_todo_id: null }, 'concurrent_update resolution is wrong');
       const now = (await f.apis[0]!.listTodos(f.session.session_id)).find((x) => x.todo_id === t.todo_id);
-      ctx.expect(now?.description === 'first writer', 'the second writer’s change was applied', { expected: 'first writer', actual: now?.description });
+      expectEqual(now?.description, 'first writer', 'the second writer’s change was applied');
     },
   },
   {

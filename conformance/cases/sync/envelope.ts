@@ -2,6 +2,7 @@ import { Envelope, LARAVEL_EVENT_NAMESPACE, SYNC_EVENTS, syncEventFromWire } fro
 import { frameData } from '../../../spec/protocol/frames.ts';
 import { parseBody } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectAtLeast, expectEqual, expectPresent, expectThat } from '../../verify.ts';
 import { allSixScenario, byName } from './scenario.ts';
 
 export const envelopeCases: Case[] = [
@@ -24,13 +25,15 @@ export const envelopeCases: Case[] = [
         const key = `${f.event} ${JSON.stringify({ ...frameData<object>(f), seq: undefined })}`;
         const prev = seen.get(id);
         // The same event_id may appear on several channels only for the same logical event.
-        ctx.expect(prev === undefined || prev === key, `event_id ${id} names two different events`, { expected: prev, actual: key });
+        if (prev !== undefined) expectEqual(key, prev, `event_id ${id} names two different events`);
         seen.set(id, key);
       }
-      const started = byName(ctx, frames).get('AgentSessionStarted')!;
+      const started = byName(frames).get('AgentSessionStarted')!;
       const onProject = started.find((e) => e.frame.channel === channels.project);
       const onIssue = started.find((e) => e.frame.channel === channels.issue);
-      ctx.expect(onProject && onIssue && onProject.data.event_id === onIssue.data.event_id, 'AgentSessionStarted event_id differs between project and issue channels', { expected: onProject?.data.event_id, actual: onIssue?.data.event_id });
+      expectPresent(onProject, `AgentSessionStarted on ${channels.project}`, 'AgentSessionStarted did not arrive on the project channel');
+      expectPresent(onIssue, `AgentSessionStarted on ${channels.issue}`, 'AgentSessionStarted did not arrive on the issue channel');
+      expectEqual(onIssue.data.event_id, onProject.data.event_id, 'AgentSessionStarted event_id differs between project and issue channels');
     },
   },
   {
@@ -41,10 +44,12 @@ export const envelopeCases: Case[] = [
       // The subscriber left no gap to see live; history is the whole channel.
       const page = await api.allEvents(channels.issue);
       const seqs = page.events.map((e) => e.seq);
-      ctx.expect(seqs.length >= 1 && seqs.every((s, i) => s === i + 1), `history seqs of ${channels.issue} are not 1…n`, { expected: '1, 2, …', actual: seqs.join(', ') });
+      expectAtLeast(seqs.length, 1, `history of ${channels.issue} is empty`);
+      expectEqual(seqs, seqs.map((_, i) => i + 1), `history seqs of ${channels.issue} are not 1…n`);
       const session = await api.allEvents(channels.session);
       const s2 = session.events.map((e) => e.seq);
-      ctx.expect(s2.every((s, i) => s === i + 1) && session.last_seq === s2.length, `history seqs of ${channels.session} are not 1…n`, { expected: `1…${session.last_seq}`, actual: s2.join(', ') });
+      expectEqual(s2, s2.map((_, i) => i + 1), `history seqs of ${channels.session} are not 1…n`);
+      expectEqual(session.last_seq, s2.length, `last_seq of ${channels.session} is not its highest seq`);
     },
   },
   {
@@ -53,9 +58,9 @@ export const envelopeCases: Case[] = [
     async run(ctx: CaseContext) {
       const { frames } = await allSixScenario(ctx);
       for (const f of frames) {
-        ctx.expect(syncEventFromWire(f.event) !== undefined, `event "${f.event}" on ${f.channel} is not ${LARAVEL_EVENT_NAMESPACE}<one of the six>`, { expected: `${LARAVEL_EVENT_NAMESPACE}AgentTodoChanged etc.`, actual: f.event });
+        expectThat(f.event, (e) => syncEventFromWire(e) !== undefined, `${LARAVEL_EVENT_NAMESPACE}<one of the six sync events>`, `event "${f.event}" on ${f.channel} is not ${LARAVEL_EVENT_NAMESPACE}<one of the six>`);
       }
-      byName(ctx, frames);
+      byName(frames);
     },
   },
   {
@@ -63,7 +68,7 @@ export const envelopeCases: Case[] = [
     desc: 'Drives all six events and validates each payload against its schema (session_id, participant_id, conflict details, …)',
     async run(ctx: CaseContext) {
       const { frames } = await allSixScenario(ctx);
-      for (const [name, list] of byName(ctx, frames)) {
+      for (const [name, list] of byName(frames)) {
         for (const e of list) parseBody(SYNC_EVENTS[name], e.data, `${name} on ${e.frame.channel}`);
       }
     },

@@ -4,6 +4,7 @@ import { recordStored } from '../../history/live-subscriber.ts';
 import { History } from '../../history/recorder.ts';
 import { checkErrorResponse, errorCode, expectApiError } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectThat } from '../../verify.ts';
 import { sessionFixture, uniqueTitle } from './fixtures.ts';
 
 export const errorCases: Case[] = [
@@ -67,7 +68,7 @@ export const errorCases: Case[] = [
         const res = await f.apis[0]!.raw({ method, path, body });
         checkErrorResponse(ctx, res, 400, 'validation_failed', `${method} ${path}`);
         const msg = (res.json as { error: { message: string } }).error.message;
-        ctx.expect(msg.includes(field), `the validation message does not name ${field}`, { expected: `a message naming ${field}`, actual: msg });
+        expectThat(msg, (m) => m.includes(field), `a message naming ${field}`, `the validation message does not name ${field}`);
       }
     },
   },
@@ -98,7 +99,7 @@ export const errorCases: Case[] = [
         }
       }
       await recordStored(ctx, history, f.agents[0]!, [f.channel]);
-      assertHistory(ctx, history, { kinds: ['failed-op-effect'] });
+      assertHistory(ctx, history);
     },
   },
 ];

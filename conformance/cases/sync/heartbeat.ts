@@ -6,6 +6,7 @@ import { sleep } from '../../clients/wait.ts';
 import type { PusherSocket } from '../../clients/pusher-socket.ts';
 import { checkProperty } from '../../property.ts';
 import type { Case, CaseContext, EffectiveTimings } from '../../types.ts';
+import { expectAbsent, expectAtLeast, expectAtMost, expectEqual, expectPresent, expectStatus } from '../../verify.ts';
 import { historyCount, sessionFixture, watch } from './fixtures.ts';
 
 const LEFT = wireEventName('AgentParticipantLeft');
@@ -62,12 +63,12 @@ async function runPatterns(ctx: CaseContext, patterns: Pattern[]): Promise<void>
   for (const who of people) {
     const frame = sock.frames.find((fr) => fr.channel === f.channel && fr.event === LEFT && frameData<{ participant_id?: number }>(fr).participant_id === who.part.participant_id);
     if (who.p.keeper) {
-      ctx.expect(!frame, `participant ${who.part.participant_id} heartbeat every ${every} ms yet was reported`, { expected: 'no AgentParticipantLeft', actual: frame ? JSON.stringify(frame.data) : '' });
+      expectAbsent(frame, 'AgentParticipantLeft', `participant ${who.part.participant_id} heartbeat every ${every} ms yet was reported`);
       continue;
     }
-    ctx.expect(frame, `participant ${who.part.participant_id} went silent and was never reported stale`, { expected: `AgentParticipantLeft {reason:"stale"} within ${t.heartbeatTimeoutMs} + ${t.staleGraceMs} ms of its last heartbeat`, actual: 'nothing' });
+    expectPresent(frame, `AgentParticipantLeft {reason:"stale"} within ${t.heartbeatTimeoutMs} + ${t.staleGraceMs} ms of its last heartbeat`, `participant ${who.part.participant_id} went silent and was never reported stale`);
     const ev = parseBody(AgentParticipantLeft, frameData(frame), 'AgentParticipantLeft');
-    ctx.expect(ev.reason === 'stale', `reason is ${ev.reason}`, { expected: 'stale', actual: ev.reason });
+    expectEqual(ev.reason, 'stale', `reason is ${ev.reason}`);
   }
   // Timing: when the stale reports arrived relative to each stopper's last heartbeat.
   for (const who of people.filter((x) => !x.p.keeper)) {
@@ -76,8 +77,8 @@ async function runPatterns(ctx: CaseContext, patterns: Pattern[]): Promise<void>
     const early = arrivedAt - who.lastStart;
     const late = arrivedAt - who.lastEnd;
     ctx.note(`participant ${who.part.participant_id}: stale reported ${Math.round(late)}–${Math.round(early)} ms after its last heartbeat`);
-    ctx.expect(early >= t.heartbeatTimeoutMs - SLACK_MS, `participant ${who.part.participant_id} reported stale ${Math.round(early)} ms after its last heartbeat`, { expected: `≥ heartbeat_timeout ${t.heartbeatTimeoutMs} ms`, actual: `${Math.round(early)} ms` });
-    ctx.expect(late <= t.heartbeatTimeoutMs + t.staleGraceMs + SLACK_MS, `stale report came ${Math.round(late - t.heartbeatTimeoutMs)} ms after the timeout`, { expected: `≤ stale_grace ${t.staleGraceMs} ms after the timeout`, actual: `${Math.round(late - t.heartbeatTimeoutMs)} ms` });
+    expectAtLeast(early, t.heartbeatTimeoutMs - SLACK_MS, `participant ${who.part.participant_id} reported stale ${Math.round(early)} ms after its last heartbeat`, { unit: 'ms', bound: `heartbeat_timeout ${t.heartbeatTimeoutMs} ms less ${SLACK_MS} ms measuring slack` });
+    expectAtMost(late, t.heartbeatTimeoutMs + t.staleGraceMs + SLACK_MS, `stale report came ${Math.round(late - t.heartbeatTimeoutMs)} ms after the timeout`, { unit: 'ms', bound: `heartbeat_timeout ${t.heartbeatTimeoutMs} + stale_grace ${t.staleGraceMs} + ${SLACK_MS} ms measuring slack` });
   }
   await api.leave(sid, watcher.participant_id).catch(() => undefined);
 }
@@ -101,7 +102,8 @@ export const heartbeatCases: Case[] = [
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
       const res = await f.apis[0]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/participants/${f.participants[0]!.participant_id}/heartbeat` });
-      ctx.expect(res.status === 204 && res.text === '', `heartbeat answered ${res.status}`, { expected: '204, no body', actual: `${res.status} ${res.text}` });
+      expectStatus(res, 204, 'heartbeat');
+      expectEqual(res.text, '', 'heartbeat answered 204 with a body');
     },
   },
   {
@@ -135,7 +137,7 @@ export const heartbeatCases: Case[] = [
       const before = await historyCount(f.apis[0]!, f.channel);
       await expectApiError(ctx, f.apis[0]!.heartbeat(f.session.session_id, pid), 404, 'not_found', 'heartbeat after leaving');
       const after = await historyCount(f.apis[0]!, f.channel);
-      ctx.expect(after === before, 'the refused heartbeat emitted an event', { expected: before, actual: after });
+      expectEqual(after, before, 'the refused heartbeat emitted an event');
       ctx.note(`participant ${reader.participant_id} keeps the channel readable`);
     },
   },

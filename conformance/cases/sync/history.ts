@@ -5,6 +5,7 @@ import { syncEventFromWire, wireEventName } from '../../../spec/schemas/sync.ts'
 import { SyncApi, expectApiError, type HistoryPageT } from '../../clients/sync-api.ts';
 import { checkProperty } from '../../property.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectAtMost, expectEqual, expectFields } from '../../verify.ts';
 import { keepAlive, outOfScope, randomIssue, sessionFixture, uniqueTitle, waitForSync, watch, type SessionFixture } from './fixtures.ts';
 
 export const historyCases: Case[] = [
@@ -42,7 +43,7 @@ export const historyCases: Case[] = [
       for (const fr of sock.frames.filter((x) => x.channel === f.channel && syncEventFromWire(x.event))) {
         const data = frameData<{ seq: number }>(fr);
         const stored = page.events.find((e) => e.seq === data.seq);
-        ctx.expect(stored && stored.event === fr.event && JSON.stringify(stored.data) === JSON.stringify(data), `history entry seq ${data.seq} differs from the broadcast`, { expected: { event: fr.event, data }, actual: stored });
+        expectFields(stored, { event: fr.event, data }, `history entry seq ${data.seq} differs from the broadcast`);
       }
     },
   },
@@ -59,7 +60,7 @@ export const historyCases: Case[] = [
         ctx.note(`limit ${max + 1} answered ${page.message}`);
         return;
       }
-      ctx.expect(page.events.length <= max, `a page held ${page.events.length} events`, { expected: `≤ ${max}`, actual: page.events.length });
+      expectAtMost(page.events.length, max, `a page held ${page.events.length} events`, { bound: 'history_page_max' });
       ctx.note(`the channel has ${page.last_seq} events; the bound is only fully exercised by channels longer than ${max}`);
     },
   },
@@ -82,10 +83,10 @@ export const historyCases: Case[] = [
       const last = (await f.apis[0]!.events(f.channel)).last_seq;
       for (const after of [last, last + 5]) {
         const page = await f.apis[0]!.events(f.channel, { afterSeq: after });
-        ctx.expect(page.events.length === 0, `after_seq=${after} returned events`, { expected: '[]', actual: page.events.map((e) => e.seq) });
+        expectEqual(page.events.map((e) => e.seq), [], `after_seq=${after} returned events`);
       }
       const empty = await f.apis[0]!.events(syncChannel('issue', randomIssue()));
-      ctx.expect(empty.events.length === 0 && empty.last_seq === 0, 'an unused channel has events', { expected: 'events [] and last_seq 0', actual: empty });
+      expectFields(empty, { events: [], last_seq: 0 }, 'an unused channel has events');
     },
   },
 ];
@@ -124,11 +125,7 @@ async function causedEvents(ctx: CaseContext): Promise<Caused> {
     .map((fr) => ({ event: fr.event, data: frameData<{ seq?: unknown; event_id?: unknown }>(fr) }))
     .map((x) => ({ seq: Number(x.data.seq), event: x.event, eventId: String(x.data.event_id) }));
   const seqs = live.map((e) => e.seq);
-  const gapless = seqs.every((s, i) => s === pre.length + 1 + i);
-  ctx.expect(gapless, 'the live stream of a subscriber connected the whole time is not 2, 3, 4, …: the expected history cannot be built', {
-    expected: `seqs ${pre.length + 1}..${pre.length + live.length}`,
-    actual: seqs.join(','),
-  });
+  expectEqual(seqs, seqs.map((_, i) => pre.length + 1 + i), 'the live stream of a subscriber connected the whole time is not 2, 3, 4, …: the expected history cannot be built');
   return { f, events: [...pre, ...live] };
 }
 
@@ -167,7 +164,7 @@ function checkSlice(ctx: CaseContext, caused: Caused, what: string, got: History
     extra.length ? `extra seq ${extra.join(',')}` : '',
     lastSeq !== n ? `last_seq ${lastSeq} (the case caused ${n})` : '',
   ].filter(Boolean).join('; ') || 'events out of order or not the ones the case caused';
-  ctx.expect(same && lastSeq === n, `${what} returned the wrong events: ${why}`, {
+  if (!same || lastSeq !== n) ctx.fail(`${what} returned the wrong events: ${why}`, {
     expected: `[${want.map(showEvent).join(' ')}], last_seq ${n}`,
     actual: `[${got.map((g) => `${g.seq}:${g.event_id}`).join(' ')}], last_seq ${lastSeq}`,
   });

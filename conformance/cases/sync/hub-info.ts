@@ -1,6 +1,7 @@
 import { HubInfo } from '../../../spec/schemas/sync.ts';
 import { SyncApi, expectApiError, parseBody, syncAgents } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectIncludes, expectStatus } from '../../verify.ts';
 import { requireSync, sessionFixture } from './fixtures.ts';
 
 export const hubInfoCases: Case[] = [
@@ -11,9 +12,9 @@ export const hubInfoCases: Case[] = [
       requireSync(ctx);
       const [agent] = syncAgents(ctx);
       const res = await new SyncApi(ctx, agent!).raw({ method: 'GET', path: '/api/hub' });
-      ctx.expect(res.status === 200, `GET /api/hub answered ${res.status}`, { expected: 200, actual: res.status });
+      expectStatus(res, 200, 'GET /api/hub');
       const info = parseBody(HubInfo, res.json, 'GET /api/hub');
-      ctx.expect(info.profiles.includes('sync'), 'GET /api/hub does not list the sync profile', { expected: 'profiles ∋ sync', actual: info.profiles });
+      expectIncludes(info.profiles, ['sync'], 'GET /api/hub does not list the sync profile');
     },
   },
   {

@@ -1,6 +1,7 @@
 import { History } from '../../history/recorder.ts';
 import { LiveSubscriber } from '../../history/live-subscriber.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual, expectThat } from '../../verify.ts';
 import { sessionFixture, uniqueTitle } from './fixtures.ts';
 import { publishProperty } from './publish-property.ts';
 
@@ -11,7 +12,7 @@ export const orderingCases: Case[] = [
     property: true,
     timeoutMs: 40_000,
     async run(ctx: CaseContext) {
-      await publishProperty(ctx, ['order']);
+      await publishProperty(ctx);
     },
   },
   {
@@ -28,11 +29,11 @@ export const orderingCases: Case[] = [
       const stored = await f.apis[0]!.allEvents(f.channel);
       await sub.waitUntil(() => (sub.lastSeq.get(f.channel) ?? 0) >= stored.last_seq, 3000, `seq ${stored.last_seq}`);
       const storedSeqs = stored.events.map((e) => e.seq);
-      ctx.expect(storedSeqs.every((s, i) => i === 0 || s > storedSeqs[i - 1]!), 'history is not in seq order', { expected: 'ascending seq', actual: storedSeqs.join(',') });
+      expectThat(storedSeqs, (xs) => xs.every((s, i) => i === 0 || s > xs[i - 1]!), 'strictly ascending seq', 'history is not in seq order');
       const live = history.entries.flatMap((e) => (e.type === 'event' ? [`${e.seq}:${e.eventId}`] : []));
       const first = Number(live[0]?.split(':')[0] ?? 1);
       const want = stored.events.filter((e) => e.seq >= first).map((e) => `${e.seq}:${e.event_id}`);
-      ctx.expect(live.join() === want.join(), 'live order differs from history order', { expected: want.join(' '), actual: live.join(' ') });
+      expectEqual(live, want, 'live order differs from history order');
     },
   },
 ];

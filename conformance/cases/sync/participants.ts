@@ -1,6 +1,7 @@
 import { AgentParticipantJoined, AgentParticipantLeft, Participant, wireEventName } from '../../../spec/schemas/sync.ts';
 import { expectApiError, parseBody } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectAbsent, expectEqual, expectFields, expectStatus } from '../../verify.ts';
 import { sleep } from '../../clients/wait.ts';
 import { requireSync, sessionFixture, waitForSync, watch } from './fixtures.ts';
 
@@ -23,10 +24,10 @@ export const participantCases: Case[] = [
       await f.apis[0]!.join(f.session.session_id, 'watcher');
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const res = await f.apis[1]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/participants`, body: { agent_type: 'frontend-dev' } });
-      ctx.expect(res.status === 201, `join answered ${res.status}`, { expected: 201, actual: `${res.status} ${res.text}` });
+      expectStatus(res, 201, 'join');
       const p = parseBody(Participant, res.json, 'POST participants');
       const ev = parseBody(AgentParticipantJoined, await waitForSync(sock, f.channel, 'AgentParticipantJoined', (d: { participant_id?: unknown }) => d.participant_id === p.participant_id), 'AgentParticipantJoined');
-      ctx.expect(ev.agent_type === 'frontend-dev' && ev.agent_identifier === f.agents[1]!.identifier && ev.session_id === f.session.session_id, 'AgentParticipantJoined does not describe the join', { expected: p, actual: ev });
+      expectFields(ev, { agent_type: 'frontend-dev', agent_identifier: f.agents[1]!.identifier, session_id: f.session.session_id }, 'AgentParticipantJoined does not describe the join');
     },
   },
   {
@@ -43,8 +44,8 @@ export const participantCases: Case[] = [
       await sleep(ctx, 200);
       const page = await f.apis[0]!.allEvents(f.channel);
       const joins = page.events.filter((e) => e.event === JOINED).length;
-      ctx.expect(joins === max, 'the refused join left a trace in history', { expected: `${max} AgentParticipantJoined`, actual: joins });
-      ctx.expect(!sock.frames.some((fr) => fr.event === JOINED && String(fr.data).includes('overflow')), 'the refused join was broadcast', { expected: 'no AgentParticipantJoined for "overflow"', actual: sock.recentSummary() });
+      expectEqual(joins, max, `the refused join left a trace in history (${max} AgentParticipantJoined expected)`);
+      expectAbsent(sock.frames.find((fr) => fr.event === JOINED && String(fr.data).includes('overflow')), 'AgentParticipantJoined for "overflow"', 'the refused join was broadcast');
     },
   },
   {
@@ -55,9 +56,9 @@ export const participantCases: Case[] = [
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const pid = f.participants[1]!.participant_id;
       const res = await f.apis[1]!.raw({ method: 'DELETE', path: `/api/sessions/${f.session.session_id}/participants/${pid}` });
-      ctx.expect(res.status === 204, `DELETE participant answered ${res.status}`, { expected: 204, actual: `${res.status} ${res.text}` });
+      expectStatus(res, 204, 'DELETE participant');
       const ev = parseBody(AgentParticipantLeft, await waitForSync(sock, f.channel, 'AgentParticipantLeft', (d: { participant_id?: unknown }) => d.participant_id === pid), 'AgentParticipantLeft');
-      ctx.expect(ev.reason === 'left', `AgentParticipantLeft reason is ${ev.reason}`, { expected: 'left', actual: ev.reason });
+      expectEqual(ev.reason, 'left', `AgentParticipantLeft reason is ${ev.reason}`);
     },
   },
   {
@@ -87,7 +88,7 @@ export const participantCases: Case[] = [
       await f.apis[0]!.raw({ method: 'DELETE', path: `/api/sessions/${f.session.session_id}/participants/${pid}` });
       await sleep(ctx, 100);
       const lefts = (await f.apis[0]!.allEvents(f.channel)).events.filter((e) => e.event === LEFT && e.data.participant_id === pid);
-      ctx.expect(lefts.length === 1, `${lefts.length} AgentParticipantLeft for one participant`, { expected: 1, actual: lefts.length });
+      expectEqual(lefts.length, 1, `${lefts.length} AgentParticipantLeft for one participant`);
     },
   },
 ];

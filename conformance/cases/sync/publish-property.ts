@@ -9,7 +9,6 @@ import { History, recordOp } from '../../history/recorder.ts';
 import { LiveSubscriber, recordStored } from '../../history/live-subscriber.ts';
 import { assertHistory } from '../../history/checker.ts';
 import { VIOLATION_REQUIREMENTS } from '../../history/requirements.ts';
-import type { ViolationKind } from '../../history/types.ts';
 import { ApiError, SyncApi } from '../../clients/sync-api.ts';
 import { checkProperty } from '../../property.ts';
 import { CheckFailure, type CaseContext } from '../../types.ts';
@@ -93,7 +92,11 @@ function longestStream(history: History): number {
   return Math.max(0, ...counts.values());
 }
 
-export async function publishProperty(ctx: CaseContext, kinds: ViolationKind[]): Promise<void> {
+/**
+ * Runs the publish property and judges each requirement the case proves (`ctx.requirements`) on every
+ * recorded run: order, loss and reach, duplicates, persistence, acknowledged-but-missing events.
+ */
+export async function publishProperty(ctx: CaseContext): Promise<void> {
   await checkProperty(
     ctx,
     publishPlan,
@@ -175,13 +178,18 @@ export async function publishProperty(ctx: CaseContext, kinds: ViolationKind[]):
       for (const s of subs) if (s.open) await s.sub.close();
       // A lost last event leaves no gap between two received seqs; against the stored last_seq it is one.
       const tail = short[0];
-      if (tail && kinds.includes('loss')) {
-        run.fail(`${VIOLATION_REQUIREMENTS.loss} (loss): ${tail.name}'s live stream on ${tail.channel} stopped at seq ${tail.held} while history holds up to seq ${tail.last}: ${tail.last - tail.held} event(s) at the tail never delivered within ${waitMs} ms`, {
-          expected: `every event up to the channel's last_seq ${tail.last} delivered live to a subscriber connected the whole time`,
-          actual: short.map((x) => `${x.name} on ${x.channel}: last seq ${x.held} of ${x.last}`).join('; '),
-        });
-      }
-      assertHistory(run, history, { kinds });
+      const found = tail
+        ? [
+            new CheckFailure(
+              `${VIOLATION_REQUIREMENTS.loss} (loss): ${tail.name}'s live stream on ${tail.channel} stopped at seq ${tail.held} while history holds up to seq ${tail.last}: ${tail.last - tail.held} event(s) at the tail never delivered within ${waitMs} ms`,
+              `every event up to the channel's last_seq ${tail.last} delivered live to a subscriber connected the whole time`,
+              short.map((x) => `${x.name} on ${x.channel}: last seq ${x.held} of ${x.last}`).join('; '),
+              undefined,
+              { requirement: VIOLATION_REQUIREMENTS.loss },
+            ),
+          ]
+        : [];
+      assertHistory(run, history, { found });
       // A run in which no subscriber saw a stream proves nothing about order or loss; say so, loudly.
       const longest = longestStream(history);
       if (longest < 2) {

@@ -9,6 +9,7 @@ import { SYNC_EVENT_NAMES, syncEventFromWire, type SyncEventName } from '../../.
 import { SyncApi, sharedProject, subscribeSync, syncAgents } from '../../clients/sync-api.ts';
 import type { PusherSocket } from '../../clients/pusher-socket.ts';
 import type { CaseContext } from '../../types.ts';
+import { expectIncludes } from '../../verify.ts';
 import { randomIssue, requireSync, waitForSync } from './fixtures.ts';
 
 export interface ScenarioResult {
@@ -44,7 +45,7 @@ export async function allSixScenario(ctx: CaseContext): Promise<ScenarioResult> 
 }
 
 /** Events of the scenario by name; fails the case if one of the six never came. */
-export function byName(ctx: CaseContext, frames: Frame[]): Map<SyncEventName, Array<{ frame: Frame; data: Record<string, unknown> }>> {
+export function byName(frames: Frame[]): Map<SyncEventName, Array<{ frame: Frame; data: Record<string, unknown> }>> {
   const out = new Map<SyncEventName, Array<{ frame: Frame; data: Record<string, unknown> }>>();
   for (const f of frames) {
     const name = syncEventFromWire(f.event);
@@ -52,6 +53,6 @@ export function byName(ctx: CaseContext, frames: Frame[]): Map<SyncEventName, Ar
     out.set(name, [...(out.get(name) ?? []), { frame: f, data: frameData<Record<string, unknown>>(f) }]);
   }
   const missing = SYNC_EVENT_NAMES.filter((n) => !out.has(n));
-  ctx.expect(missing.length === 0, `the scenario produced no ${missing.join(', ')}`, { expected: SYNC_EVENT_NAMES.join(', '), actual: [...out.keys()].join(', ') });
+  expectIncludes(out.keys(), SYNC_EVENT_NAMES, `the scenario produced no ${missing.join(', ')}`);
   return out;
 }

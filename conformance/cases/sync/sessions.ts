@@ -2,6 +2,7 @@ import { syncChannel } from '../../../spec/protocol/channels.ts';
 import { AgentSessionStarted, Session } from '../../../spec/schemas/sync.ts';
 import { SyncApi, parseBody, sharedProject, subscribeSync, syncAgents } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual, expectFields, expectStatus } from '../../verify.ts';
 import { randomIssue, requireSync, waitForSync } from './fixtures.ts';
 
 export const sessionCases: Case[] = [
@@ -15,9 +16,9 @@ export const sessionCases: Case[] = [
       const api = new SyncApi(ctx, agents[0]!);
       const body = { project_id: project, issue_id: randomIssue(), coordinator_type: 'hybrid' };
       const res = await api.raw({ method: 'POST', path: '/api/sessions', body });
-      ctx.expect(res.status === 201, `POST /api/sessions answered ${res.status}`, { expected: 201, actual: `${res.status} ${res.text}` });
+      expectStatus(res, 201, 'POST /api/sessions');
       const s = parseBody(Session, res.json, 'POST /api/sessions');
-      ctx.expect(s.project_id === body.project_id && s.issue_id === body.issue_id && s.coordinator_type === body.coordinator_type, 'session does not echo the request', { expected: body, actual: s });
+      expectFields(s, body, 'session does not echo the request');
     },
   },
   {
@@ -37,8 +38,8 @@ export const sessionCases: Case[] = [
       const mine = (d: { session_id?: unknown }) => d.session_id === s.session_id;
       const a = parseBody(AgentSessionStarted, await waitForSync(sock, projectCh, 'AgentSessionStarted', mine), `AgentSessionStarted on ${projectCh}`);
       const b = parseBody(AgentSessionStarted, await waitForSync(sock, issueCh, 'AgentSessionStarted', mine), `AgentSessionStarted on ${issueCh}`);
-      ctx.expect(a.event_id === b.event_id, 'AgentSessionStarted carries different event_ids on the project and issue channels', { expected: a.event_id, actual: b.event_id });
-      ctx.expect(a.issue_id === issue && a.coordinator_type === 'hybrid', 'AgentSessionStarted payload does not match the session', { expected: s, actual: a });
+      expectEqual(b.event_id, a.event_id, 'AgentSessionStarted carries different event_ids on the project and issue channels');
+      expectFields(a, { issue_id: issue, coordinator_type: 'hybrid' }, 'AgentSessionStarted payload does not match the session');
     },
   },
 ];

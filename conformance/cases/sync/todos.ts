@@ -1,6 +1,7 @@
 import { AgentTodoChanged, Todo } from '../../../spec/schemas/sync.ts';
 import { expectApiError, parseBody } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
+import { expectEqual, expectFields, expectStatus } from '../../verify.ts';
 import { sessionFixture, uniqueTitle, waitForSync, watch } from './fixtures.ts';
 
 type Changed = { change?: unknown; todo?: { todo_id?: unknown; version?: unknown } };
@@ -14,11 +15,11 @@ export const todoCases: Case[] = [
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const title = uniqueTitle();
       const res = await f.apis[0]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/todos`, body: { title, description: 'd' } });
-      ctx.expect(res.status === 201, `create todo answered ${res.status}`, { expected: 201, actual: `${res.status} ${res.text}` });
+      expectStatus(res, 201, 'create todo');
       const todo = parseBody(Todo, res.json, 'POST todos');
-      ctx.expect(todo.version === 1 && todo.status === 'open' && todo.title === title, 'new todo is not version 1 / open / same title', { expected: { version: 1, status: 'open', title }, actual: todo });
+      expectFields(todo, { version: 1, status: 'open', title }, 'new todo is not version 1 / open / same title');
       const ev = parseBody(AgentTodoChanged, await waitForSync<Changed>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === todo.todo_id), 'AgentTodoChanged');
-      ctx.expect(ev.change === 'created', `change is ${ev.change}`, { expected: 'created', actual: ev.change });
+      expectEqual(ev.change, 'created', `change is ${ev.change}`);
     },
   },
   {
@@ -29,10 +30,10 @@ export const todoCases: Case[] = [
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       const u = await f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'more', expected_version: 1 });
-      ctx.expect(u.version === 2 && u.description === 'more', 'PATCH did not apply or raise the version', { expected: { version: 2, description: 'more' }, actual: u });
+      expectFields(u, { version: 2, description: 'more' }, 'PATCH did not apply or raise the version');
       await waitForSync<Changed>(sock, f.channel, 'AgentTodoChanged', (d) => d.change === 'updated' && d.todo?.version === 2);
       const c = await f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { status: 'cancelled', expected_version: 2 });
-      ctx.expect(c.version === 3 && c.status === 'cancelled', 'cancel did not apply', { expected: { version: 3, status: 'cancelled' }, actual: c });
+      expectFields(c, { version: 3, status: 'cancelled' }, 'cancel did not apply');
       await waitForSync<Changed>(sock, f.channel, 'AgentTodoChanged', (d) => d.change === 'cancelled' && d.todo?.version === 3);
     },
   },
@@ -45,7 +46,7 @@ export const todoCases: Case[] = [
       await f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'b', expected_version: 1 });
       await expectApiError(ctx, f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'c', expected_version: 1 }), 409, 'version_conflict', 'stale PATCH');
       const now = (await f.apis[0]!.listTodos(f.session.session_id)).find((x) => x.todo_id === t.todo_id);
-      ctx.expect(now?.version === 2 && now.description === 'b', 'the stale PATCH changed the todo', { expected: { version: 2, description: 'b' }, actual: now });
+      expectFields(now, { version: 2, description: 'b' }, 'the stale PATCH changed the todo');
     },
   },
   {
@@ -58,7 +59,7 @@ export const todoCases: Case[] = [
       await f.apis[0]!.patchTodo(f.session.session_id, made[1]!.todo_id, { title: made[1]!.title + ' x', expected_version: 1 });
       const list = await f.apis[0]!.listTodos(f.session.session_id);
       const got = made.map((m) => list.find((x) => x.todo_id === m.todo_id)?.version);
-      ctx.expect(list.length === 3 && got.join() === '1,2,1', 'todo list is not every todo at its current version', { expected: 'versions 1,2,1', actual: list.map((x) => `${x.todo_id}@${x.version}`).join(' ') });
+      expectEqual({ todos: list.length, versions: got }, { todos: 3, versions: [1, 2, 1] }, 'todo list is not every todo at its current version');
     },
   },
 ];

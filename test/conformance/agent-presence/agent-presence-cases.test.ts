@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../../conformance/runner.ts';
 import { startEmbeddedHub } from '../../../conformance/target-resolve.ts';
+import { provedBy } from '../../../conformance/cases/index.ts';
 import { agentPresenceCases } from '../../../conformance/cases/agent-presence/index.ts';
 import { REQUIREMENTS } from '../../../spec/requirements/index.ts';
 import { startBrokenHub } from '../sync/broken-hub.ts';
 
 describe('agent-presence cases', () => {
   it('cover every agent-presence requirement with at least one case', () => {
-    const covered = new Set(agentPresenceCases.map((c) => c.requirement));
+    const covered = new Set(agentPresenceCases.flatMap(provedBy));
     const missing = REQUIREMENTS.filter((r) => r.profile === 'agent-presence' && r.level !== 'MAY' && !covered.has(r.id)).map((r) => r.id);
     expect(missing).toEqual([]);
   });

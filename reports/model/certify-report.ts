@@ -1,32 +1,14 @@
 /**
- * The certification report: one matrix of requirements and SLOs with a verdict each, the hub's identity,
- * the harness version, seeds and durations. `certify.json` is this object; the JUnit and HTML files are
+ * The certification report: one matrix of requirements and SLOs with a verdict, the hub's identity, the
+ * harness version, seeds and durations. `certify.json` is this object; the JUnit and HTML files are
  * drawn from it and from the two underlying reports.
  */
-import type { HubInfo } from '../spec/schemas/sync.ts';
-import type { Level } from '../spec/requirements/types.ts';
-import type { Outcome } from '../conformance/types.ts';
-import type { Summary } from '../conformance/progress.ts';
-import type { ScenarioStatus, ThresholdResult } from '../load/report-types.ts';
+import type { HubInfo } from '../../spec/schemas/sync.ts';
+import type { ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
+import type { RequirementRow } from './requirement-rows.ts';
+import type { RootCauseGroup, RunFinding, Summary } from './run-report.ts';
 
 export const CERTIFY_REPORT_FORMAT = 'hubproof-certify/1';
-
-export interface RequirementRow {
-  id: string;
-  level: Level;
-  section: string;
-  text: string;
-  /** The worst outcome among the requirement's cases. */
-  outcome: Outcome;
-  cases: string[];
-  /** The case that decided the outcome (the first with the worst outcome). */
-  worstCase: string;
-  /** First failure's (or skip's) one-line reason. */
-  reason?: string;
-  replay?: string;
-  /** SLO rows (`presence/p99Ms`) that certify this requirement's figures, when the load run measured any. */
-  slos?: string[];
-}
 
 /** `held`: met in a valid scenario; `breached`: missed in a valid one; `unmeasured`: the figures cannot be trusted or were never taken. */
 export type SloStatus = 'held' | 'breached' | 'unmeasured';
@@ -46,18 +28,31 @@ export interface SloRow extends Omit<ThresholdResult, 'ok'> {
   note?: string;
 }
 
-export type CertifyVerdict = 'certified' | 'not-certified' | 'inconclusive';
+/**
+ * `certified` (exit 0); `conformant-with-deviations`: nothing failed, but MUSTs listed as known deviations
+ * missed (exit 0, never called certified); `not-certified` (a MUST failed, an SLO breached, the hub
+ * crashed: exit 1); `inconclusive` (figures untrustworthy or nothing ran: exit 2).
+ */
+export type CertifyVerdict = 'certified' | 'conformant-with-deviations' | 'not-certified' | 'inconclusive';
+
+export interface MatrixSummary {
+  /** `passed` counts pass and fixed; `deviations` expected-fail; `other` skipped, unimplemented, informational. */
+  must: { total: number; passed: number; failed: number; deviations: number; blocked: number; other: number };
+  should: { total: number; passed: number; missed: number; other: number };
+  slo: { total: number; held: number; breached: number; unmeasured: number };
+}
 
 export interface CertifyReport {
   format: typeof CERTIFY_REPORT_FORMAT;
-  /** certified (exit 0), not-certified (a MUST failed or an SLO breached: exit 1), inconclusive (figures untrustworthy: exit 2). */
   verdict: CertifyVerdict;
   exitCode: 0 | 1 | 2;
   /** One line per reason the hub is not certified (or why the run is inconclusive). */
   reasons: string[];
+  /** One line per known deviation (a listed MUST, or SHOULD under --strict, that missed), with its reason. */
+  deviations: string[];
   /**
-   * MUST requirements whose cases were skipped because of the target's shape (no restart command, a single
-   * node…): not failed, but not covered by this certificate either. Listed so nobody reads them as passed.
+   * MUST requirements that were skipped because of the target's shape (no restart command, a single
+   * node…) or blocked: not failed, but not covered by this certificate either. Listed so nobody reads them as passed.
    */
   notCovered: string[];
   harness: { name: string; version: string; node: string; platform: string };
@@ -74,12 +69,10 @@ export interface CertifyReport {
   seeds: { conformance: number; numRuns: number };
   startedAt: string;
   durationsMs: { total: number; conformance: number; load: number };
-  summary: {
-    cases: Summary;
-    must: { total: number; passed: number; failed: number; other: number };
-    should: { total: number; passed: number; missed: number; other: number };
-    slo: { total: number; held: number; breached: number; unmeasured: number };
-  };
+  summary: MatrixSummary & { cases: Summary };
+  /** The conformance run's findings and root-cause groups, leading the certificate as they lead the run. */
+  findings: RunFinding[];
+  groups: RootCauseGroup[];
   requirements: RequirementRow[];
   slos: SloRow[];
   load: {

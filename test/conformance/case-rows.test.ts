@@ -1,0 +1,43 @@
+/** One run of a case that proves several requirements: which rows fail, pass or are blocked. */
+import { describe, expect, it } from 'vitest';
+import { rowVerdicts } from '../../conformance/case-rows.ts';
+import { CheckFailure } from '../../conformance/types.ts';
+
+const REQS = ['sync/delivery/5', 'sync/idempotency/5', 'sync/history/1'];
+const brief = (vs: ReturnType<typeof rowVerdicts>) => vs.map((v) => (v.verdict === 'blocked' ? `${v.requirement} blocked by ${v.by}` : `${v.requirement} ${v.verdict}`));
+
+describe('rowVerdicts', () => {
+  it('passes every row when the run passed', () => {
+    expect(brief(rowVerdicts(REQS, undefined))).toEqual(['sync/delivery/5 pass', 'sync/idempotency/5 pass', 'sync/history/1 pass']);
+  });
+
+  it('charges an unscoped failure to the first requirement and blocks the rest: not reached is neither fail nor pass', () => {
+    expect(brief(rowVerdicts(REQS, new CheckFailure('no answer within 40000 ms')))).toEqual([
+      'sync/delivery/5 miss',
+      'sync/idempotency/5 blocked by sync/delivery/5',
+      'sync/history/1 blocked by sync/delivery/5',
+    ]);
+  });
+
+  it('charges a scoped failure to the requirement it names', () => {
+    expect(brief(rowVerdicts(REQS, new CheckFailure('history holds event_id twice', 'x', 'y', undefined, { requirement: 'sync/idempotency/5' })))).toEqual([
+      'sync/delivery/5 blocked by sync/idempotency/5',
+      'sync/idempotency/5 miss',
+      'sync/history/1 blocked by sync/idempotency/5',
+    ]);
+  });
+
+  it('passes what the failing check judged alongside, and fails each requirement only for its own failure', () => {
+    const more = [new CheckFailure('ack missing', 'a', 'b', undefined, { requirement: 'sync/history/1' })];
+    const v = rowVerdicts(REQS, new CheckFailure('seq skipped', 'c', 'd', undefined, { requirement: 'sync/delivery/5', judged: REQS, more }));
+    expect(brief(v)).toEqual(['sync/delivery/5 miss', 'sync/idempotency/5 pass', 'sync/history/1 miss']);
+    expect(v.map((x) => (x.verdict === 'miss' ? x.failure.message : ''))).toEqual(['seq skipped', '', 'ack missing']);
+  });
+
+  it('charges a failure naming a requirement the case does not prove to its first one', () => {
+    expect(brief(rowVerdicts(['pusher/presence/6', 'pusher/presence/4'], new CheckFailure('x', undefined, undefined, undefined, { requirement: 'sync/ordering/1' })))).toEqual([
+      'pusher/presence/6 miss',
+      'pusher/presence/4 blocked by pusher/presence/6',
+    ]);
+  });
+});

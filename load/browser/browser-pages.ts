@@ -15,6 +15,8 @@ interface Drained {
   applied: number[];
   longTasks: number[];
   frames: number;
+  /** Page time of this drain, ms: frames are counted between two of these, on the page's own clock. */
+  at: number;
   closes: string[];
   open: number;
 }
@@ -45,7 +47,8 @@ export interface ClockSync {
 
 export class MeasuringPage {
   readonly recording: PageRecording = { offsetUs: 0, received: [], applied: [], longTasks: [], frames: [], closes: [] };
-  private lastDrainUs = 0;
+  /** Page time of the previous drain (ms), once one happened after the clock was set. */
+  private lastDrainMs: number | undefined;
 
   private constructor(
     readonly index: number,
@@ -100,20 +103,20 @@ export class MeasuringPage {
   /** Sets the offset used for everything this page recorded. */
   useClock(sync: ClockSync): void {
     this.recording.offsetUs = sync.offsetUs;
-    this.lastDrainUs = nowUs();
+    this.lastDrainMs = undefined;
   }
 
   /** Pulls what the page recorded since the last drain. */
   async drain(): Promise<Drained> {
     const d = JSON.parse(await this.page.evaluate(() => (globalThis as unknown as PageGlobal).__hubproof.drain())) as Drained;
-    const at = nowUs();
     const r = this.recording;
     for (const x of d.received) r.received.push(x);
     for (const x of d.applied) r.applied.push(x);
     for (const x of d.longTasks) r.longTasks.push(x);
-    r.frames.push([this.lastDrainUs, at, d.frames]);
+    // Timed by the page, not by when the answer got back: a busy driver must not stretch the interval.
+    if (this.lastDrainMs !== undefined) r.frames.push([this.lastDrainMs * 1000 + r.offsetUs, d.at * 1000 + r.offsetUs, d.frames]);
     r.closes.push(...d.closes);
-    this.lastDrainUs = at;
+    this.lastDrainMs = d.at;
     return d;
   }
 

@@ -81,7 +81,7 @@
     // One JSON string, not a structure: Playwright would serialise and validate every number of a
     // 5000-element array one by one, which costs the driver's event loop more than the load it measures.
     drain: () => {
-      const out = { received: received.splice(0), applied: applied.splice(0), longTasks: longTasks.splice(0), frames, closes: closes.splice(0), open };
+      const out = { received: received.splice(0), applied: applied.splice(0), longTasks: longTasks.splice(0), frames, at: performance.now(), closes: closes.splice(0), open };
       frames = 0;
       return JSON.stringify(out);
     },

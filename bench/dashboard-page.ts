@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 import { numberOption } from '../cli/number-option.ts';
 import { VIEWPORTS } from '../load/browser/browser-pages.ts';
 import type { BrowserFigures } from '../load/browser/browser-figures.ts';
-import { launchChromium } from '../load/browser/chromium.ts';
-import { PageFleet } from '../load/browser/page-fleet.ts';
+import { fleetFigures } from '../load/browser/fleet-figures.ts';
+import { FleetHost } from '../load/browser/fleet-host.ts';
 import { startPageServer } from '../load/browser/page-server.ts';
 import type { PhaseWindow } from '../load/browser/page-samples.ts';
 import { DriverMonitor } from '../load/driver/driver-monitor.ts';
@@ -63,12 +63,11 @@ interface PageRun {
 
 async function measure(stream: DashboardStream, label: string, url: string, kind: 'hub' | 'hubproof'): Promise<PageRun> {
   const size = kind === 'hub' ? wall : VIEWPORTS.hubproof;
-  const browser = await launchChromium();
-  const fleet = await PageFleet.open(browser, [{ url, label }], size, new Set());
+  const fleet = await FleetHost.open({ targets: [{ url, label }], viewport: size, exclude: [] });
   const monitor = new DriverMonitor();
   try {
     await fleet.prepare();
-    fleet.startDraining();
+    await fleet.startDraining();
     monitor.start();
     const startUs = nowUs() + 100_000;
     const w: PhaseWindow = { startUs, measureFromUs: startUs + warmupS * 1e6, endUs: startUs + (warmupS + durationS) * 1e6, ranges: {} };
@@ -86,8 +85,7 @@ async function measure(stream: DashboardStream, label: string, url: string, kind
     clearTimeout(windowStart);
     const cpu = monitor.sample();
     monitor.stop();
-    await fleet.finish(w, sent);
-    const { a, figures } = await fleet.analyse(w, browser.version(), kind);
+    const { a, figures } = fleetFigures(await fleet.finish(w, sent), w, kind);
     const result: PageRun = {
       page: label,
       viewport: `${size.width}×${size.height}`,
@@ -105,7 +103,6 @@ async function measure(stream: DashboardStream, label: string, url: string, kind
     return result;
   } finally {
     await fleet.close();
-    await browser.close();
   }
 }
 

@@ -1,24 +1,21 @@
 /**
  * The measuring pages of one run, driven together: open them, let the browser settle, map each page's
  * clock to the driver's, drain them once a second while the load runs, let them catch up after the last
- * send, and turn what they recorded into figures. Used by the browser scenario and the dashboard page
- * benchmark.
+ * send, and hand back what they recorded. It runs in its own worker thread (fleet-host.ts): Playwright
+ * receives a CDP event for every WebSocket frame a page gets, and at 1000 updates/s × 5 pages handling
+ * those on the driver's main thread lagged its schedule by hundreds of ms.
  */
 import type { Browser } from 'playwright-core';
 import { nowUs } from '../measure/clock.ts';
-import { latencyFigures } from '../phase-figures.ts';
-import type { BrowserFigures } from './browser-figures.ts';
 import { MeasuringPage, type ClockSync } from './browser-pages.ts';
-import { analysePages, RECORD_FIELDS, type PageAnalysis, type PhaseWindow } from './page-samples.ts';
+import { launchChromium } from './chromium.ts';
+import { RECORD_FIELDS, type PageRecording, type PhaseWindow } from './page-samples.ts';
 import { childCpuMs, waitForQuiet } from './process-cpu.ts';
 
 /** After the last send, how long the pages get to apply what was sent. */
 const SETTLE_MS = 3000;
 /** Idle measuring pages use about 6 % of a core each (their frame counter, a dashboard's clocks): quiet is below this. */
-const quietPct = (pages: number): number => 15 + 8 * pages;
-
-const round1 = (x: number): number => Math.round(x * 10) / 10;
-const usToMs1 = (us: number): number => Math.round(us / 100) / 10;
+export const quietPct = (pages: number): number => 15 + 8 * pages;
 
 export interface PageTarget {
   url: string;
@@ -26,39 +23,58 @@ export interface PageTarget {
   label: string;
 }
 
+export interface FleetOpen {
+  targets: PageTarget[];
+  viewport: { width: number; height: number };
+  /** Child processes that are not the browser's (a hub started by this process). */
+  exclude: number[];
+}
+
+/** Everything the pages recorded, for fleetFigures(). */
+export interface FleetRecord {
+  chromium: string;
+  recordings: PageRecording[];
+  /** Clock syncs before the load and after it. */
+  before: ClockSync[];
+  after: ClockSync[];
+  /** [driver µs, browser CPU ms so far], once a second. */
+  cpu: Array<[number, number]>;
+  closes: string[];
+}
+
 export class PageFleet {
   private clocks: ClockSync[] = [];
   private readonly cpu: Array<[number, number]> = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
-  /** How long the browser took to settle after its pages opened, and whether it did. */
-  settled = { waitedMs: 0, busyPct: undefined as number | undefined, quiet: true };
 
   private constructor(
+    private readonly browser: Browser,
     readonly pages: MeasuringPage[],
-    /** Processes that are not the browser's (the hub, when it is this process's child). */
     private readonly exclude: ReadonlySet<number>,
   ) {}
 
-  /** Opens one page per target, one after another (each its own context and renderer). */
-  static async open(browser: Browser, targets: PageTarget[], viewport: { width: number; height: number }, exclude: ReadonlySet<number>): Promise<PageFleet> {
+  /** Launches Chromium and opens one page per target, one after another (each its own context and renderer). */
+  static async open(o: FleetOpen): Promise<PageFleet> {
+    const exclude = new Set(o.exclude);
+    const browser = await launchChromium(exclude);
     const pages: MeasuringPage[] = [];
     try {
-      for (const [k, t] of targets.entries()) pages.push(await MeasuringPage.open(browser, k, t.url, t.label, viewport));
+      for (const [k, t] of o.targets.entries()) pages.push(await MeasuringPage.open(browser, k, t.url, t.label, o.viewport));
     } catch (err) {
-      for (const p of pages) await p.close();
+      await browser.close().catch(() => undefined);
       throw err;
     }
-    return new PageFleet(pages, exclude);
+    return new PageFleet(browser, pages, exclude);
   }
 
   /** Waits for the browser to settle, then maps every page's clock to the driver's. */
-  async prepare(): Promise<void> {
+  async prepare(): Promise<{ waitedMs: number; busyPct: number | undefined; quiet: boolean }> {
     const limit = quietPct(this.pages.length);
     const q = await waitForQuiet(this.exclude, limit);
-    this.settled = { waitedMs: q.waitedMs, busyPct: q.pct, quiet: q.pct === undefined || q.pct < limit };
     this.clocks = await this.syncAll();
     this.pages.forEach((p, i) => p.useClock(this.clocks[i]!));
+    return { waitedMs: q.waitedMs, busyPct: q.pct, quiet: q.pct === undefined || q.pct < limit };
   }
 
   /** Drains every page once a second (never two drains of one page at once) and samples the browser's CPU. */
@@ -72,8 +88,11 @@ export class PageFleet {
     this.running = this.running.then(() => Promise.all(this.pages.map((p) => p.drain().catch(() => undefined))));
   }
 
-  /** After the last send: drains until every page applied all `sentInWindow` updates of the window, or SETTLE_MS. */
-  async finish(w: PhaseWindow, sentInWindow: number): Promise<void> {
+  /**
+   * After the last send: drains until every page applied all `sentInWindow` updates of the window (or
+   * SETTLE_MS), measures the clocks again, and returns what was recorded.
+   */
+  async finish(w: PhaseWindow, sentInWindow: number): Promise<FleetRecord> {
     clearInterval(this.timer);
     await this.running;
     this.tick();
@@ -88,46 +107,21 @@ export class PageFleet {
       await new Promise((r) => setTimeout(r, 100));
       await Promise.all(this.pages.map((p) => p.drain().catch(() => undefined)));
     }
-  }
-
-  /** The figures of the window; measures the clocks again to report how far they moved. */
-  async analyse(w: PhaseWindow, browserVersion: string, page: BrowserFigures['page']): Promise<{ a: PageAnalysis; figures: Omit<BrowserFigures, 'wire'> }> {
-    const after = await this.syncAll();
-    const a = analysePages(this.pages.map((p) => p.recording), w);
-    const tasks = [...a.longTasks.inWindow].sort((x, y) => y.ms - x.ms);
-    const errors = [...this.clocks, ...after].map((c) => c.errorUs);
     return {
-      a,
-      figures: {
-        page,
-        pages: this.pages.length,
-        chromium: browserVersion,
-        receive: latencyFigures(a.receive),
-        longTasks: {
-          supported: a.longTasks.supported,
-          inWindow: tasks.length,
-          maxMs: tasks[0]?.ms ?? 0,
-          totalMs: round1(tasks.reduce((sum, t) => sum + t.ms, 0)),
-          outsideWindow: a.longTasks.outsideWindow,
-          tasks: tasks.slice(0, 200),
-        },
-        framesPerS: a.framesPerS,
-        perPage: a.perPage,
-        clock: { maxErrorMs: usToMs1(Math.max(...errors)), driftMs: usToMs1(Math.max(...this.clocks.map((c, i) => Math.abs(after[i]!.offsetUs - c.offsetUs)))) },
-        cpuPct: this.cpuPct(w),
-      },
+      chromium: this.browser.version(),
+      recordings: this.pages.map((p) => p.recording),
+      before: this.clocks,
+      after: await this.syncAll(),
+      cpu: this.cpu,
+      closes: this.pages.flatMap((p) => p.recording.closes.map((c) => `page ${p.index}: ${c}`)),
     };
-  }
-
-  /** Page socket closes, `page N: code reason`. */
-  closes(): string[] {
-    return this.pages.flatMap((p) => p.recording.closes.map((c) => `page ${p.index}: ${c}`));
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.running.catch(() => undefined);
     for (const p of this.pages) await p.close();
+    await this.browser.close().catch(() => undefined);
   }
 
   private async syncAll(): Promise<ClockSync[]> {
@@ -135,14 +129,5 @@ export class PageFleet {
     // One page at a time: concurrent round trips would queue behind each other and widen the error.
     for (const p of this.pages) out.push(await p.syncClock());
     return out;
-  }
-
-  /** % of one core used by the browser between the first CPU sample in the window and the last. */
-  private cpuPct(w: PhaseWindow): number | null {
-    const inside = this.cpu.filter(([at]) => at >= w.measureFromUs && at <= w.endUs + 1e6);
-    if (inside.length < 2) return null;
-    const [t0, c0] = inside[0]!;
-    const [t1, c1] = inside.at(-1)!;
-    return t1 > t0 ? round1(((c1 - c0) / ((t1 - t0) / 1000)) * 100) : null;
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The browser scenario: the presence publisher of the other scenarios, one driver-side dashboard on the
  * wire, and K Chromium pages following the same stream. Each update is timed from its scheduled send to
- * the moment a page applied it to its DOM (end to end) and to its arrival on the wire, on one clock.
+ * the moment a page applied it to its DOM (end to end) and to its arrival on the wire, on one clock. The
+ * pages run in a worker thread of their own (fleet-host.ts), so the browser's traffic never delays the
+ * driver's schedule.
  */
-import type { Browser } from 'playwright-core';
 import { DASHBOARD_PATH } from '../../spec/schemas/agent-presence.ts';
 import { BroadcastRig } from '../driver/broadcast-rig.ts';
 import { finishScenario, latencyFigures, phaseFigures } from '../phase-figures.ts';
@@ -12,8 +13,10 @@ import type { RunContext } from '../run-context.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { evaluateThresholds } from '../thresholds.ts';
 import { VIEWPORTS } from './browser-pages.ts';
-import { BROWSER_NICE, launchChromium } from './chromium.ts';
-import { PageFleet, type PageTarget } from './page-fleet.ts';
+import { BROWSER_NICE } from './chromium.ts';
+import { fleetFigures } from './fleet-figures.ts';
+import { FleetHost } from './fleet-host.ts';
+import type { PageTarget } from './page-fleet.ts';
 import { startPageServer, type PageServer } from './page-server.ts';
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
@@ -43,30 +46,27 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
     onSecond: (row) => ctx.progress.line(s.name, row),
   });
   let server: PageServer | undefined;
-  let browser: Browser | undefined;
-  let fleet: PageFleet | undefined;
+  let fleet: FleetHost | undefined;
   try {
     ctx.progress.note(`${s.name}: starting Chromium with ${count} page(s) (${kind === 'hub' ? "the target's /dashboard" : "hubproof's measuring page"})…`);
     server = kind === 'hubproof' ? await startPageServer() : undefined;
-    const notBrowser = new Set(ctx.hubPid !== undefined ? [ctx.hubPid] : []);
-    browser = await launchChromium(notBrowser);
     const ready = await rig.start();
     const targets = Array.from({ length: count }, (_, k) => pageTarget(ctx, s, server, k));
-    fleet = await PageFleet.open(browser, targets, VIEWPORTS[kind], notBrowser);
-    await fleet.prepare();
-    ctx.progress.note(`${s.name}: ${count} page(s) following the stream; browser settled after ${(fleet.settled.waitedMs / 1000).toFixed(1)} s`);
-    fleet.startDraining();
+    fleet = await FleetHost.open({ targets, viewport: VIEWPORTS[kind], exclude: ctx.hubPid !== undefined ? [ctx.hubPid] : [] });
+    const settled = await fleet.prepare();
+    ctx.progress.note(`${s.name}: ${count} page(s) following the stream; browser settled after ${(settled.waitedMs / 1000).toFixed(1)} s`);
+    await fleet.startDraining();
     const phase = await rig.phase(s.rate, s.warmupS, s.durationS);
-    await fleet.finish(phase, phase.sentInWindow);
+    const record = await fleet.finish({ startUs: phase.startUs, measureFromUs: phase.measureFromUs, endUs: phase.endUs, ranges: phase.ranges }, phase.sentInWindow);
     ctx.progress.done();
 
-    const { a, figures } = await fleet.analyse(phase, browser.version(), kind);
+    const { a, figures } = fleetFigures(record, phase, kind);
     // The browser runs below the hub and the driver (BROWSER_NICE): its CPU is not theirs to compete with,
     // so the machine-busy judgement counts the rest of the machine.
     const browserShare = figures.cpuPct === null ? 0 : figures.cpuPct / 100 / ctx.monitor.cores;
     phase.driverSeconds = phase.driverSeconds.map((d) => ({ ...d, machineShare: d.machineShare === null ? null : Math.max(0, Math.round((d.machineShare - browserShare) * 1000) / 1000) }));
     const base = phaseFigures(ctx, s, phase, ready, count, startedAt);
-    const closes = fleet.closes();
+    const closes = record.closes;
     const measured = {
       ...base,
       latency: latencyFigures(a.endToEnd),
@@ -86,12 +86,11 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
       `page clocks mapped to the driver's within ±${figures.clock.maxErrorMs} ms (moved ${figures.clock.driftMs} ms by the end)`,
       `Chromium ran at nice ${BROWSER_NICE}, below the hub and the driver; the machine-busy figure leaves out its ${figures.cpuPct === null ? 'unmeasured' : `${Math.round(figures.cpuPct)}% of a core`}`,
     ];
-    if (!fleet.settled.quiet) notes.push(`the browser was still busy (${fleet.settled.busyPct}% of a core) ${Math.round(fleet.settled.waitedMs / 1000)} s after its pages opened; the warm-up had to absorb the rest`);
+    if (!settled.quiet) notes.push(`the browser was still busy (${settled.busyPct}% of a core) ${Math.round(settled.waitedMs / 1000)} s after its pages opened; the warm-up had to absorb the rest`);
     if (!a.longTasks.supported) notes.push('this Chromium reports no long tasks: the long-task figures were not measured');
     return finishScenario(measured, notes, thresholds);
   } finally {
     await fleet?.close();
-    await browser?.close().catch(() => undefined);
     await server?.close();
     await rig.close();
   }

@@ -3,11 +3,11 @@
  * Debian's `/usr/bin/chromium` (CI installs it from `scripts/ensure-chromium.js`). playwright-core drives
  * it over CDP; no browser is downloaded. Without one, browser work is skipped with the reason.
  */
-import { existsSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { HubproofError } from '../../spec/errors.ts';
-import { descendants } from './process-cpu.ts';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -42,26 +42,38 @@ export function chromiumUnavailable(): string | undefined {
 }
 
 /**
- * How much lower than this process the browser runs (nice). On a machine shared with a local hub and the
- * driver, the pages must not take the hub's CPU: starved, the hub would look slow on the wire too. A
- * starved page still shows, in its own figures (end to end beside the wire, long tasks, browser CPU).
+ * How much lower than the driver the browser runs (nice). On a machine shared with a local hub, the
+ * pages must not take the hub's CPU: starved, the hub would look slow on the wire too; a starved page
+ * still shows, in its own figures (end to end beside the wire, long tasks, browser CPU).
  */
 export const BROWSER_NICE = 10;
 
-/** Lowers the priority of every child process except `exclude` (renderers forked later inherit it). */
-function lowerBrowserPriority(exclude: ReadonlySet<number>): void {
-  for (const pid of descendants(process.pid, exclude)) {
-    try {
-      setPriority(pid, BROWSER_NICE);
-    } catch {
-      // Gone already, or not ours to change: it runs at normal priority.
-    }
+/**
+ * Chromium, run as root (containers, CI), raises its own threads to nice -8 (compositors, IO, GPU) and
+ * then outranks the hub and the driver. A low-priority launch goes through a small wrapper: nice, and no
+ * CAP_SYS_NICE, so no Chromium thread can climb back. Undefined when the tools are missing or the
+ * wrapper cannot be written: Chromium then runs at the driver's priority.
+ */
+function lowPriorityWrapper(executable: string): string | undefined {
+  const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+  const nice = ['/usr/bin/nice', '/bin/nice'].find((p) => existsSync(p));
+  if (!setpriv || !nice) return undefined;
+  try {
+    const file = join(mkdtempSync(join(tmpdir(), 'hubproof-chromium-')), 'chromium');
+    const dropNice = typeof process.getuid === 'function' && process.getuid() === 0 ? `${setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice ` : '';
+    writeFileSync(file, `#!/bin/sh\nexec ${nice} -n ${BROWSER_NICE} ${dropNice}${JSON.stringify(executable)} "$@"\n`);
+    chmodSync(file, 0o755);
+    return file;
+  } catch {
+    return undefined;
   }
 }
 
-export async function launchChromium(exclude: ReadonlySet<number> = new Set()): Promise<Browser> {
-  const executablePath = chromiumPath();
-  if (!executablePath) throw new HubproofError('HUBPROOF_ERR_BROWSER', chromiumUnavailable()!);
+/** `lowPriority`: below the driver and a local hub (BROWSER_NICE), for pages that run beside a measurement. */
+export async function launchChromium(o: { lowPriority?: boolean } = {}): Promise<Browser> {
+  const chromiumBinary = chromiumPath();
+  if (!chromiumBinary) throw new HubproofError('HUBPROOF_ERR_BROWSER', chromiumUnavailable()!);
+  const executablePath = (o.lowPriority && lowPriorityWrapper(chromiumBinary)) || chromiumBinary;
   let chromium: typeof import('playwright-core').chromium;
   try {
     ({ chromium } = await import('playwright-core'));
@@ -69,10 +81,8 @@ export async function launchChromium(exclude: ReadonlySet<number> = new Set()): 
     throw new HubproofError('HUBPROOF_ERR_BROWSER', 'playwright-core is not installed; run npm install');
   }
   try {
-    const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    lowerBrowserPriority(exclude);
-    return browser;
+    return await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   } catch (err) {
-    throw new HubproofError('HUBPROOF_ERR_BROWSER', `Chromium at ${executablePath} did not start: ${(err as Error).message.split('\n')[0]}`);
+    throw new HubproofError('HUBPROOF_ERR_BROWSER', `Chromium at ${chromiumBinary} did not start: ${(err as Error).message.split('\n')[0]}`);
   }
 }

@@ -16,6 +16,7 @@ export type FleetRequest =
 export type FleetReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code?: string; message: string } };
 
 const port = parentPort!;
+
 let fleet: PageFleet | undefined;
 
 async function handle(m: FleetRequest): Promise<unknown> {

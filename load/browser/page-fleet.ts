@@ -57,7 +57,7 @@ export class PageFleet {
   /** Launches Chromium and opens one page per target, one after another (each its own context and renderer). */
   static async open(o: FleetOpen): Promise<PageFleet> {
     const exclude = new Set(o.exclude);
-    const browser = await launchChromium(exclude);
+    const browser = await launchChromium({ lowPriority: true });
     const pages: MeasuringPage[] = [];
     try {
       for (const [k, t] of o.targets.entries()) pages.push(await MeasuringPage.open(browser, k, t.url, t.label, o.viewport));

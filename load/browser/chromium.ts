@@ -42,7 +42,8 @@ export function chromiumUnavailable(): string | undefined {
 }
 
 /**
- * How much lower than the driver the browser runs (nice). On a machine shared with a local hub, the
+ * How much lower than the driver the browser side runs (nice): the page fleet's worker thread runs at it,
+ * and Chromium, launched from that thread through `nice`, lower still. On a machine shared with a local hub, the
  * pages must not take the hub's CPU: starved, the hub would look slow on the wire too; a starved page
  * still shows, in its own figures (end to end beside the wire, long tasks, browser CPU).
  */

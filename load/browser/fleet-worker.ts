@@ -2,7 +2,9 @@
  * Worker thread entry of the page fleet (see fleet-host.ts): one PageFleet, driven by request messages
  * `{id, op, …}` and answered `{id, ok, value}` or `{id, ok: false, error: {code, message}}`.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { BROWSER_NICE } from './chromium.ts';
 import { PageFleet, type FleetOpen } from './page-fleet.ts';
 import type { PhaseWindow } from './page-samples.ts';
 
@@ -16,6 +18,13 @@ export type FleetRequest =
 export type FleetReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code?: string; message: string } };
 
 const port = parentPort!;
+try {
+  // Playwright's side of the browser traffic (a CDP event per WebSocket frame of every page) yields to the
+  // driver too; Linux priorities are per thread, so this lowers this thread only.
+  setPriority(BROWSER_NICE);
+} catch {
+  // Not permitted: it runs at the driver's priority.
+}
 
 let fleet: PageFleet | undefined;
 

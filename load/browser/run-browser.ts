@@ -84,7 +84,7 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
       `${count} Chromium page(s) (${kind === 'hub' ? "the target's /dashboard" : "hubproof's measuring page"}) over ${s.channels} dashboard session(s), ${s.publishers} agents; wire figures from one driver-side /ws/broadcasts subscriber`,
       'an update superseded by a newer one for the same agent within one frame counts as applied when that frame is (its counters are on screen)',
       `page clocks mapped to the driver's within ±${figures.clock.maxErrorMs} ms (moved ${figures.clock.driftMs} ms by the end)`,
-      `Chromium ran at nice ${BROWSER_NICE}, below the hub and the driver; the machine-busy figure leaves out its ${figures.cpuPct === null ? 'unmeasured' : `${Math.round(figures.cpuPct)}% of a core`}`,
+      `Chromium ran at low priority (nice ${BROWSER_NICE} or lower), below the hub and the driver; the machine-busy figure leaves out its ${figures.cpuPct === null ? 'unmeasured' : `${Math.round(figures.cpuPct)}% of a core`}`,
     ];
     if (!settled.quiet) notes.push(`the browser was still busy (${settled.busyPct}% of a core) ${Math.round(settled.waitedMs / 1000)} s after its pages opened; the warm-up had to absorb the rest`);
     if (!a.longTasks.supported) notes.push('this Chromium reports no long tasks: the long-task figures were not measured');

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/run-load.ts';
 import type { Progress } from '../load/progress.ts';
 import type { LoadReport, ScenarioResult } from '../load/report-types.ts';
-import { spawnTargetProcess, startChildHub, type LoadTarget } from '../load/target-hub.ts';
+import { startEmbeddedTarget } from '../cli/embedded-target.ts';
+import { spawnTargetProcess, type SpawnedTarget } from '../cli/hub-process.ts';
 
 export interface BenchOptions {
   /** Fixed-load rate, events/s (default 1000). */
@@ -46,11 +47,11 @@ export interface BenchReport {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bare server in its own process, so its RSS and CPU are its own. */
-export function startBareChild(extra: string[] = []): Promise<LoadTarget> {
+export function startBareChild(extra: string[] = []): Promise<SpawnedTarget> {
   return spawnTargetProcess('hubproof-bare-', () => ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', ...extra]);
 }
 
-async function measure(name: string, server: LoadTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {
+async function measure(name: string, server: SpawnedTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {
   const common = { target: server.target, progress };
   // Memory first: a fresh process, not one whose heap the load phases already grew.
   const mem = await runLoad({
@@ -102,7 +103,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const progress = options.progress ?? false;
   const servers: ServerFigures[] = [];
   for (const [name, start] of [
-    ['reference-hub', () => startChildHub()],
+    ['reference-hub', async () => {
+      const hub = await startEmbeddedTarget({ timers: 'default', mode: 'child' });
+      return { target: hub.target, pid: hub.pid, close: () => hub.dispose() };
+    }],
     ['bare-ws', () => startBareChild()],
   ] as const) {
     const server = await start();

@@ -1,8 +1,9 @@
 /**
  * `runCertify(options)`: the conformance suite (runConformance) and then a short load run (runLoad)
- * against one target, folded into one CertifyReport. Without a target each part starts the embedded
- * reference hub it is built for (conformance: fast timings and restarts; load: a child process, so hub
- * and driver CPU are measured apart). Never exits the process; harness errors throw HubproofError.
+ * against one and the same hub, folded into one CertifyReport. It starts no hub: `hubproof certify`
+ * hands it the embedded one (fast timings so timing rules run in seconds, a child process so hub and
+ * driver CPU are measured apart) or the user's target. Never exits the process; harness errors throw
+ * HubproofError.
  */
 import { runConformance, type RunOptions, type RunReport } from '../conformance/runner.ts';
 import type { DriverLimits } from '../load/driver/driver-monitor.ts';
@@ -19,10 +20,10 @@ export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections';
 export const CERTIFY_LOAD_DURATION_S = 3;
 
 /**
- * The conformance options certify passes through (`target` absent = the embedded reference hub); with
- * `strict`, a SHOULD miss also fails certification.
+ * The conformance options certify passes through (the hub, `restart` and `embedded` go to both parts);
+ * with `strict`, a SHOULD miss also fails certification.
  */
-export interface CertifyOptions extends Pick<RunOptions, 'target' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns'> {
+export interface CertifyOptions extends Pick<RunOptions, 'target' | 'restart' | 'embedded' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns'> {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
   /** Seconds per load scenario (default CERTIFY_LOAD_DURATION_S). */
@@ -42,7 +43,7 @@ export interface CertifyResult {
   load: LoadReport;
 }
 
-export async function runCertify(o: CertifyOptions = {}): Promise<CertifyResult> {
+export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
   const scenarios = o.scenarios ?? CERTIFY_SCENARIOS;
   const loadDurationS = o.loadDurationS ?? CERTIFY_LOAD_DURATION_S;
   const overrides: ScenarioOverrides = { durationS: loadDurationS, set: o.loadSet ?? [] };
@@ -53,6 +54,8 @@ export async function runCertify(o: CertifyOptions = {}): Promise<CertifyResult>
   const t0 = performance.now();
   const conformance = await runConformance({
     target: o.target,
+    restart: o.restart,
+    embedded: o.embedded,
     targetPath: o.targetPath,
     selectors: o.selectors,
     strict: o.strict,
@@ -63,6 +66,7 @@ export async function runCertify(o: CertifyOptions = {}): Promise<CertifyResult>
   const t1 = performance.now();
   const load = await runLoad({
     target: o.target,
+    embedded: o.embedded,
     scenarios,
     overrides,
     driverLimits: o.driverLimits,

@@ -6,12 +6,14 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCertify } from '../certify/run-certify.ts';
+import { CERTIFY_SCENARIOS, runCertify } from '../certify/run-certify.ts';
 import { writeCertify } from '../certify/write-certify.ts';
 import { certifyText } from '../reports/certify-terminal.ts';
 import { selectCases } from '../conformance/runner.ts';
 import { HubproofError } from '../spec/errors.ts';
+import { selectScenarios } from '../load/scenarios/index.ts';
 import { loadTargetFile } from '../spec/target.ts';
+import { CHECKS_HUB, withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
 
 /** Where the report goes without --out (git-ignored). */
@@ -42,14 +44,16 @@ export async function run(argv: string[]): Promise<number> {
   const lag = num('max-driver-lag', values['max-driver-lag']);
   const cpu = num('max-driver-cpu', values['max-driver-cpu']);
   const machine = num('max-machine-cpu', values['max-machine-cpu']);
-  // A bad target file or selector exits 2 before anything runs.
+  // A bad target file, selector or scenario exits 2 before anything runs (or a hub starts).
   const target = values.target ? loadTargetFile(values.target) : undefined;
   const selectors = [...positionals, ...(values.only ?? [])];
   selectCases({ selectors });
+  selectScenarios(values.scenario ?? CERTIFY_SCENARIOS);
   const out = resolve(values.out ?? DEFAULT_OUT_DIR);
 
-  const result = await runCertify({
-    target,
+  // One hub for both parts: what conformance certified is what load measured.
+  const result = await withTarget(target, CHECKS_HUB, (hub) => runCertify({
+    ...hub,
     targetPath: values.target,
     selectors,
     strict: values.strict,
@@ -63,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(cpu !== undefined ? { maxCpuShare: cpu } : {}),
       ...(machine !== undefined ? { maxMachineShare: machine } : {}),
     },
-  });
+  }));
   const files = writeCertify(result, out);
   const r = result.report;
   process.stdout.write(certifyText(r, files));

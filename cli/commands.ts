@@ -42,6 +42,8 @@ Starts the reference hub (profiles pusher, sync, agent-presence) and prints its 
 With --redis, this process is one node of a hub whose state lives in that Redis: start as many as you
 like (each on its own port) and they behave as one hub. With --cluster N, starts a private redis-server
 (from PATH) and N nodes, prints every node's URLs, writes one N-node target, and stops all of it on exit.
+A single hub restarts in place on SIGHUP: connections closed with 4200, the same port and data, and the
+--target-out file written again once it listens (so "restart": {"command": "kill -HUP <pid>"} works).
 
 Options:
   --port N             Port to listen on; 0 picks a free one (default 6001; --cluster: N, N+1, …)
@@ -62,7 +64,8 @@ Options:
     help: `Usage: hubproof conform [--target file.json] [selector…] [options]
 
 Runs the conformance cases whose requirement id starts with a selector (all by default).
-Without --target it starts the embedded reference hub.
+Without --target it starts the embedded reference hub in its own process, with timings short enough
+for the heartbeat, idle and stale rules to run in seconds.
 
 Options:
   --target FILE     Target file describing the hub
@@ -118,7 +121,8 @@ Options:
 
 Runs the conformance suite and a short load run (fanout, presence, agents, connections) against one hub
 and writes one report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
-index.html. Without --target it starts the embedded reference hub.
+index.html. Without --target it starts one embedded reference hub for both parts, in its own process
+(so load figures measure it apart from the load generator) and with the short timings of conform.
 
 Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST failed or an SLO was
 breached, 2 the harness could not run, or no verdict (load figures invalid because the generator

@@ -11,6 +11,7 @@ import { runConformance, selectCases } from '../conformance/runner.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
+import { CHECKS_HUB, withTarget } from './embedded-target.ts';
 import { numberOption } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -44,15 +45,17 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const report = await runConformance({
-    target,
-    targetPath: values.target,
-    selectors: positionals,
-    strict: values.strict,
-    seed,
-    numRuns,
-    path: values.path,
-  });
+  const report = await withTarget(target, CHECKS_HUB, (hub) =>
+    runConformance({
+      ...hub,
+      targetPath: values.target,
+      selectors: positionals,
+      strict: values.strict,
+      seed,
+      numRuns,
+      path: values.path,
+    }),
+  );
   if (values.json) writeConformanceJson(report, resolve(values.json));
   if (values.junit) writeJunit(report, resolve(values.junit));
   if (values.html) process.stderr.write(`HTML report: ${writeConformanceHtml(report, resolve(values.html))}\n`);

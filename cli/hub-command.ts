@@ -1,6 +1,7 @@
 /**
  * `hubproof hub`: starts the reference hub, prints its URLs and credentials, optionally writes a target
- * file, and runs until SIGINT/SIGTERM, then shuts down gracefully (sockets closed with 4200).
+ * file, and runs until SIGINT/SIGTERM, then shuts down gracefully (sockets closed with 4200). SIGHUP
+ * restarts it in place.
  * Config precedence: built-in defaults < --config file < command-line flags.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -150,11 +151,30 @@ export async function run(argv: string[]): Promise<number> {
   const opts = parseHubArgs(argv);
   const config = resolveHubConfig(opts);
   if (opts.cluster !== undefined) return runCluster(opts, config);
-  const hub = await startHub(config);
+  let hub = await startHub(config);
   if (opts.targetOut !== undefined) writeTarget(opts.targetOut, hub.target());
   process.stdout.write(describeHub(hub, opts.targetOut));
 
+  // SIGHUP restarts the hub in place: connections closed (4200), the database closed and reopened, the
+  // same port; the target file is written again once it listens (what the embedded hub's restart waits for).
+  let restarts = Promise.resolve();
+  const onHangup = () =>
+    (restarts = restarts.then(async () => {
+      process.stdout.write('SIGHUP: restarting in place (connections closed with 4200, same port and data)…\n');
+      await hub.close();
+      try {
+        hub = await startHub({ ...config, port: hub.port });
+      } catch (err) {
+        process.stderr.write(`Error: the hub did not come back after SIGHUP: ${(err as Error).message}\n`);
+        process.exit(2);
+      }
+      if (opts.targetOut !== undefined) writeTarget(opts.targetOut, hub.target());
+      process.stdout.write('hub restarted\n');
+    }));
+  process.on('SIGHUP', onHangup);
   const why = await untilStopped();
+  process.off('SIGHUP', onHangup);
+  await restarts;
   process.stdout.write(`${why}: closing connections (4200) and the database…\n`);
   await hub.close();
   process.stdout.write('hub stopped\n');

@@ -2,9 +2,12 @@
 import { parseArgs } from 'node:util';
 import { HubproofError } from '../spec/errors.ts';
 import { exitCodeFor, runLoad } from '../load/run-load.ts';
+import { applyOverrides, selectScenarios } from '../load/scenarios/index.ts';
+import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -32,18 +35,20 @@ export async function run(argv: string[]): Promise<number> {
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--hub must be auto, child or in-process, got "${hub}"`);
   }
   if (hub !== undefined && values.target) throw new HubproofError('HUBPROOF_ERR_USAGE', '--hub applies to the embedded reference hub; drop it when you pass --target');
-  const report = await runLoad({
-    targetFile: values.target,
-    hub,
-    scenarios: values.scenario,
-    overrides: { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set },
-    progress: values.quiet ? false : undefined,
-    driverLimits: {
-      ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
-      ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
-      ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
-    },
-  });
+  const overrides = { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set };
+  const driverLimits = {
+    ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
+    ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
+    ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
+  };
+  // Bad scenario names, overrides and target files exit 2 before a hub is started.
+  for (const s of selectScenarios(values.scenario)) applyOverrides(s, overrides);
+  const target = values.target ? loadTargetFile(values.target) : undefined;
+  // Load figures are about the hub's defaults; a child process keeps its CPU and RSS apart from the driver's.
+  const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child' } as const;
+  const report = await withTarget(target, embedded, (h) =>
+    runLoad({ target: h.target, embedded: h.embedded, scenarios: values.scenario, overrides, progress: values.quiet ? false : undefined, driverLimits }),
+  );
   process.stdout.write(formatSummary(report));
   if (values.json) {
     writeLoadJson(values.json, report);

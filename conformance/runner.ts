@@ -1,21 +1,23 @@
 /**
- * The conformance runner: selects cases by requirement-id prefix, resolves the target (or starts the
- * embedded reference hub), probes it, runs every case under its deadline and returns a RunReport.
+ * The conformance runner: selects cases by requirement-id prefix, probes the target it is given, runs
+ * every case under its deadline and returns a RunReport. It never starts a hub: `hubproof conform`
+ * hands it the embedded one (cli/embedded-target.ts) or the user's target file.
  * Used by `hubproof conform`, `hubproof certify`, the mutant self-test and hubproof's own tests.
  */
 import { HubproofError } from '../spec/errors.ts';
 import { REQUIREMENTS } from '../spec/requirements/index.ts';
 import { matchesSelector, type Requirement } from '../spec/requirements/types.ts';
-import type { TargetFile } from '../spec/target.ts';
-import type { HubConfigInput } from '../reference-server/config.ts';
 import { DEFAULT_RULES } from '../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-report.ts';
 import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
 import { runCase, type CaseRow } from './run-case.ts';
-import { commandRestart, fetchHubInfo, probeTarget, startEmbeddedHub, type ResolvedTarget } from './target-resolve.ts';
 import type { Case, CaseResult } from './types.ts';
+import type { TargetHandle } from '../target/handle.ts';
+import { fetchHubInfo } from '../target/hub-info.ts';
+import { probeTarget } from '../target/probe.ts';
+import { commandRestart } from '../target/restart-command.ts';
 
 import pkg from '../package.json' with { type: 'json' };
 
@@ -23,9 +25,8 @@ export const HARNESS: { name: string; version: string } = { name: 'hubproof', ve
 /** fast-check runs per property unless --num-runs says otherwise: enough to find order bugs, quick on a laptop. */
 export const DEFAULT_NUM_RUNS = 10;
 
-export interface RunOptions {
-  /** The hub; absent = start the embedded reference hub (and stop it afterwards). */
-  target?: TargetFile;
+/** `target` is the hub; `restart` defaults to the target file's `restart.command`; `embedded` labels the embedded hub. */
+export interface RunOptions extends TargetHandle {
   /** Path of the target file, for replay commands. */
   targetPath?: string;
   /** Requirement-id prefixes or case ids (`pusher/auth/4#1`); none = everything. */
@@ -46,8 +47,6 @@ export interface RunOptions {
   progress?: { write(s: string): unknown } | null;
   /** Words instead of symbols and colour (default: when CI is set or the stream is not a TTY). */
   plain?: boolean;
-  /** Extra config for the embedded hub (tests use it to switch features off). */
-  hubConfig?: HubConfigInput;
   /** Called after each case. */
   onResult?: (r: CaseResult) => void;
 }
@@ -100,7 +99,7 @@ export function randomSeed(): number {
   return Math.floor(Math.random() * 0x7fffffff);
 }
 
-export async function runConformance(options: RunOptions = {}): Promise<RunReport> {
+export async function runConformance(options: RunOptions): Promise<RunReport> {
   const selected = selectCases(options);
   const out = options.progress === undefined ? process.stderr : options.progress;
   const plain = options.plain ?? (Boolean(process.env.CI) || !(out as { isTTY?: boolean } | null)?.isTTY);
@@ -114,64 +113,56 @@ export async function runConformance(options: RunOptions = {}): Promise<RunRepor
   const numRuns = options.numRuns ?? DEFAULT_NUM_RUNS;
   const strict = options.strict ?? false;
 
-  let resolved: ResolvedTarget;
-  if (options.target) {
-    resolved = { target: options.target, embedded: false, restart: commandRestart(options.target), dispose: async () => undefined };
-  } else {
-    resolved = await startEmbeddedHub(options.hubConfig);
-  }
+  const { target } = options;
+  const embedded = options.embedded !== undefined;
+  const restart = options.restart ?? commandRestart(target);
   const startedAt = new Date();
   const t0 = performance.now();
-  try {
-    const { target } = resolved;
-    await probeTarget(target);
-    const hub = await fetchHubInfo(target, warn);
-    const timings = effectiveTimings(target, hub);
-    write(`hubproof conform: ${selected.length} case(s) against "${target.name}"${resolved.embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`);
+  await probeTarget(target);
+  const hub = await fetchHubInfo(target, warn);
+  const timings = effectiveTimings(target, hub);
+  write(`hubproof conform: ${selected.length} case(s) against "${target.name}"${embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`);
 
-    const results: CaseResult[] = [];
-    for (const sel of selected) {
-      const rows = await runCase(sel.reqRows, sel.case, {
-        target,
-        hub,
-        timings,
-        strict,
-        fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
-        restart: resolved.restart,
-        replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, resolved.embedded),
-      });
-      for (const result of rows) {
-        results.push(result);
-        write(`${progressLine(result, { plain })}\n`);
-        options.onResult?.(result);
-      }
-    }
-
-    const durationMs = Math.round(performance.now() - t0);
-    const rules = DEFAULT_RULES;
-    const report: RunReport = {
-      target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded: resolved.embedded },
+  const results: CaseResult[] = [];
+  for (const sel of selected) {
+    const rows = await runCase(sel.reqRows, sel.case, {
+      target,
       hub,
-      harness: HARNESS,
-      seed,
-      numRuns,
-      strict,
-      selectors: options.selectors ?? [],
       timings,
-      startedAt: startedAt.toISOString(),
-      durationMs,
-      warnings,
-      findings: [],
-      groups: [],
-      rules,
-      results,
-      summary: summarize(results),
-      exitCode: exitCodeOf(results, [], rules),
-    };
-    const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
-    write(runEndText(report, (id) => reqText.get(id)));
-    return report;
-  } finally {
-    await resolved.dispose();
+      strict,
+      fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
+      restart,
+      replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, embedded),
+    });
+    for (const result of rows) {
+      results.push(result);
+      write(`${progressLine(result, { plain })}\n`);
+      options.onResult?.(result);
+    }
   }
+
+  const durationMs = Math.round(performance.now() - t0);
+  const rules = DEFAULT_RULES;
+  const report: RunReport = {
+    target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded },
+    hub,
+    harness: HARNESS,
+    seed,
+    numRuns,
+    strict,
+    selectors: options.selectors ?? [],
+    timings,
+    startedAt: startedAt.toISOString(),
+    durationMs,
+    warnings,
+    findings: [],
+    groups: [],
+    rules,
+    results,
+    summary: summarize(results),
+    exitCode: exitCodeOf(results, [], rules),
+  };
+  const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
+  write(runEndText(report, (id) => reqText.get(id)));
+  return report;
 }

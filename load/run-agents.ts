@@ -19,6 +19,7 @@ import type { ConnSpec } from './driver/worker-protocol.ts';
 import { nowUs } from './measure/clock.ts';
 import { createHistogram } from './measure/histogram.ts';
 import { accounting, SequenceTracker } from './measure/sequence-tracker.ts';
+import { keepParticipantsAlive, type ParticipantKeepAlive } from './participant-keepalive.ts';
 import { finishScenario, latencyFigures } from './phase-figures.ts';
 import type { ScenarioResult } from './report-types.ts';
 import type { RunContext } from './run-context.ts';
@@ -47,8 +48,13 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
   const members = agents.filter((a) => a.projects.length === 0 || a.projects.includes(project));
   const notes: string[] = [];
   let pool: SubscriberPool | undefined;
+  let keepAlive: ParticipantKeepAlive | undefined;
+  const upkeepHttp = new HttpClient({ base: node.http, maxSockets: 4 });
   try {
     const info = await api.hubInfo(members[0]!.token);
+    // Upkeep on a client of its own, so it never queues behind (or counts as) the measured requests.
+    const upkeep = new SyncClient(upkeepHttp);
+    keepAlive = keepParticipantsAlive(info.heartbeatTimeoutMs ?? ctx.target.timings?.heartbeat_timeout_ms, (p) => upkeep.heartbeat(p.token, p.sessionId, p.id));
     const perSession = Math.min(s.subscribersPerChannel, info.maxParticipants ?? 10);
     if (perSession < s.subscribersPerChannel) notes.push(`participants per session capped at the hub's max_participants (${perSession})`);
 
@@ -61,6 +67,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       for (let p = 0; p < perSession; p++) {
         const token = members[p % members.length]!.token;
         participants.push({ id: await api.join(token, sessionId, `load-agent-${p}`), token });
+        keepAlive.track({ ...participants.at(-1)!, sessionId });
       }
       sessions.push({ sessionId, participants });
     }
@@ -155,6 +162,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const heartbeat = (i: number, at: number): void => {
       const p = allParticipants[i % allParticipants.length]!;
       sentThisSecond++;
+      keepAlive?.beaten(p.id);
       void check(at >= measureFromUs, api.heartbeat(p.token, p.sessionId, p.id), 'heartbeat');
     };
     const create = (k: number, title: string, description: string, at: number): Promise<number | undefined> => {
@@ -290,6 +298,8 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     );
     return finishScenario(base, notes);
   } finally {
+    keepAlive?.stop();
+    upkeepHttp.close();
     http.close();
     await pool?.close();
   }

@@ -1,11 +1,11 @@
 /**
- * `runLoad(options) → LoadReport`: the programmatic entry (`hubproof load` and `certify` call it). Resolves
- * the target (starting the reference hub when none is given), runs the selected scenarios one after
- * another, evaluates thresholds and returns the report. Never exits the process.
+ * `runLoad(options) → LoadReport`: the programmatic entry (`hubproof load` and `certify` call it). Probes
+ * the target it is given (it never starts a hub: the CLI hands it the embedded one or the user's), runs
+ * the selected scenarios one after another, evaluates thresholds and returns the report. Never exits the
+ * process.
  */
 import { availableParallelism } from 'node:os';
 import type { Profile } from '../spec/schemas/common.ts';
-import type { TargetFile } from '../spec/target.ts';
 import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './driver/driver-monitor.ts';
 import { createProgress, silentProgress, type Progress } from './progress.ts';
 import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult } from './report-types.ts';
@@ -15,15 +15,15 @@ import { runBrowser } from './browser/run-browser.ts';
 import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
-import { probeTarget, resolveLoadTarget } from './target-hub.ts';
 import { describeBreach } from './thresholds.ts';
+import type { TargetHandle } from '../target/handle.ts';
+import { probeTarget } from '../target/probe.ts';
 
-export interface LoadOptions {
-  /** Target file path; absent (and no `target`) = start the reference hub. */
-  targetFile?: string;
-  target?: TargetFile;
-  /** How to run the reference hub when no target is given (default 'auto': child process if possible). */
-  hub?: 'auto' | 'child' | 'in-process';
+/**
+ * `target` is the hub; `embedded` says how the embedded reference hub runs (in-process: its RSS and CPU
+ * include the driver's). A hub's pid, when known, is `target.process.pid`.
+ */
+export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded'> {
   /** 'fanout', 'fanout,presence', 'all'; default: fanout, presence, agents, connections. */
   scenarios?: string;
   overrides?: ScenarioOverrides;
@@ -42,10 +42,10 @@ function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
   return missing.length ? `target does not implement the ${missing.join(' and ')} profile` : undefined;
 }
 
-export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
+export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
-  const hub = await resolveLoadTarget({ targetFile: o.targetFile, target: o.target, hub: o.hub });
+  const hub = { target: o.target, mode: o.embedded ?? 'external', pid: o.target.process?.pid } as const;
   const monitor = new DriverMonitor();
   const report: LoadReport = {
     tool: 'hubproof',
@@ -92,7 +92,6 @@ export async function runLoad(o: LoadOptions = {}): Promise<LoadReport> {
     }
   } finally {
     monitor.stop();
-    await hub.close();
   }
   // A breach inside an invalid scenario is not the hub's: it stays listed, but only valid scenarios fail the run.
   if (report.scenarios.some((s) => s.status === 'fail') || report.errors.length) report.verdict = 'fail';

@@ -25,12 +25,12 @@ export class SyncClient {
     }
   }
 
-  async hubInfo(token: string): Promise<{ maxParticipants?: number }> {
+  async hubInfo(token: string): Promise<{ maxParticipants?: number; heartbeatTimeoutMs?: number }> {
     const r = await this.call('GET', '/api/hub', token);
     if (r.status !== 200) return {};
     try {
-      const info = JSON.parse(r.body) as { limits?: { max_participants?: number } };
-      return { maxParticipants: info.limits?.max_participants };
+      const info = JSON.parse(r.body) as { limits?: { max_participants?: number }; timings?: { heartbeat_timeout_ms?: number } };
+      return { maxParticipants: info.limits?.max_participants, heartbeatTimeoutMs: info.timings?.heartbeat_timeout_ms };
     } catch {
       return {};
     }

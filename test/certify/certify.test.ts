@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CertifyReport } from '../../reports/model/certify-report.ts';
-import { startMutant } from '../../conformance/mutants/index.ts';
+import { startMutant } from '../../selftest/mutants/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dirs: string[] = [];

@@ -4,8 +4,8 @@
  * few runs whatever the seed.
  */
 import { describe, expect, it } from 'vitest';
-import { findMutant } from '../../conformance/mutants/index.ts';
-import { runMutant } from '../../conformance/mutants/score-run.ts';
+import { findMutant } from '../../selftest/mutants/index.ts';
+import { runMutant } from '../../selftest/mutants/score-run.ts';
 import { runConformance } from '../../conformance/runner.ts';
 
 describe('mutant failures name the fault', () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../conformance/runner.ts';
-import { MUTANTS, findMutant } from '../../conformance/mutants/index.ts';
-import { formatScoreTable, MUTANT_SEED, runControl, runMutant, type MutantScore } from '../../conformance/mutants/score-run.ts';
+import { MUTANTS, findMutant } from '../../selftest/mutants/index.ts';
+import { formatScoreTable, MUTANT_SEED, runControl, runMutant, type MutantScore } from '../../selftest/mutants/score-run.ts';
 import { REQUIREMENTS } from '../../spec/requirements/index.ts';
 import { matchesSelector } from '../../spec/requirements/types.ts';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provedBy } from '../../conformance/cases/index.ts';
 import { pusherCases } from '../../conformance/cases/pusher/index.ts';
+import { CHECKS_HUB, withTarget } from '../../cli/embedded-target.ts';
 import { runConformance, type RunReport } from '../../conformance/runner.ts';
 import { PUSHER_REQUIREMENTS } from '../../spec/requirements/index.ts';
 import { startBrokenHub, type BrokenHub } from './helpers/broken-hub.ts';
@@ -23,7 +24,7 @@ describe('pusher case registry', () => {
 describe('pusher cases against the embedded reference hub', () => {
   let report: RunReport;
   beforeAll(async () => {
-    report = await runConformance({ selectors: ['pusher'], strict: true, progress: null, seed: 20251019, numRuns: 5 });
+    report = await withTarget(undefined, CHECKS_HUB, (hub) => runConformance({ ...hub, selectors: ['pusher'], strict: true, progress: null, seed: 20251019, numRuns: 5 }));
   }, 240_000);
 
   it('passes every MUST case', () => {

@@ -95,6 +95,8 @@ export const deliveryCases: Case[] = [
     async run(ctx: CaseContext) {
       const restart = needRestart(ctx, () => f.apis[0]!);
       const f = await sessionFixture(ctx);
+      // Through the restart too: the case is about seq, not about a participant going stale meanwhile.
+      keepAlive(ctx, [f]);
       await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       const last = (await f.apis[0]!.events(f.channel, { afterSeq: 0, limit: 1 })).last_seq;
       await restart();

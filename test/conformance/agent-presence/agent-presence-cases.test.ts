@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../../conformance/runner.ts';
-import { startEmbeddedHub } from '../../../conformance/target-resolve.ts';
+import { CHECKS_HUB, startEmbeddedTarget, withTarget } from '../../../cli/embedded-target.ts';
 import { provedBy } from '../../../conformance/cases/index.ts';
 import { agentPresenceCases } from '../../../conformance/cases/agent-presence/index.ts';
 import { REQUIREMENTS } from '../../../spec/requirements/index.ts';
@@ -14,13 +14,13 @@ describe('agent-presence cases', () => {
   });
 
   it('all pass against the embedded reference hub', async () => {
-    const report = await runConformance({ selectors: ['agent-presence'], strict: true, progress: null });
+    const report = await withTarget(undefined, CHECKS_HUB, (hub) => runConformance({ ...hub, selectors: ['agent-presence'], strict: true, progress: null }));
     const bad = report.results.filter((r) => r.outcome !== 'pass');
     expect(bad.map((r) => `${r.id}: ${r.outcome} ${r.reason}\n  expected ${r.expected}\n  actual ${r.actual}`)).toEqual([]);
   }, 90_000);
 
   it('fails fan-out when dashboards miss every other update, and persistence without a restart hook is skipped', async () => {
-    const upstream = await startEmbeddedHub();
+    const upstream = await startEmbeddedTarget({ mode: 'in-process' });
     const broken = await startBrokenHub(upstream.target, 'drop-presence');
     try {
       const report = await runConformance({ target: broken.target, selectors: ['agent-presence/stream/4', 'agent-presence/performance/1', 'agent-presence/persistence/1'], progress: null });

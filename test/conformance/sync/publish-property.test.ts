@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anchorOf, publishPlan, type PublishPlan } from '../../../conformance/cases/sync/publish-property.ts';
-import { findMutant } from '../../../conformance/mutants/index.ts';
+import { findMutant } from '../../../selftest/mutants/index.ts';
 import { runConformance } from '../../../conformance/runner.ts';
 
 /** Creates on the subscriber's session in batches it is connected for (from its step to its last). */

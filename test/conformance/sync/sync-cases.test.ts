@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../../conformance/runner.ts';
-import { startEmbeddedHub, type ResolvedTarget } from '../../../conformance/target-resolve.ts';
+import { CHECKS_HUB, startEmbeddedTarget, withTarget, type EmbeddedTarget } from '../../../cli/embedded-target.ts';
 import { provedBy } from '../../../conformance/cases/index.ts';
 import { syncCases } from '../../../conformance/cases/sync/index.ts';
 import { REQUIREMENTS } from '../../../spec/requirements/index.ts';
@@ -16,7 +16,7 @@ describe('sync cases', () => {
   });
 
   it('all pass against the embedded reference hub (strict; cluster cases skipped on one node)', async () => {
-    const report = await runConformance({ selectors: ['sync'], strict: true, numRuns: 4, progress: null });
+    const report = await withTarget(undefined, CHECKS_HUB, (hub) => runConformance({ ...hub, selectors: ['sync'], strict: true, numRuns: 4, progress: null }));
     const bad = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict' || (r.outcome === 'skipped' && !r.id.startsWith('sync/cluster/')));
     expect(bad.map((r) => `${r.id}: ${r.reason}\n  expected ${r.expected}\n  actual ${r.actual}`)).toEqual([]);
     expect(report.results.filter((r) => r.outcome === 'pass').length).toBeGreaterThan(55);
@@ -24,9 +24,9 @@ describe('sync cases', () => {
 });
 
 describe('sync cases against a broken hub', () => {
-  let upstream: ResolvedTarget;
+  let upstream: EmbeddedTarget;
   beforeAll(async () => {
-    upstream = await startEmbeddedHub();
+    upstream = await startEmbeddedTarget({ mode: 'in-process' });
   });
   afterAll(async () => {
     await upstream.dispose();

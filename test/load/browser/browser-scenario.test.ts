@@ -11,8 +11,8 @@ import type { LoadReport, ScenarioResult } from '../../../load/report-types.ts';
 import { runLoad } from '../../../load/run-load.ts';
 import { formatSummary } from '../../../load/summary-table.ts';
 import { renderLoadHtml } from '../../../reports/load-html.ts';
-import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../conformance/mutants/mutating-proxy.ts';
-import { startChildHub, type LoadTarget } from '../../../load/target-hub.ts';
+import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../selftest/kit/mutating-proxy.ts';
+import { startEmbeddedTarget, type EmbeddedTarget } from '../../../cli/embedded-target.ts';
 import { startHub } from '../../../reference-server/hub.ts';
 import type { TargetFile } from '../../../spec/target.ts';
 
@@ -28,7 +28,7 @@ const SLO_MS = 1000;
 const DELAY_MS = 1500;
 
 /** The reference hub in its own process, so its event loop is not the driver's (nor Playwright's). */
-let hub: LoadTarget;
+let hub: EmbeddedTarget;
 const proxies: MutatingProxy[] = [];
 
 async function behind(ws: WsHooks): Promise<TargetFile> {
@@ -58,11 +58,11 @@ const isPresence = (json: unknown): boolean => (json as { type?: unknown } | und
 
 describe.skipIf(noChromium)('browser load scenario', () => {
   beforeAll(async () => {
-    hub = await startChildHub();
+    hub = await startEmbeddedTarget({ timers: 'default', mode: 'child' });
   });
   afterAll(async () => {
     for (const p of proxies) await p.close();
-    await hub?.close();
+    await hub?.dispose();
   });
 
   it('passes against a hub that breaks only Pusher client events, with end to end beside the wire', async () => {

@@ -3,13 +3,10 @@
  * fail (mutation testing of the conformance suite). A mutant is data — which requirement it breaks,
  * which selectors prove it, and how to start it — so the self-test and `npm run mutants` share one list.
  */
-import type { TargetFile } from '../../spec/target.ts';
+import type { BrokenHub } from '../kit/broken-hub.ts';
 
-export interface RunningMutant {
-  /** Points at the mutating proxy (or wrapper); a complete target file, `restart.command` included. */
-  target: TargetFile;
-  close(): Promise<void>;
-}
+/** Its target points at the mutating relay; a complete target file, `restart.command` included. */
+export type RunningMutant = BrokenHub;
 
 export interface Mutant {
   /** Kebab-case, unique: `swap-events`. */

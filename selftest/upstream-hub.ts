@@ -1,18 +1,14 @@
 /**
- * The real reference hub a mutant wraps: fast timings (as the embedded hub of `hubproof conform`), a temp
- * SQLite dir, and a loopback control endpoint so a target file's `restart.command` can restart it from
+ * The real reference hub a relayed broken hub wraps: the embedded hub (fast timings, in-process, a temp
+ * data dir) plus a loopback control endpoint, so a target file's `restart.command` can restart it from
  * another process (the CLI replay runs in a child process). `freshOnRestart` is the "loses events on
  * restart" wrapper: the hub comes back on the same port with an empty database.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TargetFile } from '../../spec/target.ts';
-import type { HubConfigInput } from '../../reference-server/config.ts';
-import { startHub, type RunningHub } from '../../reference-server/hub.ts';
-import { FAST_HUB_TIMINGS } from '../target-resolve.ts';
+import { startEmbeddedTarget } from '../cli/embedded-target.ts';
+import type { HubConfigInput } from '../reference-server/config.ts';
+import type { TargetFile } from '../spec/target.ts';
 
 export interface UpstreamOptions {
   /** Restart with a new, empty data dir instead of the same one (default false). */
@@ -22,7 +18,7 @@ export interface UpstreamOptions {
 }
 
 export interface UpstreamHub {
-  /** Points at the hub itself; mutants rewrite `nodes` to point at their proxy. */
+  /** Points at the hub itself; broken hubs rewrite `nodes` to point at their relay. */
   target: TargetFile;
   app: { id: string; key: string; secret: string };
   restart(): Promise<void>;
@@ -30,31 +26,24 @@ export interface UpstreamHub {
 }
 
 export async function startUpstreamHub(opts: UpstreamOptions = {}): Promise<UpstreamHub> {
-  const dirs = [mkdtempSync(join(tmpdir(), 'hubproof-mutant-'))];
-  const config: HubConfigInput = {
-    port: 0,
-    dataDir: dirs[0]!,
-    ...opts.hubConfig,
-    timings: { ...FAST_HUB_TIMINGS, ...(opts.hubConfig?.timings ?? {}) },
-  };
-  let hub: RunningHub = await startHub(config);
-  const port = hub.port;
-  let restarting: Promise<void> | undefined;
-  const restart = () =>
-    (restarting ??= (async () => {
-      await hub.close();
-      let dataDir = config.dataDir!;
-      if (opts.freshOnRestart) {
-        dataDir = mkdtempSync(join(tmpdir(), 'hubproof-mutant-'));
-        dirs.push(dataDir);
-      }
-      hub = await startHub({ ...config, port, dataDir });
-    })().finally(() => (restarting = undefined)));
-
-  const control = await startControl(restart);
+  // In-process: dozens of broken hubs start per self-test run, and their RSS is never measured.
+  const hub = await startEmbeddedTarget({
+    timers: 'fast',
+    mode: 'in-process',
+    webhooks: false,
+    hubConfig: opts.hubConfig,
+    restartWith: opts.freshOnRestart ? 'empty-data' : 'same-data',
+  });
+  let control: Server;
+  try {
+    control = await startControl(hub.restart);
+  } catch (err) {
+    await hub.dispose();
+    throw err;
+  }
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}/restart`;
   // No `process`: the hub runs inside the harness, its RSS says nothing about a hub.
-  const { process: _inHarness, ...base } = hub.target();
+  const { process: _inHarness, ...base } = hub.target;
   const target: TargetFile = {
     ...base,
     // Node's global fetch, so the command works wherever hubproof runs; exit 0 only on 204.
@@ -64,14 +53,12 @@ export async function startUpstreamHub(opts: UpstreamOptions = {}): Promise<Upst
   };
   return {
     target,
-    app: { ...hub.config.app },
-    restart,
+    app: { ...base.app },
+    restart: hub.restart,
     async close() {
       control.closeAllConnections();
       await new Promise<void>((r) => control.close(() => r()));
-      await restarting?.catch(() => undefined);
-      await hub.close();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      await hub.dispose();
     },
   };
 }

@@ -1,12 +1,13 @@
 /**
- * Builds a mutant from hooks: starts a real reference hub (upstream-hub.ts), puts the mutating proxy in
- * front of it and hands out a target that points at the proxy. Also the small frame helpers the mutants
- * share, so each mutant reads as the one thing it breaks.
+ * Builds a mutant from hooks: starts a real reference hub (../upstream-hub.ts), puts the kit's mutating
+ * relay in front of it and hands out a target that points at the relay. Also the small frame helpers the
+ * mutants share, so each mutant reads as the one thing it breaks.
  */
 import { LARAVEL_EVENT_NAMESPACE } from '../../spec/schemas/sync.ts';
-import { startMutatingProxy, type HttpExchange, type HttpHooks, type HttpReply, type WsHooks } from './mutating-proxy.ts';
+import { relayInFront } from '../kit/broken-hub.ts';
+import type { HttpExchange, HttpHooks, HttpReply, WsHooks } from '../kit/mutating-proxy.ts';
+import { startUpstreamHub, type UpstreamHub, type UpstreamOptions } from '../upstream-hub.ts';
 import type { Mutant, RunningMutant } from './types.ts';
-import { startUpstreamHub, type UpstreamHub, type UpstreamOptions } from './upstream-hub.ts';
 
 export interface ProxyMutantSpec extends Omit<Mutant, 'start'> {
   upstream?: UpstreamOptions;
@@ -23,11 +24,11 @@ export function proxyMutant(spec: ProxyMutantSpec): Mutant {
 export async function startProxied(name: string, hooks: ProxyMutantSpec['hooks'], upstream?: UpstreamOptions): Promise<RunningMutant> {
   const hub = await startUpstreamHub(upstream);
   try {
-    const proxy = await startMutatingProxy({ upstream: hub.target.nodes[0]!.http, ...hooks(hub) });
+    const relay = await relayInFront(hub.target, `mutant ${name}`, hooks(hub));
     return {
-      target: { ...hub.target, name: `mutant ${name}`, nodes: [{ ws: proxy.wsUrl, http: proxy.httpUrl }] },
+      target: relay.target,
       async close() {
-        await proxy.close();
+        await relay.close();
         await hub.close();
       },
     };

@@ -2,7 +2,7 @@
  * Mutants that break what subscribers see on the wire: order, reach, timing, stale reports and the
  * dashboard stream. The hub behind them stays correct; only the relay misbehaves.
  */
-import type { ProxyConn } from './mutating-proxy.ts';
+import type { ProxyConn } from '../kit/mutating-proxy.ts';
 import { editHistory, isEvent, proxyMutant, syncFrame } from './proxy-mutant.ts';
 import type { Mutant } from './types.ts';
 

@@ -4,7 +4,7 @@
  * the same selectors against the unmutated hub behind the same relay. Shared by the self-test and
  * `npm run mutants`.
  */
-import { runConformance, type RunOptions, type RunReport } from '../runner.ts';
+import { runConformance, type RunOptions, type RunReport } from '../../conformance/runner.ts';
 import { MUTANTS, startControl, type Mutant } from './index.ts';
 
 /** Fixed so a run of the self-test is reproducible. */

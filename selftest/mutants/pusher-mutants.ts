@@ -4,7 +4,7 @@
  * look good to the correct hub behind it.
  */
 import { signChannelAuth, signHttpRequest } from '../../spec/protocol/signing.ts';
-import type { ProxyConn } from './mutating-proxy.ts';
+import type { ProxyConn } from '../kit/mutating-proxy.ts';
 import { proxyMutant } from './proxy-mutant.ts';
 import type { Mutant } from './types.ts';
 

@@ -1,0 +1,233 @@
+/**
+ * The embedded reference hub: what `conform`, `load` and `certify` run against without `--target`, and
+ * what the self-test's broken hubs wrap. The one place harness code starts a reference hub; runners are
+ * handed the result as a target (target/handle.ts) and never start hubs themselves.
+ *
+ * Modes are a table (STARTERS), so another way to run the hub — e.g. N processes behind one Redis — is
+ * one more entry with the same result shape, not a change to the callers.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HubConfigInput } from '../reference-server/config.ts';
+import type { TargetFile } from '../spec/target.ts';
+import type { EmbeddedMode, TargetHandle } from '../target/handle.ts';
+import { startHubProcess, type HubProcess } from './hub-process.ts';
+
+export type { EmbeddedMode } from '../target/handle.ts';
+
+/** Timings of the hub the checks run against: heartbeat, idle and stale rules in seconds, with room for a busy machine. */
+export const FAST_HUB_TIMINGS = {
+  activityTimeoutS: 2,
+  pongTimeoutMs: 1000,
+  heartbeatIntervalMs: 1000,
+  heartbeatTimeoutMs: 2000,
+  sweepIntervalMs: 200,
+  staleGraceMs: 2000,
+  idleAfterMs: 1500,
+  offlineAfterMs: 3000,
+} as const;
+
+/** How long a webhook `channel_vacated`/`member_removed` is held back on the fast hub (the hub's default is 3 s). */
+const FAST_VACATED_DELAY_MS = 500;
+
+export interface EmbeddedTargetOptions {
+  /** 'fast' (default): FAST_HUB_TIMINGS, so timing rules run in seconds. 'default': the hub's own timings. */
+  timers?: 'fast' | 'default';
+  /** 'child' (default): `hubproof hub` in its own process, so its CPU and RSS are its own. */
+  mode?: EmbeddedMode;
+  /** Sign and POST webhooks to a reserved loopback port the target file names (default: with fast timers). */
+  webhooks?: boolean;
+  /** Extra reference hub config, merged over the above (tests switch features off with it). */
+  hubConfig?: HubConfigInput;
+  /** What a restart comes back with: 'same-data' (default) or 'empty-data', a hub that lost its disk. */
+  restartWith?: 'same-data' | 'empty-data';
+}
+
+export interface EmbeddedTarget {
+  /** Points at the hub; with webhooks, `webhooks.listen` is where it POSTs them. */
+  target: TargetFile;
+  /**
+   * Closes the hub (connections get 4200) and starts it again on the same port and data dir; a child
+   * restarts inside its process (SIGHUP). With restartWith 'empty-data' the data dir is a new one (and a
+   * child a new process: `target.process.pid` follows it).
+   */
+  restart(): Promise<void>;
+  mode: EmbeddedMode;
+  /** The hub's pid (the harness's own in-process). */
+  readonly pid: number;
+  /** Where its SQLite file lives (under a temp dir dispose removes). */
+  readonly dataDir: string;
+  /** Stops the hub and removes its data; idempotent. */
+  dispose(): Promise<void>;
+}
+
+/** Starts the reference hub on a free loopback port with a temporary data dir. */
+export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<EmbeddedTarget> {
+  const timers = options.timers ?? 'fast';
+  const mode = options.mode ?? 'child';
+  const webhooks = options.webhooks ?? timers === 'fast';
+  const dir = mkdtempSync(join(tmpdir(), 'hubproof-hub-'));
+  try {
+    const config: HubConfigInput = {
+      ...(webhooks ? { webhooks: { url: `http://127.0.0.1:${await freePort()}/webhooks`, vacatedDelayMs: FAST_VACATED_DELAY_MS } } : {}),
+      ...options.hubConfig,
+      timings: { ...(timers === 'fast' ? FAST_HUB_TIMINGS : {}), ...options.hubConfig?.timings },
+    };
+    const hub = await STARTERS[mode]({ config, dir, restartWith: options.restartWith ?? 'same-data' });
+    const url = config.webhooks?.url;
+    // Webhooks go to a port reserved now; webhook cases listen there while they run.
+    if (url !== undefined) hub.target.webhooks = { listen: url };
+    return hub;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+interface StartSpec {
+  /** Everything but port and data dir. */
+  config: HubConfigInput;
+  /** Owned by the hub from here on: data dirs live under it, dispose removes it. */
+  dir: string;
+  restartWith: 'same-data' | 'empty-data';
+}
+
+const STARTERS: Record<EmbeddedMode, (spec: StartSpec) => Promise<EmbeddedTarget>> = {
+  'in-process': startInProcess,
+  child: startChild,
+};
+
+/** The data dir a restart comes back with: the first one, or a new empty one per restart. */
+function dataDirs(spec: StartSpec): { first: string; forRestart(): string } {
+  let n = 0;
+  const fresh = () => {
+    const d = join(spec.dir, `data-${n++}`);
+    mkdirSync(d);
+    return d;
+  };
+  const first = fresh();
+  return { first, forRestart: () => (spec.restartWith === 'empty-data' ? fresh() : first) };
+}
+
+/** How one mode runs the hub; `embedded()` adds what every mode shares. */
+interface StartedHub {
+  mode: EmbeddedMode;
+  target: TargetFile;
+  pid(): number;
+  dataDir(): string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One restart at a time (a second caller shares the one in flight); dispose is idempotent and waits for it. */
+function embedded(spec: StartSpec, hub: StartedHub): EmbeddedTarget {
+  let restarting: Promise<void> | undefined;
+  let disposed = false;
+  return {
+    target: hub.target,
+    mode: hub.mode,
+    get pid() {
+      return hub.pid();
+    },
+    get dataDir() {
+      return hub.dataDir();
+    },
+    restart: () => (restarting ??= hub.restart().finally(() => (restarting = undefined))),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await restarting?.catch(() => undefined);
+      await hub.stop();
+      rmSync(spec.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startInProcess(spec: StartSpec): Promise<EmbeddedTarget> {
+  const { startHub } = await import('../reference-server/hub.ts');
+  const data = dataDirs(spec);
+  let dataDir = data.first;
+  let hub = await startHub({ ...spec.config, port: 0, dataDir });
+  const port = hub.port;
+  return embedded(spec, {
+    mode: 'in-process',
+    target: hub.target(),
+    pid: () => process.pid,
+    dataDir: () => dataDir,
+    async restart() {
+      await hub.close();
+      dataDir = data.forRestart();
+      hub = await startHub({ ...spec.config, port, dataDir });
+    },
+    stop: () => hub.close(),
+  });
+}
+
+const HUBPROOF_BIN = fileURLToPath(new URL('../bin/hubproof.js', import.meta.url));
+
+/**
+ * `node bin/hubproof.js hub --port P --config F --data-dir D --target-out T`. A restart is a SIGHUP: the
+ * hub closes and starts again inside its process, on the same port and data, in tens of milliseconds. A
+ * new process would take seconds to start on a busy machine, longer than the fast hub's heartbeat
+ * timeout, and every participant would come back stale. Only restartWith 'empty-data' starts a new
+ * process (on a new data dir).
+ */
+async function startChild(spec: StartSpec): Promise<EmbeddedTarget> {
+  const data = dataDirs(spec);
+  const configFile = join(spec.dir, 'hub.json');
+  writeFileSync(configFile, JSON.stringify(spec.config));
+  const targetOut = join(spec.dir, 'target.json');
+  const launch = (port: number, dir: string) =>
+    startHubProcess([HUBPROOF_BIN, 'hub', '--port', String(port), '--config', configFile, '--data-dir', dir], targetOut);
+  let dataDir = data.first;
+  let proc: HubProcess = await launch(0, dataDir);
+  const target = proc.target;
+  const port = Number(new URL(target.nodes[0]!.http).port);
+  return embedded(spec, {
+    mode: 'child',
+    target,
+    pid: () => proc.child.pid!,
+    dataDir: () => dataDir,
+    async restart() {
+      if (spec.restartWith === 'same-data') return proc.hangup();
+      await proc.stop();
+      dataDir = data.forRestart();
+      proc = await launch(port, dataDir);
+      // The runners hold this object: the pid they sample must be the live process's.
+      target.process = { pid: proc.child.pid! };
+    },
+    stop: () => proc.stop(),
+  });
+}
+
+/** A free loopback port (bound, read, released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The embedded hub conformance and certify run against: timing rules in seconds, the hub in its own process. */
+export const CHECKS_HUB: EmbeddedTargetOptions = { timers: 'fast', mode: 'child' };
+
+/**
+ * Runs `fn` against the user's target, or against an embedded hub started with `embedded` and stopped
+ * afterwards (also when `fn` throws).
+ */
+export async function withTarget<T>(target: TargetFile | undefined, embedded: EmbeddedTargetOptions, fn: (hub: TargetHandle) => Promise<T>): Promise<T> {
+  if (target) return fn({ target });
+  const hub = await startEmbeddedTarget(embedded);
+  try {
+    return await fn({ target: hub.target, restart: hub.restart, embedded: hub.mode });
+  } finally {
+    await hub.dispose();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * What a runner (conformance, load, certify) is given to reach a hub: the target file, plus what only
+ * whoever started the hub knows. Runners never start hubs; the CLI does (cli/embedded-target.ts).
+ */
+import type { TargetFile } from '../spec/target.ts';
+
+/**
+ * How the CLI runs the embedded reference hub: inside the harness process, or as a process of its own
+ * (`hubproof hub`), so its CPU and RSS are its own.
+ */
+export type EmbeddedMode = 'in-process' | 'child';
+
+export interface TargetHandle {
+  target: TargetFile;
+  /** Restarts the hub on the same URLs and data; absent = the target file's `restart.command`, if any. */
+  restart?: () => Promise<void>;
+  /** Set when the hub is the embedded reference hub: replay commands omit `--target`, reports say so. */
+  embedded?: EmbeddedMode;
+}

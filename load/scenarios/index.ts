@@ -90,7 +90,7 @@ export interface ScenarioOverrides {
   rate?: number;
   /** Subscribers per channel. */
   subscribers?: number;
-  /** `key=value` assignments, applied last. */
+  /** `key=value` assignments for every scenario, or `name:key=value` for scenario `name` only; applied last. */
   set?: string[];
 }
 
@@ -98,6 +98,12 @@ export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
   if (o.durationS !== undefined) applyOverride(s, `durationS=${o.durationS}`);
   if (o.rate !== undefined) applyOverride(s, `rate=${o.rate}`);
   if (o.subscribers !== undefined) applyOverride(s, `subscribersPerChannel=${o.subscribers}`);
-  for (const a of o.set ?? []) applyOverride(s, a);
+  for (const a of o.set ?? []) {
+    const scoped = /^([a-z][a-z0-9-]*):(.*)$/.exec(a);
+    if (!scoped) applyOverride(s, a);
+    else if (!SCENARIOS.some((x) => x.name === scoped[1])) {
+      throw new HubproofError('HUBPROOF_ERR_SCENARIO', `--set ${a}: no scenario "${scoped[1]}"; choose one of ${SCENARIOS.map((x) => x.name).join(', ')}`);
+    } else if (scoped[1] === s.name) applyOverride(s, scoped[2]!);
+  }
   return s;
 }

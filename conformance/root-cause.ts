@@ -39,7 +39,7 @@ export function httpStatusCause(status: number, allowed: readonly number[], body
     const inBody = bodyCarriesError(body);
     return {
       fingerprint: `http-error-as-2xx:${status}${inBody ? ':error-in-body' : ''}`,
-      cause: `HTTP API errors answered with status ${status}${inBody ? ' (the body carries the real code)' : ''}`,
+      cause: inBody ? `HTTP API errors answered with status ${status} (the body carries the real code)` : `HTTP API requests that should be refused answered ${status}, with no error in the body (accepted)`,
     };
   }
   if (wantsError && status >= 500) return { fingerprint: `http-error-as-5xx:${status}`, cause: `HTTP API requests the caller got wrong answered ${status}, a server error` };

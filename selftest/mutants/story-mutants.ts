@@ -3,6 +3,7 @@
  * behind many rows comes out as one root-cause group, and no `fail` is charged to a requirement the
  * mutant does not break (rows that needed the broken requirement read `blocked` by it).
  */
+import { signHttpRequest } from '../../spec/protocol/signing.ts';
 import type { ProxyConn } from '../kit/mutating-proxy.ts';
 import { proxyMutant } from './proxy-mutant.ts';
 import type { Mutant } from './types.ts';
@@ -248,6 +249,122 @@ export const memberAddedPerConnection: Mutant = proxyMutant({
         },
         onClose(conn) {
           t.closed(conn);
+        },
+      },
+    };
+  },
+});
+
+const AUTH_PARAMS = new Set(['auth_key', 'auth_timestamp', 'auth_version', 'auth_signature', 'body_md5']);
+
+/**
+ * Reverb 1.10's shape: a correctly signed HTTP API request is accepted however far its `auth_timestamp`
+ * is from the hub's clock (a replay window). The relay re-signs such requests with the current time.
+ */
+export const httpAuthReplayWindow: Mutant = proxyMutant({
+  name: 'http-auth-replay-window',
+  breaks: 'pusher/http-auth/4',
+  selectors: ['pusher/http-auth'],
+  describe: 'Accepts correctly signed HTTP API requests whatever their auth_timestamp (700 s away included: a replay window, Reverb 1.10)',
+  story: { notPassing: { 'pusher/http-auth/4#1': 'fail' }, groups: {} },
+  hooks: (hub) => ({
+    http: {
+      request(req) {
+        const u = new URL(req.url, 'http://hub');
+        if (!u.pathname.startsWith('/apps/')) return;
+        const ts = Number(u.searchParams.get('auth_timestamp'));
+        if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) <= 600) return;
+        const params: Record<string, string> = {};
+        for (const [k, v] of u.searchParams) if (!AUTH_PARAMS.has(k)) params[k] = v;
+        const body = req.body.toString('utf8');
+        const asSent = signHttpRequest(hub.app, { method: req.method, path: u.pathname, params, body, timestamp: ts });
+        // Only the timestamp is let through: a bad signature, key or version is still refused by the hub.
+        if (asSent.auth_signature !== u.searchParams.get('auth_signature') || u.searchParams.get('auth_key') !== hub.app.key || u.searchParams.get('auth_version') !== '1.0') return;
+        req.url = `${u.pathname}?${new URLSearchParams(signHttpRequest(hub.app, { method: req.method, path: u.pathname, params, body })).toString()}`;
+      },
+    },
+  }),
+});
+
+/**
+ * reverb#272's shape: a client event on a private channel the sender never subscribed to (so was never
+ * authorised for) is relayed to the channel's subscribers.
+ */
+export const whisperUnauthorised: Mutant = proxyMutant({
+  name: 'whisper-unauthorised',
+  breaks: 'pusher/client-events/4',
+  selectors: ['pusher/client-events'],
+  describe: 'Relays client events sent on a private channel the sender is not subscribed to (reverb#272)',
+  story: {
+    notPassing: { 'pusher/client-events/4#1': 'fail', 'pusher/client-events/7#1': 'skipped', 'pusher/client-events/8#1': 'skipped' },
+    groups: {},
+  },
+  hooks: () => {
+    const subscribers = new Map<string, Set<ProxyConn>>();
+    return {
+      ws: {
+        fromClient(conn, _text, json) {
+          const f = json as ClientFrame | undefined;
+          if (f?.event === 'pusher:unsubscribe') {
+            const d = dataObject(f);
+            if (typeof d?.channel === 'string') subscribers.get(d.channel)?.delete(conn);
+          }
+          if (typeof f?.event !== 'string' || !f.event.startsWith('client-') || typeof f.channel !== 'string' || !f.channel.startsWith('private-')) return undefined;
+          const subs = subscribers.get(f.channel);
+          if (subs?.has(conn)) return undefined;
+          const frame = JSON.stringify({ event: f.event, channel: f.channel, data: typeof f.data === 'string' ? f.data : JSON.stringify(f.data ?? {}) });
+          for (const s of subs ?? []) s.toClient(frame);
+          return null;
+        },
+        fromHub(conn, _text, json) {
+          const f = json as ClientFrame | undefined;
+          if (f?.event === 'pusher_internal:subscription_succeeded' && typeof f.channel === 'string') {
+            subscribers.set(f.channel, (subscribers.get(f.channel) ?? new Set()).add(conn));
+          }
+          return undefined;
+        },
+        onClose(conn) {
+          for (const s of subscribers.values()) s.delete(conn);
+        },
+      },
+    };
+  },
+});
+
+/** reverb#130's shape: `user_count` counts a presence channel's connections, not its users. */
+export const userCountPerConnection: Mutant = proxyMutant({
+  name: 'user-count-per-connection',
+  breaks: 'pusher/http-api/10',
+  selectors: ['pusher/http-api/9', 'pusher/http-api/10', 'pusher/http-api/11'],
+  describe: 'Reports user_count as the number of connections on a presence channel, not of distinct users (reverb#130)',
+  // Both requirements that read user_count fail; /users (http-api/11) lists users, untouched, and passes.
+  story: { notPassing: { 'pusher/http-api/9#1': 'fail', 'pusher/http-api/10#1': 'fail' }, groups: {} },
+  hooks: () => {
+    const t = presenceTracker();
+    const connections = (channel: string) => t.members.get(channel)?.size ?? 0;
+    return {
+      ws: {
+        fromClient(conn, _text, json) {
+          t.fromClient(conn, json);
+          return undefined;
+        },
+        fromHub(conn, _text, json) {
+          t.confirmed(conn, json);
+          return undefined;
+        },
+        onClose(conn) {
+          t.closed(conn);
+        },
+      },
+      http: {
+        response(req, res) {
+          if (req.method !== 'GET' || res.status !== 200 || !/^\/apps\/[^/]+\/channels/.test(req.url)) return;
+          const path = new URL(req.url, 'http://hub').pathname;
+          const body = JSON.parse(res.body.toString('utf8')) as { user_count?: number; channels?: Record<string, { user_count?: number }> };
+          const one = /^\/apps\/[^/]+\/channels\/([^/]+)$/.exec(path);
+          if (one && typeof body.user_count === 'number') body.user_count = connections(decodeURIComponent(one[1]!));
+          for (const [name, info] of Object.entries(body.channels ?? {})) if (typeof info.user_count === 'number') info.user_count = connections(name);
+          res.body = Buffer.from(JSON.stringify(body));
         },
       },
     };

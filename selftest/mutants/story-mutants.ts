@@ -370,3 +370,29 @@ export const userCountPerConnection: Mutant = proxyMutant({
     };
   },
 });
+
+/** Error codes of the wrong class: every pusher:error code in 4300-4399 goes out as 4009 (a do-not-reconnect code). */
+export const errorCodesOutOfClass: Mutant = proxyMutant({
+  name: 'error-codes-out-of-class',
+  breaks: 'pusher/close-codes/4',
+  selectors: ['pusher/close-codes/4', 'pusher/close-codes/5', 'pusher/bad-input'],
+  describe: 'Sends pusher:error code 4009 (4000-4099, do not reconnect) where a 4300-4399 code is due',
+  strict: true,
+  // Both SHOULDs that judge the error's class miss, as one group; the message/shape checks (close-codes/5)
+  // and every bad-input MUST pass: the hub still answers each bad input.
+  story: {
+    notPassing: { 'pusher/close-codes/4#1': 'non-strict', 'pusher/bad-input/7#1': 'non-strict' },
+    groups: { 'close-code-class:4009': ['pusher/close-codes/4#1', 'pusher/bad-input/7#1'] },
+  },
+  hooks: () => ({
+    ws: {
+      fromHub(_conn, _text, json) {
+        const f = json as { event?: unknown; data?: unknown } | undefined;
+        if (f?.event !== 'pusher:error') return undefined;
+        const data = (typeof f.data === 'string' ? JSON.parse(f.data) : f.data) as { code?: unknown } | null;
+        if (typeof data?.code !== 'number' || data.code < 4300 || data.code > 4399) return undefined;
+        return JSON.stringify({ ...f, data: { ...data, code: 4009 } });
+      },
+    },
+  }),
+});

@@ -105,6 +105,8 @@ describe('HTML', () => {
     for (const o of ['blocked', 'expected-fail', 'fixed']) expect(page).toContain(`<span class="badge o-${o}">${o}</span>`);
     expect(page).toMatch(/\.o-blocked \{ background: var\(--blocked\); \}/);
     expect(page).toContain('<h2>Known deviations</h2>');
+    // The blocked tree, as in the terminal: the blocker once, its dependants under it.
+    expect(page).toContain('<pre id="blocked" class="mono">blocked: hub down since crash#1\n  pusher/bad-input/5#1 — hub down since pusher/bad-input/4#1\npusher/bad-input/1 (not run in this selection)\n  pusher/close-codes/4#1');
     expect(page).toContain('but it passed: remove it from the list');
     expect(page).toContain('wire log with <a href="#case-pusher-presence-6-2" class="mono">pusher/presence/6#2</a> (same run)');
     // Cards for the new outcomes appear only when they occur.

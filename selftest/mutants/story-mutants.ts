@@ -396,3 +396,40 @@ export const errorCodesOutOfClass: Mutant = proxyMutant({
     },
   }),
 });
+
+/**
+ * A hub that ignores malformed JSON: it sends no pusher:error for a text frame that is not JSON (the
+ * connection keeps working). bad-input/1 fails; the cases that provoke errors with malformed JSON among
+ * other inputs judge the others, and a case that needs that very error is blocked by bad-input/1.
+ */
+export const silentOnMalformedJson: Mutant = proxyMutant({
+  name: 'silent-on-malformed-json',
+  breaks: 'pusher/bad-input/1',
+  selectors: ['pusher/bad-input', 'pusher/close-codes/4', 'pusher/close-codes/5', 'pusher/close-codes/6'],
+  describe: 'Sends no pusher:error for a text frame that is not JSON (ignores it silently)',
+  strict: true,
+  story: {
+    notPassing: {
+      'pusher/bad-input/1#1': 'fail',
+      'pusher/bad-input/7#1': 'blocked:pusher/bad-input/1',
+    },
+    groups: {},
+  },
+  hooks: () => {
+    const swallow = new WeakMap<ProxyConn, number>();
+    return {
+      ws: {
+        fromClient(conn, _text, json) {
+          if (json === undefined) swallow.set(conn, (swallow.get(conn) ?? 0) + 1);
+          return undefined;
+        },
+        fromHub(conn, _text, json) {
+          const n = swallow.get(conn) ?? 0;
+          if (n === 0 || (json as { event?: unknown } | undefined)?.event !== 'pusher:error') return undefined;
+          swallow.set(conn, n - 1);
+          return null;
+        },
+      },
+    };
+  },
+});

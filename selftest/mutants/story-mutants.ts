@@ -4,26 +4,9 @@
  * mutant does not break (rows that needed the broken requirement read `blocked` by it).
  */
 import { signHttpRequest } from '../../spec/protocol/signing.ts';
-import type { ProxyConn } from '../kit/mutating-proxy.ts';
-import { proxyMutant } from './proxy-mutant.ts';
+import type { ProxyConn, WsHooks } from '../kit/mutating-proxy.ts';
+import { AUTH_PARAMS, dataObject, proxyMutant, type ClientFrame } from './proxy-mutant.ts';
 import type { Mutant } from './types.ts';
-
-interface ClientFrame {
-  event?: unknown;
-  channel?: unknown;
-  data?: unknown;
-}
-
-function dataObject(f: ClientFrame): Record<string, unknown> | undefined {
-  if (typeof f.data === 'string') {
-    try {
-      return JSON.parse(f.data) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  }
-  return f.data !== null && typeof f.data === 'object' ? (f.data as Record<string, unknown>) : undefined;
-}
 
 /** The `channel_data` of a presence subscription, parsed; undefined when absent or not JSON. */
 function channelData(d: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -173,6 +156,25 @@ function presenceTracker() {
   };
 }
 
+type PresenceTracker = ReturnType<typeof presenceTracker>;
+
+/** WebSocket hooks that track presence members; `confirmed` sees each confirmed subscription and may rewrite its frame. */
+function presenceHooks(t: PresenceTracker, confirmed: (conn: ProxyConn, ok: { channel: string; member: Record<string, unknown> }, json: unknown) => string | null | undefined = () => undefined): WsHooks {
+  return {
+    fromClient(conn, _text, json) {
+      t.fromClient(conn, json);
+      return undefined;
+    },
+    fromHub(conn, _text, json) {
+      const ok = t.confirmed(conn, json);
+      return ok ? confirmed(conn, ok, json) : undefined;
+    },
+    onClose(conn) {
+      t.closed(conn);
+    },
+  };
+}
+
 /** A presence hash that leaves out every member who subscribed without `user_info` (ids and count keep them). */
 export const presenceHashOmitsBareMembers: Mutant = proxyMutant({
   name: 'presence-hash-omits-bare-members',
@@ -186,25 +188,14 @@ export const presenceHashOmitsBareMembers: Mutant = proxyMutant({
   hooks: () => {
     const t = presenceTracker();
     return {
-      ws: {
-        fromClient(conn, _text, json) {
-          t.fromClient(conn, json);
-          return undefined;
-        },
-        fromHub(conn, _text, json) {
-          const ok = t.confirmed(conn, json);
-          if (!ok) return undefined;
-          const bare = new Set([...(t.members.get(ok.channel)?.values() ?? [])].filter((m) => !('user_info' in m)).map((m) => String(m.user_id)));
-          if (bare.size === 0) return undefined;
-          const f = json as { data?: unknown };
-          const data = (typeof f.data === 'string' ? JSON.parse(f.data) : f.data) as { presence?: { hash?: Record<string, unknown> } };
-          for (const id of bare) delete data.presence?.hash?.[id];
-          return JSON.stringify({ ...(json as object), data: JSON.stringify(data) });
-        },
-        onClose(conn) {
-          t.closed(conn);
-        },
-      },
+      ws: presenceHooks(t, (_conn, ok, json) => {
+        const bare = new Set([...(t.members.get(ok.channel)?.values() ?? [])].filter((m) => !('user_info' in m)).map((m) => String(m.user_id)));
+        if (bare.size === 0) return undefined;
+        const f = json as { data?: unknown };
+        const data = (typeof f.data === 'string' ? JSON.parse(f.data) : f.data) as { presence?: { hash?: Record<string, unknown> } };
+        for (const id of bare) delete data.presence?.hash?.[id];
+        return JSON.stringify({ ...(json as object), data: JSON.stringify(data) });
+      }),
     };
   },
 });
@@ -230,32 +221,19 @@ export const memberAddedPerConnection: Mutant = proxyMutant({
   hooks: () => {
     const t = presenceTracker();
     return {
-      ws: {
-        fromClient(conn, _text, json) {
-          t.fromClient(conn, json);
-          return undefined;
-        },
-        fromHub(conn, _text, json) {
-          const ok = t.confirmed(conn, json);
-          if (!ok) return undefined;
-          const m = t.members.get(ok.channel)!;
-          const user = String(ok.member.user_id);
-          // The correct hub announced the user's first connection; this one announces every further one too.
-          const others = [...m].filter(([c]) => c !== conn);
-          if (!others.some(([, mem]) => String(mem.user_id) === user)) return undefined;
-          const frame = JSON.stringify({ event: 'pusher_internal:member_added', channel: ok.channel, data: JSON.stringify({ user_id: user, ...('user_info' in ok.member ? { user_info: ok.member.user_info } : {}) }) });
-          for (const [c, mem] of others) if (String(mem.user_id) !== user) c.toClient(frame);
-          return undefined;
-        },
-        onClose(conn) {
-          t.closed(conn);
-        },
-      },
+      ws: presenceHooks(t, (conn, ok) => {
+        const user = String(ok.member.user_id);
+        // The correct hub announced the user's first connection; this one announces every further one too.
+        const others = [...t.members.get(ok.channel)!].filter(([c]) => c !== conn);
+        if (!others.some(([, mem]) => String(mem.user_id) === user)) return undefined;
+        const frame = JSON.stringify({ event: 'pusher_internal:member_added', channel: ok.channel, data: JSON.stringify({ user_id: user, ...('user_info' in ok.member ? { user_info: ok.member.user_info } : {}) }) });
+        for (const [c, mem] of others) if (String(mem.user_id) !== user) c.toClient(frame);
+        return undefined;
+      }),
     };
   },
 });
 
-const AUTH_PARAMS = new Set(['auth_key', 'auth_timestamp', 'auth_version', 'auth_signature', 'body_md5']);
 
 /**
  * Reverb 1.10's shape: a correctly signed HTTP API request is accepted however far its `auth_timestamp`
@@ -343,19 +321,7 @@ export const userCountPerConnection: Mutant = proxyMutant({
     const t = presenceTracker();
     const connections = (channel: string) => t.members.get(channel)?.size ?? 0;
     return {
-      ws: {
-        fromClient(conn, _text, json) {
-          t.fromClient(conn, json);
-          return undefined;
-        },
-        fromHub(conn, _text, json) {
-          t.confirmed(conn, json);
-          return undefined;
-        },
-        onClose(conn) {
-          t.closed(conn);
-        },
-      },
+      ws: presenceHooks(t),
       http: {
         response(req, res) {
           if (req.method !== 'GET' || res.status !== 200 || !/^\/apps\/[^/]+\/channels/.test(req.url)) return;

@@ -1,5 +1,5 @@
 /**
- * Profile `agent-presence` of the reference hub (PROTOCOL.md "Profile agent-presence"): the dashboard
+ * Profile `agent-presence` of the reference hub (docs/protocol.md#profile-agent-presence): the dashboard
  * stream, the presence API, the idle/offline sweep, presence persisted in SQLite across restarts, and the
  * `/dashboard` page.
  */

@@ -1,7 +1,7 @@
 /**
  * Presence membership is per USER, not per connection: a user with three tabs is one member.
  * `join` reports only a user's first connection and `leave` only the last one, so member_added and
- * member_removed fire once per user (PROTOCOL.md, Profile pusher: "Presence is per user").
+ * member_removed fire once per user (docs/protocol.md#presence-channels: "Presence is per user").
  */
 import type { PusherConnection } from './connection.ts';
 

@@ -43,7 +43,7 @@ export interface ImplementationSite {
 
 export interface AnnotationScan {
   sites: ImplementationSite[];
-  /** Lines that mention `implements:` but are not the accepted form, or name something that is not an id. */
+  /** Lines that mention `implements:` but are not the accepted form, name something that is not an id, or sit above no code. */
   malformed: string[];
 }
 
@@ -51,7 +51,8 @@ export interface AnnotationScan {
 export function parseAnnotations(text: string, file: string): AnnotationScan {
   const sites: ImplementationSite[] = [];
   const malformed: string[] = [];
-  text.split('\n').forEach((raw, i) => {
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
     if (!LOOKS_LIKE_ANNOTATION.test(raw)) return;
     const where = `${file}:${i + 1}`;
     const m = ANNOTATION.exec(raw.trimEnd());
@@ -59,6 +60,8 @@ export function parseAnnotations(text: string, file: string): AnnotationScan {
       malformed.push(`${where}: not the form "// implements: id, id — note": ${raw.trim()}`);
       return;
     }
+    // An annotation names the code right below it; one left above a blank line names nothing.
+    if ((lines[i + 1] ?? '').trim() === '') malformed.push(`${where}: sits above a blank line or the end of the file, not above the code it names`);
     for (const id of m[1]!.split(',').map((s) => s.trim())) {
       if (REQUIREMENT_ID_PATTERN.test(id)) sites.push({ id, file, line: i + 1 });
       else malformed.push(`${where}: "${id}" is not a requirement id (profile/section/n)`);

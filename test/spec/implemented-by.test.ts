@@ -29,6 +29,7 @@ describe('implements annotations', () => {
       '  // implements: pusher/subscribe/1, sync/delivery/2',
       'function f() {}',
       '// implements: agent-presence/stream/1 — ws does it, see below',
+      'ws.on(...);',
     ].join('\n');
     expect(parseAnnotations(text, 'x.ts')).toEqual({
       sites: [
@@ -40,7 +41,7 @@ describe('implements annotations', () => {
     });
   });
 
-  it('reports lines that try the form and miss it, so no annotation is silently skipped', () => {
+  it('reports lines that try the form and miss it, or sit above no code, so no annotation is silently skipped', () => {
     const text = [
       ' * implements: pusher/subscribe/1',
       '//implements: pusher/subscribe/1',
@@ -48,10 +49,14 @@ describe('implements annotations', () => {
       '// implements: pusher/subscribe',
       '// implements: pusher/subscribe/1 pusher/subscribe/2',
       'class A implements B {}',
+      '// implements: pusher/subscribe/1',
+      '',
+      'function orphaned() {}',
     ].join('\n');
     const { sites, malformed } = parseAnnotations(text, 'x.ts');
-    expect(sites).toEqual([]);
-    expect(malformed.map((m) => m.split(':')[1])).toEqual(['1', '2', '3', '4', '5']);
+    expect(sites).toEqual([{ id: 'pusher/subscribe/1', file: 'x.ts', line: 7 }]);
+    expect(malformed.map((m) => m.split(':')[1])).toEqual(['1', '2', '3', '4', '5', '7']);
+    expect(malformed[5]).toMatch(/sits above a blank line/);
   });
 
   it('finds annotations in the reference hub (the walk is not vacuous)', () => {

@@ -74,6 +74,9 @@ Options:
   --seed N          fast-check seed (printed on every run; replays a failure)
   --num-runs N      fast-check runs per property (default 10)
   --path P          fast-check replay path (with --seed) to rerun one failure
+  --expect FILE     Known deviations (JSON: case or requirement id → reason, link): a listed
+                    failure is expected-fail and does not fail the run; a listed pass is fixed
+  --fail-on-fixed   A listed deviation that now passes fails the run (keeps the file honest)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
@@ -170,6 +173,9 @@ Options:
   --seed N              fast-check seed of the conformance run (printed; replays a failure)
   --num-runs N          fast-check runs per property (default 10)
   --only SELECTOR       Certify only requirements under this id prefix (repeatable; same as positionals)
+  --expect FILE         Known deviations (see docs/known-deviations.md): verdict CONFORMANT WITH N KNOWN
+                        DEVIATIONS, never CERTIFIED, while a listed MUST fails
+  --fail-on-fixed       A listed deviation that now passes fails certification
   --load-duration S     Seconds measured per load scenario (default 3)
   --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections,browser)
   --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20

@@ -59,7 +59,7 @@ export class PresenceRegistry {
   }
 
   /** The subscription ack's `presence` object: each user once. */
-  // implements: pusher/presence/1, pusher/presence/2, pusher/presence/3
+  // implements: pusher/presence/1, pusher/presence/2, pusher/presence/3, pusher/presence/10 — a member without user_info is in the hash as null
   snapshot(channel: string): PresenceSnapshot {
     const members = this.channels.get(channel);
     const hash: Record<string, unknown> = {};

@@ -44,7 +44,7 @@ export interface PresenceMember {
   info: { value: unknown } | undefined;
 }
 
-// implements: pusher/auth/7, pusher/presence/8
+// implements: pusher/auth/7, pusher/presence/8, pusher/presence/9 — user_info is optional
 function parseChannelData(channelData: string): PresenceMember {
   let parsed: unknown;
   try {

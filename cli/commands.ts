@@ -73,6 +73,10 @@ Options:
   --seed N          fast-check seed (printed on every run; replays a failure)
   --num-runs N      fast-check runs per property (default 10)
   --path P          fast-check replay path (with --seed) to rerun one failure
+  --concurrency N   Cases run at once (default 4; 1 = one at a time); cases that
+                    need the hub to themselves (restarts, latency bounds) run alone
+  --hub-down-wait S Without restart.command, how long to wait for a hub that went
+                    down to answer again before the remaining cases are blocked (default 30)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)

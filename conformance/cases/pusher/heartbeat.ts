@@ -54,6 +54,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'pusher/heartbeat/3',
+    timerBound: true,
     desc: 'Stays silent after connecting and expects the hub to ping within its announced activity_timeout',
     timeoutMs: (t) => pingWindowMs(t.activityTimeoutS) + 5000,
     async run(ctx: CaseContext) {
@@ -64,6 +65,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'pusher/heartbeat/4',
+    timerBound: true,
     desc: 'Answers no ping at all (neither pusher:pong nor WebSocket pong) and expects the hub to close with 4201',
     timeoutMs: (t) => closeWindowMs(t.activityTimeoutS, t) + 5000,
     async run(ctx: CaseContext) {
@@ -75,6 +77,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'pusher/heartbeat/5',
+    timerBound: true,
     desc: 'Answers every hub ping with pusher:pong on one connection and with a WebSocket pong on another, and expects both to stay open',
     timeoutMs: (t) => closeWindowMs(t.activityTimeoutS, t) + 8000,
     async run(ctx: CaseContext) {

@@ -48,12 +48,53 @@ export function firstDistress(records: readonly CaseRecord[], since: number): { 
   return best;
 }
 
+/** Entries in which the hub answered normally: a frame that is no distress, an HTTP answer below 500. */
+function isAnswer(e: WireEntry): boolean {
+  if (e.dir === '<') return !isDistress(e);
+  if (e.dir === 'http<') return /^[1-4]\d\d /.test(e.text);
+  return false;
+}
+
+/** Answers logged within this long after a frame may have left the hub before that frame arrived. */
+const IN_TRANSIT_MS = 1;
+
 /**
- * Every case that sent something to the hub in `[from, until]`, latest sender first, each with its last
- * entry sent by `until`. When none sent anything in the window, the latest sender before it (a frame can
- * take the hub down a moment after it arrived).
+ * The cases that may have sent the fatal entry, likeliest first: each case's last entry sent in
+ * `[from, until]` that its connection never got a normal answer to (a fatal frame gets none, nor does
+ * anything after it), among those no answer to anyone came after (less a moment in transit); the
+ * latest first — the last frame the hub got before it stopped answering. A connection opened in the
+ * moment before the first sign of trouble and answered only with a refusal found the hub already down:
+ * not a suspect. When no entry fits, the latest senders (a frame can take the hub down a moment after
+ * it arrived).
  */
 export function rankSuspects(records: readonly CaseRecord[], from: number, until: number): Suspect[] {
+  let lastAnswer = -Infinity;
+  for (const record of records) {
+    for (const entry of record.wire) {
+      const at = abs(record, entry);
+      if (at <= until && isAnswer(entry)) lastAnswer = Math.max(lastAnswer, at);
+    }
+  }
+  const unanswered: Suspect[] = [];
+  for (const record of records) {
+    const answeredAt = new Map<string, number>();
+    const refused = new Set<string>();
+    for (const entry of record.wire) {
+      if (isAnswer(entry)) answeredAt.set(entry.conn, abs(record, entry));
+      else if (isDistress(entry)) refused.add(entry.conn);
+    }
+    let last: Suspect | undefined;
+    for (const entry of record.wire) {
+      const at = abs(record, entry);
+      if (at > until) break;
+      if (!SENT.has(entry.dir) || at < from || at < lastAnswer - IN_TRANSIT_MS || (answeredAt.get(entry.conn) ?? -Infinity) >= at) continue;
+      // Opened, never answered but with a refusal: the hub was down already.
+      if (entry.dir === 'open' && refused.has(entry.conn) && !answeredAt.has(entry.conn)) continue;
+      last = { record, lastSent: entry, at };
+    }
+    if (last) unanswered.push(last);
+  }
+  if (unanswered.length) return unanswered.sort((a, b) => b.at - a.at);
   const latest: Suspect[] = [];
   for (const record of records) {
     let last: Suspect | undefined;
@@ -89,6 +130,8 @@ export interface CrashCharge {
   probe: HubProbe;
   /** When the hub stopped answering (performance.now()). */
   diedAt: number;
+  /** The entry that took it down, as far as the wire logs tell. */
+  fatal: WireEntry;
 }
 
 /**
@@ -96,7 +139,7 @@ export interface CrashCharge {
  * sent: …"), with the run's wire log; its other requirements blocked by the crash.
  */
 export function chargedRows(rows: readonly CaseRow[], desc: string, charge: CrashCharge, replay: (id: string) => string): CaseResult[] {
-  const sent = lastSent(charge.record, charge.diedAt).map((e) => entryText(e, 160));
+  const sent = lastSent(charge.record, abs(charge.record, charge.fatal)).map((e) => entryText(e, 160));
   const durationMs = Math.round(charge.record.wire.at(-1)?.t ?? 0);
   const head = rows[0]!;
   return rows.map((row, i): CaseResult => {

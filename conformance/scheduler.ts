@@ -1,6 +1,6 @@
 /**
  * Runs the selected cases against one hub, several at a time, and keeps the verdicts honest when the hub
- * dies. Start order: cases that need the hub to themselves (`exclusive`: restarts, latency bounds) one by
+ * dies. With concurrency 1, one at a time in registry order. Otherwise, start order: cases that need the hub to themselves (`exclusive`: restarts, latency bounds) one by
  * one first, then the rest longest-first; timer-bound cases (mostly waiting on a hub timer) run beside
  * the `concurrency` busy ones. A case's rows are final once a liveness probe that started after it ended
  * found the hub up; then they are written, in registry order.
@@ -12,7 +12,7 @@
  */
 import type { CaseResult } from '../reports/model/case-result.ts';
 import type { RunFinding } from '../reports/model/run-report.ts';
-import { entryText, firstDistress, lastSent, rankSuspects, type CaseRecord, type CrashCharge, type Suspect } from './crash.ts';
+import { entryText, firstDistress, rankSuspects, type CaseRecord, type CrashCharge, type Suspect } from './crash.ts';
 import { isDistress, type HubProbe } from './liveness.ts';
 import { LivenessWatch } from './liveness-watch.ts';
 import type { OrderedProgress } from './ordered-progress.ts';
@@ -89,18 +89,22 @@ export class Scheduler {
   private lastUp: HubProbe;
   private down: HubProbe | undefined;
   private gone = false;
+  /** A case ended in distress: start nothing until a probe says whether the hub is still up. */
+  private holding = false;
   private wake: () => void = () => undefined;
   private failure: unknown;
   private readonly watch: LivenessWatch;
 
   constructor(private readonly opts: SchedulerOptions) {
-    this.pending = startOrder(opts.slots).map((s) => s.index);
+    // One at a time means registry order, as before concurrency: a crash blocks exactly the cases after it.
+    this.pending = (opts.concurrency <= 1 ? [...opts.slots] : startOrder(opts.slots)).map((s) => s.index);
     this.lastUp = opts.firstProbe;
     this.watch = new LivenessWatch({
       probe: opts.probe,
       onUp: (p) => this.seenUp(p),
       onDown: (p) => {
         this.down ??= p;
+        this.holding = false;
         this.wake();
       },
     });
@@ -142,6 +146,7 @@ export class Scheduler {
   }
 
   private fill(): void {
+    if (this.holding) return;
     const alone = [...this.inflight].some((f) => f.slot.exclusive);
     if (alone) return;
     const serial = this.opts.concurrency <= 1;
@@ -189,14 +194,21 @@ export class Scheduler {
     if (flight.slot.exclusive) this.watch.resume();
     if (!flight.cut) {
       this.recent.push(flight);
-      // A case that ran alone, or whose connections were refused or closed 42xx, is checked on at once.
-      this.watch.request(Boolean(flight.slot.exclusive) || flight.record.wire.some(isDistress));
+      // A case that ran alone, or whose connections were refused or closed 42xx, is checked on at once;
+      // after distress nothing new starts until the probe has answered, so no case starts on a dead hub.
+      const distress = flight.record.wire.some(isDistress);
+      if (distress) this.holding = true;
+      this.watch.request(Boolean(flight.slot.exclusive) || distress);
     }
     this.wake();
   }
 
   /** Rows of cases that ended before `probe` started are final. */
   private seenUp(probe: HubProbe): void {
+    if (this.holding) {
+      this.holding = false;
+      this.wake();
+    }
     if (this.down) return;
     this.lastUp = probe;
     const final = this.recent.filter((f) => f.endedAt! <= probe.at);
@@ -250,7 +262,9 @@ export class Scheduler {
           rerun.set(index, alone.rows);
           continue;
         }
-        confirmed = { suspect: s, record: alone.record, probe: alone.probe, diedAt: alone.diedAt };
+        // The fatal entry of the run alone: the wire log of the confirming run is the one shown.
+        const again = rankSuspects([alone.record], -Infinity, alone.diedAt)[0] ?? { ...s, record: alone.record };
+        confirmed = { suspect: again, record: alone.record, probe: alone.probe, diedAt: alone.diedAt };
         check = 'confirmed';
         back = await this.revive(crash);
         break;
@@ -263,11 +277,11 @@ export class Scheduler {
       record: confirmed?.record ?? culprit.record,
       probe: confirmed?.probe ?? downProbe,
       diedAt: confirmed?.diedAt ?? diedAt,
+      fatal: culprit.lastSent,
       how: howIdentified(suspects, check),
     };
-    const fatal = charge ? lastSent(charge.record, charge.diedAt, 1)[0] : undefined;
     crash.text = charge
-      ? `during ${culprit!.record.id}${fatal ? ` after ${entryText(fatal, 160)}` : ''} (${charge.how})`
+      ? `during ${culprit!.record.id} after ${entryText(charge.fatal, 160)} (${charge.how})`
       : `while no case was sending to it (${downProbe.summary})`;
     if (charge) crash.cases = [culprit!.record.id];
 
@@ -278,7 +292,7 @@ export class Scheduler {
       else if (rerun.has(index)) this.finalize(index, rerun.get(index)!);
       else if (!f.cut && (f.rows!.every((r) => r.outcome !== 'fail' && r.outcome !== 'non-strict') || !f.record.wire.some(isDistress))) this.finalize(index, f.rows!);
       else if (back) requeue.push(index);
-      else this.finalize(index, this.opts.blocked(index, crash, f.cut));
+      else this.finalize(index, this.opts.blocked(index, crash, true));
     }
     if (back) {
       this.pending.unshift(...this.opts.slots.filter((s) => requeue.includes(s.index)).map((s) => s.index));
@@ -370,8 +384,11 @@ const UNCONFIRMED: Record<Exclude<Confirmation, 'confirmed'>, string> = {
 function howIdentified(suspects: readonly Suspect[], check: Confirmation): string {
   if (check === 'confirmed') return 'confirmed: run again alone after a restart, it took the hub down again';
   const [first, second] = suspects;
-  const basis = suspects.length === 1 ? 'the only case that sent to the hub since it last answered' : 'the last case to send to the hub before it stopped answering (wire log times)';
-  const close = second && first!.at - second.at <= AMBIGUOUS_MS ? `; ${second.record.id} sent ${(first!.at - second.at).toFixed(1)} ms before it` : '';
+  const basis =
+    suspects.length === 1
+      ? 'the only case with an entry the hub never answered since it last answered anyone'
+      : 'the last entry sent to the hub before it stopped answering that it never answered (wire log times)';
+  const close = second && first!.at - second.at <= AMBIGUOUS_MS ? `; ${second.record.id} sent an unanswered entry ${(first!.at - second.at).toFixed(1)} ms before it` : '';
   return `${basis}${close}; ${UNCONFIRMED[check]}`;
 }
 

@@ -3,6 +3,7 @@
  * (test/conformance/mutants.test.ts) and `npm run mutants` prove the suite fails each on that id.
  */
 import { HubproofError } from '../../spec/errors.ts';
+import { crashNoRestart, crashWithRestart } from './crash-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
 import { historyDropsFixedSeq, historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
@@ -28,6 +29,8 @@ export const MUTANTS: readonly Mutant[] = [
   restartLosesEvents,
   slowHub,
   dropPresenceUpdates,
+  crashNoRestart,
+  crashWithRestart,
 ];
 
 export function findMutant(name: string): Mutant {

@@ -51,6 +51,8 @@ describe('the suite against each mutant', () => {
     it(`fails ${m.breaks} against ${m.name} (${m.describe})`, async () => {
       const row = await runMutant(m);
       rows.push(row);
+      // The mutant's own judge (the crash mutants: the exact outcome set and the crash finding).
+      expect(row.problems).toEqual([]);
       const failed = row.report.results.filter((r) => r.outcome === 'fail').map((r) => r.requirement);
       expect(failed).toContain(m.breaks);
       // The report says why, with the seed, so a reader can replay it.

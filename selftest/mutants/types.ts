@@ -22,5 +22,7 @@ export interface Mutant {
   runOptions?: Pick<RunOptions, 'hubDownWaitMs' | 'strict' | 'concurrency'>;
   /** Beyond failing `breaks`: what else the run must say (the exact outcome set), as problems; none = told the truth. */
   judge?(report: RunReport): string[];
+  /** How long a run against it may take when that is more than a minute (it waits out a hub timer). */
+  slowMs?: number;
   start(): Promise<RunningMutant>;
 }

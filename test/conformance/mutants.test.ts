@@ -27,12 +27,14 @@ describe('mutants', () => {
 
   it('pass every mutant’s selectors against the unmutated hub behind the same relay', async () => {
     const control = await runControl();
-    let bad = control.results.filter((r) => r.outcome !== 'pass');
+    // A SHOULD case is skipped without --strict; anything else must pass.
+    const notPassed = (r: { outcome: string; level: string }) => r.outcome !== 'pass' && !(r.outcome === 'skipped' && r.level === 'SHOULD');
+    let bad = control.results.filter(notPassed);
     if (bad.length) {
       // Propagation and conflict budgets are wall-clock bounds; on a shared two-core machine a case may miss
       // once. A real regression misses again on the rerun.
       const again = await runControl(MUTANTS.filter((m) => bad.some((r) => m.selectors.some((sel) => matchesSelector(r.requirement, sel)))));
-      bad = again.results.filter((r) => r.outcome !== 'pass');
+      bad = again.results.filter(notPassed);
     }
     expect(bad.map((r) => `${r.id} ${r.outcome}: ${r.reason ?? ''}`)).toEqual([]);
     // Every broken requirement was actually exercised by the control run.
@@ -53,13 +55,14 @@ describe('the suite against each mutant', () => {
       rows.push(row);
       // The mutant's own judge (the crash mutants: the exact outcome set and the crash finding).
       expect(row.problems).toEqual([]);
-      const failed = row.report.results.filter((r) => r.outcome === 'fail').map((r) => r.requirement);
+      const missed = (r: { outcome: string }) => r.outcome === 'fail' || r.outcome === 'non-strict';
+      const failed = row.report.results.filter(missed).map((r) => r.requirement);
       expect(failed).toContain(m.breaks);
       // The report says why, with the seed, so a reader can replay it.
-      const hit = row.report.results.find((r) => r.requirement === m.breaks && r.outcome === 'fail')!;
+      const hit = row.report.results.find((r) => r.requirement === m.breaks && missed(r))!;
       expect(hit.reason?.length).toBeGreaterThan(10);
       expect(hit.replay).toContain(`--seed ${MUTANT_SEED}`);
-    }, 60_000);
+    }, 60_000 + (m.slowMs ?? 0));
   }
 });
 

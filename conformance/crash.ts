@@ -55,17 +55,22 @@ function isAnswer(e: WireEntry): boolean {
   return false;
 }
 
-/** Answers logged within this long after a frame may have left the hub before that frame arrived. */
-const IN_TRANSIT_MS = 1;
+/**
+ * Answers logged within this long after a frame was sent may have left the hub before that frame was
+ * handled: the client logs a frame when it sends it, the hub handles it when its turn comes (later on
+ * a loaded hub, or one that shares the harness's event loop).
+ */
+const IN_TRANSIT_MS = 20;
 
 /**
- * The cases that may have sent the fatal entry, likeliest first: each case's last entry sent in
- * `[from, until]` that its connection never got a normal answer to (a fatal frame gets none, nor does
- * anything after it), among those no answer to anyone came after (less a moment in transit); the
- * latest first — the last frame the hub got before it stopped answering. A connection opened in the
- * moment before the first sign of trouble and answered only with a refusal found the hub already down:
- * not a suspect. When no entry fits, the latest senders (a frame can take the hub down a moment after
- * it arrived).
+ * The cases that may have sent the fatal entry, likeliest first. The fatal frame is the last one the
+ * hub handled: it got no answer on its own connection, and neither did anything sent after it, while
+ * frames handled before it were answered. So the suspects are each case's first entry sent in
+ * `[from, until]` that its connection never got a normal answer to, and after which (less a moment
+ * in transit) the hub answered nobody; the earliest first, connection attempts after frames. Frames that never get an answer (an
+ * unsubscribe) are ruled out by answers to others after them. A connection opened in that window and
+ * answered only with a refusal found the hub already down: not a suspect. When no entry fits, the
+ * latest senders (a frame can take the hub down a moment after it arrived).
  */
 export function rankSuspects(records: readonly CaseRecord[], from: number, until: number): Suspect[] {
   let lastAnswer = -Infinity;
@@ -83,18 +88,18 @@ export function rankSuspects(records: readonly CaseRecord[], from: number, until
       if (isAnswer(entry)) answeredAt.set(entry.conn, abs(record, entry));
       else if (isDistress(entry)) refused.add(entry.conn);
     }
-    let last: Suspect | undefined;
-    for (const entry of record.wire) {
+    const first = record.wire.find((entry) => {
       const at = abs(record, entry);
-      if (at > until) break;
-      if (!SENT.has(entry.dir) || at < from || at < lastAnswer - IN_TRANSIT_MS || (answeredAt.get(entry.conn) ?? -Infinity) >= at) continue;
+      if (!SENT.has(entry.dir) || at < from || at > until || at < lastAnswer - IN_TRANSIT_MS || (answeredAt.get(entry.conn) ?? -Infinity) >= at) return false;
       // Opened, never answered but with a refusal: the hub was down already.
-      if (entry.dir === 'open' && refused.has(entry.conn) && !answeredAt.has(entry.conn)) continue;
-      last = { record, lastSent: entry, at };
-    }
-    if (last) unanswered.push(last);
+      return !(entry.dir === 'open' && refused.has(entry.conn) && !answeredAt.has(entry.conn));
+    });
+    if (first) unanswered.push({ record, lastSent: first, at: abs(record, first) });
   }
-  if (unanswered.length) return unanswered.sort((a, b) => b.at - a.at);
+  // A frame or a request before a connection attempt: an ordinary open rarely takes a hub down, and one
+  // begun in the hub's last moments may be cut short before its refusal arrives.
+  const isOpen = (x: Suspect) => (x.lastSent.dir === 'open' ? 1 : 0);
+  if (unanswered.length) return unanswered.sort((a, b) => isOpen(a) - isOpen(b) || a.at - b.at);
   const latest: Suspect[] = [];
   for (const record of records) {
     let last: Suspect | undefined;

@@ -76,8 +76,8 @@ interface Flight {
 const MAX_CONFIRM = 3;
 /** After this many crashes the hub is not restarted again: the rest is blocked. */
 const MAX_CRASHES = 10;
-/** Two suspects whose last frames are this close are named together. */
-const AMBIGUOUS_MS = 5;
+/** Two suspects whose unanswered entries are this close are named together. */
+const AMBIGUOUS_MS = 20;
 
 export class Scheduler {
   private readonly pending: number[];
@@ -387,8 +387,8 @@ function howIdentified(suspects: readonly Suspect[], check: Confirmation): strin
   const basis =
     suspects.length === 1
       ? 'the only case with an entry the hub never answered since it last answered anyone'
-      : 'the last entry sent to the hub before it stopped answering that it never answered (wire log times)';
-  const close = second && first!.at - second.at <= AMBIGUOUS_MS ? `; ${second.record.id} sent an unanswered entry ${(first!.at - second.at).toFixed(1)} ms before it` : '';
+      : 'the first entry the hub never answered, with no answer to anyone after it (wire log times)';
+  const close = second && Math.abs(second.at - first!.at) <= AMBIGUOUS_MS ? `; ${second.record.id} sent an unanswered entry ${Math.abs(second.at - first!.at).toFixed(1)} ms ${second.at >= first!.at ? 'after' : 'before'} it` : '';
   return `${basis}${close}; ${UNCONFIRMED[check]}`;
 }
 

@@ -15,8 +15,9 @@ import { CRASH_REQUIREMENT, judgeCrashRun, startCrashingHub } from '../../selfte
 const FATAL = '{"event":"pusher:subscribe","data":null}';
 
 describe('crash attribution from the wire logs', () => {
-  // A concurrent run: bad-input/2 sent `null` 0.4 ms before the fatal frame (its answer never came), and
-  // bad-input/5 opened a connection in the moment between the fatal frame and the first 4200.
+  // A concurrent run: bad-input/6 unsubscribed (a frame that gets no answer) before the fatal frame and
+  // the hub answered bad-input/2 after it; bad-input/2 sent `null` 0.4 ms after the fatal frame (never
+  // answered), and bad-input/5 opened a connection in the moment between the fatal frame and the first 4200.
   const records: CaseRecord[] = [
     {
       id: 'pusher/bad-input/2#1',
@@ -26,8 +27,8 @@ describe('crash attribution from the wire logs', () => {
         { t: 1, dir: '<', conn: 'ws#1', text: '{"event":"pusher:connection_established","data":"{}"}' },
         { t: 5, dir: '>', conn: 'ws#1', text: '"text"' },
         { t: 5.5, dir: '<', conn: 'ws#1', text: '{"event":"pusher:error","data":{"code":null,"message":"x"}}' },
-        { t: 9.6, dir: '>', conn: 'ws#1', text: 'null' },
-        { t: 10.4, dir: '<', conn: 'ws#1', text: '{"event":"pusher:error","data":{"code":4200,"message":"Server is closing"}}' },
+        { t: 10.4, dir: '>', conn: 'ws#1', text: 'null' },
+        { t: 10.8, dir: '<', conn: 'ws#1', text: '{"event":"pusher:error","data":{"code":4200,"message":"Server is closing"}}' },
       ],
     },
     {
@@ -42,6 +43,16 @@ describe('crash attribution from the wire logs', () => {
       ],
     },
     {
+      id: 'pusher/bad-input/6#1',
+      startedAt: 900,
+      wire: [
+        { t: 0, dir: 'open', conn: 'ws#1', text: 'ws://hub/app/k' },
+        { t: 1, dir: '<', conn: 'ws#1', text: '{"event":"pusher:connection_established","data":"{}"}' },
+        { t: 70, dir: '>', conn: 'ws#1', text: '{"event":"pusher:unsubscribe","data":{"channel":"hp-never"}}' },
+        { t: 110.9, dir: 'close', conn: 'ws#1', text: '4200 Server is closing' },
+      ],
+    },
+    {
       id: 'pusher/bad-input/5#1',
       startedAt: 1010.1,
       wire: [
@@ -51,12 +62,13 @@ describe('crash attribution from the wire logs', () => {
     },
   ];
 
-  it('charges the last entry sent that the hub never answered, not a connection it refused as already down', () => {
-    const [first, second] = rankSuspects(records, 900, 1010.5);
+  it('charges the first entry the hub never answered, not an answerless frame before it nor a connection it refused as already down', () => {
+    const [first, second, third] = rankSuspects(records, 900, 1010.7);
     expect(first?.record.id).toBe('pusher/bad-input/4#1');
     expect(first?.lastSent.text).toBe(FATAL);
     // The near miss is kept as the runner-up, so the finding can name it.
     expect(second?.record.id).toBe('pusher/bad-input/2#1');
+    expect(third).toBeUndefined();
   });
 
   it('does not suspect an entry the hub answered, nor one answered by the hub to anyone after it', () => {
@@ -68,7 +80,7 @@ describe('crash attribution from the wire logs', () => {
         { t: 9.9, dir: 'http<', conn: 'http#1', text: '200 {}' },
       ],
     };
-    const [first] = rankSuspects([answered, records[1]!], 900, 1010.5);
+    const [first] = rankSuspects([answered, records[1]!], 900, 1010.7);
     expect(first?.record.id).toBe('pusher/bad-input/4#1');
   });
 });

@@ -130,7 +130,6 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'sync/heartbeat/4',
-    timerBound: true,
     desc: 'Leaves a session, then heartbeats for that participant; expects 404 not_found and no event',
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
@@ -146,7 +145,6 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'sync/heartbeat/5',
-    timerBound: true,
     desc: 'Reads the advertised heartbeat_timeout_ms; reports whether it is the 120 s default (a configured value is also fine)',
     async run(ctx: CaseContext) {
       const v = ctx.hub?.timings.heartbeat_timeout_ms;

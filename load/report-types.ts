@@ -1,4 +1,5 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
+import type { BrowserFigures } from './browser/browser-figures.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
@@ -180,6 +181,8 @@ export interface ScenarioResult {
   memory?: MemoryFigures;
   conflicts?: ConflictFigures;
   capacity?: { steps: CapacityStep[]; lastGoodRate: number | null; stoppedBecause: string };
+  /** browser: pages, wire latency of the same updates, long tasks (`latency` and `delivery` are end to end, at the pages). */
+  browser?: BrowserFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];

@@ -25,7 +25,8 @@ Lists the requirement registry. Selectors are id prefixes at any depth:
 Options:
   --json       Print the requirements as a JSON array (source, basis and dependsOn included)
   --why        Under each rule, print its source, its basis (the quoted sentence or how the
-               rule follows from the source) and the rules its cases need first
+               rule follows from the source), the rules its cases need first, and where
+               the reference hub implements it (file:line)
   --level L    Only MUST, SHOULD or MAY
   -h, --help   Show this help
 `,

@@ -77,6 +77,10 @@ Options:
   --expect FILE     Known deviations (JSON: case or requirement id → reason, link): a listed
                     failure is expected-fail and does not fail the run; a listed pass is fixed
   --fail-on-fixed   A listed deviation that now passes fails the run (keeps the file honest)
+  --concurrency N   Cases run at once (default 4; 1 = one at a time); cases that
+                    need the hub to themselves (restarts, latency bounds) run alone
+  --hub-down-wait S Without restart.command, how long to wait for a hub that went
+                    down to answer again before the remaining cases are blocked (default 30)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)

@@ -1,6 +1,6 @@
 /**
  * `hubproof conform [--target file.json] [selector…] [--strict] [--seed N] [--num-runs N] [--path P]
- *  [--dry-run] [--json file] [--junit file] [--html dir]`
+ *  [--concurrency N] [--hub-down-wait S] [--dry-run] [--json file] [--junit file] [--html dir]`
  * Exit 0 when no MUST failed, 1 when one did, 2 when the harness could not run.
  */
 import { parseArgs } from 'node:util';
@@ -27,6 +27,8 @@ export async function run(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       'num-runs': { type: 'string' },
       path: { type: 'string' },
+      concurrency: { type: 'string' },
+      'hub-down-wait': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'string' },
       junit: { type: 'string' },
@@ -35,6 +37,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   const seed = numberOption('seed', values.seed, { integer: true, min: -0x80000000 });
   const numRuns = numberOption('num-runs', values['num-runs'], { integer: true, min: 1 });
+  const concurrency = numberOption('concurrency', values.concurrency, { integer: true, min: 1 });
+  const hubDownWait = numberOption('hub-down-wait', values['hub-down-wait'], { min: 0 });
   if (values.path !== undefined && seed === undefined) {
     throw new HubproofError('HUBPROOF_ERR_USAGE', '--path replays a failure only together with the --seed it was found with');
   }
@@ -59,6 +63,8 @@ export async function run(argv: string[]): Promise<number> {
       seed,
       numRuns,
       path: values.path,
+      concurrency,
+      ...(hubDownWait !== undefined ? { hubDownWaitMs: hubDownWait * 1000 } : {}),
     }),
   );
   if (values.json) writeConformanceJson(report, resolve(values.json));

@@ -61,6 +61,8 @@ export interface CaseContextInit {
 export interface CaseHarness {
   ctx: CaseContext;
   wire: WireEntry[];
+  /** performance.now() when the case started: wire entry `t` counts from here. */
+  startedAt: number;
   /** Runs deferred cleanups in reverse order; errors are noted in the wire log, never thrown. */
   cleanup(timeoutMs?: number): Promise<void>;
 }
@@ -117,6 +119,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
   return {
     ctx,
     wire,
+    startedAt: started,
     async cleanup(timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
       while (deferred.length > 0) {

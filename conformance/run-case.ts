@@ -13,7 +13,7 @@ import { rowVerdicts } from './case-rows.ts';
 import { CaseAbortedError } from './clients/wait.ts';
 import { createCaseContext } from './context.ts';
 import { PropertyFailure } from './property.ts';
-import { CaseOutcome, CheckFailure, type Case, type CaseResult, type EffectiveTimings, type FcSettings } from './types.ts';
+import { CaseOutcome, CheckFailure, type Case, type CaseResult, type EffectiveTimings, type FcSettings, type WireEntry } from './types.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 10_000;
 
@@ -26,6 +26,10 @@ export interface CaseEnv {
   restart?: () => Promise<void>;
   /** Builds the replay command for a case id (and seed/path for properties). */
   replay(id: string, seed: number, path?: string): string;
+  /** The run cuts the case short (the hub went down): it ends at once, and the run replaces its rows. */
+  signal?: AbortSignal;
+  /** Called once the case's context exists: when it started (performance.now()) and its live wire log. */
+  onStart?(startedAt: number, wire: readonly WireEntry[]): void;
 }
 
 /** One requirement a case proves, with the id of its result row. */
@@ -80,13 +84,21 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     signal: controller.signal,
     restart: env.restart,
   });
+  env.onStart?.(harness.startedAt, harness.wire);
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
+  let cut: () => void = () => undefined;
+  const timedOut = new Promise<'timeout' | 'cut'>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new Error('case deadline'));
       resolve('timeout');
     }, timeoutMs);
+    cut = () => {
+      controller.abort(env.signal?.reason ?? new Error('cut short'));
+      resolve('cut');
+    };
+    if (env.signal?.aborted) cut();
+    else env.signal?.addEventListener('abort', cut, { once: true });
   });
   const running = Promise.resolve()
     .then(() => c.run(harness.ctx))
@@ -96,11 +108,14 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     );
   const settled = await Promise.race([running, timedOut]);
   clearTimeout(timer);
+  env.signal?.removeEventListener('abort', cut);
   await harness.cleanup();
   const durationMs = Math.round(performance.now() - started);
 
   let failure: CheckFailure | undefined;
-  if (settled === 'timeout' || (!settled.ok && settled.error instanceof CaseAbortedError)) {
+  if (settled === 'cut' || env.signal?.aborted) {
+    failure = new CheckFailure('cut short: the hub went down while the case ran');
+  } else if (settled === 'timeout' || (!settled.ok && settled.error instanceof CaseAbortedError)) {
     failure = new CheckFailure(`no answer within ${timeoutMs} ms`, `the case completes within ${timeoutMs} ms`, `no answer within ${timeoutMs} ms; ${lastWire(harness.wire)}`);
   } else if (!settled.ok) {
     const err = settled.error;

@@ -12,10 +12,14 @@ import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-repo
 import { tellStory } from './story.ts';
 import { applyDeviations, type DeviationList } from './deviations.ts';
 import { limitFindings } from './limits.ts';
-import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
+import { runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
-import { runCase, type CaseRow } from './run-case.ts';
+import { chargedRows, crashBlockedRows } from './crash.ts';
+import { livenessBaseline, probeHub } from './liveness.ts';
+import { OrderedProgress } from './ordered-progress.ts';
+import { caseTimeout, runCase, type CaseRow } from './run-case.ts';
+import { Scheduler, type Slot } from './scheduler.ts';
 import type { Case, CaseResult } from './types.ts';
 import type { TargetHandle } from '../target/handle.ts';
 import { fetchHubInfo } from '../target/hub-info.ts';
@@ -27,6 +31,10 @@ import pkg from '../package.json' with { type: 'json' };
 export const HARNESS: { name: string; version: string } = { name: 'hubproof', version: pkg.version };
 /** fast-check runs per property unless --num-runs says otherwise: enough to find order bugs, quick on a laptop. */
 export const DEFAULT_NUM_RUNS = 10;
+/** Busy cases at once unless --concurrency says otherwise (timer-bound cases run beside them). */
+export const DEFAULT_CONCURRENCY = 4;
+/** How long a hub that went down is awaited (after a restart, or by itself without one) before the rest is blocked. */
+export const DEFAULT_HUB_DOWN_WAIT_MS = 30_000;
 
 /** `target` is the hub; `restart` defaults to the target file's `restart.command`; `embedded` labels the embedded hub. */
 export interface RunOptions extends TargetHandle {
@@ -50,12 +58,16 @@ export interface RunOptions extends TargetHandle {
   progress?: { write(s: string): unknown } | null;
   /** Words instead of symbols and colour (default: when CI is set or the stream is not a TTY). */
   plain?: boolean;
-  /** Called after each case. */
+  /** Called after each case, in registry order. */
   onResult?: (r: CaseResult) => void;
   /** A known-deviations file (--expect): listed misses become expected-fail, listed passes fixed. */
   deviations?: DeviationList;
   /** A listed deviation that passed (`fixed`) fails the run (--fail-on-fixed). */
   failOnFixed?: boolean;
+  /** Busy cases at once (default DEFAULT_CONCURRENCY); 1 runs every case alone, in registry order. */
+  concurrency?: number;
+  /** How long to wait for a hub that went down to answer again (default DEFAULT_HUB_DOWN_WAIT_MS). */
+  hubDownWaitMs?: number;
 }
 
 export type { RunReport };
@@ -130,23 +142,58 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   const timings = effectiveTimings(target, hub);
   write(`hubproof conform: ${selected.length} case(s) against "${target.name}"${embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`);
 
-  const results: CaseResult[] = [];
-  for (const sel of selected) {
-    const rows = await runCase(sel.reqRows, sel.case, {
-      target,
-      hub,
-      timings,
-      strict,
-      fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
-      restart,
-      replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, embedded),
-    });
-    for (const result of applyDeviations(rows, options.deviations)) {
-      results.push(result);
-      write(`${progressLine(result, { plain })}\n`);
-      options.onResult?.(result);
-    }
+  const liveness = await livenessBaseline(target);
+  const probe = () => probeHub(target, liveness.baseline);
+  const progress = new OrderedProgress(selected.length, { write, plain, onResult: options.onResult });
+  const slots: Slot[] = selected.map((sel, index) => ({
+    index,
+    id: sel.id,
+    ...(sel.case.exclusive ? { exclusive: sel.case.exclusive } : {}),
+    ...(sel.case.timerBound ? { timerBound: true } : {}),
+    expectedMs: caseTimeout(sel.case, timings),
+  }));
+  const replay = (id: string, s: number, p?: string) => replayCommand(id, s, p, options.targetPath, embedded);
+  // A restart a case asks for is on purpose: liveness probes pause meanwhile.
+  let scheduler: Scheduler | undefined;
+  const caseRestart = restart && (() => scheduler!.quietly(restart));
+  scheduler = new Scheduler({
+    slots,
+    concurrency: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY),
+    runOne: (index, attempt) => {
+      const sel = selected[index]!;
+      return runCase(sel.reqRows, sel.case, {
+        target,
+        hub,
+        timings,
+        strict,
+        fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
+        restart: caseRestart,
+        replay,
+        signal: attempt.signal,
+        onStart: attempt.onStart,
+      });
+    },
+    charged: (index, charge) => {
+      const sel = selected[index]!;
+      return chargedRows(sel.reqRows, sel.case.desc, charge, (id) => replay(id, seed));
+    },
+    finalRows: (_, rows) => applyDeviations(rows, options.deviations),
+    blocked: (index, crash, cut) => crashBlockedRows(selected[index]!.reqRows, selected[index]!.case.desc, crash, cut),
+    probe,
+    firstProbe: liveness.probe,
+    restart,
+    hubDownWaitMs: options.hubDownWaitMs ?? DEFAULT_HUB_DOWN_WAIT_MS,
+    progress,
+    warn,
+  });
+  let ran: Awaited<ReturnType<Scheduler['run']>>;
+  try {
+    ran = await scheduler.run();
+  } finally {
+    progress.finish();
   }
+  const results: CaseResult[] = selected.flatMap((_, i) => ran.rows.get(i) ?? []);
+  const findings = [...ran.findings, ...limitFindings(target)];
 
   const durationMs = Math.round(performance.now() - t0);
   const rules = { ...DEFAULT_RULES, failOnFixed: options.failOnFixed ?? false };
@@ -163,12 +210,12 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
     startedAt: startedAt.toISOString(),
     durationMs,
     warnings,
-    findings: limitFindings(target),
+    findings,
     groups: told.groups,
     rules,
     results: told.results,
     summary: summarize(told.results),
-    exitCode: exitCodeOf(told.results, [], rules),
+    exitCode: exitCodeOf(told.results, findings, rules),
   };
   const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
   write(runEndText(report, (id) => reqText.get(id)));

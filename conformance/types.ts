@@ -102,6 +102,17 @@ export interface Case {
   property?: boolean;
   /** Needs a cluster target (several nodes). */
   cluster?: boolean;
+  /**
+   * Why the case cannot share the hub with other cases (it restarts the hub, or judges a latency bound
+   * other traffic would disturb): the runner runs it alone. Cases are independent by default: unique
+   * channel, session and agent names, listings filtered to what the case created.
+   */
+  exclusive?: string;
+  /**
+   * Most of the case is waiting on a hub timer (a ping, a pong timeout, a stale or offline rule): it
+   * starts first and runs beside the `--concurrency` busy cases instead of taking a slot.
+   */
+  timerBound?: boolean;
   run(ctx: CaseContext): Promise<void>;
 }
 

@@ -41,15 +41,12 @@ export async function startUpstreamHub(opts: UpstreamOptions = {}): Promise<Upst
     await hub.dispose();
     throw err;
   }
-  const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}/restart`;
   // No `process`: the hub runs inside the harness, its RSS says nothing about a hub.
   const { process: _inHarness, ...base } = hub.target;
   const target: TargetFile = {
     ...base,
     // Node's global fetch, so the command works wherever hubproof runs; exit 0 only on 204.
-    restart: {
-      command: `node -e "fetch('${controlUrl}',{method:'POST'}).then(r=>process.exit(r.status===204?0:1),()=>process.exit(1))"`,
-    },
+    restart: { command: restartCommand(control) },
   };
   return {
     target,
@@ -63,7 +60,14 @@ export async function startUpstreamHub(opts: UpstreamOptions = {}): Promise<Upst
   };
 }
 
-function startControl(restart: () => Promise<void>): Promise<Server> {
+/** The `restart.command` that posts to a control endpoint: Node's global fetch, so it works wherever hubproof runs; exit 0 only on 204. */
+export function restartCommand(control: Server): string {
+  const url = `http://127.0.0.1:${(control.address() as AddressInfo).port}/restart`;
+  return `node -e "fetch('${url}',{method:'POST'}).then(r=>process.exit(r.status===204?0:1),()=>process.exit(1))"`;
+}
+
+/** A loopback `POST /restart` endpoint (204 once `restart` resolved), for a target's `restart.command`. */
+export function startControl(restart: () => Promise<void>): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/restart') return void res.writeHead(404).end();
     restart().then(

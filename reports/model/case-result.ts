@@ -18,9 +18,10 @@ export interface WireEntry {
 
 /**
  * Why a row was not judged: a requirement the case relies on that the hub did not meet (`case`: the
- * row that found it), or a hub crash (`id` of the crash finding in the run report).
+ * row that found it), or a hub crash (`id` of the crash finding in the run report, `case`: the case
+ * during which the hub went down).
  */
-export type BlockedBy = { kind: 'requirement'; id: string; case?: string } | { kind: 'crash'; id: string };
+export type BlockedBy = { kind: 'requirement'; id: string; case?: string } | { kind: 'crash'; id: string; case?: string };
 
 /**
  * An observed hub behaviour behind a failure: `fingerprint` names the behaviour (`http-error-as-2xx:200`),
@@ -77,7 +78,7 @@ export function withDeviation(r: CaseResult, deviation: Deviation): CaseResult {
   return outcome === r.outcome ? r : { ...r, outcome, deviation };
 }
 
-/** `blocked by pusher/bad-input/1 (pusher/bad-input/1#1)` / `blocked: hub down since crash#1`. */
+/** `blocked by pusher/bad-input/1 (pusher/bad-input/1#1)` / `blocked: hub down since crash#1 (pusher/bad-input/4#1)`. */
 export function describeBlocker(b: BlockedBy): string {
-  return b.kind === 'crash' ? `blocked: hub down since ${b.id}` : `blocked by ${b.id}${b.case ? ` (${b.case})` : ''}`;
+  return b.kind === 'crash' ? `blocked: hub down since ${b.id}${b.case ? ` (${b.case})` : ''}` : `blocked by ${b.id}${b.case ? ` (${b.case})` : ''}`;
 }

@@ -18,6 +18,8 @@ export interface ProxyConn {
   /** Sends to the client after every frame already queued (order is kept), no sooner than `delayMs` from now. */
   toClient(text: string, delayMs?: number): void;
   toHub(text: string): void;
+  /** Closes the client side with `code` (after every frame already queued), and the hub side with it. */
+  closeClient(code: number, reason: string): void;
 }
 
 /** A hook's verdict on a frame: a replacement text, `null` to drop it, `undefined` to pass it unchanged. */
@@ -197,6 +199,13 @@ class Relay implements ProxyConn {
 
   toHub(text: string): void {
     this.toHubRaw(text, false);
+  }
+
+  closeClient(code: number, reason: string): void {
+    this.enqueue(0, () => {
+      if (this.client.readyState === WebSocket.OPEN) this.client.close(code, reason);
+      this.hub.terminate();
+    });
   }
 
   private toHubRaw(data: string | Buffer, binary: boolean): void {

@@ -3,6 +3,8 @@
  * (test/conformance/mutants.test.ts) and `npm run mutants` prove the suite fails each on that id.
  */
 import { HubproofError } from '../../spec/errors.ts';
+import { crashNoRestart, crashWithRestart } from './crash-mutants.ts';
+import { noServerPings } from './heartbeat-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
 import { errorCodesOutOfClass, silentOnMalformedJson, httpAuthReplayWindow, httpErrorsAs200, memberAddedPerConnection, presenceHashOmitsBareMembers, presenceRefusesBareMember, userCountPerConnection, whisperUnauthorised } from './story-mutants.ts';
@@ -38,11 +40,22 @@ export const MUTANTS: readonly Mutant[] = [
   userCountPerConnection,
   errorCodesOutOfClass,
   silentOnMalformedJson,
+  crashNoRestart,
+  crashWithRestart,
 ];
 
+/**
+ * Broken hubs that can be started by name (selftest/serve-mutant.ts) but are not scored yet:
+ * `no-server-pings` joins MUTANTS once the cases that need the hub's ping (pusher/heartbeat/5) are
+ * blocked by pusher/heartbeat/3 instead of failing (issue #12 item 2, branch story); until then its
+ * judge rightly finds heartbeat/5 failed.
+ */
+export const PENDING_MUTANTS: readonly Mutant[] = [noServerPings];
+
 export function findMutant(name: string): Mutant {
-  const m = MUTANTS.find((x) => x.name === name);
-  if (!m) throw new HubproofError('HUBPROOF_ERR_USAGE', `unknown mutant "${name}"; known: ${MUTANTS.map((x) => x.name).join(', ')}`);
+  const all = [...MUTANTS, ...PENDING_MUTANTS];
+  const m = all.find((x) => x.name === name);
+  if (!m) throw new HubproofError('HUBPROOF_ERR_USAGE', `unknown mutant "${name}"; known: ${all.map((x) => x.name).join(', ')}`);
   return m;
 }
 

@@ -37,6 +37,8 @@ export interface MutantScore {
   failed: string[];
   /** The first failure on `breaks`, one line. */
   reason?: string;
+  /** What the mutant's own judge found wrong with the run's story (caught only when empty). */
+  problems: string[];
   durationMs: number;
   report: RunReport;
 }
@@ -51,7 +53,9 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
       numRuns: opts.numRuns ?? MUTANT_NUM_RUNS,
       strict: m.strict ?? false,
       progress: opts.progress ?? null,
+      ...m.runOptions,
     });
+    const problems = m.judge?.(report) ?? [];
     const failures = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
     // The requirement's own cases (lowest #n) first: other cases that also prove it come after them.
     const caseNo = (id: string) => Number(id.slice(id.lastIndexOf('#') + 1));
@@ -60,9 +64,10 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
       mutant: m.name,
       breaks: m.breaks,
       describe: m.describe,
-      caught: hit !== undefined,
+      caught: hit !== undefined && problems.length === 0,
       failed: [...new Set(failures.map((r) => r.requirement))],
-      ...(hit?.reason ? { reason: hit.reason } : {}),
+      ...(problems.length ? { reason: `told a wrong story: ${problems.join('; ')}` } : hit?.reason ? { reason: hit.reason } : {}),
+      problems,
       durationMs: report.durationMs,
       report,
     };

@@ -3,6 +3,7 @@
  * fail (mutation testing of the conformance suite). A mutant is data — which requirement it breaks,
  * which selectors prove it, and how to start it — so the self-test and `npm run mutants` share one list.
  */
+import type { RunOptions, RunReport } from '../../conformance/runner.ts';
 import type { BrokenHub } from '../kit/broken-hub.ts';
 
 /** Its target points at the mutating relay; a complete target file, `restart.command` included. */
@@ -25,5 +26,11 @@ export interface Mutant {
    * its row ids. Rows not listed pass.
    */
   story?: { notPassing: Record<string, string>; groups: Record<string, readonly string[]> };
+  /** Run options the mutant needs (a short --hub-down-wait for a hub that never comes back). */
+  runOptions?: Pick<RunOptions, 'hubDownWaitMs' | 'strict' | 'concurrency'>;
+  /** Beyond failing `breaks`: what else the run must say (the exact outcome set), as problems; none = told the truth. */
+  judge?(report: RunReport): string[];
+  /** How long a run against it may take when that is more than a minute (it waits out a hub timer). */
+  slowMs?: number;
   start(): Promise<RunningMutant>;
 }

@@ -31,6 +31,7 @@ const SMOKE_MB = (100 * SMOKE_DASHBOARDS) / 1000;
 export const performanceCases: Case[] = [
   {
     requirement: 'agent-presence/performance/1',
+    exclusive: 'a performance case: other traffic would disturb its delivery figures',
     desc: `Posts ${UPDATES} updates at ${RATE}/s to 3 dashboards and expects every dashboard to receive every one (the reach half of the rule); reports request-to-receipt p50/p99 as a figure. The p99 < 50 ms SLO is not judged here: \`hubproof load\` / \`hubproof certify\` certify it (presence scenario, SLO presence/p99Ms)`,
     timeoutMs: 20_000,
     async run(ctx: CaseContext) {
@@ -87,6 +88,7 @@ export const performanceCases: Case[] = [
   },
   {
     requirement: 'agent-presence/performance/2',
+    exclusive: 'samples the hub process RSS, which other cases would grow',
     desc: `Smoke check: opens ${SMOKE_DASHBOARDS} dashboards and samples the hub process RSS; fails if they alone grow it by ${SMOKE_MB} MB or more (the 100 MB / 1000 bound scaled down, so a pass does not certify the bound). The 1000-dashboard bound is certified by \`hubproof load\` / \`hubproof certify\` (connections scenario against an agent-presence hub, SLO connections/maxMbPer1000)`,
     timeoutMs: 30_000,
     async run(ctx: CaseContext) {

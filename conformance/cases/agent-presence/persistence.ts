@@ -6,6 +6,7 @@ import { presenceApi, toolEvent, uid } from './fixtures.ts';
 export const persistenceCases: Case[] = [
   {
     requirement: 'agent-presence/persistence/1',
+    exclusive: 'restarts the hub',
     desc: 'Posts three events for an agent, restarts the hub, and expects GET /api/presence to show the same counters and fields',
     timeoutMs: 20_000,
     async run(ctx: CaseContext) {

@@ -10,6 +10,7 @@ const statusTimeout = (t: EffectiveTimings) => t.offlineAfterMs + 2 * SLACK_MS +
 export const statusCases: Case[] = [
   {
     requirement: 'agent-presence/status/1',
+    timerBound: true,
     desc: 'Posts one tool event and stays quiet; expects idle broadcast after idle_after and offline after offline_after (each not early, and within a sweep allowance)',
     timeoutMs: statusTimeout,
     async run(ctx: CaseContext) {
@@ -30,6 +31,7 @@ export const statusCases: Case[] = [
   },
   {
     requirement: 'agent-presence/status/2',
+    timerBound: true,
     desc: 'Lets an agent go idle, then posts a tool event; expects status active again',
     timeoutMs: statusTimeout,
     async run(ctx: CaseContext) {

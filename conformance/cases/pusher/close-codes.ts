@@ -125,6 +125,7 @@ export const closeCodeCases: Case[] = [
   },
   {
     requirement: 'pusher/close-codes/2',
+    timerBound: true,
     desc: 'Provokes closes for an unknown key, a missing protocol and a silent client, and checks none uses 4100-4199 (none of them calls for back-off)',
     timeoutMs: silentCaseTimeout(15_000),
     async run(ctx: CaseContext) {
@@ -134,6 +135,7 @@ export const closeCodeCases: Case[] = [
   },
   {
     requirement: 'pusher/close-codes/3',
+    timerBound: true,
     desc: 'Lets a connection go silent and checks the pong-timeout close is in 4200-4299, while the unknown-key close is not',
     timeoutMs: silentCaseTimeout(10_000),
     async run(ctx: CaseContext) {

@@ -33,6 +33,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'pusher/heartbeat/3',
+    timerBound: true,
     desc: 'Stays silent after connecting and expects the hub to ping within the later of its announced activity_timeout and 120 s',
     timeoutMs: (t) => pingWindowMs(t.activityTimeoutS) + 5000,
     async run(ctx: CaseContext) {
@@ -51,6 +52,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'pusher/heartbeat/4',
+    timerBound: true,
     desc: 'Answers no ping at all (neither pusher:pong nor WebSocket pong) and expects the hub to close with 4201',
     timeoutMs: silentCaseTimeout(),
     async run(ctx: CaseContext) {
@@ -69,6 +71,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'pusher/heartbeat/5',
+    timerBound: true,
     desc: 'Answers every hub ping with pusher:pong on one connection and with a WebSocket pong on another, and expects both to stay open',
     timeoutMs: silentCaseTimeout(8000),
     async run(ctx: CaseContext) {

@@ -107,6 +107,7 @@ export const presenceCases: Case[] = [
   presenceModelCase,
   {
     requirement: 'pusher/presence/7',
+    timerBound: true,
     desc: 'Drops a member’s connection without a close frame (TCP close), and another through a stalled proxy (no FIN at all), and expects member_removed for both',
     timeoutMs: silentCaseTimeout(15_000),
     async run(ctx: CaseContext) {

@@ -16,6 +16,7 @@ function restartOrSkip(ctx: CaseContext): () => Promise<void> {
 export const shutdownCases: Case[] = [
   {
     requirement: 'pusher/shutdown/1',
+    exclusive: 'restarts the hub',
     desc: 'Restarts the hub with two connections open and checks both are closed with a code in 4200-4299, then that the hub accepts connections again',
     timeoutMs: 30_000,
     async run(ctx: CaseContext) {
@@ -31,6 +32,7 @@ export const shutdownCases: Case[] = [
   },
   {
     requirement: 'pusher/shutdown/2',
+    exclusive: 'restarts the hub',
     desc: 'Publishes 20 events (each answered 200), restarts the hub at once, and checks the subscriber received all 20 before its close',
     timeoutMs: 30_000,
     async run(ctx: CaseContext) {

@@ -36,6 +36,7 @@ async function sinkOrUnimplemented(ctx: CaseContext): Promise<WebhookSink> {
 export const webhookCases: Case[] = [
   {
     requirement: 'pusher/webhooks/1',
+    exclusive: 'listens on the one webhook URL the hub posts to',
     desc: 'Occupies a channel and checks the webhook is JSON {time_ms, events} with X-Pusher-Key and a valid X-Pusher-Signature',
     async run(ctx: CaseContext) {
       const sink = await sinkOrUnimplemented(ctx);
@@ -50,6 +51,7 @@ export const webhookCases: Case[] = [
   },
   {
     requirement: 'pusher/webhooks/2',
+    exclusive: 'listens on the one webhook URL the hub posts to',
     desc: 'Subscribes the first connection to a channel and closes the last, and expects channel_occupied then channel_vacated',
     timeoutMs: LEAVE_WINDOW_MS + 10_000,
     async run(ctx: CaseContext) {
@@ -63,6 +65,7 @@ export const webhookCases: Case[] = [
   },
   {
     requirement: 'pusher/webhooks/3',
+    exclusive: 'listens on the one webhook URL the hub posts to',
     desc: 'Joins user u1 on two presence connections, closes both, and expects exactly one member_added and one member_removed webhook with user_id u1',
     timeoutMs: LEAVE_WINDOW_MS + 10_000,
     async run(ctx: CaseContext) {
@@ -81,6 +84,7 @@ export const webhookCases: Case[] = [
   },
   {
     requirement: 'pusher/webhooks/4',
+    exclusive: 'listens on the one webhook URL the hub posts to',
     desc: 'Leaves a channel and rejoins it at once, and checks no channel_vacated (nor a second channel_occupied) is sent for the blip, while a final leave is reported later',
     timeoutMs: LEAVE_WINDOW_MS * 2 + 10_000,
     async run(ctx: CaseContext) {
@@ -101,6 +105,7 @@ export const webhookCases: Case[] = [
   },
   {
     requirement: 'pusher/webhooks/5',
+    exclusive: 'listens on the one webhook URL the hub posts to',
     desc: 'Probes webhooks: occupying a channel makes the hub POST channel_occupied to the target’s webhook URL',
     async run(ctx: CaseContext) {
       await sinkOrUnimplemented(ctx);

@@ -55,6 +55,7 @@ export const deliveryCases: Case[] = [
   },
   {
     requirement: 'sync/delivery/2',
+    exclusive: 'restarts the hub',
     desc: 'Records a session channel’s history, restarts the hub, and expects the same events (event_id, seq, data) afterwards',
     timeoutMs: 20_000,
     async run(ctx: CaseContext) {
@@ -90,6 +91,7 @@ export const deliveryCases: Case[] = [
   },
   {
     requirement: 'sync/delivery/3',
+    exclusive: 'restarts the hub',
     desc: 'Restarts the hub, creates a todo, and expects its event at last_seq + 1 (no gap, no reuse)',
     timeoutMs: 20_000,
     async run(ctx: CaseContext) {

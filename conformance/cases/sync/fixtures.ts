@@ -44,7 +44,11 @@ export async function sessionFixture(ctx: CaseContext, opts: { agents?: number; 
   const session = await apis[0]!.createSession({ project_id: project, issue_id: randomIssue(), coordinator_type: 'hybrid' });
   const participants: ParticipantT[] = [];
   if (opts.join !== false) for (const [i, api] of apis.entries()) participants.push(await api.join(session.session_id, `agent-${i}`));
-  return { agents, apis, project, session, participants, channel: syncChannel('session', session.session_id) };
+  const fixture = { agents, apis, project, session, participants, channel: syncChannel('session', session.session_id) };
+  // Beside other cases on a busy hub a case runs slower than its participants' heartbeat_timeout allows
+  // on a fast hub: its agents would go stale and read "403 not an active participant".
+  if (participants.length) keepAlive(ctx, [fixture]);
+  return fixture;
 }
 
 export function randomIssue(): number {

@@ -108,6 +108,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'sync/heartbeat/2',
+    timerBound: true,
     desc: 'Property: participants heartbeat 0–2 times and go silent (beside others that keep beating); expects AgentParticipantLeft {reason:"stale"} between heartbeat_timeout and heartbeat_timeout + stale_grace after each one’s last heartbeat',
     property: true,
     timeoutMs: hbTimeout(2),
@@ -119,6 +120,7 @@ export const heartbeatCases: Case[] = [
   },
   {
     requirement: 'sync/heartbeat/3',
+    timerBound: true,
     desc: 'Keeps two participants heartbeating every third of heartbeat_timeout for twice the timeout; expects neither reported stale',
     timeoutMs: hbTimeout(1),
     async run(ctx: CaseContext) {

@@ -2,7 +2,7 @@ import { HubInfo } from '../../../spec/schemas/sync.ts';
 import { SyncApi, expectApiError, parseBody, syncAgents } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
 import { expectIncludes, expectStatus } from '../../verify.ts';
-import { requireSync, sessionFixture } from './fixtures.ts';
+import { keepAlive, requireSync, sessionFixture, type KeptAlive } from './fixtures.ts';
 
 export const hubInfoCases: Case[] = [
   {
@@ -27,7 +27,9 @@ export const hubInfoCases: Case[] = [
       if (max === undefined) ctx.skip('target has no GET /api/hub to advertise limits');
       if (max > 50) ctx.skip(`advertised max_participants ${max} is too large to fill in a conformance run`);
       const f = await sessionFixture(ctx, { join: false });
-      for (let i = 0; i < max; i++) await f.apis[0]!.join(f.session.session_id, `filler-${i}`);
+      const fillers: KeptAlive[] = [];
+      keepAlive(ctx, [], fillers);
+      for (let i = 0; i < max; i++) fillers.push({ api: f.apis[0]!, sessionId: f.session.session_id, participantId: (await f.apis[0]!.join(f.session.session_id, `filler-${i}`)).participant_id });
       await expectApiError(ctx, f.apis[0]!.join(f.session.session_id, 'one-too-many'), 409, 'session_full', `join #${max + 1}`);
     },
   },

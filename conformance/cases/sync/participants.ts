@@ -3,7 +3,7 @@ import { expectApiError, parseBody } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
 import { expectAbsent, expectEqual, expectFields, expectStatus } from '../../verify.ts';
 import { sleep } from '../../clients/wait.ts';
-import { requireSync, sessionFixture, waitForSync, watch } from './fixtures.ts';
+import { keepAlive, requireSync, sessionFixture, waitForSync, watch, type KeptAlive } from './fixtures.ts';
 
 const LEFT = wireEventName('AgentParticipantLeft');
 const JOINED = wireEventName('AgentParticipantJoined');
@@ -39,7 +39,9 @@ export const participantCases: Case[] = [
       const max = maxParticipants(ctx);
       const f = await sessionFixture(ctx);
       const sock = await watch(ctx, f.agents[0]!, f.channel);
-      for (let i = 1; i < max; i++) await f.apis[0]!.join(f.session.session_id, `filler-${i}`);
+      const fillers: KeptAlive[] = [];
+      keepAlive(ctx, [], fillers);
+      for (let i = 1; i < max; i++) fillers.push({ api: f.apis[0]!, sessionId: f.session.session_id, participantId: (await f.apis[0]!.join(f.session.session_id, `filler-${i}`)).participant_id });
       await expectApiError(ctx, f.apis[0]!.join(f.session.session_id, 'overflow'), 409, 'session_full', `join #${max + 1}`);
       await sleep(ctx, 200);
       const page = await f.apis[0]!.allEvents(f.channel);
@@ -70,7 +72,12 @@ export const participantCases: Case[] = [
       const max = maxParticipants(ctx);
       const f = await sessionFixture(ctx);
       const extra = [];
-      for (let i = 1; i < max; i++) extra.push(await f.apis[0]!.join(f.session.session_id, `filler-${i}`));
+      const fillers: KeptAlive[] = [];
+      keepAlive(ctx, [], fillers);
+      for (let i = 1; i < max; i++) {
+        extra.push(await f.apis[0]!.join(f.session.session_id, `filler-${i}`));
+        fillers.push({ api: f.apis[0]!, sessionId: f.session.session_id, participantId: extra.at(-1)!.participant_id });
+      }
       await expectApiError(ctx, f.apis[0]!.join(f.session.session_id, 'overflow'), 409, 'session_full', 'join into a full session');
       await f.apis[0]!.leave(f.session.session_id, extra[0]!.participant_id);
       await f.apis[0]!.join(f.session.session_id, 'after-leave');

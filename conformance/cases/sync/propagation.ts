@@ -17,6 +17,7 @@ export function percentile(sorted: number[], p: number): number {
 export const propagationCases: Case[] = [
   {
     requirement: 'sync/propagation/1',
+    exclusive: 'judges a p99 latency bound that other traffic would disturb',
     desc: `Creates ${SAMPLES} todos one at a time and times each from sending the request to its AgentTodoChanged arriving at a subscriber; expects p99 < ${P99_BOUND_MS} ms`,
     timeoutMs: 20_000,
     async run(ctx: CaseContext) {

@@ -40,7 +40,9 @@ export async function allSixScenario(ctx: CaseContext): Promise<ScenarioResult> 
   await b.leave(session.session_id, pb.participant_id);
   await waitForSync(socket, channels.session, 'AgentParticipantLeft');
   const wanted = new Set(Object.values(channels));
-  const frames = socket.frames.filter((f) => f.channel !== undefined && wanted.has(f.channel) && !f.event.startsWith('pusher'));
+  // The project channel is shared with every case that uses the project: keep this session's events only.
+  const ours = (f: Frame) => f.channel !== channels.project || frameData<{ session_id?: unknown }>(f).session_id === session.session_id;
+  const frames = socket.frames.filter((f) => f.channel !== undefined && wanted.has(f.channel) && !f.event.startsWith('pusher') && ours(f));
   return { socket, channels, frames, api: a };
 }
 

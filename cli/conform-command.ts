@@ -11,7 +11,7 @@ import { runConformance, selectCases } from '../conformance/runner.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
-import { CHECKS_HUB, withTarget } from './embedded-target.ts';
+import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -28,6 +28,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'string' },
       junit: { type: 'string' },
       html: { type: 'string' },
+      cluster: { type: 'string' },
     },
   });
   const seed = numberOption('seed', values.seed, { integer: true, min: -0x80000000 });
@@ -37,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   // Validate the target before anything else so a bad file exits 2 with the zod path.
   const target = values.target ? loadTargetFile(values.target) : undefined;
+  const cluster = clusterOption(values.cluster, values.target);
   const selected = selectCases({ selectors: positionals });
 
   if (values['dry-run']) {
@@ -45,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const report = await withTarget(target, CHECKS_HUB, (hub) =>
+  const report = await withTarget(target, { ...CHECKS_HUB, cluster }, (hub) =>
     runConformance({
       ...hub,
       targetPath: values.target,

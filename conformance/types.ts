@@ -80,6 +80,8 @@ export interface Case {
   property?: boolean;
   /** Needs a cluster target (several nodes). */
   cluster?: boolean;
+  /** Cannot share the hub with other cases (it kills a node, restarts the hub, or counts hub-wide state): runs alone. */
+  exclusive?: boolean;
   run(ctx: CaseContext): Promise<void>;
 }
 

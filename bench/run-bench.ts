@@ -145,6 +145,8 @@ export interface DriverCeiling {
   limitedBy: 'driver' | 'machine' | 'server' | 'unclear' | 'max-rate';
   stoppedBecause: string;
   steps: NonNullable<ScenarioResult['capacity']>['steps'];
+  /** The driver's cost at a fixed 100,000 deliveries/s (1000 events/s × 100 subscribers of one channel). */
+  fixed: { rate: number; subscribers: number; deliveredPerS: number; reach: number; p99Ms: number; driverCores: number; driverLagMs: number; serverCpuPct: number | null; status: string } | null;
 }
 
 /**
@@ -157,6 +159,14 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
   const subscribers = o.subscribers ?? 200;
   const server = await startBareChild();
   try {
+    // The fixed load first, on a fresh server: 100,000 deliveries/s, the driver's CPU in cores.
+    const fixedRun = await runLoad({
+      target: server.target,
+      progress: o.progress ?? false,
+      scenarios: 'fanout',
+      overrides: { rate: 1000, durationS: 5, set: ['channels=1', 'subscribersPerChannel=100', 'warmupS=2', 'thresholds.p99Ms=2500'] },
+    });
+    const f = fixedRun.scenarios[0];
     const r = await runLoad({
       target: server.target,
       progress: o.progress ?? false,
@@ -183,6 +193,19 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
       limitedBy,
       stoppedBecause: c?.stoppedBecause ?? r.errors[0]?.message ?? 'not run',
       steps,
+      fixed: f
+        ? {
+            rate: 1000,
+            subscribers: 100,
+            deliveredPerS: f.throughput.deliveredPerS,
+            reach: f.delivery.reach,
+            p99Ms: f.latency.p99,
+            driverCores: Math.round(f.driver.cpuPct) / 100,
+            driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
+            serverCpuPct: f.hub?.cpuPct ?? null,
+            status: f.status,
+          }
+        : null,
     };
   } finally {
     await server.close();

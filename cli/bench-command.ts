@@ -82,5 +82,11 @@ function formatCeiling(r: DriverCeiling): string {
   };
   const verdict = verdicts[r.limitedBy];
   lines.push('', verdict, `Stopped: ${r.stoppedBecause}`);
+  const f = r.fixed;
+  if (f) {
+    lines.push(
+      `At ${f.rate} events/s × ${f.subscribers} subscribers: ${Math.round(f.deliveredPerS)} deliveries/s, reach ${f.reach.toFixed(4)}, p99 ${f.p99Ms} ms; driver ${f.driverCores.toFixed(2)} cores (all threads), loop lag p99 ${f.driverLagMs} ms; server ${f.serverCpuPct ?? '?'}% of a core (${f.status})`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }

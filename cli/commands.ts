@@ -110,9 +110,40 @@ Options:
   --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
   --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
   --max-machine-cpu SHARE Whole-machine CPU share above which a local run is invalid (default 0.95)
+  --engine node|k6        Who generates the load: the Node driver (default) or k6 v2+ from PATH, running
+                          load/k6/<scenario>.ts (fanout, presence, agents) with the same scenario numbers
+  --shard I/N             Run shard I (0-based) of N of the test: its share of the subscribers, channels
+                          and sends; the N shards meet on the hub and start together. Merge their --json
+                          reports with hubproof merge (docs/load-sharding.md)
+  --shard-wait S          Seconds to wait for every shard to announce itself (default 120)
+  --run-id ID             Tells concurrent runs of the same sharded test apart
   -h, --help              Show this help
 `,
     run: lazy(() => import('./load-command.ts')),
+  },
+  {
+    name: 'merge',
+    summary: 'Merge the load reports of one test from many generators into one',
+    help: `Usage: hubproof merge REPORT… [--json FILE] [--html DIR]
+
+Combines the reports of one load test run by several generators (hubproof load --shard I/N on many
+machines, the k6 instances of a k6-operator TestRun, or both) into one report of the same shape as a
+hubproof load report: counts add up, latency percentiles come from the merged histograms (exact to the
+histograms' precision), thresholds and the verdict are evaluated on the merged figures.
+
+A REPORT is a JSON report (hubproof load --json, a k6 script's OUT file) or a log holding one (kubectl
+logs of k6 with -e OUT=-, or of hubproof load --json /dev/stdout). Reports of different tests (target,
+scenarios or any scenario field), missing or repeated shards are refused with exit 2 and the reason.
+
+Exit codes as hubproof load: 0 every threshold held, 1 a threshold was breached, 2 figures invalid or the
+reports cannot be merged.
+
+Options:
+  --json FILE    Write the merged JSON report
+  --html DIR     Write the merged HTML report with charts
+  -h, --help     Show this help
+`,
+    run: lazy(() => import('./merge-command.ts')),
   },
   {
     name: 'certify',

@@ -1,8 +1,11 @@
-/** `hubproof load`: parse flags, run `runLoad`, print the figures table, write JSON/HTML, exit 0/1/2. */
+/** `hubproof load`: parse flags, run `runLoad` (or k6 with --engine k6), print the figures table, write JSON/HTML, exit 0/1/2. */
 import { parseArgs } from 'node:util';
 import { HubproofError } from '../spec/errors.ts';
+import { parseShard } from '../load/driver/shard.ts';
+import { checkK6, runK6Engine } from '../load/k6-engine.ts';
+import { createProgress, silentProgress } from '../load/progress.ts';
 import { exitCodeFor, runLoad } from '../load/run-load.ts';
-import { applyOverrides, selectScenarios } from '../load/scenarios/index.ts';
+import { applyOverrides, selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
 import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
@@ -28,6 +31,10 @@ export async function run(argv: string[]): Promise<number> {
       'max-driver-cpu': { type: 'string' },
       'max-machine-cpu': { type: 'string' },
       cluster: { type: 'string' },
+      shard: { type: 'string' },
+      'shard-wait': { type: 'string' },
+      'run-id': { type: 'string' },
+      engine: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -36,20 +43,27 @@ export async function run(argv: string[]): Promise<number> {
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--hub must be auto, child or in-process, got "${hub}"`);
   }
   if (hub !== undefined && values.target) throw new HubproofError('HUBPROOF_ERR_USAGE', '--hub applies to the embedded reference hub; drop it when you pass --target');
-  const overrides = { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set };
+  const engine = values.engine ?? 'node';
+  if (engine !== 'node' && engine !== 'k6') throw new HubproofError('HUBPROOF_ERR_USAGE', `--engine must be node or k6, got "${engine}"`);
+  if (engine === 'k6' && values.shard) throw new HubproofError('HUBPROOF_ERR_USAGE', '--shard splits the Node driver; k6 splits a test with k6-operator parallelism (docs/load-sharding.md)');
+  const shard = values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {};
+  const overrides: ScenarioOverrides = { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set };
   const driverLimits = {
     ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
     ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
     ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
   };
-  // Bad scenario names, overrides and target files exit 2 before a hub is started.
+  // Bad scenario names, overrides and target files, and a missing or old k6, exit 2 before a hub is started.
   for (const s of selectScenarios(values.scenario)) applyOverrides(s, overrides);
   const target = values.target ? loadTargetFile(values.target) : undefined;
   const cluster = clusterOption(values.cluster, values.target);
+  if (engine === 'k6') checkK6();
   // Load figures are about the hub's defaults; a child process keeps its CPU and RSS apart from the driver's.
   const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child', cluster } as const;
   const report = await withTarget(target, embedded, (h) =>
-    runLoad({ target: h.target, embedded: h.embedded, scenarios: values.scenario, overrides, progress: values.quiet ? false : undefined, driverLimits }),
+    engine === 'k6'
+      ? runK6Engine({ target: h.target, scenarios: values.scenario, overrides, progress: values.quiet ? silentProgress : createProgress(), echo: !values.quiet })
+      : runLoad({ target: h.target, embedded: h.embedded, scenarios: values.scenario, overrides, progress: values.quiet ? false : undefined, driverLimits, ...shard }),
   );
   process.stdout.write(formatSummary(report));
   if (values.json) {

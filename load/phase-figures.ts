@@ -2,15 +2,12 @@
 import { judgeDriver } from './driver/driver-monitor.ts';
 import type { PhaseResult } from './driver/broadcast-rig.ts';
 import type { PoolReady } from './driver/subscriber-pool.ts';
-import { percentileCurve, summarize, type Histogram } from './measure/histogram.ts';
+import { latencyFigures } from './measure/mergeable.ts';
 import type { RunContext } from './run-context.ts';
 import type { Scenario } from './scenarios/types.ts';
-import type { LatencyFigures, ScenarioResult, ScenarioStatus, ThresholdResult } from './report-types.ts';
+import type { ScenarioResult } from './report-types.ts';
 import { evaluateThresholds } from './thresholds.ts';
-
-export function latencyFigures(h: Histogram): LatencyFigures {
-  return { ...summarize(h), curve: percentileCurve(h) };
-}
+import { scenarioStatus } from './report-verdict.ts';
 
 export function phaseFigures(
   ctx: RunContext,
@@ -50,12 +47,6 @@ export function phaseFigures(
   };
 }
 
-/** invalid when the driver saturated (its figures say nothing about the hub), else fail on any breach. */
-export function verdict(driverSaturated: boolean, thresholds: ThresholdResult[]): ScenarioStatus {
-  if (driverSaturated) return 'invalid';
-  return thresholds.every((t) => t.ok) ? 'pass' : 'fail';
-}
-
 export function finishScenario(
   base: Omit<ScenarioResult, 'status' | 'thresholds' | 'notes'>,
   notes: string[],
@@ -63,7 +54,7 @@ export function finishScenario(
 ): ScenarioResult {
   if (base.driver.hubInProcess) notes.push('the hub ran inside the driver process: driver CPU includes the hub, and both share the cores');
   if (base.driver.saturated) notes.push(`figures invalid, the load generator saturated: ${base.driver.reasons.join('; ')}`);
-  return { ...base, status: verdict(base.driver.saturated, thresholds), thresholds, notes };
+  return { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;

@@ -1,15 +1,100 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
-import type { DriverHealth } from './driver/driver-monitor.ts';
-import type { TimelineRow } from './driver/broadcast-rig.ts';
-import type { LatencySummary } from './measure/histogram.ts';
-import type { DeliveryAccounting } from './measure/sequence-tracker.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 
-export const LOAD_REPORT_VERSION = 1;
+/** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
+export const LOAD_REPORT_VERSION = 2;
+
+export interface DriverHealth {
+  cores: number;
+  /** Mean process CPU over the measured window, % of one core. */
+  cpuPct: number;
+  /** The same as a share of all cores, 0…1. */
+  cpuShare: number;
+  /** p99 over the window of the per-second main-thread loop lag p99, ms. */
+  mainLoopLagP99Ms: number;
+  workerLoopLagP99Ms: number;
+  /** p99 of (actual issue time − scheduled time) for sends, ms. */
+  sendLagP99Ms: number;
+  saturated: boolean;
+  reasons: string[];
+  /** True when the hub runs inside the driver process, so CPU figures include the hub. */
+  hubInProcess: boolean;
+  /** Mean whole-machine CPU busy share over the window (null when unknown). */
+  machineShare: number | null;
+  /** k6 runs: how the subscriber VUs were sized and how they kept up (CPU is k6's own business). */
+  k6?: K6Figures;
+}
+
+export interface K6Figures {
+  subscriberVus: number;
+  socketsPerVu: number;
+  /** Frames/s the busiest subscriber VU was planned to receive, and the per-VU ceiling it was sized for. */
+  plannedVuRate: number;
+  vuCeiling: number;
+  /** Highest measured-window frame rate of any subscriber VU, and its receive-loop lag p99, ms. */
+  maxVuRate: number;
+  maxVuLagP99Ms: number;
+  /** Subscriber VUs past either limit. */
+  behindVus: number;
+  /** Iterations k6 could not start on schedule (no free VU). */
+  droppedIterations: number;
+}
+
+export interface TimelineRow {
+  /** Seconds since the phase started. */
+  t: number;
+  warmup: boolean;
+  sent: number;
+  delivered: number;
+  p99Ms: number;
+  cpuPct: number;
+  mainLoopP99Ms: number;
+  workerLoopP99Ms: number;
+  /** Hub process CPU this second, % of one core (null when not sampled). */
+  hubCpuPct: number | null;
+  open: number;
+}
+
+export interface LatencySummary {
+  unit: 'ms';
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface DeliveryAccounting {
+  /** Deliveries the driver expected: events published in the window × subscribers that should get them. */
+  expected: number;
+  /** Distinct expected deliveries that arrived. */
+  received: number;
+  /** expected − received. */
+  lost: number;
+  /** Arrivals of an event a subscriber already had. */
+  duplicated: number;
+  /** First arrivals of an event after an event of the same stream that was sent only once this one was acknowledged. */
+  outOfOrder: number;
+  /** received ÷ expected (1 when nothing was expected). */
+  reach: number;
+}
+
+/**
+ * A latency histogram in a form that merges exactly across generators: the Node driver's HDR histogram
+ * (µs, 3 significant digits, compressed base64), or the k6 scripts' fixed log-linear ms buckets
+ * (load/measure/log-linear.ts), whose counts are k6 Counters summed over every k6 instance.
+ */
+export type EncodedHistogram =
+  | { encoding: 'hdr'; unit: 'us'; data: string }
+  | { encoding: 'log-linear'; unit: 'ms'; subBuckets: number; counts: Record<string, number> };
 
 export interface LatencyFigures extends LatencySummary {
   /** [percentile, ms] points of the HDR percentile distribution, for the log-scale curve. */
   curve: Array<[number, number]>;
+  /** The whole distribution, for `hubproof merge` (absent in reports written before it existed). */
+  histogram?: EncodedHistogram;
 }
 
 export interface DeliveryFigures extends DeliveryAccounting {
@@ -104,7 +189,12 @@ export interface LoadReport {
   tool: 'hubproof';
   kind: 'load';
   reportVersion: number;
-  generator: 'node' | 'k6';
+  /** Who generated the load: the Node driver, k6, or both (a merged report of Node and k6 runs). */
+  generator: 'node' | 'k6' | 'mixed';
+  /** This report is shard `index` of `count` of one test (`hubproof load --shard I/N`). */
+  shard?: { index: number; count: number };
+  /** A merged report (`hubproof merge`): the reports it was made of. */
+  mergedFrom?: Array<{ file: string; generator: 'node' | 'k6' | 'mixed'; shard?: { index: number; count: number } }>;
   generatedAt: string;
   target: { name: string; http: string; ws: string; hub: 'child' | 'in-process' | 'external'; pid?: number };
   driver: { node: string; cores: number; platform: string };

@@ -19,8 +19,10 @@ import type { ConnSpec } from './driver/worker-protocol.ts';
 import { nowUs } from './measure/clock.ts';
 import { createHistogram } from './measure/histogram.ts';
 import { accounting, SequenceTracker } from './measure/sequence-tracker.ts';
+import { latencyFigures } from './measure/mergeable.ts';
 import { keepParticipantsAlive, type ParticipantKeepAlive } from './participant-keepalive.ts';
-import { finishScenario, latencyFigures } from './phase-figures.ts';
+import { finishShard, shardStart } from './shard-run.ts';
+import { owns } from './driver/shard.ts';
 import type { ScenarioResult } from './report-types.ts';
 import type { RunContext } from './run-context.ts';
 import type { Scenario } from './scenarios/types.ts';
@@ -58,10 +60,12 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const perSession = Math.min(s.subscribersPerChannel, info.maxParticipants ?? 10);
     if (perSession < s.subscribersPerChannel) notes.push(`participants per session capped at the hub's max_participants (${perSession})`);
 
-    ctx.progress.note(`${s.name}: creating ${s.channels} sessions × ${perSession} participants…`);
-    const sessions: SessionRig[] = [];
+    // Sharded, session k belongs to shard k mod N, with its participants, subscribers and requests.
+    const mine = Array.from({ length: s.channels }, (_, k) => k).filter((k) => owns(ctx.shard, k));
+    ctx.progress.note(`${s.name}: creating ${mine.length} sessions × ${perSession} participants…`);
+    const sessions: Array<SessionRig | undefined> = new Array(s.channels);
     const runId = Date.now() % 1_000_000;
-    for (let k = 0; k < s.channels; k++) {
+    for (const k of mine) {
       const sessionId = await api.createSession(members[0]!.token, project, runId * 100 + k + 1);
       const participants: SessionRig['participants'] = [];
       for (let p = 0; p < perSession; p++) {
@@ -69,13 +73,14 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
         participants.push({ id: await api.join(token, sessionId, `load-agent-${p}`), token });
         keepAlive.track({ ...participants.at(-1)!, sessionId });
       }
-      sessions.push({ sessionId, participants });
+      sessions[k] = { sessionId, participants };
     }
 
     // One subscriber per participant on the session channel, like each agent's own Echo client.
     const conns: ConnSpec[] = [];
     const connSession: number[] = [];
     sessions.forEach((rig, k) => {
+      if (!rig) return;
       for (let p = 0; p < rig.participants.length; p++) {
         conns.push({ kind: 'pusher', url: connectionUrl(node.ws, ctx.target.app.key), channels: [`private-session.${rig.sessionId}`], streams: 'all' });
         connSession.push(k);
@@ -143,7 +148,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const ready = await pool.start();
     if (ready.failed > 0) ctx.progress.note(`${s.name}: ${ready.failed} subscribers failed: ${ready.errors[0] ?? ''}`);
 
-    const startUs = nowUs() + 100_000;
+    const startUs = (await shardStart(ctx, s)) ?? nowUs() + 100_000;
     measureFromUs = startUs + s.warmupS * 1e6;
     const endUs = measureFromUs + s.durationS * 1e6;
     let requestErrors = 0;
@@ -158,12 +163,14 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
         }
         return r;
       });
-    const allParticipants = sessions.flatMap((rig) => rig.participants.map((p) => ({ ...p, sessionId: rig.sessionId })));
     const heartbeat = (i: number, at: number): void => {
-      const p = allParticipants[i % allParticipants.length]!;
+      const g = i % (s.channels * perSession);
+      const rig = sessions[Math.floor(g / perSession)];
+      if (!rig) return;
+      const p = rig.participants[g % perSession]!;
       sentThisSecond++;
       keepAlive?.beaten(p.id);
-      void check(at >= measureFromUs, api.heartbeat(p.token, p.sessionId, p.id), 'heartbeat');
+      void check(at >= measureFromUs, api.heartbeat(p.token, rig.sessionId, p.id), 'heartbeat');
     };
     const create = (k: number, title: string, description: string, at: number): Promise<number | undefined> => {
       const rig = sessions[k]!;
@@ -182,10 +189,12 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       });
     };
     const todo = (i: number, at: number): void => {
+      if (!sessions[i % sessions.length]) return;
       void create(i % sessions.length, `load task ${randomBytes(8).toString('hex')}`, 'plain todo', at);
     };
     const burst = (i: number, at: number): void => {
       const k = i % sessions.length;
+      if (!sessions[k]) return;
       const stem = `burst ${randomBytes(6).toString('hex')} fix the login flow`;
       const b: Burst = { session: k, secondUs: at + 5000, inWindow: at + 5000 >= measureFromUs, todoIds: [] };
       bursts.push(b);
@@ -296,7 +305,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       `propagation = create request (scheduled) → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved (${resolvedReceived}/${expectedResolved})`,
       'sent/s counts todo creates; the timeline\'s sent counts every request (creates and heartbeats)',
     );
-    return finishScenario(base, notes);
+    return finishShard(ctx, base, notes);
   } finally {
     keepAlive?.stop();
     upkeepHttp.close();

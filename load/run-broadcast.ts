@@ -7,6 +7,7 @@ import type { CapacityStep, MemoryFigures, ScenarioResult, ThresholdResult } fro
 import type { RunContext } from './run-context.ts';
 import type { Scenario } from './scenarios/types.ts';
 import { DEFAULT_THRESHOLDS } from './scenarios/types.ts';
+import { finishShard, shardStart } from './shard-run.ts';
 
 function rigFor(ctx: RunContext, s: Scenario, publish: 'pusher' | 'presence', openPerS = 0, onProgress?: (open: number) => void): BroadcastRig {
   return new BroadcastRig({
@@ -20,6 +21,7 @@ function rigFor(ctx: RunContext, s: Scenario, publish: 'pusher' | 'presence', op
     openPerS,
     monitor: ctx.monitor,
     hubPid: ctx.hubPid,
+    shard: ctx.shard,
     onSecond: (row) => ctx.progress.line(s.name, row),
     onProgress,
   });
@@ -39,12 +41,12 @@ export async function runBroadcast(ctx: RunContext, s: Scenario): Promise<Scenar
   const rig = rigFor(ctx, s, publish);
   try {
     const ready = await connect(ctx, s, rig);
-    const phase = await rig.phase(s.rate, s.warmupS, s.durationS);
+    const phase = await rig.phase(s.rate, s.warmupS, s.durationS, await shardStart(ctx, s));
     ctx.progress.done();
     const base = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
     const notes: string[] = [];
     if (publish === 'presence') notes.push(`${s.channels} dashboard session_ids × ${s.subscribersPerChannel} dashboards; every dashboard expects every update`);
-    return finishScenario(base, notes);
+    return finishShard(ctx, base, notes);
   } finally {
     await rig.close();
   }
@@ -73,7 +75,7 @@ export async function runConnections(ctx: RunContext, s: Scenario): Promise<Scen
     const finalMb = readRssMb(pid);
     if (finalMb !== undefined) samples.push({ connections: ready.open, rssMb: round(finalMb) });
     ctx.progress.note(`${s.name}: ${ready.open} clients open${finalMb !== undefined && baselineMb !== undefined ? `, hub RSS ${round(baselineMb)} → ${round(finalMb)} MB` : ''}`);
-    const phase: PhaseResult = await rig.phase(s.rate, s.warmupS, s.durationS);
+    const phase: PhaseResult = await rig.phase(s.rate, s.warmupS, s.durationS, await shardStart(ctx, s));
     ctx.progress.done();
     const base = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
     let memory: MemoryFigures | undefined;
@@ -90,7 +92,7 @@ export async function runConnections(ctx: RunContext, s: Scenario): Promise<Scen
     } else {
       notes.push('hub memory not sampled: no local hub pid (add "process": {"pid": N} to the target file)');
     }
-    return finishScenario({ ...base, memory }, notes);
+    return finishShard(ctx, { ...base, memory }, notes);
   } finally {
     clearInterval(sampler);
     await rig.close();
@@ -152,3 +154,4 @@ export async function runCapacity(ctx: RunContext, s: Scenario): Promise<Scenari
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;
+

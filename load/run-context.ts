@@ -2,6 +2,7 @@
 import type { TargetFile } from '../spec/target.ts';
 import type { DriverLimits, DriverMonitor } from './driver/driver-monitor.ts';
 import type { Progress } from './progress.ts';
+import type { Shard } from './driver/shard.ts';
 
 export interface RunContext {
   target: TargetFile;
@@ -12,4 +13,9 @@ export interface RunContext {
   /** When the driver counts as saturated. */
   driverLimits: DriverLimits;
   progress: Progress;
+  /** This run is one shard of a test (`--shard I/N`). */
+  shard?: Shard;
+  /** Seconds to wait for the other shards (default 120), and what tells concurrent runs of one test apart. */
+  shardWaitS?: number;
+  runId?: string;
 }

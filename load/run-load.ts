@@ -5,15 +5,18 @@
  * process.
  */
 import { availableParallelism } from 'node:os';
+import { HubproofError } from '../spec/errors.ts';
 import type { Profile } from '../spec/schemas/common.ts';
 import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './driver/driver-monitor.ts';
 import { createProgress, silentProgress, type Progress } from './progress.ts';
-import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult } from './report-types.ts';
+import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
 import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
-import { describeBreach } from './thresholds.ts';
+import { emptyReport, judgeReport } from './report-verdict.ts';
+import type { Shard } from './driver/shard.ts';
+import { prepareForShard } from './shard-run.ts';
 import type { TargetHandle } from '../target/handle.ts';
 import { probeTarget } from '../target/probe.ts';
 
@@ -29,6 +32,12 @@ export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded'> {
   driverLimits?: Partial<DriverLimits>;
   /** Progress output; false = silent (default: stderr). */
   progress?: Progress | false;
+  /** Run shard `index` of `count` of the test (load/driver/shard.ts); the shards meet on the hub before starting. */
+  shard?: Shard;
+  /** Seconds to wait for every shard to announce itself (default 120). */
+  shardWaitS?: number;
+  /** Tells concurrent runs of the same sharded test apart (default none). */
+  runId?: string;
 }
 
 /** Which profile a scenario needs from the target. */
@@ -42,29 +51,21 @@ function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
+  const shardNotes = new Map(scenarios.map((s) => [s.name, prepareForShard(s, o.shard)]));
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
   const hub = { target: o.target, mode: o.embedded ?? 'external', pid: o.target.process?.pid } as const;
   const monitor = new DriverMonitor();
-  const report: LoadReport = {
-    tool: 'hubproof',
-    kind: 'load',
-    reportVersion: LOAD_REPORT_VERSION,
-    generator: 'node',
-    generatedAt: new Date().toISOString(),
-    target: { name: hub.target.name, http: hub.target.nodes[0]!.http, ws: hub.target.nodes[0]!.ws, hub: hub.mode, pid: hub.pid },
-    driver: { node: process.version, cores: availableParallelism(), platform: `${process.platform}-${process.arch}` },
-    scenarios: [],
-    verdict: 'pass',
-    breaches: [],
-    invalid: [],
-    skipped: [],
-    errors: [],
-  };
+  const report = emptyReport(
+    'node',
+    { name: hub.target.name, http: hub.target.nodes[0]!.http, ws: hub.target.nodes[0]!.ws, hub: hub.mode, pid: hub.pid },
+    { node: process.version, cores: availableParallelism(), platform: `${process.platform}-${process.arch}` },
+  );
+  if (o.shard) report.shard = o.shard;
   try {
     await probeTarget(hub.target);
     monitor.start();
     const driverLimits = { ...DEFAULT_DRIVER_LIMITS, ...o.driverLimits };
-    const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits };
+    const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits, shard: o.shard, shardWaitS: o.shardWaitS, runId: o.runId };
     progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
     for (const s of scenarios) {
       const missing = missingProfile(s, hub.target.profiles);
@@ -78,24 +79,22 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         result = await runScenario(ctx, s);
       } catch (err) {
         progress.done();
+        // The other shards never came: the harness could not run the test (exit 2), not a hub failure.
+        if (err instanceof HubproofError && err.code === 'HUBPROOF_ERR_SHARD') throw err;
         const message = (err as Error).message;
         report.errors.push({ name: s.name, message });
         progress.note(`${s.name}: could not run: ${message}`);
         continue;
       }
+      const shardNote = shardNotes.get(s.name);
+      if (shardNote) result.notes.push(shardNote);
       report.scenarios.push(result);
-      for (const t of result.thresholds) if (!t.ok) report.breaches.push(describeBreach(s.name, t));
-      if (result.status === 'invalid') report.invalid.push(`${s.name}: ${result.driver.reasons.join('; ') || result.notes.at(-1)}`);
       progress.note(`${s.name}: ${result.status.toUpperCase()}`);
     }
   } finally {
     monitor.stop();
   }
-  // A breach inside an invalid scenario is not the hub's: it stays listed, but only valid scenarios fail the run.
-  if (report.scenarios.some((s) => s.status === 'fail') || report.errors.length) report.verdict = 'fail';
-  else if (report.invalid.length) report.verdict = 'invalid';
-  else report.verdict = 'pass';
-  return report;
+  return judgeReport(report);
 }
 
 function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
@@ -112,7 +111,4 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
   }
 }
 
-/** 0 pass, 1 a threshold was breached or a scenario failed, 2 figures invalid (the driver saturated). */
-export function exitCodeFor(report: LoadReport): number {
-  return report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
-}
+export { exitCodeFor } from './report-verdict.ts';

@@ -17,7 +17,7 @@ export function formatSummary(r: LoadReport): string {
     String(s.delivery.lost),
     String(s.delivery.duplicated),
     String(s.delivery.outOfOrder),
-    `${Math.round(s.driver.cpuShare * 100)}%`,
+    s.driver.k6 ? 'k6' : `${Math.round(s.driver.cpuShare * 100)}%`,
     `${Math.max(s.driver.mainLoopLagP99Ms, s.driver.workerLoopLagP99Ms)}ms`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -25,6 +25,12 @@ export function formatSummary(r: LoadReport): string {
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
   for (const s of r.scenarios) {
     const extra: string[] = [];
+    const k6 = s.driver.k6;
+    if (k6) {
+      extra.push(
+        `k6: ${k6.subscriberVus} subscriber VUs × ${k6.socketsPerVu} sockets, planned ${k6.plannedVuRate} frames/s per VU (ceiling ${k6.vuCeiling}); measured up to ${k6.maxVuRate}/s, receive-loop lag p99 up to ${k6.maxVuLagP99Ms} ms; ${k6.droppedIterations} dropped iterations`,
+      );
+    }
     if (s.hub) extra.push(`hub process CPU ${Math.round(s.hub.cpuPct)}% of a core; machine ${s.driver.machineShare === null ? 'n/a' : `${Math.round(s.driver.machineShare * 100)}%`} busy`);
     if (s.memory) extra.push(`hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} clients = ${s.memory.mbPer1000} MB per 1000`);
     if (s.conflicts) {

@@ -29,7 +29,7 @@ function figures(s: ScenarioResult): RawHtml {
 <tr><th>sent/s</th><th class="num">delivered/s</th><th class="num">p50 ms</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th><th class="num">reach</th><th class="num">lost</th><th class="num">duplicated</th><th class="num">out of order</th><th class="num">publish errors</th><th class="num">driver CPU</th><th class="num">driver lag p99</th><th class="num">hub CPU</th></tr>
 <tr><td class="num">${fixed(s.throughput.sentPerS, 1)}</td><td class="num">${fixed(s.throughput.deliveredPerS, 1)}</td><td class="num">${fixed(l.p50)}</td><td class="num">${fixed(l.p90)}</td><td class="num">${fixed(l.p99)}</td><td class="num">${fixed(l.p999)}</td><td class="num">${fixed(l.max)}</td>
 <td class="num">${d.reach === 1 ? '1' : fixed(d.reach, 4)}</td><td class="num">${d.lost}</td><td class="num">${d.duplicated}</td><td class="num">${d.outOfOrder}</td><td class="num">${d.publishErrors}</td>
-<td class="num">${Math.round(s.driver.cpuShare * 100)}% of ${s.driver.cores}</td><td class="num">${Math.max(s.driver.mainLoopLagP99Ms, s.driver.workerLoopLagP99Ms)} ms</td><td class="num">${s.hub ? `${Math.round(s.hub.cpuPct)}% of a core` : 'n/a'}</td></tr>
+<td class="num">${s.driver.k6 ? 'k6' : `${Math.round(s.driver.cpuShare * 100)}% of ${s.driver.cores}`}</td><td class="num">${Math.max(s.driver.mainLoopLagP99Ms, s.driver.workerLoopLagP99Ms)} ms</td><td class="num">${s.hub ? `${Math.round(s.hub.cpuPct)}% of a core` : 'n/a'}</td></tr>
 </table>`;
 }
 
@@ -75,7 +75,7 @@ export function renderLoadHtml(report: LoadReport): string {
 <div class="card"><div class="l">verdict</div><div class="n t-${report.verdict}">${report.verdict.toUpperCase()}</div></div>
 <div class="card"><div class="l">scenarios</div><div class="n">${report.scenarios.length}</div></div>
 <div class="card"><div class="l">breaches</div><div class="n">${report.breaches.length}</div></div>
-<div class="card"><div class="l">driver</div><div class="n">${report.driver.cores} cores</div></div>
+<div class="card"><div class="l">generator</div><div class="n">${report.generator === 'node' ? `${report.driver.cores} cores` : report.generator}</div></div>
 </div>
 ${report.breaches.length ? html`<h2>Thresholds breached</h2><ul>${report.breaches.map((b) => html`<li class="t-fail">${b}</li>`)}</ul>` : ''}
 ${report.invalid.length ? html`<h2>Figures invalid</h2><p>The load generator, not the hub, was the limit:</p><ul>${report.invalid.map((b) => html`<li class="t-invalid">${b}</li>`)}</ul>` : ''}
@@ -84,7 +84,7 @@ ${report.skipped.map((e) => html`<p class="muted">${e.name}: skipped — ${e.rea
 ${report.scenarios.map(scenarioSection)}`;
   return htmlPage({
     title: `hubproof load — ${report.target.name}`,
-    meta: `${report.generatedAt} · ${report.target.http} · hub ${report.target.hub} · generator ${report.generator} · Node ${report.driver.node}`,
+    meta: `${report.generatedAt} · ${report.target.http} · hub ${report.target.hub} · generator ${report.generator} · ${report.generator === 'node' ? `Node ${report.driver.node}` : report.driver.node}${report.mergedFrom ? ` · merged from ${report.mergedFrom.length} reports` : ''}`,
     body,
     css: CSS,
   });

@@ -16,6 +16,9 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_REDIS_UNREACHABLE: 'The hub cannot reach its Redis (--redis); start redis-server there or fix the URL.',
   HUBPROOF_ERR_REDIS_MISSING: 'hub --cluster needs redis-server on PATH; install it (apt-get install redis-server).',
   HUBPROOF_ERR_INCONCLUSIVE: 'certify reached no verdict: load figures invalid (generator saturated) or no MUST ran.',
+  HUBPROOF_ERR_MERGE: 'The reports cannot be merged: not load reports, or of different tests or scenarios.',
+  HUBPROOF_ERR_SHARD: 'The shards of a sharded load run did not all start.',
+  HUBPROOF_ERR_K6: 'k6 is missing from PATH, too old, or did not write its report.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -12,10 +12,14 @@ import { encodeMarker } from '../measure/payload.ts';
 import { accounting, type DeliveryAccounting } from '../measure/sequence-tracker.ts';
 import { DriverMonitor, type DriverSecond } from './driver-monitor.ts';
 import { HttpClient } from './http-client.ts';
+import { RawHttpClient } from './raw-http-client.ts';
 import { readCpuMs } from './rss.ts';
 import { OpenSchedule, runSchedule } from './schedule.ts';
+import { owns, type Shard } from './shard.ts';
 import { SubscriberPool, type PoolReady } from './subscriber-pool.ts';
 import type { ConnSpec, TickMsg } from './worker-protocol.ts';
+import type { TimelineRow } from '../report-types.ts';
+export type { TimelineRow };
 
 export interface RigOptions {
   target: TargetFile;
@@ -38,22 +42,10 @@ export interface RigOptions {
   onProgress?: (open: number, failed: number) => void;
   /** Deadline for the subscribers to receive what was sent after the last send, ms (default 3000). */
   drainMs?: number;
+  /** Run only this shard's connections and sends of the test (load/driver/shard.ts). */
+  shard?: Shard;
 }
 
-export interface TimelineRow {
-  /** Seconds since the phase started. */
-  t: number;
-  warmup: boolean;
-  sent: number;
-  delivered: number;
-  p99Ms: number;
-  cpuPct: number;
-  mainLoopP99Ms: number;
-  workerLoopP99Ms: number;
-  /** Hub process CPU this second, % of one core (null when not sampled). */
-  hubCpuPct: number | null;
-  open: number;
-}
 
 export interface PhaseResult {
   rate: number;
@@ -74,13 +66,15 @@ export interface PhaseResult {
 
 export class BroadcastRig {
   private readonly pool: SubscriberPool;
-  private readonly http: HttpClient;
+  private readonly http: HttpClient | RawHttpClient;
   private readonly seq: number[];
   /** Per stream, the highest seq whose publish was acknowledged (2xx): what later publishes must follow. */
   private readonly acked: number[];
   private ticks: TickMsg[] = [];
   private readonly streamCount: number;
-  private readonly subscribersPerStream: number;
+  /** Per stream, this shard's connections that expect it. */
+  private readonly ownSubscribers: number[];
+  private readonly ownConnections: number;
   private open = 0;
   private readonly openByWorker = new Map<number, number>();
 
@@ -90,7 +84,6 @@ export class BroadcastRig {
     const conns: ConnSpec[] = [];
     if (o.publish === 'pusher') {
       this.streamCount = o.channels;
-      this.subscribersPerStream = o.subscribersPerChannel;
       for (let c = 0; c < o.channels; c++) {
         for (let k = 0; k < o.subscribersPerChannel; k++) {
           conns.push({ kind: 'pusher', url: connectionUrl(node.ws, o.target.app.key), channels: [channelName(c)], streams: [c] });
@@ -99,7 +92,6 @@ export class BroadcastRig {
     } else {
       if (!agent) throw new TypeError('the presence publisher needs an agent token in the target file');
       this.streamCount = o.publishers;
-      this.subscribersPerStream = o.channels * o.subscribersPerChannel;
       for (let c = 0; c < o.channels; c++) {
         for (let k = 0; k < o.subscribersPerChannel; k++) {
           const q = new URLSearchParams({ token: agent.token, session_id: `hp-dash-${c}` });
@@ -107,12 +99,16 @@ export class BroadcastRig {
         }
       }
     }
+    const own = conns.filter((_, k) => owns(o.shard, k));
+    this.ownConnections = own.length;
+    this.ownSubscribers = Array.from({ length: this.streamCount }, (_, stream) => own.filter((c) => c.streams === 'all' || c.streams.includes(stream)).length);
     this.seq = new Array<number>(this.streamCount).fill(0);
     this.acked = new Array<number>(this.streamCount).fill(0);
-    this.http = new HttpClient({ base: node.http, maxSockets: Math.max(4, o.publishers) });
+    const sockets = Math.max(4, o.publishers);
+    this.http = node.http.startsWith('http:') ? new RawHttpClient({ base: node.http, maxSockets: sockets }) : new HttpClient({ base: node.http, maxSockets: sockets });
     this.pool = new SubscriberPool({
       app: o.target.app,
-      conns,
+      conns: own,
       mode: 'marker',
       workers: o.workers,
       openPerS: o.openPerS ?? 0,
@@ -124,8 +120,9 @@ export class BroadcastRig {
     });
   }
 
+  /** This shard's connections (all of the test's when unsharded). */
   get connections(): number {
-    return this.o.channels * this.o.subscribersPerChannel;
+    return this.ownConnections;
   }
 
   async start(): Promise<PoolReady> {
@@ -134,10 +131,16 @@ export class BroadcastRig {
     return r;
   }
 
-  /** One measured phase at `rate`: warm-up, window, drain, accounting. */
-  async phase(rate: number, warmupS: number, durationS: number): Promise<PhaseResult> {
+  /**
+   * One measured phase at `rate`: warm-up, window, drain, accounting. Sharded, every shard walks the whole
+   * schedule from the same `startAtUs` (the shard barrier's) and numbering, and sends only its own share.
+   */
+  async phase(rate: number, warmupS: number, durationS: number, startAtUs?: number): Promise<PhaseResult> {
     const o = this.o;
-    const startUs = nowUs() + 100_000;
+    const startUs = startAtUs ?? nowUs() + 100_000;
+    // Open model: requests queued in the driver for a free socket would show as hub latency. Enough
+    // sockets for 50 ms per request at this rate; a slower hub makes the in-flight count grow, visibly.
+    this.http.ensureSockets(Math.ceil(rate / 20));
     const measureFromUs = startUs + warmupS * 1e6;
     const endUs = measureFromUs + durationS * 1e6;
     this.pool.send({ type: 'measure-from', us: measureFromUs });
@@ -207,8 +210,9 @@ export class BroadcastRig {
       if (inWindow) {
         if (first[stream] === 0) first[stream] = seq;
         last[stream] = seq;
-        sentInWindow++;
       }
+      if (!owns(o.shard, i)) return;
+      if (inWindow) sentInWindow++;
       sentThisSecond++;
       void this.send(stream, encodeMarker(stream, seq, at, this.acked[stream]!, o.payloadBytes)).then((err) => {
         if (!err && seq > this.acked[stream]!) this.acked[stream] = seq;
@@ -220,7 +224,8 @@ export class BroadcastRig {
     }, measureFromUs);
 
     // Drain: until every expected delivery was counted, the publisher has no request in flight, or the deadline.
-    const expected = sentInWindow * this.subscribersPerStream;
+    let expected = 0;
+    for (let st = 0; st < this.streamCount; st++) if (first[st]! > 0) expected += (last[st]! - first[st]! + 1) * this.ownSubscribers[st]!;
     const drainUntil = Date.now() + (o.drainMs ?? 3000);
     while (Date.now() < drainUntil && (windowDelivered < expected || this.http.inFlight > 0)) {
       await new Promise((r) => setTimeout(r, 50));
@@ -234,7 +239,7 @@ export class BroadcastRig {
     let received = 0;
     for (const [s, [from, to]] of Object.entries(ranges)) {
       const st = f.streams.get(Number(s));
-      exp += (to - from + 1) * (st?.subscribers ?? this.subscribersPerStream);
+      exp += (to - from + 1) * (st?.subscribers ?? this.ownSubscribers[Number(s)]!);
       received += st?.unique ?? 0;
     }
     return {

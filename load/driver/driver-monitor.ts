@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableParallelism } from 'node:os';
+import type { DriverHealth } from '../report-types.ts';
+export type { DriverHealth };
 
 export interface DriverLimits {
   /** Driver CPU above this share of its cores is saturation (default 0.9). */
@@ -32,24 +34,6 @@ export interface DriverSecond {
   machineShare: number | null;
 }
 
-export interface DriverHealth {
-  cores: number;
-  /** Mean process CPU over the measured window, % of one core. */
-  cpuPct: number;
-  /** The same as a share of all cores, 0…1. */
-  cpuShare: number;
-  /** p99 over the window of the per-second main-thread loop lag p99, ms. */
-  mainLoopLagP99Ms: number;
-  workerLoopLagP99Ms: number;
-  /** p99 of (actual issue time − scheduled time) for sends, ms. */
-  sendLagP99Ms: number;
-  saturated: boolean;
-  reasons: string[];
-  /** True when the hub runs inside the driver process, so CPU figures include the hub. */
-  hubInProcess: boolean;
-  /** Mean whole-machine CPU busy share over the window (null when unknown). */
-  machineShare: number | null;
-}
 
 export class DriverMonitor {
   private readonly loop = monitorEventLoopDelay({ resolution: 10 });

@@ -36,6 +36,11 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
+  /** Lets at least `n` requests be in flight (keep-alive sockets are opened as needed). */
+  ensureSockets(n: number): void {
+    if (this.agent.maxSockets < n) this.agent.maxSockets = n;
+  }
+
   /** The path prefix of the base URL ('' or '/prefix'), which signed requests must include. */
   get prefix(): string {
     return this.url.pathname.replace(/\/+$/, '');

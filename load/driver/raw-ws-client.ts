@@ -1,8 +1,10 @@
 /**
  * A minimal RFC 6455 client for the subscriber hot path. The `ws` client allocates a Buffer and emits an
- * event per message; at 100k+ deliveries/s that is most of the driver's CPU. This client parses frames in
- * place and hands the payload as (buffer, start, end), so the marker is found without a copy. Only what a
- * subscriber needs: text frames (fragmented too), ping → pong, close; masked client frames for subscribe.
+ * event per message; at 100k+ deliveries/s that is most of the driver's CPU. This client reads plain TCP
+ * sockets through `onread` into one buffer shared by every client of the thread (no Buffer per read, no
+ * stream machinery: the read callback goes straight to the frame parser), parses frames in place and hands
+ * the payload as (buffer, start, end), so the marker is found without a copy. Only what a subscriber
+ * needs: text frames (fragmented too), ping → pong, close; masked client frames for subscribe.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -20,6 +22,12 @@ export interface RawWsHandlers {
 }
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * Every read of every plain-TCP client of this thread lands here. Safe to share: a read is parsed
+ * synchronously in its callback, and bytes of an incomplete frame are copied out before it returns.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 export class RawWsClient {
   private readonly socket: Socket;
@@ -43,7 +51,9 @@ export class RawWsClient {
     const secure = u.protocol === 'wss:';
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const port = Number(u.port || (secure ? 443 : 80));
-    this.socket = secure ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port });
+    this.socket = secure
+      ? tlsConnect({ host, port, servername: host })
+      : netConnect({ host, port, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => (this.chunk(buf as Buffer, n), true) } });
     this.socket.setNoDelay(true);
     const timer = setTimeout(() => this.fail(new Error(`WebSocket handshake not done within ${timeoutMs} ms`)), timeoutMs);
     timer.unref();
@@ -53,54 +63,66 @@ export class RawWsClient {
           `Sec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
       );
     });
-    this.socket.on('data', (chunk: Buffer) => {
-      this.at = this.clock();
-      if (this.handshake !== null) {
-        const all = Buffer.concat([this.handshake, chunk]);
-        const end = all.indexOf('\r\n\r\n');
-        if (end < 0) {
-          this.handshake = all;
-          return;
-        }
-        const head = all.toString('latin1', 0, end);
-        this.handshake = null;
-        clearTimeout(timer);
-        const accept = createHash('sha1').update(this.key + GUID).digest('base64');
-        if (!/^HTTP\/1\.1 101/.test(head) || !head.toLowerCase().includes(`sec-websocket-accept: ${accept.toLowerCase()}`)) {
-          this.fail(new Error(`WebSocket upgrade refused: ${head.split('\r\n')[0]}`));
-          return;
-        }
-        this.on.open();
-        if (all.length > end + 4) this.frames(all.subarray(end + 4));
-        return;
-      }
-      this.frames(chunk);
-    });
+    this.handshakeTimer = timer;
+    if (secure) this.socket.on('data', (chunk: Buffer) => this.chunk(chunk, chunk.length));
     this.socket.on('error', (err) => this.fail(err));
     this.socket.on('close', () => this.finish(1006, 'connection lost'));
   }
 
-  private frames(chunk: Buffer): void {
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
+  private readonly handshakeTimer: NodeJS.Timeout;
+
+  /** Bytes [0, n) of `chunk` arrived (valid only during the call when read into the shared buffer). */
+  private chunk(chunk: Buffer, n: number): void {
+    this.at = this.clock();
+    if (this.handshake === null) {
+      this.frames(chunk, n);
+      return;
+    }
+    const all = Buffer.concat([this.handshake, chunk.subarray(0, n)]);
+    const end = all.indexOf('\r\n\r\n');
+    if (end < 0) {
+      this.handshake = all;
+      return;
+    }
+    const head = all.toString('latin1', 0, end);
+    this.handshake = null;
+    clearTimeout(this.handshakeTimer);
+    const accept = createHash('sha1').update(this.key + GUID).digest('base64');
+    if (!/^HTTP\/1\.1 101/.test(head) || !head.toLowerCase().includes(`sec-websocket-accept: ${accept.toLowerCase()}`)) {
+      this.fail(new Error(`WebSocket upgrade refused: ${head.split('\r\n')[0]}`));
+      return;
+    }
+    this.on.open();
+    if (all.length > end + 4) this.frames(all.subarray(end + 4), all.length - end - 4);
+  }
+
+  /** Parses the frames in bytes [0, n) of `chunk`, after any incomplete frame left from the last read. */
+  private frames(chunk: Buffer, n: number): void {
+    let buf = chunk;
+    let length = n;
+    if (this.pending) {
+      buf = Buffer.concat([this.pending, chunk.subarray(0, n)]);
+      length = buf.length;
+      this.pending = null;
+    }
     let at = 0;
-    while (buf.length - at >= 2) {
+    while (length - at >= 2) {
       const b0 = buf[at]!;
       const b1 = buf[at + 1]!;
       let len = b1 & 0x7f;
       let head = 2;
       if (len === 126) {
-        if (buf.length - at < 4) break;
+        if (length - at < 4) break;
         len = buf.readUInt16BE(at + 2);
         head = 4;
       } else if (len === 127) {
-        if (buf.length - at < 10) break;
+        if (length - at < 10) break;
         len = Number(buf.readBigUInt64BE(at + 2));
         head = 10;
       }
       const masked = (b1 & 0x80) !== 0;
       if (masked) head += 4;
-      if (buf.length - at < head + len) break;
+      if (length - at < head + len) break;
       const start = at + head;
       const end = start + len;
       if (masked) for (let i = 0; i < len; i++) buf[start + i] = buf[start + i]! ^ buf[at + head - 4 + (i & 3)]!;
@@ -108,7 +130,7 @@ export class RawWsClient {
       at = end;
       if (this.closed) return;
     }
-    if (at < buf.length) this.pending = Buffer.from(buf.subarray(at));
+    if (at < length) this.pending = Buffer.from(buf.subarray(at, length));
   }
 
   private frame(fin: number, opcode: number, buf: Buffer, start: number, end: number): void {

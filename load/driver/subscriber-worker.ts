@@ -1,14 +1,17 @@
 /**
- * A subscriber worker thread: holds many WebSocket clients (RawWsClient: frames parsed in place), and on
- * the hot path finds the load marker with one indexOf (no JSON.parse, no copy), records latency from the marker's scheduled send time into an HDR
- * histogram and the sequence number into a per-(connection, stream) tracker.
+ * A subscriber worker thread: holds many WebSocket clients (RawWsClient: reads into a shared buffer, frames
+ * parsed in place), and on the hot path finds the load marker where the connection's previous frame had it
+ * (no JSON.parse, no copy), counts the latency from the marker's scheduled send time into an HDR-layout
+ * array (LatencyCounts, folded into the HDR histogram once a tick) and the sequence number into a
+ * per-(connection, stream) tracker.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { signChannelAuth, requiresAuth, PusherEvent } from '../../spec/protocol/index.ts';
 import { nowUs } from '../measure/clock.ts';
 import { createHistogram, encodeHistogram } from '../measure/histogram.ts';
-import { readMarker, type Marker } from '../measure/payload.ts';
+import { LatencyCounts } from '../measure/latency-counts.ts';
+import { findMarker, readMarkerAt, type Marker } from '../measure/payload.ts';
 import { SequenceTracker } from '../measure/sequence-tracker.ts';
 import { RawWsClient } from './raw-ws-client.ts';
 import type { ConnSpec, FinalMsg, FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
@@ -20,6 +23,8 @@ const post = (m: FromWorker): void => port.postMessage(m);
 let measureFromUs = init.measureFromUs;
 const windowHist = createHistogram();
 const tickHist = createHistogram();
+/** This tick's latencies, counted on the hot path and folded into tickHist when the tick is posted. */
+const tickCounts = new LatencyCounts();
 let tickDelivered = 0;
 let duplicated = 0;
 let outOfOrder = 0;
@@ -35,6 +40,11 @@ interface Conn {
   ws: RawWsClient;
   ready: boolean;
   trackers: Map<number, SequenceTracker>;
+  /** Offset of the marker in this connection's last marker frame (a hub frames a channel's events alike). */
+  markerOffset: number;
+  /** The tracker of the stream this connection got last (most connections get one stream). */
+  lastStream: number;
+  lastTracker: SequenceTracker | undefined;
 }
 const conns: Conn[] = [];
 let open = 0;
@@ -55,15 +65,22 @@ function onMarker(c: Conn, buf: Buffer, start: number, end: number, recvUs: numb
     const at = buf.indexOf(TOOL_EXECUTE, start);
     if (at < 0 || at >= end) return false;
   }
-  if (!readMarker(buf, marker, start, end)) return false;
+  const at = findMarker(buf, start, end, start + c.markerOffset);
+  if (at < 0 || !readMarkerAt(buf, at, end, marker)) return false;
+  c.markerOffset = at - start;
   if (marker.scheduledUs < startedUs) return true;
-  const expects = c.spec.streams === 'all' || c.spec.streams.includes(marker.stream);
-  if (!expects) {
-    unexpected++;
-    return true;
+  let t = marker.stream === c.lastStream ? c.lastTracker : undefined;
+  if (!t) {
+    const expects = c.spec.streams === 'all' || c.spec.streams.includes(marker.stream);
+    if (!expects) {
+      unexpected++;
+      return true;
+    }
+    t = c.trackers.get(marker.stream);
+    if (!t) c.trackers.set(marker.stream, (t = new SequenceTracker()));
+    c.lastStream = marker.stream;
+    c.lastTracker = t;
   }
-  let t = c.trackers.get(marker.stream);
-  if (!t) c.trackers.set(marker.stream, (t = new SequenceTracker()));
   const arrival = t.record(marker.seq, marker.after);
   if (marker.scheduledUs < measureFromUs) return true;
   if (arrival === 'duplicate') {
@@ -71,9 +88,8 @@ function onMarker(c: Conn, buf: Buffer, start: number, end: number, recvUs: numb
     return true;
   }
   if (arrival === 'out-of-order') outOfOrder++;
-  const latency = Math.max(1, recvUs - marker.scheduledUs);
-  // Only the tick histogram on the hot path; it is folded into the window histogram once a second.
-  tickHist.recordValue(latency);
+  // Counted on the hot path; into the tick histogram, then the window histogram, once a second.
+  tickCounts.record(Math.max(1, recvUs - marker.scheduledUs));
   tickDelivered++;
   return true;
 }
@@ -155,7 +171,7 @@ function openConn(index: number, spec: ConnSpec): Promise<void> {
       init.connectTimeoutMs,
       nowUs,
     );
-    c = { spec, ws, ready: false, trackers: new Map() };
+    c = { spec, ws, ready: false, trackers: new Map(), markerOffset: -1, lastStream: -1, lastTracker: undefined };
     conns[index] = c;
     setTimeout(() => markFailed(`not ready within ${init.connectTimeoutMs} ms`), init.connectTimeoutMs).unref();
   });
@@ -181,6 +197,7 @@ const ticker = setInterval(() => {
     post({ type: 'frames', workerId: init.workerId, frames: pendingFrames });
     pendingFrames = [];
   }
+  tickCounts.drainInto(tickHist);
   post({
     type: 'tick',
     workerId: init.workerId,
@@ -199,6 +216,7 @@ const ticker = setInterval(() => {
 
 /** The window so far, including samples of the tick not yet posted. */
 function withCurrentTick(): ReturnType<typeof createHistogram> {
+  tickCounts.drainInto(tickHist);
   const h = createHistogram();
   h.add(windowHist);
   h.add(tickHist);
@@ -237,6 +255,7 @@ port.on('message', (m: ToWorker) => {
     // A new measured window (capacity runs several): figures restart, sequence trackers carry on.
     measureFromUs = m.us;
     windowHist.reset();
+    tickCounts.drainInto(tickHist);
     tickHist.reset();
     duplicated = 0;
     outOfOrder = 0;

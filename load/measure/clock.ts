@@ -1,10 +1,12 @@
 /**
- * One monotonic microsecond clock for the whole driver. `process.hrtime` reads CLOCK_MONOTONIC, which is
- * process-wide, so a time stamped by the publisher on the main thread and read in a subscriber worker
- * thread are directly comparable (Date.now would add wall-clock steps and only ms resolution).
+ * One microsecond clock for the whole driver, anchored to wall time: performance.timeOrigin (the thread's
+ * start, read from the system clock with µs precision) plus performance.now() (monotonic). Threads and
+ * processes on one machine read the same time to within microseconds, so a time stamped by the publisher
+ * and read in a subscriber worker, or in another shard's process, are directly comparable; shards on other
+ * machines agree as far as their clocks are synchronised (NTP: about a millisecond).
  */
 export function nowUs(): number {
-  return Number(process.hrtime.bigint() / 1000n);
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
 }
 
 export const usToMs = (us: number): number => us / 1000;

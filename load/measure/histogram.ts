@@ -3,6 +3,9 @@
  * prints: p50, p90, p99, p99.9, max. Histograms cross thread boundaries as compressed base64.
  */
 import * as hdr from 'hdr-histogram-js';
+import { percentileCurvePoints } from './curve.ts';
+import type { LatencySummary } from '../report-types.ts';
+export type { LatencySummary };
 
 export type Histogram = hdr.Histogram;
 
@@ -26,17 +29,6 @@ export function mergeEncoded(into: Histogram, encoded: string): void {
   h.destroy();
 }
 
-export interface LatencySummary {
-  unit: 'ms';
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-}
-
 const ms = (us: number): number => Math.round(us) / 1000;
 
 export function summarize(h: Histogram): LatencySummary {
@@ -55,17 +47,5 @@ export function summarize(h: Histogram): LatencySummary {
 
 /** Percentile → ms at "nines" spacing (0, 50, 75, 87.5 … 99.9…), the points of an HDR percentile curve. */
 export function percentileCurve(h: Histogram, maxNines = 5): Array<[number, number]> {
-  if (h.totalCount === 0) return [];
-  const points: Array<[number, number]> = [];
-  for (let half = 0; half <= maxNines * 2 * 3.33; half++) {
-    const p = 100 * (1 - Math.pow(2, -half / 2));
-    if (p > 100 - Math.pow(10, -maxNines + 2)) break;
-    points.push([round6(p), ms(h.getValueAtPercentile(p))]);
-    // Past the highest observed rank the curve is flat; stop so small samples do not plot fake precision.
-    if ((100 - p) / 100 < 1 / h.totalCount) break;
-  }
-  points.push([100, ms(h.maxValue)]);
-  return points;
+  return percentileCurvePoints(h.totalCount, (p) => ms(h.getValueAtPercentile(p)), ms(h.maxValue), maxNines);
 }
-
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

@@ -2,6 +2,8 @@
  * Per (subscriber, stream) delivery accounting from sequence numbers: what arrived once, twice, or after a
  * later one. A bitmap of seen sequence numbers makes duplicates and late arrivals exact, not heuristics.
  */
+import type { DeliveryAccounting } from '../report-types.ts';
+export type { DeliveryAccounting };
 export type Arrival = 'new' | 'duplicate' | 'out-of-order';
 
 export class SequenceTracker {
@@ -46,20 +48,6 @@ export class SequenceTracker {
   }
 }
 
-export interface DeliveryAccounting {
-  /** Deliveries the driver expected: events published in the window × subscribers that should get them. */
-  expected: number;
-  /** Distinct expected deliveries that arrived. */
-  received: number;
-  /** expected − received. */
-  lost: number;
-  /** Arrivals of an event a subscriber already had. */
-  duplicated: number;
-  /** First arrivals of an event after an event of the same stream that was sent only once this one was acknowledged. */
-  outOfOrder: number;
-  /** received ÷ expected (1 when nothing was expected). */
-  reach: number;
-}
 
 export function accounting(expected: number, received: number, duplicated: number, outOfOrder: number): DeliveryAccounting {
   return {

@@ -1,7 +1,11 @@
 /**
- * A load scenario is data: what to send, to whom, for how long, and the SLOs that fail the run.
- * Thresholds default to the targets in PROTOCOL.md; a scenario lists only the ones it measures.
+ * A load scenario is data: what to send, to whom, for how long, and the SLOs that fail the run. The
+ * numbers live in load/scenarios/*.json, read by the Node driver and by the k6 scripts (k6 `open()`), so
+ * the two cannot drift. Thresholds default to the targets in PROTOCOL.md; a scenario lists only the ones
+ * it measures.
  */
+import defaults from './defaults.json' with { type: 'json' };
+
 export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity';
 
 export interface Thresholds {
@@ -53,31 +57,21 @@ export interface Scenario {
   thresholds: Thresholds;
 }
 
+/** What a scenario file (load/scenarios/<name>.json) holds: the fields it is about, and its thresholds. */
+export type ScenarioFile = Pick<Scenario, 'name' | 'kind' | 'description'> &
+  Partial<Omit<Scenario, 'name' | 'kind' | 'description' | 'thresholds'>> & {
+    /** Threshold names (each takes its PROTOCOL.md target from defaults.json), or explicit limits. */
+    thresholds: Array<keyof Thresholds> | Thresholds;
+  };
+
+/** load/scenarios/defaults.json: the fields every scenario starts from, and the PROTOCOL.md targets. */
+export interface ScenarioDefaults {
+  fields: Omit<Scenario, 'name' | 'kind' | 'description' | 'thresholds'>;
+  thresholds: Required<Thresholds>;
+}
+
 /** PROTOCOL.md targets. */
-export const DEFAULT_THRESHOLDS: Required<Thresholds> = {
-  p99Ms: 50,
-  minRate: 1000,
-  minReach: 1,
-  maxMbPer1000: 100,
-  conflictP99Ms: 250,
-};
+export const DEFAULT_THRESHOLDS: Required<Thresholds> = defaults.thresholds;
 
 /** Fields every scenario starts from; each scenario file overrides what it is about. */
-export const SCENARIO_DEFAULTS: Omit<Scenario, 'name' | 'kind' | 'description' | 'thresholds'> = {
-  rate: 100,
-  publishers: 4,
-  channels: 4,
-  subscribersPerChannel: 10,
-  durationS: 10,
-  warmupS: 2,
-  payloadBytes: 64,
-  workers: 0,
-  rampPerS: 500,
-  transport: 'auto',
-  stepStartRate: 500,
-  stepFactor: 1.5,
-  stepS: 4,
-  maxRate: 50_000,
-  burstsPerS: 1,
-  todosPerS: 1,
-};
+export const SCENARIO_DEFAULTS: ScenarioDefaults['fields'] = defaults.fields as ScenarioDefaults['fields'];

@@ -16,14 +16,34 @@ export function encodeMarker(stream: number, seq: number, scheduledUs: number, a
   return padBytes > 0 ? head + 'x'.repeat(padBytes) : head;
 }
 
-export function readMarker(text: string): Marker | undefined {
-  const at = text.indexOf('hp|');
-  if (at < 0) return undefined;
-  const parts = text.slice(at + 3, at + 80).split('|', 5);
-  if (parts.length < 5) return undefined;
-  const [stream, seq, us, after] = parts.map(Number) as [number, number, number, number];
-  if (!Number.isInteger(stream) || !Number.isInteger(seq) || !Number.isFinite(us) || !Number.isInteger(after)) return undefined;
-  return { stream, seq, scheduledUs: us, after };
+/**
+ * Finds the marker in a frame and decodes it into `out` with a digit scan (no slice, split or Number per
+ * frame: this runs once per delivery on the VU's only thread); false when absent or malformed.
+ */
+export function readMarker(text: string, out: Marker): boolean {
+  let i = text.indexOf('hp|');
+  if (i < 0) return false;
+  i += 3;
+  let f = 0;
+  let n = 0;
+  let digits = 0;
+  for (; i < text.length && f < 4; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7c) {
+      if (digits === 0) return false;
+      if (f === 0) out.stream = n;
+      else if (f === 1) out.seq = n;
+      else if (f === 2) out.scheduledUs = n;
+      else out.after = n;
+      f++;
+      n = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      n = n * 10 + (c - 0x30);
+      digits++;
+    } else return false;
+  }
+  return f === 4;
 }
 
 /**
@@ -34,7 +54,6 @@ export function readMarker(text: string): Marker | undefined {
 export class SeqBitmap {
   private readonly bits: Uint8Array;
   highest = 0;
-  unique = 0;
   private mustPrecede = 0;
 
   constructor(maxSeq: number) {
@@ -43,21 +62,21 @@ export class SeqBitmap {
 
   record(seq: number, after = seq - 1): 'new' | 'duplicate' | 'out-of-order' | 'overflow' {
     const byte = seq >> 3;
-    if (byte >= this.bits.length) return 'overflow';
+    if (seq < 0 || byte >= this.bits.length) return 'overflow';
     const bit = 1 << (seq & 7);
     if ((this.bits[byte]! & bit) !== 0) return 'duplicate';
     this.bits[byte] = this.bits[byte]! | bit;
-    this.unique++;
     const late = seq <= this.mustPrecede;
     if (after > this.mustPrecede) this.mustPrecede = after;
     if (seq > this.highest) this.highest = seq;
     return late ? 'out-of-order' : 'new';
   }
 
-  /** Sequence numbers in [from, highest] never seen: gaps a later event proved. */
-  gaps(from: number): number {
+  /** Distinct sequence numbers seen in [from, to]. */
+  countIn(from: number, to: number): number {
     let n = 0;
-    for (let s = from; s <= this.highest; s++) if ((this.bits[s >> 3]! & (1 << (s & 7))) === 0) n++;
+    const last = Math.min(to, this.bits.length * 8 - 1);
+    for (let s = Math.max(0, from); s <= last; s++) if ((this.bits[s >> 3]! & (1 << (s & 7))) !== 0) n++;
     return n;
   }
 }

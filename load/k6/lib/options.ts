@@ -1,42 +1,72 @@
 /**
- * k6 options shared by the broadcast scripts (fanout, presence): one scenario holds the subscriber
- * sockets for the whole run, one sends at a constant arrival rate (open model) after the warm-up, and the
- * thresholds are the product's SLOs, so a breach makes k6 exit non-zero.
+ * k6 options shared by the scripts: one scenario holds the subscriber sockets for the whole run, the others
+ * send at constant arrival rates (open model) from CONNECT_S on, warm-up first. The thresholds make k6's own
+ * exit code non-zero on what it can judge per instance: events lost past the scenario's minReach, arrivals
+ * at or over its p99 limit past the 1 % the p99 allows, a subscriber VU that fell behind, an iteration k6
+ * could not start on time. The full verdict is the report's (and `hubproof load --engine k6`'s exit code).
  */
 import type { Options } from 'k6/options';
+import type { Scenario } from '../../scenarios/types.ts';
 import * as m from './metrics.ts';
+import { envNumber } from './target.ts';
 
-export interface BroadcastOptions {
-  /** Scenario and exec names: [holding sockets, sending]. */
-  names: { hold: string; holdExec: string; send: string; sendExec: string };
-  holdVus: number;
+/** Run settings that are about the generator, not the test: `-e NAME=value`. */
+export const settings = {
+  /** Seconds the subscribers get to connect and subscribe before the first send. */
+  connectS: envNumber('CONNECT_S', 2),
+  /** Seconds the subscribers keep listening after the last send. */
+  drainS: envNumber('DRAIN_S', 3),
+  /** Receive-loop lag p99 above which a subscriber VU fell behind, ms (the Node driver's loop-lag limit). */
+  maxLagMs: envNumber('MAX_LAG_MS', 20),
+};
+
+export interface SendScenario {
+  name: string;
+  exec: string;
+  /** Iterations per second. */
   rate: number;
-  warmupS: number;
-  durationS: number;
-  p99Ms: number;
 }
 
-export function broadcastOptions(o: BroadcastOptions): Options {
-  return {
-    summaryTrendStats: m.TREND_STATS,
-    scenarios: {
-      [o.names.hold]: { executor: 'per-vu-iterations', vus: o.holdVus, iterations: 1, exec: o.names.holdExec, maxDuration: `${o.warmupS + o.durationS + 30}s` },
-      [o.names.send]: {
-        executor: 'constant-arrival-rate',
-        rate: o.rate,
-        timeUnit: '1s',
-        duration: `${o.durationS}s`,
-        startTime: `${o.warmupS}s`,
-        preAllocatedVUs: Math.max(10, Math.ceil(o.rate / 50)),
-        maxVUs: Math.max(50, Math.ceil(o.rate / 5)),
-        exec: o.names.sendExec,
-      },
-    },
-    thresholds: {
-      hp_propagation: [`p(99)<${o.p99Ms}`],
-      hp_delivery: ['rate>=1'],
-      hp_publish_errors: ['count<1'],
-      hp_connect_failures: ['count<1'],
-    },
+const ms = (s: number): string => `${Math.round(s * 1000)}ms`;
+
+/** constant-arrival-rate takes whole iterations per timeUnit: 1.5/s becomes 1500 per 1000 s. */
+function arrival(rate: number): { rate: number; timeUnit: string } {
+  return Number.isInteger(rate) ? { rate, timeUnit: '1s' } : { rate: Math.round(rate * 1000), timeUnit: '1000s' };
+}
+
+export function k6Options(o: {
+  s: Scenario;
+  hold: { name: string; exec: string; vus: number };
+  sends: SendScenario[];
+  /** Deliveries expected in the window over all sockets (for the loss and p99 exit thresholds). */
+  expectedDeliveries: number;
+  /** agents: AgentConflictResolved deliveries expected in the window. */
+  expectedResolved?: number;
+  setupTimeout?: string;
+}): Options {
+  const { s } = o;
+  const holdS = settings.connectS + s.warmupS + s.durationS + settings.drainS;
+  const scenarios: NonNullable<Options['scenarios']> = {
+    [o.hold.name]: { executor: 'per-vu-iterations', vus: o.hold.vus, iterations: 1, exec: o.hold.exec, maxDuration: ms(holdS + 30) },
   };
+  for (const send of o.sends) {
+    if (!(send.rate > 0)) continue;
+    scenarios[send.name] = {
+      executor: 'constant-arrival-rate',
+      ...arrival(send.rate),
+      duration: ms(s.warmupS + s.durationS),
+      startTime: ms(settings.connectS),
+      preAllocatedVUs: Math.max(5, Math.ceil(send.rate / 50)),
+      maxVUs: Math.max(50, Math.ceil(send.rate / 5)),
+      exec: send.exec,
+    };
+  }
+  const thresholds: NonNullable<Options['thresholds']> = { hp_behind: ['count<1'], dropped_iterations: ['count<1'] };
+  const allowedOver = (n: number): number => n - Math.ceil(0.99 * n);
+  if (s.thresholds.minReach !== undefined) thresholds.hp_lost = [`count<=${Math.floor((1 - s.thresholds.minReach) * o.expectedDeliveries)}`];
+  if (s.thresholds.p99Ms !== undefined) thresholds[`${m.propagation.prefix}_over_limit`] = [`count<=${allowedOver(o.expectedDeliveries)}`];
+  if (s.thresholds.conflictP99Ms !== undefined && o.expectedResolved !== undefined) {
+    thresholds[`${m.conflictResolution.prefix}_over_limit`] = [`count<=${allowedOver(o.expectedResolved)}`];
+  }
+  return { summaryTrendStats: m.TREND_STATS, setupTimeout: o.setupTimeout ?? '60s', scenarios, thresholds };
 }

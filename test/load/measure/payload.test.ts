@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeFrame } from '../../../spec/protocol/frames.ts';
-import { encodeMarker, readMarker, type Marker } from '../../../load/measure/payload.ts';
+import { encodeMarker, findMarker, readMarker, readMarkerAt, type Marker } from '../../../load/measure/payload.ts';
 
 const fresh = (): Marker => ({ stream: -1, seq: -1, scheduledUs: -1, after: -1 });
 
@@ -36,5 +36,19 @@ describe('load marker', () => {
         expect(m).toEqual({ stream, seq, scheduledUs: us, after });
       }),
     );
+  });
+
+  it('finds the marker at the hinted offset of the previous frame, and by scanning when the hint is wrong', () => {
+    const frame = Buffer.from(`xx${encodeFrame('hp-load', encodeMarker(1, 2, 3, 1), 'hubproof-load-1')}`);
+    const at = findMarker(frame, 2);
+    expect(at).toBeGreaterThan(2);
+    for (const hint of [at, at + 1, 0, -1, frame.length + 5]) {
+      expect(findMarker(frame, 2, frame.length, hint)).toBe(at);
+    }
+    const m = fresh();
+    expect(readMarkerAt(frame, at, frame.length, m)).toBe(true);
+    expect(m).toEqual({ stream: 1, seq: 2, scheduledUs: 3, after: 1 });
+    expect(findMarker(Buffer.from('hp|'), 0)).toBe(3);
+    expect(findMarker(Buffer.from('xhp|1|2|3|4|'), 2)).toBe(-1);
   });
 });

@@ -6,17 +6,15 @@
  */
 import { PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
 import type { TargetFile } from '../../../spec/target.ts';
-import { pusherApi, type HttpResponse } from '../../clients/http.ts';
-import type { PusherSocket } from '../../clients/pusher-socket.ts';
+import { pusherApi } from '../../clients/http.ts';
 import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
 import { expectBelow, expectEqual, expectFields, expectSameSet, expectStatus } from '../../verify.ts';
 import { percentile } from '../sync/propagation.ts';
 import { clusterPresenceCases } from './cluster-presence.ts';
+import { expectReached, infoOf, jsonOf, lastNode, nodeName, subscribedOn, through, userIdsOf, type Placed } from './cluster-nodes.ts';
 import { expectNoneBeforeSentinel, joinPresence, presenceOf, probeClientEvents, publish, requireCapability, subscribed, uniq, waitForData } from './helpers.ts';
-
-type Node = TargetFile['nodes'][number];
 
 /** The bound docs/protocol.md sets for one node, light load, one host; the Redis hop must fit in it. */
 export const CLUSTER_P99_BOUND_MS = 50;
@@ -25,38 +23,13 @@ const SAMPLES = 100;
 /** Not timed: they open the HTTP connections and warm the paths. */
 const WARMUP = 2;
 
-/** `node 2` for nodes[1]: how reports name a node. */
-export const nodeName = (i: number) => `node ${i + 1}`;
-/** The first node and the last (the second of a two-node cluster). */
-export const firstAndLast = (ctx: CaseContext): [Node, Node, number] => [ctx.target.nodes[0]!, ctx.target.nodes.at(-1)!, ctx.target.nodes.length - 1];
-/** A user_info for `id`: presence members join with one, the form every hub accepts. */
-export const infoOf = (id: string) => ({ name: `User ${id}` });
-
-/** Subscribes one connection per node to `channel`, labelled by node. */
-function onEveryNode(ctx: CaseContext, channel: string): Promise<PusherSocket[]> {
-  return Promise.all(ctx.target.nodes.map((node, i) => subscribed(ctx, channel, { node, label: nextLabel(ctx, `n${i + 1}:sub`) })));
-}
-
-/** Waits for `data` at `sock` or fails saying which node published and which did not receive. */
-async function expectReached(sock: PusherSocket, channel: string, event: string, data: string, from: number, to: number, timeoutMs = 2000): Promise<Frame> {
-  try {
-    return await waitForData(sock, channel, event, data, timeoutMs);
-  } catch (err) {
-    if (!(err instanceof CheckFailure)) throw err;
-    throw new CheckFailure(`an event published through ${nodeName(from)} did not reach the subscriber on ${nodeName(to)}`, err.expected, err.actual);
-  }
-}
-
-const jsonOf = (res: HttpResponse): Record<string, unknown> | undefined =>
-  res.json !== null && typeof res.json === 'object' && !Array.isArray(res.json) ? (res.json as Record<string, unknown>) : undefined;
-
 /** The target as the neighbour app sees it, so the ordinary helpers open its sockets and sign its requests. */
 function neighbourContext(ctx: CaseContext, neighbour: NonNullable<TargetFile['neighbour']>): CaseContext {
   const nodes = neighbour.nodes ?? ctx.target.nodes;
   return { ...ctx, target: { ...ctx.target, app: neighbour.app, nodes }, node: nodes[0]! };
 }
 
-export const clusterCases: Case[] = [
+const deliveryCases: Case[] = [
   {
     requirement: 'pusher/cluster/1',
     desc: `Subscribes one connection per node, publishes ${SAMPLES} events through each node in turn and expects every event on every node, p99 < ${CLUSTER_P99_BOUND_MS} ms per node`,
@@ -64,15 +37,15 @@ export const clusterCases: Case[] = [
     timeoutMs: 30_000,
     async run(ctx) {
       const channel = uniq();
-      const subs = await onEveryNode(ctx, channel);
       const nodes = ctx.target.nodes;
+      const subs = await Promise.all(nodes.map((_, i) => subscribedOn(ctx, i, channel, 'sub')));
       const latency: number[][] = nodes.map(() => []);
       for (let k = 0; k < WARMUP + SAMPLES; k++) {
         const via = k % nodes.length;
         const data = JSON.stringify({ k, id: channel });
         const sent = performance.now();
-        const arrived = subs.map((sub, to) => expectReached(sub, channel, 'hp-fanout', data, via, to).then(() => performance.now() - sent));
-        await publish({ ...ctx, node: nodes[via]! }, channel, 'hp-fanout', data);
+        const arrived = subs.map((sub) => expectReached(sub, channel, 'hp-fanout', data, via).then(() => performance.now() - sent));
+        await publish(through(ctx, via), channel, 'hp-fanout', data);
         const ms = await Promise.all(arrived);
         if (k >= WARMUP) ms.forEach((m, to) => latency[to]!.push(m));
       }
@@ -86,29 +59,28 @@ export const clusterCases: Case[] = [
       );
     },
   },
-  ...clusterPresenceCases.slice(0, 2),
   {
     requirement: 'pusher/cluster/4',
-    desc: 'Subscribes three connections over two nodes, publishes through one node naming a socket_id held by the other (and the reverse), and expects every connection but the named one to receive it',
+    desc: 'Subscribes two connections on the first node and two on the last, publishes through one node naming a socket_id held by the other (and the reverse), and expects every connection but the named one to receive it',
     cluster: true,
     async run(ctx) {
-      const [first, last, lastIndex] = firstAndLast(ctx);
+      const last = lastNode(ctx);
       const channel = uniq();
-      const sock = (node: Node, i: number, who: string) => subscribed(ctx, channel, { node, label: nextLabel(ctx, `n${i + 1}:${who}`) });
-      const onFirst = [await sock(first, 0, 'a'), await sock(first, 0, 'b')];
-      const onLast = [await sock(last, lastIndex, 'a'), await sock(last, lastIndex, 'b')];
-      for (const [via, viaIndex, excluded, others, heldBy] of [
-        [first, 0, onLast[0]!, [onLast[1]!, ...onFirst], lastIndex],
-        [last, lastIndex, onFirst[0]!, [onFirst[1]!, ...onLast], 0],
-      ] as const) {
-        const data = JSON.stringify({ excluding: excluded.socketId, id: uniq() });
-        await publish({ ...ctx, node: via }, channel, 'hp-excluding', data, { socket_id: excluded.socketId });
-        for (const other of others) await expectReached(other, channel, 'hp-excluding', data, viaIndex, other === onFirst[0] || other === onFirst[1] ? 0 : lastIndex);
+      const onFirst = [await subscribedOn(ctx, 0, channel, 'a'), await subscribedOn(ctx, 0, channel, 'b')];
+      const onLast = [await subscribedOn(ctx, last, channel, 'a'), await subscribedOn(ctx, last, channel, 'b')];
+      const rounds: Array<[number, Placed, Placed[]]> = [
+        [0, onLast[0]!, [onLast[1]!, ...onFirst]],
+        [last, onFirst[0]!, [onFirst[1]!, ...onLast]],
+      ];
+      for (const [via, excluded, others] of rounds) {
+        const data = JSON.stringify({ excluding: excluded.sock.socketId, id: uniq() });
+        await publish(through(ctx, via), channel, 'hp-excluding', data, { socket_id: excluded.sock.socketId });
+        for (const other of others) await expectReached(other, channel, 'hp-excluding', data, via);
         await expectNoneBeforeSentinel(
-          { ...ctx, node: via },
-          excluded,
+          through(ctx, via),
+          excluded.sock,
           (f) => f.event === 'hp-excluding' && f.data === data,
-          `the event published through ${nodeName(viaIndex)} with its own socket_id (held by ${nodeName(heldBy)})`,
+          `the event published through ${nodeName(via)} with its own socket_id (held by ${nodeName(excluded.node)})`,
           channel,
         );
       }
@@ -116,22 +88,20 @@ export const clusterCases: Case[] = [
   },
   {
     requirement: 'pusher/cluster/5',
-    desc: 'Sends one client event from a connection on the first node to peers on every node, and expects exactly one copy at each peer and none at the sender',
+    desc: 'Sends one client event from a connection on the first node to two peers on every other node and one beside it, and expects exactly one copy at each peer and none at the sender',
     cluster: true,
     async run(ctx) {
       await requireCapability(ctx, 'client_events', () => probeClientEvents(ctx));
       const channel = uniq('private-');
       const nodes = ctx.target.nodes;
-      const sender = await subscribed(ctx, channel, { node: nodes[0], label: nextLabel(ctx, 'n1:sender') });
+      const sender = await subscribedOn(ctx, 0, channel, 'sender');
       // Two peers on each other node (a relay per connection or per node both show), one beside the sender.
-      const peers: Array<{ sock: PusherSocket; node: number }> = [];
-      for (let i = 1; i < nodes.length; i++) {
-        for (const who of ['p', 'q']) peers.push({ sock: await subscribed(ctx, channel, { node: nodes[i], label: nextLabel(ctx, `n${i + 1}:${who}`) }), node: i });
-      }
-      peers.push({ sock: await subscribed(ctx, channel, { node: nodes[0], label: nextLabel(ctx, 'n1:p') }), node: 0 });
+      const peers: Placed[] = [];
+      for (let i = 1; i < nodes.length; i++) for (const who of ['p', 'q']) peers.push(await subscribedOn(ctx, i, channel, who));
+      peers.push(await subscribedOn(ctx, 0, channel, 'p'));
       const payload = { id: uniq() };
       const mine = (f: Frame) => f.event === 'client-hp-whisper' && f.channel === channel;
-      sender.trigger(channel, 'client-hp-whisper', payload);
+      sender.sock.trigger(channel, 'client-hp-whisper', payload);
       for (const peer of peers) {
         await peer.sock.waitFor(mine, { desc: `client-hp-whisper sent by a connection on ${nodeName(0)}`, timeoutMs: 3000 }).catch((err: unknown) => {
           if (!(err instanceof CheckFailure)) throw err;
@@ -139,7 +109,7 @@ export const clusterCases: Case[] = [
         });
       }
       for (const peer of peers) await expectNoneBeforeSentinel(ctx, peer.sock, mine, `a second copy of the client event (peer on ${nodeName(peer.node)}, sender on ${nodeName(0)})`, channel);
-      await expectNoneBeforeSentinel(ctx, sender, mine, 'its own client event back', channel);
+      await expectNoneBeforeSentinel(ctx, sender.sock, mine, 'its own client event back', channel);
     },
   },
   {
@@ -147,7 +117,7 @@ export const clusterCases: Case[] = [
     desc: 'Spreads two users (one of them twice) and two public subscribers over the nodes, and expects GET channels, channels/{name} and channels/{name}/users to answer the same cluster-wide figures through every node',
     cluster: true,
     async run(ctx) {
-      const [first, last] = firstAndLast(ctx);
+      const [first, last] = [ctx.target.nodes[0]!, ctx.target.nodes[lastNode(ctx)]!];
       const prefix = `presence-${uniq()}`;
       const [presence, other] = [`${prefix}-a`, `${prefix}-b`];
       const pub = uniq();
@@ -171,24 +141,23 @@ export const clusterCases: Case[] = [
         expectFields(jsonOf(pubInfo), { occupied: true, subscription_count: 2 }, `GET channels/{name} does not count the cluster's connections${on}`);
         const users = await api.users(presence);
         expectStatus(users, 200, `GET channels/${presence}/users${on}`);
-        const ids = ((jsonOf(users)?.users as Array<{ id?: unknown }> | undefined) ?? []).map((u) => u.id);
-        expectSameSet(ids, ['u1', 'u2'], `GET channels/{name}/users does not list the cluster's users once each${on}`);
+        expectSameSet(userIdsOf(users), ['u1', 'u2'], `GET channels/{name}/users does not list the cluster's users once each${on}`);
+        expectEqual(userIdsOf(users).length, 2, `GET channels/{name}/users lists a user once per node${on}`);
       }
     },
   },
-  clusterPresenceCases[2]!,
   {
     requirement: 'pusher/cluster/8',
     desc: 'Subscribes the same channel and presence channel names in this app and in the neighbour app, publishes in each, and expects neither app to receive the other’s events or list its members',
     cluster: true,
     async run(ctx) {
       const neighbour = ctx.target.neighbour;
-      if (!neighbour) ctx.skip('the target names no neighbour (a second app, or a hub under another key prefix, on the same store)');
+      if (!neighbour) return ctx.skip('the target names no neighbour (a second app, or a hub under another key prefix, on the same store)');
       const them = neighbourContext(ctx, neighbour);
-      const [, last, lastIndex] = firstAndLast(ctx);
+      const last = lastNode(ctx);
       const channel = uniq();
       const presence = uniq('presence-');
-      const mine = await subscribed(ctx, channel, { node: last, label: nextLabel(ctx, `n${lastIndex + 1}:mine`) });
+      const mine = await subscribed(ctx, channel, { node: ctx.target.nodes[last], label: nextLabel(ctx, `n${last + 1}:mine`) });
       const theirs = await subscribed(them, channel, { node: them.target.nodes.at(-1), label: nextLabel(ctx, 'neighbour') });
       const mineIn = await joinPresence(ctx, presence, 'mine-1', infoOf('mine-1'), ctx.node);
       const theirsIn = await joinPresence(them, presence, 'theirs-1', infoOf('theirs-1'), them.node);
@@ -207,9 +176,11 @@ export const clusterCases: Case[] = [
 
       const users = await pusherApi(ctx).users(presence);
       expectStatus(users, 200, `GET channels/${presence}/users`);
-      const ids = ((jsonOf(users)?.users as Array<{ id?: unknown }> | undefined) ?? []).map((u) => u.id);
-      expectSameSet(ids, ['mine-1'], 'GET channels/{name}/users lists members of the neighbour app');
+      expectSameSet(userIdsOf(users), ['mine-1'], 'GET channels/{name}/users lists members of the neighbour app');
     },
   },
-  clusterPresenceCases[3]!,
 ];
+
+const idNumber = (c: Case) => Number(c.requirement.split('/').at(-1));
+
+export const clusterCases: Case[] = [...deliveryCases, ...clusterPresenceCases].sort((a, b) => idNumber(a) - idNumber(b));

@@ -3,6 +3,7 @@
  * (test/conformance/mutants.test.ts) and `npm run mutants` prove the suite fails each on that id.
  */
 import { HubproofError } from '../../spec/errors.ts';
+import { CLUSTER_MUTANTS } from './cluster-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
 import { historyDropsFixedSeq, historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
@@ -10,6 +11,7 @@ import { dropLastDelivery, dropOneDelivery, dropPresenceUpdates, hideStalePartic
 import type { Mutant, RunningMutant } from './types.ts';
 
 export type { Mutant, RunningMutant } from './types.ts';
+export { CLUSTER_MUTANTS } from './cluster-mutants.ts';
 
 export const MUTANTS: readonly Mutant[] = [
   swapEvents,
@@ -31,8 +33,9 @@ export const MUTANTS: readonly Mutant[] = [
 ];
 
 export function findMutant(name: string): Mutant {
-  const m = MUTANTS.find((x) => x.name === name);
-  if (!m) throw new HubproofError('HUBPROOF_ERR_USAGE', `unknown mutant "${name}"; known: ${MUTANTS.map((x) => x.name).join(', ')}`);
+  const all = [...MUTANTS, ...CLUSTER_MUTANTS];
+  const m = all.find((x) => x.name === name);
+  if (!m) throw new HubproofError('HUBPROOF_ERR_USAGE', `unknown mutant "${name}"; known: ${all.map((x) => x.name).join(', ')}`);
   return m;
 }
 

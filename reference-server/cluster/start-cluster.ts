@@ -138,7 +138,16 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     mode === 'child' ? startChildNode(config, ports[i]!, dir, i, timeoutMs) : startInProcessNode(config, ports[i]!);
 
   const procs: Array<NodeProc | undefined> = [];
+  // One kill or restart of a node at a time: a restart still starting a killed node (seconds on a busy
+  // machine) must not race a second one into starting another process on the same port.
+  const busy: Array<Promise<void> | undefined> = [];
+  const serial = (i: number, fn: () => Promise<void>): Promise<void> => {
+    const run = (busy[i] ?? Promise.resolve()).catch(() => undefined).then(fn);
+    busy[i] = run;
+    return run;
+  };
   const dispose = async () => {
+    await Promise.all(busy.map((p) => p?.catch(() => undefined)));
     await Promise.all(procs.map((p) => p?.stop(true).catch(() => undefined)));
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -162,17 +171,19 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       const first = procs[0]!.target;
       return { ...first, nodes: nodes.map((n) => ({ ws: n.ws, http: n.http })), process: { pid: nodes[0]!.pid } };
     },
-    kill: async (i) => {
-      await procs[i]?.stop(false);
-      procs[i] = undefined;
-    },
-    restart: async (i) => {
-      const proc = procs[i];
-      if (proc?.hangup !== undefined) return proc.hangup();
-      await proc?.stop(true);
-      procs[i] = await start(i);
-      nodes[i] = procs[i]!.handle;
-    },
+    kill: (i) =>
+      serial(i, async () => {
+        await procs[i]?.stop(false);
+        procs[i] = undefined;
+      }),
+    restart: (i) =>
+      serial(i, async () => {
+        const proc = procs[i];
+        if (proc?.hangup !== undefined) return proc.hangup();
+        await proc?.stop(true);
+        procs[i] = await start(i);
+        nodes[i] = procs[i]!.handle;
+      }),
     dispose,
   };
 }

@@ -14,8 +14,18 @@ import { selectScenarios, type ScenarioOverrides } from '../load/scenarios/index
 import type { CertifyReport } from '../reports/model/certify-report.ts';
 import { certifyReport } from './matrix.ts';
 
-/** The load part of a certification: the four everyday scenarios, each a few seconds. */
-export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections';
+/**
+ * The load part of a certification: the four everyday scenarios, each a few seconds, and the browser
+ * scenario (skipped, with the reason, when the target does not claim agent-presence or there is no
+ * Chromium).
+ */
+export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections,browser';
+/**
+ * The browser scenario as certify runs it: one page at 250 updates/s, so Chromium, the hub and the
+ * driver fit two cores together (five pages at 1000/s need about three cores for the pages alone);
+ * `hubproof load --scenario browser` runs the full size. Applied before the user's --set.
+ */
+export const CERTIFY_BROWSER_SET = ['browser:subscribersPerChannel=1', 'browser:rate=250'];
 /** Seconds measured per scenario (after its own warm-up): short, so certify stays a CI step. */
 export const CERTIFY_LOAD_DURATION_S = 3;
 
@@ -46,7 +56,7 @@ export interface CertifyResult {
 export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
   const scenarios = o.scenarios ?? CERTIFY_SCENARIOS;
   const loadDurationS = o.loadDurationS ?? CERTIFY_LOAD_DURATION_S;
-  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: o.loadSet ?? [] };
+  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: [...CERTIFY_BROWSER_SET, ...(o.loadSet ?? [])] };
   // Validate the load selection before spending minutes on conformance.
   selectScenarios(scenarios);
 

@@ -93,7 +93,9 @@ driver's own CPU and event-loop lag. A breached SLO exits 1; figures from a satu
 invalid (exit 2) instead of being blamed on the hub. Without --target it benchmarks the embedded
 reference hub, started as a child process so its memory is its own.
 
-Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms).
+Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms),
+browser (K Chromium pages, default 5: scheduled send → applied in the page DOM beside the wire; needs
+Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard).
 
 Options:
   --target FILE           Target file describing the hub
@@ -101,7 +103,8 @@ Options:
   --duration S            Measured seconds per scenario (after warm-up)
   --rate N                Events or updates per second
   --subscribers N         Subscribers (or dashboards) per channel
-  --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable)
+  --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable);
+                          NAME:KEY=VALUE for scenario NAME only, e.g. --set browser:rate=200
   --hub MODE              Embedded hub: auto, child or in-process (default auto = child)
   --cluster N             Embedded hub as N nodes sharing a private redis-server
   --json FILE             Write the JSON report
@@ -150,8 +153,9 @@ Options:
     summary: 'Conformance suite plus a short load run, one report',
     help: `Usage: hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]
 
-Runs the conformance suite and a short load run (fanout, presence, agents, connections) against one hub
-and writes one report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
+Runs the conformance suite and a short load run (fanout, presence, agents, connections, and browser: one
+Chromium page at 250 updates/s, skipped with the reason without Chromium) against one hub and writes one
+report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
 index.html. Without --target it starts one embedded reference hub for both parts, in its own process
 (so load figures measure it apart from the load generator) and with the short timings of conform.
 
@@ -168,8 +172,9 @@ Options:
   --num-runs N          fast-check runs per property (default 10)
   --only SELECTOR       Certify only requirements under this id prefix (repeatable; same as positionals)
   --load-duration S     Seconds measured per load scenario (default 3)
-  --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections)
+  --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections,browser)
   --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20
+                        or browser:rate=1000 (one scenario only)
   --max-driver-lag MS   Load generator loop/send lag p99 above which figures are invalid (default 20)
   --max-driver-cpu X    Load generator CPU share above which figures are invalid (default 0.9)
   --max-machine-cpu X   Machine CPU share above which figures are invalid (default 0.95)

@@ -112,7 +112,7 @@ export function describeHub(hub: RunningHub, targetOut?: string): string {
     `  WebSocket  ${hub.wsUrl}/app/${app.key}?protocol=7`,
     `  HTTP API   ${hub.httpUrl}/apps/${app.id}/events`,
     `  Sync API   ${hub.httpUrl}/api/hub`,
-    `  Dashboard  ${hub.wsUrl}/ws/broadcasts`,
+    `  Dashboard  ${hub.httpUrl}/dashboard?token=${agents[0]?.token ?? '<agent token>'}  (stream: ${hub.wsUrl}/ws/broadcasts)`,
     `  App        id=${app.id}  key=${app.key}  secret=${app.secret}`,
     ...agents.map((a, i) => `  ${i === 0 ? 'Agents' : '      '}     ${a.identifier}  token=${a.token}  projects=${a.projects.join(',')}`),
     hub.config.redis === undefined

@@ -1,4 +1,5 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
+import type { BrowserFigures } from './browser/browser-figures.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
@@ -182,6 +183,8 @@ export interface ScenarioResult {
   capacity?: { steps: CapacityStep[]; lastGoodRate: number | null; stoppedBecause: string };
   /** A cluster target's nodes: subscribers were spread over them, events published through the first. */
   nodes?: NodeFigures[];
+  /** browser: pages, wire latency of the same updates, long tasks (`latency` and `delivery` are end to end, at the pages). */
+  browser?: BrowserFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];

@@ -11,6 +11,8 @@ import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './drive
 import { createProgress, silentProgress, type Progress } from './progress.ts';
 import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
+import { chromiumUnavailable } from './browser/chromium.ts';
+import { runBrowser } from './browser/run-browser.ts';
 import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
@@ -43,7 +45,7 @@ export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded'> {
 /** Which profile a scenario needs from the target. */
 function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
   const need: Profile[] =
-    s.kind === 'presence' ? ['agent-presence'] : s.kind === 'agents' ? ['sync', 'pusher'] : s.kind === 'connections' ? [] : ['pusher'];
+    s.kind === 'presence' || s.kind === 'browser' ? ['agent-presence'] : s.kind === 'agents' ? ['sync', 'pusher'] : s.kind === 'connections' ? [] : ['pusher'];
   const missing = need.filter((p) => !profiles.includes(p));
   if (s.kind === 'connections' && !profiles.includes('pusher') && !profiles.includes('agent-presence')) missing.push('pusher');
   return missing.length ? `target does not implement the ${missing.join(' and ')} profile` : undefined;
@@ -68,7 +70,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits, shard: o.shard, shardWaitS: o.shardWaitS, runId: o.runId };
     progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
     for (const s of scenarios) {
-      const missing = missingProfile(s, hub.target.profiles);
+      const missing = missingProfile(s, hub.target.profiles) ?? (s.kind === 'browser' ? chromiumUnavailable() : undefined);
       if (missing) {
         report.skipped.push({ name: s.name, reason: missing });
         progress.note(`${s.name}: skipped, ${missing}`);
@@ -108,6 +110,8 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
       return runCapacity(ctx, s);
     case 'agents':
       return runAgents(ctx, s);
+    case 'browser':
+      return runBrowser(ctx, s);
   }
 }
 

@@ -1,4 +1,5 @@
 /** The figures table printed at the end of a run: latency always beside reach, loss, order and driver health. */
+import { browserLines } from './browser/browser-summary.ts';
 import type { LoadReport } from './report-types.ts';
 
 export function formatSummary(r: LoadReport): string {
@@ -37,6 +38,7 @@ export function formatSummary(r: LoadReport): string {
       const c = s.conflicts;
       extra.push(`conflicts: ${c.received}/${c.expected} resolved deliveries, p50 ${ms(c.latency.p50)} p99 ${ms(c.latency.p99)} max ${ms(c.latency.max)} ms`);
     }
+    extra.push(...browserLines(s));
     if (s.capacity) extra.push(`capacity: last good step ${s.capacity.lastGoodRate ?? 'none'}/s (${s.capacity.steps.map((x) => `${x.rate}:${x.ok ? 'ok' : 'x'}`).join(' ')}); ${s.capacity.stoppedBecause}`);
     for (const n of s.nodes ?? []) {
       extra.push(`node ${n.node} (${n.subscribers} subscribers${n.node === 1 ? ', publisher' : ''}): p50 ${ms(n.latency.p50)} p99 ${ms(n.latency.p99)} max ${ms(n.latency.max)} ms, reach ${n.delivery.reach === 1 ? '1' : n.delivery.reach.toFixed(4)}, lost ${n.delivery.lost}, dup ${n.delivery.duplicated}`);

@@ -10,6 +10,7 @@ import { html, htmlPage, raw, type RawHtml } from './html-page.ts';
 import { latencyCurveSvg } from './charts/latency-curve.ts';
 import { memorySvg } from './charts/memory.ts';
 import { timelineSvg } from './charts/timeline.ts';
+import { browserChart, browserFigures, browserSeries } from './load-browser-html.ts';
 
 const CSS = `
 .scenario { margin-top: 28px; padding-top: 8px; border-top: 2px solid var(--line); }
@@ -43,12 +44,15 @@ ${s.thresholds.map(
 
 function scenarioSection(s: ScenarioResult): RawHtml {
   const perEvent = s.throughput.sent > 0 ? s.delivery.expected / s.throughput.sent : 1;
-  const series = [{ label: s.kind === 'agents' ? 'todo propagation' : 'propagation', color: '#0969da', curve: s.latency.curve }];
+  const series = [{ label: s.kind === 'agents' ? 'todo propagation' : s.browser ? 'end to end (page DOM)' : 'propagation', color: '#0969da', curve: s.latency.curve }];
   if (s.conflicts) series.push({ label: 'conflict resolution', color: '#8250df', curve: s.conflicts.latency.curve });
+  if (s.browser) series.push(...browserSeries(s.browser));
   const limit = s.conflicts ? s.scenario.thresholds.conflictP99Ms : s.scenario.thresholds.p99Ms;
   const charts = [latencyCurveSvg(series, limit), timelineSvg(s.timeline, perEvent)];
   if (s.memory || s.kind === 'connections') charts.push(memorySvg(s.memory?.samples ?? [], s.scenario.thresholds.maxMbPer1000));
+  if (s.browser) charts.push(browserChart(s));
   const extras: RawHtml[] = [];
+  if (s.browser) extras.push(browserFigures(s.browser, s.latency));
   if (s.memory) extras.push(html`<p>Hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} connections: <b>${s.memory.mbPer1000} MB per 1000</b>.</p>`);
   if (s.conflicts) {
     const c = s.conflicts;

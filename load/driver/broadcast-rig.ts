@@ -51,6 +51,12 @@ export interface RigOptions {
 export interface PhaseResult {
   rate: number;
   windowS: number;
+  /** The schedule's first send, the measured window's start and its end, on the driver clock (µs). */
+  startUs: number;
+  measureFromUs: number;
+  endUs: number;
+  /** Per stream, the first and last seq sent in the measured window. */
+  ranges: Record<number, [number, number]>;
   /** Mean hub CPU over the window's seconds, % of one core (null when not sampled). */
   hubCpuPct: number | null;
   /** Sends scheduled in the measured window (each one counts, failed or not). */
@@ -290,6 +296,10 @@ export class BroadcastRig {
     return {
       rate,
       windowS: durationS,
+      startUs,
+      measureFromUs,
+      endUs,
+      ranges,
       hubCpuPct: hubWindow.length ? Math.round((hubWindow.reduce((a, b) => a + b, 0) / hubWindow.length) * 10) / 10 : null,
       sentInWindow,
       publishErrors,

@@ -4,18 +4,20 @@
  */
 import { HubproofError } from '../../spec/errors.ts';
 import agents from './agents.json' with { type: 'json' };
+import browser from './browser.json' with { type: 'json' };
 import capacity from './capacity.json' with { type: 'json' };
 import connections from './connections.json' with { type: 'json' };
 import defaults from './defaults.json' with { type: 'json' };
 import fanout from './fanout.json' with { type: 'json' };
 import presence from './presence.json' with { type: 'json' };
 import { composeScenario } from './compose.ts';
+import { applyOverrides as applyOverridesTo, type ScenarioOverrides } from './overrides.ts';
 import type { Scenario, ScenarioDefaults, ScenarioFile } from './types.ts';
 
 export * from './types.ts';
-export { applyOverride, applyOverrides, type ScenarioOverrides } from './overrides.ts';
+export { applyOverride, type ScenarioOverrides } from './overrides.ts';
 
-export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity].map((f) =>
+export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser].map((f) =>
   composeScenario(defaults as ScenarioDefaults, f as ScenarioFile),
 );
 
@@ -38,4 +40,9 @@ export function selectScenarios(spec: string | undefined): Scenario[] {
   if (spec === undefined || spec === 'default') return DEFAULT_SCENARIO_NAMES.map(findScenario);
   if (spec === 'all') return SCENARIOS.map((s) => structuredClone(s));
   return spec.split(',').map((n) => findScenario(n.trim()));
+}
+
+/** The CLI's overrides; `name:key=value` may scope to any scenario of the registry. */
+export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
+  return applyOverridesTo(s, o, SCENARIOS.map((x) => x.name));
 }

@@ -33,6 +33,11 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
     s.transport = raw;
     return s;
   }
+  if (key === 'page') {
+    if (raw !== 'hubproof' && raw !== 'hub') throw new HubproofError('HUBPROOF_ERR_SCENARIO', `page must be hubproof or hub, got "${raw}"`);
+    s.page = raw;
+    return s;
+  }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
     const min = key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS' ? 0 : Number.MIN_VALUE;
     (s as unknown as Record<string, number>)[key] = toNumber(key, raw, min);
@@ -40,7 +45,7 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
   }
   throw new HubproofError(
     'HUBPROOF_ERR_SCENARIO',
-    `unknown scenario field "${key}"; known: ${[...NUMERIC_KEYS, 'transport', ...THRESHOLD_KEYS.map((t) => `thresholds.${t}`)].join(', ')}`,
+    `unknown scenario field "${key}"; known: ${[...NUMERIC_KEYS, 'transport', 'page', ...THRESHOLD_KEYS.map((t) => `thresholds.${t}`)].join(', ')}`,
   );
 }
 
@@ -57,14 +62,21 @@ export interface ScenarioOverrides {
   rate?: number;
   /** Subscribers per channel. */
   subscribers?: number;
-  /** `key=value` assignments, applied last. */
+  /** `key=value` assignments for every scenario, or `name:key=value` for scenario `name` only; applied last. */
   set?: string[];
 }
 
-export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
+/** `scenarioNames`, when given, are the names a `name:key=value` may scope to (others are refused). */
+export function applyOverrides(s: Scenario, o: ScenarioOverrides, scenarioNames?: readonly string[]): Scenario {
   if (o.durationS !== undefined) applyOverride(s, `durationS=${o.durationS}`);
   if (o.rate !== undefined) applyOverride(s, `rate=${o.rate}`);
   if (o.subscribers !== undefined) applyOverride(s, `subscribersPerChannel=${o.subscribers}`);
-  for (const a of o.set ?? []) applyOverride(s, a);
+  for (const a of o.set ?? []) {
+    const scoped = /^([a-z][a-z0-9-]*):(.*)$/.exec(a);
+    if (!scoped) applyOverride(s, a);
+    else if (scenarioNames && !scenarioNames.includes(scoped[1]!)) {
+      throw new HubproofError('HUBPROOF_ERR_SCENARIO', `--set ${a}: no scenario "${scoped[1]}"; choose one of ${scenarioNames.join(', ')}`);
+    } else if (scoped[1] === s.name) applyOverride(s, scoped[2]!);
+  }
   return s;
 }

@@ -6,7 +6,7 @@
  */
 import defaults from './defaults.json' with { type: 'json' };
 
-export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity';
+export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser';
 
 export interface Thresholds {
   /** p99 propagation, scheduled send → receipt at every subscriber (PROTOCOL.md: < 50 ms). */
@@ -54,6 +54,8 @@ export interface Scenario {
   /** agents: near-duplicate bursts per session per second, and plain todos per session per second. */
   burstsPerS: number;
   todosPerS: number;
+  /** browser: what the Chromium pages run: hubproof's measuring page (default) or the target's own `/dashboard`. */
+  page: 'hubproof' | 'hub';
   thresholds: Thresholds;
 }
 

@@ -1,8 +1,10 @@
 /**
  * Profile `agent-presence` of the reference hub (PROTOCOL.md "Profile agent-presence"): the dashboard
- * stream, the presence API, the idle/offline sweep, and presence persisted in SQLite across restarts.
+ * stream, the presence API, the idle/offline sweep, presence persisted in SQLite across restarts, and the
+ * `/dashboard` page.
  */
 import { repeat, type HubContext } from '../context.ts';
+import { mountDashboardPage } from './dashboard-page.ts';
 import { DashboardHub } from './dashboards.ts';
 import { PresenceService } from './presence-service.ts';
 import { PresenceStore } from './presence-store.ts';
@@ -19,7 +21,8 @@ export function mountAgentPresence(ctx: HubContext): PresenceService {
   const dashboards = new DashboardHub(ctx);
   const presence = new PresenceService(ctx, store, dashboards);
   ctx.upgrades.push(dashboards.claim);
-  mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now());
+  mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now(), () => dashboards.size);
+  mountDashboardPage(ctx.router);
 
   repeat(ctx, 'presence-sweep', sweepInterval(ctx), () => presence.sweep());
   // A cluster snapshot serializes SQLite: group-committed changes must be in it first.

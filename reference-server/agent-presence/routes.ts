@@ -1,6 +1,7 @@
 /**
  * The agent-presence HTTP API: `POST /api/presence/{agent_id}/events`, `POST /api/broadcast/features/{id}/status`
- * (both → `{presence}`), and `GET /api/presence` → PresenceList for clients without WebSocket.
+ * (both → `{presence}`), and `GET /api/presence` → PresenceList for clients without WebSocket, with the
+ * number of open dashboards (the /dashboard page shows it).
  * All need an agent bearer token (the same tokens the dashboard stream takes).
  */
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import type { PresenceService } from './presence-service.ts';
 
 const PathName = z.string().min(1).max(200);
 
-export function mountPresenceRoutes(router: Router, config: HubConfig, presence: PresenceService, now: () => number): void {
+export function mountPresenceRoutes(router: Router, config: HubConfig, presence: PresenceService, now: () => number, dashboards: () => number): void {
   router.add('POST', '/api/presence/:agent_id/events', async (rc) => {
     requireAgent(config.agents, rc.req);
     const agentId = validate(PathName, rc.params.agent_id, 'path.agent_id');
@@ -32,6 +33,6 @@ export function mountPresenceRoutes(router: Router, config: HubConfig, presence:
 
   router.add('GET', '/api/presence', (rc) => {
     requireAgent(config.agents, rc.req);
-    sendJson(rc.res, 200, { agents: presence.store.all().map(presenceJson), timestamp: new Date(now()).toISOString() });
+    sendJson(rc.res, 200, { agents: presence.store.all().map(presenceJson), timestamp: new Date(now()).toISOString(), dashboards: dashboards() });
   });
 }

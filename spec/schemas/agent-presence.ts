@@ -45,7 +45,11 @@ export const FeatureStatusRequest = z
   .meta({ id: 'FeatureStatusRequest', description: 'POST /api/broadcast/features/{id}/status' });
 
 export const PresenceList = z
-  .object({ agents: z.array(AgentPresence), timestamp: Timestamp })
+  .object({
+    agents: z.array(AgentPresence),
+    timestamp: Timestamp,
+    dashboards: z.number().int().nonnegative().optional().describe('Dashboard connections open on /ws/broadcasts now (optional; the reference hub sends it)'),
+  })
   .meta({ id: 'PresenceList', description: 'GET /api/presence' });
 
 /** `WS /ws/broadcasts?token=…&session_id=…`; the per-session dashboard cap counts by session_id. */

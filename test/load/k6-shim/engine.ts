@@ -264,12 +264,16 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
     vus.push(vu);
     return vu;
   };
+  /** VUs started during the run (k6's maxVUs): awaited before the bundle they load is removed. */
+  const late: Array<Promise<void>> = [];
   const note = (r: { error?: string }): void => {
     if (r.error && errors.length < 5) errors.push(r.error);
   };
   try {
     // VUs take a while to start: start a few spares beside the first, before its options say how many are needed.
     const spares = Array.from({ length: SPARE_VUS }, () => start());
+    // A spare that fails to start rejects for whoever claims it; unclaimed, its failure is nobody's.
+    for (const spare of spares) spare.catch(() => undefined);
     const claim = async (): Promise<Vu> => {
       const spare = spares.shift();
       if (!spare) return spawn();
@@ -298,7 +302,7 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
         }),
       ),
     );
-    for (const spare of spares) void spare.then((v) => v.worker.terminate());
+    for (const spare of spares) late.push(spare.then((v) => void v.worker.terminate()));
     testStartMs = Date.now();
     for (const vu of vus) vu.worker.postMessage({ type: 'start', testStartMs });
     const dropped = metrics.get('dropped_iterations')!;
@@ -329,11 +333,13 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
           dropped.sum++;
           if (pool.length + spawning < (s.maxVUs ?? pool.length)) {
             spawning++;
-            void spawn().then((v) => {
-              spawning--;
-              v.worker.postMessage({ type: 'start', testStartMs });
-              pool.push(v);
-            });
+            late.push(
+              spawn().then((v) => {
+                spawning--;
+                v.worker.postMessage({ type: 'start', testStartMs });
+                pool.push(v);
+              }, (e: Error) => note({ error: `a VU started during the run failed: ${e.message}` })),
+            );
           }
           continue;
         }
@@ -372,6 +378,8 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
     }
     return { code: failed ? 99 : 0, stdout, files, options, metrics: summaryMetrics, errors };
   } finally {
+    // A VU still starting would read the bundle after it is gone (and reject with nobody listening).
+    await Promise.allSettled(late);
     agent.destroy();
     await Promise.all(vus.map((v) => v.worker.terminate()));
     rmSync(dir, { recursive: true, force: true });

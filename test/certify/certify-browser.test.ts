@@ -1,0 +1,56 @@
+/**
+ * certify's browser part: against the embedded reference hub (which claims agent-presence) it runs the
+ * browser scenario at certify's size — one Chromium page at 250 updates/s — and shows its SLOs beside the
+ * others. The machine is shared, so the SLO bound is loose and the driver's limits relaxed: the pipeline
+ * is under test, not this machine's speed. Without Chromium it is skipped, with the reason (see
+ * test/load/browser/browser-scenario.test.ts).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CERTIFY_SCENARIOS } from '../../certify/run-certify.ts';
+import { chromiumUnavailable } from '../../load/browser/chromium.ts';
+import type { CertifyReport } from '../../reports/model/certify-report.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'hubproof-certify-browser-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function certify(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'certify', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('hubproof certify, browser part', () => {
+  it('is one of certify\'s load scenarios by default', () => {
+    expect(CERTIFY_SCENARIOS.split(',')).toContain('browser');
+  });
+
+  it.skipIf(chromiumUnavailable())('runs the browser scenario with one page at 250 updates/s and lists its SLOs', async () => {
+    const out = join(dir, 'out');
+    const relaxed = ['--max-machine-cpu', '1', '--max-driver-cpu', '1', '--max-driver-lag', '5000'];
+    const r = await certify(['--out', out, '--only', 'agent-presence/stream/1', '--scenario', 'browser', '--load-duration', '1', '--set', 'browser:thresholds.p99Ms=2000', ...relaxed]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'certify.json'), 'utf8')) as CertifyReport;
+    expect(report.load.skipped).toEqual([]);
+    expect(report.slos.map((s) => `${s.id}:${s.status}`)).toEqual(['browser/p99Ms:held', 'browser/minReach:held']);
+    // The certificate embeds the load report: one page, 250/s, end to end plotted beside the wire.
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('target 250/s');
+    expect(html).toContain('1 measuring page(s)');
+    expect(html).toContain('wire (driver subscriber)');
+  }, 120_000);
+});

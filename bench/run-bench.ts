@@ -46,7 +46,14 @@ export interface BenchReport {
    * The reference hub as 2 nodes on one Redis (subscribers spread over both, events published through
    * node 1) against the same hub as 1 node: what the Redis hop costs.
    */
-  cluster: { capacityRatio: number | null; p50ExtraMs: number | null; p99ExtraMs: number | null };
+  cluster: {
+    capacityRatio: number | null;
+    /** At the fixed load (100,000 deliveries/s: past both on a 2-core machine, so a queueing figure). */
+    p50ExtraMs: number | null;
+    p99ExtraMs: number | null;
+    /** At the capacity search's first step, a rate both run (10 channels × 10 subscribers): the hop at a load one node holds. */
+    firstStep: { rate: number; p99Ms1: number; p99Ms2: number; p99ExtraMs: number } | null;
+  };
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -98,6 +105,12 @@ async function measure(name: string, server: SpawnedTarget, o: Required<Omit<Ben
   };
 }
 
+function firstStep(one: ServerFigures, two: ServerFigures): BenchReport['cluster']['firstStep'] {
+  const [a, b] = [one.capacity.steps[0], two.capacity.steps[0]];
+  if (!a || !b || a.rate !== b.rate) return null;
+  return { rate: a.rate, p99Ms1: a.p99Ms, p99Ms2: b.p99Ms, p99ExtraMs: Math.round((b.p99Ms - a.p99Ms) * 100) / 100 };
+}
+
 const one = (r: LoadReport): ScenarioResult | undefined => r.scenarios[0];
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
   a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100;
@@ -143,6 +156,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       capacityRatio: ratio(cluster.capacity.lastGoodRate, hub.capacity.lastGoodRate),
       p50ExtraMs: extra(cluster.fixed.p50Ms, hub.fixed.p50Ms),
       p99ExtraMs: extra(cluster.fixed.p99Ms, hub.fixed.p99Ms),
+      firstStep: firstStep(hub, cluster),
     },
   };
 }

@@ -33,7 +33,7 @@ export const CERTIFY_LOAD_DURATION_S = 3;
  * The conformance options certify passes through (the hub, `restart` and `embedded` go to both parts);
  * with `strict`, a SHOULD miss also fails certification.
  */
-export interface CertifyOptions extends Pick<RunOptions, 'target' | 'restart' | 'nodeControl' | 'embedded' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns'> {
+export interface CertifyOptions extends Pick<RunOptions, 'target' | 'restart' | 'nodeControl' | 'embedded' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns' | 'deviations' | 'failOnFixed'> {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
   /** Seconds per load scenario (default CERTIFY_LOAD_DURATION_S). */
@@ -73,6 +73,8 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
     seed: o.seed,
     numRuns: o.numRuns,
     progress: o.progress,
+    deviations: o.deviations,
+    failOnFixed: o.failOnFixed,
   });
   const t1 = performance.now();
   const load = await runLoad({

@@ -13,6 +13,7 @@ import { selectCases } from '../conformance/runner.ts';
 import { HubproofError } from '../spec/errors.ts';
 import { selectScenarios } from '../load/scenarios/index.ts';
 import { loadTargetFile } from '../spec/target.ts';
+import { deviationOptions } from './expect-option.ts';
 import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
 
@@ -25,6 +26,8 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       target: { type: 'string' },
+      expect: { type: 'string' },
+      'fail-on-fixed': { type: 'boolean', default: false },
       out: { type: 'string' },
       strict: { type: 'boolean', default: false },
       seed: { type: 'string' },
@@ -48,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   // A bad target file, selector or scenario exits 2 before anything runs (or a hub starts).
   const target = values.target ? loadTargetFile(values.target) : undefined;
   const cluster = clusterOption(values.cluster, values.target);
+  const expected = deviationOptions(values.expect, values['fail-on-fixed']);
   const selectors = [...positionals, ...(values.only ?? [])];
   selectCases({ selectors });
   selectScenarios(values.scenario ?? CERTIFY_SCENARIOS);
@@ -57,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   const result = await withTarget(target, { ...CHECKS_HUB, cluster }, (hub) => runCertify({
     ...hub,
     targetPath: values.target,
+    ...expected,
     selectors,
     strict: values.strict,
     seed,

@@ -25,7 +25,8 @@ Lists the requirement registry. Selectors are id prefixes at any depth:
 Options:
   --json       Print the requirements as a JSON array (source, basis and dependsOn included)
   --why        Under each rule, print its source, its basis (the quoted sentence or how the
-               rule follows from the source) and the rules its cases need first
+               rule follows from the source), the rules its cases need first, and where
+               the reference hub implements it (file:line)
   --level L    Only MUST, SHOULD or MAY
   -h, --help   Show this help
 `,
@@ -73,6 +74,9 @@ Options:
   --seed N          fast-check seed (printed on every run; replays a failure)
   --num-runs N      fast-check runs per property (default 10)
   --path P          fast-check replay path (with --seed) to rerun one failure
+  --expect FILE     Known deviations (JSON: case or requirement id → reason, link): a listed
+                    failure is expected-fail and does not fail the run; a listed pass is fixed
+  --fail-on-fixed   A listed deviation that now passes fails the run (keeps the file honest)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
@@ -171,6 +175,9 @@ Options:
   --seed N              fast-check seed of the conformance run (printed; replays a failure)
   --num-runs N          fast-check runs per property (default 10)
   --only SELECTOR       Certify only requirements under this id prefix (repeatable; same as positionals)
+  --expect FILE         Known deviations (see docs/known-deviations.md): verdict CONFORMANT WITH N KNOWN
+                        DEVIATIONS, never CERTIFIED, while a listed MUST fails
+  --fail-on-fixed       A listed deviation that now passes fails certification
   --load-duration S     Seconds measured per load scenario (default 3)
   --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections,browser)
   --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { HubproofError } from '../spec/errors.ts';
 import { loadTargetFile } from '../spec/target.ts';
+import { deviationOptions } from './expect-option.ts';
 import { runConformance, selectCases } from '../conformance/runner.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
@@ -20,6 +21,8 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       target: { type: 'string' },
+      expect: { type: 'string' },
+      'fail-on-fixed': { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
       seed: { type: 'string' },
       'num-runs': { type: 'string' },
@@ -39,6 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   // Validate the target before anything else so a bad file exits 2 with the zod path.
   const target = values.target ? loadTargetFile(values.target) : undefined;
   const cluster = clusterOption(values.cluster, values.target);
+  const expected = deviationOptions(values.expect, values['fail-on-fixed']);
   const selected = selectCases({ selectors: positionals });
 
   if (values['dry-run']) {
@@ -51,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     runConformance({
       ...hub,
       targetPath: values.target,
+      ...expected,
       selectors: positionals,
       strict: values.strict,
       seed,

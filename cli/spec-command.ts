@@ -1,11 +1,13 @@
 /**
  * `hubproof spec [--json] [--why] [--level L] [selector…]`: prints the requirement registry, grouped by
  * section, or as a JSON array. `--why` adds each rule's source, its basis (the quoted sentence or the
- * derivation) and the requirements its cases need first. A selector that matches nothing is a usage mistake (exit 2), not an empty list,
- * so a typo in CI never silently selects zero requirements.
+ * derivation), the requirements its cases need first, and where the reference hub implements it
+ * (`file:line` of its `// implements:` lines, or why no hub code does). A selector that matches nothing
+ * is a usage mistake (exit 2), not an empty list, so a typo in CI never silently selects zero requirements.
  */
 import { parseArgs } from 'node:util';
 import { HubproofError } from '../spec/errors.ts';
+import { implementationSites, NOT_IMPLEMENTED_BY_HUB, scanAnnotations, type AnnotationScan } from '../spec/requirements/implemented-by.ts';
 import { Level, REQUIREMENTS, matchesSelector, selectRequirements, type Requirement } from '../spec/requirements/index.ts';
 
 export interface SpecOptions {
@@ -50,17 +52,23 @@ export function checkSelectors(selectors: readonly string[], all: readonly Requi
 }
 
 /** The `--why` lines of one rule, indented under it. */
-function whyLines(r: Requirement, indent: string): string[] {
+function whyLines(r: Requirement, indent: string, scan: AnnotationScan): string[] {
   const out = [`${indent}source: ${r.source}`];
   out.push('quote' in r.basis ? `${indent}quote:  "${r.basis.quote}"` : `${indent}basis:  ${r.basis.derived}`);
   if (r.basis.revised) out.push(`${indent}revised: ${r.basis.revised}`);
   if (r.dependsOn) out.push(`${indent}needs:  ${r.dependsOn.join(', ')}`);
+  const sites = implementationSites(r.id, scan);
+  const exempt = NOT_IMPLEMENTED_BY_HUB[r.id];
+  if (sites.length > 0) sites.forEach((site, i) => out.push(`${indent}${i === 0 ? 'hub:    ' : '        '}${site}`));
+  else if (exempt !== undefined) out.push(`${indent}hub:    none — ${exempt}`);
   return out;
 }
 
 export function formatTable(reqs: readonly Requirement[], opts: { why?: boolean } = {}): string {
   const idWidth = Math.max(0, ...reqs.map((r) => r.id.length));
   const out: string[] = [];
+  // Read once per listing: the reference hub's `// implements:` lines.
+  const scan = opts.why ? scanAnnotations() : undefined;
   let current = '';
   for (const r of reqs) {
     const section = `${r.profile}/${r.section}`;
@@ -72,7 +80,7 @@ export function formatTable(reqs: readonly Requirement[], opts: { why?: boolean 
       current = section;
     }
     out.push(`  ${r.id.padEnd(idWidth)}  ${r.level.padEnd(6)}  ${r.text}`);
-    if (opts.why) out.push(...whyLines(r, ' '.repeat(idWidth + 12)));
+    if (scan) out.push(...whyLines(r, ' '.repeat(idWidth + 12), scan));
   }
   const by = (l: Level) => reqs.filter((r) => r.level === l).length;
   out.push('', `${reqs.length} requirements: ${by('MUST')} MUST, ${by('SHOULD')} SHOULD, ${by('MAY')} MAY`);

@@ -98,7 +98,10 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
       if (!condition) throw new CheckFailure(message);
     },
     fail(message, detail) {
-      throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample, detail?.requirement ? { requirement: detail.requirement } : {});
+      throw new CheckFailure(message, show(detail?.expected), show(detail?.actual), detail?.counterexample, {
+        ...(detail?.requirement ? { requirement: detail.requirement } : {}),
+        ...(detail?.rootCause ? { rootCause: detail.rootCause } : {}),
+      });
     },
     skip(reason) {
       throw new CaseOutcome('skipped', reason);

@@ -80,8 +80,8 @@ export async function checkProperty<T>(
     // Failures on other requirements found by the same check carry the same replay data. What the check
     // judged alongside is dropped: the property stopped at this run and shrank towards this failure, so
     // a requirement that did not fail in the shrunk run was not judged to the end (it reads `blocked`).
-    const more = inner.more?.map((m) => new PropertyFailure(`${m.message} (${where})`, m.expected, m.actual, counterexample, details.seed, path, { requirement: m.requirement }));
-    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, { requirement: inner.requirement, ...(more ? { more } : {}) });
+    const more = inner.more?.map((m) => new PropertyFailure(`${m.message} (${where})`, m.expected, m.actual, counterexample, details.seed, path, { requirement: m.requirement, ...(m.rootCause ? { rootCause: m.rootCause } : {}) }));
+    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, { requirement: inner.requirement, ...(more ? { more } : {}), ...(inner.rootCause ? { rootCause: inner.rootCause } : {}) });
   }
   const message = inner instanceof Error ? inner.message : 'the property returned false';
   throw new PropertyFailure(`${message} (${where})`, 'the property holds', message, counterexample, details.seed, path);

@@ -120,7 +120,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
 
   const verdicts = rowVerdicts(rows.map((r) => r.req.id), failure);
   const holder = Math.max(0, verdicts.findIndex((v) => v.verdict === 'miss'));
-  const idOf = (requirement: string) => rows.find((r) => r.req.id === requirement)!.id;
+  const idOf = (requirement: string) => rows.find((r) => r.req.id === requirement)?.id;
   return rows.map((row, i): CaseResult => {
     const v = verdicts[i]!;
     const result: CaseResult = { ...base(row), outcome: 'pass', durationMs, ...wireOf(rows, i, holder, harness.wire) };
@@ -133,11 +133,13 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
       result.seed = v.failure.seed;
       if (v.failure.path) result.path = v.failure.path;
     }
+    const cause = v.failure.rootCause ? { rootCause: v.failure.rootCause } : {};
     if (v.verdict === 'blocked') {
-      return { ...result, outcome: 'blocked', blockedBy: { kind: 'requirement', id: v.by, case: idOf(v.by) }, reason: `not judged: ${v.by} failed first in this run (${clip(v.failure.message, 160)})` };
+      const by = idOf(v.by);
+      return { ...result, outcome: 'blocked', blockedBy: { kind: 'requirement', id: v.by, ...(by ? { case: by } : {}) }, reason: v.reason, ...cause };
     }
     const f = v.failure;
-    Object.assign(result, { outcome: missedOutcome(row.req.level), reason: f.message });
+    Object.assign(result, { outcome: missedOutcome(row.req.level), reason: f.message, ...cause });
     if (f.expected !== undefined) result.expected = f.expected;
     if (f.actual !== undefined) result.actual = f.actual;
     if (f.counterexample !== undefined) result.counterexample = f.counterexample;
@@ -149,10 +151,6 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
 /** The run's wire log goes on one row (the first that missed, else the first); the others point at it. */
 function wireOf(rows: readonly CaseRow[], i: number, holder: number, wire: CaseResult['wire']): Pick<CaseResult, 'wire' | 'sameRunAs'> {
   return i === holder ? { wire } : { wire: [], sameRunAs: rows[holder]!.id };
-}
-
-function clip(text: string, n: number): string {
-  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
 function lastWire(wire: CaseResult['wire']): string {

@@ -9,6 +9,9 @@ import { REQUIREMENTS } from '../spec/requirements/index.ts';
 import { matchesSelector, type Requirement } from '../spec/requirements/types.ts';
 import { DEFAULT_RULES } from '../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../reports/model/run-report.ts';
+import { tellStory } from './story.ts';
+import { applyDeviations, type DeviationList } from './deviations.ts';
+import { limitFindings } from './limits.ts';
 import { progressLine, runEndText } from '../reports/conformance-terminal.ts';
 import { ALL_CASES, assignCaseIds, type IdentifiedCase } from './cases/index.ts';
 import { effectiveTimings } from './context.ts';
@@ -49,6 +52,10 @@ export interface RunOptions extends TargetHandle {
   plain?: boolean;
   /** Called after each case. */
   onResult?: (r: CaseResult) => void;
+  /** A known-deviations file (--expect): listed misses become expected-fail, listed passes fixed. */
+  deviations?: DeviationList;
+  /** A listed deviation that passed (`fixed`) fails the run (--fail-on-fixed). */
+  failOnFixed?: boolean;
 }
 
 export type { RunReport };
@@ -136,7 +143,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
       nodeControl,
       replay: (id, s, p) => replayCommand(id, s, p, options.targetPath, embedded),
     });
-    for (const result of rows) {
+    for (const result of applyDeviations(rows, options.deviations)) {
       results.push(result);
       write(`${progressLine(result, { plain })}\n`);
       options.onResult?.(result);
@@ -144,7 +151,8 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   }
 
   const durationMs = Math.round(performance.now() - t0);
-  const rules = DEFAULT_RULES;
+  const rules = { ...DEFAULT_RULES, failOnFixed: options.failOnFixed ?? false };
+  const told = tellStory(results);
   const report: RunReport = {
     target: { name: target.name, profiles: target.profiles, nodes: target.nodes, embedded },
     hub,
@@ -157,12 +165,12 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
     startedAt: startedAt.toISOString(),
     durationMs,
     warnings,
-    findings: [],
-    groups: [],
+    findings: limitFindings(target),
+    groups: told.groups,
     rules,
-    results,
-    summary: summarize(results),
-    exitCode: exitCodeOf(results, [], rules),
+    results: told.results,
+    summary: summarize(told.results),
+    exitCode: exitCodeOf(told.results, [], rules),
   };
   const reqText = new Map((options.requirements ?? REQUIREMENTS).map((r) => [r.id, r]));
   write(runEndText(report, (id) => reqText.get(id)));

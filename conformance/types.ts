@@ -7,10 +7,10 @@
 import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { NodeControl } from '../target/handle.ts';
-import type { WireEntry } from '../reports/model/case-result.ts';
+import type { RootCause, WireEntry } from '../reports/model/case-result.ts';
 
 export type { Outcome } from '../reports/model/outcomes.ts';
-export type { CaseResult, WireEntry } from '../reports/model/case-result.ts';
+export type { CaseResult, RootCause, WireEntry } from '../reports/model/case-result.ts';
 
 /** Which requirements a failed check speaks for, beyond the case's first. */
 export interface CheckScope {
@@ -23,6 +23,12 @@ export interface CheckScope {
   judged?: readonly string[];
   /** Further failures the same check found, each on its own requirement. */
   more?: readonly CheckFailure[];
+  /**
+   * The hub behaviour the failing check observed, named where it was observed (the HTTP client knows
+   * "an error answered 200", the socket "a connection refused with 4200"), so the report can group the
+   * rows one behaviour failed. See conformance/root-cause.ts.
+   */
+  rootCause?: RootCause;
 }
 
 /** Thrown by the verify helpers, `ctx.fail` and `ctx.expect`; the runner turns it into `fail` (or `non-strict` for SHOULD). */
@@ -30,6 +36,7 @@ export class CheckFailure extends Error {
   readonly requirement?: string;
   readonly judged?: readonly string[];
   readonly more?: readonly CheckFailure[];
+  readonly rootCause?: RootCause;
   constructor(
     message: string,
     readonly expected?: string,
@@ -41,10 +48,26 @@ export class CheckFailure extends Error {
     if (scope.requirement !== undefined) this.requirement = scope.requirement;
     if (scope.judged !== undefined) this.judged = scope.judged;
     if (scope.more !== undefined) this.more = scope.more;
+    if (scope.rootCause !== undefined) this.rootCause = scope.rootCause;
   }
 
   get scope(): CheckScope {
-    return { requirement: this.requirement, judged: this.judged, more: this.more };
+    return { requirement: this.requirement, judged: this.judged, more: this.more, rootCause: this.rootCause };
+  }
+}
+
+/**
+ * The check could not judge its requirement because the hub did not meet another one it relies on
+ * (`dependency`, which must be among the requirement's `dependsOn`, directly or through others): the
+ * row reads `blocked` by it, never `fail`. `message` says what was missing ("the hub never pinged").
+ */
+export class DependencyUnmet extends CheckFailure {
+  constructor(
+    readonly dependency: string,
+    message: string,
+    scope: Pick<CheckScope, 'requirement' | 'rootCause'> = {},
+  ) {
+    super(message, undefined, undefined, undefined, scope);
   }
 }
 
@@ -122,7 +145,7 @@ export interface CaseContext {
   /** A condition with nothing to show (harness sanity, probes); checks of values use conformance/verify.ts. */
   expect(condition: unknown, message: string): asserts condition;
   /** A bespoke check's failure, its Expected/Actual computed by the case; `requirement` when it is not the case's first. */
-  fail(message: string, detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown; requirement?: string }): never;
+  fail(message: string, detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown; requirement?: string; rootCause?: RootCause }): never;
   skip(reason: string): never;
   unimplemented(reason: string): never;
   informational(reason: string): never;

@@ -4,7 +4,8 @@
  * case never restates its condition by hand. `message` is the one-line reason a report leads with.
  */
 import type { z } from 'zod';
-import { CheckFailure } from './types.ts';
+import { httpStatusCause } from './root-cause.ts';
+import { CheckFailure, DependencyUnmet, type CheckScope } from './types.ts';
 
 const CLIP = 500;
 
@@ -29,8 +30,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function fail(message: string, expected: string, actual: string): never {
-  throw new CheckFailure(message, expected, actual);
+function fail(message: string, expected: string, actual: string, scope: CheckScope = {}): never {
+  throw new CheckFailure(message, expected, actual, undefined, scope);
 }
 
 /** `actual` equals `expected` (sameValue). Arrays name their first differing index. */
@@ -186,11 +187,24 @@ export function expectPresent<T>(actual: T, what: string, message: string): asse
   fail(message, what, 'nothing');
 }
 
-/** An HTTP answer with `status` (one of them, when several are fine). Actual shows the body's start. */
+/**
+ * An HTTP answer with `status` (one of them, when several are fine). Actual shows the body's start; the
+ * failure names what the status shows about the hub (an error answered 200, a refusal of a good request),
+ * so every case the same behaviour failed lands in one root-cause group.
+ */
 export function expectStatus(res: { status: number; text: string }, status: number | readonly number[], what: string): void {
   const allowed = typeof status === 'number' ? [status] : status;
   if (allowed.includes(res.status)) return;
-  fail(`${what} answered ${res.status}`, `HTTP ${allowed.join(' or ')}`, `${res.status} ${res.text.slice(0, 200)}`);
+  fail(`${what} answered ${res.status}`, `HTTP ${allowed.join(' or ')}`, `${res.status} ${res.text.slice(0, 200)}`, { rootCause: httpStatusCause(res.status, allowed, res.text) });
+}
+
+/**
+ * The check cannot judge its requirement: `dependency`, a requirement it relies on (its `dependsOn`,
+ * directly or through others), was not met. The row reads `blocked` by it, never `fail`; `message`
+ * says what the hub did not do ("the hub never pinged an idle connection").
+ */
+export function blockedBy(dependency: string, message: string, scope: Pick<CheckScope, 'requirement' | 'rootCause'> = {}): never {
+  throw new DependencyUnmet(dependency, message, scope);
 }
 
 /** Validates `value` with a zod `schema` and returns it parsed; a mismatch names the first bad field and its value. */

@@ -33,8 +33,10 @@ export const HubConfig = z
       ]),
     limits: z
       .object({
+        // implements: sync/participants/2
         /** Participants per agent session; the next join gets 409 session_full. */
         maxParticipants: z.number().int().positive().default(10),
+        // implements: agent-presence/limits/1
         /** /ws/broadcasts connections per session_id; the next one is closed with 1013. */
         maxDashboardsPerSession: z.number().int().positive().default(10),
         /** Largest event `data` the HTTP API accepts (Pusher: 10 KB → 413). */
@@ -58,12 +60,14 @@ export const HubConfig = z
         pongTimeoutMs: z.number().positive().default(30_000),
         /** How often agents are expected to heartbeat (advertised only). */
         heartbeatIntervalMs: z.number().positive().default(60_000),
+        // implements: sync/heartbeat/5
         /** A participant silent this long is stale. */
         heartbeatTimeoutMs: z.number().positive().default(120_000),
         /** How often the sweeper looks for stale participants; bounds the report delay after the timeout. */
         sweepIntervalMs: z.number().positive().default(1_000),
         /** Advertised bound on reporting a stale participant after its timeout. */
         staleGraceMs: z.number().nonnegative().default(5_000),
+        // implements: sync/conflicts/7
         conflictThreshold: z.number().min(0).max(1).default(0.85),
         conflictBudgetMs: z.number().positive().default(250),
         /** Presence: quiet this long → idle; longer → offline. */

@@ -11,7 +11,7 @@ import { CORE_OUTCOMES, OUTCOMES, type Outcome } from './model/outcomes.ts';
 import { requirementRows } from './model/requirement-rows.ts';
 import type { RunReport } from './model/run-report.ts';
 import { html, htmlPage, type RawHtml } from './html-page.ts';
-import { deviationText, findingLines, groupLine } from './lines.ts';
+import { blockedLines, deviationText, findingLines, groupLine } from './lines.ts';
 
 export const badge = (o: Outcome): RawHtml => html`<span class="badge o-${o}">${o}</span>`;
 
@@ -20,6 +20,13 @@ export function findingsSection(report: Pick<RunReport, 'findings'>): RawHtml {
   if (report.findings.length === 0) return html``;
   const failing = report.findings.some((f) => f.severity === 'fail');
   return html`<div id="findings" class="findings${failing ? '' : ' info'}">${findingLines(report.findings).map((l) => html`<div>${l}</div>`)}</div>`;
+}
+
+/** The blocked rows as the terminal shows them: each unmet requirement once, its dependants indented under it. */
+export function blockedSection(report: Pick<RunReport, 'results'>): RawHtml {
+  const lines = blockedLines(report.results);
+  if (lines.length === 0) return html``;
+  return html`<h2>Blocked, not judged</h2><pre id="blocked" class="mono">${lines.join('\n')}</pre>`;
 }
 
 export function groupsSection(report: Pick<RunReport, 'groups'>): RawHtml {
@@ -90,6 +97,7 @@ export function conformanceHtml(report: RunReport): string {
   const body = html`${findingsSection(report)}<section>${summaryCards(report)}</section>
 ${report.warnings.length ? html`<h2>Warnings</h2><ul>${report.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 ${groupsSection(report)}
+${blockedSection(report)}
 <h2>Requirements</h2>
 ${requirementTable(report)}
 <h2>Failures</h2>

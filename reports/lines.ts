@@ -3,6 +3,7 @@
  * blocked row reads the same everywhere.
  */
 import { describeBlocker, type CaseResult } from './model/case-result.ts';
+import { blockedTree, type BlockedNode } from './model/root-causes.ts';
 import type { RootCauseGroup, RunFinding } from './model/run-report.ts';
 
 /**
@@ -21,15 +22,29 @@ export function groupLine(g: RootCauseGroup): string {
   return `${g.cases.length} case${g.cases.length === 1 ? '' : 's'} — ${g.cause}`;
 }
 
-/** Blocked rows by what blocked them, in first-seen order: `blocked by X (X#1): a#1, b#2`. */
+/**
+ * Blocked rows as a tree, each unmet requirement once with the rows it blocked under it (indented two
+ * spaces a level): `pusher/heartbeat/3 (SHOULD, non-strict: no ping within 125 s)` then
+ * `  pusher/heartbeat/4#1 — blocked by pusher/heartbeat/3: …`, then what heartbeat/4 blocked in turn.
+ */
 export function blockedLines(results: readonly CaseResult[]): string[] {
-  const by = new Map<string, string[]>();
-  for (const r of results) {
-    if (r.outcome !== 'blocked') continue;
-    const key = r.blockedBy ? describeBlocker(r.blockedBy) : 'blocked';
-    by.set(key, [...(by.get(key) ?? []), r.id]);
-  }
-  return [...by].map(([key, ids]) => `${key}: ${ids.join(', ')}`);
+  const lines: string[] = [];
+  const walk = (n: BlockedNode, depth: number) => {
+    const pad = '  '.repeat(depth);
+    const crash = results.some((r) => r.blockedBy?.kind === 'crash' && r.blockedBy.id === n.blocker);
+    const head = crash ? describeBlocker({ kind: 'crash', id: n.blocker }) : n.row ? `${n.blocker} (${n.row.level}, ${n.row.outcome}${n.row.reason ? `: ${clip(n.row.reason, 140)}` : ''})` : `${n.blocker} (not run in this selection)`;
+    if (depth === 0) lines.push(head);
+    for (const d of n.dependants) {
+      lines.push(`${pad}  ${d.row.id}${d.row.reason ? ` — ${clip(d.row.reason, 160)}` : ''}`);
+      for (const b of d.below) walk(b, depth + 1);
+    }
+  };
+  for (const root of blockedTree(results)) walk(root, 0);
+  return lines;
+}
+
+function clip(text: string, n: number): string {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
 /** `listed as a known deviation (pusher/http-auth/4: replay window, see <link>)` */

@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_TARGET_UNREACHABLE: 'The hub did not answer; check that it runs and the URLs in the target file.',
   HUBPROOF_ERR_CONFIG_INVALID: 'The hub config does not match the schema; fix the named field.',
   HUBPROOF_ERR_USAGE: 'The command line is wrong; see --help.',
+  HUBPROOF_ERR_EXPECT_INVALID: 'The known-deviations file (--expect) is malformed; fix the named entry.',
   HUBPROOF_ERR_NOT_BUILT: 'The command exists but is not built yet.',
   HUBPROOF_ERR_SELECTOR: 'A selector matches no requirement; list them with `hubproof spec`.',
   HUBPROOF_ERR_TIMEOUT: 'A wait passed its deadline.',

@@ -59,6 +59,23 @@ export const TargetFile = z
       .partial()
       .strict()
       .optional(),
+    /**
+     * The hub's own limits where they differ from Pusher's (spec/limits.ts has Pusher's); the limit cases
+     * test the declared value and the report lists each difference as an informational finding.
+     */
+    limits: z
+      .object({
+        channel_name_length: z.number().int().positive().describe('Longest channel name accepted (Pusher: 164)'),
+        event_data_bytes: z.number().int().positive().describe('Largest event `data` accepted, in bytes (Pusher: 10240)'),
+        channels_per_trigger: z.number().int().positive().describe('Most channels one published event may name (Pusher: 100)'),
+        batch_size: z.number().int().positive().describe('Most events in one batch_events request (Pusher: 10)'),
+        client_events_per_second: z.number().int().positive().describe('Client events a connection may send per second (Pusher: 10)'),
+        presence_members: z.number().int().positive().describe('Most members of one presence channel (Pusher: 100)'),
+        frame_bytes: z.number().int().positive().describe('Largest WebSocket message accepted, in bytes (Pusher states none)'),
+      })
+      .partial()
+      .strict()
+      .optional(),
     /** Where the hub posts webhooks; the harness listens there. */
     webhooks: z.object({ listen: z.url() }).strict().optional(),
     /** A local hub process whose RSS the load driver may sample. */

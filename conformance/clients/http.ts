@@ -4,6 +4,7 @@
  * `pusherApi(ctx)` signs Pusher HTTP API calls with the target's credentials.
  */
 import { signHttpRequest, type SignRequestInput } from '../../spec/protocol/signing.ts';
+import { connectionRefusedCause } from '../root-cause.ts';
 import { CheckFailure, type CaseContext } from '../types.ts';
 import { CaseAbortedError, clip, nextLabel } from './wait.ts';
 
@@ -57,7 +58,9 @@ export async function httpRequest(ctx: CaseContext, req: HttpRequest): Promise<H
         continue;
       }
       ctx.log('http<', label, `(${msg})`);
-      throw new CheckFailure(`${req.method} ${new URL(req.url).pathname} got no answer: ${msg}`, 'an HTTP response', msg);
+      throw new CheckFailure(`${req.method} ${new URL(req.url).pathname} got no answer: ${msg}`, 'an HTTP response', msg, undefined, {
+        rootCause: connectionRefusedCause({ network: timeout.aborted ? 'timeout' : msg }),
+      });
     }
   }
   const outHeaders: Record<string, string> = {};

@@ -4,8 +4,9 @@
  * Tolerant of third-party hubs: `pusher:error` data as a string or an object, `pusher:subscription_error`.
  */
 import { connectionUrl, frameData, PusherEvent, type Frame } from '../../spec/protocol/frames.ts';
-import { requiresAuth } from '../../spec/protocol/channels.ts';
+import { channelKind, requiresAuth } from '../../spec/protocol/channels.ts';
 import { signChannelAuth } from '../../spec/protocol/signing.ts';
+import { connectionRefusedCause, subscriptionRefusedCause, type SubscriptionShape } from '../root-cause.ts';
 import { CheckFailure, type CaseContext } from '../types.ts';
 import { openWireSocket, WireSocket, type WireSocketOptions } from './wire-socket.ts';
 
@@ -46,18 +47,44 @@ export function pusherErrorCode(frame: Frame): number | null {
   return null;
 }
 
-/** A subscription the hub refused: carries the frame and its code, reads as a check failure. */
+/** The `message` of a `pusher:error` (object or JSON-string data), if it has one. */
+export function pusherErrorMessage(frame: Frame): string | undefined {
+  const data = frameData<unknown>(frame);
+  const message = data && typeof data === 'object' && 'message' in data ? (data as { message: unknown }).message : undefined;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/**
+ * A subscription the hub refused: carries the frame and its code, reads as a check failure whose root
+ * cause is the refusal's shape (channel kind, presence with or without user_info, the code), so cases
+ * that needed the same kind of subscription group together when the hub refuses it.
+ */
 export class SubscriptionRejected extends CheckFailure {
   constructor(
     readonly channel: string,
     readonly frame: Frame,
     readonly code: number | null,
+    shape: SubscriptionShape = { kind: channelKind(channel) },
   ) {
     super(
       `subscription to ${channel} was rejected with ${frame.event}${code !== null ? ` ${code}` : ''}`,
       `pusher_internal:subscription_succeeded on ${channel}`,
       JSON.stringify(frame),
+      undefined,
+      { rootCause: subscriptionRefusedCause(shape, frame.event, code, frame.event === PusherEvent.ERROR ? pusherErrorMessage(frame) : undefined) },
     );
+  }
+}
+
+/** What a subscription looked like, for the refusal's root cause. */
+function subscriptionShape(channel: string, channelData: string | undefined): SubscriptionShape {
+  const kind = channelKind(channel);
+  if (!kind.startsWith('presence')) return { kind };
+  try {
+    const data = JSON.parse(channelData ?? '') as { user_info?: unknown };
+    return { kind, userInfo: data !== null && typeof data === 'object' && data.user_info !== undefined };
+  } catch {
+    return { kind };
   }
 }
 
@@ -88,7 +115,7 @@ export class PusherSocket extends WireSocket {
     );
     if (frame.event !== PusherEvent.SUBSCRIPTION_SUCCEEDED) {
       const code = frame.event === PusherEvent.ERROR ? pusherErrorCode(frame) : subscriptionErrorStatus(frame);
-      throw new SubscriptionRejected(channel, frame, code);
+      throw new SubscriptionRejected(channel, frame, code, subscriptionShape(channel, channelData));
     }
     return frame;
   }
@@ -137,16 +164,21 @@ export async function openPusherSocket(ctx: CaseContext, opts: OpenPusherSocketO
     openTimeoutMs: timeoutMs,
   };
   const sock = await openWireSocket(ctx, wireOpts, (c, ws, label, answerPings) => new PusherSocket(c, ws, label, answerPings));
-  const frame = await sock.waitFor((f) => f.event === PusherEvent.CONNECTION_ESTABLISHED || f.event === PusherEvent.ERROR, {
-    desc: 'pusher:connection_established',
-    timeoutMs,
-  });
+  const frame = await sock
+    .waitFor((f) => f.event === PusherEvent.CONNECTION_ESTABLISHED || f.event === PusherEvent.ERROR, { desc: 'pusher:connection_established', timeoutMs })
+    .catch((err: unknown) => {
+      // Closed before the handshake finished: the hub refused the connection, whatever code it chose.
+      const c = sock.closeInfo;
+      if (err instanceof CheckFailure && c && !sock.closedByHarness) {
+        throw new CheckFailure(err.message, err.expected, err.actual, undefined, { rootCause: connectionRefusedCause({ close: c.code, reason: c.reason }) });
+      }
+      throw err;
+    });
   if (frame.event === PusherEvent.ERROR) {
-    throw new CheckFailure(
-      `hub answered the connection with pusher:error ${pusherErrorCode(frame) ?? ''}`.trim(),
-      'pusher:connection_established',
-      JSON.stringify(frame),
-    );
+    const code = pusherErrorCode(frame);
+    throw new CheckFailure(`hub answered the connection with pusher:error ${code ?? ''}`.trim(), 'pusher:connection_established', JSON.stringify(frame), undefined, {
+      rootCause: connectionRefusedCause({ pusherError: code, message: pusherErrorMessage(frame) }),
+    });
   }
   const data = frameData<{ socket_id?: unknown; activity_timeout?: unknown }>(frame);
   const socketId = data && typeof data === 'object' ? data.socket_id : undefined;

@@ -5,6 +5,7 @@
  */
 import WebSocket from 'ws';
 import { decodeFrame, PusherEvent, type Frame } from '../../spec/protocol/frames.ts';
+import { connectionClosedCause, connectionRefusedCause } from '../root-cause.ts';
 import { CheckFailure, type CaseContext } from '../types.ts';
 import { clip, nextLabel, sleep, waitUntil } from './wait.ts';
 
@@ -65,6 +66,10 @@ export class WireSocket {
   /** Resolves once the connection is closed, by either side or by an error. */
   readonly closed: Promise<CloseInfo>;
   closeInfo: CloseInfo | undefined;
+  /** The harness closed or dropped the connection itself (a close the hub did not choose). */
+  closedByHarness = false;
+  /** The last socket error (`ECONNREFUSED`…), for a refused handshake. */
+  lastError: string | undefined;
 
   private readonly taken = new WeakSet<Frame>();
   private readonly waiters = new Set<Waiter>();
@@ -89,7 +94,10 @@ export class WireSocket {
       this.wsPongsReceived++;
       ctx.log('<', label, `(ws pong${d.length ? ` ${clip(d.toString('utf8'), 80)}` : ''})`);
     });
-    ws.on('error', (err) => ctx.log('note', label, `socket error: ${err.message}`));
+    ws.on('error', (err) => {
+      this.lastError = (err as NodeJS.ErrnoException).code ?? err.message;
+      ctx.log('note', label, `socket error: ${err.message}`);
+    });
     ws.on('close', (code, reason) => this.onClose({ code, reason: reason.toString('utf8') }));
   }
 
@@ -239,6 +247,7 @@ export class WireSocket {
       return this.closed;
     }
     this.ctx.log('note', this.label, `closing with ${code}${reason ? ` ${reason}` : ''}`);
+    this.closedByHarness = true;
     this.ws.close(code, reason);
     const timer = setTimeout(() => this.terminate(), 2000);
     const info = await this.closed;
@@ -250,6 +259,7 @@ export class WireSocket {
   terminate(): void {
     if (this.closeInfo) return;
     this.ctx.log('note', this.label, 'terminating (no close frame)');
+    this.closedByHarness = true;
     this.ws.terminate();
   }
 
@@ -266,6 +276,8 @@ export class WireSocket {
       `${this.label} closed (${c.code}${c.reason ? ` "${c.reason}"` : ''}) before ${desc}`,
       desc,
       `connection closed with ${c.code}${c.reason ? ` "${c.reason}"` : ''}; ${this.recentSummary()}`,
+      undefined,
+      this.closedByHarness ? {} : { rootCause: connectionClosedCause(c.code, c.reason) },
     );
   }
 
@@ -337,15 +349,18 @@ export async function openWireSocket<S extends WireSocket = WireSocket>(
       (resolve, reject) => {
         const onOpen = () => resolve();
         ws.once('open', onOpen);
-        void sock.closed.then((c) =>
+        void sock.closed.then((c) => {
+          const how = httpStatus !== undefined ? { http: httpStatus } : sock.lastError && c.code === 1006 ? { network: sock.lastError } : { close: c.code, reason: c.reason };
           reject(
             new CheckFailure(
               `WebSocket handshake to ${opts.url} failed`,
               'an open WebSocket',
-              httpStatus !== undefined ? `HTTP ${httpStatus}` : `closed ${c.code}${c.reason ? ` ${c.reason}` : ''}`,
+              httpStatus !== undefined ? `HTTP ${httpStatus}` : `closed ${c.code}${c.reason ? ` ${c.reason}` : ''}${sock.lastError ? ` (${sock.lastError})` : ''}`,
+              undefined,
+              { rootCause: connectionRefusedCause(how) },
             ),
-          ),
-        );
+          );
+        });
         return () => ws.off('open', onOpen);
       },
       { timeoutMs: openTimeoutMs, desc: `WebSocket open (${opts.url})` },

@@ -1,6 +1,6 @@
 /**
  * Turns a scenario file (load/scenarios/<name>.json) into a Scenario: defaults first, then the file's
- * fields, thresholds named in the file taking their PROTOCOL.md targets. Pure (no Node or k6 imports):
+ * fields, thresholds named in the file taking their docs/protocol.md targets. Pure (no Node or k6 imports):
  * the Node driver and the k6 scripts both compose scenarios with it, from the same JSON.
  */
 import { HubproofError } from '../../spec/errors.ts';

@@ -1,7 +1,7 @@
 /**
  * A load scenario is data: what to send, to whom, for how long, and the SLOs that fail the run. The
  * numbers live in load/scenarios/*.json, read by the Node driver and by the k6 scripts (k6 `open()`), so
- * the two cannot drift. Thresholds default to the targets in PROTOCOL.md; a scenario lists only the ones
+ * the two cannot drift. Thresholds default to the targets in docs/protocol.md; a scenario lists only the ones
  * it measures.
  */
 import defaults from './defaults.json' with { type: 'json' };
@@ -9,15 +9,15 @@ import defaults from './defaults.json' with { type: 'json' };
 export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser';
 
 export interface Thresholds {
-  /** p99 propagation, scheduled send → receipt at every subscriber (PROTOCOL.md: < 50 ms). */
+  /** p99 propagation, scheduled send → receipt at every subscriber (docs/protocol.md#propagation: < 50 ms). */
   p99Ms?: number;
-  /** Events per second the hub must accept and deliver over the measured window (PROTOCOL.md: ≥ 1000 presence updates/s). */
+  /** Events per second the hub must accept and deliver over the measured window (docs/protocol.md#performance: ≥ 1000 presence updates/s). */
   minRate?: number;
-  /** Received ÷ expected deliveries; 1 means nothing lost (PROTOCOL.md: every subscriber gets every event). */
+  /** Received ÷ expected deliveries; 1 means nothing lost (docs/protocol.md#delivery-and-history: every subscriber gets every event). */
   minReach?: number;
-  /** Hub RSS growth per 1000 connected clients, MB (PROTOCOL.md: < 100 MB per 1000 dashboards). */
+  /** Hub RSS growth per 1000 connected clients, MB (docs/protocol.md#performance: < 100 MB per 1000 dashboards). */
   maxMbPer1000?: number;
-  /** p99 from the second near-duplicate create request to AgentConflictResolved at every session subscriber (PROTOCOL.md: 250 ms). */
+  /** p99 from the second near-duplicate create request to AgentConflictResolved at every session subscriber (docs/protocol.md#conflicts: 250 ms). */
   conflictP99Ms?: number;
 }
 
@@ -62,17 +62,17 @@ export interface Scenario {
 /** What a scenario file (load/scenarios/<name>.json) holds: the fields it is about, and its thresholds. */
 export type ScenarioFile = Pick<Scenario, 'name' | 'kind' | 'description'> &
   Partial<Omit<Scenario, 'name' | 'kind' | 'description' | 'thresholds'>> & {
-    /** Threshold names (each takes its PROTOCOL.md target from defaults.json), or explicit limits. */
+    /** Threshold names (each takes its docs/protocol.md target from defaults.json), or explicit limits. */
     thresholds: Array<keyof Thresholds> | Thresholds;
   };
 
-/** load/scenarios/defaults.json: the fields every scenario starts from, and the PROTOCOL.md targets. */
+/** load/scenarios/defaults.json: the fields every scenario starts from, and the docs/protocol.md targets. */
 export interface ScenarioDefaults {
   fields: Omit<Scenario, 'name' | 'kind' | 'description' | 'thresholds'>;
   thresholds: Required<Thresholds>;
 }
 
-/** PROTOCOL.md targets. */
+/** docs/protocol.md targets. */
 export const DEFAULT_THRESHOLDS: Required<Thresholds> = defaults.thresholds;
 
 /** Fields every scenario starts from; each scenario file overrides what it is about. */

@@ -71,6 +71,7 @@ export class DashboardHub {
   }
 
   /** The upgrade claimant for DASHBOARD_PATH. */
+  // implements: agent-presence/stream/1
   readonly claim = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'http://hub');
     if (url.pathname !== DASHBOARD_PATH) return false;
@@ -78,9 +79,11 @@ export class DashboardHub {
     return true;
   };
 
+  // implements: agent-presence/bad-input/3 — no message handler: what a dashboard sends is dropped
   private accept(ws: WebSocket, req: IncomingMessage, url: URL): void {
     ws.on('error', () => ws.terminate());
     const agent = findAgent(this.ctx.config.agents, url.searchParams.get('token') ?? bearerToken(req));
+    // implements: agent-presence/stream/2
     if (!agent) {
       ws.close(CLOSE_POLICY_VIOLATION, 'missing or invalid token: connect with ?token=<agent token>');
       return;
@@ -105,6 +108,7 @@ export class DashboardHub {
   }
 
   /** Counts dashboard `id` in its session; opens it if it is this node's, or refuses it over the limit. */
+  // implements: agent-presence/limits/1, agent-presence/limits/2
   private register(id: string, sessionId: string, agent = ''): void {
     const peers = this.bySession.get(sessionId) ?? new Set<string>();
     const max = this.ctx.config.limits.maxDashboardsPerSession;
@@ -133,6 +137,7 @@ export class DashboardHub {
     this.ctx.log(`presence: dashboard connected (${agent || id}, session "${sessionId}", ${peers.size}/${max})`);
   }
 
+  // implements: agent-presence/limits/3
   private unregister(id: string): void {
     const sessionId = this.sessionOf.get(id);
     if (sessionId === undefined) return;
@@ -143,6 +148,7 @@ export class DashboardHub {
   }
 
   /** Sends one message, encoded once, to every open dashboard. */
+  // implements: agent-presence/stream/4, agent-presence/performance/1
   broadcast(message: unknown): void {
     if (this.all.size === 0) return;
     const frame = Buffer.from(JSON.stringify(message));

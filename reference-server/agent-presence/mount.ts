@@ -1,5 +1,5 @@
 /**
- * Profile `agent-presence` of the reference hub (PROTOCOL.md "Profile agent-presence"): the dashboard
+ * Profile `agent-presence` of the reference hub (docs/protocol.md#profile-agent-presence): the dashboard
  * stream, the presence API, the idle/offline sweep, presence persisted in SQLite across restarts, and the
  * `/dashboard` page.
  */
@@ -24,6 +24,7 @@ export function mountAgentPresence(ctx: HubContext): PresenceService {
   mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now(), () => dashboards.size);
   mountDashboardPage(ctx.router);
 
+  // implements: agent-presence/status/1
   repeat(ctx, 'presence-sweep', sweepInterval(ctx), () => presence.sweep());
   // A cluster snapshot serializes SQLite: group-committed changes must be in it first.
   ctx.cluster?.snapshotPart('agent-presence', { save: () => store.flush(), load: () => undefined });

@@ -33,6 +33,7 @@ export class PresenceService {
   }
 
   /** Broadcasts first (dashboards see it at once), then resolves when SQLite has it. */
+  // implements: agent-presence/stream/3, agent-presence/stream/4
   private async commit(state: PresenceState, eventType: PresenceEventType, now: number): Promise<PresenceState> {
     const persisted = this.store.put(state);
     const update: z.infer<typeof PresenceUpdate> = {
@@ -47,6 +48,7 @@ export class PresenceService {
     return state;
   }
 
+  // implements: agent-presence/api/1, agent-presence/api/2, agent-presence/api/3, agent-presence/status/2
   toolExecuted(agentId: string, e: z.infer<typeof PresenceEventRequest>): Promise<PresenceState> {
     const now = this.ctx.now();
     const prev = this.store.get(agentId) ?? this.blank(agentId, now);
@@ -68,12 +70,14 @@ export class PresenceService {
     );
   }
 
+  // implements: agent-presence/api/4
   featureStatus(featureId: string, e: z.infer<typeof FeatureStatusRequest>): Promise<PresenceState> {
     const now = this.ctx.now();
     const prev = this.store.get(e.agent_id) ?? this.blank(e.agent_id, now);
     return this.commit({ ...prev, current_feature_id: featureId }, 'feature_status', now);
   }
 
+  // implements: agent-presence/status/1
   statusFor(state: PresenceState, now: number): PresenceState['status'] {
     const quiet = now - state.last_activity_ms;
     const { idleAfterMs, offlineAfterMs } = this.ctx.config.timings;
@@ -81,6 +85,7 @@ export class PresenceService {
   }
 
   /** Moves quiet agents to idle/offline, broadcasting a status_change for each; returns how many changed. */
+  // implements: agent-presence/status/1
   sweep(): number {
     const now = this.ctx.now();
     let changed = 0;

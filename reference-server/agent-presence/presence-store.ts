@@ -46,6 +46,7 @@ export function migratePresence(db: Database): void {
   )`);
 }
 
+// implements: agent-presence/persistence/1, agent-presence/performance/1
 export class PresenceStore {
   private readonly agents = new Map<string, PresenceState>();
   private readonly dirty = new Set<string>();

@@ -15,6 +15,7 @@ import type { PresenceService } from './presence-service.ts';
 const PathName = z.string().min(1).max(200);
 
 export function mountPresenceRoutes(router: Router, config: HubConfig, presence: PresenceService, now: () => number, dashboards: () => number): void {
+  // implements: agent-presence/api/1, agent-presence/api/6, agent-presence/bad-input/2
   router.add('POST', '/api/presence/:agent_id/events', async (rc) => {
     requireAgent(config.agents, rc.req);
     const agentId = validate(PathName, rc.params.agent_id, 'path.agent_id');
@@ -23,6 +24,7 @@ export function mountPresenceRoutes(router: Router, config: HubConfig, presence:
     sendJson(rc.res, 200, { presence: presenceJson(state) });
   });
 
+  // implements: agent-presence/api/4, agent-presence/api/6
   router.add('POST', '/api/broadcast/features/:id/status', async (rc) => {
     requireAgent(config.agents, rc.req);
     const featureId = validate(PathName, rc.params.id, 'path.id');
@@ -31,6 +33,7 @@ export function mountPresenceRoutes(router: Router, config: HubConfig, presence:
     sendJson(rc.res, 200, { presence: presenceJson(state) });
   });
 
+  // implements: agent-presence/api/5, agent-presence/api/6
   router.add('GET', '/api/presence', (rc) => {
     requireAgent(config.agents, rc.req);
     sendJson(rc.res, 200, { agents: presence.store.all().map(presenceJson), timestamp: new Date(now()).toISOString(), dashboards: dashboards() });

@@ -117,12 +117,14 @@ export class Router {
           route.handler({ req, res, method, rawPath, params, query, body }),
       };
     }
+    // implements: sync/errors/3
     if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${rawPath}`);
     throw new HttpError(404, 'not_found', `no route for ${method} ${rawPath}`);
   }
 }
 
 /** The JSON answer for an error thrown by a handler (or the end of a response already started). */
+// implements: pusher/http-api/13, sync/errors/1
 export function sendError(res: ServerResponse, err: unknown): void {
   if (res.headersSent) {
     res.end();
@@ -143,6 +145,7 @@ function safeDecode(s: string): string {
   }
 }
 
+// implements: sync/bad-input/3
 export function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -179,6 +182,7 @@ export function sendEmpty(res: ServerResponse, status = 204): void {
 }
 
 /** Parses a JSON body or throws 400 invalid_json; an empty body is `{}`. */
+// implements: pusher/bad-input/8, sync/bad-input/1, agent-presence/bad-input/1
 export function parseJsonBody(body: string): unknown {
   if (body.trim() === '') return {};
   try {

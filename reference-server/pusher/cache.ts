@@ -6,6 +6,7 @@
 /** Pusher keeps a cached event for 30 minutes. */
 export const CACHE_TTL_MS = 30 * 60 * 1000;
 
+// implements: pusher/cache/1
 export class EventCache {
   private readonly entries = new Map<string, { frame: string; storedAt: number }>();
 
@@ -36,6 +37,7 @@ export class EventCache {
   }
 }
 
+// implements: pusher/cache/2
 export function cacheMissFrame(channel: string): string {
   return JSON.stringify({ event: 'pusher:cache_miss', channel });
 }

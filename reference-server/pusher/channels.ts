@@ -9,6 +9,7 @@ export class ChannelRegistry {
   private readonly subscribers = new Map<string, Set<PusherConnection>>();
 
   /** Adds `conn`; true when the channel went from empty to occupied. */
+  // implements: pusher/subscribe/6 — a set: a second subscribe of one connection adds nothing
   add(channel: string, conn: PusherConnection): boolean {
     let set = this.subscribers.get(channel);
     const occupied = set === undefined;
@@ -44,6 +45,8 @@ export class ChannelRegistry {
   }
 
   /** Writes `frame` to every subscriber except `except`; returns how many it was written to. */
+  // implements: pusher/subscribe/3, pusher/subscribe/7, sync/delivery/5
+  // implements: sync/propagation/1 — framed once and written to every subscriber's socket in the same turn
   publish(channel: string, frame: string, except?: PusherConnection): number {
     const set = this.subscribers.get(channel);
     if (set === undefined) return 0;

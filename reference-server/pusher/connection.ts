@@ -58,6 +58,7 @@ export class PusherConnection {
   }
 
   /** Sends an already-encoded frame as a text message. */
+  // implements: pusher/connection/9
   send(frame: string | Buffer): void {
     if (this.writable()) this.ws!.send(frame, { binary: false });
   }
@@ -71,6 +72,7 @@ export class PusherConnection {
   }
 
   /** Open and not a slow consumer; a subscriber too far behind is closed with 4100 (back off). */
+  // implements: pusher/close-codes/2
   private writable(): boolean {
     if (this.ws === null || this.closing || this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -95,6 +97,7 @@ export class PusherConnection {
 }
 
 /** `\d+\.\d+`, random, unique among the live connections. */
+// implements: pusher/connection/4
 export function newSocketId(taken: (id: string) => boolean): string {
   for (;;) {
     const id = `${randomInt(1, 1_000_000_000)}.${randomInt(1, 1_000_000_000)}`;

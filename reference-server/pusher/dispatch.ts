@@ -33,6 +33,7 @@ export function handleMessage(hub: PusherHub, conn: PusherConnection, raw: Buffe
   }
 }
 
+// implements: pusher/bad-input/1, pusher/bad-input/2, pusher/bad-input/5
 function parse(hub: PusherHub, raw: Buffer, isBinary: boolean): Frame {
   if (isBinary) throw invalidMessage('binary frames are not part of the Pusher protocol; send JSON text frames');
   const max = hub.config.limits.maxFrameBytes;
@@ -49,9 +50,11 @@ function parse(hub: PusherHub, raw: Buffer, isBinary: boolean): Frame {
 
 function route(hub: PusherHub, conn: PusherConnection, frame: Frame): void {
   switch (frame.event) {
+    // implements: pusher/heartbeat/1
     case PusherEvent.PING:
       conn.send(PONG_FRAME);
       return;
+    // implements: pusher/heartbeat/5
     case PusherEvent.PONG:
       return; // touch() above already recorded the activity
     case PusherEvent.SUBSCRIBE:
@@ -69,8 +72,10 @@ function route(hub: PusherHub, conn: PusherConnection, frame: Frame): void {
     return;
   }
   const shown = JSON.stringify(frame.event.slice(0, 60));
+  // implements: pusher/bad-input/3
   if (frame.event.startsWith('pusher:') || frame.event.startsWith('pusher_internal:')) {
     throw invalidMessage(`unknown event ${shown}`);
   }
+  // implements: pusher/client-events/5
   throw invalidMessage(`unknown event ${shown}; events sent by clients must start with "${CLIENT_EVENT_PREFIX}"`);
 }

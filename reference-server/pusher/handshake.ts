@@ -21,6 +21,7 @@ const APP_PATH = /^\/app\/([^/]+)$/;
 export type HandshakeResult = { ok: true } | { ok: false; code: number; message: string };
 
 /** Checks the upgrade URL's key and protocol version. */
+// implements: pusher/connection/6, pusher/connection/7, pusher/connection/8, pusher/close-codes/1
 export function checkHandshake(hub: PusherHub, key: string, query: URLSearchParams): HandshakeResult {
   if (key !== hub.config.app.key) return { ok: false, code: CloseCode.APP_NOT_FOUND, message: `Application does not exist: no app with key "${key.slice(0, 60)}"` };
   const protocol = query.get('protocol');
@@ -34,6 +35,7 @@ export function checkHandshake(hub: PusherHub, key: string, query: URLSearchPara
 }
 
 /** Claims upgrades for `/app/{key}`; `isClosing` turns new connections away during shutdown. */
+// implements: pusher/connection/1
 export function claimPusherUpgrades(hub: PusherHub, wss: WebSocketServer, isClosing: () => boolean): UpgradeHandler {
   return (req, socket, head) => {
     const url = req.url ?? '/';
@@ -80,13 +82,17 @@ function accept(
     return;
   }
 
+  // implements: pusher/connection/4
   const socketId = newSocketId((id) => hub.connections.has(id));
   const conn = new PusherConnection(socketId, ws, socket, hub.ctx.now());
   hub.connections.set(socketId, conn);
   ws.on('message', (raw: Buffer, isBinary) => handleMessage(hub, conn, raw, isBinary));
   // Control frames count as activity too: a client using WebSocket pings is alive.
+  // implements: pusher/heartbeat/2 — ws answers each ping control frame with a pong by itself
   ws.on('ping', () => conn.touch(hub.ctx.now()));
+  // implements: pusher/heartbeat/5
   ws.on('pong', () => conn.touch(hub.ctx.now()));
+  // implements: pusher/presence/6, pusher/presence/7 — a TCP connection that ends without a close frame ends here too
   ws.on('close', (code) => {
     try {
       if (hub.cluster) hub.cluster.drop(conn);
@@ -97,6 +103,7 @@ function accept(
     hub.ctx.log(`${socketId} closed (${code})`);
   });
 
+  // implements: pusher/connection/2, pusher/connection/3, pusher/connection/5
   // Announced in whole seconds (the schema's integer); sub-second test timings announce 1.
   const activityTimeout = Math.max(1, Math.ceil(hub.config.timings.activityTimeoutS));
   conn.send(encodeFrame(PusherEvent.CONNECTION_ESTABLISHED, JSON.stringify({ socket_id: socketId, activity_timeout: activityTimeout })));

@@ -16,6 +16,7 @@ export function sweepIntervalMs(activityTimeoutMs: number, pongTimeoutMs: number
 }
 
 /** Starts the sweeper; returns its stop function. */
+// implements: pusher/heartbeat/3
 export function startHeartbeat(hub: PusherHub): () => void {
   const activityMs = hub.config.timings.activityTimeoutS * 1000;
   const pongMs = hub.config.timings.pongTimeoutMs;
@@ -24,6 +25,7 @@ export function startHeartbeat(hub: PusherHub): () => void {
     for (const conn of hub.connections.values()) {
       if (conn.closing) continue;
       if (conn.pingSentAt !== 0) {
+        // implements: pusher/heartbeat/4, pusher/presence/7, pusher/close-codes/3
         if (now - conn.pingSentAt >= pongMs) {
           hub.ctx.log(`${conn.socketId} did not answer pusher:ping within ${pongMs} ms`);
           conn.close(CloseCode.PONG_NOT_RECEIVED, 'Pong reply not received');

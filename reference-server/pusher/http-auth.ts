@@ -17,6 +17,8 @@ const REASONS: Record<HttpAuthFailure, string> = {
 };
 
 /** Throws 404 for another app id, 401 for a failed signature. */
+// implements: pusher/http-auth/1, pusher/http-auth/2, pusher/http-auth/3, pusher/http-auth/4, pusher/http-auth/5, pusher/http-auth/6, pusher/http-auth/7
+// implements: pusher/http-auth/8 — every route calls it before it reads or publishes anything
 export function authenticate(hub: PusherHub, rc: RequestContext): void {
   if (rc.params.appId !== hub.config.app.id) {
     throw new HttpError(404, 'app_not_found', `no app with id "${rc.params.appId ?? ''}" on this hub`);

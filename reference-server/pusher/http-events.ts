@@ -44,12 +44,15 @@ export function parseInfo(value: unknown): string[] {
 /** Validates one event; `multi` allows `channels`, a batch item has a single `channel`. */
 function readEvent(hub: PusherHub, body: Record<string, unknown>, what: string, multi: boolean): EventRequest {
   const { name, data, socket_id: socketId } = body;
+  // implements: pusher/http-api/7
   if (typeof name !== 'string' || name.length === 0) throw bad(`${what}: "name" must be a non-empty string`);
   if (name.length > PUSHER_LIMITS.maxEventNameLength) throw bad(`${what}: event name is longer than ${PUSHER_LIMITS.maxEventNameLength} characters`);
   if (name.startsWith('pusher:') || name.startsWith('pusher_internal:')) throw bad(`${what}: event names starting with "pusher" are reserved`);
+  // implements: pusher/http-api/7, pusher/connection/10
   if (typeof data !== 'string') throw bad(`${what}: "data" must be a string (JSON-encode objects first)`);
   const maxBytes = hub.config.limits.maxEventBytes;
   const size = Buffer.byteLength(data);
+  // implements: pusher/http-api/3, pusher/limits/1
   if (size > maxBytes) throw new HttpError(413, 'payload_too_large', `${what}: data is ${size} bytes; the limit is ${maxBytes}`);
 
   let channels: string[];
@@ -57,6 +60,7 @@ function readEvent(hub: PusherHub, body: Record<string, unknown>, what: string, 
     if (body.channel !== undefined) throw bad(`${what}: give either "channels" or "channel", not both`);
     if (!Array.isArray(body.channels) || body.channels.length === 0) throw bad(`${what}: "channels" must be a non-empty array`);
     const max = hub.config.limits.maxChannelsPerEvent;
+    // implements: pusher/http-api/2, pusher/limits/1
     if (body.channels.length > max) throw bad(`${what}: ${body.channels.length} channels; at most ${max} per event`);
     channels = body.channels.map((c, i) => checkChannel(c, `${what}: channels[${i}]`));
   } else {
@@ -77,12 +81,14 @@ export function channelAttributes(hub: PusherHub, channel: string, info: string[
   return out;
 }
 
+// implements: pusher/http-api/4
 function publish(hub: PusherHub, ev: EventRequest): void {
   const except = ev.socketId === undefined ? undefined : hub.connections.get(ev.socketId);
   for (const channel of ev.channels) publishEvent(hub, channel, ev.name, ev.data, except);
 }
 
 export function mountEventRoutes(hub: PusherHub): void {
+  // implements: pusher/http-api/1
   hub.ctx.router.add('POST', '/apps/:appId/events', (rc: RequestContext) => {
     authenticate(hub, rc);
     const ev = readEvent(hub, requireObject(parseJsonBody(rc.body), 'body'), 'event', true);
@@ -91,11 +97,13 @@ export function mountEventRoutes(hub: PusherHub): void {
     sendJson(rc.res, 200, { channels: Object.fromEntries(ev.channels.map((c) => [c, channelAttributes(hub, c, ev.info)])) });
   });
 
+  // implements: pusher/http-api/5
   hub.ctx.router.add('POST', '/apps/:appId/batch_events', (rc: RequestContext) => {
     authenticate(hub, rc);
     const body = requireObject(parseJsonBody(rc.body), 'body');
     if (!Array.isArray(body.batch) || body.batch.length === 0) throw bad('"batch" must be a non-empty array of events');
     const max = hub.config.limits.maxBatchEvents;
+    // implements: pusher/http-api/6
     if (body.batch.length > max) throw bad(`batch has ${body.batch.length} events; at most ${max}`);
     // Validate the whole batch before publishing any of it: a bad batch publishes nothing.
     const events = body.batch.map((item, i) => readEvent(hub, requireObject(item, `batch[${i}]`), `batch[${i}]`, false));

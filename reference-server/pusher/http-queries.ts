@@ -22,6 +22,7 @@ function channelParam(rc: RequestContext): string {
 export function mountQueryRoutes(hub: PusherHub): void {
   const { router } = hub.ctx;
 
+  // implements: pusher/http-api/8, pusher/http-api/9
   router.add('GET', '/apps/:appId/channels', (rc) => {
     authenticate(hub, rc);
     const prefix = rc.query.filter_by_prefix ?? '';
@@ -37,6 +38,7 @@ export function mountQueryRoutes(hub: PusherHub): void {
     sendJson(rc.res, 200, { channels });
   });
 
+  // implements: pusher/http-api/10
   router.add('GET', '/apps/:appId/channels/:channel', (rc) => {
     authenticate(hub, rc);
     const channel = channelParam(rc);
@@ -46,6 +48,7 @@ export function mountQueryRoutes(hub: PusherHub): void {
     sendJson(rc.res, 200, { occupied: subscriptions > 0, ...channelAttributes(hub, channel, info) });
   });
 
+  // implements: pusher/http-api/11, pusher/http-api/12
   router.add('GET', '/apps/:appId/channels/:channel/users', (rc) => {
     authenticate(hub, rc);
     const channel = channelParam(rc);

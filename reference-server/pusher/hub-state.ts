@@ -53,6 +53,7 @@ export function isServerToUserChannel(name: unknown): name is string {
  * Sends one event to a channel: encoded once, remembered when it is a cache channel, written to every
  * subscriber but `except`. Returns how many connections it was written to.
  */
+// implements: pusher/connection/10, pusher/encrypted/2 — `data` is the publisher's string, never parsed
 export function publishEvent(
   hub: PusherHub,
   channel: string,

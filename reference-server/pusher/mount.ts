@@ -23,6 +23,7 @@ export function mountPusher(ctx: HubContext): Broadcaster {
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
+    // implements: pusher/bad-input/5
     // Frames above maxFrameBytes are answered with pusher:error 4302 (connection kept); only frames far
     // beyond it are cut off by ws itself (close 1009), which bounds the memory one frame can take.
     maxPayload: Math.max(limits.maxFrameBytes * 16, 1024 * 1024),
@@ -35,6 +36,8 @@ export function mountPusher(ctx: HubContext): Broadcaster {
   mountEventRoutes(hub);
   mountQueryRoutes(hub);
 
+  // implements: pusher/shutdown/1, pusher/close-codes/3
+  // implements: pusher/shutdown/2 — publishing writes to the sockets synchronously, so every accepted event is queued ahead of the close frame
   ctx.onClose.push(async () => {
     closing = true;
     stopHeartbeat();

@@ -1,7 +1,7 @@
 /**
  * Presence membership is per USER, not per connection: a user with three tabs is one member.
  * `join` reports only a user's first connection and `leave` only the last one, so member_added and
- * member_removed fire once per user (PROTOCOL.md, Profile pusher: "Presence is per user").
+ * member_removed fire once per user (docs/protocol.md#presence-channels: "Presence is per user").
  */
 import type { PusherConnection } from './connection.ts';
 
@@ -17,10 +17,12 @@ export interface PresenceSnapshot {
   count: number;
 }
 
+// implements: pusher/presence/2
 export class PresenceRegistry {
   private readonly channels = new Map<string, Map<string, Member>>();
 
   /** Adds a connection for `userId`; true when this is the user's first connection on the channel. */
+  // implements: pusher/presence/4
   join(channel: string, userId: string, info: { value: unknown } | undefined, conn: PusherConnection): boolean {
     let members = this.channels.get(channel);
     if (members === undefined) {
@@ -37,6 +39,7 @@ export class PresenceRegistry {
   }
 
   /** Removes a connection; true when it was the user's last one on the channel. */
+  // implements: pusher/presence/6
   leave(channel: string, userId: string, conn: PusherConnection): boolean {
     const members = this.channels.get(channel);
     const member = members?.get(userId);
@@ -56,6 +59,7 @@ export class PresenceRegistry {
   }
 
   /** The subscription ack's `presence` object: each user once. */
+  // implements: pusher/presence/1, pusher/presence/2, pusher/presence/3, pusher/presence/10 — a member without user_info is in the hash as null
   snapshot(channel: string): PresenceSnapshot {
     const members = this.channels.get(channel);
     const hash: Record<string, unknown> = {};
@@ -66,6 +70,7 @@ export class PresenceRegistry {
 }
 
 /** `member_added` data: `{user_id, user_info}` with user_info left out when the client sent none. */
+// implements: pusher/presence/3, pusher/presence/8
 export function memberAddedData(userId: string, info: { value: unknown } | undefined): string {
   return JSON.stringify(info === undefined ? { user_id: userId } : { user_id: userId, user_info: info.value });
 }

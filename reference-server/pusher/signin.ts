@@ -11,15 +11,18 @@ import { invalidMessage, unauthorized } from './socket-errors.ts';
 import { forgetUser } from './subscribe.ts';
 
 export function handleSignin(hub: PusherHub, conn: PusherConnection, rawData: unknown): void {
+  // implements: pusher/signin/4
   if (!hub.config.features.signin) throw invalidMessage('pusher:signin is not enabled on this hub');
   if (rawData === null || typeof rawData !== 'object' || Array.isArray(rawData)) {
     throw invalidMessage('pusher:signin needs data {auth, user_data}');
   }
   const { auth, user_data: userData } = rawData as Record<string, unknown>;
   if (typeof userData !== 'string') throw unauthorized('pusher:signin needs "user_data", a JSON string with an "id"');
+  // implements: pusher/signin/2
   if (!verifyUserAuth(hub.config.app, auth, conn.socketId, userData)) {
     throw unauthorized(`pusher:signin rejected: "auth" must be key:HMAC-SHA256 of "${conn.socketId}::user::<user_data>"`);
   }
+  // implements: pusher/signin/3
   let id: unknown;
   try {
     id = (JSON.parse(userData) as { id?: unknown } | null)?.id;
@@ -35,6 +38,7 @@ export function handleSignin(hub: PusherHub, conn: PusherConnection, rawData: un
     if (set === undefined) hub.users.set(id, (set = new Set()));
     set.add(conn);
   }
+  // implements: pusher/signin/1
   conn.send(encodeFrame(PusherEvent.SIGNIN_SUCCESS, JSON.stringify({ user_data: userData })));
   hub.ctx.log(`${conn.socketId} signed in as ${id}`);
 }

@@ -17,11 +17,14 @@ export class FrameError extends Error {
 }
 
 /** Bad input that must not end the connection. */
+// implements: pusher/bad-input/7, pusher/close-codes/4
 export const invalidMessage = (message: string): FrameError => new FrameError(CloseCode.INVALID_MESSAGE, message);
 /** A failed channel authorization or sign-in. */
+// implements: pusher/auth/9
 export const unauthorized = (message: string): FrameError => new FrameError(CloseCode.UNAUTHORIZED, message);
 
 /** `pusher:error` carries its data as an object (not double-encoded), as the public protocol page shows. */
+// implements: pusher/close-codes/5, pusher/close-codes/6
 export function errorFrame(code: number, message: string): string {
   return JSON.stringify({ event: 'pusher:error', data: { code, message } });
 }

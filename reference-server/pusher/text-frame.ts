@@ -3,6 +3,7 @@
  * message once and writes the same bytes to every subscriber's socket, instead of letting `ws` build a
  * header per send. Only valid while permessage-deflate is off (it is: see mount.ts).
  */
+// implements: pusher/connection/9
 export function textFrame(payload: Buffer): Buffer {
   const n = payload.length;
   let head: Buffer;

@@ -46,6 +46,7 @@ const NOOP: Webhooks = {
   load: () => undefined,
 };
 
+// implements: pusher/webhooks/5
 export function createWebhooks(ctx: HubContext): Webhooks {
   const settings = ctx.config.webhooks;
   if (settings === undefined) return NOOP;
@@ -60,6 +61,7 @@ export function createWebhooks(ctx: HubContext): Webhooks {
   let flushScheduled = false;
 
   // Events raised in one turn of the event loop go out in one request, as Pusher batches them.
+  // implements: pusher/cluster/7
   const enqueue = (event: WebhookEvent): void => {
     // Every node of a cluster applies the change; the node whose command it was sends the webhook.
     if (abort.signal.aborted || (cluster !== undefined && !cluster.isOrigin())) return;
@@ -69,6 +71,7 @@ export function createWebhooks(ctx: HubContext): Webhooks {
     setImmediate(flush);
   };
 
+  // implements: pusher/webhooks/1
   const flush = (): void => {
     flushScheduled = false;
     if (queue.length === 0 || abort.signal.aborted) return;
@@ -91,6 +94,7 @@ export function createWebhooks(ctx: HubContext): Webhooks {
   };
 
   /** Schedules a delayed leave event under `key`. */
+  // implements: pusher/webhooks/4
   const delay = (key: string, event: WebhookEvent): void => {
     clearTimeout(delayed.get(key)?.timer);
     const entry: { event: WebhookEvent; timer?: NodeJS.Timeout } = { event };
@@ -123,10 +127,12 @@ export function createWebhooks(ctx: HubContext): Webhooks {
   const memberKey = (channel: string, userId: string) => `m\n${channel}\n${userId}`;
 
   return {
+    // implements: pusher/webhooks/2, pusher/webhooks/4
     channelOccupied: (channel) => {
       if (!cancel(channelKey(channel))) enqueue({ name: 'channel_occupied', channel });
     },
     channelVacated: (channel) => delay(channelKey(channel), { name: 'channel_vacated', channel }),
+    // implements: pusher/webhooks/3
     memberAdded: (channel, userId) => {
       if (!cancel(memberKey(channel, userId))) enqueue({ name: 'member_added', channel, user_id: userId });
     },

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
+// implements: sync/delivery/1, sync/delivery/2, agent-presence/persistence/1
 export function openDatabase(dataDir: string): Database.Database {
   if (dataDir === ':memory:') return new Database(':memory:');
   mkdirSync(dataDir, { recursive: true });

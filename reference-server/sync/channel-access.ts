@@ -17,16 +17,20 @@ export type ChannelAccess = { ok: true } | { ok: false; reason: string };
 
 export function channelAccess(repo: SyncRepository, agent: Agent, channel: string): ChannelAccess {
   const parsed = parseSyncChannel(channel);
+  // implements: sync/auth/6
   if (!parsed) return { ok: false, reason: `${channel} is not a sync channel (private-session.{id}, private-project.{id}, private-issue.{id})` };
   const id = NUMERIC_ID.test(parsed.id) ? Number(parsed.id) : undefined;
   if (id === undefined) return { ok: false, reason: `${channel} does not name a numeric id` };
   switch (parsed.kind) {
+    // implements: sync/auth/5
     case 'session':
       return repo.isActiveParticipant.get(id, agent.identifier)!.n > 0
         ? { ok: true }
         : { ok: false, reason: `${agent.identifier} is not an active participant of session ${id}` };
+    // implements: sync/auth/4
     case 'project':
       return agent.projects.includes(id) ? { ok: true } : { ok: false, reason: `${agent.identifier} is not scoped to project ${id}` };
+    // implements: sync/auth/4
     case 'issue': {
       const owner = repo.issueProject.get(id);
       if (owner) {

@@ -24,6 +24,7 @@ function authBody(rc: RequestContext): unknown {
   return parseJsonBody(rc.body);
 }
 
+// implements: sync/history/3, sync/bad-input/4
 const HistoryQuery = (max: number) =>
   z.object({
     after_seq: z
@@ -43,6 +44,7 @@ export function mountChannelRoutes(router: Router, svc: SyncServices): void {
   const { repo, config } = svc;
   const historyQuery = HistoryQuery(config.limits.historyPageMax);
 
+  // implements: sync/auth/1, sync/auth/3
   router.add('POST', '/broadcasting/auth', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const input = validate(BroadcastingAuthRequest, authBody(rc));
@@ -54,6 +56,7 @@ export function mountChannelRoutes(router: Router, svc: SyncServices): void {
     sendJson(rc.res, 200, { auth: signChannelAuth(config.app, input.socket_id, input.channel_name) });
   });
 
+  // implements: sync/history/1, sync/history/4
   router.add('GET', '/api/channels/:channel/events', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const query = validate(historyQuery, rc.query, 'query');

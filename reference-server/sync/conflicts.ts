@@ -14,6 +14,7 @@ export interface DuplicateMatch {
 }
 
 /** The most similar other open todo of the session at or above the threshold (tie: the earliest). */
+// implements: sync/conflicts/1, sync/conflicts/2, sync/conflicts/3 — titleSimilarity (spec/protocol/conflicts.ts) normalises and scores
 export function findDuplicate(repo: SyncRepository, todo: TodoRow, threshold: number): DuplicateMatch | undefined {
   let best: DuplicateMatch | undefined;
   for (const other of repo.openTodosExcept.all(todo.session_id, todo.todo_id)) {
@@ -28,6 +29,8 @@ export function findDuplicate(repo: SyncRepository, todo: TodoRow, threshold: nu
  * with AgentTodoChanged {change:"cancelled"}, then AgentConflictResolved {strategy:"keep_more_detailed"}.
  * `later` is the todo whose creation caused the conflict. Returns the cancelled todo's id.
  */
+// implements: sync/conflicts/2, sync/conflicts/4, sync/causality/2, sync/envelope/5
+// implements: sync/conflicts/5 — the whole flow is committed and broadcast within the create request
 export function resolveDuplicate(
   repo: SyncRepository,
   em: Emitter,
@@ -74,6 +77,7 @@ export function resolveDuplicate(
  * A PATCH whose expected_version is stale: the write already stored wins (first_writer_wins), the stale
  * one is rejected and nothing is cancelled. Returns the conflict id for the 409 body.
  */
+// implements: sync/conflicts/6, sync/causality/2, sync/envelope/5
 export function recordConcurrentUpdate(
   repo: SyncRepository,
   em: Emitter,

@@ -49,18 +49,23 @@ export class EventLog {
    * Runs `fn` in one transaction with an emitter; after the commit broadcasts what it emitted.
    * If `fn` throws, nothing is stored and nothing is broadcast.
    */
+  // implements: sync/delivery/1, sync/errors/5 — nothing is broadcast unless the transaction committed
   mutate<R>(fn: (emitter: Emitter) => R): R {
     const emitted: StoredEvent[] = [];
     const now = this.ctx.now();
     const emitter: Emitter = {
       now,
       emit: (name, channels, payload) => {
+        // implements: sync/envelope/2
         // In a cluster every node applies the mutation; the id must be the same on all of them.
         const eventId = this.ctx.cluster?.uuid() ?? randomUUID();
         const emittedAt = iso(now);
+        // implements: sync/envelope/4
         const event = wireEventName(name);
         for (const channel of channels) {
+          // implements: sync/envelope/3, sync/delivery/3
           const seq = this.lastSeq.get(channel)!.seq + 1;
+          // implements: sync/envelope/1
           const data = JSON.stringify({ ...payload, event_id: eventId, seq, emitted_at: emittedAt });
           this.insert.run(channel, seq, eventId, event, data, emittedAt);
           emitted.push({ channel, seq, event_id: eventId, event, data, emitted_at: emittedAt });
@@ -73,6 +78,7 @@ export class EventLog {
     return result;
   }
 
+  // implements: sync/ordering/1, sync/ordering/2, sync/delivery/5, sync/propagation/1
   private broadcast(events: readonly StoredEvent[]): void {
     for (const e of events) {
       try {
@@ -85,6 +91,7 @@ export class EventLog {
     }
   }
 
+  // implements: sync/history/1, sync/history/2, sync/history/5, sync/ordering/2, sync/delivery/4
   history(channel: string, afterSeq: number, limit: number): { events: StoredEvent[]; lastSeq: number } {
     return this.db.transaction(() => ({
       events: this.page.all(channel, afterSeq, limit),

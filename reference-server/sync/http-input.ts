@@ -28,6 +28,7 @@ export function findAgent(agents: readonly Agent[], token: string | undefined): 
 }
 
 /** 401 unless the request carries a known agent's bearer token. */
+// implements: sync/auth/1, agent-presence/api/6
 export function requireAgent(agents: readonly Agent[], req: IncomingMessage): Agent {
   const agent = findAgent(agents, bearerToken(req));
   if (!agent) {
@@ -50,6 +51,7 @@ export function isJsonMediaType(type: string): boolean {
  * Parses a JSON request body. A declared non-JSON content type is 415 even with an empty body;
  * an undeclared type is tolerated only when there is no body (read as `{}`).
  */
+// implements: sync/bad-input/2
 export function readJson(req: IncomingMessage, body: string): unknown {
   const type = mediaType(req);
   if (type === undefined ? body.trim() !== '' : !isJsonMediaType(type)) {
@@ -59,6 +61,7 @@ export function readJson(req: IncomingMessage, body: string): unknown {
 }
 
 /** Validates with a zod schema; the message names the first failing field. */
+// implements: sync/errors/4, sync/bad-input/4, agent-presence/bad-input/2
 export function validate<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.infer<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -71,6 +74,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where =
 }
 
 /** Path ids are positive integers; anything else cannot name a stored row, so it is 404. */
+// implements: sync/errors/2, sync/bad-input/4
 export function pathId(value: string | undefined, what: string): number {
   if (value === undefined || !/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw new HttpError(404, 'not_found', `${what} "${value ?? ''}" does not exist`);

@@ -17,6 +17,7 @@ function packageVersion(): string {
   }
 }
 
+// implements: sync/hub-info/1, sync/hub-info/2 — every advertised number is read from the config the hub enforces
 export function hubInfo(config: HubConfig, version = packageVersion()): z.infer<typeof HubInfo> {
   const { limits: l, timings: t, features: f } = config;
   return {
@@ -24,6 +25,7 @@ export function hubInfo(config: HubConfig, version = packageVersion()): z.infer<
     version,
     spec_version: SPEC_VERSION,
     profiles: ['pusher', 'sync', 'agent-presence'],
+    // implements: pusher/client-events/9, pusher/cache/4, pusher/encrypted/4, pusher/signin/4, pusher/webhooks/5
     capabilities: {
       client_events: f.clientEvents,
       cache_channels: f.cacheChannels,

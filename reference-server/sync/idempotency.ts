@@ -40,6 +40,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+// implements: sync/idempotency/3
 export function requestHash(method: string, path: string, body: unknown): string {
   return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
 }
@@ -58,6 +59,7 @@ export class IdempotencyStore {
   }
 
   /** The stored result for this key, or undefined; 422 when the key was used for another request. */
+  // implements: sync/idempotency/3, sync/idempotency/6
   lookup(agent: string, key: string, hash: string): StoredResult | undefined {
     const row = this.find.get(agent, key);
     if (!row) return undefined;

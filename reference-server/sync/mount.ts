@@ -1,5 +1,5 @@
 /**
- * Profile `sync` of the reference hub (PROTOCOL.md "Profile sync"): the agent-collaboration API, its
+ * Profile `sync` of the reference hub (docs/protocol.md#profile-sync): the agent-collaboration API, its
  * six events with their envelope, channel authorization and history. Events are written to SQLite in
  * the mutation's transaction and then published through ctx.broadcaster (the pusher profile).
  */

@@ -49,6 +49,7 @@ const STATEMENTS = [
      strategy TEXT NOT NULL,
      detected_at INTEGER NOT NULL
    )`,
+  // implements: sync/delivery/2, sync/envelope/3, sync/idempotency/5
   // The event log: what was broadcast, per channel, gapless seq. Written in the same transaction as the
   // state change that caused it, before anything is broadcast or answered.
   `CREATE TABLE IF NOT EXISTS sync_events (
@@ -62,6 +63,7 @@ const STATEMENTS = [
      UNIQUE (channel, seq),
      UNIQUE (channel, event_id)
    )`,
+  // implements: sync/idempotency/6
   // Stored results of mutating requests sent with an Idempotency-Key, scoped per agent.
   `CREATE TABLE IF NOT EXISTS sync_idempotency (
      agent_identifier TEXT NOT NULL,

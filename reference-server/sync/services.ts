@@ -31,6 +31,8 @@ export function sendResult(rc: RequestContext, result: StoredResult, headers: Re
  * `Idempotent-Replayed: true`) and emits nothing. An HttpError thrown by `fn` rolls everything back and is
  * not remembered, so a retry after e.g. 409 session_full is evaluated afresh.
  */
+// implements: sync/idempotency/1, sync/idempotency/2
+// implements: sync/idempotency/4 — lookup and save run in the mutation's one synchronous SQLite transaction
 export function runMutation(
   svc: SyncServices,
   rc: RequestContext,

@@ -11,6 +11,7 @@ import { participantJson, sessionJson, type ParticipantRow, type SessionRow } fr
 import { runMutation, type SyncServices } from './services.ts';
 
 /** 404 for an unknown session, 403 when the agent's token is not scoped to the session's project. */
+// implements: sync/errors/2, sync/auth/2
 export function sessionFor(svc: SyncServices, agent: Agent, rawId: string | undefined): SessionRow {
   const id = pathId(rawId, 'session');
   const session = svc.repo.session.get(id);
@@ -22,6 +23,7 @@ export function sessionFor(svc: SyncServices, agent: Agent, rawId: string | unde
 }
 
 /** A participant of the session owned by the calling agent (404 unknown, 403 someone else's). */
+// implements: sync/errors/2, sync/auth/2
 function ownParticipant(svc: SyncServices, agent: Agent, session: SessionRow, rawPid: string | undefined): ParticipantRow {
   const pid = pathId(rawPid, 'participant');
   const p = svc.repo.participant.get(pid);
@@ -37,6 +39,7 @@ function ownParticipant(svc: SyncServices, agent: Agent, session: SessionRow, ra
 export function mountSessionRoutes(router: Router, svc: SyncServices): void {
   const { repo, config } = svc;
 
+  // implements: sync/sessions/1, sync/sessions/2, sync/envelope/5
   router.add('POST', '/api/sessions', (rc: RequestContext) => {
     const agent = requireAgent(config.agents, rc.req);
     const input = validate(CreateSessionRequest, readJson(rc.req, rc.body));
@@ -66,12 +69,14 @@ export function mountSessionRoutes(router: Router, svc: SyncServices): void {
     sendJson(rc.res, 200, { participants: repo.participants.all(session.session_id).map(participantJson) });
   });
 
+  // implements: sync/participants/1, sync/envelope/5
   router.add('POST', '/api/sessions/:id/participants', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const input = validate(JoinSessionRequest, readJson(rc.req, rc.body));
     const session = sessionFor(svc, agent, rc.params.id);
     runMutation(svc, rc, agent, input, (em) => {
       const max = config.limits.maxParticipants;
+      // implements: sync/participants/2, sync/participants/4
       if (repo.activeCount.get(session.session_id)!.n >= max) {
         throw new HttpError(409, 'session_full', `session ${session.session_id} already has ${max} active participants (limits.maxParticipants)`);
       }
@@ -87,10 +92,12 @@ export function mountSessionRoutes(router: Router, svc: SyncServices): void {
     });
   });
 
+  // implements: sync/heartbeat/1
   router.add('POST', '/api/sessions/:id/participants/:pid/heartbeat', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const session = sessionFor(svc, agent, rc.params.id);
     const p = ownParticipant(svc, agent, session, rc.params.pid);
+    // implements: sync/heartbeat/4
     if (p.status !== 'active') {
       // Its departure was already broadcast; reviving it silently would contradict that event.
       throw new HttpError(404, 'not_found', `participant ${p.participant_id} is ${p.status}; join the session again`);
@@ -100,11 +107,13 @@ export function mountSessionRoutes(router: Router, svc: SyncServices): void {
     rc.res.end();
   });
 
+  // implements: sync/participants/3, sync/envelope/5
   router.add('DELETE', '/api/sessions/:id/participants/:pid', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const session = sessionFor(svc, agent, rc.params.id);
     const p = ownParticipant(svc, agent, session, rc.params.pid);
     runMutation(svc, rc, agent, null, (em) => {
+      // implements: sync/participants/5, sync/causality/3
       // Leaving twice is a no-op: the second DELETE emits nothing.
       if (repo.participant.get(p.participant_id)!.status === 'active') {
         repo.setParticipantStatus.run('left', p.participant_id);

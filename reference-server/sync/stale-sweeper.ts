@@ -9,6 +9,7 @@ import { repeat, type HubContext } from '../context.ts';
 import type { SyncServices } from './services.ts';
 
 /** One sweep; returns how many participants went stale. Exposed for tests and for the timer. */
+// implements: sync/heartbeat/2, sync/heartbeat/3, sync/participants/5, sync/causality/3, sync/envelope/5
 export function sweepStale(svc: SyncServices): number {
   const { repo, config } = svc;
   return svc.events.mutate((em) => {

@@ -20,12 +20,14 @@ function agentTypeIn(repo: SyncRepository, sessionId: number, agent: Agent): str
 export function mountTodoRoutes(router: Router, svc: SyncServices): void {
   const { repo, config } = svc;
 
+  // implements: sync/todos/4
   router.add('GET', '/api/sessions/:id/todos', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const session = sessionFor(svc, agent, rc.params.id);
     sendJson(rc.res, 200, { todos: repo.todos.all(session.session_id).map(todoJson) });
   });
 
+  // implements: sync/todos/1, sync/envelope/5
   router.add('POST', '/api/sessions/:id/todos', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const input = validate(CreateTodoRequest, readJson(rc.req, rc.body));
@@ -41,6 +43,7 @@ export function mountTodoRoutes(router: Router, svc: SyncServices): void {
         change: 'created',
         todo: todoJson(created),
       });
+      // implements: sync/causality/1, sync/conflicts/2
       const match = findDuplicate(repo, created, config.timings.conflictThreshold);
       if (match) resolveDuplicate(repo, em, created, match, type);
       // The answer is the new todo as stored now: `cancelled` when it lost the duplicate resolution.
@@ -48,6 +51,7 @@ export function mountTodoRoutes(router: Router, svc: SyncServices): void {
     });
   });
 
+  // implements: sync/todos/2, sync/envelope/5
   router.add('PATCH', '/api/sessions/:id/todos/:tid', (rc) => {
     const agent = requireAgent(config.agents, rc.req);
     const input = validate(UpdateTodoRequest, readJson(rc.req, rc.body));
@@ -58,10 +62,12 @@ export function mountTodoRoutes(router: Router, svc: SyncServices): void {
     const tid = pathId(rc.params.tid, 'todo');
     runMutation(svc, rc, agent, input, (em) => {
       const todo = repo.todo.get(tid);
+      // implements: sync/errors/2
       if (!todo || todo.session_id !== session.session_id) {
         throw new HttpError(404, 'not_found', `todo ${tid} does not exist in session ${session.session_id}`);
       }
       const type = agentTypeIn(repo, session.session_id, agent);
+      // implements: sync/todos/3, sync/conflicts/6, sync/errors/5
       if (input.expected_version !== todo.version) {
         const conflictId = recordConcurrentUpdate(repo, em, todo, input.expected_version, type);
         return {

@@ -22,6 +22,16 @@ export interface WireEntry {
  */
 export type BlockedBy = { kind: 'requirement'; id: string; case?: string } | { kind: 'crash'; id: string };
 
+/**
+ * An observed hub behaviour behind a failure: `fingerprint` names the behaviour (`http-error-as-2xx:200`),
+ * never one case's message text, so rows of many cases that share it form one root-cause group;
+ * `cause` says it in one line ("HTTP API errors answered with status 200 (the body carries the real code)").
+ */
+export interface RootCause {
+  fingerprint: string;
+  cause: string;
+}
+
 /** The entry of a known-deviations file that matched a row. */
 export interface Deviation {
   /** The listed key: a case id or a requirement id. */
@@ -52,6 +62,8 @@ export interface CaseResult {
   close?: { code: number; reason: string };
   /** Set when outcome is `blocked`. */
   blockedBy?: BlockedBy;
+  /** The observed behaviour behind a miss or a block, when the check that saw it named one (root-cause groups). */
+  rootCause?: RootCause;
   /** Set when outcome is `expected-fail` or `fixed`. */
   deviation?: Deviation;
   /** On every row but the first of a case that proves several requirements: the row holding the run's wire log. */

@@ -5,3 +5,4 @@ export * from './run-report.ts';
 export * from './requirement-rows.ts';
 export * from './certify-report.ts';
 export * from './verdict.ts';
+export * from './root-causes.ts';

@@ -6,6 +6,7 @@ import { HubproofError } from '../../spec/errors.ts';
 import { CLUSTER_MUTANTS } from './cluster-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
+import { errorCodesOutOfClass, silentOnMalformedJson, httpAuthReplayWindow, httpErrorsAs200, memberAddedPerConnection, presenceHashOmitsBareMembers, presenceRefusesBareMember, userCountPerConnection, whisperUnauthorised } from './story-mutants.ts';
 import { historyDropsFixedSeq, historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
 import { dropLastDelivery, dropOneDelivery, dropPresenceUpdates, hideStaleParticipants, lateConflictResolution, slowHub, swapEvents } from './sync-stream-mutants.ts';
 import type { Mutant, RunningMutant } from './types.ts';
@@ -30,6 +31,15 @@ export const MUTANTS: readonly Mutant[] = [
   restartLosesEvents,
   slowHub,
   dropPresenceUpdates,
+  httpErrorsAs200,
+  presenceRefusesBareMember,
+  presenceHashOmitsBareMembers,
+  memberAddedPerConnection,
+  httpAuthReplayWindow,
+  whisperUnauthorised,
+  userCountPerConnection,
+  errorCodesOutOfClass,
+  silentOnMalformedJson,
 ];
 
 export function findMutant(name: string): Mutant {

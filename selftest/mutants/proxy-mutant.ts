@@ -77,3 +77,25 @@ export function editHistory(edit: (page: HistoryPageBody) => void): HttpHooks['r
     res.body = Buffer.from(JSON.stringify(page));
   };
 }
+
+/** A Pusher client frame as the relay sees it. */
+export interface ClientFrame {
+  event?: unknown;
+  channel?: unknown;
+  data?: unknown;
+}
+
+/** Client frames may carry `data` as an object or as a JSON string. */
+export function dataObject(f: ClientFrame): Record<string, unknown> | undefined {
+  if (typeof f.data === 'string') {
+    try {
+      return JSON.parse(f.data) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+  return f.data !== null && typeof f.data === 'object' ? (f.data as Record<string, unknown>) : undefined;
+}
+
+/** The query parameters of HTTP API signing. */
+export const AUTH_PARAMS = new Set(['auth_key', 'auth_timestamp', 'auth_version', 'auth_signature', 'body_md5']);

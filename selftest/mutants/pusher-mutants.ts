@@ -5,26 +5,8 @@
  */
 import { signChannelAuth, signHttpRequest } from '../../spec/protocol/signing.ts';
 import type { ProxyConn } from '../kit/mutating-proxy.ts';
-import { proxyMutant } from './proxy-mutant.ts';
+import { AUTH_PARAMS, dataObject, proxyMutant, type ClientFrame } from './proxy-mutant.ts';
 import type { Mutant } from './types.ts';
-
-interface ClientFrame {
-  event?: unknown;
-  channel?: unknown;
-  data?: unknown;
-}
-
-/** Client frames may carry `data` as an object or as a JSON string. */
-function dataObject(f: ClientFrame): Record<string, unknown> | undefined {
-  if (typeof f.data === 'string') {
-    try {
-      return JSON.parse(f.data) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  }
-  return f.data !== null && typeof f.data === 'object' ? (f.data as Record<string, unknown>) : undefined;
-}
 
 export const acceptForgedAuth: Mutant = proxyMutant({
   name: 'accept-forged-auth',
@@ -117,7 +99,6 @@ export const memberRemovedPerConnection: Mutant = proxyMutant({
   },
 });
 
-const AUTH_PARAMS = new Set(['auth_key', 'auth_timestamp', 'auth_version', 'auth_signature', 'body_md5']);
 
 export const unsignedHttpApi: Mutant = proxyMutant({
   name: 'unsigned-http-api',

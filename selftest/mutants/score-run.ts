@@ -49,6 +49,7 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
       selectors: m.selectors,
       seed: opts.seed ?? MUTANT_SEED,
       numRuns: opts.numRuns ?? MUTANT_NUM_RUNS,
+      strict: m.strict ?? false,
       progress: opts.progress ?? null,
     });
     const failures = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
@@ -79,6 +80,8 @@ export async function runControl(mutants: readonly Mutant[] = MUTANTS, opts: Sco
       selectors: [...new Set(mutants.flatMap((m) => m.selectors))],
       seed: opts.seed ?? MUTANT_SEED,
       numRuns: opts.numRuns ?? MUTANT_NUM_RUNS,
+      // Strict, so the SHOULDs some mutants break are shown passing here, not skipped.
+      strict: true,
       progress: opts.progress ?? null,
     });
   } finally {

@@ -17,5 +17,13 @@ export interface Mutant {
   selectors: string[];
   /** What the broken hub does wrong, one sentence. */
   describe: string;
+  /** Run its selectors with --strict, so a SHOULD it breaks reads `non-strict` rather than `skipped`. */
+  strict?: boolean;
+  /**
+   * The exact run it must produce, when the self-test pins it: every row that does not pass (`id` →
+   * outcome, `blocked:<by>` for a blocked row), and the fingerprints of the root-cause groups, each with
+   * its row ids. Rows not listed pass.
+   */
+  story?: { notPassing: Record<string, string>; groups: Record<string, readonly string[]> };
   start(): Promise<RunningMutant>;
 }

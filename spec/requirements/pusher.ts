@@ -192,6 +192,12 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
   req('pusher/presence/8', 'MUST', 'A hub MUST report user ids as strings in `ids`, hash keys, `member_added` and `member_removed`, converting a numeric `user_id`.', `${WS}#presence-channel-events`,
     derived('The protocol types `data.user_id` of `member_added` and `member_removed` as String. pusher-js keys members by the id it receives, so a number in one frame and a string in another leaves a member that can never be removed.'),
     { dependsOn: ['pusher/presence/4'] }),
+  req('pusher/presence/9', 'SHOULD', 'A hub SHOULD accept a presence subscription whose `channel_data` has a `user_id` and no `user_info`.', `${DOC}#presence-channels`,
+    quote('A hub should accept such a subscription, and a member it accepted without `user_info` is listed in `ids`, `hash` and `count` like any other.'),
+    { dependsOn: ['pusher/auth/2'] }),
+  req('pusher/presence/10', 'MUST', 'A hub MUST list a member it accepted without `user_info` in `ids`, `hash` and `count` like any other member.', `${WS}#presence-channel-events`,
+    derived('The protocol defines `ids` as "An array of unique user identifiers who are subscribe to the channel" and `hash` as the map from those ids to their info; pusher-js builds its member list from `hash`, so a member left out of it (because it has no info) is invisible to every other client, while `ids` and `count` say it is there.'),
+    { dependsOn: ['pusher/presence/9', 'pusher/presence/1'] }),
 
   // client-events (capability client_events)
   req('pusher/client-events/1', 'MUST', 'A hub MUST relay a `client-` event sent on a private or presence channel the sender is subscribed to, to the channel\'s other subscribers.', `${EVENTS}#triggering-client-events`,

@@ -51,12 +51,22 @@ describe('the suite against each mutant', () => {
     it(`fails ${m.breaks} against ${m.name} (${m.describe})`, async () => {
       const row = await runMutant(m);
       rows.push(row);
-      const failed = row.report.results.filter((r) => r.outcome === 'fail').map((r) => r.requirement);
+      // A MUST it breaks fails; a SHOULD reads non-strict (its mutant runs --strict).
+      const missed = (r: (typeof row.report.results)[number]) => r.outcome === (r.level === 'MUST' ? 'fail' : 'non-strict');
+      const failed = row.report.results.filter(missed).map((r) => r.requirement);
       expect(failed).toContain(m.breaks);
       // The report says why, with the seed, so a reader can replay it.
-      const hit = row.report.results.find((r) => r.requirement === m.breaks && r.outcome === 'fail')!;
+      const hit = row.report.results.find((r) => r.requirement === m.breaks && missed(r))!;
       expect(hit.reason?.length).toBeGreaterThan(10);
       expect(hit.replay).toContain(`--seed ${MUTANT_SEED}`);
+      if (m.story) {
+        // The exact story: every row that does not pass, and one group per behaviour.
+        const notPassing = Object.fromEntries(
+          row.report.results.filter((r) => r.outcome !== 'pass').map((r) => [r.id, r.outcome === 'blocked' ? `blocked:${r.blockedBy?.id}` : r.outcome]),
+        );
+        expect(notPassing).toEqual(m.story.notPassing);
+        expect(Object.fromEntries(row.report.groups.map((g) => [g.fingerprint, g.cases]))).toEqual(m.story.groups);
+      }
     }, 60_000);
   }
 });

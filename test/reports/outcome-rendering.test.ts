@@ -64,8 +64,9 @@ describe('terminal', () => {
     expect(at.every((i) => i >= 0), text).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(text).toContain('  Known:    listed as a known deviation (pusher/http-auth/4: replay window of 700 s, see https://example.test/i/1)');
-    expect(text).toContain('  blocked: hub down since crash#1: pusher/bad-input/5#1');
-    expect(text).toContain('  blocked by pusher/bad-input/1 (pusher/bad-input/1#1): pusher/close-codes/4#1');
+    // The blocked rows as a tree: each blocker once, the rows it blocked indented under it.
+    expect(text).toContain('  blocked: hub down since crash#1\n    pusher/bad-input/5#1 — hub down since pusher/bad-input/4#1\n');
+    expect(text).toContain('  pusher/bad-input/1 (not run in this selection)\n    pusher/close-codes/4#1 — not judged: pusher/bad-input/1 failed first\n');
     expect(text).toMatch(/^conformance: 2 passed, 1 failed, 0 skipped, 2 blocked, 1 expected-fail, 1 fixed$/m);
   });
 
@@ -104,6 +105,8 @@ describe('HTML', () => {
     for (const o of ['blocked', 'expected-fail', 'fixed']) expect(page).toContain(`<span class="badge o-${o}">${o}</span>`);
     expect(page).toMatch(/\.o-blocked \{ background: var\(--blocked\); \}/);
     expect(page).toContain('<h2>Known deviations</h2>');
+    // The blocked tree, as in the terminal: the blocker once, its dependants under it.
+    expect(page).toContain('<pre id="blocked" class="mono">blocked: hub down since crash#1\n  pusher/bad-input/5#1 — hub down since pusher/bad-input/4#1\npusher/bad-input/1 (not run in this selection)\n  pusher/close-codes/4#1');
     expect(page).toContain('but it passed: remove it from the list');
     expect(page).toContain('wire log with <a href="#case-pusher-presence-6-2" class="mono">pusher/presence/6#2</a> (same run)');
     // Cards for the new outcomes appear only when they occur.

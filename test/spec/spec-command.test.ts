@@ -1,7 +1,10 @@
 /** `hubproof spec`, run as a user runs it: a real process through bin/hubproof.js. */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { NOT_IMPLEMENTED_BY_HUB } from '../../spec/requirements/implemented-by.ts';
 import { REQUIREMENTS, selectRequirements } from '../../spec/requirements/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,6 +52,21 @@ describe('hubproof spec', () => {
     expect(plain.stdout).not.toContain('source:');
     const json = JSON.parse((await hubproof(['spec', '--json', 'pusher/heartbeat/4'])).stdout) as Array<{ basis: object; dependsOn: string[]; source: string }>;
     expect(json[0]).toMatchObject({ dependsOn: ['pusher/heartbeat/3'], basis: { derived: expect.stringContaining('4201') } });
+  });
+
+  it('prints with --why where the reference hub implements each rule, as file:line of its annotation', async () => {
+    const [exempt, reason] = Object.entries(NOT_IMPLEMENTED_BY_HUB)[0]!;
+    const { code, stdout } = await hubproof(['spec', '--why', 'sync/delivery/2', exempt]);
+    expect(code).toBe(0);
+    const delivery = stdout.slice(stdout.indexOf('sync/delivery/2 '));
+    const sites = [...delivery.matchAll(/^ +(?:hub: +)?(reference-server\/\S+\.ts):(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+    expect(delivery).toMatch(/^ +hub: +reference-server\//m);
+    expect(sites.length).toBeGreaterThan(0);
+    for (const [file, line] of sites) {
+      const text = readFileSync(join(ROOT, file), 'utf8').split('\n')[line - 1];
+      expect(text, `${file}:${line}`).toMatch(/^\s*\/\/ implements: .*\bsync\/delivery\/2\b/);
+    }
+    expect(stdout).toContain(`hub:    none — ${reason}`);
   });
 
   it('exits 2 with one Error line for a selector that matches nothing', async () => {

@@ -104,7 +104,7 @@ export const authCases: Case[] = [
       const sock = await subscribed(ctx, keep);
       const channel = uniq('private-');
       await refusedAndSealed(ctx, sock, channel, { auth: forged(ctx, sock.socketId, channel), why: 'with a forged signature' }, keep);
-      await expectAlive(sock, 'after a refused subscription');
+      await expectAlive(sock, 'after a refused subscription', ctx);
       await expectDelivers(ctx, sock, keep, 'after a refused subscription');
       // A correct subscription to the same channel still works afterwards.
       await sock.subscribe(channel);

@@ -9,6 +9,7 @@ import { isEvent } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
 import { expectAtMost, expectFields } from '../../verify.ts';
 import { expectAlive, expectNoneBeforeSentinel, member, probeClientEvents, requireCapability, subscribed, uniq } from './helpers.ts';
+import { clientEventRate } from '../../limits.ts';
 
 const needClientEvents = (ctx: CaseContext) => requireCapability(ctx, 'client_events', () => probeClientEvents(ctx));
 
@@ -54,13 +55,12 @@ export const clientEventCases: Case[] = [
   },
   {
     requirement: 'pusher/client-events/3',
-    desc: 'Sends a client event on a public channel and expects pusher:error and no relay',
+    desc: 'Sends a client event on a public channel and checks the other subscriber never receives it (how the hub refuses is up to it)',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
       const channel = uniq();
       const [a, b] = [await subscribed(ctx, channel), await subscribed(ctx, channel)];
       a.trigger(channel, 'client-public', { x: 1 });
-      await a.waitFor(isEvent(PusherEvent.ERROR), { desc: 'pusher:error for a client event on a public channel', fresh: true });
       await expectNoneBeforeSentinel(ctx, b, isEvent('client-public', channel), 'a client event relayed on a public channel', channel);
     },
   },
@@ -103,7 +103,7 @@ export const clientEventCases: Case[] = [
     desc: 'Sends three times the advertised client-event rate in one burst and expects 4301 and at most the limit (per window) relayed',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
-      const limit = ctx.hub?.limits.client_events_per_second ?? 10;
+      const limit = clientEventRate(ctx);
       const { channel, a, b } = await pair(ctx, 'private-');
       const relayed = b.collect(isEvent('client-flood', channel));
       const sent = limit * 3;
@@ -119,12 +119,12 @@ export const clientEventCases: Case[] = [
     desc: 'Exceeds the client-event rate limit, waits a second, and expects the connection still open and answering pings',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
-      const limit = ctx.hub?.limits.client_events_per_second ?? 10;
+      const limit = clientEventRate(ctx);
       const { channel, a } = await pair(ctx, 'private-');
       const code = await flood(a, channel, limit * 3);
       if (code === null) throw new CheckFailure('client-event flood got no 4301', '4301, then an open connection', a.recentSummary());
       await sleep(ctx, 1000);
-      await expectAlive(a, 'after rate-limiting client events');
+      await expectAlive(a, 'after rate-limiting client events', ctx);
     },
   },
   {

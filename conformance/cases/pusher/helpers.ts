@@ -5,40 +5,74 @@
 import { randomBytes } from 'node:crypto';
 import { frameData, PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
 import { closeClass } from '../../../spec/protocol/close-codes.ts';
+import { channelKind } from '../../../spec/protocol/channels.ts';
 import type { Requirement } from '../../../spec/requirements/types.ts';
 import { pusherApi, type HttpResponse } from '../../clients/http.ts';
 import { openPusherSocket, pusherErrorCode, SubscriptionRejected, type OpenPusherSocketOptions, type PusherSocket, type SubscribeOptions } from '../../clients/pusher-socket.ts';
 import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { startFaultProxy, type FaultProxy } from '../../faults/proxy.ts';
+import { needs, reliesOn } from '../../needs.ts';
 import { CheckFailure, type CaseContext } from '../../types.ts';
-import { expectAbsent, expectStatus, expectThat } from '../../verify.ts';
+import { blockedBy, expectAbsent, expectStatus, expectThat } from '../../verify.ts';
 
 /** A channel name no other case (or run) uses: `<prefix>hp-<hex>`. */
 export function uniq(prefix = ''): string {
   return `${prefix}hp-${randomBytes(5).toString('hex')}`;
 }
 
-/** Opens a connection and subscribes it to each channel (presence channels get `channelData`). */
+/** The requirement that says a hub accepts a (correctly signed) subscription of this channel's kind. */
+export function subscriptionRequirement(channel: string): string {
+  const kind = channelKind(channel);
+  if (kind === 'private-encrypted' || kind === 'private-encrypted-cache') return 'pusher/encrypted/1';
+  if (kind.startsWith('presence')) return 'pusher/auth/2';
+  if (kind.startsWith('private')) return 'pusher/auth/1';
+  return 'pusher/subscribe/1';
+}
+
+/**
+ * Subscribes as a setup step: a refusal (or silence) blocks the case by the requirement that says the
+ * hub accepts such a subscription, when the case relies on it.
+ */
+export function subscribeAsSetup(ctx: CaseContext, sock: PusherSocket, channel: string, opts?: SubscribeOptions): Promise<Frame> {
+  return needs(ctx, subscriptionRequirement(channel), () => sock.subscribe(channel, opts));
+}
+
+/** Opens a connection and subscribes it to each channel (presence channels get `channelData`, by default a member with user_info). */
 export async function subscribed(
   ctx: CaseContext,
   channels: string | string[],
   opts: OpenPusherSocketOptions & { sub?: SubscribeOptions } = {},
 ): Promise<PusherSocket> {
   const sock = await openPusherSocket(ctx, opts);
-  for (const ch of Array.isArray(channels) ? channels : [channels]) await sock.subscribe(ch, opts.sub);
+  for (const ch of Array.isArray(channels) ? channels : [channels]) {
+    const sub = opts.sub?.channelData === undefined && channelKind(ch).startsWith('presence') ? { ...opts.sub, channelData: member(`u-${sock.socketId}`) } : opts.sub;
+    await subscribeAsSetup(ctx, sock, ch, sub);
+  }
   return sock;
 }
 
-/** `{user_id, user_info}` as the JSON string a presence subscription signs and sends. */
-export function member(userId: string | number, userInfo?: unknown): string {
-  return JSON.stringify(userInfo === undefined ? { user_id: userId } : { user_id: userId, user_info: userInfo });
+/** The user_info a member gets unless a case is about another: the form every client library sends. */
+export const defaultInfo = (userId: string | number): { name: string } => ({ name: `User ${userId}` });
+
+/**
+ * `{user_id, user_info}` as the JSON string a presence subscription signs and sends. Members carry
+ * user_info (by default `{name}`), the most interoperable form: some hubs refuse presence data without
+ * it, and only cases about that form (bareMember) should meet that refusal.
+ */
+export function member(userId: string | number, userInfo: unknown = defaultInfo(userId)): string {
+  return JSON.stringify({ user_id: userId, user_info: userInfo });
 }
 
-/** Opens a connection and joins presence `channel` as `userId` (with `info` as user_info when given). */
+/** `{user_id}` alone: presence data without user_info, for the cases about that form. */
+export function bareMember(userId: string | number): string {
+  return JSON.stringify({ user_id: userId });
+}
+
+/** Opens a connection and joins presence `channel` as `userId` (with `info` as user_info, by default `{name}`). */
 export async function joinPresence(ctx: CaseContext, channel: string, userId: string | number, info?: unknown, node?: CaseContext['node']): Promise<{ sock: PusherSocket; ack: Frame }> {
   const sock = await openPusherSocket(ctx, { node, label: nextLabel(ctx, `ws:${userId}`) });
-  const ack = await sock.subscribe(channel, { channelData: member(userId, info) });
+  const ack = await subscribeAsSetup(ctx, sock, channel, { channelData: member(userId, info) });
   return { sock, ack };
 }
 
@@ -54,9 +88,11 @@ export async function publish(
   extra: Record<string, unknown> = {},
 ): Promise<HttpResponse> {
   const body = { name, data, ...(Array.isArray(channels) ? { channels } : { channel: channels }), ...extra };
-  const res = await pusherApi(ctx).trigger(body);
-  expectStatus(res, 200, 'POST /apps/{id}/events');
-  return res;
+  return needs(ctx, 'pusher/http-api/1', async () => {
+    const res = await pusherApi(ctx).trigger(body);
+    expectStatus(res, 200, 'POST /apps/{id}/events');
+    return res;
+  });
 }
 
 /** Waits for an event on a channel whose data equals `data` (the relayed string). */
@@ -96,16 +132,38 @@ export async function expectPusherError(sock: PusherSocket, desc: string, timeou
   return { code: pusherErrorCode(frame), frame };
 }
 
-/** The connection still answers pusher:ping — it was not closed or wedged. */
-export async function expectAlive(sock: PusherSocket, why: string): Promise<void> {
+/** Does a fresh connection get a pusher:pong for its pusher:ping? (Telling "wedged" from "never answers pings".) */
+async function freshConnectionPongs(ctx: CaseContext): Promise<boolean> {
+  const probe = await openPusherSocket(ctx, { label: nextLabel(ctx, 'ping-probe') });
+  probe.send({ event: PusherEvent.PING, data: {} });
+  return probe.waitFor(isEvent(PusherEvent.PONG), { desc: 'pusher:pong on a fresh connection', timeoutMs: 3000, fresh: true }).then(
+    () => true,
+    (err: unknown) => (err instanceof CheckFailure ? false : Promise.reject(err)),
+  );
+}
+
+/**
+ * The connection still answers pusher:ping — it was not closed or wedged. A hub that answers no
+ * pusher:ping on a fresh connection either does not meet pusher/heartbeat/1, and a case relying on it
+ * is blocked by that, not failed.
+ */
+export async function expectAlive(sock: PusherSocket, why: string, ctx?: CaseContext): Promise<void> {
   expectAbsent(sock.closeInfo, 'close (the connection stays open)', `hub closed the connection ${why}`);
   sock.send({ event: PusherEvent.PING, data: {} });
-  await sock.waitFor(isEvent(PusherEvent.PONG), { desc: `pusher:pong (connection alive ${why})`, timeoutMs: 3000, fresh: true });
+  try {
+    await sock.waitFor(isEvent(PusherEvent.PONG), { desc: `pusher:pong (connection alive ${why})`, timeoutMs: 3000, fresh: true });
+  } catch (err) {
+    if (err instanceof CheckFailure && !sock.closeInfo && ctx && reliesOn(ctx, 'pusher/heartbeat/1') && !(await freshConnectionPongs(ctx))) {
+      blockedBy('pusher/heartbeat/1', 'the hub answers no pusher:ping, not even on a fresh connection, so "still alive" cannot be asked');
+    }
+    throw err;
+  }
 }
 
 /**
  * Proves a subscription still delivers: publishes a fresh event on `channel` and waits for it.
- * Used after bad input to show "other subscriptions keep working".
+ * Used after bad input to show "other subscriptions keep working". When a fresh subscriber of a fresh
+ * channel gets nothing either, delivery itself (pusher/subscribe/3) is what the hub lacks.
  */
 export async function expectDelivers(ctx: CaseContext, sock: PusherSocket, channel: string, why: string): Promise<void> {
   const data = JSON.stringify({ probe: uniq() });
@@ -113,9 +171,24 @@ export async function expectDelivers(ctx: CaseContext, sock: PusherSocket, chann
   try {
     await waitForData(sock, channel, 'hp-probe', data);
   } catch (err) {
-    if (err instanceof CheckFailure) throw new CheckFailure(`subscription to ${channel} stopped delivering ${why}`, err.expected, err.actual);
-    throw err;
+    if (!(err instanceof CheckFailure)) throw err;
+    if (reliesOn(ctx, 'pusher/subscribe/3') && !(await freshDelivery(ctx))) {
+      blockedBy('pusher/subscribe/3', 'the hub delivers no published event, not even to a fresh subscriber of a fresh channel');
+    }
+    throw new CheckFailure(`subscription to ${channel} stopped delivering ${why}`, err.expected, err.actual, undefined, err.rootCause ? { rootCause: err.rootCause } : {});
   }
+}
+
+/** Does a fresh subscriber of a fresh public channel get a fresh publish? */
+async function freshDelivery(ctx: CaseContext): Promise<boolean> {
+  const channel = uniq();
+  const probe = await subscribed(ctx, channel, { label: nextLabel(ctx, 'delivery-probe') });
+  const data = JSON.stringify({ probe: uniq() });
+  await publish(ctx, channel, 'hp-probe', data);
+  return waitForData(probe, channel, 'hp-probe', data).then(
+    () => true,
+    (err: unknown) => (err instanceof CheckFailure ? false : Promise.reject(err)),
+  );
 }
 
 /**

@@ -131,17 +131,16 @@ export const httpAuthCases: Case[] = [
   },
   {
     requirement: 'pusher/http-auth/8',
-    desc: 'Publishes to a subscribed channel with a wrong signature, expects 401, and checks nothing is delivered',
+    desc: 'Publishes to a subscribed channel with a wrong signature and checks nothing is delivered, whatever status the refusal carries (the 401 is pusher/http-auth/3\'s)',
     async run(ctx: CaseContext) {
       const channel = uniq();
       const sock = await subscribed(ctx, channel);
-      const res = await pusherApi(ctx).signed({
+      await pusherApi(ctx).signed({
         method: 'POST',
         path: 'events',
         body: JSON.stringify({ name: 'hp-unsigned', data: '{}', channel }),
         tamper: (q) => ({ ...q, auth_signature: '0'.repeat(64) }),
       });
-      expect401(res, 'POST events with a wrong signature');
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-unsigned'), 'an event from a refused (401) request', channel);
     },
   },

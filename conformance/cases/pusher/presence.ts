@@ -3,12 +3,15 @@
  * the model-based property over joins and leaves lives in presence-model.ts and proves /4 and /6 at once.
  */
 import { frameData, PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
-import type { PusherSocket } from '../../clients/pusher-socket.ts';
+import { openPusherSocket, type PusherSocket } from '../../clients/pusher-socket.ts';
+import { needs } from '../../needs.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
-import type { Case, CaseContext, EffectiveTimings } from '../../types.ts';
-import { expectAtLeast, expectEqual, expectEvery, expectIncludes, expectSameSet, expectThat } from '../../verify.ts';
-import { expectNoneBeforeSentinel, joinPresence as join, memberUserId as userIdOf, presenceOf, proxiedNode, uniq } from './helpers.ts';
+import { NO_SERVER_PING } from '../../root-cause.ts';
+import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
+import { blockedBy, expectAtLeast, expectEqual, expectEvery, expectIncludes, expectSameSet, expectThat } from '../../verify.ts';
+import { bareMember, expectNoneBeforeSentinel, joinPresence as join, memberUserId as userIdOf, presenceOf, proxiedNode, uniq } from './helpers.ts';
 import { presenceModelCase } from './presence-model.ts';
+import { silentCaseTimeout, silentCloseWindowMs } from './server-ping.ts';
 
 const memberEvent = (event: string, channel: string, userId: string) => (f: Frame) => f.event === event && f.channel === channel && userIdOf(f) === userId;
 
@@ -18,8 +21,6 @@ function waitMember(sock: PusherSocket, kind: 'added' | 'removed', channel: stri
   return sock.waitFor(memberEvent(event, channel, userId), { desc: `${event} for ${userId} on ${channel}`, timeoutMs });
 }
 
-/** Bound on noticing a silent (stalled) connection: activity timeout + pong timeout, with slack. */
-const silentDropMs = (t: EffectiveTimings) => Math.round(t.activityTimeoutS * 1500 + t.pongTimeoutMs * 1.5 + 3000);
 
 // ---- explicit scenarios -----------------------------------------------------------------------
 
@@ -107,21 +108,33 @@ export const presenceCases: Case[] = [
   {
     requirement: 'pusher/presence/7',
     desc: 'Drops a member’s connection without a close frame (TCP close), and another through a stalled proxy (no FIN at all), and expects member_removed for both',
-    timeoutMs: (t) => silentDropMs(t) + 10_000,
+    timeoutMs: silentCaseTimeout(15_000),
     async run(ctx: CaseContext) {
       const channel = uniq('presence-');
       const { sock: observer } = await join(ctx, channel, 'observer');
       const dropped = await join(ctx, channel, 'u-dropped');
       await waitMember(observer, 'added', channel, 'u-dropped');
       dropped.sock.terminate();
+      // The TCP-close half is judged on its own: the hub sees the close at once.
       await waitMember(observer, 'removed', channel, 'u-dropped', 5000);
       const via = await proxiedNode(ctx);
       if (!via) return ctx.note('wss target: stalled-proxy drop not tried');
       const stalled = await join(ctx, channel, 'u-stalled', undefined, via.node);
       await waitMember(observer, 'added', channel, 'u-stalled');
+      const pipe = via.proxy.connectionFor(stalled.sock.localPort ?? -1);
+      const bytesBefore = pipe?.bytesDown ?? 0;
       via.proxy.stall();
       ctx.log('fault', 'proxy', 'stalled every proxied connection (TCP stays up, nothing moves)');
-      await waitMember(observer, 'removed', channel, 'u-stalled', silentDropMs(ctx.timings));
+      const window = silentCloseWindowMs(ctx.timings, stalled.sock.activityTimeout || ctx.timings.activityTimeoutS);
+      try {
+        await waitMember(observer, 'removed', channel, 'u-stalled', window);
+      } catch (err) {
+        // The stalled half needs the hub to notice a dead connection by its unanswered ping (heartbeat/4).
+        const hubEnded = stalled.sock.closeInfo !== undefined || (pipe !== undefined && !via.proxy.connections().includes(pipe));
+        if (!(err instanceof CheckFailure) || hubEnded) throw err;
+        const sentAnything = (pipe?.bytesDown ?? 0) > bytesBefore;
+        blockedBy('pusher/heartbeat/4', `TCP-close half passed; the hub never closed the stalled connection within ${window} ms (${sentAnything ? 'it sent frames into the stall but never timed it out' : 'it sent nothing into the stall: no ping'}), so it never learned the member left`, sentAnything ? {} : { rootCause: NO_SERVER_PING });
+      }
       ctx.note(`stalled connection ${stalled.sock.label} was reported removed`);
     },
   },
@@ -141,6 +154,40 @@ export const presenceCases: Case[] = [
       await numeric.sock.close();
       const removed = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_REMOVED && f.channel === channel, { desc: 'member_removed for user 42' });
       expectEqual(userIdOf(removed), '42', 'member_removed user_id is not the string "42"');
+    },
+  },
+  {
+    requirement: 'pusher/presence/9',
+    desc: 'Joins a fresh presence channel with channel_data {"user_id":"u-bare"} (no user_info) and expects subscription_succeeded',
+    async run(ctx: CaseContext) {
+      const sock = await openPusherSocket(ctx, { label: 'ws:u-bare' });
+      await sock.subscribe(uniq('presence-'), { channelData: bareMember('u-bare') });
+    },
+  },
+  {
+    requirement: 'pusher/presence/9',
+    desc: 'Joins a presence channel whose members carry user_info as a member without user_info, and expects it confirmed and announced to the others with member_added',
+    async run(ctx: CaseContext) {
+      const channel = uniq('presence-');
+      const { sock: observer } = await join(ctx, channel, 'observer');
+      const sock = await openPusherSocket(ctx, { label: 'ws:u-bare' });
+      await sock.subscribe(channel, { channelData: bareMember('u-bare') });
+      await waitMember(observer, 'added', channel, 'u-bare');
+    },
+  },
+  {
+    requirement: 'pusher/presence/10',
+    desc: 'Joins u-bare without user_info beside a member with it, then joins a third member and checks ids, hash and count list u-bare',
+    async run(ctx: CaseContext) {
+      const channel = uniq('presence-');
+      await join(ctx, channel, 'u-info');
+      const bare = await openPusherSocket(ctx, { label: 'ws:u-bare' });
+      await needs(ctx, 'pusher/presence/9', () => bare.subscribe(channel, { channelData: bareMember('u-bare') }));
+      const p = presenceOf((await join(ctx, channel, 'u-late')).ack);
+      const want = ['u-info', 'u-bare', 'u-late'];
+      expectSameSet(p.ids, want, 'presence ids leave out the member without user_info');
+      expectSameSet(Object.keys(p.hash), want, 'presence hash leaves out the member without user_info');
+      expectEqual(p.count, 3, 'presence count leaves out the member without user_info');
     },
   },
 ];

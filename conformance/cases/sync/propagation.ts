@@ -5,7 +5,7 @@ import { expectBelow } from '../../verify.ts';
 import { sessionFixture, uniqueTitle, watch } from './fixtures.ts';
 
 const TODO = wireEventName('AgentTodoChanged');
-/** The threshold PROTOCOL.md sets for light load on one host. */
+/** The threshold docs/protocol.md#propagation sets for light load on one host. */
 const P99_BOUND_MS = 50;
 const SAMPLES = 50;
 

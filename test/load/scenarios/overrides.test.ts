@@ -9,7 +9,7 @@ describe('scenarios as data', () => {
     expect(selectScenarios('all').map((s) => s.name)).toContain('capacity');
   });
 
-  it('takes its thresholds from PROTOCOL.md', () => {
+  it('takes its thresholds from docs/protocol.md', () => {
     expect(findScenario('presence').thresholds).toMatchObject({ p99Ms: 50, minRate: 1000, minReach: 1 });
     expect(findScenario('agents').thresholds.conflictP99Ms).toBe(DEFAULT_THRESHOLDS.conflictP99Ms);
     expect(findScenario('connections').thresholds.maxMbPer1000).toBe(100);

@@ -1,0 +1,101 @@
+/**
+ * The hub's pings, as the heartbeat, close-code and presence cases need them: how long an idle connection
+ * waits for the first one (pusher/heartbeat/3: the later of the announced activity_timeout and the
+ * protocol's recommended 120 s), whether a ping came, and how a connection that never answers ends.
+ * A case that needs a ping the hub never sends is blocked by pusher/heartbeat/3, with the root cause
+ * "no server ping" recorded here, where it is seen.
+ */
+import { PusherEvent } from '../../../spec/protocol/frames.ts';
+import { openPusherSocket, type PusherSocket } from '../../clients/pusher-socket.ts';
+import { waitUntil } from '../../clients/wait.ts';
+import type { CloseInfo } from '../../clients/wire-socket.ts';
+import { NO_SERVER_PING } from '../../root-cause.ts';
+import { CheckFailure, type CaseContext, type EffectiveTimings } from '../../types.ts';
+import { blockedBy } from '../../verify.ts';
+
+/**
+ * The protocol recommends 120 s as the client's activity timeout; a hub is not expected to ping sooner
+ * than that, nor sooner than it announced (pusher/heartbeat/3). The one constant every ping wait derives from.
+ */
+export const PING_FLOOR_S = 120;
+
+/** Slack on the hub's own timers for a loaded machine: 10 % plus 2 s. */
+const slack = (ms: number) => Math.round(ms * 1.1 + 2000);
+
+/** The activity_timeout this connection was told, falling back to the advertised one. */
+export const announcedS = (sock: PusherSocket | undefined, t: EffectiveTimings): number => sock?.activityTimeout || t.activityTimeoutS;
+
+/** How long an idle connection waits for the hub's first ping. */
+export const pingWindowMs = (activityTimeoutS: number): number => slack(Math.max(activityTimeoutS, PING_FLOOR_S) * 1000);
+
+/** How long after that ping an unanswered connection waits for its close. */
+export const pongWindowMs = (t: EffectiveTimings): number => slack(t.pongTimeoutMs);
+
+/** The whole wait for a silent connection to be closed: ping window plus pong window. */
+export const silentCloseWindowMs = (t: EffectiveTimings, activityTimeoutS = t.activityTimeoutS): number => pingWindowMs(activityTimeoutS) + pongWindowMs(t);
+
+/** A case deadline that covers a silent-close wait and `extraMs` of its own work. */
+export const silentCaseTimeout =
+  (extraMs = 5000) =>
+  (t: EffectiveTimings): number =>
+    silentCloseWindowMs(t) + extraMs;
+
+/** Resolves with how the hub pinged (pusher:ping frame or WebSocket ping), or `none` after `ms`; rejects if the connection closes first. */
+export function hubPing(ctx: CaseContext, sock: PusherSocket, ms: number): Promise<'pusher:ping' | 'ws ping' | 'none'> {
+  const pingsBefore = sock.wsPingsReceived;
+  return waitUntil<'pusher:ping' | 'ws ping' | 'none'>(
+    ctx,
+    (resolve, reject) => {
+      if (sock.frames.some((f) => f.event === PusherEvent.PING)) resolve('pusher:ping');
+      if (sock.wsPingsReceived > 0) resolve('ws ping');
+      const offFrame = sock.onFrame((f) => f.event === PusherEvent.PING && resolve('pusher:ping'));
+      const onPing = () => sock.wsPingsReceived > pingsBefore && resolve('ws ping');
+      sock.ws.on('ping', onPing);
+      const timer = setTimeout(() => resolve('none'), ms);
+      void sock.closed.then((c) => reject(new CheckFailure(`connection closed (${c.code}) before the hub pinged`, 'a ping from the hub', `close ${c.code} ${c.reason}`)));
+      return () => (offFrame(), sock.ws.off('ping', onPing), clearTimeout(timer));
+    },
+    { timeoutMs: ms + 1000, desc: 'ping from the hub (pusher:ping or WebSocket ping) to an idle connection' },
+  );
+}
+
+/** The case needed a ping the hub never sent: blocked by pusher/heartbeat/3. */
+export function noPing(sock: PusherSocket, windowMs: number, scope: { requirement?: string } = {}): never {
+  blockedBy('pusher/heartbeat/3', `the hub sent ${sock.label} no ping within ${windowMs} ms of idleness`, { ...scope, rootCause: NO_SERVER_PING });
+}
+
+/** Waits for the hub's first ping on an idle connection; a hub that sends none blocks the case by pusher/heartbeat/3. */
+export async function needPing(ctx: CaseContext, sock: PusherSocket, scope: { requirement?: string } = {}): Promise<'pusher:ping' | 'ws ping'> {
+  const window = pingWindowMs(announcedS(sock, ctx.timings));
+  const kind = await hubPing(ctx, sock, window);
+  if (kind === 'none') noPing(sock, window, scope);
+  return kind;
+}
+
+/** How a connection that answers nothing ended. */
+export type SilentEnd =
+  /** The hub closed it (`pinged`: after a ping it sent). */
+  | { kind: 'closed'; close: CloseInfo; pinged: boolean; sock: PusherSocket }
+  /** No ping within the ping window: nothing to judge about pong timeouts. */
+  | { kind: 'no-ping'; windowMs: number; sock: PusherSocket }
+  /** Pinged, then left open past the pong window. */
+  | { kind: 'open'; windowMs: number; sock: PusherSocket };
+
+/** Opens a connection that answers no ping at all (neither pusher:pong nor a WebSocket pong) and waits for the hub to end it. */
+export async function silentClientEnd(ctx: CaseContext): Promise<SilentEnd> {
+  const sock = await openPusherSocket(ctx, { autoPong: false, answerPings: false, label: 'silent' });
+  const pingMs = pingWindowMs(announcedS(sock, ctx.timings));
+  const ping = await hubPing(ctx, sock, pingMs).catch((err: unknown) => {
+    if (err instanceof CheckFailure && sock.closeInfo) return 'closed' as const;
+    throw err;
+  });
+  if (ping === 'closed') return { kind: 'closed', close: sock.closeInfo!, pinged: false, sock };
+  if (ping === 'none') return { kind: 'no-ping', windowMs: pingMs, sock };
+  const pongMs = pongWindowMs(ctx.timings);
+  try {
+    return { kind: 'closed', close: await sock.waitForClose(pongMs, 'close of a connection that never answered a ping'), pinged: true, sock };
+  } catch (err) {
+    if (err instanceof CheckFailure && !sock.closeInfo) return { kind: 'open', windowMs: pongMs, sock };
+    throw err;
+  }
+}

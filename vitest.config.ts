@@ -11,6 +11,7 @@ const SOLO = [
   'test/load/browser/browser-scenario.test.ts',
   'test/certify/certify-browser.test.ts',
   'test/conformance/sync/sync-cases.test.ts',
+  'test/conformance/pusher/cluster.test.ts',
 ];
 
 export default defineConfig({

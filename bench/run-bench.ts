@@ -1,5 +1,5 @@
 /**
- * `hubproof bench`: the reference hub and the bare ws broadcast server measured in the same run, each in
+ * `hubproof bench`: the reference hub (1 node, and 2 nodes on one Redis) and the bare ws broadcast server measured in the same run, each in
  * its own process, by the same driver: deliveries/s and propagation at a fixed load, the highest rate held
  * at p99 < 50 ms (step search), RSS per 1000 idle subscribed connections, and hub ÷ bare ratios.
  * `--driver` instead measures the driver's own ceiling against the bare server.
@@ -42,6 +42,18 @@ export interface BenchReport {
   servers: ServerFigures[];
   /** reference hub ÷ bare server, per figure. */
   ratios: Record<string, number | null>;
+  /**
+   * The reference hub as 2 nodes on one Redis (subscribers spread over both, events published through
+   * node 1) against the same hub as 1 node: what the Redis hop costs.
+   */
+  cluster: {
+    capacityRatio: number | null;
+    /** At the fixed load (100,000 deliveries/s: past both on a 2-core machine, so a queueing figure). */
+    p50ExtraMs: number | null;
+    p99ExtraMs: number | null;
+    /** At the capacity search's first step, a rate both run (10 channels × 10 subscribers): the hop at a load one node holds. */
+    firstStep: { rate: number; p99Ms1: number; p99Ms2: number; p99ExtraMs: number } | null;
+  };
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,10 +63,10 @@ export function startBareChild(extra: string[] = []): Promise<SpawnedTarget> {
   return spawnTargetProcess('hubproof-bare-', () => ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', ...extra]);
 }
 
-async function measure(name: string, server: SpawnedTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false): Promise<ServerFigures> {
+async function measure(name: string, server: SpawnedTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false, memory = true): Promise<ServerFigures> {
   const common = { target: server.target, progress };
   // Memory first: a fresh process, not one whose heap the load phases already grew.
-  const mem = await runLoad({
+  const mem = !memory ? undefined : await runLoad({
     ...common,
     scenarios: 'connections',
     overrides: { durationS: 2, set: ['transport=pusher', `channels=${Math.ceil(o.connections / 10)}`, 'subscribersPerChannel=10', 'rate=5', 'warmupS=0.5'] },
@@ -71,7 +83,7 @@ async function measure(name: string, server: SpawnedTarget, o: Required<Omit<Ben
   });
   const f = one(fixed);
   const c = one(cap);
-  const m = one(mem)?.memory;
+  const m = mem && one(mem)?.memory;
   return {
     name,
     fixed: {
@@ -93,6 +105,12 @@ async function measure(name: string, server: SpawnedTarget, o: Required<Omit<Ben
   };
 }
 
+function firstStep(one: ServerFigures, two: ServerFigures): BenchReport['cluster']['firstStep'] {
+  const [a, b] = [one.capacity.steps[0], two.capacity.steps[0]];
+  if (!a || !b || a.rate !== b.rate) return null;
+  return { rate: a.rate, p99Ms1: a.p99Ms, p99Ms2: b.p99Ms, p99ExtraMs: Math.round((b.p99Ms - a.p99Ms) * 100) / 100 };
+}
+
 const one = (r: LoadReport): ScenarioResult | undefined => r.scenarios[0];
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
   a == null || b == null || b === 0 ? null : Math.round((a / b) * 100) / 100;
@@ -102,21 +120,25 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const o = { rate: 1000, subscribers: 100, durationS: 5, connections: 1000, stepS: 3, ...given };
   const progress = options.progress ?? false;
   const servers: ServerFigures[] = [];
-  for (const [name, start] of [
-    ['reference-hub', async () => {
-      const hub = await startEmbeddedTarget({ timers: 'default', mode: 'child' });
-      return { target: hub.target, pid: hub.pid, close: () => hub.dispose() };
-    }],
-    ['bare-ws', () => startBareChild()],
+  const hubOf = (cluster?: number) => async () => {
+    const hub = await startEmbeddedTarget({ timers: 'default', mode: 'child', ...(cluster ? { cluster } : {}) });
+    return { target: hub.target, pid: hub.pid, close: () => hub.dispose() };
+  };
+  // The cluster's RSS is not one process's (the driver samples node 1 only): no memory figure for it.
+  for (const [name, start, memory] of [
+    ['reference-hub', hubOf(), true],
+    ['bare-ws', () => startBareChild(), true],
+    ['hub-2-nodes', hubOf(2), false],
   ] as const) {
     const server = await start();
     try {
-      servers.push(await measure(name, server, o, progress));
+      servers.push(await measure(name, server, o, progress, memory));
     } finally {
       await server.close();
     }
   }
-  const [hub, bare] = servers as [ServerFigures, ServerFigures];
+  const [hub, bare, cluster] = servers as [ServerFigures, ServerFigures, ServerFigures];
+  const extra = (a: number, b: number) => (a > 0 && b > 0 ? Math.round((a - b) * 100) / 100 : null);
   return {
     tool: 'hubproof',
     kind: 'bench',
@@ -129,6 +151,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       p99Ms: ratio(hub.fixed.p99Ms, bare.fixed.p99Ms),
       capacity: ratio(hub.capacity.lastGoodRate, bare.capacity.lastGoodRate),
       mbPer1000: ratio(hub.memory?.mbPer1000, bare.memory?.mbPer1000),
+    },
+    cluster: {
+      capacityRatio: ratio(cluster.capacity.lastGoodRate, hub.capacity.lastGoodRate),
+      p50ExtraMs: extra(cluster.fixed.p50Ms, hub.fixed.p50Ms),
+      p99ExtraMs: extra(cluster.fixed.p99Ms, hub.fixed.p99Ms),
+      firstStep: firstStep(hub, cluster),
     },
   };
 }

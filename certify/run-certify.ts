@@ -33,7 +33,7 @@ export const CERTIFY_LOAD_DURATION_S = 3;
  * The conformance options certify passes through (the hub, `restart` and `embedded` go to both parts);
  * with `strict`, a SHOULD miss also fails certification.
  */
-export interface CertifyOptions extends Pick<RunOptions, 'target' | 'restart' | 'embedded' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns' | 'deviations' | 'failOnFixed'> {
+export interface CertifyOptions extends Pick<RunOptions, 'target' | 'restart' | 'nodeControl' | 'embedded' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns' | 'deviations' | 'failOnFixed'> {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
   /** Seconds per load scenario (default CERTIFY_LOAD_DURATION_S). */
@@ -65,6 +65,7 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
   const conformance = await runConformance({
     target: o.target,
     restart: o.restart,
+    nodeControl: o.nodeControl,
     embedded: o.embedded,
     targetPath: o.targetPath,
     selectors: o.selectors,

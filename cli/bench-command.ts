@@ -50,6 +50,9 @@ function formatBench(r: BenchReport): string {
     const ratio = key ? r.ratios[key] : undefined;
     lines.push(`${label.padEnd(w)}  ${r.servers.map((s) => get(s).padStart(22)).join('')}  ${(ratio == null ? '' : `${ratio}×`).padStart(9)}`);
   }
+  const c = r.cluster;
+  const signed = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(2)} ms`);
+  if (c) lines.push('', `2 nodes on one Redis vs 1 node: capacity ${c.capacityRatio === null ? 'n/a' : `${c.capacityRatio}×`}, the Redis hop adds p50 ${signed(c.p50ExtraMs)}, p99 ${signed(c.p99ExtraMs)} at the fixed load${c.firstStep ? `; at ${c.firstStep.rate}/s × 100 subscribers p99 ${c.firstStep.p99Ms1} → ${c.firstStep.p99Ms2} ms (${signed(c.firstStep.p99ExtraMs)})` : ''} (subscribers spread over both nodes, published through node 1)`);
   for (const s of r.servers) lines.push('', `${s.name} capacity steps: ${s.capacity.steps.map((x) => `${x.rate}/s p99 ${x.p99Ms}ms${x.ok ? '' : ' ✗'}`).join(', ')}; stopped: ${s.capacity.stoppedBecause}`);
   return `${lines.join('\n')}\n`;
 }

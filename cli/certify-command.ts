@@ -14,7 +14,7 @@ import { HubproofError } from '../spec/errors.ts';
 import { selectScenarios } from '../load/scenarios/index.ts';
 import { loadTargetFile } from '../spec/target.ts';
 import { deviationOptions } from './expect-option.ts';
-import { CHECKS_HUB, withTarget } from './embedded-target.ts';
+import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
 
 /** Where the report goes without --out (git-ignored). */
@@ -39,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
       'max-machine-cpu': { type: 'string' },
+      cluster: { type: 'string' },
     },
   });
   const seed = num('seed', values.seed, { integer: true, min: -0x80000000 });
@@ -49,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   const machine = num('max-machine-cpu', values['max-machine-cpu']);
   // A bad target file, selector or scenario exits 2 before anything runs (or a hub starts).
   const target = values.target ? loadTargetFile(values.target) : undefined;
+  const cluster = clusterOption(values.cluster, values.target);
   const expected = deviationOptions(values.expect, values['fail-on-fixed']);
   const selectors = [...positionals, ...(values.only ?? [])];
   selectCases({ selectors });
@@ -56,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = resolve(values.out ?? DEFAULT_OUT_DIR);
 
   // One hub for both parts: what conformance certified is what load measured.
-  const result = await withTarget(target, CHECKS_HUB, (hub) => runCertify({
+  const result = await withTarget(target, { ...CHECKS_HUB, cluster }, (hub) => runCertify({
     ...hub,
     targetPath: values.target,
     ...expected,

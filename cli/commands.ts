@@ -85,6 +85,7 @@ Options:
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
   --html DIR        Write the HTML report
+  --cluster N       Embedded hub as N nodes sharing a private redis-server (cluster cases run)
   -h, --help        Show this help
 `,
     run: lazy(() => import('./conform-command.ts')),
@@ -113,6 +114,7 @@ Options:
   --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable);
                           NAME:KEY=VALUE for scenario NAME only, e.g. --set browser:rate=200
   --hub MODE              Embedded hub: auto, child or in-process (default auto = child)
+  --cluster N             Embedded hub as N nodes sharing a private redis-server
   --json FILE             Write the JSON report
   --html DIR              Write the HTML report with charts
   --quiet                 No progress line
@@ -168,7 +170,7 @@ index.html. Without --target it starts one embedded reference hub for both parts
 Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST failed or an SLO was
 breached, 2 the harness could not run, or no verdict (load figures invalid because the generator
 saturated, or every selected MUST was skipped). MUSTs the target cannot run (no restart.command, a
-single node) are listed as not covered.
+single node: try --cluster 2) are listed as not covered.
 
 Options:
   --target FILE         Target file describing the hub
@@ -187,6 +189,7 @@ Options:
   --max-driver-lag MS   Load generator loop/send lag p99 above which figures are invalid (default 20)
   --max-driver-cpu X    Load generator CPU share above which figures are invalid (default 0.9)
   --max-machine-cpu X   Machine CPU share above which figures are invalid (default 0.95)
+  --cluster N           Certify the embedded hub as N nodes sharing a private redis-server
   -h, --help            Show this help
 `,
     run: lazy(() => import('./certify-command.ts')),

@@ -12,7 +12,7 @@ import { runConformance, selectCases } from '../conformance/runner.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
-import { CHECKS_HUB, withTarget } from './embedded-target.ts';
+import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -33,6 +33,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'string' },
       junit: { type: 'string' },
       html: { type: 'string' },
+      cluster: { type: 'string' },
     },
   });
   const seed = numberOption('seed', values.seed, { integer: true, min: -0x80000000 });
@@ -44,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   // Validate the target before anything else so a bad file exits 2 with the zod path.
   const target = values.target ? loadTargetFile(values.target) : undefined;
+  const cluster = clusterOption(values.cluster, values.target);
   const expected = deviationOptions(values.expect, values['fail-on-fixed']);
   const selected = selectCases({ selectors: positionals });
 
@@ -53,7 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const report = await withTarget(target, CHECKS_HUB, (hub) =>
+  const report = await withTarget(target, { ...CHECKS_HUB, cluster }, (hub) =>
     runConformance({
       ...hub,
       targetPath: values.target,

@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HubConfigInput } from '../reference-server/config.ts';
+import { HubproofError } from '../spec/errors.ts';
 import type { TargetFile } from '../spec/target.ts';
-import type { EmbeddedMode, TargetHandle } from '../target/handle.ts';
+import type { EmbeddedMode, NodeControl, TargetHandle } from '../target/handle.ts';
+import { FAST_LEASE_MS, startEmbeddedCluster } from './embedded-cluster.ts';
 import { startHubProcess, type HubProcess } from './hub-process.ts';
 
 export type { EmbeddedMode } from '../target/handle.ts';
@@ -44,6 +46,11 @@ export interface EmbeddedTargetOptions {
   hubConfig?: HubConfigInput;
   /** What a restart comes back with: 'same-data' (default) or 'empty-data', a hub that lost its disk. */
   restartWith?: 'same-data' | 'empty-data';
+  /**
+   * Nodes of a cluster sharing a private redis-server (cli/embedded-cluster.ts); absent (default): a
+   * single hub on SQLite. A cluster's data lives in Redis, so it restarts with the same data only.
+   */
+  cluster?: number;
 }
 
 export interface EmbeddedTarget {
@@ -52,9 +59,11 @@ export interface EmbeddedTarget {
   /**
    * Closes the hub (connections get 4200) and starts it again on the same port and data dir; a child
    * restarts inside its process (SIGHUP). With restartWith 'empty-data' the data dir is a new one (and a
-   * child a new process: `target.process.pid` follows it).
+   * child a new process: `target.process.pid` follows it). A cluster restarts every node.
    */
   restart(): Promise<void>;
+  /** A cluster's: kills or restarts one node. */
+  nodeControl?: NodeControl;
   mode: EmbeddedMode;
   /** The hub's pid (the harness's own in-process). */
   readonly pid: number;
@@ -69,6 +78,9 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
   const timers = options.timers ?? 'fast';
   const mode = options.mode ?? 'child';
   const webhooks = options.webhooks ?? timers === 'fast';
+  const nodes = options.cluster;
+  if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 1)) throw new TypeError(`options.cluster must be a number of nodes, got ${nodes}`);
+  if (nodes !== undefined && options.restartWith === 'empty-data') throw new TypeError("options.restartWith 'empty-data' and options.cluster: a cluster keeps its data in Redis");
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-hub-'));
   try {
     const config: HubConfigInput = {
@@ -76,7 +88,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
       ...options.hubConfig,
       timings: { ...(timers === 'fast' ? FAST_HUB_TIMINGS : {}), ...options.hubConfig?.timings },
     };
-    const hub = await STARTERS[mode]({ config, dir, restartWith: options.restartWith ?? 'same-data' });
+    const spec: StartSpec = { config, dir, restartWith: options.restartWith ?? 'same-data' };
+    const hub = nodes !== undefined ? await startCluster(spec, nodes, mode, timers) : await STARTERS[mode](spec);
     const url = config.webhooks?.url;
     // Webhooks go to a port reserved now; webhook cases listen there while they run.
     if (url !== undefined) hub.target.webhooks = { listen: url };
@@ -123,12 +136,13 @@ interface StartedHub {
 }
 
 /** One restart at a time (a second caller shares the one in flight); dispose is idempotent and waits for it. */
-function embedded(spec: StartSpec, hub: StartedHub): EmbeddedTarget {
+function embedded(spec: StartSpec, hub: StartedHub & { nodeControl?: NodeControl }): EmbeddedTarget {
   let restarting: Promise<void> | undefined;
   let disposed = false;
   return {
     target: hub.target,
     mode: hub.mode,
+    ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }),
     get pid() {
       return hub.pid();
     },
@@ -164,6 +178,12 @@ async function startInProcess(spec: StartSpec): Promise<EmbeddedTarget> {
     },
     stop: () => hub.close(),
   });
+}
+
+/** N nodes and a private redis-server; with fast timers a short lease, so a killed node leaves quickly. */
+async function startCluster(spec: StartSpec, nodes: number, mode: EmbeddedMode, timers: 'fast' | 'default'): Promise<EmbeddedTarget> {
+  const cluster = await startEmbeddedCluster({ nodes, mode, config: spec.config, ...(timers === 'fast' ? { leaseMs: FAST_LEASE_MS } : {}) });
+  return embedded(spec, { mode, target: cluster.target, pid: cluster.pid, dataDir: cluster.dataDir, restart: cluster.restart, stop: cluster.stop, nodeControl: cluster.nodeControl });
 }
 
 const HUBPROOF_BIN = fileURLToPath(new URL('../bin/hubproof.js', import.meta.url));
@@ -215,6 +235,21 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Most nodes `--cluster` starts (as `hubproof hub --cluster`). */
+const MAX_CLUSTER_NODES = 16;
+
+/**
+ * `--cluster N` of conform, load and certify: the embedded hub as N nodes sharing a private
+ * redis-server; undefined without the flag. With --target it is a usage error (the target is the hub).
+ */
+export function clusterOption(value: string | undefined, targetPath: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (targetPath !== undefined) throw new HubproofError('HUBPROOF_ERR_USAGE', '--cluster starts an embedded cluster; drop it when you pass --target (list the nodes in the target file)');
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CLUSTER_NODES) throw new HubproofError('HUBPROOF_ERR_USAGE', `--cluster must be a number of nodes from 1 to ${MAX_CLUSTER_NODES}, got "${value}"`);
+  return n;
+}
+
 /** The embedded hub conformance and certify run against: timing rules in seconds, the hub in its own process. */
 export const CHECKS_HUB: EmbeddedTargetOptions = { timers: 'fast', mode: 'child' };
 
@@ -226,7 +261,7 @@ export async function withTarget<T>(target: TargetFile | undefined, embedded: Em
   if (target) return fn({ target });
   const hub = await startEmbeddedTarget(embedded);
   try {
-    return await fn({ target: hub.target, restart: hub.restart, embedded: hub.mode });
+    return await fn({ target: hub.target, restart: hub.restart, embedded: hub.mode, ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }) });
   } finally {
     await hub.dispose();
   }

@@ -10,7 +10,7 @@ import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
-import { withTarget } from './embedded-target.ts';
+import { clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -30,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
       'max-machine-cpu': { type: 'string' },
+      cluster: { type: 'string' },
       shard: { type: 'string' },
       'shard-wait': { type: 'string' },
       'run-id': { type: 'string' },
@@ -55,9 +56,10 @@ export async function run(argv: string[]): Promise<number> {
   // Bad scenario names, overrides and target files, and a missing or old k6, exit 2 before a hub is started.
   for (const s of selectScenarios(values.scenario)) applyOverrides(s, overrides);
   const target = values.target ? loadTargetFile(values.target) : undefined;
+  const cluster = clusterOption(values.cluster, values.target);
   if (engine === 'k6') checkK6();
   // Load figures are about the hub's defaults; a child process keeps its CPU and RSS apart from the driver's.
-  const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child' } as const;
+  const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child', cluster } as const;
   const report = await withTarget(target, embedded, (h) =>
     engine === 'k6'
       ? runK6Engine({ target: h.target, scenarios: values.scenario, overrides, progress: values.quiet ? silentProgress : createProgress(), echo: !values.quiet })

@@ -4,6 +4,7 @@
  */
 import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
+import type { NodeControl } from '../target/handle.ts';
 import { CaseOutcome, CheckFailure, type CaseContext, type EffectiveTimings, type FcSettings, type WireEntry } from './types.ts';
 
 /** Used when neither GET /api/hub nor the target file says otherwise; the reference hub's defaults. */
@@ -54,6 +55,7 @@ export interface CaseContextInit {
   fc: FcSettings;
   signal: AbortSignal;
   restart?: () => Promise<void>;
+  nodeControl?: NodeControl;
   /** Wire entries per case before further ones are dropped (a flood case must not bloat the report). */
   maxWireEntries?: number;
 }
@@ -87,6 +89,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
     requirements: init.requirements,
     node: init.target.nodes[0]!,
     restart: init.restart,
+    nodeControl: init.nodeControl,
     hub: init.hub,
     timings: init.timings,
     fc: init.fc,

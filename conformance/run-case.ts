@@ -8,6 +8,7 @@
 import type { Requirement } from '../spec/requirements/types.ts';
 import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
+import type { NodeControl } from '../target/handle.ts';
 import { missedOutcome, type Outcome } from '../reports/model/outcomes.ts';
 import { rowVerdicts } from './case-rows.ts';
 import { CaseAbortedError } from './clients/wait.ts';
@@ -24,6 +25,7 @@ export interface CaseEnv {
   fc: FcSettings;
   strict: boolean;
   restart?: () => Promise<void>;
+  nodeControl?: NodeControl;
   /** Builds the replay command for a case id (and seed/path for properties). */
   replay(id: string, seed: number, path?: string): string;
   /** The run cuts the case short (the hub went down): it ends at once, and the run replaces its rows. */
@@ -83,6 +85,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     fc: env.fc,
     signal: controller.signal,
     restart: env.restart,
+    nodeControl: env.nodeControl,
   });
   env.onStart?.(harness.startedAt, harness.wire);
   const started = performance.now();

@@ -24,7 +24,7 @@ import type { Case, CaseResult } from './types.ts';
 import type { TargetHandle } from '../target/handle.ts';
 import { fetchHubInfo } from '../target/hub-info.ts';
 import { probeTarget } from '../target/probe.ts';
-import { commandRestart } from '../target/restart-command.ts';
+import { commandNodeControl, commandRestart } from '../target/restart-command.ts';
 
 import pkg from '../package.json' with { type: 'json' };
 
@@ -135,6 +135,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   const { target } = options;
   const embedded = options.embedded !== undefined;
   const restart = options.restart ?? commandRestart(target);
+  const nodeControl = options.nodeControl ?? commandNodeControl(target);
   const startedAt = new Date();
   const t0 = performance.now();
   await probeTarget(target);
@@ -168,6 +169,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
         strict,
         fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
         restart: caseRestart,
+        nodeControl,
         replay,
         signal: attempt.signal,
         onStart: attempt.onStart,

@@ -6,6 +6,7 @@
  */
 import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
+import type { NodeControl } from '../target/handle.ts';
 import type { RootCause, WireEntry } from '../reports/model/case-result.ts';
 
 export type { Outcome } from '../reports/model/outcomes.ts';
@@ -135,6 +136,11 @@ export interface CaseContext {
    * with a reason otherwise.
    */
   restart?: () => Promise<void>;
+  /**
+   * Kills and restarts single nodes of a cluster: the embedded cluster's, or the target file's
+   * `nodes[i].kill` / `nodes[i].restart` commands; the dead-node case skips with a reason otherwise.
+   */
+  nodeControl?: NodeControl;
   /** GET /api/hub when the target has it, else undefined (pure Pusher servers). */
   hub: HubInfo | undefined;
   /** Effective timings: hub info, then target overrides, then defaults. */

@@ -181,11 +181,23 @@ export interface ScenarioResult {
   memory?: MemoryFigures;
   conflicts?: ConflictFigures;
   capacity?: { steps: CapacityStep[]; lastGoodRate: number | null; stoppedBecause: string };
+  /** A cluster target's nodes: subscribers were spread over them, events published through the first. */
+  nodes?: NodeFigures[];
   /** browser: pages, wire latency of the same updates, long tasks (`latency` and `delivery` are end to end, at the pages). */
   browser?: BrowserFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];
+}
+
+/** What the subscribers on one node of a cluster measured. */
+export interface NodeFigures {
+  /** 1-based, as reports name nodes (`node 2`). */
+  node: number;
+  ws: string;
+  subscribers: number;
+  latency: LatencyFigures;
+  delivery: DeliveryAccounting;
 }
 
 export interface LoadReport {

@@ -40,6 +40,9 @@ export function formatSummary(r: LoadReport): string {
     }
     extra.push(...browserLines(s));
     if (s.capacity) extra.push(`capacity: last good step ${s.capacity.lastGoodRate ?? 'none'}/s (${s.capacity.steps.map((x) => `${x.rate}:${x.ok ? 'ok' : 'x'}`).join(' ')}); ${s.capacity.stoppedBecause}`);
+    for (const n of s.nodes ?? []) {
+      extra.push(`node ${n.node} (${n.subscribers} subscribers${n.node === 1 ? ', publisher' : ''}): p50 ${ms(n.latency.p50)} p99 ${ms(n.latency.p99)} max ${ms(n.latency.max)} ms, reach ${n.delivery.reach === 1 ? '1' : n.delivery.reach.toFixed(4)}, lost ${n.delivery.lost}, dup ${n.delivery.duplicated}`);
+    }
     if (s.delivery.publishErrors) extra.push(`publish errors: ${s.delivery.publishErrors} (${s.delivery.publishErrorSamples[0] ?? ''})`);
     if (s.delivery.connectFailures) extra.push(`connect failures: ${s.delivery.connectFailures} (${s.delivery.connectErrorSamples[0] ?? ''})`);
     if (s.delivery.disconnects) extra.push(`disconnects: ${s.delivery.disconnects} (${s.delivery.closeReasons.join(', ')})`);

@@ -145,6 +145,7 @@ async function joinCluster(config: HubConfig): Promise<ClusterNode> {
   const redis = config.redis!;
   const link = await connectRedis(redis.url);
   return new ClusterNode(link, {
+    // implements: pusher/cluster/8
     prefix: redis.prefix ?? `hubproof:${config.app.id}`,
     leaseMs: redis.leaseMs,
     snapshotEvery: redis.snapshotEvery,

@@ -63,6 +63,11 @@ function scenarioSection(s: ScenarioResult): RawHtml {
 <table class="steps"><tr><th class="num">rate/s</th><th class="num">p99 ms</th><th class="num">reach</th><th class="num">delivered/s</th><th>driver</th><th>ok</th></tr>
 ${s.capacity.steps.map((x) => html`<tr><td class="num">${x.rate}</td><td class="num">${fixed(x.p99Ms)}</td><td class="num">${fixed(x.reach, 4)}</td><td class="num">${fixed(x.deliveredPerS, 0)}</td><td>${x.driverSaturated ? 'saturated' : 'ok'}</td><td>${x.ok ? 'yes' : 'no'}</td></tr>`)}</table>`);
   }
+  if (s.nodes) {
+    extras.push(html`<p>Per node (subscribers spread over the cluster's nodes, every event published through node 1):</p>
+<table class="nodes"><tr><th>node</th><th class="num">subscribers</th><th class="num">p50 ms</th><th class="num">p99</th><th class="num">max</th><th class="num">reach</th><th class="num">lost</th><th class="num">duplicated</th></tr>
+${s.nodes.map((n) => html`<tr><td>node ${n.node} <code>${n.ws}</code></td><td class="num">${n.subscribers}</td><td class="num">${fixed(n.latency.p50)}</td><td class="num">${fixed(n.latency.p99)}</td><td class="num">${fixed(n.latency.max)}</td><td class="num">${n.delivery.reach === 1 ? '1' : fixed(n.delivery.reach, 4)}</td><td class="num">${n.delivery.lost}</td><td class="num">${n.delivery.duplicated}</td></tr>`)}</table>`);
+  }
   return html`<section class="scenario" id="${s.name}">
 <h2>${s.name} <span class="badge o-${s.status}">${s.status}</span></h2>
 <p class="muted">${s.description}. ${s.subscribers} subscribers, ${s.windowS} s measured after ${s.scenario.warmupS} s warm-up, target ${s.throughput.targetRate}/s.</p>

@@ -12,12 +12,20 @@ const BaseUrl = (protocols: string[]) =>
     message: `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
   });
 
+const Command = (what: string) => z.object({ command: z.string().min(1).describe(`Shell command that ${what}; exit 0 when done`) }).strict();
+
 export const TargetNode = z
   .object({
     ws: BaseUrl(['ws:', 'wss:']).describe('WebSocket base URL; the harness appends /app/{key} and /ws/broadcasts'),
     http: BaseUrl(['http:', 'https:']).describe('HTTP base URL; the harness appends /apps/{id}/…, /api/…, /broadcasting/auth'),
+    kill: Command('kills this node as a crash would (no goodbye, e.g. `docker kill hub-2`)')
+      .optional()
+      .describe('For the dead-node case of a cluster; needs `restart` too, which brings the node back afterwards'),
+    restart: Command('starts this node again on the same URLs (e.g. `docker start hub-2`)').optional(),
   })
   .strict();
+
+const App = z.object({ id: z.string().min(1), key: z.string().min(1), secret: z.string().min(1) }).strict();
 
 export const TargetAgent = z
   .object({
@@ -32,7 +40,7 @@ export const TargetFile = z
     name: z.string().min(1),
     profiles: z.array(Profile).min(1),
     nodes: z.array(TargetNode).min(1),
-    app: z.object({ id: z.string().min(1), key: z.string().min(1), secret: z.string().min(1) }).strict(),
+    app: App,
     agents: z.array(TargetAgent).default([]),
     /** Declared capabilities; absent ones are probed. */
     capabilities: Capabilities.optional(),
@@ -46,6 +54,7 @@ export const TargetFile = z
         idle_after_ms: z.number().positive(),
         offline_after_ms: z.number().positive(),
         conflict_budget_ms: z.number().positive(),
+        dead_node_removal_ms: z.number().positive(),
       })
       .partial()
       .strict()
@@ -73,6 +82,17 @@ export const TargetFile = z
     process: z.object({ pid: z.number().int().positive() }).strict().optional(),
     /** How to restart the hub, for persistence cases; absent = those cases are skipped. */
     restart: z.object({ command: z.string().min(1) }).strict().optional(),
+    /**
+     * Another app sharing this hub's store (another app of the same hub, or another hub on the same Redis
+     * under its own key prefix); absent = the cross-talk case of a cluster is skipped.
+     */
+    neighbour: z
+      .object({
+        app: App,
+        nodes: z.array(TargetNode).min(1).optional().describe("The neighbour's nodes; absent = this target's (one hub serving both apps)"),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((t, ctx) => {

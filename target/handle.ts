@@ -10,10 +10,20 @@ import type { TargetFile } from '../spec/target.ts';
  */
 export type EmbeddedMode = 'in-process' | 'child';
 
+/** Kills and restarts one node of a clustered hub (`i` indexes the target's `nodes`). */
+export interface NodeControl {
+  /** Kills node `i` without a goodbye, as a crash would (SIGKILL); resolves once it is gone. */
+  kill(i: number): Promise<void>;
+  /** Brings node `i` back on the same URLs (started again after a kill); resolves once it answers. */
+  restart(i: number): Promise<void>;
+}
+
 export interface TargetHandle {
   target: TargetFile;
   /** Restarts the hub on the same URLs and data; absent = the target file's `restart.command`, if any. */
   restart?: () => Promise<void>;
   /** Set when the hub is the embedded reference hub: replay commands omit `--target`, reports say so. */
   embedded?: EmbeddedMode;
+  /** Kills and restarts single nodes; absent = the target file's `nodes[i].kill` / `nodes[i].restart` commands, if any. */
+  nodeControl?: NodeControl;
 }

@@ -1,25 +1,54 @@
-/** A target file's `restart.command`, as the restart hook persistence and shutdown cases call. */
+/**
+ * A target file's `restart.command`, as the restart hook persistence and shutdown cases call, and its
+ * nodes' `kill` / `restart` commands, as the node control the dead-node case of a cluster calls.
+ */
 import { spawn } from 'node:child_process';
 import type { TargetFile } from '../spec/target.ts';
+import type { NodeControl } from './handle.ts';
 import { waitUntilReachable } from './probe.ts';
 
 /** How long the command may run, then how long the hub may take to answer again. */
 const COMMAND_TIMEOUT_MS = 60_000;
 const BACK_WITHIN_MS = 30_000;
 
+/** Runs `command` through the shell; rejects on a non-zero exit or after COMMAND_TIMEOUT_MS. */
+function runCommand(what: string, command: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, { shell: true, stdio: 'ignore' });
+    const timer = setTimeout(
+      () => (child.kill('SIGKILL'), reject(new Error(`${what} command did not finish within ${COMMAND_TIMEOUT_MS / 1000} s: ${command}`))),
+      COMMAND_TIMEOUT_MS,
+    );
+    child.once('exit', (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`${what} command exited ${code}: ${command}`))));
+  });
+}
+
 /** Runs the command through the shell, then waits until the hub answers again; undefined without one. */
 export function commandRestart(target: TargetFile): (() => Promise<void>) | undefined {
   const command = target.restart?.command;
   if (!command) return undefined;
   return async () => {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(command, { shell: true, stdio: 'ignore' });
-      const timer = setTimeout(
-        () => (child.kill('SIGKILL'), reject(new Error(`restart command did not finish within ${COMMAND_TIMEOUT_MS / 1000} s: ${command}`))),
-        COMMAND_TIMEOUT_MS,
-      );
-      child.once('exit', (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`restart command exited ${code}: ${command}`))));
-    });
+    await runCommand('restart', command);
     await waitUntilReachable(target, BACK_WITHIN_MS);
+  };
+}
+
+/**
+ * Kill and restart of single nodes through `nodes[i].kill` / `nodes[i].restart`; undefined when no node
+ * has both. A node without them throws when asked.
+ */
+export function commandNodeControl(target: TargetFile): NodeControl | undefined {
+  if (!target.nodes.some((n) => n.kill && n.restart)) return undefined;
+  const node = (i: number, what: 'kill' | 'restart') => {
+    const command = target.nodes[i]?.[what]?.command;
+    if (!command) throw new Error(`target node ${i} has no ${what}.command`);
+    return command;
+  };
+  return {
+    kill: (i) => runCommand(`node ${i} kill`, node(i, 'kill')),
+    restart: async (i) => {
+      await runCommand(`node ${i} restart`, node(i, 'restart'));
+      await waitUntilReachable({ ...target, nodes: [target.nodes[i]!] }, BACK_WITHIN_MS);
+    },
   };
 }

@@ -3,6 +3,7 @@
  * /ws/broadcasts dashboards, and an open-model publisher (signed Pusher HTTP API or the presence API).
  * One rig can run several measured phases over the same connections (capacity steps).
  */
+import { availableParallelism } from 'node:os';
 import { connectionUrl, signHttpRequest } from '../../spec/protocol/index.ts';
 import { DASHBOARD_PATH } from '../../spec/schemas/agent-presence.ts';
 import type { TargetFile } from '../../spec/target.ts';
@@ -16,7 +17,7 @@ import { RawHttpClient } from './raw-http-client.ts';
 import { readCpuMs } from './rss.ts';
 import { OpenSchedule, runSchedule } from './schedule.ts';
 import { owns, type Shard } from './shard.ts';
-import { SubscriberPool, type PoolReady } from './subscriber-pool.ts';
+import { SubscriberPool, type PoolFinal, type PoolReady } from './subscriber-pool.ts';
 import type { ConnSpec, TickMsg } from './worker-protocol.ts';
 import type { TimelineRow } from '../report-types.ts';
 export type { TimelineRow };
@@ -65,13 +66,30 @@ export interface PhaseResult {
   maxInFlight: number;
   delivery: DeliveryAccounting & { unexpected: number; disconnects: number; closeReasons: string[] };
   hist: Histogram;
+  /** Per node of a cluster target (subscribers spread over the nodes), in `nodes` order; absent with one node. */
+  nodes?: NodePhase[];
   sendLag: Histogram;
   timeline: TimelineRow[];
   driverSeconds: DriverSecond[];
 }
 
+/** What the subscribers on one node of a cluster measured. */
+export interface NodePhase {
+  /** Index in the target's `nodes`. */
+  node: number;
+  ws: string;
+  subscribers: number;
+  hist: Histogram;
+  delivery: DeliveryAccounting;
+}
+
 export class BroadcastRig {
-  private readonly pool: SubscriberPool;
+  /** One pool per node the subscribers are spread over (one for a single-node target). */
+  private readonly pools: SubscriberPool[];
+  /** Per pool, its node's index in the target's `nodes`. */
+  private readonly poolNodes: number[];
+  /** Per pool, this shard's connections in it. */
+  private readonly poolConns: number[];
   private readonly http: HttpClient | RawHttpClient;
   private readonly seq: number[];
   /** Per stream, the highest seq whose publish was acknowledged (2xx): what later publishes must follow. */
@@ -85,14 +103,18 @@ export class BroadcastRig {
   private readonly openByWorker = new Map<number, number>();
 
   constructor(private readonly o: RigOptions) {
-    const node = o.target.nodes[0]!;
+    // A cluster's subscribers are spread over its nodes in turn; every event is published through the first.
+    const nodes = o.target.nodes;
+    const node = nodes[0]!;
     const agent = o.target.agents[0];
-    const conns: ConnSpec[] = [];
+    const conns: Array<ConnSpec & { node: number }> = [];
+    const nodeOf = () => conns.length % nodes.length;
     if (o.publish === 'pusher') {
       this.streamCount = o.channels;
       for (let c = 0; c < o.channels; c++) {
         for (let k = 0; k < o.subscribersPerChannel; k++) {
-          conns.push({ kind: 'pusher', url: connectionUrl(node.ws, o.target.app.key), channels: [channelName(c)], streams: [c] });
+          const n = nodeOf();
+          conns.push({ kind: 'pusher', url: connectionUrl(nodes[n]!.ws, o.target.app.key), channels: [channelName(c)], streams: [c], node: n });
         }
       }
     } else {
@@ -100,8 +122,9 @@ export class BroadcastRig {
       this.streamCount = o.publishers;
       for (let c = 0; c < o.channels; c++) {
         for (let k = 0; k < o.subscribersPerChannel; k++) {
+          const n = nodeOf();
           const q = new URLSearchParams({ token: agent.token, session_id: `hp-dash-${c}` });
-          conns.push({ kind: 'dashboard', url: `${node.ws.replace(/\/+$/, '')}${DASHBOARD_PATH}?${q}`, streams: 'all' });
+          conns.push({ kind: 'dashboard', url: `${nodes[n]!.ws.replace(/\/+$/, '')}${DASHBOARD_PATH}?${q}`, streams: 'all', node: n });
         }
       }
     }
@@ -112,18 +135,26 @@ export class BroadcastRig {
     this.acked = new Array<number>(this.streamCount).fill(0);
     const sockets = Math.max(4, o.publishers);
     this.http = node.http.startsWith('http:') ? new RawHttpClient({ base: node.http, maxSockets: sockets }) : new HttpClient({ base: node.http, maxSockets: sockets });
-    this.pool = new SubscriberPool({
-      app: o.target.app,
-      conns: own,
-      mode: 'marker',
-      workers: o.workers,
-      openPerS: o.openPerS ?? 0,
-      onTick: (t) => {
-        this.ticks.push(t);
-        o.monitor.noteWorkerLag(t.loopP99Us / 1000);
-      },
-      onProgress: o.onProgress,
-    });
+    this.poolNodes = nodes.map((_, n) => n).filter((n) => nodes.length === 1 || own.some((c) => c.node === n));
+    // The workers (default: one per core, at most 4) are shared out between the nodes' pools.
+    const workers = Math.max(1, Math.ceil((o.workers > 0 ? o.workers : Math.min(4, availableParallelism())) / this.poolNodes.length));
+    const slices = this.poolNodes.map((n) => own.filter((c) => nodes.length === 1 || c.node === n).map(({ node: _n, ...c }): ConnSpec => c));
+    this.poolConns = slices.map((x) => x.length);
+    this.pools = slices.map(
+      (slice) =>
+        new SubscriberPool({
+          app: o.target.app,
+          conns: slice,
+          mode: 'marker',
+          workers: this.poolNodes.length === 1 ? o.workers : workers,
+          openPerS: (o.openPerS ?? 0) / this.poolNodes.length,
+          onTick: (t) => {
+            this.ticks.push(t);
+            o.monitor.noteWorkerLag(t.loopP99Us / 1000);
+          },
+          onProgress: this.poolNodes.length === 1 ? o.onProgress : undefined,
+        }),
+    );
   }
 
   /** This shard's connections (all of the test's when unsharded). */
@@ -132,7 +163,8 @@ export class BroadcastRig {
   }
 
   async start(): Promise<PoolReady> {
-    const r = await this.pool.start();
+    const all = await Promise.all(this.pools.map((p) => p.start()));
+    const r = { open: all.reduce((a, x) => a + x.open, 0), failed: all.reduce((a, x) => a + x.failed, 0), errors: all.flatMap((x) => x.errors).slice(0, 5) };
     this.open = r.open;
     return r;
   }
@@ -149,7 +181,7 @@ export class BroadcastRig {
     this.http.ensureSockets(Math.ceil(rate / 20));
     const measureFromUs = startUs + warmupS * 1e6;
     const endUs = measureFromUs + durationS * 1e6;
-    this.pool.send({ type: 'measure-from', us: measureFromUs });
+    for (const pool of this.pools) pool.send({ type: 'measure-from', us: measureFromUs });
     const first = new Array<number>(this.streamCount).fill(0);
     const last = new Array<number>(this.streamCount).fill(-1);
     let sentInWindow = 0;
@@ -240,14 +272,27 @@ export class BroadcastRig {
 
     const ranges: Record<number, [number, number]> = {};
     for (let s = 0; s < this.streamCount; s++) if (first[s]! > 0) ranges[s] = [first[s]!, last[s]!];
-    const f = await this.pool.finish(ranges);
-    let exp = 0;
-    let received = 0;
-    for (const [s, [from, to]] of Object.entries(ranges)) {
-      const st = f.streams.get(Number(s));
-      exp += (to - from + 1) * (st?.subscribers ?? this.ownSubscribers[Number(s)]!);
-      received += st?.unique ?? 0;
-    }
+    const finals = await Promise.all(this.pools.map((p) => p.finish(ranges)));
+    const f = mergeFinals(finals);
+    const counted = (pf: PoolFinal) => {
+      let expected = 0;
+      let received = 0;
+      for (const [s, [from, to]] of Object.entries(ranges)) {
+        const st = pf.streams.get(Number(s));
+        expected += (to - from + 1) * (st?.subscribers ?? (finals.length === 1 ? this.ownSubscribers[Number(s)]! : 0));
+        received += st?.unique ?? 0;
+      }
+      return { expected, received };
+    };
+    const { expected: exp, received } = counted(f);
+    const perNode =
+      o.target.nodes.length > 1
+        ? finals.map((pf, i): NodePhase => {
+            const c = counted(pf);
+            const n = this.poolNodes[i]!;
+            return { node: n, ws: o.target.nodes[n]!.ws, subscribers: this.poolConns[i]!, hist: pf.hist, delivery: accounting(c.expected, c.received, pf.duplicated, pf.outOfOrder) };
+          })
+        : undefined;
     return {
       rate,
       windowS: durationS,
@@ -262,6 +307,7 @@ export class BroadcastRig {
       maxInFlight: this.http.maxInFlight,
       delivery: { ...accounting(exp, received, f.duplicated, f.outOfOrder), unexpected: f.unexpected, disconnects: f.disconnects, closeReasons: f.closeReasons },
       hist: f.hist,
+      ...(perNode ? { nodes: perNode } : {}),
       sendLag: run.sendLag,
       timeline,
       driverSeconds,
@@ -287,8 +333,30 @@ export class BroadcastRig {
 
   async close(): Promise<void> {
     this.http.close();
-    await this.pool.close();
+    await Promise.all(this.pools.map((p) => p.close()));
   }
 }
 
 export const channelName = (c: number): string => `hubproof-load-${c}`;
+
+/** The nodes' pools' accounting as one (their histograms are added into a new one; the parts stay usable). */
+function mergeFinals(finals: PoolFinal[]): PoolFinal {
+  if (finals.length === 1) return finals[0]!;
+  const hist = createHistogram();
+  const streams = new Map<number, { unique: number; subscribers: number }>();
+  const out: PoolFinal = { hist, streams, duplicated: 0, outOfOrder: 0, unexpected: 0, disconnects: 0, closeReasons: [] };
+  for (const f of finals) {
+    hist.add(f.hist);
+    for (const [k, v] of f.streams) {
+      const st = streams.get(k) ?? { unique: 0, subscribers: 0 };
+      streams.set(k, { unique: st.unique + v.unique, subscribers: st.subscribers + v.subscribers });
+    }
+    out.duplicated += f.duplicated;
+    out.outOfOrder += f.outOfOrder;
+    out.unexpected += f.unexpected;
+    out.disconnects += f.disconnects;
+    out.closeReasons.push(...f.closeReasons);
+  }
+  out.closeReasons.splice(5);
+  return out;
+}

@@ -258,6 +258,7 @@ export class ClusterNode implements ClusterContext {
   }
 
   /** Declares dead every other node whose lease is gone; only after holding Redis for a whole lease. */
+  // implements: pusher/cluster/9
   private async reap(): Promise<void> {
     if (this.link.connectedForMs() < this.opts.leaseMs) return;
     const others = this.nodes.filter((n) => n !== this.nodeId && !this.reaping.has(n));

@@ -63,7 +63,7 @@ function send(res: ServerResponse, r: Recorded): void {
   res.end(r.body);
 }
 
-// implements: sync/cluster/1, sync/cluster/2, sync/cluster/3
+// implements: sync/cluster/1, sync/cluster/2, sync/cluster/3, pusher/cluster/1, pusher/cluster/4, pusher/cluster/6 — every HTTP API call is a log command every node applies
 export function installHttpGate(node: ClusterNode, router: Router): void {
   node.on('http', async (c: Command) => {
     const headers = (c.h ?? {}) as Record<string, string>;

@@ -45,7 +45,11 @@ export interface RunningCluster {
   target(): TargetFile;
   /** Kills node `i` without a goodbye (SIGKILL for a child; an in-process node is closed abruptly). */
   kill(i: number): Promise<void>;
-  /** Starts node `i` again on its port (a new node to the cluster: same URLs, fresh node id). */
+  /**
+   * Brings node `i` back on its port as a new node to the cluster (same URLs, fresh node id): a live
+   * child restarts in place (SIGHUP: graceful close, then it joins again in the same process, in tens of
+   * milliseconds), a killed one is started again; an in-process node is closed and started again.
+   */
   restart(i: number): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -56,6 +60,25 @@ interface NodeProc {
   handle: ClusterNodeHandle;
   target: TargetFile;
   stop(graceful: boolean): Promise<void>;
+  /** Restarts the node inside its process, when it can (a child: `hubproof hub` restarts on SIGHUP). */
+  hangup?(): Promise<void>;
+}
+
+/** Waits for the target file a starting node writes; fails when the process exits or takes too long. */
+async function waitForTarget(child: ChildProcess, path: string, i: number, timeoutMs: number, stderr: () => string): Promise<TargetFile> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`cluster node ${i} exited with ${child.exitCode}: ${stderr().trim()}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`cluster node ${i} did not start within ${timeoutMs} ms: ${stderr().trim()}`);
+    }
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as TargetFile;
+    } catch {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
 }
 
 async function startChildNode(config: HubConfigInput, port: number, dir: string, i: number, timeoutMs: number): Promise<NodeProc> {
@@ -69,20 +92,7 @@ async function startChildNode(config: HubConfigInput, port: number, dir: string,
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + timeoutMs;
-  let target: TargetFile | undefined;
-  while (target === undefined) {
-    if (child.exitCode !== null) throw new Error(`cluster node ${i} exited with ${child.exitCode}: ${stderr.trim()}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`cluster node ${i} did not start within ${timeoutMs} ms: ${stderr.trim()}`);
-    }
-    try {
-      target = JSON.parse(readFileSync(targetPath, 'utf8')) as TargetFile;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const target = await waitForTarget(child, targetPath, i, timeoutMs, () => stderr);
   const node = target.nodes[0]!;
   return {
     handle: { http: node.http, ws: node.ws, port, pid: child.pid! },
@@ -90,6 +100,12 @@ async function startChildNode(config: HubConfigInput, port: number, dir: string,
     stop: async (graceful) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(graceful ? 'SIGTERM' : 'SIGKILL');
       await exited;
+    },
+    // A new process takes seconds to start on a busy machine; in place it is back in milliseconds.
+    hangup: async () => {
+      rmSync(targetPath, { force: true });
+      child.kill('SIGHUP');
+      await waitForTarget(child, targetPath, i, timeoutMs, () => stderr);
     },
   };
 }
@@ -122,7 +138,16 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     mode === 'child' ? startChildNode(config, ports[i]!, dir, i, timeoutMs) : startInProcessNode(config, ports[i]!);
 
   const procs: Array<NodeProc | undefined> = [];
+  // One kill or restart of a node at a time: a restart still starting a killed node (seconds on a busy
+  // machine) must not race a second one into starting another process on the same port.
+  const busy: Array<Promise<void> | undefined> = [];
+  const serial = (i: number, fn: () => Promise<void>): Promise<void> => {
+    const run = (busy[i] ?? Promise.resolve()).catch(() => undefined).then(fn);
+    busy[i] = run;
+    return run;
+  };
   const dispose = async () => {
+    await Promise.all(busy.map((p) => p?.catch(() => undefined)));
     await Promise.all(procs.map((p) => p?.stop(true).catch(() => undefined)));
     await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -146,15 +171,19 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       const first = procs[0]!.target;
       return { ...first, nodes: nodes.map((n) => ({ ws: n.ws, http: n.http })), process: { pid: nodes[0]!.pid } };
     },
-    kill: async (i) => {
-      await procs[i]?.stop(false);
-      procs[i] = undefined;
-    },
-    restart: async (i) => {
-      await procs[i]?.stop(true);
-      procs[i] = await start(i);
-      nodes[i] = procs[i]!.handle;
-    },
+    kill: (i) =>
+      serial(i, async () => {
+        await procs[i]?.stop(false);
+        procs[i] = undefined;
+      }),
+    restart: (i) =>
+      serial(i, async () => {
+        const proc = procs[i];
+        if (proc?.hangup !== undefined) return proc.hangup();
+        await proc?.stop(true);
+        procs[i] = await start(i);
+        nodes[i] = procs[i]!.handle;
+      }),
     dispose,
   };
 }

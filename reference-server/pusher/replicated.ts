@@ -37,6 +37,7 @@ const toWire = (m: PresenceMember | undefined): WireMember | undefined =>
 const fromWire = (m: WireMember | undefined): PresenceMember | undefined =>
   m === undefined ? undefined : { userId: m.u, info: m.i === undefined ? undefined : { value: m.i.v } };
 
+// implements: pusher/cluster/2, pusher/cluster/3, pusher/cluster/5 — every node applies every subscribe, close and client event from the log
 export function replicatePusher(hub: PusherHub, cluster: ClusterContext): PusherCluster {
   const remote = new Map<string, PusherConnection>();
   const key = (node: string, socketId: string) => `${node}/${socketId}`;

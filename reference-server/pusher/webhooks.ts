@@ -61,6 +61,7 @@ export function createWebhooks(ctx: HubContext): Webhooks {
   let flushScheduled = false;
 
   // Events raised in one turn of the event loop go out in one request, as Pusher batches them.
+  // implements: pusher/cluster/7
   const enqueue = (event: WebhookEvent): void => {
     // Every node of a cluster applies the change; the node whose command it was sends the webhook.
     if (abort.signal.aborted || (cluster !== undefined && !cluster.isOrigin())) return;

@@ -3,6 +3,7 @@
  * (test/conformance/mutants.test.ts) and `npm run mutants` prove the suite fails each on that id.
  */
 import { HubproofError } from '../../spec/errors.ts';
+import { CLUSTER_MUTANTS } from './cluster-mutants.ts';
 import { crashNoRestart, crashWithRestart } from './crash-mutants.ts';
 import { noServerPings } from './heartbeat-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
@@ -13,6 +14,7 @@ import { dropLastDelivery, dropOneDelivery, dropPresenceUpdates, hideStalePartic
 import type { Mutant, RunningMutant } from './types.ts';
 
 export type { Mutant, RunningMutant } from './types.ts';
+export { CLUSTER_MUTANTS } from './cluster-mutants.ts';
 
 export const MUTANTS: readonly Mutant[] = [
   swapEvents,
@@ -53,7 +55,7 @@ export const MUTANTS: readonly Mutant[] = [
 export const PENDING_MUTANTS: readonly Mutant[] = [noServerPings];
 
 export function findMutant(name: string): Mutant {
-  const all = [...MUTANTS, ...PENDING_MUTANTS];
+  const all = [...MUTANTS, ...CLUSTER_MUTANTS, ...PENDING_MUTANTS];
   const m = all.find((x) => x.name === name);
   if (!m) throw new HubproofError('HUBPROOF_ERR_USAGE', `unknown mutant "${name}"; known: ${all.map((x) => x.name).join(', ')}`);
   return m;

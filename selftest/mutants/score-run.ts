@@ -5,7 +5,7 @@
  * `npm run mutants`.
  */
 import { runConformance, type RunOptions, type RunReport } from '../../conformance/runner.ts';
-import { MUTANTS, startControl, type Mutant } from './index.ts';
+import { MUTANTS, startControl, type Mutant, type RunningMutant } from './index.ts';
 
 /** Fixed so a run of the self-test is reproducible. */
 export const MUTANT_SEED = 4242;
@@ -77,8 +77,8 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
 }
 
 /** Every selector of the given mutants, run once against the unmutated hub behind the relay. */
-export async function runControl(mutants: readonly Mutant[] = MUTANTS, opts: ScoreOptions = {}): Promise<RunReport> {
-  const control = await startControl();
+export async function runControl(mutants: readonly Mutant[] = MUTANTS, opts: ScoreOptions = {}, start: () => Promise<RunningMutant> = startControl): Promise<RunReport> {
+  const control = await start();
   try {
     return await runConformance({
       target: control.target,

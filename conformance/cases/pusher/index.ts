@@ -6,6 +6,7 @@ import { cacheCases } from './cache.ts';
 import { channelNameCases } from './channel-names.ts';
 import { clientEventCases } from './client-events.ts';
 import { closeCodeCases } from './close-codes.ts';
+import { clusterCases } from './cluster.ts';
 import { connectionCases } from './connection.ts';
 import { encryptedCases } from './encrypted.ts';
 import { heartbeatCases } from './heartbeat.ts';
@@ -33,6 +34,7 @@ export const pusherCases: Case[] = [
   ...signinCases,
   ...webhookCases,
   ...badInputCases,
+  ...clusterCases,
   // Last: restarting the hub must not disturb the other cases.
   ...shutdownCases,
 ];

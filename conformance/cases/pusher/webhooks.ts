@@ -10,13 +10,13 @@ import { expectEqual, expectThat } from '../../verify.ts';
 import { member, requireCapability, subscribed, uniq } from './helpers.ts';
 
 /** Upper bound on a hub's vacated/member_removed delay ("a few seconds"). */
-const LEAVE_WINDOW_MS = 10_000;
+export const LEAVE_WINDOW_MS = 10_000;
 
-const is = (name: string, channel: string, userId?: string) => (e: Record<string, unknown>) =>
+export const is = (name: string, channel: string, userId?: string) => (e: Record<string, unknown>) =>
   e.name === name && e.channel === channel && (userId === undefined || e.user_id === userId);
 
 /** Starts the sink and makes sure the hub posts to it; unimplemented when there is no URL or no webhook. */
-async function sinkOrUnimplemented(ctx: CaseContext): Promise<WebhookSink> {
+export async function sinkOrUnimplemented(ctx: CaseContext): Promise<WebhookSink> {
   const sink = await startWebhookSink(ctx);
   if (!sink) ctx.unimplemented('target file names no webhooks.listen URL');
   await requireCapability(ctx, 'webhooks', async () => {

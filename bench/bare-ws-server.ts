@@ -214,7 +214,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       'drop-every': { type: 'string', default: '0' },
     },
   });
-  const bare = await startBareServer({ port: Number(values.port), delayMs: Number(values['delay-ms']), dropEvery: Number(values['drop-every']) });
+  const bare = await startBareServer({
+    port: Number(values.port),
+    delayMs: Number(values['delay-ms']),
+    dropEvery: Number(values['drop-every']),
+  });
   const target = bare.target();
   if (values['target-out']) writeFileSync(values['target-out'], JSON.stringify(target, null, 2));
   process.stdout.write(`bare ws server listening on ${bare.httpUrl}\n`);

@@ -75,13 +75,17 @@ async function measure(stream: DashboardStream, label: string, url: string, kind
     let sent = 0;
     // Machine and stream CPU over the window only: sampled at its start and its end.
     const windowStart = setTimeout(() => monitor.sample(), (w.measureFromUs - nowUs()) / 1000);
-    const run = await runSchedule(new OpenSchedule(startUs, rate, w.endUs), (i, at) => {
-      const { stream: agent, seq } = stream.send(i, at);
-      if (at < w.measureFromUs) return;
-      if (!first.has(agent)) first.set(agent, seq);
-      w.ranges[agent] = [first.get(agent)!, seq];
-      sent++;
-    }, w.measureFromUs);
+    const run = await runSchedule(
+      new OpenSchedule(startUs, rate, w.endUs),
+      (i, at) => {
+        const { stream: agent, seq } = stream.send(i, at);
+        if (at < w.measureFromUs) return;
+        if (!first.has(agent)) first.set(agent, seq);
+        w.ranges[agent] = [first.get(agent)!, seq];
+        sent++;
+      },
+      w.measureFromUs,
+    );
     clearTimeout(windowStart);
     const cpu = monitor.sample();
     monitor.stop();
@@ -109,7 +113,9 @@ async function measure(stream: DashboardStream, label: string, url: string, kind
 const stream = new DashboardStream({ agents, sessions });
 await stream.start();
 const pageServer = await startPageServer();
-process.stderr.write(`dashboard page benchmark: ${rate} updates/s over ${agents} agents in ${sessions} sessions, ${warmupS} s warm-up + ${durationS} s measured per page\n`);
+process.stderr.write(
+  `dashboard page benchmark: ${rate} updates/s over ${agents} agents in ${sessions} sessions, ${warmupS} s warm-up + ${durationS} s measured per page\n`,
+);
 const runs: PageRun[] = [];
 try {
   runs.push(await measure(stream, '/dashboard', `${stream.url}/dashboard?token=bench&session_id=wall`, 'hub'));
@@ -123,17 +129,39 @@ const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x)}%`);
 const rows = [
   ['page', 'viewport', 'e2e p50', 'p99', 'max ms', 'reach', 'long tasks', 'longest', 'frames/s', 'browser CPU', 'machine'],
-  ...runs.map((r) => [r.page, r.viewport, ms(r.endToEnd.p50), ms(r.endToEnd.p99), ms(r.endToEnd.max), r.reach === 1 ? '1' : r.reach.toFixed(4), String(r.longTasks.inWindow), r.longTasks.inWindow ? `${r.longTasks.maxMs} ms` : '-', String(r.framesPerS), pct(r.browserCpuPct), pct(r.machineShare === null ? null : r.machineShare * 100)]),
+  ...runs.map((r) => [
+    r.page,
+    r.viewport,
+    ms(r.endToEnd.p50),
+    ms(r.endToEnd.p99),
+    ms(r.endToEnd.max),
+    r.reach === 1 ? '1' : r.reach.toFixed(4),
+    String(r.longTasks.inWindow),
+    r.longTasks.inWindow ? `${r.longTasks.maxMs} ms` : '-',
+    String(r.framesPerS),
+    pct(r.browserCpuPct),
+    pct(r.machineShare === null ? null : r.machineShare * 100),
+  ]),
 ];
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const r of rows) process.stdout.write(`${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}\n`);
 const [dash, base] = runs as [PageRun, PageRun];
 const ratio = (x: number | null, y: number | null): string => (x !== null && y !== null && y > 0 ? (x / y).toFixed(2) : 'n/a');
-process.stdout.write(`dashboard ÷ baseline: browser CPU ${ratio(dash.browserCpuPct, base.browserCpuPct)}, e2e p99 ${ratio(dash.endToEnd.p99, base.endToEnd.p99)}\n`);
+process.stdout.write(
+  `dashboard ÷ baseline: browser CPU ${ratio(dash.browserCpuPct, base.browserCpuPct)}, e2e p99 ${ratio(dash.endToEnd.p99, base.endToEnd.p99)}\n`,
+);
 const busy = runs.filter((r) => (r.machineShare ?? 0) > 0.95 || r.sendLagP99Ms > 20);
-if (busy.length) process.stdout.write(`note: machine over 95% busy or the stream fell behind (send lag p99 ${busy.map((r) => `${ms(r.sendLagP99Ms)} ms`).join(', ')}): figures include other work on this machine\n`);
+if (busy.length)
+  process.stdout.write(
+    `note: machine over 95% busy or the stream fell behind (send lag p99 ${busy.map((r) => `${ms(r.sendLagP99Ms)} ms`).join(', ')}): figures include other work on this machine\n`,
+  );
 const responsive = dash.longTasks.supported && dash.longTasks.inWindow === 0 && dash.reach === 1;
-process.stdout.write(`${responsive ? 'RESPONSIVE' : 'NOT RESPONSIVE'}: /dashboard had ${dash.longTasks.inWindow} long task(s) over 50 ms in ${durationS} s of steady state at ${rate} updates/s × ${agents} agents\n`);
+process.stdout.write(
+  `${responsive ? 'RESPONSIVE' : 'NOT RESPONSIVE'}: /dashboard had ${dash.longTasks.inWindow} long task(s) over 50 ms in ${durationS} s of steady state at ${rate} updates/s × ${agents} agents\n`,
+);
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ tool: 'hubproof', kind: 'dashboard-bench', generatedAt: new Date().toISOString(), rate, agents, sessions, warmupS, durationS, runs }, null, 2)}\n`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ tool: 'hubproof', kind: 'dashboard-bench', generatedAt: new Date().toISOString(), rate, agents, sessions, warmupS, durationS, runs }, null, 2)}\n`,
+);
 process.stdout.write(`JSON: ${out}\n`);

@@ -51,7 +51,9 @@ export class DashboardStream {
     const router = new Router(1024);
     mountDashboardPage(router);
     router.add('GET', '/api/hub', (rc) => sendJson(rc.res, 200, { name: 'dashboard benchmark stream', profiles: ['agent-presence'] }));
-    router.add('GET', '/api/presence', (rc) => sendJson(rc.res, 200, { agents: this.agents, timestamp: new Date().toISOString(), dashboards: this.wss.clients.size }));
+    router.add('GET', '/api/presence', (rc) =>
+      sendJson(rc.res, 200, { agents: this.agents, timestamp: new Date().toISOString(), dashboards: this.wss.clients.size }),
+    );
     this.server = createServer((req, res) => void router.handle(req, res));
     this.server.on('upgrade', (req, socket, head) => {
       if (new URL(req.url ?? '/', 'http://x').pathname !== DASHBOARD_PATH) return socket.destroy();
@@ -79,7 +81,9 @@ export class DashboardStream {
     a.total_tools_executed++;
     a.total_cost_tokens += 100 + (i % 7) * 250;
     if (seq % 50 === 0) a.current_feature_id = `feat-${((i * 2654435761) % 0xffffff).toString(16).padStart(6, '0')}`;
-    const frame = Buffer.from(JSON.stringify({ type: 'presence_update', event_type: 'tool_execute', agent_id: a.agent_id, presence: a, timestamp: now }));
+    const frame = Buffer.from(
+      JSON.stringify({ type: 'presence_update', event_type: 'tool_execute', agent_id: a.agent_id, presence: a, timestamp: now }),
+    );
     for (const ws of this.wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(frame, { binary: false });
     return { stream, seq };
   }

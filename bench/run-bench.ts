@@ -29,7 +29,20 @@ export interface BenchOptions {
 
 export interface ServerFigures {
   name: string;
-  fixed: { rate: number; subscribers: number; deliveredPerS: number; p50Ms: number; p99Ms: number; p999Ms: number; reach: number; status: string; driverCpuShare: number; driverLagMs: number; serverCpuPct: number | null; machineShare: number | null };
+  fixed: {
+    rate: number;
+    subscribers: number;
+    deliveredPerS: number;
+    p50Ms: number;
+    p99Ms: number;
+    p999Ms: number;
+    reach: number;
+    status: string;
+    driverCpuShare: number;
+    driverLagMs: number;
+    serverCpuPct: number | null;
+    machineShare: number | null;
+  };
   capacity: { lastGoodRate: number | null; stoppedBecause: string; steps: NonNullable<ScenarioResult['capacity']>['steps'] };
   memory: { connections: number; baselineMb: number; finalMb: number; mbPer1000: number } | null;
 }
@@ -60,17 +73,35 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The bare server in its own process, so its RSS and CPU are its own. */
 export function startBareChild(extra: string[] = []): Promise<SpawnedTarget> {
-  return spawnTargetProcess('hubproof-bare-', () => ['--import', import.meta.resolve('tsx'), join(ROOT, 'bench', 'bare-ws-server.ts'), '--port', '0', ...extra]);
+  return spawnTargetProcess('hubproof-bare-', () => [
+    '--import',
+    import.meta.resolve('tsx'),
+    join(ROOT, 'bench', 'bare-ws-server.ts'),
+    '--port',
+    '0',
+    ...extra,
+  ]);
 }
 
-async function measure(name: string, server: SpawnedTarget, o: Required<Omit<BenchOptions, 'progress'>>, progress: Progress | false, memory = true): Promise<ServerFigures> {
+async function measure(
+  name: string,
+  server: SpawnedTarget,
+  o: Required<Omit<BenchOptions, 'progress'>>,
+  progress: Progress | false,
+  memory = true,
+): Promise<ServerFigures> {
   const common = { target: server.target, progress };
   // Memory first: a fresh process, not one whose heap the load phases already grew.
-  const mem = !memory ? undefined : await runLoad({
-    ...common,
-    scenarios: 'connections',
-    overrides: { durationS: 2, set: ['transport=pusher', `channels=${Math.ceil(o.connections / 10)}`, 'subscribersPerChannel=10', 'rate=5', 'warmupS=0.5'] },
-  });
+  const mem = !memory
+    ? undefined
+    : await runLoad({
+        ...common,
+        scenarios: 'connections',
+        overrides: {
+          durationS: 2,
+          set: ['transport=pusher', `channels=${Math.ceil(o.connections / 10)}`, 'subscribersPerChannel=10', 'rate=5', 'warmupS=0.5'],
+        },
+      });
   const fixed = await runLoad({
     ...common,
     scenarios: 'fanout',
@@ -79,7 +110,17 @@ async function measure(name: string, server: SpawnedTarget, o: Required<Omit<Ben
   const cap = await runLoad({
     ...common,
     scenarios: 'capacity',
-    overrides: { set: ['channels=10', 'subscribersPerChannel=10', 'stepStartRate=500', 'stepFactor=1.5', `stepS=${o.stepS}`, 'warmupS=1', 'maxRate=40000'] },
+    overrides: {
+      set: [
+        'channels=10',
+        'subscribersPerChannel=10',
+        'stepStartRate=500',
+        'stepFactor=1.5',
+        `stepS=${o.stepS}`,
+        'warmupS=1',
+        'maxRate=40000',
+      ],
+    },
   });
   const f = one(fixed);
   const c = one(cap);
@@ -100,7 +141,11 @@ async function measure(name: string, server: SpawnedTarget, o: Required<Omit<Ben
       serverCpuPct: f?.hub?.cpuPct ?? null,
       machineShare: f?.driver.machineShare ?? null,
     },
-    capacity: { lastGoodRate: c?.capacity?.lastGoodRate ?? null, stoppedBecause: c?.capacity?.stoppedBecause ?? 'not run', steps: c?.capacity?.steps ?? [] },
+    capacity: {
+      lastGoodRate: c?.capacity?.lastGoodRate ?? null,
+      stoppedBecause: c?.capacity?.stoppedBecause ?? 'not run',
+      steps: c?.capacity?.steps ?? [],
+    },
     memory: m ? { connections: m.connections, baselineMb: m.baselineMb, finalMb: m.finalMb, mbPer1000: m.mbPer1000 } : null,
   };
 }
@@ -168,13 +213,30 @@ export interface DriverCeiling {
   machine: BenchReport['machine'];
   subscribers: number;
   /** Highest step the driver held unsaturated with reach 1. */
-  ceiling: { rate: number; deliveredPerS: number; p99Ms: number; driverCpuShare: number; driverLagMs: number; serverCpuPct: number | null } | null;
+  ceiling: {
+    rate: number;
+    deliveredPerS: number;
+    p99Ms: number;
+    driverCpuShare: number;
+    driverLagMs: number;
+    serverCpuPct: number | null;
+  } | null;
   /** Who ended the search: the driver saturated, the bare server ran out of its core, or neither visibly (machine contention). */
   limitedBy: 'driver' | 'machine' | 'server' | 'unclear' | 'max-rate';
   stoppedBecause: string;
   steps: NonNullable<ScenarioResult['capacity']>['steps'];
   /** The driver's cost at a fixed 100,000 deliveries/s (1000 events/s × 100 subscribers of one channel). */
-  fixed: { rate: number; subscribers: number; deliveredPerS: number; reach: number; p99Ms: number; driverCores: number; driverLagMs: number; serverCpuPct: number | null; status: string } | null;
+  fixed: {
+    rate: number;
+    subscribers: number;
+    deliveredPerS: number;
+    reach: number;
+    p99Ms: number;
+    driverCores: number;
+    driverLagMs: number;
+    serverCpuPct: number | null;
+    status: string;
+  } | null;
 }
 
 /**
@@ -183,7 +245,9 @@ export interface DriverCeiling {
  * server is single-threaded and shares the machine with the driver), so the p99 limit is lifted to 2.5 s;
  * the server's own CPU per step says whether it, rather than the driver, was the limit.
  */
-export async function runDriverCeiling(o: { subscribers?: number; stepS?: number; startRate?: number; progress?: Progress | false } = {}): Promise<DriverCeiling> {
+export async function runDriverCeiling(
+  o: { subscribers?: number; stepS?: number; startRate?: number; progress?: Progress | false } = {},
+): Promise<DriverCeiling> {
   const subscribers = o.subscribers ?? 200;
   const server = await startBareChild();
   try {
@@ -200,7 +264,17 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
       progress: o.progress ?? false,
       scenarios: 'capacity',
       overrides: {
-        set: ['channels=1', `subscribersPerChannel=${subscribers}`, `stepStartRate=${o.startRate ?? 250}`, 'stepFactor=1.4', `stepS=${o.stepS ?? 3}`, 'warmupS=1', 'maxRate=20000', 'thresholds.p99Ms=2500', 'payloadBytes=32'],
+        set: [
+          'channels=1',
+          `subscribersPerChannel=${subscribers}`,
+          `stepStartRate=${o.startRate ?? 250}`,
+          'stepFactor=1.4',
+          `stepS=${o.stepS ?? 3}`,
+          'warmupS=1',
+          'maxRate=20000',
+          'thresholds.p99Ms=2500',
+          'payloadBytes=32',
+        ],
       },
     });
     const c = r.scenarios[0]?.capacity;
@@ -208,7 +282,15 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
     const best = steps.filter((s) => s.ok).at(-1);
     const failed = steps.find((s) => !s.ok);
     const machineBusy = /machine CPU/.test(c?.stoppedBecause ?? '');
-    const limitedBy = !failed ? 'max-rate' : machineBusy ? 'machine' : failed.driverSaturated ? 'driver' : (failed.hubCpuPct ?? 0) >= 85 ? 'server' : 'unclear';
+    const limitedBy = !failed
+      ? 'max-rate'
+      : machineBusy
+        ? 'machine'
+        : failed.driverSaturated
+          ? 'driver'
+          : (failed.hubCpuPct ?? 0) >= 85
+            ? 'server'
+            : 'unclear';
     return {
       tool: 'hubproof',
       kind: 'driver-ceiling',
@@ -216,7 +298,14 @@ export async function runDriverCeiling(o: { subscribers?: number; stepS?: number
       machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
       subscribers,
       ceiling: best
-        ? { rate: best.rate, deliveredPerS: best.deliveredPerS, p99Ms: best.p99Ms, driverCpuShare: best.driverCpuShare, driverLagMs: best.driverLagMs, serverCpuPct: best.hubCpuPct }
+        ? {
+            rate: best.rate,
+            deliveredPerS: best.deliveredPerS,
+            p99Ms: best.p99Ms,
+            driverCpuShare: best.driverCpuShare,
+            driverLagMs: best.driverLagMs,
+            serverCpuPct: best.hubCpuPct,
+          }
         : null,
       limitedBy,
       stoppedBecause: c?.stoppedBecause ?? r.errors[0]?.message ?? 'not run',

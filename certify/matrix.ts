@@ -35,7 +35,18 @@ export function sloRows(load: LoadReport): SloRow[] {
   }
   // A scenario the hub refused to set up is a failure of the hub (as in `hubproof load`), not a gap in the figures.
   for (const e of load.errors) {
-    rows.push({ id: `${e.name}/setup`, scenario: e.name, name: 'setup', label: 'scenario could run', comparator: '>=', limit: 1, actual: 0, unit: '', status: 'breached', note: e.message });
+    rows.push({
+      id: `${e.name}/setup`,
+      scenario: e.name,
+      name: 'setup',
+      label: 'scenario could run',
+      comparator: '>=',
+      limit: 1,
+      actual: 0,
+      unit: '',
+      status: 'breached',
+      note: e.message,
+    });
   }
   return rows;
 }

@@ -33,7 +33,20 @@ export const CERTIFY_LOAD_DURATION_S = 3;
  * The conformance options certify passes through (the hub, `restart` and `embedded` go to both parts);
  * with `strict`, a SHOULD miss also fails certification.
  */
-export interface CertifyOptions extends Pick<RunOptions, 'target' | 'restart' | 'nodeControl' | 'embedded' | 'targetPath' | 'selectors' | 'strict' | 'seed' | 'numRuns' | 'deviations' | 'failOnFixed'> {
+export interface CertifyOptions extends Pick<
+  RunOptions,
+  | 'target'
+  | 'restart'
+  | 'nodeControl'
+  | 'embedded'
+  | 'targetPath'
+  | 'selectors'
+  | 'strict'
+  | 'seed'
+  | 'numRuns'
+  | 'deviations'
+  | 'failOnFixed'
+> {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
   /** Seconds per load scenario (default CERTIFY_LOAD_DURATION_S). */
@@ -90,7 +103,12 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
   const report = certifyReport({
     conformance,
     load,
-    options: { strict: o.strict ?? false, selectors: o.selectors ?? [], scenarios: scenarios.split(',').map((s) => s.trim()), loadDurationS },
+    options: {
+      strict: o.strict ?? false,
+      selectors: o.selectors ?? [],
+      scenarios: scenarios.split(',').map((s) => s.trim()),
+      loadDurationS,
+    },
     startedAt,
     durationsMs: { total: Math.round(t2 - t0), conformance: Math.round(t1 - t0), load: Math.round(t2 - t1) },
   });

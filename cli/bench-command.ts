@@ -31,7 +31,11 @@ export async function run(argv: string[]): Promise<number> {
 
 function formatBench(r: BenchReport): string {
   const rows: Array<[string, (s: BenchReport['servers'][number]) => string, string]> = [
-    [`deliveries/s at ${r.servers[0]?.fixed.rate}/s × ${r.servers[0]?.fixed.subscribers} subs`, (s) => String(Math.round(s.fixed.deliveredPerS)), 'deliveredPerS'],
+    [
+      `deliveries/s at ${r.servers[0]?.fixed.rate}/s × ${r.servers[0]?.fixed.subscribers} subs`,
+      (s) => String(Math.round(s.fixed.deliveredPerS)),
+      'deliveredPerS',
+    ],
     ['p50 propagation ms', (s) => s.fixed.p50Ms.toFixed(2), 'p50Ms'],
     ['p99 propagation ms', (s) => s.fixed.p99Ms.toFixed(2), 'p99Ms'],
     ['reach', (s) => s.fixed.reach.toFixed(4), ''],
@@ -39,7 +43,11 @@ function formatBench(r: BenchReport): string {
     ['  server CPU (of one core)', (s) => (s.fixed.serverCpuPct === null ? 'n/a' : `${Math.round(s.fixed.serverCpuPct)}%`), ''],
     ['  driver CPU (of all cores), loop lag', (s) => `${Math.round(s.fixed.driverCpuShare * 100)}%, ${s.fixed.driverLagMs} ms`, ''],
     ['  machine CPU busy', (s) => (s.fixed.machineShare === null ? 'n/a' : `${Math.round(s.fixed.machineShare * 100)}%`), ''],
-    ['capacity: highest rate at p99 < 50 ms', (s) => (s.capacity.lastGoodRate === null ? 'none' : `${s.capacity.lastGoodRate}/s`), 'capacity'],
+    [
+      'capacity: highest rate at p99 < 50 ms',
+      (s) => (s.capacity.lastGoodRate === null ? 'none' : `${s.capacity.lastGoodRate}/s`),
+      'capacity',
+    ],
     ['  search stopped by', (s) => stoppedBy(s.capacity.stoppedBecause), ''],
     ['MB per 1000 idle connections', (s) => (s.memory ? s.memory.mbPer1000.toFixed(1) : 'n/a'), 'mbPer1000'],
   ];
@@ -48,12 +56,22 @@ function formatBench(r: BenchReport): string {
   lines.push(`${''.padEnd(w)}  ${r.servers.map((s) => s.name.padStart(22)).join('')}  ${'hub/bare'.padStart(9)}`);
   for (const [label, get, key] of rows) {
     const ratio = key ? r.ratios[key] : undefined;
-    lines.push(`${label.padEnd(w)}  ${r.servers.map((s) => get(s).padStart(22)).join('')}  ${(ratio == null ? '' : `${ratio}×`).padStart(9)}`);
+    lines.push(
+      `${label.padEnd(w)}  ${r.servers.map((s) => get(s).padStart(22)).join('')}  ${(ratio == null ? '' : `${ratio}×`).padStart(9)}`,
+    );
   }
   const c = r.cluster;
   const signed = (x: number | null) => (x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(2)} ms`);
-  if (c) lines.push('', `2 nodes on one Redis vs 1 node: capacity ${c.capacityRatio === null ? 'n/a' : `${c.capacityRatio}×`}, the Redis hop adds p50 ${signed(c.p50ExtraMs)}, p99 ${signed(c.p99ExtraMs)} at the fixed load${c.firstStep ? `; at ${c.firstStep.rate}/s × 100 subscribers p99 ${c.firstStep.p99Ms1} → ${c.firstStep.p99Ms2} ms (${signed(c.firstStep.p99ExtraMs)})` : ''} (subscribers spread over both nodes, published through node 1)`);
-  for (const s of r.servers) lines.push('', `${s.name} capacity steps: ${s.capacity.steps.map((x) => `${x.rate}/s p99 ${x.p99Ms}ms${x.ok ? '' : ' ✗'}`).join(', ')}; stopped: ${s.capacity.stoppedBecause}`);
+  if (c)
+    lines.push(
+      '',
+      `2 nodes on one Redis vs 1 node: capacity ${c.capacityRatio === null ? 'n/a' : `${c.capacityRatio}×`}, the Redis hop adds p50 ${signed(c.p50ExtraMs)}, p99 ${signed(c.p99ExtraMs)} at the fixed load${c.firstStep ? `; at ${c.firstStep.rate}/s × 100 subscribers p99 ${c.firstStep.p99Ms1} → ${c.firstStep.p99Ms2} ms (${signed(c.firstStep.p99ExtraMs)})` : ''} (subscribers spread over both nodes, published through node 1)`,
+    );
+  for (const s of r.servers)
+    lines.push(
+      '',
+      `${s.name} capacity steps: ${s.capacity.steps.map((x) => `${x.rate}/s p99 ${x.p99Ms}ms${x.ok ? '' : ' ✗'}`).join(', ')}; stopped: ${s.capacity.stoppedBecause}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -66,9 +84,14 @@ function stoppedBy(reason: string): string {
 }
 
 function formatCeiling(r: DriverCeiling): string {
-  const lines = [`hubproof bench --driver — driver ceiling against the bare ws server, 1 channel × ${r.subscribers} subscribers, ${r.machine.cores} cores`, ''];
+  const lines = [
+    `hubproof bench --driver — driver ceiling against the bare ws server, 1 channel × ${r.subscribers} subscribers, ${r.machine.cores} cores`,
+    '',
+  ];
   for (const s of r.steps) {
-    lines.push(`  ${String(s.rate).padStart(6)}/s → ${String(Math.round(s.deliveredPerS)).padStart(8)} deliveries/s  p99 ${s.p99Ms.toFixed(1).padStart(7)} ms  reach ${s.reach.toFixed(4)}  driver cpu ${Math.round(s.driverCpuShare * 100)}% of cores, lag ${s.driverLagMs} ms  server cpu ${s.hubCpuPct ?? '?'}% of a core${s.ok ? '' : '  ✗'}`);
+    lines.push(
+      `  ${String(s.rate).padStart(6)}/s → ${String(Math.round(s.deliveredPerS)).padStart(8)} deliveries/s  p99 ${s.p99Ms.toFixed(1).padStart(7)} ms  reach ${s.reach.toFixed(4)}  driver cpu ${Math.round(s.driverCpuShare * 100)}% of cores, lag ${s.driverLagMs} ms  server cpu ${s.hubCpuPct ?? '?'}% of a core${s.ok ? '' : '  ✗'}`,
+    );
   }
   const c = r.ceiling;
   const held = c

@@ -58,23 +58,25 @@ export async function run(argv: string[]): Promise<number> {
   const out = resolve(values.out ?? DEFAULT_OUT_DIR);
 
   // One hub for both parts: what conformance certified is what load measured.
-  const result = await withTarget(target, { ...CHECKS_HUB, cluster }, (hub) => runCertify({
-    ...hub,
-    targetPath: values.target,
-    ...expected,
-    selectors,
-    strict: values.strict,
-    seed,
-    numRuns,
-    scenarios: values.scenario,
-    loadDurationS,
-    loadSet: values.set,
-    driverLimits: {
-      ...(lag !== undefined ? { maxLoopLagMs: lag, maxSendLagMs: lag } : {}),
-      ...(cpu !== undefined ? { maxCpuShare: cpu } : {}),
-      ...(machine !== undefined ? { maxMachineShare: machine } : {}),
-    },
-  }));
+  const result = await withTarget(target, { ...CHECKS_HUB, cluster }, (hub) =>
+    runCertify({
+      ...hub,
+      targetPath: values.target,
+      ...expected,
+      selectors,
+      strict: values.strict,
+      seed,
+      numRuns,
+      scenarios: values.scenario,
+      loadDurationS,
+      loadSet: values.set,
+      driverLimits: {
+        ...(lag !== undefined ? { maxLoopLagMs: lag, maxSendLagMs: lag } : {}),
+        ...(cpu !== undefined ? { maxCpuShare: cpu } : {}),
+        ...(machine !== undefined ? { maxMachineShare: machine } : {}),
+      },
+    }),
+  );
   const files = writeCertify(result, out);
   const r = result.report;
   process.stdout.write(certifyText(r, files));

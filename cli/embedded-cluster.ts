@@ -46,7 +46,12 @@ export async function startEmbeddedCluster(spec: EmbeddedClusterSpec): Promise<E
   let neighbour: RunningCluster;
   try {
     const { webhooks: _own, ...config } = spec.config;
-    neighbour = await startCluster({ nodes: 1, mode: spec.mode, redisUrl: cluster.redisUrl, hub: { ...config, app: { ...NEIGHBOUR_APP }, redis } });
+    neighbour = await startCluster({
+      nodes: 1,
+      mode: spec.mode,
+      redisUrl: cluster.redisUrl,
+      hub: { ...config, app: { ...NEIGHBOUR_APP }, redis },
+    });
   } catch (err) {
     await cluster.dispose();
     throw err;
@@ -76,6 +81,7 @@ export async function startEmbeddedCluster(spec: EmbeddedClusterSpec): Promise<E
 }
 
 function checkNode(cluster: RunningCluster, i: number): number {
-  if (!Number.isInteger(i) || i < 0 || i >= cluster.nodes.length) throw new RangeError(`no node ${i}: the cluster has nodes 0-${cluster.nodes.length - 1}`);
+  if (!Number.isInteger(i) || i < 0 || i >= cluster.nodes.length)
+    throw new RangeError(`no node ${i}: the cluster has nodes 0-${cluster.nodes.length - 1}`);
   return i;
 }

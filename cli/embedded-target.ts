@@ -79,8 +79,10 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
   const mode = options.mode ?? 'child';
   const webhooks = options.webhooks ?? timers === 'fast';
   const nodes = options.cluster;
-  if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 1)) throw new TypeError(`options.cluster must be a number of nodes, got ${nodes}`);
-  if (nodes !== undefined && options.restartWith === 'empty-data') throw new TypeError("options.restartWith 'empty-data' and options.cluster: a cluster keeps its data in Redis");
+  if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 1))
+    throw new TypeError(`options.cluster must be a number of nodes, got ${nodes}`);
+  if (nodes !== undefined && options.restartWith === 'empty-data')
+    throw new TypeError("options.restartWith 'empty-data' and options.cluster: a cluster keeps its data in Redis");
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-hub-'));
   try {
     const config: HubConfigInput = {
@@ -182,8 +184,21 @@ async function startInProcess(spec: StartSpec): Promise<EmbeddedTarget> {
 
 /** N nodes and a private redis-server; with fast timers a short lease, so a killed node leaves quickly. */
 async function startCluster(spec: StartSpec, nodes: number, mode: EmbeddedMode, timers: 'fast' | 'default'): Promise<EmbeddedTarget> {
-  const cluster = await startEmbeddedCluster({ nodes, mode, config: spec.config, ...(timers === 'fast' ? { leaseMs: FAST_LEASE_MS } : {}) });
-  return embedded(spec, { mode, target: cluster.target, pid: cluster.pid, dataDir: cluster.dataDir, restart: cluster.restart, stop: cluster.stop, nodeControl: cluster.nodeControl });
+  const cluster = await startEmbeddedCluster({
+    nodes,
+    mode,
+    config: spec.config,
+    ...(timers === 'fast' ? { leaseMs: FAST_LEASE_MS } : {}),
+  });
+  return embedded(spec, {
+    mode,
+    target: cluster.target,
+    pid: cluster.pid,
+    dataDir: cluster.dataDir,
+    restart: cluster.restart,
+    stop: cluster.stop,
+    nodeControl: cluster.nodeControl,
+  });
 }
 
 const HUBPROOF_BIN = fileURLToPath(new URL('../bin/hubproof.js', import.meta.url));
@@ -244,9 +259,14 @@ const MAX_CLUSTER_NODES = 16;
  */
 export function clusterOption(value: string | undefined, targetPath: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (targetPath !== undefined) throw new HubproofError('HUBPROOF_ERR_USAGE', '--cluster starts an embedded cluster; drop it when you pass --target (list the nodes in the target file)');
+  if (targetPath !== undefined)
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      '--cluster starts an embedded cluster; drop it when you pass --target (list the nodes in the target file)',
+    );
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CLUSTER_NODES) throw new HubproofError('HUBPROOF_ERR_USAGE', `--cluster must be a number of nodes from 1 to ${MAX_CLUSTER_NODES}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CLUSTER_NODES)
+    throw new HubproofError('HUBPROOF_ERR_USAGE', `--cluster must be a number of nodes from 1 to ${MAX_CLUSTER_NODES}, got "${value}"`);
   return n;
 }
 
@@ -257,11 +277,20 @@ export const CHECKS_HUB: EmbeddedTargetOptions = { timers: 'fast', mode: 'child'
  * Runs `fn` against the user's target, or against an embedded hub started with `embedded` and stopped
  * afterwards (also when `fn` throws).
  */
-export async function withTarget<T>(target: TargetFile | undefined, embedded: EmbeddedTargetOptions, fn: (hub: TargetHandle) => Promise<T>): Promise<T> {
+export async function withTarget<T>(
+  target: TargetFile | undefined,
+  embedded: EmbeddedTargetOptions,
+  fn: (hub: TargetHandle) => Promise<T>,
+): Promise<T> {
   if (target) return fn({ target });
   const hub = await startEmbeddedTarget(embedded);
   try {
-    return await fn({ target: hub.target, restart: hub.restart, embedded: hub.mode, ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }) });
+    return await fn({
+      target: hub.target,
+      restart: hub.restart,
+      embedded: hub.mode,
+      ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }),
+    });
   } finally {
     await hub.dispose();
   }

@@ -48,11 +48,13 @@ export function parseHubArgs(argv: string[]): HubCommandOptions {
     allowPositionals: true,
     strict: true,
   });
-  if (positionals.length > 0) throw new HubproofError('HUBPROOF_ERR_USAGE', `unexpected argument "${positionals[0]}"; see hubproof hub --help`);
+  if (positionals.length > 0)
+    throw new HubproofError('HUBPROOF_ERR_USAGE', `unexpected argument "${positionals[0]}"; see hubproof hub --help`);
   const opts: HubCommandOptions = {};
   if (values.port !== undefined) {
     const port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65535) throw new HubproofError('HUBPROOF_ERR_USAGE', `--port must be a number from 0 to 65535, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port > 65535)
+      throw new HubproofError('HUBPROOF_ERR_USAGE', `--port must be a number from 0 to 65535, got "${values.port}"`);
     opts.port = port;
   }
   if (values.host !== undefined) opts.host = values.host;
@@ -63,7 +65,8 @@ export function parseHubArgs(argv: string[]): HubCommandOptions {
   if (values['redis-prefix'] !== undefined) opts.redisPrefix = values['redis-prefix'];
   if (values.cluster !== undefined) {
     const n = Number(values.cluster);
-    if (!/^\d+$/.test(values.cluster) || n < 1 || n > 16) throw new HubproofError('HUBPROOF_ERR_USAGE', `--cluster must be a number of nodes from 1 to 16, got "${values.cluster}"`);
+    if (!/^\d+$/.test(values.cluster) || n < 1 || n > 16)
+      throw new HubproofError('HUBPROOF_ERR_USAGE', `--cluster must be a number of nodes from 1 to 16, got "${values.cluster}"`);
     opts.cluster = n;
   }
   return opts;
@@ -74,7 +77,10 @@ function readConfigFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new HubproofError('HUBPROOF_ERR_CONFIG_INVALID', `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_CONFIG_INVALID',
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -198,7 +204,9 @@ async function runCluster(opts: HubCommandOptions, config: HubConfig): Promise<n
   const { app, agents } = target;
   const lines = [
     `hubproof reference cluster "${target.name}": ${n} node(s) sharing ${cluster.redisUrl}${cluster.redis ? ` (redis-server pid ${cluster.redis.pid()}, AOF in ${cluster.redis.dir})` : ''}`,
-    ...cluster.nodes.map((node, i) => `  Node ${i + 1}     ${node.ws}/app/${app.key}?protocol=7   ${node.http}/api/hub   (pid ${node.pid})`),
+    ...cluster.nodes.map(
+      (node, i) => `  Node ${i + 1}     ${node.ws}/app/${app.key}?protocol=7   ${node.http}/api/hub   (pid ${node.pid})`,
+    ),
     `  App        id=${app.id}  key=${app.key}  secret=${app.secret}`,
     ...agents.map((a, i) => `  ${i === 0 ? 'Agents' : '      '}     ${a.identifier}  token=${a.token}`),
   ];

@@ -60,7 +60,11 @@ export interface SpawnedTarget {
 }
 
 /** `startHubProcess` in a temporary directory `args(dir)` may use (data dirs). */
-export async function spawnTargetProcess(prefix: string, args: (dir: string) => string[], timeoutMs = READY_TIMEOUT_MS): Promise<SpawnedTarget> {
+export async function spawnTargetProcess(
+  prefix: string,
+  args: (dir: string) => string[],
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<SpawnedTarget> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
     const proc = await startHubProcess(args(dir), join(dir, 'target.json'), timeoutMs);
@@ -82,7 +86,10 @@ async function waitForTargetFile(child: ChildProcess, path: string, timeoutMs: n
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new HubproofError('HUBPROOF_ERR_TARGET_UNREACHABLE', `the hub process exited with ${child.exitCode} before it was ready: ${stderr().trim().split('\n').at(-1) ?? ''}`);
+      throw new HubproofError(
+        'HUBPROOF_ERR_TARGET_UNREACHABLE',
+        `the hub process exited with ${child.exitCode} before it was ready: ${stderr().trim().split('\n').at(-1) ?? ''}`,
+      );
     }
     if (existsSync(path)) {
       try {

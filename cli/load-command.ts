@@ -42,14 +42,28 @@ export async function run(argv: string[]): Promise<number> {
   if (hub !== undefined && hub !== 'auto' && hub !== 'child' && hub !== 'in-process') {
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--hub must be auto, child or in-process, got "${hub}"`);
   }
-  if (hub !== undefined && values.target) throw new HubproofError('HUBPROOF_ERR_USAGE', '--hub applies to the embedded reference hub; drop it when you pass --target');
+  if (hub !== undefined && values.target)
+    throw new HubproofError('HUBPROOF_ERR_USAGE', '--hub applies to the embedded reference hub; drop it when you pass --target');
   const engine = values.engine ?? 'node';
   if (engine !== 'node' && engine !== 'k6') throw new HubproofError('HUBPROOF_ERR_USAGE', `--engine must be node or k6, got "${engine}"`);
-  if (engine === 'k6' && values.shard) throw new HubproofError('HUBPROOF_ERR_USAGE', '--shard splits the Node driver; k6 splits a test with k6-operator parallelism (docs/load-sharding.md)');
-  const shard = values.shard ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] } : {};
-  const overrides: ScenarioOverrides = { durationS: num('duration', values.duration), rate: num('rate', values.rate), subscribers: num('subscribers', values.subscribers), set: values.set };
+  if (engine === 'k6' && values.shard)
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      '--shard splits the Node driver; k6 splits a test with k6-operator parallelism (docs/load-sharding.md)',
+    );
+  const shard = values.shard
+    ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] }
+    : {};
+  const overrides: ScenarioOverrides = {
+    durationS: num('duration', values.duration),
+    rate: num('rate', values.rate),
+    subscribers: num('subscribers', values.subscribers),
+    set: values.set,
+  };
   const driverLimits = {
-    ...(values['max-driver-lag'] ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) } : {}),
+    ...(values['max-driver-lag']
+      ? { maxLoopLagMs: num('max-driver-lag', values['max-driver-lag']), maxSendLagMs: num('max-driver-lag', values['max-driver-lag']) }
+      : {}),
     ...(values['max-driver-cpu'] ? { maxCpuShare: num('max-driver-cpu', values['max-driver-cpu']) } : {}),
     ...(values['max-machine-cpu'] ? { maxMachineShare: num('max-machine-cpu', values['max-machine-cpu']) } : {}),
   };
@@ -62,8 +76,22 @@ export async function run(argv: string[]): Promise<number> {
   const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child', cluster } as const;
   const report = await withTarget(target, embedded, (h) =>
     engine === 'k6'
-      ? runK6Engine({ target: h.target, scenarios: values.scenario, overrides, progress: values.quiet ? silentProgress : createProgress(), echo: !values.quiet })
-      : runLoad({ target: h.target, embedded: h.embedded, scenarios: values.scenario, overrides, progress: values.quiet ? false : undefined, driverLimits, ...shard }),
+      ? runK6Engine({
+          target: h.target,
+          scenarios: values.scenario,
+          overrides,
+          progress: values.quiet ? silentProgress : createProgress(),
+          echo: !values.quiet,
+        })
+      : runLoad({
+          target: h.target,
+          embedded: h.embedded,
+          scenarios: values.scenario,
+          overrides,
+          progress: values.quiet ? false : undefined,
+          driverLimits,
+          ...shard,
+        }),
   );
   process.stdout.write(formatSummary(report));
   if (values.json) {

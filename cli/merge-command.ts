@@ -14,7 +14,8 @@ export async function run(argv: string[]): Promise<number> {
     options: { json: { type: 'string' }, html: { type: 'string' } },
     allowPositionals: true,
   });
-  if (positionals.length === 0) throw new HubproofError('HUBPROOF_ERR_USAGE', 'give the reports to merge: hubproof merge shard-0.json shard-1.json …');
+  if (positionals.length === 0)
+    throw new HubproofError('HUBPROOF_ERR_USAGE', 'give the reports to merge: hubproof merge shard-0.json shard-1.json …');
   const report = mergeReports(positionals.map((file) => ({ file, report: readLoadReport(file) })));
   process.stdout.write(formatSummary(report));
   if (values.json) {

@@ -24,22 +24,35 @@ const registryDependencies: DependencyLookup = (id) => transitiveDependencies(RE
  * `requirements` in declaration order (first = the case's own); `failure` what the run threw, if
  * anything; `dependencies` the registry's dependency closure (tests pass their own).
  */
-export function rowVerdicts(requirements: readonly string[], failure: CheckFailure | undefined, dependencies: DependencyLookup = registryDependencies): RowVerdict[] {
+export function rowVerdicts(
+  requirements: readonly string[],
+  failure: CheckFailure | undefined,
+  dependencies: DependencyLookup = registryDependencies,
+): RowVerdict[] {
   if (!failure) return requirements.map((requirement) => ({ requirement, verdict: 'pass' }));
-  const charge = (f: CheckFailure) => (f.requirement !== undefined && requirements.includes(f.requirement) ? f.requirement : requirements[0]!);
+  const charge = (f: CheckFailure) =>
+    f.requirement !== undefined && requirements.includes(f.requirement) ? f.requirement : requirements[0]!;
   const failed = new Map<string, CheckFailure>();
-  for (const f of [failure, ...(failure.more ?? [])]) if (!failed.has(charge(f))) failed.set(charge(f), excuseChecked(f, charge(f), dependencies));
+  for (const f of [failure, ...(failure.more ?? [])])
+    if (!failed.has(charge(f))) failed.set(charge(f), excuseChecked(f, charge(f), dependencies));
   const first = charge(failure);
   const root = failed.get(first)!;
   const judged = new Set([...(failure.judged ?? []), ...failed.keys()]);
   return requirements.map((requirement): RowVerdict => {
     const f = failed.get(requirement);
-    if (f instanceof DependencyUnmet) return { requirement, verdict: 'blocked', by: f.dependency, failure: f, reason: `blocked by ${f.dependency}: ${f.message}` };
+    if (f instanceof DependencyUnmet)
+      return { requirement, verdict: 'blocked', by: f.dependency, failure: f, reason: `blocked by ${f.dependency}: ${f.message}` };
     if (f) return { requirement, verdict: 'miss', failure: f };
     if (judged.has(requirement)) return { requirement, verdict: 'pass' };
     // Not reached: the run stopped at the first failure (or at an unmet dependency, the root of it).
     const by = root instanceof DependencyUnmet ? root.dependency : first;
-    return { requirement, verdict: 'blocked', by, failure: root, reason: `not judged: ${by} ${root instanceof DependencyUnmet ? 'was not met' : 'failed first'} in this run (${clip(root.message, 160)})` };
+    return {
+      requirement,
+      verdict: 'blocked',
+      by,
+      failure: root,
+      reason: `not judged: ${by} ${root instanceof DependencyUnmet ? 'was not met' : 'failed first'} in this run (${clip(root.message, 160)})`,
+    };
   });
 }
 

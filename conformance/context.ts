@@ -138,7 +138,8 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
           log('note', '-', `cleanup failed: ${(err as Error).message}`);
         }
       }
-      if (dropped > 0) wire.push({ t: Math.round(performance.now() - started), dir: 'note', conn: '-', text: `${dropped} more wire entries dropped` });
+      if (dropped > 0)
+        wire.push({ t: Math.round(performance.now() - started), dir: 'note', conn: '-', text: `${dropped} more wire entries dropped` });
     },
   };
 }

@@ -35,7 +35,10 @@ const SENT = new Set<WireEntry['dir']>(['>', 'http>', 'open']);
 const abs = (r: CaseRecord, e: WireEntry) => r.startedAt + e.t;
 
 /** The earliest sign of trouble on any wire after `since` (absolute ms), if there is one. */
-export function firstDistress(records: readonly CaseRecord[], since: number): { at: number; record: CaseRecord; entry: WireEntry } | undefined {
+export function firstDistress(
+  records: readonly CaseRecord[],
+  since: number,
+): { at: number; record: CaseRecord; entry: WireEntry } | undefined {
   let best: { at: number; record: CaseRecord; entry: WireEntry } | undefined;
   for (const record of records) {
     for (const entry of record.wire) {
@@ -90,7 +93,14 @@ export function rankSuspects(records: readonly CaseRecord[], from: number, until
     }
     const first = record.wire.find((entry) => {
       const at = abs(record, entry);
-      if (!SENT.has(entry.dir) || at < from || at > until || at < lastAnswer - IN_TRANSIT_MS || (answeredAt.get(entry.conn) ?? -Infinity) >= at) return false;
+      if (
+        !SENT.has(entry.dir) ||
+        at < from ||
+        at > until ||
+        at < lastAnswer - IN_TRANSIT_MS ||
+        (answeredAt.get(entry.conn) ?? -Infinity) >= at
+      )
+        return false;
       // Opened, never answered but with a refusal: the hub was down already.
       return !(entry.dir === 'open' && refused.has(entry.conn) && !answeredAt.has(entry.conn));
     });
@@ -150,7 +160,14 @@ export function chargedRows(rows: readonly CaseRow[], desc: string, charge: Cras
   return rows.map((row, i): CaseResult => {
     const base = { id: row.id, requirement: row.req.id, level: row.req.level, desc, durationMs };
     if (i > 0) {
-      return { ...base, outcome: 'blocked', blockedBy: { kind: 'crash', id: charge.crash.id, case: head.id }, reason: `not judged: the hub went down during this case (${charge.crash.id})`, wire: [], sameRunAs: head.id };
+      return {
+        ...base,
+        outcome: 'blocked',
+        blockedBy: { kind: 'crash', id: charge.crash.id, case: head.id },
+        reason: `not judged: the hub went down during this case (${charge.crash.id})`,
+        wire: [],
+        sameRunAs: head.id,
+      };
     }
     return {
       ...base,

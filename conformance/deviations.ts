@@ -37,16 +37,20 @@ export function parseDeviations(text: string, path: string, ids = knownIds()): D
   } catch (err) {
     bad(path, `not JSON (${(err as Error).message})`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) bad(path, 'must be a JSON object of id → {"reason": "…", "link": "…"}');
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    bad(path, 'must be a JSON object of id → {"reason": "…", "link": "…"}');
   const out = new Map<string, Deviation>();
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
     if (key === '$comment') continue;
     if (!ids.requirements.has(key) && !ids.cases.has(key)) {
-      const hint = key.includes('#') ? 'no such case (list them with `hubproof conform --dry-run`)' : 'no such requirement (list them with `hubproof spec`)';
+      const hint = key.includes('#')
+        ? 'no such case (list them with `hubproof conform --dry-run`)'
+        : 'no such requirement (list them with `hubproof spec`)';
       bad(path, `entry "${key}": ${hint}`);
     }
     const entry = typeof value === 'string' ? { reason: value } : value;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) bad(path, `entry "${key}": must be {"reason": "…"} (optionally "link")`);
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+      bad(path, `entry "${key}": must be {"reason": "…"} (optionally "link")`);
     const { reason, link, ...rest } = entry as Record<string, unknown>;
     if (typeof reason !== 'string' || reason.trim() === '') bad(path, `entry "${key}": missing "reason" (say why the hub deviates)`);
     if (link !== undefined && (typeof link !== 'string' || !URL.canParse(link))) bad(path, `entry "${key}": "link" must be a URL`);

@@ -4,7 +4,15 @@
  * probes that say which limit an undeclared hub appears to have when a limit case fails (a binary search
  * within a few requests).
  */
-import { apparentLimit, declaresLimit, effectiveLimits, formatLimit, limitDifferences, type HubLimits, type LimitName } from '../spec/limits.ts';
+import {
+  apparentLimit,
+  declaresLimit,
+  effectiveLimits,
+  formatLimit,
+  limitDifferences,
+  type HubLimits,
+  type LimitName,
+} from '../spec/limits.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { RunFinding } from '../reports/model/run-report.ts';
 import { CheckFailure, DependencyUnmet, type CaseContext } from './types.ts';
@@ -40,7 +48,12 @@ export async function largestAccepted(lo: number, hi: number, accepts: (n: numbe
  * accepts and adds "the hub appears to have its own limit: …" to the failure (same Expected/Actual and
  * root cause). A declared limit fails as it is: the vendor said so.
  */
-export async function withLimitProbe(ctx: CaseContext, name: LimitName, run: () => Promise<void>, probe: () => Promise<string | undefined>): Promise<void> {
+export async function withLimitProbe(
+  ctx: CaseContext,
+  name: LimitName,
+  run: () => Promise<void>,
+  probe: () => Promise<string | undefined>,
+): Promise<void> {
   try {
     await run();
   } catch (err) {

@@ -41,7 +41,10 @@ export interface LivenessBaseline {
 }
 
 /** Probes every part once (no baseline yet): what the run will judge liveness on. */
-export async function livenessBaseline(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS): Promise<{ baseline: LivenessBaseline; probe: HubProbe }> {
+export async function livenessBaseline(
+  target: TargetFile,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<{ baseline: LivenessBaseline; probe: HubProbe }> {
   const probe = await probeHub(target, { ws: true, http: true }, timeoutMs);
   return { baseline: { ws: probe.ws?.ok ?? false, http: probe.http?.ok ?? false }, probe };
 }
@@ -61,7 +64,9 @@ export async function probeHub(target: TargetFile, baseline: LivenessBaseline, t
     tcp && !tcp.ok ? tcp.detail : undefined,
   ].filter((x): x is string => x !== undefined);
   const up = failed.length === 0;
-  const summary = up ? `up (${[ws?.detail, http?.detail, tcp?.detail].filter(Boolean).join('; ') || 'nothing to probe'})` : failed.join('; ');
+  const summary = up
+    ? `up (${[ws?.detail, http?.detail, tcp?.detail].filter(Boolean).join('; ') || 'nothing to probe'})`
+    : failed.join('; ');
   return { up, at, doneAt: performance.now(), ...(ws ? { ws } : {}), ...(http ? { http } : {}), summary };
 }
 
@@ -96,7 +101,12 @@ export function wsProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS): Promi
     const timer = setTimeout(() => done({ ok: false, detail: `no pusher:connection_established within ${timeoutMs} ms` }), timeoutMs);
     ws.on('unexpected-response', (_req, res) => done({ ok: false, detail: `HTTP ${res.statusCode} to the WebSocket upgrade` }));
     ws.on('error', (err: NodeJS.ErrnoException) => done({ ok: false, detail: err.code ?? err.message }));
-    ws.on('close', (code, reason) => done({ ok: false, detail: `close ${code}${reason.length ? ` "${reason.toString('utf8')}"` : ''} before pusher:connection_established` }));
+    ws.on('close', (code, reason) =>
+      done({
+        ok: false,
+        detail: `close ${code}${reason.length ? ` "${reason.toString('utf8')}"` : ''} before pusher:connection_established`,
+      }),
+    );
     ws.on('message', (data: Buffer) => {
       let frame: Frame;
       try {
@@ -151,7 +161,10 @@ export async function httpProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string }; name?: string }).cause;
     const name = (err as { name?: string }).name;
-    return { ok: false, detail: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message) };
+    return {
+      ok: false,
+      detail: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message),
+    };
   }
 }
 
@@ -164,14 +177,22 @@ export async function httpProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS
 export function isDistress(entry: { dir: string; text: string }): boolean {
   if (entry.dir === 'close') {
     const code = Number(entry.text.split(' ')[0]);
-    return code === 1006 || code === 1001 || code === 1011 || code === 1012 || code === 1013 || (closeClass(code) === 'reconnect-now' && code !== CloseCode.PONG_NOT_RECEIVED);
+    return (
+      code === 1006 ||
+      code === 1001 ||
+      code === 1011 ||
+      code === 1012 ||
+      code === 1013 ||
+      (closeClass(code) === 'reconnect-now' && code !== CloseCode.PONG_NOT_RECEIVED)
+    );
   }
   if (entry.dir === '<') {
     const code = errorFrameCode(entry.text);
     return code !== undefined && closeClass(code) === 'reconnect-now' && code !== CloseCode.PONG_NOT_RECEIVED;
   }
   if (entry.dir === 'note') return /ECONNREFUSED|ECONNRESET|socket hang up|upgrade refused: HTTP 5\d\d/.test(entry.text);
-  if (entry.dir === 'http<') return /^\((ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed|no response within)/.test(entry.text);
+  if (entry.dir === 'http<')
+    return /^\((ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET|EPIPE|other side closed|no response within)/.test(entry.text);
   return false;
 }
 

@@ -67,21 +67,34 @@ export async function checkProperty<T>(
   // A run cut short by the case deadline is the runner's timeout, not a counterexample.
   if (ctx.signal.aborted) throw new CaseAbortedError('case deadline passed during a property check');
   if (!details.failed) {
-    ctx.note(`property held for ${details.numRuns} runs (seed ${details.seed})${details.interrupted ? ', stopped by its time budget' : ''}`);
+    ctx.note(
+      `property held for ${details.numRuns} runs (seed ${details.seed})${details.interrupted ? ', stopped by its time budget' : ''}`,
+    );
     return;
   }
   const inner = details.errorInstance;
   const value = details.counterexample?.length === 1 ? details.counterexample[0] : details.counterexample;
   // Command sequences read best as fast-check prints them: `[Join(u2),Join(u2)] /*replayPath=…*/`.
-  const counterexample = value !== null && typeof value === 'object' && !Array.isArray(value) && Symbol.iterator in value ? fc.stringify(value) : value;
+  const counterexample =
+    value !== null && typeof value === 'object' && !Array.isArray(value) && Symbol.iterator in value ? fc.stringify(value) : value;
   const where = `after ${details.numRuns} run(s), shrunk ${details.numShrinks} time(s)`;
   const path = details.counterexamplePath ?? undefined;
   if (inner instanceof CheckFailure) {
     // Failures on other requirements found by the same check carry the same replay data. What the check
     // judged alongside is dropped: the property stopped at this run and shrank towards this failure, so
     // a requirement that did not fail in the shrunk run was not judged to the end (it reads `blocked`).
-    const more = inner.more?.map((m) => new PropertyFailure(`${m.message} (${where})`, m.expected, m.actual, counterexample, details.seed, path, { requirement: m.requirement, ...(m.rootCause ? { rootCause: m.rootCause } : {}) }));
-    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, { requirement: inner.requirement, ...(more ? { more } : {}), ...(inner.rootCause ? { rootCause: inner.rootCause } : {}) });
+    const more = inner.more?.map(
+      (m) =>
+        new PropertyFailure(`${m.message} (${where})`, m.expected, m.actual, counterexample, details.seed, path, {
+          requirement: m.requirement,
+          ...(m.rootCause ? { rootCause: m.rootCause } : {}),
+        }),
+    );
+    throw new PropertyFailure(`${inner.message} (${where})`, inner.expected, inner.actual, counterexample, details.seed, path, {
+      requirement: inner.requirement,
+      ...(more ? { more } : {}),
+      ...(inner.rootCause ? { rootCause: inner.rootCause } : {}),
+    });
   }
   const message = inner instanceof Error ? inner.message : 'the property returned false';
   throw new PropertyFailure(`${message} (${where})`, 'the property holds', message, counterexample, details.seed, path);

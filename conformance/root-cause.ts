@@ -39,12 +39,22 @@ export function httpStatusCause(status: number, allowed: readonly number[], body
     const inBody = bodyCarriesError(body);
     return {
       fingerprint: `http-error-as-2xx:${status}${inBody ? ':error-in-body' : ''}`,
-      cause: inBody ? `HTTP API errors answered with status ${status} (the body carries the real code)` : `HTTP API requests that should be refused answered ${status}, with no error in the body (accepted)`,
+      cause: inBody
+        ? `HTTP API errors answered with status ${status} (the body carries the real code)`
+        : `HTTP API requests that should be refused answered ${status}, with no error in the body (accepted)`,
     };
   }
-  if (wantsError && status >= 500) return { fingerprint: `http-error-as-5xx:${status}`, cause: `HTTP API requests the caller got wrong answered ${status}, a server error` };
-  if (allowed.some(isSuccess) && status >= 400) return { fingerprint: `http-refused:${status}`, cause: `HTTP API requests that should succeed answered ${status}` };
-  return { fingerprint: `http-status:${status}-for-${allowed.join('|')}`, cause: `HTTP API answered ${status} where ${allowed.join(' or ')} was due` };
+  if (wantsError && status >= 500)
+    return {
+      fingerprint: `http-error-as-5xx:${status}`,
+      cause: `HTTP API requests the caller got wrong answered ${status}, a server error`,
+    };
+  if (allowed.some(isSuccess) && status >= 400)
+    return { fingerprint: `http-refused:${status}`, cause: `HTTP API requests that should succeed answered ${status}` };
+  return {
+    fingerprint: `http-status:${status}-for-${allowed.join('|')}`,
+    cause: `HTTP API answered ${status} where ${allowed.join(' or ')} was due`,
+  };
 }
 
 /** `presence` / `private` / `public`… as the subscribe helper saw the channel, and whether channel_data had user_info. */
@@ -55,11 +65,19 @@ export interface SubscriptionShape {
 }
 
 /** A subscription the case needed was refused (the refusal frame and its code). */
-export function subscriptionRefusedCause(shape: SubscriptionShape, event: string, code: number | null, message: string | undefined): RootCause {
+export function subscriptionRefusedCause(
+  shape: SubscriptionShape,
+  event: string,
+  code: number | null,
+  message: string | undefined,
+): RootCause {
   const form = shape.userInfo === undefined ? '' : shape.userInfo ? ' with user_info' : ' without user_info';
   const formKey = shape.userInfo === undefined ? '' : shape.userInfo ? ':user_info' : ':no-user_info';
   const how = `${event}${code !== null ? ` ${code}` : ''}${message ? ` "${message.slice(0, 80)}"` : ''}`;
-  return { fingerprint: `subscription-refused:${shape.kind}${formKey}:${event}:${code ?? 'no-code'}`, cause: `${shape.kind} subscriptions${form} refused with ${how}` };
+  return {
+    fingerprint: `subscription-refused:${shape.kind}${formKey}:${event}:${code ?? 'no-code'}`,
+    cause: `${shape.kind} subscriptions${form} refused with ${how}`,
+  };
 }
 
 /**
@@ -67,33 +85,53 @@ export function subscriptionRefusedCause(shape: SubscriptionShape, event: string
  * shutting down: 4200 "Server is closing"), a close code, or an HTTP status on the upgrade. The crash
  * detector reads the same fingerprint (isConnectionRefusal).
  */
-export function connectionRefusedCause(how: { pusherError: number | null; message?: string } | { close: number; reason?: string } | { http: number } | { network: string }): RootCause {
+export function connectionRefusedCause(
+  how: { pusherError: number | null; message?: string } | { close: number; reason?: string } | { http: number } | { network: string },
+): RootCause {
   if ('pusherError' in how) {
-    return { fingerprint: `connection-refused:pusher-error:${how.pusherError ?? 'no-code'}`, cause: `hub refused new connections with pusher:error ${how.pusherError ?? '(no code)'}${how.message ? ` "${how.message.slice(0, 80)}"` : ''}` };
+    return {
+      fingerprint: `connection-refused:pusher-error:${how.pusherError ?? 'no-code'}`,
+      cause: `hub refused new connections with pusher:error ${how.pusherError ?? '(no code)'}${how.message ? ` "${how.message.slice(0, 80)}"` : ''}`,
+    };
   }
-  if ('close' in how) return { fingerprint: `connection-refused:close:${how.close}`, cause: `hub closed new connections with ${how.close}${how.reason ? ` "${how.reason.slice(0, 80)}"` : ''} before connection_established` };
-  if ('http' in how) return { fingerprint: `connection-refused:http:${how.http}`, cause: `hub refused the WebSocket upgrade with HTTP ${how.http}` };
-  if (how.network === 'timeout') return { fingerprint: 'connection-refused:network:timeout', cause: 'hub stopped answering HTTP requests in time' };
+  if ('close' in how)
+    return {
+      fingerprint: `connection-refused:close:${how.close}`,
+      cause: `hub closed new connections with ${how.close}${how.reason ? ` "${how.reason.slice(0, 80)}"` : ''} before connection_established`,
+    };
+  if ('http' in how)
+    return { fingerprint: `connection-refused:http:${how.http}`, cause: `hub refused the WebSocket upgrade with HTTP ${how.http}` };
+  if (how.network === 'timeout')
+    return { fingerprint: 'connection-refused:network:timeout', cause: 'hub stopped answering HTTP requests in time' };
   return { fingerprint: `connection-refused:network:${how.network}`, cause: `hub not reachable (${how.network})` };
 }
 
 /** An open connection the case was using was closed by the hub with `code`. */
 export function connectionClosedCause(code: number, reason: string): RootCause {
-  return { fingerprint: `connection-closed:${code}`, cause: `hub closed open connections with ${code}${reason ? ` "${reason.slice(0, 80)}"` : ''}` };
+  return {
+    fingerprint: `connection-closed:${code}`,
+    cause: `hub closed open connections with ${code}${reason ? ` "${reason.slice(0, 80)}"` : ''}`,
+  };
 }
 
 /** True for the fingerprints of a hub refusing or dropping connections (what a crash looks like from outside). */
 export function isConnectionRefusal(cause: RootCause | undefined): boolean {
-  return cause !== undefined && (cause.fingerprint.startsWith('connection-refused:') || /^connection-closed:42\d\d$/.test(cause.fingerprint));
+  return (
+    cause !== undefined && (cause.fingerprint.startsWith('connection-refused:') || /^connection-closed:42\d\d$/.test(cause.fingerprint))
+  );
 }
 
 /** The hub never pinged an idle connection (neither `pusher:ping` nor a WebSocket ping). */
 export const NO_SERVER_PING: RootCause = {
   fingerprint: 'no-server-ping',
-  cause: 'the hub never pings an idle connection (neither pusher:ping nor a WebSocket ping), so it cannot tell a stalled connection from an idle one',
+  cause:
+    'the hub never pings an idle connection (neither pusher:ping nor a WebSocket ping), so it cannot tell a stalled connection from an idle one',
 };
 
 /** A close or error code outside the class its condition calls for. */
 export function closeCodeCause(code: number): RootCause {
-  return { fingerprint: `close-code-class:${code}`, cause: `code ${code} (${CLASS_WORDS[closeClass(code)]}) used for a condition of another class` };
+  return {
+    fingerprint: `close-code-class:${code}`,
+    cause: `code ${code} (${CLASS_WORDS[closeClass(code)]}) used for a condition of another class`,
+  };
 }

@@ -45,7 +45,11 @@ export interface CaseRow {
  * on any requirement the case proves (the run needs them all); the level gates only when every one is a
  * SHOULD: a case that runs for a MUST judges its SHOULD rows too (a miss there is `non-strict`).
  */
-export function gate(reqs: readonly Requirement[], c: Case, env: Pick<CaseEnv, 'target' | 'hub' | 'strict'>): { outcome: Outcome; reason: string } | undefined {
+export function gate(
+  reqs: readonly Requirement[],
+  c: Case,
+  env: Pick<CaseEnv, 'target' | 'hub' | 'strict'>,
+): { outcome: Outcome; reason: string } | undefined {
   for (const req of reqs) {
     if (!env.target.profiles.includes(req.profile)) {
       return { outcome: 'unimplemented', reason: `target does not implement the ${req.profile} profile` };
@@ -72,7 +76,11 @@ export function caseTimeout(c: Case, timings: EffectiveTimings): number {
 /** Runs `c` once; returns one row per entry of `rows` (the case's first requirement first). */
 export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): Promise<CaseResult[]> {
   const base = (row: CaseRow) => ({ id: row.id, requirement: row.req.id, level: row.req.level, desc: c.desc });
-  const gated = gate(rows.map((r) => r.req), c, env);
+  const gated = gate(
+    rows.map((r) => r.req),
+    c,
+    env,
+  );
   if (gated) return rows.map((row) => ({ ...base(row), ...gated, durationMs: 0, wire: [] }));
 
   const timeoutMs = caseTimeout(c, env.timings);
@@ -119,22 +127,42 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
   if (settled === 'cut' || env.signal?.aborted) {
     failure = new CheckFailure('cut short: the hub went down while the case ran');
   } else if (settled === 'timeout' || (!settled.ok && settled.error instanceof CaseAbortedError)) {
-    failure = new CheckFailure(`no answer within ${timeoutMs} ms`, `the case completes within ${timeoutMs} ms`, `no answer within ${timeoutMs} ms; ${lastWire(harness.wire)}`);
+    failure = new CheckFailure(
+      `no answer within ${timeoutMs} ms`,
+      `the case completes within ${timeoutMs} ms`,
+      `no answer within ${timeoutMs} ms; ${lastWire(harness.wire)}`,
+    );
   } else if (!settled.ok) {
     const err = settled.error;
     if (err instanceof CaseOutcome) {
-      return rows.map((row, i) => ({ ...base(row), outcome: err.outcome, reason: err.reason, durationMs, ...wireOf(rows, i, 0, harness.wire) }));
+      return rows.map((row, i) => ({
+        ...base(row),
+        outcome: err.outcome,
+        reason: err.reason,
+        durationMs,
+        ...wireOf(rows, i, 0, harness.wire),
+      }));
     }
     if (err instanceof CheckFailure) failure = err;
     else {
       // A bug in the case or an unexpected client error: still a failure, but said plainly.
       const e = err as Error;
-      failure = new CheckFailure(`unexpected error in the case: ${e?.message ?? String(err)}`, undefined, e?.stack?.split('\n').slice(0, 3).join(' '));
+      failure = new CheckFailure(
+        `unexpected error in the case: ${e?.message ?? String(err)}`,
+        undefined,
+        e?.stack?.split('\n').slice(0, 3).join(' '),
+      );
     }
   }
 
-  const verdicts = rowVerdicts(rows.map((r) => r.req.id), failure);
-  const holder = Math.max(0, verdicts.findIndex((v) => v.verdict === 'miss'));
+  const verdicts = rowVerdicts(
+    rows.map((r) => r.req.id),
+    failure,
+  );
+  const holder = Math.max(
+    0,
+    verdicts.findIndex((v) => v.verdict === 'miss'),
+  );
   const idOf = (requirement: string) => rows.find((r) => r.req.id === requirement)?.id;
   return rows.map((row, i): CaseResult => {
     const v = verdicts[i]!;
@@ -151,7 +179,13 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     const cause = v.failure.rootCause ? { rootCause: v.failure.rootCause } : {};
     if (v.verdict === 'blocked') {
       const by = idOf(v.by);
-      return { ...result, outcome: 'blocked', blockedBy: { kind: 'requirement', id: v.by, ...(by ? { case: by } : {}) }, reason: v.reason, ...cause };
+      return {
+        ...result,
+        outcome: 'blocked',
+        blockedBy: { kind: 'requirement', id: v.by, ...(by ? { case: by } : {}) },
+        reason: v.reason,
+        ...cause,
+      };
     }
     const f = v.failure;
     Object.assign(result, { outcome: missedOutcome(row.req.level), reason: f.message, ...cause });
@@ -170,5 +204,7 @@ function wireOf(rows: readonly CaseRow[], i: number, holder: number, wire: CaseR
 
 function lastWire(wire: CaseResult['wire']): string {
   const last = wire.filter((w) => w.dir !== 'note').slice(-3);
-  return last.length ? `last wire entries: ${last.map((w) => `${w.dir} ${w.conn} ${w.text.slice(0, 120)}`).join(' | ')}` : 'nothing on the wire';
+  return last.length
+    ? `last wire entries: ${last.map((w) => `${w.dir} ${w.conn} ${w.text.slice(0, 120)}`).join(' | ')}`
+    : 'nothing on the wire';
 }

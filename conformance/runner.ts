@@ -90,23 +90,42 @@ export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requ
   const selectors = opts.selectors ?? [];
   for (const s of selectors) {
     const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.rows.some((row) => row.id === s));
-    if (!known) throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" matches no requirement; list them with \`hubproof spec\``);
+    if (!known)
+      throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" matches no requirement; list them with \`hubproof spec\``);
   }
   const picked = all.filter(
     (c) => selectors.length === 0 || selectors.some((s) => c.rows.some((row) => row.id === s || matchesSelector(row.requirement, s))),
   );
   // A case naming an unregistered requirement still runs, as a MUST, and says so in its report.
   const lookup = (id: string) => byId.get(id) ?? unregistered(id);
-  return picked.map((c) => ({ ...c, req: lookup(c.case.requirement), reqRows: c.rows.map((row) => ({ id: row.id, req: lookup(row.requirement) })) }));
+  return picked.map((c) => ({
+    ...c,
+    req: lookup(c.case.requirement),
+    reqRows: c.rows.map((row) => ({ id: row.id, req: lookup(row.requirement) })),
+  }));
 }
 
 function unregistered(id: string): Requirement {
   const [profile, section] = id.split('/') as [Requirement['profile'], string];
-  return { id, profile, section: section ?? 'unknown', level: 'MUST', text: '(requirement not in the registry)', source: 'n/a', basis: { derived: '(requirement not in the registry)' } };
+  return {
+    id,
+    profile,
+    section: section ?? 'unknown',
+    level: 'MUST',
+    text: '(requirement not in the registry)',
+    source: 'n/a',
+    basis: { derived: '(requirement not in the registry)' },
+  };
 }
 
 /** `npx hubproof conform <id> [--target f] --seed S [--path P]` */
-export function replayCommand(id: string, seed: number, path: string | undefined, targetPath: string | undefined, embedded: boolean): string {
+export function replayCommand(
+  id: string,
+  seed: number,
+  path: string | undefined,
+  targetPath: string | undefined,
+  embedded: boolean,
+): string {
   const parts = ['npx hubproof conform', id];
   if (!embedded) parts.push('--target', targetPath ?? '<target.json>');
   parts.push('--seed', String(seed));
@@ -141,7 +160,9 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   await probeTarget(target);
   const hub = await fetchHubInfo(target, warn);
   const timings = effectiveTimings(target, hub);
-  write(`hubproof conform: ${selected.length} case(s) against "${target.name}"${embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`);
+  write(
+    `hubproof conform: ${selected.length} case(s) against "${target.name}"${embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`,
+  );
 
   const liveness = await livenessBaseline(target);
   const probe = () => probeHub(target, liveness.baseline);

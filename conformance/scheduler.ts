@@ -173,11 +173,20 @@ export class Scheduler {
 
   private launch(slot: Slot): Flight {
     const controller = new AbortController();
-    const flight: Flight = { slot, controller, record: { id: slot.id, startedAt: performance.now(), wire: [] }, cut: false, done: Promise.resolve() };
+    const flight: Flight = {
+      slot,
+      controller,
+      record: { id: slot.id, startedAt: performance.now(), wire: [] },
+      cut: false,
+      done: Promise.resolve(),
+    };
     if (slot.exclusive) this.watch.pause();
     this.inflight.add(flight);
     this.opts.progress.started(slot.id);
-    const attempt: Attempt = { signal: controller.signal, onStart: (startedAt, wire) => (flight.record = { id: slot.id, startedAt, wire }) };
+    const attempt: Attempt = {
+      signal: controller.signal,
+      onStart: (startedAt, wire) => (flight.record = { id: slot.id, startedAt, wire }),
+    };
     flight.done = this.opts.runOne(slot.index, attempt).then(
       (rows) => this.settle(flight, rows),
       (err: unknown) => {
@@ -293,7 +302,8 @@ export class Scheduler {
       const index = f.slot.index;
       if (charge && f.slot.id === culprit!.record.id) this.finalize(index, this.opts.charged(index, charge));
       else if (rerun.has(index)) this.finalize(index, rerun.get(index)!);
-      else if (!f.cut && (f.rows!.every((r) => r.outcome !== 'fail' && r.outcome !== 'non-strict') || !f.record.wire.some(isDistress))) this.finalize(index, f.rows!);
+      else if (!f.cut && (f.rows!.every((r) => r.outcome !== 'fail' && r.outcome !== 'non-strict') || !f.record.wire.some(isDistress)))
+        this.finalize(index, f.rows!);
       else if (back) requeue.push(index);
       else this.finalize(index, this.opts.blocked(index, crash, true));
     }
@@ -352,7 +362,10 @@ export class Scheduler {
       }
     })();
     this.opts.progress.started(slot.id);
-    const rows = await this.opts.runOne(index, { signal: controller.signal, onStart: (startedAt, wire) => (record = { id: slot.id, startedAt, wire }) });
+    const rows = await this.opts.runOne(index, {
+      signal: controller.signal,
+      onStart: (startedAt, wire) => (record = { id: slot.id, startedAt, wire }),
+    });
     running = false;
     this.opts.progress.stopped(slot.id);
     await watching;
@@ -391,7 +404,10 @@ function howIdentified(suspects: readonly Suspect[], check: Confirmation): strin
     suspects.length === 1
       ? 'the only case with an entry the hub never answered since it last answered anyone'
       : 'the first entry the hub never answered, with no answer to anyone after it (wire log times)';
-  const close = second && Math.abs(second.at - first!.at) <= AMBIGUOUS_MS ? `; ${second.record.id} sent an unanswered entry ${Math.abs(second.at - first!.at).toFixed(1)} ms ${second.at >= first!.at ? 'after' : 'before'} it` : '';
+  const close =
+    second && Math.abs(second.at - first!.at) <= AMBIGUOUS_MS
+      ? `; ${second.record.id} sent an unanswered entry ${Math.abs(second.at - first!.at).toFixed(1)} ms ${second.at >= first!.at ? 'after' : 'before'} it`
+      : '';
   return `${basis}${close}; ${UNCONFIRMED[check]}`;
 }
 

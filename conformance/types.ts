@@ -154,7 +154,10 @@ export interface CaseContext {
   /** A condition with nothing to show (harness sanity, probes); checks of values use conformance/verify.ts. */
   expect(condition: unknown, message: string): asserts condition;
   /** A bespoke check's failure, its Expected/Actual computed by the case; `requirement` when it is not the case's first. */
-  fail(message: string, detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown; requirement?: string; rootCause?: RootCause }): never;
+  fail(
+    message: string,
+    detail?: { expected?: unknown; actual?: unknown; counterexample?: unknown; requirement?: string; rootCause?: RootCause },
+  ): never;
   skip(reason: string): never;
   unimplemented(reason: string): never;
   informational(reason: string): never;

@@ -39,7 +39,9 @@ export function expectEqual(actual: unknown, expected: unknown, message: string)
   if (sameValue(actual, expected)) return;
   let where = '';
   if (Array.isArray(actual) && Array.isArray(expected)) {
-    const i = Array.from({ length: Math.max(actual.length, expected.length) }, (_, k) => k).find((k) => !sameValue(actual[k], expected[k]))!;
+    const i = Array.from({ length: Math.max(actual.length, expected.length) }, (_, k) => k).find(
+      (k) => !sameValue(actual[k], expected[k]),
+    )!;
     where = ` — first difference at index ${i}: ${i < actual.length ? display(actual[i]) : 'nothing'} where ${i < expected.length ? display(expected[i]) : 'nothing'} was expected`;
   }
   fail(message, display(expected), `${display(actual)}${where}`);
@@ -69,7 +71,8 @@ export function expectFields(actual: unknown, expected: Record<string, unknown>,
   const isObject = actual !== null && typeof actual === 'object';
   const picked = isObject ? Object.fromEntries(keys.map((k) => [k, at(actual, k) ?? null])) : actual;
   // The whole value too, when it has more to say and is short enough to read.
-  const whole = isObject && Object.keys(actual).some((k) => !keys.includes(k)) && display(actual).length <= 400 ? ` in ${display(actual)}` : '';
+  const whole =
+    isObject && Object.keys(actual).some((k) => !keys.includes(k)) && display(actual).length <= 400 ? ` in ${display(actual)}` : '';
   fail(message, display(expected), `${display(picked)} — ${wrong.join(', ')} differ${wrong.length === 1 ? 's' : ''}${whole}`);
 }
 
@@ -88,7 +91,12 @@ export function expectSameSet(actual: Iterable<unknown>, expected: Iterable<unkn
     else left.splice(i, 1);
   }
   if (missing.length === 0 && left.length === 0) return;
-  const diff = [missing.length ? `missing ${missing.map(display).join(', ')}` : '', left.length ? `extra ${left.map(display).join(', ')}` : ''].filter(Boolean).join('; ');
+  const diff = [
+    missing.length ? `missing ${missing.map(display).join(', ')}` : '',
+    left.length ? `extra ${left.map(display).join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   fail(message, `${display(want)} in any order`, `${display(got)} — ${diff}`);
 }
 
@@ -195,7 +203,9 @@ export function expectPresent<T>(actual: T, what: string, message: string): asse
 export function expectStatus(res: { status: number; text: string }, status: number | readonly number[], what: string): void {
   const allowed = typeof status === 'number' ? [status] : status;
   if (allowed.includes(res.status)) return;
-  fail(`${what} answered ${res.status}`, `HTTP ${allowed.join(' or ')}`, `${res.status} ${res.text.slice(0, 200)}`, { rootCause: httpStatusCause(res.status, allowed, res.text) });
+  fail(`${what} answered ${res.status}`, `HTTP ${allowed.join(' or ')}`, `${res.status} ${res.text.slice(0, 200)}`, {
+    rootCause: httpStatusCause(res.status, allowed, res.text),
+  });
 }
 
 /**
@@ -214,7 +224,8 @@ export function parseBody<S extends z.ZodType>(schema: S, value: unknown, what: 
   const issue = parsed.error.issues[0]!;
   const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
   let actual: unknown = value;
-  for (const k of issue.path) actual = actual && typeof actual === 'object' ? (actual as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
+  for (const k of issue.path)
+    actual = actual && typeof actual === 'object' ? (actual as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined;
   throw new CheckFailure(
     `${what}: field \`${field}\` ${issue.message}`,
     `${field} matching the ${schema.meta()?.id ?? 'spec'} schema`,

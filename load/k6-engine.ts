@@ -36,14 +36,26 @@ export function checkK6(bin = 'k6'): string {
   const r = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 15_000 });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
-    throw new HubproofError('HUBPROOF_ERR_K6', code === 'ENOENT' ? `k6 is not on PATH; install k6 v${MIN_K6.major} or later, or drop --engine k6 to use the Node driver` : `cannot run ${bin} version: ${r.error.message}`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_K6',
+      code === 'ENOENT'
+        ? `k6 is not on PATH; install k6 v${MIN_K6.major} or later, or drop --engine k6 to use the Node driver`
+        : `cannot run ${bin} version: ${r.error.message}`,
+    );
   }
   const m = /v(\d+)\.(\d+)\.(\d+)/.exec(`${r.stdout}${r.stderr}`);
-  if (!m) throw new HubproofError('HUBPROOF_ERR_K6', `cannot read the version of ${bin} from "${`${r.stdout}${r.stderr}`.trim().split('\n')[0]}"`);
+  if (!m)
+    throw new HubproofError(
+      'HUBPROOF_ERR_K6',
+      `cannot read the version of ${bin} from "${`${r.stdout}${r.stderr}`.trim().split('\n')[0]}"`,
+    );
   const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const version = `v${major}.${minor}.${patch}`;
   if (major < MIN_K6.major) {
-    throw new HubproofError('HUBPROOF_ERR_K6', `k6 ${version} is too old: the hubproof scripts need k6 v${MIN_K6.major}.${MIN_K6.minor}.${MIN_K6.patch} or later (k6 v1 has only k6/experimental/websockets and stops at "unknown module: k6/websockets")`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_K6',
+      `k6 ${version} is too old: the hubproof scripts need k6 v${MIN_K6.major}.${MIN_K6.minor}.${MIN_K6.patch} or later (k6 v1 has only k6/experimental/websockets and stops at "unknown module: k6/websockets")`,
+    );
   }
   return version;
 }
@@ -55,13 +67,23 @@ function setEnv(o: ScenarioOverrides | undefined): string {
   if (o?.rate !== undefined) set.push(`rate=${o.rate}`);
   if (o?.subscribers !== undefined) set.push(`subscribersPerChannel=${o.subscribers}`);
   for (const a of o?.set ?? []) {
-    if (a.includes(',')) throw new HubproofError('HUBPROOF_ERR_USAGE', `--set ${a}: k6 takes overrides as one comma-separated list, so a value cannot hold a comma`);
+    if (a.includes(','))
+      throw new HubproofError(
+        'HUBPROOF_ERR_USAGE',
+        `--set ${a}: k6 takes overrides as one comma-separated list, so a value cannot hold a comma`,
+      );
     set.push(a);
   }
   return set.join(',');
 }
 
-function runScript(bin: string, script: string, env: Record<string, string>, echo: boolean, deadlineMs: number): Promise<{ code: number; tail: string }> {
+function runScript(
+  bin: string,
+  script: string,
+  env: Record<string, string>,
+  echo: boolean,
+  deadlineMs: number,
+): Promise<{ code: number; tail: string }> {
   return new Promise((resolve, reject) => {
     const args = ['run', '--quiet', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), script];
     const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { K6_AUTO_EXTENSION_RESOLUTION: 'false', ...process.env } });
@@ -89,7 +111,11 @@ export async function runK6Engine(o: K6EngineOptions): Promise<LoadReport> {
   const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
   const set = setEnv(o.overrides);
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-k6-engine-'));
-  const report = emptyReport('k6', { name: o.target.name, http: o.target.nodes[0]!.http, ws: o.target.nodes[0]!.ws, hub: 'external' }, { node: `k6 ${version}`, cores: 0, platform: 'k6' });
+  const report = emptyReport(
+    'k6',
+    { name: o.target.name, http: o.target.nodes[0]!.http, ws: o.target.nodes[0]!.ws, hub: 'external' },
+    { node: `k6 ${version}`, cores: 0, platform: 'k6' },
+  );
   try {
     const targetFile = join(dir, 'target.json');
     writeFileSync(targetFile, JSON.stringify(o.target));
@@ -104,7 +130,11 @@ export async function runK6Engine(o: K6EngineOptions): Promise<LoadReport> {
       // The scripts' own hold (connect, warm-up, window, drain) plus k6's maxDuration slack, and a minute for setup.
       const deadlineMs = (s.warmupS + s.durationS + 60 + 30 + 60) * 1000;
       const r = await runScript(bin, script, { TARGET: targetFile, OUT: out, ...(set ? { SET: set } : {}) }, o.echo ?? true, deadlineMs);
-      if (!existsSync(out)) throw new HubproofError('HUBPROOF_ERR_K6', `k6 exited with ${r.code} without writing its report for ${s.name}: ${r.tail.trim().split('\n').at(-1) ?? ''}`);
+      if (!existsSync(out))
+        throw new HubproofError(
+          'HUBPROOF_ERR_K6',
+          `k6 exited with ${r.code} without writing its report for ${s.name}: ${r.tail.trim().split('\n').at(-1) ?? ''}`,
+        );
       const part = JSON.parse(readFileSync(out, 'utf8')) as LoadReport;
       report.scenarios.push(...part.scenarios);
       report.errors.push(...part.errors);

@@ -22,21 +22,27 @@ export interface ParticipantKeepAlive {
 }
 
 /** `heartbeatTimeoutMs` undefined (the hub does not say): nothing is sent. */
-export function keepParticipantsAlive(heartbeatTimeoutMs: number | undefined, beat: (p: KeptParticipant) => Promise<unknown>): ParticipantKeepAlive {
+export function keepParticipantsAlive(
+  heartbeatTimeoutMs: number | undefined,
+  beat: (p: KeptParticipant) => Promise<unknown>,
+): ParticipantKeepAlive {
   const last = new Map<number, { p: KeptParticipant; at: number }>();
   const dueAfterMs = (heartbeatTimeoutMs ?? Infinity) / 2;
   const timer =
     heartbeatTimeoutMs === undefined
       ? undefined
-      : setInterval(() => {
-          const now = Date.now();
-          for (const entry of last.values()) {
-            if (now - entry.at < dueAfterMs) continue;
-            entry.at = now;
-            // A failed upkeep beat shows up where it matters: the participant's next scheduled heartbeat fails.
-            void beat(entry.p).catch(() => undefined);
-          }
-        }, Math.max(50, dueAfterMs / 4));
+      : setInterval(
+          () => {
+            const now = Date.now();
+            for (const entry of last.values()) {
+              if (now - entry.at < dueAfterMs) continue;
+              entry.at = now;
+              // A failed upkeep beat shows up where it matters: the participant's next scheduled heartbeat fails.
+              void beat(entry.p).catch(() => undefined);
+            }
+          },
+          Math.max(50, dueAfterMs / 4),
+        );
   timer?.unref();
   return {
     track: (p) => void last.set(p.id, { p, at: Date.now() }),

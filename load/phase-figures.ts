@@ -42,9 +42,26 @@ export function phaseFigures(
       maxInFlight: phase.maxInFlight,
     },
     timeline: phase.timeline,
-    ...(phase.nodes ? { nodes: phase.nodes.map((n) => ({ node: n.node + 1, ws: n.ws, subscribers: n.subscribers, latency: latencyFigures(n.hist), delivery: n.delivery })) } : {}),
+    ...(phase.nodes
+      ? {
+          nodes: phase.nodes.map((n) => ({
+            node: n.node + 1,
+            ws: n.ws,
+            subscribers: n.subscribers,
+            latency: latencyFigures(n.hist),
+            delivery: n.delivery,
+          })),
+        }
+      : {}),
     ...(phase.hubCpuPct !== null && ctx.hubPid !== undefined ? { hub: { pid: ctx.hubPid, cpuPct: phase.hubCpuPct } } : {}),
-    driver: judgeDriver(phase.driverSeconds, phase.sendLag.totalCount ? phase.sendLag.getValueAtPercentile(99) / 1000 : 0, ctx.monitor.cores, ctx.hubMode === 'in-process', ctx.driverLimits, ctx.hubMode !== 'external' || ctx.hubPid !== undefined),
+    driver: judgeDriver(
+      phase.driverSeconds,
+      phase.sendLag.totalCount ? phase.sendLag.getValueAtPercentile(99) / 1000 : 0,
+      ctx.monitor.cores,
+      ctx.hubMode === 'in-process',
+      ctx.driverLimits,
+      ctx.hubMode !== 'external' || ctx.hubPid !== undefined,
+    ),
   };
 }
 

@@ -9,7 +9,21 @@ import { describeBreach } from './thresholds.ts';
 
 /** A report with no scenarios yet, as every generator starts one. */
 export function emptyReport(generator: LoadReport['generator'], target: LoadReport['target'], driver: LoadReport['driver']): LoadReport {
-  return { tool: 'hubproof', kind: 'load', reportVersion: LOAD_REPORT_VERSION, generator, generatedAt: new Date().toISOString(), target, driver, scenarios: [], verdict: 'pass', breaches: [], invalid: [], skipped: [], errors: [] };
+  return {
+    tool: 'hubproof',
+    kind: 'load',
+    reportVersion: LOAD_REPORT_VERSION,
+    generator,
+    generatedAt: new Date().toISOString(),
+    target,
+    driver,
+    scenarios: [],
+    verdict: 'pass',
+    breaches: [],
+    invalid: [],
+    skipped: [],
+    errors: [],
+  };
 }
 
 export function scenarioStatus(generatorSaturated: boolean, thresholds: ThresholdResult[]): ScenarioStatus {
@@ -21,7 +35,8 @@ export function scenarioStatus(generatorSaturated: boolean, thresholds: Threshol
 export function scenarioLines(s: ScenarioResult): { breaches: string[]; invalid: string[] } {
   return {
     breaches: s.thresholds.filter((t) => !t.ok).map((t) => describeBreach(s.name, t)),
-    invalid: s.status === 'invalid' ? [`${s.name}: ${s.driver.reasons.join('; ') || s.notes[s.notes.length - 1] || 'figures invalid'}`] : [],
+    invalid:
+      s.status === 'invalid' ? [`${s.name}: ${s.driver.reasons.join('; ') || s.notes[s.notes.length - 1] || 'figures invalid'}`] : [],
   };
 }
 

@@ -45,7 +45,8 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
   const http = new HttpClient({ base: node.http, maxSockets: 16 });
   const api = new SyncClient(http);
   const agents = ctx.target.agents;
-  if (agents.length === 0) throw new HubproofError('HUBPROOF_ERR_TARGET_INVALID', 'the agents scenario needs agent tokens in the target file');
+  if (agents.length === 0)
+    throw new HubproofError('HUBPROOF_ERR_TARGET_INVALID', 'the agents scenario needs agent tokens in the target file');
   const project = agents[0]!.projects[0] ?? 1;
   const members = agents.filter((a) => a.projects.length === 0 || a.projects.includes(project));
   const notes: string[] = [];
@@ -56,7 +57,9 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const info = await api.hubInfo(members[0]!.token);
     // Upkeep on a client of its own, so it never queues behind (or counts as) the measured requests.
     const upkeep = new SyncClient(upkeepHttp);
-    keepAlive = keepParticipantsAlive(info.heartbeatTimeoutMs ?? ctx.target.timings?.heartbeat_timeout_ms, (p) => upkeep.heartbeat(p.token, p.sessionId, p.id));
+    keepAlive = keepParticipantsAlive(info.heartbeatTimeoutMs ?? ctx.target.timings?.heartbeat_timeout_ms, (p) =>
+      upkeep.heartbeat(p.token, p.sessionId, p.id),
+    );
     const perSession = Math.min(s.subscribersPerChannel, info.maxParticipants ?? 10);
     if (perSession < s.subscribersPerChannel) notes.push(`participants per session capped at the hub's max_participants (${perSession})`);
 
@@ -82,7 +85,12 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     sessions.forEach((rig, k) => {
       if (!rig) return;
       for (let p = 0; p < rig.participants.length; p++) {
-        conns.push({ kind: 'pusher', url: connectionUrl(node.ws, ctx.target.app.key), channels: [`private-session.${rig.sessionId}`], streams: 'all' });
+        conns.push({
+          kind: 'pusher',
+          url: connectionUrl(node.ws, ctx.target.app.key),
+          channels: [`private-session.${rig.sessionId}`],
+          streams: 'all',
+        });
         connSession.push(k);
       }
     });
@@ -139,7 +147,12 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
             const key = `${conn}:${String(data.conflict_id)}`;
             if (resolvedSeen.has(key)) continue;
             resolvedSeen.add(key);
-            resolvedArrivals.push({ conn, recvUs, kept: Number(data.kept_todo_id), cancelled: data.cancelled_todo_id == null ? null : Number(data.cancelled_todo_id) });
+            resolvedArrivals.push({
+              conn,
+              recvUs,
+              kept: Number(data.kept_todo_id),
+              cancelled: data.cancelled_todo_id == null ? null : Number(data.cancelled_todo_id),
+            });
           }
         }
       },
@@ -155,7 +168,11 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const errorSamples: string[] = [];
     let sentThisSecond = 0;
     let createsInWindow = 0;
-    const check = (inWindow: boolean, p: Promise<{ status: number; body: string }>, what: string): Promise<{ status: number; body: string }> =>
+    const check = (
+      inWindow: boolean,
+      p: Promise<{ status: number; body: string }>,
+      what: string,
+    ): Promise<{ status: number; body: string }> =>
       p.then((r) => {
         if ((r.status < 200 || r.status >= 300) && inWindow) {
           requestErrors++;
@@ -290,7 +307,14 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
         maxInFlight: http.maxInFlight,
       },
       timeline,
-      driver: judgeDriver(driverSeconds, sendLag.totalCount ? sendLag.getValueAtPercentile(99) / 1000 : 0, ctx.monitor.cores, ctx.hubMode === 'in-process', ctx.driverLimits, ctx.hubMode !== 'external' || ctx.hubPid !== undefined),
+      driver: judgeDriver(
+        driverSeconds,
+        sendLag.totalCount ? sendLag.getValueAtPercentile(99) / 1000 : 0,
+        ctx.monitor.cores,
+        ctx.hubMode === 'in-process',
+        ctx.driverLimits,
+        ctx.hubMode !== 'external' || ctx.hubPid !== undefined,
+      ),
       conflicts: {
         bursts: windowBursts.length,
         expected: expectedResolved,
@@ -303,7 +327,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     };
     notes.push(
       `propagation = create request (scheduled) → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved (${resolvedReceived}/${expectedResolved})`,
-      'sent/s counts todo creates; the timeline\'s sent counts every request (creates and heartbeats)',
+      "sent/s counts todo creates; the timeline's sent counts every request (creates and heartbeats)",
     );
     return finishShard(ctx, base, notes);
   } finally {

@@ -9,7 +9,13 @@ import type { Scenario } from './scenarios/types.ts';
 import { DEFAULT_THRESHOLDS } from './scenarios/types.ts';
 import { finishShard, shardStart } from './shard-run.ts';
 
-function rigFor(ctx: RunContext, s: Scenario, publish: 'pusher' | 'presence', openPerS = 0, onProgress?: (open: number) => void): BroadcastRig {
+function rigFor(
+  ctx: RunContext,
+  s: Scenario,
+  publish: 'pusher' | 'presence',
+  openPerS = 0,
+  onProgress?: (open: number) => void,
+): BroadcastRig {
   return new BroadcastRig({
     target: ctx.target,
     publish,
@@ -45,7 +51,8 @@ export async function runBroadcast(ctx: RunContext, s: Scenario): Promise<Scenar
     ctx.progress.done();
     const base = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
     const notes: string[] = [];
-    if (publish === 'presence') notes.push(`${s.channels} dashboard session_ids × ${s.subscribersPerChannel} dashboards; every dashboard expects every update`);
+    if (publish === 'presence')
+      notes.push(`${s.channels} dashboard session_ids × ${s.subscribersPerChannel} dashboards; every dashboard expects every update`);
     return finishShard(ctx, base, notes);
   } finally {
     await rig.close();
@@ -74,7 +81,9 @@ export async function runConnections(ctx: RunContext, s: Scenario): Promise<Scen
     clearInterval(sampler);
     const finalMb = readRssMb(pid);
     if (finalMb !== undefined) samples.push({ connections: ready.open, rssMb: round(finalMb) });
-    ctx.progress.note(`${s.name}: ${ready.open} clients open${finalMb !== undefined && baselineMb !== undefined ? `, hub RSS ${round(baselineMb)} → ${round(finalMb)} MB` : ''}`);
+    ctx.progress.note(
+      `${s.name}: ${ready.open} clients open${finalMb !== undefined && baselineMb !== undefined ? `, hub RSS ${round(baselineMb)} → ${round(finalMb)} MB` : ''}`,
+    );
     const phase: PhaseResult = await rig.phase(s.rate, s.warmupS, s.durationS, await shardStart(ctx, s));
     ctx.progress.done();
     const base = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
@@ -88,7 +97,8 @@ export async function runConnections(ctx: RunContext, s: Scenario): Promise<Scen
         mbPer1000: round(((finalMb - baselineMb) / ready.open) * 1000),
         samples,
       };
-      if (ctx.hubMode === 'in-process') notes.push('hub in-process: RSS includes the driver and its subscriber threads, so MB per 1000 is an upper bound');
+      if (ctx.hubMode === 'in-process')
+        notes.push('hub in-process: RSS includes the driver and its subscriber threads, so MB per 1000 is an upper bound');
     } else {
       notes.push('hub memory not sampled: no local hub pid (add "process": {"pid": N} to the target file)');
     }
@@ -116,8 +126,20 @@ export async function runCapacity(ctx: RunContext, s: Scenario): Promise<Scenari
       const f = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
       lastTried = f;
       const ok = !f.driver.saturated && f.latency.count > 0 && f.latency.p99 < limit && f.delivery.reach >= 1;
-      steps.push({ rate, p99Ms: f.latency.p99, reach: f.delivery.reach, deliveredPerS: f.throughput.deliveredPerS, driverSaturated: f.driver.saturated, driverCpuShare: f.driver.cpuShare, driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms), hubCpuPct: f.hub?.cpuPct ?? null, ok });
-      ctx.progress.note(`${s.name}: ${rate}/s → p99 ${f.latency.p99} ms, reach ${f.delivery.reach.toFixed(4)}${f.driver.saturated ? ', DRIVER SATURATED' : ''}${ok ? '' : ' — stop'}`);
+      steps.push({
+        rate,
+        p99Ms: f.latency.p99,
+        reach: f.delivery.reach,
+        deliveredPerS: f.throughput.deliveredPerS,
+        driverSaturated: f.driver.saturated,
+        driverCpuShare: f.driver.cpuShare,
+        driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
+        hubCpuPct: f.hub?.cpuPct ?? null,
+        ok,
+      });
+      ctx.progress.note(
+        `${s.name}: ${rate}/s → p99 ${f.latency.p99} ms, reach ${f.delivery.reach.toFixed(4)}${f.driver.saturated ? ', DRIVER SATURATED' : ''}${ok ? '' : ' — stop'}`,
+      );
       if (!ok) {
         stoppedBecause = f.driver.saturated
           ? `driver saturated at ${rate}/s (${f.driver.reasons.join('; ')}): the hub's capacity is at least the last good step`
@@ -154,4 +176,3 @@ export async function runCapacity(ctx: RunContext, s: Scenario): Promise<Scenari
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;
-

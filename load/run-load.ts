@@ -45,7 +45,13 @@ export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded'> {
 /** Which profile a scenario needs from the target. */
 function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
   const need: Profile[] =
-    s.kind === 'presence' || s.kind === 'browser' ? ['agent-presence'] : s.kind === 'agents' ? ['sync', 'pusher'] : s.kind === 'connections' ? [] : ['pusher'];
+    s.kind === 'presence' || s.kind === 'browser'
+      ? ['agent-presence']
+      : s.kind === 'agents'
+        ? ['sync', 'pusher']
+        : s.kind === 'connections'
+          ? []
+          : ['pusher'];
   const missing = need.filter((p) => !profiles.includes(p));
   if (s.kind === 'connections' && !profiles.includes('pusher') && !profiles.includes('agent-presence')) missing.push('pusher');
   return missing.length ? `target does not implement the ${missing.join(' and ')} profile` : undefined;
@@ -67,7 +73,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     await probeTarget(hub.target);
     monitor.start();
     const driverLimits = { ...DEFAULT_DRIVER_LIMITS, ...o.driverLimits };
-    const ctx: RunContext = { target: hub.target, hubMode: hub.mode, hubPid: hub.pid, monitor, progress, driverLimits, shard: o.shard, shardWaitS: o.shardWaitS, runId: o.runId };
+    const ctx: RunContext = {
+      target: hub.target,
+      hubMode: hub.mode,
+      hubPid: hub.pid,
+      monitor,
+      progress,
+      driverLimits,
+      shard: o.shard,
+      shardWaitS: o.shardWaitS,
+      runId: o.runId,
+    };
     progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
     for (const s of scenarios) {
       const missing = missingProfile(s, hub.target.profiles) ?? (s.kind === 'browser' ? chromiumUnavailable() : undefined);

@@ -37,13 +37,20 @@ export function shardThresholds(t: Thresholds, shard: Shard | undefined): Thresh
 /** Scenarios and sizes a shard cannot run; the note to add when one was adapted. */
 export function prepareForShard(s: Scenario, shard: Shard | undefined): string | undefined {
   if (!shard) return undefined;
-  if (s.kind === 'capacity') throw new HubproofError('HUBPROOF_ERR_SHARD', 'the capacity scenario searches rate by rate on one generator and cannot be sharded; run it without --shard');
+  if (s.kind === 'capacity')
+    throw new HubproofError(
+      'HUBPROOF_ERR_SHARD',
+      'the capacity scenario searches rate by rate on one generator and cannot be sharded; run it without --shard',
+    );
   if (s.kind === 'agents' && s.channels < shard.count) {
-    throw new HubproofError('HUBPROOF_ERR_SHARD', `agents shards by session: ${s.channels} sessions cannot feed ${shard.count} shards; set channels ≥ ${shard.count} or use fewer shards`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_SHARD',
+      `agents shards by session: ${s.channels} sessions cannot feed ${shard.count} shards; set channels ≥ ${shard.count} or use fewer shards`,
+    );
   }
   if (s.kind === 'connections' && s.thresholds.maxMbPer1000 !== undefined) {
     delete s.thresholds.maxMbPer1000;
-    return 'sharded: hub memory per connection is not judged (one generator cannot attribute the hub\'s RSS to its own connections); run connections unsharded for it';
+    return "sharded: hub memory per connection is not judged (one generator cannot attribute the hub's RSS to its own connections); run connections unsharded for it";
   }
   return undefined;
 }
@@ -51,6 +58,8 @@ export function prepareForShard(s: Scenario, shard: Shard | undefined): string |
 /** finishScenario, a shard judged by its share of a rate threshold. */
 export function finishShard(ctx: RunContext, base: Parameters<typeof finishScenario>[0], notes: string[]): ScenarioResult {
   if (!ctx.shard) return finishScenario(base, notes);
-  notes.push(`shard ${ctx.shard.index}/${ctx.shard.count}: this generator's share of the test; merge the shards' reports (hubproof merge) for the test's figures`);
+  notes.push(
+    `shard ${ctx.shard.index}/${ctx.shard.count}: this generator's share of the test; merge the shards' reports (hubproof merge) for the test's figures`,
+  );
   return finishScenario(base, notes, evaluateThresholds(shardThresholds(base.scenario.thresholds, ctx.shard), base));
 }

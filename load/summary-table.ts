@@ -3,7 +3,23 @@ import { browserLines } from './browser/browser-summary.ts';
 import type { LoadReport } from './report-types.ts';
 
 export function formatSummary(r: LoadReport): string {
-  const head = ['scenario', 'status', 'sent/s', 'deliv/s', 'p50', 'p90', 'p99', 'p99.9', 'max ms', 'reach', 'lost', 'dup', 'ooo', 'drv cpu', 'drv lag'];
+  const head = [
+    'scenario',
+    'status',
+    'sent/s',
+    'deliv/s',
+    'p50',
+    'p90',
+    'p99',
+    'p99.9',
+    'max ms',
+    'reach',
+    'lost',
+    'dup',
+    'ooo',
+    'drv cpu',
+    'drv lag',
+  ];
   const rows = r.scenarios.map((s) => [
     s.name,
     s.status.toUpperCase(),
@@ -32,19 +48,33 @@ export function formatSummary(r: LoadReport): string {
         `k6: ${k6.subscriberVus} subscriber VUs × ${k6.socketsPerVu} sockets, planned ${k6.plannedVuRate} frames/s per VU (ceiling ${k6.vuCeiling}); measured up to ${k6.maxVuRate}/s, receive-loop lag p99 up to ${k6.maxVuLagP99Ms} ms; ${k6.droppedIterations} dropped iterations`,
       );
     }
-    if (s.hub) extra.push(`hub process CPU ${Math.round(s.hub.cpuPct)}% of a core; machine ${s.driver.machineShare === null ? 'n/a' : `${Math.round(s.driver.machineShare * 100)}%`} busy`);
-    if (s.memory) extra.push(`hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} clients = ${s.memory.mbPer1000} MB per 1000`);
+    if (s.hub)
+      extra.push(
+        `hub process CPU ${Math.round(s.hub.cpuPct)}% of a core; machine ${s.driver.machineShare === null ? 'n/a' : `${Math.round(s.driver.machineShare * 100)}%`} busy`,
+      );
+    if (s.memory)
+      extra.push(
+        `hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} clients = ${s.memory.mbPer1000} MB per 1000`,
+      );
     if (s.conflicts) {
       const c = s.conflicts;
-      extra.push(`conflicts: ${c.received}/${c.expected} resolved deliveries, p50 ${ms(c.latency.p50)} p99 ${ms(c.latency.p99)} max ${ms(c.latency.max)} ms`);
+      extra.push(
+        `conflicts: ${c.received}/${c.expected} resolved deliveries, p50 ${ms(c.latency.p50)} p99 ${ms(c.latency.p99)} max ${ms(c.latency.max)} ms`,
+      );
     }
     extra.push(...browserLines(s));
-    if (s.capacity) extra.push(`capacity: last good step ${s.capacity.lastGoodRate ?? 'none'}/s (${s.capacity.steps.map((x) => `${x.rate}:${x.ok ? 'ok' : 'x'}`).join(' ')}); ${s.capacity.stoppedBecause}`);
+    if (s.capacity)
+      extra.push(
+        `capacity: last good step ${s.capacity.lastGoodRate ?? 'none'}/s (${s.capacity.steps.map((x) => `${x.rate}:${x.ok ? 'ok' : 'x'}`).join(' ')}); ${s.capacity.stoppedBecause}`,
+      );
     for (const n of s.nodes ?? []) {
-      extra.push(`node ${n.node} (${n.subscribers} subscribers${n.node === 1 ? ', publisher' : ''}): p50 ${ms(n.latency.p50)} p99 ${ms(n.latency.p99)} max ${ms(n.latency.max)} ms, reach ${n.delivery.reach === 1 ? '1' : n.delivery.reach.toFixed(4)}, lost ${n.delivery.lost}, dup ${n.delivery.duplicated}`);
+      extra.push(
+        `node ${n.node} (${n.subscribers} subscribers${n.node === 1 ? ', publisher' : ''}): p50 ${ms(n.latency.p50)} p99 ${ms(n.latency.p99)} max ${ms(n.latency.max)} ms, reach ${n.delivery.reach === 1 ? '1' : n.delivery.reach.toFixed(4)}, lost ${n.delivery.lost}, dup ${n.delivery.duplicated}`,
+      );
     }
     if (s.delivery.publishErrors) extra.push(`publish errors: ${s.delivery.publishErrors} (${s.delivery.publishErrorSamples[0] ?? ''})`);
-    if (s.delivery.connectFailures) extra.push(`connect failures: ${s.delivery.connectFailures} (${s.delivery.connectErrorSamples[0] ?? ''})`);
+    if (s.delivery.connectFailures)
+      extra.push(`connect failures: ${s.delivery.connectFailures} (${s.delivery.connectErrorSamples[0] ?? ''})`);
     if (s.delivery.disconnects) extra.push(`disconnects: ${s.delivery.disconnects} (${s.delivery.closeReasons.join(', ')})`);
     for (const n of s.notes) extra.push(n);
     if (extra.length) out.push('', `${s.name}:`, ...extra.map((e) => `  ${e}`));

@@ -8,7 +8,15 @@ export function evaluateThresholds(t: Thresholds, m: Measured): ThresholdResult[
   const out: ThresholdResult[] = [];
   if (t.p99Ms !== undefined) {
     const actual = m.latency.count > 0 ? m.latency.p99 : null;
-    out.push({ name: 'p99Ms', label: 'p99 propagation', comparator: '<', limit: t.p99Ms, actual, unit: 'ms', ok: actual !== null && actual < t.p99Ms });
+    out.push({
+      name: 'p99Ms',
+      label: 'p99 propagation',
+      comparator: '<',
+      limit: t.p99Ms,
+      actual,
+      unit: 'ms',
+      ok: actual !== null && actual < t.p99Ms,
+    });
   }
   if (t.minReach !== undefined) {
     const actual = m.delivery.reach;
@@ -25,11 +33,27 @@ export function evaluateThresholds(t: Thresholds, m: Measured): ThresholdResult[
   if (t.minRate !== undefined) {
     // Sustained = published in the window and delivered: a hub that accepts but drops does not count.
     const actual = round(m.throughput.sentPerS * Math.min(1, m.delivery.reach));
-    out.push({ name: 'minRate', label: 'sustained delivered rate', comparator: '>=', limit: t.minRate, actual, unit: 'events/s', ok: actual >= t.minRate });
+    out.push({
+      name: 'minRate',
+      label: 'sustained delivered rate',
+      comparator: '>=',
+      limit: t.minRate,
+      actual,
+      unit: 'events/s',
+      ok: actual >= t.minRate,
+    });
   }
   if (t.maxMbPer1000 !== undefined) {
     const actual = m.memory ? m.memory.mbPer1000 : null;
-    out.push({ name: 'maxMbPer1000', label: 'hub memory per 1000 connections', comparator: '<', limit: t.maxMbPer1000, actual, unit: 'MB', ok: actual !== null && actual < t.maxMbPer1000 });
+    out.push({
+      name: 'maxMbPer1000',
+      label: 'hub memory per 1000 connections',
+      comparator: '<',
+      limit: t.maxMbPer1000,
+      actual,
+      unit: 'MB',
+      ok: actual !== null && actual < t.maxMbPer1000,
+    });
   }
   if (t.conflictP99Ms !== undefined) {
     const actual = m.conflicts && m.conflicts.latency.count > 0 ? m.conflicts.latency.p99 : null;

@@ -40,13 +40,25 @@ export const HubConfig = z
         /** /ws/broadcasts connections per session_id; the next one is closed with 1013. */
         maxDashboardsPerSession: z.number().int().positive().default(10),
         /** Largest event `data` the HTTP API accepts (Pusher: 10 KB → 413). */
-        maxEventBytes: z.number().int().positive().default(10 * 1024),
+        maxEventBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(10 * 1024),
         maxChannelsPerEvent: z.number().int().positive().default(100),
         maxBatchEvents: z.number().int().positive().default(10),
         /** Largest WebSocket frame accepted; larger frames get pusher:error 4302 (Pusher caps client events at 10 KB). */
-        maxFrameBytes: z.number().int().positive().default(64 * 1024),
+        maxFrameBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024),
         /** Largest HTTP body accepted. */
-        maxBodyBytes: z.number().int().positive().default(256 * 1024),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024),
         /** Client events per connection per second before 4301 (Pusher's default is 10). */
         clientEventsPerSecond: z.number().positive().default(10),
         historyPageMax: z.number().int().positive().default(1000),
@@ -95,7 +107,10 @@ export const HubConfig = z
         /** `redis://[user:password@]host:port[/db]`. */
         url: z.string().regex(/^rediss?:\/\/[^/\s]+/, 'must be a redis://host:port URL'),
         /** Key prefix of this hub; default `hubproof:{app.id}`. Hubs sharing one Redis need different prefixes. */
-        prefix: z.string().regex(/^[A-Za-z0-9_.:{}-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 _ . : { } -').optional(),
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.:{}-]{1,100}$/, 'must be 1-100 of A-Z a-z 0-9 _ . : { } -')
+          .optional(),
         /**
          * A node renews its lease every leaseMs/3; a node whose lease lapsed (SIGKILL, partition) is
          * declared dead and its presence members, subscriptions and dashboards are removed cluster-wide.

@@ -19,9 +19,17 @@ function sloCase(r: SloRow): JunitCase {
 }
 
 function sloSuite(report: CertifyReport): JunitSuite {
-  return { name: 'slo', timeS: report.durationsMs.load / 1000, timestamp: report.startedAt.replace(/Z$/, ''), cases: report.slos.map(sloCase) };
+  return {
+    name: 'slo',
+    timeS: report.durationsMs.load / 1000,
+    timestamp: report.startedAt.replace(/Z$/, ''),
+    cases: report.slos.map(sloCase),
+  };
 }
 
 export function certifyJunit(report: CertifyReport, conformance: RunReport): string {
-  return junitDocument(`hubproof certify: ${report.hub.name}`, report.durationsMs.total / 1000, [...conformanceSuites(conformance), sloSuite(report)]);
+  return junitDocument(`hubproof certify: ${report.hub.name}`, report.durationsMs.total / 1000, [
+    ...conformanceSuites(conformance),
+    sloSuite(report),
+  ]);
 }

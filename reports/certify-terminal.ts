@@ -5,7 +5,10 @@ import { findingLines, groupLine } from './lines.ts';
 
 export function certifyText(r: CertifyReport, files: { json: string; junit: string; html: string }): string {
   const s = r.summary;
-  const should = r.options.strict || s.should.total === 0 ? `${s.should.passed}/${s.should.total} SHOULD passed` : `${s.should.total} SHOULD not run (--strict runs them)`;
+  const should =
+    r.options.strict || s.should.total === 0
+      ? `${s.should.passed}/${s.should.total} SHOULD passed`
+      : `${s.should.total} SHOULD not run (--strict runs them)`;
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     '',
@@ -15,7 +18,9 @@ export function certifyText(r: CertifyReport, files: { json: string; junit: stri
     ...(r.exitCode === 1 ? r.reasons.map((x) => `  ✗ ${x}`) : []),
     ...r.groups.map((g) => `  root cause: ${groupLine(g)}`),
     ...(r.deviations.length ? [`  known deviations: ${r.deviations.length}`, ...r.deviations.map((x) => `  x ${x}`)] : []),
-    ...(r.notCovered.length ? [`  not covered (skipped or blocked, not failed): ${r.notCovered.length} MUST(s)`, ...r.notCovered.map((x) => `  - ${x}`)] : []),
+    ...(r.notCovered.length
+      ? [`  not covered (skipped or blocked, not failed): ${r.notCovered.length} MUST(s)`, ...r.notCovered.map((x) => `  - ${x}`)]
+      : []),
     `Report: ${files.html}  (also ${files.json}, ${files.junit})`,
     '',
   ].join('\n');

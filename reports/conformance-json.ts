@@ -11,7 +11,10 @@ export const CONFORMANCE_REPORT_FORMAT = 'hubproof-conformance/1';
 
 /** File-system safe name for a case id: `pusher/auth/4#1` → `pusher_auth_4-1.json`. */
 export function caseRecordName(id: string): string {
-  return `${id.replace(/\//g, '_').replace(/#/g, '-').replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
+  return `${id
+    .replace(/\//g, '_')
+    .replace(/#/g, '-')
+    .replace(/[^A-Za-z0-9_.-]/g, '_')}.json`;
 }
 
 export function conformanceJson(report: RunReport): object {

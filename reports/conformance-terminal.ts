@@ -94,7 +94,8 @@ export function runEndText(report: RunReport, requirement: (id: string) => Pick<
   const parts: string[] = [];
   const lead = findingLines(report.findings);
   if (lead.length) parts.push(lead.join('\n'));
-  if (report.groups.length) parts.push(['Root causes:', ...report.groups.flatMap((g) => [`  ${groupLine(g)}`, `    ${g.cases.join(' ')}`])].join('\n'));
+  if (report.groups.length)
+    parts.push(['Root causes:', ...report.groups.flatMap((g) => [`  ${groupLine(g)}`, `    ${g.cases.join(' ')}`])].join('\n'));
   const misses = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
   if (misses.length) parts.push(misses.map((r) => failureBlock(r, requirement(r.requirement))).join('\n\n'));
   const fixed = report.results.filter((r) => r.outcome === 'fixed');

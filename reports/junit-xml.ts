@@ -16,9 +16,7 @@ export function xmlEscape(text: string): string {
 }
 
 export type JunitResult =
-  | { kind: 'pass' }
-  | { kind: 'failure'; message: string; type: string; text: string }
-  | { kind: 'skipped'; message: string };
+  { kind: 'pass' } | { kind: 'failure'; message: string; type: string; text: string } | { kind: 'skipped'; message: string };
 
 export interface JunitCase {
   name: string;
@@ -56,16 +54,24 @@ const counts = (c: JunitCounts) => `tests="${c.tests}" failures="${c.failures}" 
 function testcase(c: JunitCase): string {
   const open = `    <testcase name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}" time="${c.timeS.toFixed(3)}"`;
   const body: string[] = [];
-  if (c.result.kind === 'failure') body.push(`      <failure message="${xmlEscape(c.result.message)}" type="${xmlEscape(c.result.type)}">${xmlEscape(c.result.text)}</failure>`);
+  if (c.result.kind === 'failure')
+    body.push(
+      `      <failure message="${xmlEscape(c.result.message)}" type="${xmlEscape(c.result.type)}">${xmlEscape(c.result.text)}</failure>`,
+    );
   if (c.result.kind === 'skipped') body.push(`      <skipped message="${xmlEscape(c.result.message)}"/>`);
   if (c.systemOut !== undefined) body.push(`      <system-out>${xmlEscape(c.systemOut)}</system-out>`);
   return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;
 }
 
 function suite(s: JunitSuite): string {
-  const props = s.properties && Object.keys(s.properties).length
-    ? [`    <properties>${Object.entries(s.properties).map(([k, v]) => `<property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`).join('')}</properties>`]
-    : [];
+  const props =
+    s.properties && Object.keys(s.properties).length
+      ? [
+          `    <properties>${Object.entries(s.properties)
+            .map(([k, v]) => `<property name="${xmlEscape(k)}" value="${xmlEscape(v)}"/>`)
+            .join('')}</properties>`,
+        ]
+      : [];
   return [
     `  <testsuite name="${xmlEscape(s.name)}" ${counts(junitCounts(s.cases))} time="${s.timeS.toFixed(3)}"${s.timestamp ? ` timestamp="${xmlEscape(s.timestamp)}"` : ''}>`,
     ...props,
@@ -77,5 +83,11 @@ function suite(s: JunitSuite): string {
 /** A whole document: `<testsuites>` whose totals are the sum of its suites'. */
 export function junitDocument(name: string, timeS: number, suites: readonly JunitSuite[]): string {
   const total = junitCounts(suites.flatMap((s) => s.cases));
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${xmlEscape(name)}" ${counts(total)} time="${timeS.toFixed(3)}">`, ...suites.map(suite), '</testsuites>', ''].join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlEscape(name)}" ${counts(total)} time="${timeS.toFixed(3)}">`,
+    ...suites.map(suite),
+    '</testsuites>',
+    '',
+  ].join('\n');
 }

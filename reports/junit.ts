@@ -18,7 +18,11 @@ import { junitDocument, type JunitCase, type JunitSuite } from './junit-xml.ts';
 export { xmlEscape } from './junit-xml.ts';
 
 function failureText(r: CaseResult): string {
-  const lines = [`Requirement: ${r.requirement} (${r.level})`, `Expected: ${r.expected ?? '(see requirement)'}`, `Actual: ${r.actual ?? r.reason ?? ''}`];
+  const lines = [
+    `Requirement: ${r.requirement} (${r.level})`,
+    `Expected: ${r.expected ?? '(see requirement)'}`,
+    `Actual: ${r.actual ?? r.reason ?? ''}`,
+  ];
   if (r.counterexample !== undefined) lines.push(`Counterexample: ${JSON.stringify(r.counterexample)}`);
   if (r.replay) lines.push(`Replay: ${r.replay}`);
   return lines.join('\n');
@@ -30,16 +34,31 @@ export function caseOf(r: CaseResult, rules: OutcomeRules): JunitCase {
     case 'pass':
       return { ...c, result: { kind: 'pass' }, systemOut: r.desc };
     case 'fail':
-      return { ...c, result: { kind: 'failure', message: `${r.reason ?? 'failed'} | Expected: ${r.expected ?? ''} | Actual: ${r.actual ?? ''}`, type: r.level, text: failureText(r) }, systemOut: r.desc };
+      return {
+        ...c,
+        result: {
+          kind: 'failure',
+          message: `${r.reason ?? 'failed'} | Expected: ${r.expected ?? ''} | Actual: ${r.actual ?? ''}`,
+          type: r.level,
+          text: failureText(r),
+        },
+        systemOut: r.desc,
+      };
     case 'non-strict':
       return { ...c, result: { kind: 'pass' }, systemOut: `NON-STRICT (${r.level} missed): ${r.desc}\n${failureText(r)}` };
     case 'informational':
       return { ...c, result: { kind: 'pass' }, systemOut: `INFORMATIONAL: ${r.reason ?? ''}` };
     case 'expected-fail':
-      return { ...c, result: { kind: 'skipped', message: `expected-fail: ${r.reason ?? ''} (${deviationText(r)})` }, systemOut: `${r.desc}\n${failureText(r)}` };
+      return {
+        ...c,
+        result: { kind: 'skipped', message: `expected-fail: ${r.reason ?? ''} (${deviationText(r)})` },
+        systemOut: `${r.desc}\n${failureText(r)}`,
+      };
     case 'fixed': {
       const text = `FIXED: ${deviationText(r)}, but it passed: remove it from the list`;
-      return failsRun(r.outcome, rules) ? { ...c, result: { kind: 'failure', message: text, type: 'fixed', text }, systemOut: r.desc } : { ...c, result: { kind: 'pass' }, systemOut: `${text}\n${r.desc}` };
+      return failsRun(r.outcome, rules)
+        ? { ...c, result: { kind: 'failure', message: text, type: 'fixed', text }, systemOut: r.desc }
+        : { ...c, result: { kind: 'pass' }, systemOut: `${text}\n${r.desc}` };
     }
     default:
       // skipped, unimplemented, blocked: the reason says why it was not judged.
@@ -53,7 +72,9 @@ export function findingSuite(findings: readonly RunFinding[], timestamp: string)
   const cases = findings.map((f): JunitCase => {
     const text = f.kind === 'crash' ? `hub crashed ${f.text}` : `${f.kind}: ${f.text}`;
     const c = { name: f.id, classname: 'run', timeS: 0 };
-    return f.severity === 'fail' ? { ...c, result: { kind: 'failure', message: text, type: f.kind, text } } : { ...c, result: { kind: 'pass' }, systemOut: text };
+    return f.severity === 'fail'
+      ? { ...c, result: { kind: 'failure', message: text, type: f.kind, text } }
+      : { ...c, result: { kind: 'pass' }, systemOut: text };
   });
   return [{ name: 'run', timeS: 0, timestamp, cases }];
 }

@@ -32,7 +32,11 @@ export function blockedLines(results: readonly CaseResult[]): string[] {
   const walk = (n: BlockedNode, depth: number) => {
     const pad = '  '.repeat(depth);
     const crash = results.some((r) => r.blockedBy?.kind === 'crash' && r.blockedBy.id === n.blocker);
-    const head = crash ? describeBlocker({ kind: 'crash', id: n.blocker }) : n.row ? `${n.blocker} (${n.row.level}, ${n.row.outcome}${n.row.reason ? `: ${clip(n.row.reason, 140)}` : ''})` : `${n.blocker} (not run in this selection)`;
+    const head = crash
+      ? describeBlocker({ kind: 'crash', id: n.blocker })
+      : n.row
+        ? `${n.blocker} (${n.row.level}, ${n.row.outcome}${n.row.reason ? `: ${clip(n.row.reason, 140)}` : ''})`
+        : `${n.blocker} (not run in this selection)`;
     if (depth === 0) lines.push(head);
     for (const d of n.dependants) {
       lines.push(`${pad}  ${d.row.id}${d.row.reason ? ` — ${clip(d.row.reason, 160)}` : ''}`);

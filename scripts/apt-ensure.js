@@ -17,7 +17,10 @@ export function ensureDebianPackage(o) {
   }
   console.log(`${o.tag}: installing Debian ${o.pkg} for the ${o.tests}${o.note ?? ''}…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', o.pkg]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', o.pkg],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (r.status !== 0) {
       console.log(`${o.tag}: apt-get ${args[0]} failed (exit ${r.status}); ${o.tests} will skip`);

@@ -22,9 +22,12 @@ const ROLES = ['backend', 'frontend', 'tests', 'security', 'docs', 'infra', 'rev
 
 /** A deterministic pseudo-random stream, so the picture is the same on every run. */
 let seed = 20250114;
-const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-const feature = (): string => `feat-${Math.floor(rand() * 0xffffff).toString(16).padStart(6, '0')}`;
+const feature = (): string =>
+  `feat-${Math.floor(rand() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0')}`;
 
 interface Agent {
   id: string;
@@ -36,7 +39,11 @@ interface Agent {
 const agents: Agent[] = [];
 for (let i = 0; i < 30; i++) {
   const quiet = i % 5 === 3 ? 60_000 + rand() * 200_000 : i % 7 === 5 ? 320_000 + rand() * 3_000_000 : 0;
-  agents.push({ id: `${MODELS[i % MODELS.length]}-${ROLES[i % ROLES.length]}-${String(i + 1).padStart(3, '0')}`, session: SESSIONS[i % SESSIONS.length]!, quietMs: quiet });
+  agents.push({
+    id: `${MODELS[i % MODELS.length]}-${ROLES[i % ROLES.length]}-${String(i + 1).padStart(3, '0')}`,
+    session: SESSIONS[i % SESSIONS.length]!,
+    quietMs: quiet,
+  });
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hubproof-dashboard-shot-'));
@@ -64,11 +71,23 @@ const post = (a: Agent, tokens: number): Promise<Response> =>
   fetch(`${hub.httpUrl}/api/presence/${a.id}/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ event_type: 'tool_execute', tool_name: pick(TOOLS), feature_id: rand() < 0.15 ? feature() : undefined, cost_tokens: tokens, session_id: a.session }),
+    body: JSON.stringify({
+      event_type: 'tool_execute',
+      tool_name: pick(TOOLS),
+      feature_id: rand() < 0.15 ? feature() : undefined,
+      cost_tokens: tokens,
+      session_id: a.session,
+    }),
   });
 const busy = agents.filter((a) => a.quietMs === 0);
 for (const a of busy) {
-  await post(a, 0).then(() => fetch(`${hub.httpUrl}/api/broadcast/features/${feature()}/status`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ agent_id: a.id, status: 'in_progress' }) }));
+  await post(a, 0).then(() =>
+    fetch(`${hub.httpUrl}/api/broadcast/features/${feature()}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ agent_id: a.id, status: 'in_progress' }),
+    }),
+  );
   for (let k = Math.floor(rand() * 60); k > 0; k--) await post(a, Math.floor(rand() * 40_000));
 }
 // Keep the busy agents working while the page is up.
@@ -79,7 +98,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
   await page.goto(`${hub.httpUrl}/dashboard?token=${TOKEN}&session_id=wall-screen`);
-  await page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.connection === 'live');
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.connection === 'live',
+  );
   // Long enough for the sweep to mark the quiet agents and for updates/s to fill its window.
   await page.waitForTimeout(5500);
   await page.screenshot({ path: OUT, fullPage: true });

@@ -68,7 +68,10 @@ async function measure(target: TargetFile, pubNode: number, subNode: number) {
   const deadline = Date.now() + 5_000;
   while (arrivals.size < EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   ws.close();
-  const lat = [...sent].filter(([i]) => arrivals.has(i)).map(([i, t]) => arrivals.get(i)! - t).sort((a, b) => a - b);
+  const lat = [...sent]
+    .filter(([i]) => arrivals.has(i))
+    .map(([i, t]) => arrivals.get(i)! - t)
+    .sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
   return { p50: pct(50), p99: pct(99), max: lat.at(-1)!, reach: lat.length / EVENTS, rate: EVENTS / elapsed };
 }

@@ -54,7 +54,9 @@ export function limitDifferences(target: Pick<TargetFile, 'limits'>): string[] {
     if (value === undefined) continue;
     const pusher = PUSHER_LIMITS[name];
     if (value === pusher) continue;
-    out.push(`${WORDS[name].name}: ${formatLimit(name, value)}, Pusher ${pusher === undefined ? 'states none' : formatLimit(name, pusher)}`);
+    out.push(
+      `${WORDS[name].name}: ${formatLimit(name, value)}, Pusher ${pusher === undefined ? 'states none' : formatLimit(name, pusher)}`,
+    );
   }
   return out;
 }

@@ -12,7 +12,8 @@ const BaseUrl = (protocols: string[]) =>
     message: `must be a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
   });
 
-const Command = (what: string) => z.object({ command: z.string().min(1).describe(`Shell command that ${what}; exit 0 when done`) }).strict();
+const Command = (what: string) =>
+  z.object({ command: z.string().min(1).describe(`Shell command that ${what}; exit 0 when done`) }).strict();
 
 export const TargetNode = z
   .object({
@@ -81,7 +82,10 @@ export const TargetFile = z
     /** A local hub process whose RSS the load driver may sample. */
     process: z.object({ pid: z.number().int().positive() }).strict().optional(),
     /** How to restart the hub, for persistence cases; absent = those cases are skipped. */
-    restart: z.object({ command: z.string().min(1) }).strict().optional(),
+    restart: z
+      .object({ command: z.string().min(1) })
+      .strict()
+      .optional(),
     /**
      * Another app sharing this hub's store (another app of the same hub, or another hub on the same Redis
      * under its own key prefix); absent = the cross-talk case of a cluster is skipped.
@@ -124,7 +128,10 @@ export function loadTargetFile(path: string): TargetFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new HubproofError('HUBPROOF_ERR_TARGET_UNREADABLE', `cannot read target file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_TARGET_UNREADABLE',
+      `cannot read target file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   let json: unknown;
   try {

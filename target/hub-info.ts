@@ -15,7 +15,9 @@ export async function fetchHubInfo(target: TargetFile, warn: (m: string) => void
     }
     const parsed = HubInfo.safeParse(await res.json());
     if (!parsed.success) {
-      warn(`GET ${url} does not match the HubInfo schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); using defaults`);
+      warn(
+        `GET ${url} does not match the HubInfo schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}); using defaults`,
+      );
       return undefined;
     }
     return parsed.data;

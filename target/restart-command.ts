@@ -19,7 +19,10 @@ function runCommand(what: string, command: string): Promise<void> {
       () => (child.kill('SIGKILL'), reject(new Error(`${what} command did not finish within ${COMMAND_TIMEOUT_MS / 1000} s: ${command}`))),
       COMMAND_TIMEOUT_MS,
     );
-    child.once('exit', (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`${what} command exited ${code}: ${command}`))));
+    child.once(
+      'exit',
+      (code) => (clearTimeout(timer), code === 0 ? resolve() : reject(new Error(`${what} command exited ${code}: ${command}`))),
+    );
   });
 }
 

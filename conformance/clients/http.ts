@@ -128,7 +128,13 @@ export function pusherApi(ctx: CaseContext, defaults: { node?: CaseContext['node
     const apiPath = req.path.startsWith('/') ? req.path : `${appPath}/${req.path}`;
     // The signature covers the path as the hub sees it, prefix included.
     const prefix = new URL(node.http).pathname.replace(/\/+$/, '');
-    const input: SignRequestInput = { method: req.method, path: `${prefix}${apiPath}`, params: req.params, body: req.body, timestamp: req.timestamp };
+    const input: SignRequestInput = {
+      method: req.method,
+      path: `${prefix}${apiPath}`,
+      params: req.params,
+      body: req.body,
+      timestamp: req.timestamp,
+    };
     let query = signHttpRequest(ctx.target.app, input);
     if (req.tamper) query = req.tamper(query);
     const qs = new URLSearchParams(query).toString();

@@ -81,12 +81,22 @@ export class Dashboard {
         this.listeners.add(check);
         return () => this.listeners.delete(check);
       },
-      { timeoutMs, desc: `${desc} on ${this.label}`, actual: () => `${this.updates.length} updates, ${this.invalid.length} invalid${this.closeInfo ? `, closed ${this.closeInfo.code}` : ''}` },
+      {
+        timeoutMs,
+        desc: `${desc} on ${this.label}`,
+        actual: () =>
+          `${this.updates.length} updates, ${this.invalid.length} invalid${this.closeInfo ? `, closed ${this.closeInfo.code}` : ''}`,
+      },
     );
   }
 
   /** The first update (from `from` on) matching `pred`. */
-  async waitForUpdate(pred: (m: PresenceUpdateT) => boolean, timeoutMs = 3000, desc = 'presence_update', from = 0): Promise<PresenceUpdateT> {
+  async waitForUpdate(
+    pred: (m: PresenceUpdateT) => boolean,
+    timeoutMs = 3000,
+    desc = 'presence_update',
+    from = 0,
+  ): Promise<PresenceUpdateT> {
     const find = () => this.updates.slice(from).find((u) => pred(u.msg));
     await this.waitUntil(() => find() !== undefined, timeoutMs, desc);
     return find()!.msg;
@@ -148,7 +158,13 @@ export async function openDashboard(ctx: CaseContext, opts: DashboardOptions = {
 }
 
 export const PresenceResponse = z.object({ presence: AgentPresence });
-export type PresenceEventBody = { event_type: string; tool_name: string; feature_id?: string | null; cost_tokens?: number; session_id: string };
+export type PresenceEventBody = {
+  event_type: string;
+  tool_name: string;
+  feature_id?: string | null;
+  cost_tokens?: number;
+  session_id: string;
+};
 
 /** The presence HTTP API as one agent (bearer token), logged and validated. */
 export class PresenceApi {
@@ -158,11 +174,18 @@ export class PresenceApi {
   }
 
   async event(agentId: string, body: PresenceEventBody): Promise<AgentPresenceT> {
-    return (await this.http.call(PresenceResponse, { method: 'POST', path: `/api/presence/${encodeURIComponent(agentId)}/events`, body })).presence;
+    return (await this.http.call(PresenceResponse, { method: 'POST', path: `/api/presence/${encodeURIComponent(agentId)}/events`, body }))
+      .presence;
   }
 
   async featureStatus(featureId: string, body: { agent_id: string; status: string }): Promise<AgentPresenceT> {
-    return (await this.http.call(PresenceResponse, { method: 'POST', path: `/api/broadcast/features/${encodeURIComponent(featureId)}/status`, body })).presence;
+    return (
+      await this.http.call(PresenceResponse, {
+        method: 'POST',
+        path: `/api/broadcast/features/${encodeURIComponent(featureId)}/status`,
+        body,
+      })
+    ).presence;
   }
 
   list(): Promise<z.infer<typeof PresenceList>> {

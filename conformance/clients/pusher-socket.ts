@@ -71,7 +71,14 @@ export class SubscriptionRejected extends CheckFailure {
       `pusher_internal:subscription_succeeded on ${channel}`,
       JSON.stringify(frame),
       undefined,
-      { rootCause: subscriptionRefusedCause(shape, frame.event, code, frame.event === PusherEvent.ERROR ? pusherErrorMessage(frame) : undefined) },
+      {
+        rootCause: subscriptionRefusedCause(
+          shape,
+          frame.event,
+          code,
+          frame.event === PusherEvent.ERROR ? pusherErrorMessage(frame) : undefined,
+        ),
+      },
     );
   }
 }
@@ -165,25 +172,40 @@ export async function openPusherSocket(ctx: CaseContext, opts: OpenPusherSocketO
   };
   const sock = await openWireSocket(ctx, wireOpts, (c, ws, label, answerPings) => new PusherSocket(c, ws, label, answerPings));
   const frame = await sock
-    .waitFor((f) => f.event === PusherEvent.CONNECTION_ESTABLISHED || f.event === PusherEvent.ERROR, { desc: 'pusher:connection_established', timeoutMs })
+    .waitFor((f) => f.event === PusherEvent.CONNECTION_ESTABLISHED || f.event === PusherEvent.ERROR, {
+      desc: 'pusher:connection_established',
+      timeoutMs,
+    })
     .catch((err: unknown) => {
       // Closed before the handshake finished: the hub refused the connection, whatever code it chose.
       const c = sock.closeInfo;
       if (err instanceof CheckFailure && c && !sock.closedByHarness) {
-        throw new CheckFailure(err.message, err.expected, err.actual, undefined, { rootCause: connectionRefusedCause({ close: c.code, reason: c.reason }) });
+        throw new CheckFailure(err.message, err.expected, err.actual, undefined, {
+          rootCause: connectionRefusedCause({ close: c.code, reason: c.reason }),
+        });
       }
       throw err;
     });
   if (frame.event === PusherEvent.ERROR) {
     const code = pusherErrorCode(frame);
-    throw new CheckFailure(`hub answered the connection with pusher:error ${code ?? ''}`.trim(), 'pusher:connection_established', JSON.stringify(frame), undefined, {
-      rootCause: connectionRefusedCause({ pusherError: code, message: pusherErrorMessage(frame) }),
-    });
+    throw new CheckFailure(
+      `hub answered the connection with pusher:error ${code ?? ''}`.trim(),
+      'pusher:connection_established',
+      JSON.stringify(frame),
+      undefined,
+      {
+        rootCause: connectionRefusedCause({ pusherError: code, message: pusherErrorMessage(frame) }),
+      },
+    );
   }
   const data = frameData<{ socket_id?: unknown; activity_timeout?: unknown }>(frame);
   const socketId = data && typeof data === 'object' ? data.socket_id : undefined;
   if (typeof socketId !== 'string' || socketId.length === 0) {
-    throw new CheckFailure('pusher:connection_established has no socket_id', 'data.socket_id: a string like "123.456"', JSON.stringify(frame));
+    throw new CheckFailure(
+      'pusher:connection_established has no socket_id',
+      'data.socket_id: a string like "123.456"',
+      JSON.stringify(frame),
+    );
   }
   sock.socketId = socketId;
   sock.activityTimeout = typeof data.activity_timeout === 'number' ? data.activity_timeout : 0;

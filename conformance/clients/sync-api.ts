@@ -6,15 +6,7 @@
  */
 import type { z } from 'zod';
 import { ErrorBody } from '../../spec/schemas/common.ts';
-import {
-  BroadcastingAuthResponse,
-  HistoryPage,
-  HubInfo,
-  Participant,
-  Session,
-  Todo,
-  TodoList,
-} from '../../spec/schemas/sync.ts';
+import { BroadcastingAuthResponse, HistoryPage, HubInfo, Participant, Session, Todo, TodoList } from '../../spec/schemas/sync.ts';
 import { CheckFailure, type CaseContext } from '../types.ts';
 import { parseBody } from '../verify.ts';
 import { httpRequest, joinUrl, type HttpResponse } from './http.ts';
@@ -71,7 +63,13 @@ export class SyncApi {
     const headers: Record<string, string> = { accept: 'application/json', ...(req.headers ?? {}) };
     const token = req.token === undefined ? this.agent.token : req.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    return httpRequest(this.ctx, { method: req.method, url: joinUrl(node.http, req.path), headers, body: req.body, timeoutMs: req.timeoutMs ?? this.opts.timeoutMs });
+    return httpRequest(this.ctx, {
+      method: req.method,
+      url: joinUrl(node.http, req.path),
+      headers,
+      body: req.body,
+      timeoutMs: req.timeoutMs ?? this.opts.timeoutMs,
+    });
   }
 
   /** Sends and returns the validated 2xx body; non-2xx → ApiError. */
@@ -102,7 +100,12 @@ export class SyncApi {
   }
 
   join(sessionId: number, agentType: string, idempotencyKey?: string): Promise<ParticipantT> {
-    return this.call(Participant, { method: 'POST', path: `/api/sessions/${sessionId}/participants`, body: { agent_type: agentType }, headers: keyHeader(idempotencyKey) });
+    return this.call(Participant, {
+      method: 'POST',
+      path: `/api/sessions/${sessionId}/participants`,
+      body: { agent_type: agentType },
+      headers: keyHeader(idempotencyKey),
+    });
   }
 
   async heartbeat(sessionId: number, pid: number): Promise<void> {
@@ -117,8 +120,18 @@ export class SyncApi {
     return this.call(Todo, { method: 'POST', path: `/api/sessions/${sessionId}/todos`, body, headers: keyHeader(idempotencyKey) });
   }
 
-  patchTodo(sessionId: number, todoId: number, body: { title?: string; description?: string; status?: TodoT['status']; expected_version: number }, idempotencyKey?: string): Promise<TodoT> {
-    return this.call(Todo, { method: 'PATCH', path: `/api/sessions/${sessionId}/todos/${todoId}`, body, headers: keyHeader(idempotencyKey) });
+  patchTodo(
+    sessionId: number,
+    todoId: number,
+    body: { title?: string; description?: string; status?: TodoT['status']; expected_version: number },
+    idempotencyKey?: string,
+  ): Promise<TodoT> {
+    return this.call(Todo, {
+      method: 'PATCH',
+      path: `/api/sessions/${sessionId}/todos/${todoId}`,
+      body,
+      headers: keyHeader(idempotencyKey),
+    });
   }
 
   async listTodos(sessionId: number): Promise<TodoT[]> {
@@ -146,7 +159,11 @@ export class SyncApi {
       const tail = p.events.at(-1);
       if (!tail || tail.seq >= p.last_seq) break;
       if (tail.seq <= cursor) {
-        throw new CheckFailure(`history of ${channel} did not advance past after_seq=${cursor}`, `events with seq > ${cursor}`, `last event seq ${tail.seq}`);
+        throw new CheckFailure(
+          `history of ${channel} did not advance past after_seq=${cursor}`,
+          `events with seq > ${cursor}`,
+          `last event seq ${tail.seq}`,
+        );
       }
       cursor = tail.seq;
     }
@@ -155,7 +172,13 @@ export class SyncApi {
 }
 
 /** Asserts `promise` rejects with an ApiError of `status` (and `code`), validating the ErrorBody. */
-export async function expectApiError(ctx: CaseContext, promise: Promise<unknown>, status: number, code?: string, what = 'request'): Promise<ApiError> {
+export async function expectApiError(
+  ctx: CaseContext,
+  promise: Promise<unknown>,
+  status: number,
+  code?: string,
+  what = 'request',
+): Promise<ApiError> {
   let err: unknown;
   try {
     await promise;
@@ -174,7 +197,10 @@ export async function expectApiError(ctx: CaseContext, promise: Promise<unknown>
 export function checkErrorResponse(ctx: CaseContext, res: HttpResponse, status: number, code: string | undefined, what: string): void {
   const got = errorCode(res);
   if (res.status !== status || (code !== undefined && got !== code)) {
-    ctx.fail(`${what} answered ${res.status}${got ? ` ${got}` : ''}`, { expected: `${status}${code ? ` ${code}` : ''}`, actual: `${res.status} ${res.text.slice(0, 300)}` });
+    ctx.fail(`${what} answered ${res.status}${got ? ` ${got}` : ''}`, {
+      expected: `${status}${code ? ` ${code}` : ''}`,
+      actual: `${res.status} ${res.text.slice(0, 300)}`,
+    });
   }
   parseBody(ErrorBody, res.json, `${what} error body`);
 }

@@ -42,7 +42,11 @@ export function waitUntil<T>(
       () =>
         finish(() =>
           reject(
-            new CheckFailure(`no ${opts.desc} within ${opts.timeoutMs} ms`, opts.desc, opts.actual?.() ?? `nothing within ${opts.timeoutMs} ms`),
+            new CheckFailure(
+              `no ${opts.desc} within ${opts.timeoutMs} ms`,
+              opts.desc,
+              opts.actual?.() ?? `nothing within ${opts.timeoutMs} ms`,
+            ),
           ),
         ),
       opts.timeoutMs,

@@ -18,7 +18,11 @@ export interface WebhookSink {
   received: ReceivedWebhook[];
   /** Every event of every received webhook, in arrival order, with the webhook it came in. */
   events(): Array<{ event: Record<string, unknown>; hook: ReceivedWebhook }>;
-  waitForEvent(pred: (e: Record<string, unknown>) => boolean, desc: string, timeoutMs?: number): Promise<{ event: Record<string, unknown>; hook: ReceivedWebhook }>;
+  waitForEvent(
+    pred: (e: Record<string, unknown>) => boolean,
+    desc: string,
+    timeoutMs?: number,
+  ): Promise<{ event: Record<string, unknown>; hook: ReceivedWebhook }>;
 }
 
 /** Starts the sink; closed after the case. Undefined when the target names no webhook URL. */
@@ -57,7 +61,8 @@ export async function startWebhookSink(ctx: CaseContext): Promise<WebhookSink | 
         server.close(() => resolve());
       }),
   );
-  const events = () => received.flatMap((hook) => (Array.isArray(hook.json?.events) ? hook.json!.events!.map((event) => ({ event, hook })) : []));
+  const events = () =>
+    received.flatMap((hook) => (Array.isArray(hook.json?.events) ? hook.json!.events!.map((event) => ({ event, hook })) : []));
   return {
     received,
     events,
@@ -73,7 +78,11 @@ export async function startWebhookSink(ctx: CaseContext): Promise<WebhookSink | 
           check();
           return () => listeners.delete(check);
         },
-        { timeoutMs, desc: `webhook ${desc}`, actual: () => `webhook events received: ${JSON.stringify(events().map((e) => e.event)).slice(0, 400)}` },
+        {
+          timeoutMs,
+          desc: `webhook ${desc}`,
+          actual: () => `webhook events received: ${JSON.stringify(events().map((e) => e.event)).slice(0, 400)}`,
+        },
       );
     },
   };

@@ -217,7 +217,11 @@ export class WireSocket {
     }
     const hit = [...seen, ...later][0];
     if (hit) {
-      throw new CheckFailure(`${this.label} received ${opts.desc}`, `not to receive ${opts.desc} within ${opts.withinMs} ms`, `received ${clip(JSON.stringify(hit), 400)}`);
+      throw new CheckFailure(
+        `${this.label} received ${opts.desc}`,
+        `not to receive ${opts.desc} within ${opts.withinMs} ms`,
+        `received ${clip(JSON.stringify(hit), 400)}`,
+      );
     }
   }
 
@@ -350,12 +354,19 @@ export async function openWireSocket<S extends WireSocket = WireSocket>(
         const onOpen = () => resolve();
         ws.once('open', onOpen);
         void sock.closed.then((c) => {
-          const how = httpStatus !== undefined ? { http: httpStatus } : sock.lastError && c.code === 1006 ? { network: sock.lastError } : { close: c.code, reason: c.reason };
+          const how =
+            httpStatus !== undefined
+              ? { http: httpStatus }
+              : sock.lastError && c.code === 1006
+                ? { network: sock.lastError }
+                : { close: c.code, reason: c.reason };
           reject(
             new CheckFailure(
               `WebSocket handshake to ${opts.url} failed`,
               'an open WebSocket',
-              httpStatus !== undefined ? `HTTP ${httpStatus}` : `closed ${c.code}${c.reason ? ` ${c.reason}` : ''}${sock.lastError ? ` (${sock.lastError})` : ''}`,
+              httpStatus !== undefined
+                ? `HTTP ${httpStatus}`
+                : `closed ${c.code}${c.reason ? ` ${c.reason}` : ''}${sock.lastError ? ` (${sock.lastError})` : ''}`,
               undefined,
               { rootCause: connectionRefusedCause(how) },
             ),

@@ -67,9 +67,15 @@ export function checkHistory(entries: HistoryEntry[] | History, options: CheckOp
  * each naming its requirement and kind, with up to three violations and their slices as counterexample;
  * the requirements without violations were judged too, so they pass.
  */
-export function assertHistory(ctx: CaseContext, history: History | HistoryEntry[], options: CheckOptions & { found?: readonly CheckFailure[] } = {}): CheckResult {
+export function assertHistory(
+  ctx: CaseContext,
+  history: History | HistoryEntry[],
+  options: CheckOptions & { found?: readonly CheckFailure[] } = {},
+): CheckResult {
   const result = checkHistory(history, { requirementIds: ctx.requirements, ...options });
-  ctx.note(`history: ${result.stats.events} events to ${result.stats.subscribers} subscribers on ${result.stats.channels} channels; ops ok ${result.stats.ok} / fail ${result.stats.fail} / info ${result.stats.info}; ${result.violations.length} violation(s)`);
+  ctx.note(
+    `history: ${result.stats.events} events to ${result.stats.subscribers} subscribers on ${result.stats.channels} channels; ops ok ${result.stats.ok} / fail ${result.stats.fail} / info ${result.stats.info}; ${result.violations.length} violation(s)`,
+  );
   const failures = ctx.requirements.flatMap((requirement) => {
     // A fault the case found itself on the same run (a lost tail) is reported before the checker's.
     const own = options.found?.find((f) => f.requirement === requirement);
@@ -78,26 +84,48 @@ export function assertHistory(ctx: CaseContext, history: History | HistoryEntry[
     const first = of[0];
     if (!first) return [];
     return [
-      new CheckFailure(`${first.requirement} (${first.kind}): ${first.message}`, expectedFor(first.kind), first.message + (of.length > 1 ? ` (+${of.length - 1} more)` : ''), of.slice(0, 3), { requirement }),
+      new CheckFailure(
+        `${first.requirement} (${first.kind}): ${first.message}`,
+        expectedFor(first.kind),
+        first.message + (of.length > 1 ? ` (+${of.length - 1} more)` : ''),
+        of.slice(0, 3),
+        { requirement },
+      ),
     ];
   });
   const [first, ...more] = failures;
-  if (first) throw new CheckFailure(first.message, first.expected, first.actual, first.counterexample, { requirement: first.requirement, judged: ctx.requirements, more });
+  if (first)
+    throw new CheckFailure(first.message, first.expected, first.actual, first.counterexample, {
+      requirement: first.requirement,
+      judged: ctx.requirements,
+      more,
+    });
   return result;
 }
 
 function expectedFor(kind: ViolationKind): string {
   switch (kind) {
-    case 'order': return 'each channel’s seq strictly increasing at every subscriber';
-    case 'loss': return 'no seq skipped in a live stream';
-    case 'duplicate': return 'each logical event once per channel (one event_id, one seq)';
-    case 'history-gap': return 'history seqs 1, 2, 3, … without gaps, last_seq = highest seq';
-    case 'recovery': return 'after reconnecting and reading history, every stored event once';
-    case 'reach': return 'every subscriber receives every event broadcast while it is subscribed';
-    case 'ack-missing': return 'every acknowledged change stored in the channel history';
-    case 'failed-op-effect': return 'a refused request emits nothing';
-    case 'causality': return 'causes before effects on a channel (created before conflict, Detected before Resolved)';
-    case 'unpersisted': return 'every broadcast event persisted in history';
-    case 'event-id-mismatch': return 'one event_id ↔ one seq and one event name';
+    case 'order':
+      return 'each channel’s seq strictly increasing at every subscriber';
+    case 'loss':
+      return 'no seq skipped in a live stream';
+    case 'duplicate':
+      return 'each logical event once per channel (one event_id, one seq)';
+    case 'history-gap':
+      return 'history seqs 1, 2, 3, … without gaps, last_seq = highest seq';
+    case 'recovery':
+      return 'after reconnecting and reading history, every stored event once';
+    case 'reach':
+      return 'every subscriber receives every event broadcast while it is subscribed';
+    case 'ack-missing':
+      return 'every acknowledged change stored in the channel history';
+    case 'failed-op-effect':
+      return 'a refused request emits nothing';
+    case 'causality':
+      return 'causes before effects on a channel (created before conflict, Detected before Resolved)';
+    case 'unpersisted':
+      return 'every broadcast event persisted in history';
+    case 'event-id-mismatch':
+      return 'one event_id ↔ one seq and one event name';
   }
 }

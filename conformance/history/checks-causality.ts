@@ -32,7 +32,10 @@ interface Ev {
 function causesOf(e: Ev): string[] {
   if (e.event === DETECTED) {
     const d = pathValue(e.data, 'details') as Record<string, unknown> | undefined;
-    return ['todo1_id', 'todo2_id', 'todo_id'].map((k) => d?.[k]).filter((v) => typeof v === 'number').map((v) => `created:${v}`);
+    return ['todo1_id', 'todo2_id', 'todo_id']
+      .map((k) => d?.[k])
+      .filter((v) => typeof v === 'number')
+      .map((v) => `created:${v}`);
   }
   if (e.event === RESOLVED) return [`detected:${String(e.data.conflict_id)}`];
   if (e.event === LEFT) return [`joined:${String(e.data.participant_id)}`];
@@ -50,7 +53,11 @@ function keyOf(e: Ev): string | undefined {
  * Walks one ordering; `complete` = the ordering holds every event of the channel (stored history), so
  * a missing cause is itself a violation. A live stream may have joined after the cause.
  */
-function walk<T extends Ev>(events: T[], complete: boolean, onViolation: (effect: T, cause: string, causeAfter: T | undefined, i: number) => void): void {
+function walk<T extends Ev>(
+  events: T[],
+  complete: boolean,
+  onViolation: (effect: T, cause: string, causeAfter: T | undefined, i: number) => void,
+): void {
   const seen = new Set<string>();
   const later = new Map<string, T>();
   for (const e of events) {

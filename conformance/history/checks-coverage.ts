@@ -28,9 +28,19 @@ export function checkCoverage(h: IndexedHistory, report: Report, opts: CoverageO
         if (e.eventId === undefined) continue;
         const s = storedById.get(e.eventId);
         if (!s) {
-          report('unpersisted', { subscriber, channel, message: `${subscriber} received ${e.event} event_id ${e.eventId} (seq ${e.seq}) on ${channel}, but the channel's history does not hold it`, slice: around(received, i) });
+          report('unpersisted', {
+            subscriber,
+            channel,
+            message: `${subscriber} received ${e.event} event_id ${e.eventId} (seq ${e.seq}) on ${channel}, but the channel's history does not hold it`,
+            slice: around(received, i),
+          });
         } else if (s.seq !== e.seq) {
-          report('event-id-mismatch', { subscriber, channel, message: `event_id ${e.eventId} arrived with seq ${e.seq} but is stored at seq ${s.seq} on ${channel}`, slice: around(received, i) });
+          report('event-id-mismatch', {
+            subscriber,
+            channel,
+            message: `event_id ${e.eventId} arrived with seq ${e.seq} but is stored at seq ${s.seq} on ${channel}`,
+            slice: around(received, i),
+          });
         }
       }
     }

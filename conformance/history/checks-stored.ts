@@ -21,22 +21,40 @@ export function checkStored(h: IndexedHistory, report: Report): void {
     s.events.forEach((e, i) => {
       const expected = i + 1;
       if (e.seq !== expected) {
-        report('history-gap', { ...(e.seq < expected ? { requirement: 'sync/ordering/2' } : {}), channel: s.channel, message: `history of ${s.channel} has seq ${e.seq} at position ${expected}; seqs must run 1, 2, 3, … without gaps`, slice: [storedSlice(s, [e.seq, expected])] });
+        report('history-gap', {
+          ...(e.seq < expected ? { requirement: 'sync/ordering/2' } : {}),
+          channel: s.channel,
+          message: `history of ${s.channel} has seq ${e.seq} at position ${expected}; seqs must run 1, 2, 3, … without gaps`,
+          slice: [storedSlice(s, [e.seq, expected])],
+        });
       }
       const prevSeq = ids.get(e.event_id);
       if (prevSeq !== undefined) {
-        report('duplicate', { channel: s.channel, message: `history of ${s.channel} holds event_id ${e.event_id} twice (seq ${prevSeq} and ${e.seq})`, slice: [storedSlice(s, [prevSeq, e.seq])] });
+        report('duplicate', {
+          channel: s.channel,
+          message: `history of ${s.channel} holds event_id ${e.event_id} twice (seq ${prevSeq} and ${e.seq})`,
+          slice: [storedSlice(s, [prevSeq, e.seq])],
+        });
       }
       ids.set(e.event_id, e.seq);
       const other = idToEvent.get(e.event_id);
       if (other && other.event !== e.event) {
-        report('event-id-mismatch', { requirement: 'sync/envelope/2', channel: s.channel, message: `event_id ${e.event_id} is ${other.event} on ${other.channel} but ${e.event} on ${s.channel}`, slice: [storedSlice(s, [e.seq])] });
+        report('event-id-mismatch', {
+          requirement: 'sync/envelope/2',
+          channel: s.channel,
+          message: `event_id ${e.event_id} is ${other.event} on ${other.channel} but ${e.event} on ${s.channel}`,
+          slice: [storedSlice(s, [e.seq])],
+        });
       }
       idToEvent.set(e.event_id, { channel: s.channel, event: e.event });
     });
     const last = s.events.at(-1)?.seq ?? 0;
     if (s.lastSeq !== last) {
-      report('history-gap', { channel: s.channel, message: `history of ${s.channel} says last_seq ${s.lastSeq} but its events end at seq ${last}`, slice: [storedSlice(s, [last])] });
+      report('history-gap', {
+        channel: s.channel,
+        message: `history of ${s.channel} says last_seq ${s.lastSeq} but its events end at seq ${last}`,
+        slice: [storedSlice(s, [last])],
+      });
     }
   }
 
@@ -48,11 +66,37 @@ export function checkStored(h: IndexedHistory, report: Report): void {
       if (!s) continue; // channel not read back; the case did not ask for this check
       const matches = s.events.filter((e) => matchesEffect(effect, e));
       if (done.phase === 'ok' && matches.length === 0) {
-        report('ack-missing', { channel: effect.channel, message: `${op.invoke.f} by ${op.invoke.process} was acknowledged but ${effect.event} ${JSON.stringify(effect.where)} is not in the history of ${effect.channel}`, slice: [op.invoke, done] });
+        report('ack-missing', {
+          channel: effect.channel,
+          message: `${op.invoke.f} by ${op.invoke.process} was acknowledged but ${effect.event} ${JSON.stringify(effect.where)} is not in the history of ${effect.channel}`,
+          slice: [op.invoke, done],
+        });
       } else if (done.phase === 'ok' && matches.length > 1) {
-        report('duplicate', { channel: effect.channel, message: `${op.invoke.f} by ${op.invoke.process} caused ${matches.length} × ${effect.event} ${JSON.stringify(effect.where)} on ${effect.channel}; expected one`, slice: [op.invoke, done, storedSlice(s, matches.map((m) => m.seq))] });
+        report('duplicate', {
+          channel: effect.channel,
+          message: `${op.invoke.f} by ${op.invoke.process} caused ${matches.length} × ${effect.event} ${JSON.stringify(effect.where)} on ${effect.channel}; expected one`,
+          slice: [
+            op.invoke,
+            done,
+            storedSlice(
+              s,
+              matches.map((m) => m.seq),
+            ),
+          ],
+        });
       } else if (done.phase === 'fail' && matches.length > 0) {
-        report('failed-op-effect', { channel: effect.channel, message: `${op.invoke.f} by ${op.invoke.process} was refused yet ${effect.event} ${JSON.stringify(effect.where)} is in the history of ${effect.channel}`, slice: [op.invoke, done, storedSlice(s, matches.map((m) => m.seq))] });
+        report('failed-op-effect', {
+          channel: effect.channel,
+          message: `${op.invoke.f} by ${op.invoke.process} was refused yet ${effect.event} ${JSON.stringify(effect.where)} is in the history of ${effect.channel}`,
+          slice: [
+            op.invoke,
+            done,
+            storedSlice(
+              s,
+              matches.map((m) => m.seq),
+            ),
+          ],
+        });
       }
     }
   }

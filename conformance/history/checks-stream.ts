@@ -22,15 +22,27 @@ export function checkStreams(h: IndexedHistory, report: Report): void {
         }
         const dup = seenIds.get(e.eventId);
         if (dup) {
-          report('duplicate', { ...where, message: `event_id ${e.eventId} delivered twice on ${seg.channel} over ${seg.conn} (seq ${dup.seq} then ${e.seq})`, slice: [dup, ...slice()].filter(unique()) });
+          report('duplicate', {
+            ...where,
+            message: `event_id ${e.eventId} delivered twice on ${seg.channel} over ${seg.conn} (seq ${dup.seq} then ${e.seq})`,
+            slice: [dup, ...slice()].filter(unique()),
+          });
           return;
         }
         seenIds.set(e.eventId, e);
         if (prev?.seq !== undefined) {
           if (e.seq <= prev.seq) {
-            report('order', { ...where, message: `seq went from ${prev.seq} to ${e.seq} on ${seg.channel} over ${seg.conn}`, slice: slice() });
+            report('order', {
+              ...where,
+              message: `seq went from ${prev.seq} to ${e.seq} on ${seg.channel} over ${seg.conn}`,
+              slice: slice(),
+            });
           } else if (e.seq > prev.seq + 1) {
-            report('loss', { ...where, message: `seq jumped from ${prev.seq} to ${e.seq} on ${seg.channel} over ${seg.conn}: ${e.seq - prev.seq - 1} event(s) never delivered`, slice: slice() });
+            report('loss', {
+              ...where,
+              message: `seq jumped from ${prev.seq} to ${e.seq} on ${seg.channel} over ${seg.conn}: ${e.seq - prev.seq - 1} event(s) never delivered`,
+              slice: slice(),
+            });
           }
         }
         prev = e;
@@ -46,11 +58,21 @@ export function checkStreams(h: IndexedHistory, report: Report): void {
       if (e.seq === undefined || e.eventId === undefined) continue;
       const sameId = byId.get(e.eventId);
       if (sameId && sameId.seq !== e.seq) {
-        report('duplicate', { subscriber: e.subscriber, channel: e.channel, message: `event_id ${e.eventId} arrived with seq ${sameId.seq} and seq ${e.seq} on ${e.channel}: the hub emitted it twice`, slice: [sameId, e] });
+        report('duplicate', {
+          subscriber: e.subscriber,
+          channel: e.channel,
+          message: `event_id ${e.eventId} arrived with seq ${sameId.seq} and seq ${e.seq} on ${e.channel}: the hub emitted it twice`,
+          slice: [sameId, e],
+        });
       }
       const sameSeq = bySeq.get(e.seq);
       if (sameSeq && sameSeq.eventId !== e.eventId) {
-        report('event-id-mismatch', { subscriber: e.subscriber, channel: e.channel, message: `seq ${e.seq} on ${e.channel} arrived as event_id ${sameSeq.eventId} and as ${e.eventId}`, slice: [sameSeq, e] });
+        report('event-id-mismatch', {
+          subscriber: e.subscriber,
+          channel: e.channel,
+          message: `seq ${e.seq} on ${e.channel} arrived as event_id ${sameSeq.eventId} and as ${e.eventId}`,
+          slice: [sameSeq, e],
+        });
       }
       byId.set(e.eventId, sameId ?? e);
       bySeq.set(e.seq, sameSeq ?? e);

@@ -118,6 +118,10 @@ export async function recordStored(ctx: CaseContext, history: History, agent: Sy
   const api = new SyncApi(ctx, agent);
   for (const channel of new Set(channels)) {
     const page = await api.allEvents(channel, 0);
-    history.stored(channel, page.events.map((e) => ({ seq: e.seq, event_id: e.event_id, event: e.event, data: e.data })), page.last_seq);
+    history.stored(
+      channel,
+      page.events.map((e) => ({ seq: e.seq, event_id: e.event_id, event: e.event, data: e.data })),
+      page.last_seq,
+    );
   }
 }

@@ -57,7 +57,14 @@ export class MeasuringPage {
   ) {}
 
   /** Opens `url` and waits until it holds an open WebSocket; a refusal or timeout names the page and what it saw. */
-  static async open(browser: Browser, index: number, url: string, label: string, viewport: { width: number; height: number }, timeoutMs = 15_000): Promise<MeasuringPage> {
+  static async open(
+    browser: Browser,
+    index: number,
+    url: string,
+    label: string,
+    viewport: { width: number; height: number },
+    timeoutMs = 15_000,
+  ): Promise<MeasuringPage> {
     const context = await browser.newContext({ viewport });
     await context.addInitScript({ content: INSTRUMENT_SCRIPT });
     const page = await context.newPage();
@@ -75,7 +82,11 @@ export class MeasuringPage {
         // Every socket it opened was closed: a refusal. Give a retrying page a moment, not the whole timeout.
         const refused = s.sockets > 0 && s.closes.length >= s.sockets && waited > 3000;
         if (refused || waited > timeoutMs) {
-          const saw = [`${s.sockets} WebSocket(s) opened`, ...(s.closes.length ? [`closed: ${s.closes.join('; ')}`] : []), ...errors.slice(0, 1).map((e) => `page error: ${e}`)];
+          const saw = [
+            `${s.sockets} WebSocket(s) opened`,
+            ...(s.closes.length ? [`closed: ${s.closes.join('; ')}`] : []),
+            ...errors.slice(0, 1).map((e) => `page error: ${e}`),
+          ];
           throw new Error(`no open WebSocket after ${(waited / 1000).toFixed(1)} s (${saw.join(', ')})`);
         }
         await page.waitForTimeout(50);

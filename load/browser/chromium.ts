@@ -37,7 +37,9 @@ export function chromiumPath(): string | undefined {
 /** Why browser work cannot run here, or undefined when it can. */
 export function chromiumUnavailable(): string | undefined {
   if (chromiumPath()) return undefined;
-  const where = process.env.HUBPROOF_CHROMIUM ? `HUBPROOF_CHROMIUM=${process.env.HUBPROOF_CHROMIUM} does not exist` : `no Chromium at ${CANDIDATES.join(' or ')}`;
+  const where = process.env.HUBPROOF_CHROMIUM
+    ? `HUBPROOF_CHROMIUM=${process.env.HUBPROOF_CHROMIUM} does not exist`
+    : `no Chromium at ${CANDIDATES.join(' or ')}`;
   return `${where}; install Debian's chromium (npm test's pretest does) or set HUBPROOF_CHROMIUM`;
 }
 
@@ -61,7 +63,8 @@ function lowPriorityWrapper(executable: string): string | undefined {
   if (!setpriv || !nice) return undefined;
   try {
     const file = join(mkdtempSync(join(tmpdir(), 'hubproof-chromium-')), 'chromium');
-    const dropNice = typeof process.getuid === 'function' && process.getuid() === 0 ? `${setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice ` : '';
+    const dropNice =
+      typeof process.getuid === 'function' && process.getuid() === 0 ? `${setpriv} --inh-caps=-sys_nice --bounding-set=-sys_nice ` : '';
     writeFileSync(file, `#!/bin/sh\nexec ${nice} -n ${BROWSER_NICE} ${dropNice}${JSON.stringify(executable)} "$@"\n`);
     chmodSync(file, 0o755);
     return file;
@@ -84,6 +87,9 @@ export async function launchChromium(o: { lowPriority?: boolean } = {}): Promise
   try {
     return await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   } catch (err) {
-    throw new HubproofError('HUBPROOF_ERR_BROWSER', `Chromium at ${chromiumBinary} did not start: ${(err as Error).message.split('\n')[0]}`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_BROWSER',
+      `Chromium at ${chromiumBinary} did not start: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
 }

@@ -16,7 +16,11 @@ function cpuPct(samples: Array<[number, number]>, w: PhaseWindow): number | null
   return t1 > t0 ? round1(((c1 - c0) / ((t1 - t0) / 1000)) * 100) : null;
 }
 
-export function fleetFigures(r: FleetRecord, w: PhaseWindow, page: BrowserFigures['page']): { a: PageAnalysis; figures: Omit<BrowserFigures, 'wire'> } {
+export function fleetFigures(
+  r: FleetRecord,
+  w: PhaseWindow,
+  page: BrowserFigures['page'],
+): { a: PageAnalysis; figures: Omit<BrowserFigures, 'wire'> } {
   const a = analysePages(r.recordings, w);
   const tasks = [...a.longTasks.inWindow].sort((x, y) => y.ms - x.ms);
   const errors = [...r.before, ...r.after].map((c) => c.errorUs);

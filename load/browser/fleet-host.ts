@@ -40,7 +40,10 @@ export class FleetHost {
   static async open(o: FleetOpen): Promise<FleetHost> {
     const unavailable = chromiumUnavailable();
     if (unavailable) throw new HubproofError('HUBPROOF_ERR_BROWSER', unavailable);
-    const worker = new Worker(`import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`, { eval: true });
+    const worker = new Worker(
+      `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`,
+      { eval: true },
+    );
     const host = new FleetHost(worker);
     try {
       await host.call({ op: 'open', open: o });

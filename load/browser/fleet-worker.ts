@@ -50,6 +50,7 @@ async function handle(m: FleetRequest): Promise<unknown> {
 port.on('message', (m: FleetRequest) => {
   handle(m).then(
     (value) => port.postMessage({ id: m.id, ok: true, value } satisfies FleetReply),
-    (err: Error & { code?: string }) => port.postMessage({ id: m.id, ok: false, error: { code: err.code, message: err.message } } satisfies FleetReply),
+    (err: Error & { code?: string }) =>
+      port.postMessage({ id: m.id, ok: false, error: { code: err.code, message: err.message } } satisfies FleetReply),
   );
 });

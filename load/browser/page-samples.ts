@@ -140,7 +140,10 @@ export function analysePages(pages: PageRecording[], w: PhaseWindow): PageAnalys
     pageHist.destroy();
   });
 
-  const seconds = secondCounts.map((n, i) => ({ delivered: n ?? 0, p99Ms: secondHists[i] ? secondHists[i]!.getValueAtPercentile(99) / 1000 : 0 }));
+  const seconds = secondCounts.map((n, i) => ({
+    delivered: n ?? 0,
+    p99Ms: secondHists[i] ? secondHists[i]!.getValueAtPercentile(99) / 1000 : 0,
+  }));
   for (const h of secondHists) h?.destroy();
   return {
     endToEnd,

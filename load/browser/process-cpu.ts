@@ -19,7 +19,9 @@ function parentOf(pid: number): number | undefined {
 export function descendants(root: number, exclude: ReadonlySet<number>): number[] {
   let pids: number[];
   try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+    pids = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number);
   } catch {
     return [];
   }
@@ -55,7 +57,11 @@ export function childCpuMs(exclude: ReadonlySet<number>): number | undefined {
  * seconds at up to two cores; measuring then would charge that to the hub. Returns how long it waited and
  * the last reading (undefined when CPU cannot be read).
  */
-export async function waitForQuiet(exclude: ReadonlySet<number>, maxPct: number, timeoutMs = 10_000): Promise<{ waitedMs: number; pct: number | undefined }> {
+export async function waitForQuiet(
+  exclude: ReadonlySet<number>,
+  maxPct: number,
+  timeoutMs = 10_000,
+): Promise<{ waitedMs: number; pct: number | undefined }> {
   const started = Date.now();
   const first = childCpuMs(exclude);
   if (first === undefined) return { waitedMs: 0, pct: undefined };

@@ -24,9 +24,15 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 function pageTarget(ctx: RunContext, s: Scenario, server: PageServer | undefined, k: number): PageTarget {
   const node = ctx.target.nodes[0]!;
-  const q = new URLSearchParams({ token: ctx.target.agents[0]!.token, session_id: `hp-browser-${Math.floor(k / s.subscribersPerChannel)}` });
+  const q = new URLSearchParams({
+    token: ctx.target.agents[0]!.token,
+    session_id: `hp-browser-${Math.floor(k / s.subscribersPerChannel)}`,
+  });
   if (!server) return { url: `${node.http.replace(/\/+$/, '')}/dashboard?${q}`, label: `${node.http.replace(/\/+$/, '')}/dashboard` };
-  return { url: server.pageUrl(`${node.ws.replace(/\/+$/, '')}${DASHBOARD_PATH}?${q}`), label: `hubproof measuring page → ${node.ws}${DASHBOARD_PATH}` };
+  return {
+    url: server.pageUrl(`${node.ws.replace(/\/+$/, '')}${DASHBOARD_PATH}?${q}`),
+    label: `hubproof measuring page → ${node.ws}${DASHBOARD_PATH}`,
+  };
 }
 
 export async function runBrowser(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
@@ -49,7 +55,9 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
   let server: PageServer | undefined;
   let fleet: FleetHost | undefined;
   try {
-    ctx.progress.note(`${s.name}: starting Chromium with ${count} page(s) (${kind === 'hub' ? "the target's /dashboard" : "hubproof's measuring page"})…`);
+    ctx.progress.note(
+      `${s.name}: starting Chromium with ${count} page(s) (${kind === 'hub' ? "the target's /dashboard" : "hubproof's measuring page"})…`,
+    );
     server = kind === 'hubproof' ? await startPageServer() : undefined;
     const ready = await rig.start();
     const targets = Array.from({ length: count }, (_, k) => pageTarget(ctx, s, server, k));
@@ -58,14 +66,20 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
     ctx.progress.note(`${s.name}: ${count} page(s) following the stream; browser settled after ${(settled.waitedMs / 1000).toFixed(1)} s`);
     await fleet.startDraining();
     const phase = await rig.phase(s.rate, s.warmupS, s.durationS);
-    const record = await fleet.finish({ startUs: phase.startUs, measureFromUs: phase.measureFromUs, endUs: phase.endUs, ranges: phase.ranges }, phase.sentInWindow);
+    const record = await fleet.finish(
+      { startUs: phase.startUs, measureFromUs: phase.measureFromUs, endUs: phase.endUs, ranges: phase.ranges },
+      phase.sentInWindow,
+    );
     ctx.progress.done();
 
     const { a, figures } = fleetFigures(record, phase, kind);
     // The browser runs below the hub and the driver (BROWSER_NICE): its CPU is not theirs to compete with,
     // so the machine-busy judgement counts the rest of the machine.
     const browserShare = figures.cpuPct === null ? 0 : figures.cpuPct / 100 / ctx.monitor.cores;
-    phase.driverSeconds = phase.driverSeconds.map((d) => ({ ...d, machineShare: d.machineShare === null ? null : Math.max(0, Math.round((d.machineShare - browserShare) * 1000) / 1000) }));
+    phase.driverSeconds = phase.driverSeconds.map((d) => ({
+      ...d,
+      machineShare: d.machineShare === null ? null : Math.max(0, Math.round((d.machineShare - browserShare) * 1000) / 1000),
+    }));
     const base = phaseFigures(ctx, s, phase, ready, count, startedAt);
     const closes = record.closes;
     const measured = {
@@ -79,7 +93,11 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
     a.endToEnd.destroy();
     a.receive.destroy();
     const thresholds = evaluateThresholds(s.thresholds, measured).map((t) =>
-      t.name === 'p99Ms' ? { ...t, label: 'p99 end to end (scheduled send → applied in the page DOM)' } : t.name === 'minReach' ? { ...t, label: 'reach at every page (applied ÷ expected)' } : t,
+      t.name === 'p99Ms'
+        ? { ...t, label: 'p99 end to end (scheduled send → applied in the page DOM)' }
+        : t.name === 'minReach'
+          ? { ...t, label: 'reach at every page (applied ÷ expected)' }
+          : t,
     );
     const notes = [
       `${count} Chromium page(s) (${kind === 'hub' ? "the target's /dashboard" : "hubproof's measuring page"}) over ${s.channels} dashboard session(s), ${s.publishers} agents; wire figures from one driver-side /ws/broadcasts subscriber`,
@@ -87,7 +105,10 @@ export async function runBrowser(ctx: RunContext, s: Scenario): Promise<Scenario
       `page clocks mapped to the driver's within ±${figures.clock.maxErrorMs} ms (moved ${figures.clock.driftMs} ms by the end)`,
       `Chromium ran at low priority (nice ${BROWSER_NICE} or lower), below the hub and the driver; the machine-busy figure leaves out its ${figures.cpuPct === null ? 'unmeasured' : `${Math.round(figures.cpuPct)}% of a core`}`,
     ];
-    if (!settled.quiet) notes.push(`the browser was still busy (${settled.busyPct}% of a core) ${Math.round(settled.waitedMs / 1000)} s after its pages opened; the warm-up had to absorb the rest`);
+    if (!settled.quiet)
+      notes.push(
+        `the browser was still busy (${settled.busyPct}% of a core) ${Math.round(settled.waitedMs / 1000)} s after its pages opened; the warm-up had to absorb the rest`,
+      );
     if (!a.longTasks.supported) notes.push('this Chromium reports no long tasks: the long-task figures were not measured');
     return finishScenario(measured, notes, thresholds);
   } finally {

@@ -47,7 +47,6 @@ export interface RigOptions {
   shard?: Shard;
 }
 
-
 export interface PhaseResult {
   rate: number;
   windowS: number;
@@ -114,7 +113,13 @@ export class BroadcastRig {
       for (let c = 0; c < o.channels; c++) {
         for (let k = 0; k < o.subscribersPerChannel; k++) {
           const n = nodeOf();
-          conns.push({ kind: 'pusher', url: connectionUrl(nodes[n]!.ws, o.target.app.key), channels: [channelName(c)], streams: [c], node: n });
+          conns.push({
+            kind: 'pusher',
+            url: connectionUrl(nodes[n]!.ws, o.target.app.key),
+            channels: [channelName(c)],
+            streams: [c],
+            node: n,
+          });
         }
       }
     } else {
@@ -130,15 +135,22 @@ export class BroadcastRig {
     }
     const own = conns.filter((_, k) => owns(o.shard, k));
     this.ownConnections = own.length;
-    this.ownSubscribers = Array.from({ length: this.streamCount }, (_, stream) => own.filter((c) => c.streams === 'all' || c.streams.includes(stream)).length);
+    this.ownSubscribers = Array.from(
+      { length: this.streamCount },
+      (_, stream) => own.filter((c) => c.streams === 'all' || c.streams.includes(stream)).length,
+    );
     this.seq = new Array<number>(this.streamCount).fill(0);
     this.acked = new Array<number>(this.streamCount).fill(0);
     const sockets = Math.max(4, o.publishers);
-    this.http = node.http.startsWith('http:') ? new RawHttpClient({ base: node.http, maxSockets: sockets }) : new HttpClient({ base: node.http, maxSockets: sockets });
+    this.http = node.http.startsWith('http:')
+      ? new RawHttpClient({ base: node.http, maxSockets: sockets })
+      : new HttpClient({ base: node.http, maxSockets: sockets });
     this.poolNodes = nodes.map((_, n) => n).filter((n) => nodes.length === 1 || own.some((c) => c.node === n));
     // The workers (default: one per core, at most 4) are shared out between the nodes' pools.
     const workers = Math.max(1, Math.ceil((o.workers > 0 ? o.workers : Math.min(4, availableParallelism())) / this.poolNodes.length));
-    const slices = this.poolNodes.map((n) => own.filter((c) => nodes.length === 1 || c.node === n).map(({ node: _n, ...c }): ConnSpec => c));
+    const slices = this.poolNodes.map((n) =>
+      own.filter((c) => nodes.length === 1 || c.node === n).map(({ node: _n, ...c }): ConnSpec => c),
+    );
     this.poolConns = slices.map((x) => x.length);
     this.pools = slices.map(
       (slice) =>
@@ -164,7 +176,11 @@ export class BroadcastRig {
 
   async start(): Promise<PoolReady> {
     const all = await Promise.all(this.pools.map((p) => p.start()));
-    const r = { open: all.reduce((a, x) => a + x.open, 0), failed: all.reduce((a, x) => a + x.failed, 0), errors: all.flatMap((x) => x.errors).slice(0, 5) };
+    const r = {
+      open: all.reduce((a, x) => a + x.open, 0),
+      failed: all.reduce((a, x) => a + x.failed, 0),
+      errors: all.flatMap((x) => x.errors).slice(0, 5),
+    };
     this.open = r.open;
     return r;
   }
@@ -215,7 +231,8 @@ export class BroadcastRig {
       const warmup = nowUs() < measureFromUs;
       let hubCpuPct: number | null = null;
       const cpuNow = sampleHub ? readCpuMs(o.hubPid) : undefined;
-      if (cpuNow !== undefined && hubCpuMs !== undefined) hubCpuPct = Math.round(((cpuNow - hubCpuMs) / Math.max(1, Date.now() - hubAt)) * 1000) / 10;
+      if (cpuNow !== undefined && hubCpuMs !== undefined)
+        hubCpuPct = Math.round(((cpuNow - hubCpuMs) / Math.max(1, Date.now() - hubAt)) * 1000) / 10;
       hubCpuMs = cpuNow;
       hubAt = Date.now();
       if (!warmup && nowUs() < endUs) {
@@ -241,25 +258,29 @@ export class BroadcastRig {
     }, 1000);
 
     const schedule = new OpenSchedule(startUs, rate, endUs);
-    const run = await runSchedule(schedule, (i, at) => {
-      const stream = i % this.streamCount;
-      const seq = ++this.seq[stream]!;
-      const inWindow = at >= measureFromUs;
-      if (inWindow) {
-        if (first[stream] === 0) first[stream] = seq;
-        last[stream] = seq;
-      }
-      if (!owns(o.shard, i)) return;
-      if (inWindow) sentInWindow++;
-      sentThisSecond++;
-      void this.send(stream, encodeMarker(stream, seq, at, this.acked[stream]!, o.payloadBytes)).then((err) => {
-        if (!err && seq > this.acked[stream]!) this.acked[stream] = seq;
-        if (err && inWindow) {
-          publishErrors++;
-          if (errorSamples.length < 5) errorSamples.push(err);
+    const run = await runSchedule(
+      schedule,
+      (i, at) => {
+        const stream = i % this.streamCount;
+        const seq = ++this.seq[stream]!;
+        const inWindow = at >= measureFromUs;
+        if (inWindow) {
+          if (first[stream] === 0) first[stream] = seq;
+          last[stream] = seq;
         }
-      });
-    }, measureFromUs);
+        if (!owns(o.shard, i)) return;
+        if (inWindow) sentInWindow++;
+        sentThisSecond++;
+        void this.send(stream, encodeMarker(stream, seq, at, this.acked[stream]!, o.payloadBytes)).then((err) => {
+          if (!err && seq > this.acked[stream]!) this.acked[stream] = seq;
+          if (err && inWindow) {
+            publishErrors++;
+            if (errorSamples.length < 5) errorSamples.push(err);
+          }
+        });
+      },
+      measureFromUs,
+    );
 
     // Drain: until every expected delivery was counted, the publisher has no request in flight, or the deadline.
     let expected = 0;
@@ -290,7 +311,13 @@ export class BroadcastRig {
         ? finals.map((pf, i): NodePhase => {
             const c = counted(pf);
             const n = this.poolNodes[i]!;
-            return { node: n, ws: o.target.nodes[n]!.ws, subscribers: this.poolConns[i]!, hist: pf.hist, delivery: accounting(c.expected, c.received, pf.duplicated, pf.outOfOrder) };
+            return {
+              node: n,
+              ws: o.target.nodes[n]!.ws,
+              subscribers: this.poolConns[i]!,
+              hist: pf.hist,
+              delivery: accounting(c.expected, c.received, pf.duplicated, pf.outOfOrder),
+            };
           })
         : undefined;
     return {
@@ -305,7 +332,12 @@ export class BroadcastRig {
       publishErrors,
       publishErrorSamples: errorSamples,
       maxInFlight: this.http.maxInFlight,
-      delivery: { ...accounting(exp, received, f.duplicated, f.outOfOrder), unexpected: f.unexpected, disconnects: f.disconnects, closeReasons: f.closeReasons },
+      delivery: {
+        ...accounting(exp, received, f.duplicated, f.outOfOrder),
+        unexpected: f.unexpected,
+        disconnects: f.disconnects,
+        closeReasons: f.closeReasons,
+      },
       hist: f.hist,
       ...(perNode ? { nodes: perNode } : {}),
       sendLag: run.sendLag,
@@ -325,7 +357,13 @@ export class BroadcastRig {
       return r.status >= 200 && r.status < 300 ? undefined : `POST ${path} → ${r.status || 'no answer'} ${r.body.slice(0, 120)}`;
     }
     const agentId = `hp-agent-${stream}`;
-    const body = JSON.stringify({ event_type: 'tool_execute', tool_name: marker, feature_id: null, cost_tokens: 1, session_id: `hp-pub-${stream}` });
+    const body = JSON.stringify({
+      event_type: 'tool_execute',
+      tool_name: marker,
+      feature_id: null,
+      cost_tokens: 1,
+      session_id: `hp-pub-${stream}`,
+    });
     const path = `/api/presence/${agentId}/events`;
     const r = await this.http.request('POST', path, { body, headers: { authorization: `Bearer ${target.agents[0]!.token}` } });
     return r.status >= 200 && r.status < 300 ? undefined : `POST ${path} → ${r.status || 'no answer'} ${r.body.slice(0, 120)}`;

@@ -34,7 +34,6 @@ export interface DriverSecond {
   machineShare: number | null;
 }
 
-
 export class DriverMonitor {
   private readonly loop = monitorEventLoopDelay({ resolution: 10 });
   private lastCpu = process.cpuUsage();
@@ -112,15 +111,20 @@ export function judgeDriver(
   const reasons: string[] = [];
   const share = cpuPct / 100 / cores;
   if (share > limits.maxCpuShare) {
-    reasons.push(`driver CPU ${Math.round(share * 100)}% of ${cores} cores > ${limits.maxCpuShare * 100}%${hubInProcess ? ' (includes the in-process hub)' : ''}`);
+    reasons.push(
+      `driver CPU ${Math.round(share * 100)}% of ${cores} cores > ${limits.maxCpuShare * 100}%${hubInProcess ? ' (includes the in-process hub)' : ''}`,
+    );
   }
   if (mainLag > limits.maxLoopLagMs) reasons.push(`driver main event-loop lag p99 ${mainLag} ms > ${limits.maxLoopLagMs} ms`);
   if (workerLag > limits.maxLoopLagMs) reasons.push(`subscriber worker event-loop lag p99 ${workerLag} ms > ${limits.maxLoopLagMs} ms`);
-  if (sendLagP99Ms > limits.maxSendLagMs) reasons.push(`sends fell behind schedule: p99 ${sendLagP99Ms} ms late > ${limits.maxSendLagMs} ms`);
+  if (sendLagP99Ms > limits.maxSendLagMs)
+    reasons.push(`sends fell behind schedule: p99 ${sendLagP99Ms} ms late > ${limits.maxSendLagMs} ms`);
   const shares = seconds.map((s) => s.machineShare).filter((x): x is number => x !== null);
   const machineShare = shares.length ? Math.round((shares.reduce((a, b) => a + b, 0) / shares.length) * 1000) / 1000 : null;
   if (hubLocal && machineShare !== null && machineShare > limits.maxMachineShare) {
-    reasons.push(`machine CPU ${Math.round(machineShare * 100)}% busy > ${limits.maxMachineShare * 100}%: hub and driver competed for the cores`);
+    reasons.push(
+      `machine CPU ${Math.round(machineShare * 100)}% busy > ${limits.maxMachineShare * 100}%: hub and driver competed for the cores`,
+    );
   }
   return {
     cores,

@@ -47,7 +47,11 @@ export class HttpClient {
   }
 
   /** Resolves with status and body; a transport error resolves with status 0 (and counts as a failure). */
-  request(method: string, path: string, opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  request(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
     const body = opts.body ?? '';
     this.inFlight++;

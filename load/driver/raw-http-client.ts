@@ -55,7 +55,11 @@ export class RawHttpClient {
   }
 
   /** Same contract as HttpClient.request: resolves with status and body; status 0 on a transport error. */
-  request(method: string, path: string, opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  request(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult> {
     const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : '';
     const body = opts.body ?? '';
     let head = `${method} ${this.prefix}${path}${qs} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nConnection: keep-alive\r\n`;

@@ -53,7 +53,11 @@ export class RawWsClient {
     const port = Number(u.port || (secure ? 443 : 80));
     this.socket = secure
       ? tlsConnect({ host, port, servername: host })
-      : netConnect({ host, port, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => (this.chunk(buf as Buffer, n), true) } });
+      : netConnect({
+          host,
+          port,
+          onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => (this.chunk(buf as Buffer, n), true) },
+        });
     this.socket.setNoDelay(true);
     const timer = setTimeout(() => this.fail(new Error(`WebSocket handshake not done within ${timeoutMs} ms`)), timeoutMs);
     timer.unref();
@@ -87,7 +91,9 @@ export class RawWsClient {
     const head = all.toString('latin1', 0, end);
     this.handshake = null;
     clearTimeout(this.handshakeTimer);
-    const accept = createHash('sha1').update(this.key + GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(this.key + GUID)
+      .digest('base64');
     if (!/^HTTP\/1\.1 101/.test(head) || !head.toLowerCase().includes(`sec-websocket-accept: ${accept.toLowerCase()}`)) {
       this.fail(new Error(`WebSocket upgrade refused: ${head.split('\r\n')[0]}`));
       return;

@@ -48,10 +48,16 @@ export async function shardBarrier(o: BarrierOptions): Promise<number> {
     if (pusher) {
       const body = JSON.stringify({ name: 'hp-shard', channel, data: text });
       const path = `/apps/${o.target.app.id}/events`;
-      void http.request('POST', path, { query: signHttpRequest(o.target.app, { method: 'POST', path: `${http.prefix}${path}`, body }), body });
+      void http.request('POST', path, {
+        query: signHttpRequest(o.target.app, { method: 'POST', path: `${http.prefix}${path}`, body }),
+        body,
+      });
     } else {
       const body = JSON.stringify({ event_type: 'tool_execute', tool_name: text, feature_id: null, cost_tokens: 0, session_id: channel });
-      void http.request('POST', `/api/presence/${channel}-${o.shard.index}/events`, { body, headers: { authorization: `Bearer ${o.target.agents[0]?.token ?? ''}` } });
+      void http.request('POST', `/api/presence/${channel}-${o.shard.index}/events`, {
+        body,
+        headers: { authorization: `Bearer ${o.target.agents[0]?.token ?? ''}` },
+      });
     }
   };
   const ready = (): void => {
@@ -64,7 +70,12 @@ export async function shardBarrier(o: BarrierOptions): Promise<number> {
     return await new Promise<number>((resolve, reject) => {
       deadline = setTimeout(() => {
         const seen = [...proposals.keys()].sort((a, b) => a - b);
-        reject(new HubproofError('HUBPROOF_ERR_SHARD', `shard ${o.shard.index}/${o.shard.count}: within ${o.waitS} s only shards [${seen.join(', ')}] of ${o.shard.count} announced themselves on the hub; start every shard of the run (same scenario, overrides and target) within --shard-wait`));
+        reject(
+          new HubproofError(
+            'HUBPROOF_ERR_SHARD',
+            `shard ${o.shard.index}/${o.shard.count}: within ${o.waitS} s only shards [${seen.join(', ')}] of ${o.shard.count} announced themselves on the hub; start every shard of the run (same scenario, overrides and target) within --shard-wait`,
+          ),
+        );
       }, o.waitS * 1000);
       progress = setInterval(() => o.onWait?.([...proposals.keys()]), 2000);
       let startUs = 0;
@@ -73,7 +84,8 @@ export async function shardBarrier(o: BarrierOptions): Promise<number> {
       });
       ws.on('message', (raw) => {
         const text = raw.toString();
-        if (pusher && text.includes(PusherEvent.CONNECTION_ESTABLISHED)) ws.send(JSON.stringify({ event: PusherEvent.SUBSCRIBE, data: { channel } }));
+        if (pusher && text.includes(PusherEvent.CONNECTION_ESTABLISHED))
+          ws.send(JSON.stringify({ event: PusherEvent.SUBSCRIBE, data: { channel } }));
         else if (pusher && text.includes(PusherEvent.SUBSCRIPTION_SUCCEEDED)) ready();
         else if (pusher && text.includes(`"${PusherEvent.PING}"`)) ws.send(JSON.stringify({ event: PusherEvent.PONG, data: {} }));
         const m = pattern.exec(text);

@@ -18,7 +18,8 @@ export function parseShard(spec: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index >= count) throw new HubproofError('HUBPROOF_ERR_USAGE', `--shard expects I/N with 0 ≤ I < N (e.g. 0/4 … 3/4), got "${spec}"`);
+  if (!m || count < 1 || index >= count)
+    throw new HubproofError('HUBPROOF_ERR_USAGE', `--shard expects I/N with 0 ≤ I < N (e.g. 0/4 … 3/4), got "${spec}"`);
   return { index, count };
 }
 
@@ -27,5 +28,8 @@ export const owns = (shard: Shard | undefined, k: number): boolean => !shard || 
 /** The name shards of one run meet under: same test (scenario as run, target), same shard count, same run id. */
 export function shardKey(s: Scenario, targetName: string, shard: Shard, runId = ''): string {
   const { workers: _perMachine, ...test } = s;
-  return createHash('sha1').update(JSON.stringify([test, targetName, shard.count, runId])).digest('hex').slice(0, 12);
+  return createHash('sha1')
+    .update(JSON.stringify([test, targetName, shard.count, runId]))
+    .digest('hex')
+    .slice(0, 12);
 }

@@ -85,8 +85,7 @@ export class SubscriberPool {
               // Workers number their connections locally; connection i of the pool went to worker i % size.
               for (const f of m.frames) f[0] = f[0] * this.size + m.workerId;
               o.onFrames?.(m);
-            }
-            else if (m.type === 'progress') {
+            } else if (m.type === 'progress') {
               this.progress.set(m.workerId, m);
               let open = 0;
               let failed = 0;

@@ -260,8 +260,7 @@ port.on('message', (m: ToWorker) => {
     duplicated = 0;
     outOfOrder = 0;
     unexpected = 0;
-  }
-  else if (m.type === 'finish') {
+  } else if (m.type === 'finish') {
     if (init.mode === 'frames' && pendingFrames.length > 0) {
       post({ type: 'frames', workerId: init.workerId, frames: pendingFrames });
       pendingFrames = [];

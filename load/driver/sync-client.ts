@@ -37,7 +37,11 @@ export class SyncClient {
   }
 
   async createSession(token: string, projectId: number, issueId: number): Promise<number> {
-    const b = await this.json('POST', '/api/sessions', token, { project_id: projectId, issue_id: issueId, coordinator_type: 'hubproof-load' });
+    const b = await this.json('POST', '/api/sessions', token, {
+      project_id: projectId,
+      issue_id: issueId,
+      coordinator_type: 'hubproof-load',
+    });
     return pickId(b, 'session_id', 'session');
   }
 

@@ -33,7 +33,8 @@ export interface WorkerInit {
   connectTimeoutMs: number;
 }
 
-export type ToWorker = { type: 'measure-from'; us: number } | { type: 'finish'; ranges: Record<number, [number, number]> } | { type: 'close' };
+export type ToWorker =
+  { type: 'measure-from'; us: number } | { type: 'finish'; ranges: Record<number, [number, number]> } | { type: 'close' };
 
 export interface TickMsg {
   type: 'tick';

@@ -67,7 +67,9 @@ interface SetupData {
 const headers = (token: string, idempotent = false): Record<string, string> => ({
   'content-type': 'application/json',
   authorization: `Bearer ${token}`,
-  ...(idempotent ? { 'idempotency-key': `${exec.vu.idInTest}-${exec.scenario.iterationInTest}-${Math.random().toString(36).slice(2)}` } : {}),
+  ...(idempotent
+    ? { 'idempotency-key': `${exec.vu.idInTest}-${exec.scenario.iterationInTest}-${Math.random().toString(36).slice(2)}` }
+    : {}),
 });
 
 function postJson(path: string, token: string, body: unknown): Record<string, unknown> {
@@ -81,11 +83,18 @@ export function setup(): SetupData {
   const runId = Date.now() % 1_000_000;
   const sessions: SetupData['sessions'] = [];
   for (let k = 0; k < SESSIONS; k++) {
-    const s = postJson('/sessions', members[0]!.token, { project_id: project, issue_id: runId * 100 + k + 1, coordinator_type: 'hubproof-k6' });
+    const s = postJson('/sessions', members[0]!.token, {
+      project_id: project,
+      issue_id: runId * 100 + k + 1,
+      coordinator_type: 'hubproof-k6',
+    });
     const participants: Array<{ id: number; token: string }> = [];
     for (let p = 0; p < PARTICIPANTS; p++) {
       const token = members[p % members.length]!.token;
-      participants.push({ id: postJson(`/sessions/${s.session_id}/participants`, token, { agent_type: `k6-agent-${p}` }).participant_id as number, token });
+      participants.push({
+        id: postJson(`/sessions/${s.session_id}/participants`, token, { agent_type: `k6-agent-${p}` }).participant_id as number,
+        token,
+      });
     }
     sessions.push({ id: s.session_id as number, participants });
   }
@@ -173,7 +182,10 @@ export function subscribe(data: SetupData): void {
 }
 
 function create(token: string, sessionId: number, title: string, description: string): void {
-  const r = http.post(`${api}/sessions/${sessionId}/todos`, JSON.stringify({ title, description }), { headers: headers(token, true), tags: { name: 'create todo' } });
+  const r = http.post(`${api}/sessions/${sessionId}/todos`, JSON.stringify({ title, description }), {
+    headers: headers(token, true),
+    tags: { name: 'create todo' },
+  });
   if (r.status < 200 || r.status >= 300) m.publishErrors.add(1);
 }
 
@@ -181,7 +193,12 @@ export function todo(data: SetupData): void {
   const i = exec.scenario.iterationInTest;
   const s = data.sessions[i % SESSIONS]!;
   if (i >= todoPlan.warm) m.sent.add(1);
-  create(s.participants[0]!.token, s.id, `load task ${Math.random().toString(36).slice(2, 14)}`, `plain todo ${encodeMarker(TODO, i + 1, Date.now() * 1000, 0)}`);
+  create(
+    s.participants[0]!.token,
+    s.id,
+    `load task ${Math.random().toString(36).slice(2, 14)}`,
+    `plain todo ${encodeMarker(TODO, i + 1, Date.now() * 1000, 0)}`,
+  );
 }
 
 export function burst(data: SetupData): void {
@@ -193,14 +210,22 @@ export function burst(data: SetupData): void {
     m.bursts.add(1);
   }
   create(s.participants[0]!.token, s.id, stem, `short ${encodeMarker(BURST_FIRST, i + 1, Date.now() * 1000, 0)}`);
-  create(s.participants[0]!.token, s.id, `${stem}s`, `a longer description that wins the conflict ${encodeMarker(BURST_SECOND, i + 1, Date.now() * 1000, 0)}`);
+  create(
+    s.participants[0]!.token,
+    s.id,
+    `${stem}s`,
+    `a longer description that wins the conflict ${encodeMarker(BURST_SECOND, i + 1, Date.now() * 1000, 0)}`,
+  );
 }
 
 export function heartbeat(data: SetupData): void {
   const i = exec.scenario.iterationInTest;
   const s = data.sessions[i % SESSIONS]!;
   const p = s.participants[Math.floor(i / SESSIONS) % s.participants.length]!;
-  const r = http.post(`${api}/sessions/${s.id}/participants/${p.id}/heartbeat`, null, { headers: headers(p.token), tags: { name: 'heartbeat' } });
+  const r = http.post(`${api}/sessions/${s.id}/participants/${p.id}/heartbeat`, null, {
+    headers: headers(p.token),
+    tags: { name: 'heartbeat' },
+  });
   if ((r.status < 200 || r.status >= 300) && i >= heartbeatPlan.warm) m.publishErrors.add(1);
 }
 

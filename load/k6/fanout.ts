@@ -44,7 +44,12 @@ const acked = new Map<number, number>();
 export function publish(): void {
   const { stream, seq, inWindow } = streamSeq(run.plan, exec.scenario.iterationInTest);
   if (inWindow) m.sent.add(1);
-  const r = publishEvent(target, channel(stream), 'hp-load', encodeMarker(stream, seq, Date.now() * 1000, acked.get(stream) ?? 0, scenario.payloadBytes));
+  const r = publishEvent(
+    target,
+    channel(stream),
+    'hp-load',
+    encodeMarker(stream, seq, Date.now() * 1000, acked.get(stream) ?? 0, scenario.payloadBytes),
+  );
   if (r.status < 200 || r.status >= 300) {
     if (inWindow) m.publishErrors.add(1);
   } else if (seq > (acked.get(stream) ?? 0)) acked.set(stream, seq);

@@ -46,7 +46,13 @@ export function update(): void {
   const { stream, seq, inWindow } = streamSeq(run.plan, exec.scenario.iterationInTest);
   if (inWindow) m.sent.add(1);
   const marker = encodeMarker(stream, seq, Date.now() * 1000, acked.get(stream) ?? 0);
-  const body = JSON.stringify({ event_type: 'tool_execute', tool_name: marker, feature_id: null, cost_tokens: 1, session_id: `hp-pub-${stream}` });
+  const body = JSON.stringify({
+    event_type: 'tool_execute',
+    tool_name: marker,
+    feature_id: null,
+    cost_tokens: 1,
+    session_id: `hp-pub-${stream}`,
+  });
   const r = http.post(`${trimSlash(target.nodes[0]!.http)}/api/presence/hp-agent-${stream}/events`, body, {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     tags: { name: 'presence-event' },

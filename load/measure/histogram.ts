@@ -11,7 +11,12 @@ export type Histogram = hdr.Histogram;
 
 /** 1 µs … 1 hour, auto-resizing beyond; 32-bit buckets hold 4 billion samples per value. */
 export function createHistogram(): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3, bitBucketSize: 32 });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+    bitBucketSize: 32,
+  });
 }
 
 export function encodeHistogram(h: Histogram): string {

@@ -47,7 +47,9 @@ export function valueAtPercentile(c: BucketCounts, p: number): number {
   const n = totalCount(c);
   if (n === 0) return 0;
   const rank = Math.max(1, Math.ceil((p / 100) * n));
-  const keys = Object.keys(c).map(Number).sort((a, b) => a - b);
+  const keys = Object.keys(c)
+    .map(Number)
+    .sort((a, b) => a - b);
   let seen = 0;
   for (const k of keys) {
     seen += c[String(k)]!;

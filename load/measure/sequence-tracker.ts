@@ -48,7 +48,6 @@ export class SequenceTracker {
   }
 }
 
-
 export function accounting(expected: number, received: number, duplicated: number, outOfOrder: number): DeliveryAccounting {
   return {
     expected,

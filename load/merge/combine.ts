@@ -17,7 +17,12 @@ export function mergeLatency(parts: LatencyFigures[]): LatencyFigures {
 
 export function mergeDelivery(parts: ScenarioResult['delivery'][]): ScenarioResult['delivery'] {
   return {
-    ...accounting(sum(parts, (p) => p.expected), sum(parts, (p) => p.received), sum(parts, (p) => p.duplicated), sum(parts, (p) => p.outOfOrder)),
+    ...accounting(
+      sum(parts, (p) => p.expected),
+      sum(parts, (p) => p.received),
+      sum(parts, (p) => p.duplicated),
+      sum(parts, (p) => p.outOfOrder),
+    ),
     publishErrors: sum(parts, (p) => p.publishErrors),
     publishErrorSamples: parts.flatMap((p) => p.publishErrorSamples).slice(0, 5),
     connectFailures: sum(parts, (p) => p.connectFailures),
@@ -89,7 +94,14 @@ export function mergeMemory(parts: Array<MemoryFigures | undefined>): MemoryFigu
   const baselineMb = Math.min(...ms.map((m) => m.baselineMb));
   const finalMb = Math.max(...ms.map((m) => m.finalMb));
   const connections = sum(ms, (m) => m.connections);
-  return { pid: ms[0]!.pid, baselineMb, finalMb, connections, mbPer1000: round1(((finalMb - baselineMb) / Math.max(1, connections)) * 1000), samples: [] };
+  return {
+    pid: ms[0]!.pid,
+    baselineMb,
+    finalMb,
+    connections,
+    mbPer1000: round1(((finalMb - baselineMb) / Math.max(1, connections)) * 1000),
+    samples: [],
+  };
 }
 
 export function mergeConflicts(parts: Array<ConflictFigures | undefined>): ConflictFigures | undefined {

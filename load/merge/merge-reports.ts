@@ -20,7 +20,8 @@ const refuse = (why: string): never => {
   throw new HubproofError('HUBPROOF_ERR_MERGE', why);
 };
 
-const label = (i: MergeInput): string => `${i.file} (${i.report.generator}${i.report.shard ? ` shard ${i.report.shard.index}/${i.report.shard.count}` : ''})`;
+const label = (i: MergeInput): string =>
+  `${i.file} (${i.report.generator}${i.report.shard ? ` shard ${i.report.shard.index}/${i.report.shard.count}` : ''})`;
 
 /** Scenario fields that make a test: everything but how many worker threads one machine used. */
 function differingField(a: Scenario, b: Scenario): string | undefined {
@@ -32,7 +33,8 @@ function differingField(a: Scenario, b: Scenario): string | undefined {
     const y = (b as unknown as Record<string, unknown>)[k];
     if (JSON.stringify(x) !== JSON.stringify(y)) return `${k} ${JSON.stringify(x)} vs ${JSON.stringify(y)}`;
   }
-  if (JSON.stringify(sorted(a.thresholds)) !== JSON.stringify(sorted(b.thresholds))) return `thresholds ${JSON.stringify(sorted(a.thresholds))} vs ${JSON.stringify(sorted(b.thresholds))}`;
+  if (JSON.stringify(sorted(a.thresholds)) !== JSON.stringify(sorted(b.thresholds)))
+    return `thresholds ${JSON.stringify(sorted(a.thresholds))} vs ${JSON.stringify(sorted(b.thresholds))}`;
   return undefined;
 }
 
@@ -42,16 +44,22 @@ function checkSameTest(inputs: MergeInput[]): void {
   if (inputs.length === 0) refuse('give at least one report to merge');
   const [first, ...rest] = inputs as [MergeInput, ...MergeInput[]];
   for (const i of inputs) {
-    if ((i.report.reportVersion ?? 1) < 2) refuse(`${i.file} has report version ${i.report.reportVersion}: it was written before reports carried a mergeable histogram; rerun it with this hubproof`);
+    if ((i.report.reportVersion ?? 1) < 2)
+      refuse(
+        `${i.file} has report version ${i.report.reportVersion}: it was written before reports carried a mergeable histogram; rerun it with this hubproof`,
+      );
     for (const s of i.report.scenarios) {
-      if (s.kind === 'capacity') refuse(`${i.file}: the capacity scenario searches rate by rate on one generator; its reports cannot be merged`);
+      if (s.kind === 'capacity')
+        refuse(`${i.file}: the capacity scenario searches rate by rate on one generator; its reports cannot be merged`);
       if (!s.latency.histogram) refuse(`${i.file}: scenario ${s.name} carries no latency histogram, so its percentiles cannot be merged`);
     }
   }
   const names = (r: LoadReport): string => r.scenarios.map((s) => s.name).join(',');
   for (const i of rest) {
-    if (i.report.target.name !== first.report.target.name) refuse(`different tests: ${first.file} ran against "${first.report.target.name}", ${i.file} against "${i.report.target.name}"`);
-    if (names(i.report) !== names(first.report)) refuse(`different tests: ${first.file} has scenarios [${names(first.report)}], ${i.file} has [${names(i.report)}]`);
+    if (i.report.target.name !== first.report.target.name)
+      refuse(`different tests: ${first.file} ran against "${first.report.target.name}", ${i.file} against "${i.report.target.name}"`);
+    if (names(i.report) !== names(first.report))
+      refuse(`different tests: ${first.file} has scenarios [${names(first.report)}], ${i.file} has [${names(i.report)}]`);
     for (const s of i.report.scenarios) {
       const diff = differingField(first.report.scenarios.find((x) => x.name === s.name)!.scenario, s.scenario);
       if (diff) refuse(`different tests: scenario ${s.name} differs between ${first.file} and ${i.file}: ${diff}`);
@@ -61,7 +69,10 @@ function checkSameTest(inputs: MergeInput[]): void {
   const sharded = nodes.filter((i) => i.report.shard);
   if (sharded.length === 0) return;
   const whole = nodes.find((i) => !i.report.shard);
-  if (whole) refuse(`${sharded[0]!.file} is shard ${sharded[0]!.report.shard!.index}/${sharded[0]!.report.shard!.count} but ${whole.file} is a whole run of the test: merge the shards of one run`);
+  if (whole)
+    refuse(
+      `${sharded[0]!.file} is shard ${sharded[0]!.report.shard!.index}/${sharded[0]!.report.shard!.count} but ${whole.file} is a whole run of the test: merge the shards of one run`,
+    );
   const count = sharded[0]!.report.shard!.count;
   const seen = new Map<number, string>();
   for (const i of sharded) {
@@ -71,7 +82,10 @@ function checkSameTest(inputs: MergeInput[]): void {
     seen.set(index, i.file);
   }
   const missing = Array.from({ length: count }, (_, k) => k).filter((k) => !seen.has(k));
-  if (missing.length) refuse(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: the merged counts would not be the whole test`);
+  if (missing.length)
+    refuse(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing: the merged counts would not be the whole test`,
+    );
 }
 
 function mergeScenario(name: string, inputs: MergeInput[]): ScenarioResult {
@@ -100,14 +114,18 @@ function mergeScenario(name: string, inputs: MergeInput[]): ScenarioResult {
       maxInFlight: Math.max(...parts.map((p) => p.throughput.maxInFlight)),
     },
     timeline: mergeTimeline(parts.map((p) => p.timeline)),
-    driver: mergeDriver(parts.map((p) => p.driver), inputs.map(label)),
+    driver: mergeDriver(
+      parts.map((p) => p.driver),
+      inputs.map(label),
+    ),
     ...(memory ? { memory } : {}),
     ...(conflicts ? { conflicts } : {}),
   };
   const thresholds = evaluateThresholds(s.thresholds, base);
   const notes = [`merged from ${inputs.length} report${inputs.length > 1 ? 's' : ''}: ${inputs.map(label).join(', ')}`];
   if (memory) notes.push('hub memory: lowest baseline and highest final RSS the generators sampled, over all their connections');
-  for (const n of new Set(parts.flatMap((p) => p.notes))) if (!n.startsWith('figures invalid') && !/^shard \d+\/\d+: /.test(n)) notes.push(n);
+  for (const n of new Set(parts.flatMap((p) => p.notes)))
+    if (!n.startsWith('figures invalid') && !/^shard \d+\/\d+: /.test(n)) notes.push(n);
   if (base.driver.saturated) notes.push(`figures invalid, a load generator saturated: ${base.driver.reasons.join('; ')}`);
   return { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
 }
@@ -119,10 +137,23 @@ export function mergeReports(inputs: MergeInput[]): LoadReport {
   const unique = (xs: string[]): string => [...new Set(xs)].join(', ');
   const report = emptyReport(
     generators.size === 1 ? first.generator : 'mixed',
-    { name: first.target.name, http: first.target.http, ws: first.target.ws, hub: inputs.every((i) => i.report.target.hub === first.target.hub) ? first.target.hub : 'external' },
-    { node: unique(inputs.map((i) => i.report.driver.node)), cores: inputs.reduce((a, i) => a + i.report.driver.cores, 0), platform: unique(inputs.map((i) => i.report.driver.platform)) },
+    {
+      name: first.target.name,
+      http: first.target.http,
+      ws: first.target.ws,
+      hub: inputs.every((i) => i.report.target.hub === first.target.hub) ? first.target.hub : 'external',
+    },
+    {
+      node: unique(inputs.map((i) => i.report.driver.node)),
+      cores: inputs.reduce((a, i) => a + i.report.driver.cores, 0),
+      platform: unique(inputs.map((i) => i.report.driver.platform)),
+    },
   );
-  report.mergedFrom = inputs.map((i) => ({ file: i.file, generator: i.report.generator, ...(i.report.shard ? { shard: i.report.shard } : {}) }));
+  report.mergedFrom = inputs.map((i) => ({
+    file: i.file,
+    generator: i.report.generator,
+    ...(i.report.shard ? { shard: i.report.shard } : {}),
+  }));
   report.scenarios = first.scenarios.map((s) => mergeScenario(s.name, inputs));
   report.skipped = first.skipped;
   report.errors = inputs.flatMap((i) => i.report.errors.map((e) => ({ name: e.name, message: `${i.file}: ${e.message}` })));

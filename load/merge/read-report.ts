@@ -43,7 +43,8 @@ export function readLoadReport(file: string): LoadReport {
     throw new HubproofError('HUBPROOF_ERR_MERGE', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   const r = parse(text) as Partial<LoadReport> | undefined;
-  if (!r || typeof r !== 'object' || r.tool !== 'hubproof') throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} holds no hubproof report (neither JSON nor a log with a report line)`);
+  if (!r || typeof r !== 'object' || r.tool !== 'hubproof')
+    throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} holds no hubproof report (neither JSON nor a log with a report line)`);
   if (r.kind !== 'load') throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} is a hubproof ${String(r.kind)} report, not a load report`);
   if (!Array.isArray(r.scenarios)) throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} is not a complete load report (no scenarios)`);
   return r as LoadReport;

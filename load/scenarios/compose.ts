@@ -9,13 +9,21 @@ import type { Scenario, ScenarioDefaults, ScenarioFile, Thresholds } from './typ
 export function composeScenario(defaults: ScenarioDefaults, file: ScenarioFile, source = `${file.name}.json`): Scenario {
   const known = new Set([...Object.keys(defaults.fields), 'name', 'kind', 'description', 'thresholds']);
   const unknown = Object.keys(file).filter((k) => !known.has(k));
-  if (unknown.length) throw new HubproofError('HUBPROOF_ERR_SCENARIO', `${source}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${[...known].join(', ')}`);
+  if (unknown.length)
+    throw new HubproofError(
+      'HUBPROOF_ERR_SCENARIO',
+      `${source}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${[...known].join(', ')}`,
+    );
   const { thresholds, ...fields } = file;
   let limits: Thresholds;
   if (Array.isArray(thresholds)) {
     limits = {};
     for (const name of thresholds) {
-      if (!(name in defaults.thresholds)) throw new HubproofError('HUBPROOF_ERR_SCENARIO', `${source}: unknown threshold "${name}"; known: ${Object.keys(defaults.thresholds).join(', ')}`);
+      if (!(name in defaults.thresholds))
+        throw new HubproofError(
+          'HUBPROOF_ERR_SCENARIO',
+          `${source}: unknown threshold "${name}"; known: ${Object.keys(defaults.thresholds).join(', ')}`,
+        );
       limits[name] = defaults.thresholds[name];
     }
   } else limits = { ...thresholds };

@@ -30,7 +30,10 @@ export const DEFAULT_SCENARIO_NAMES = ['connections', 'fanout', 'presence', 'age
 export function findScenario(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);
   if (!s) {
-    throw new HubproofError('HUBPROOF_ERR_SCENARIO', `unknown scenario "${name}"; choose one of ${SCENARIOS.map((x) => x.name).join(', ')} or all`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_SCENARIO',
+      `unknown scenario "${name}"; choose one of ${SCENARIOS.map((x) => x.name).join(', ')} or all`,
+    );
   }
   return structuredClone(s);
 }
@@ -44,5 +47,9 @@ export function selectScenarios(spec: string | undefined): Scenario[] {
 
 /** The CLI's overrides; `name:key=value` may scope to any scenario of the registry. */
 export function applyOverrides(s: Scenario, o: ScenarioOverrides): Scenario {
-  return applyOverridesTo(s, o, SCENARIOS.map((x) => x.name));
+  return applyOverridesTo(
+    s,
+    o,
+    SCENARIOS.map((x) => x.name),
+  );
 }

@@ -6,8 +6,21 @@ import { HubproofError } from '../../spec/errors.ts';
 import type { Scenario, Thresholds } from './types.ts';
 
 const NUMERIC_KEYS = [
-  'rate', 'publishers', 'channels', 'subscribersPerChannel', 'durationS', 'warmupS', 'payloadBytes', 'workers',
-  'rampPerS', 'stepStartRate', 'stepFactor', 'stepS', 'maxRate', 'burstsPerS', 'todosPerS',
+  'rate',
+  'publishers',
+  'channels',
+  'subscribersPerChannel',
+  'durationS',
+  'warmupS',
+  'payloadBytes',
+  'workers',
+  'rampPerS',
+  'stepStartRate',
+  'stepFactor',
+  'stepS',
+  'maxRate',
+  'burstsPerS',
+  'todosPerS',
 ] as const satisfies ReadonlyArray<keyof Scenario>;
 const THRESHOLD_KEYS = ['p99Ms', 'minRate', 'minReach', 'maxMbPer1000', 'conflictP99Ms'] as const satisfies ReadonlyArray<keyof Thresholds>;
 
@@ -39,7 +52,10 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
     return s;
   }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
-    const min = key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS' ? 0 : Number.MIN_VALUE;
+    const min =
+      key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS'
+        ? 0
+        : Number.MIN_VALUE;
     (s as unknown as Record<string, number>)[key] = toNumber(key, raw, min);
     return s;
   }
@@ -52,7 +68,10 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
 function toNumber(key: string, raw: string, min: number): number {
   const n = Number(raw);
   if (raw === '' || !Number.isFinite(n) || n < min) {
-    throw new HubproofError('HUBPROOF_ERR_SCENARIO', `${key} must be a number ${min === Number.MIN_VALUE ? '> 0' : `≥ ${min}`}, got "${raw}"`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_SCENARIO',
+      `${key} must be a number ${min === Number.MIN_VALUE ? '> 0' : `≥ ${min}`}, got "${raw}"`,
+    );
   }
   return n;
 }

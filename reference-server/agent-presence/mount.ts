@@ -21,7 +21,13 @@ export function mountAgentPresence(ctx: HubContext): PresenceService {
   const dashboards = new DashboardHub(ctx);
   const presence = new PresenceService(ctx, store, dashboards);
   ctx.upgrades.push(dashboards.claim);
-  mountPresenceRoutes(ctx.router, ctx.config, presence, () => ctx.now(), () => dashboards.size);
+  mountPresenceRoutes(
+    ctx.router,
+    ctx.config,
+    presence,
+    () => ctx.now(),
+    () => dashboards.size,
+  );
   mountDashboardPage(ctx.router);
 
   // implements: agent-presence/status/1

@@ -14,7 +14,13 @@ import type { PresenceService } from './presence-service.ts';
 
 const PathName = z.string().min(1).max(200);
 
-export function mountPresenceRoutes(router: Router, config: HubConfig, presence: PresenceService, now: () => number, dashboards: () => number): void {
+export function mountPresenceRoutes(
+  router: Router,
+  config: HubConfig,
+  presence: PresenceService,
+  now: () => number,
+  dashboards: () => number,
+): void {
   // implements: agent-presence/api/1, agent-presence/api/6, agent-presence/bad-input/2
   router.add('POST', '/api/presence/:agent_id/events', async (rc) => {
     requireAgent(config.agents, rc.req);
@@ -36,6 +42,10 @@ export function mountPresenceRoutes(router: Router, config: HubConfig, presence:
   // implements: agent-presence/api/5, agent-presence/api/6
   router.add('GET', '/api/presence', (rc) => {
     requireAgent(config.agents, rc.req);
-    sendJson(rc.res, 200, { agents: presence.store.all().map(presenceJson), timestamp: new Date(now()).toISOString(), dashboards: dashboards() });
+    sendJson(rc.res, 200, {
+      agents: presence.store.all().map(presenceJson),
+      timestamp: new Date(now()).toISOString(),
+      dashboards: dashboards(),
+    });
   });
 }

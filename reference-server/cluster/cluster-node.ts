@@ -135,7 +135,9 @@ export class ClusterNode implements ClusterContext {
     this.epoch = await this.claimEpoch();
     this.persistence = await persistenceOf(this.link.cmd);
     if (this.persistence === 'off') {
-      this.opts.log(`cluster: WARNING Redis at ${this.link.shownUrl} has persistence off (no AOF, no RDB): a Redis restart loses the hub's sessions, todos and event log; run it with appendonly yes`);
+      this.opts.log(
+        `cluster: WARNING Redis at ${this.link.shownUrl} has persistence off (no AOF, no RDB): a Redis restart loses the hub's sessions, todos and event log; run it with appendonly yes`,
+      );
     }
     await this.renewLease();
     return this.snapshots.fetch();
@@ -290,7 +292,9 @@ export class ClusterNode implements ClusterContext {
       const epoch = await this.link.cmd.sendCommand(['GET', `${this.opts.prefix}:epoch`]);
       if (epoch !== this.epoch && !this.stateLost) {
         this.stateLost = true;
-        this.opts.log(`cluster: ERROR Redis at ${this.link.shownUrl} lost the hub's state (restarted without persistence?); restart every node`);
+        this.opts.log(
+          `cluster: ERROR Redis at ${this.link.shownUrl} lost the hub's state (restarted without persistence?); restart every node`,
+        );
       }
     } catch {
       // Lost again; the next reconnect checks.

@@ -72,7 +72,8 @@ export class CommandLog {
     private readonly log: (message: string) => void,
   ) {
     link.onStatus((s) => {
-      if (s === 'disconnected') this.sha = undefined; // a restarted Redis has no scripts
+      if (s === 'disconnected')
+        this.sha = undefined; // a restarted Redis has no scripts
       else void this.pump();
     });
   }
@@ -136,7 +137,16 @@ export class CommandLog {
         const batch = this.outbox.splice(0, BATCH);
         const results = await Promise.allSettled(
           batch.map(({ command }) =>
-            this.link.cmd.sendCommand(['EVALSHA', this.sha!, '2', this.key, `${this.key}:hw`, command.o, String(command.n), JSON.stringify(command)]),
+            this.link.cmd.sendCommand([
+              'EVALSHA',
+              this.sha!,
+              '2',
+              this.key,
+              `${this.key}:hw`,
+              command.o,
+              String(command.n),
+              JSON.stringify(command),
+            ]),
           ),
         );
         // Replies arrive in order: what failed is a suffix of the batch (the connection dropped).
@@ -173,7 +183,16 @@ export class CommandLog {
     while (!this.closed) {
       let reply: Array<[string, Array<[string, string[]]>]> | null;
       try {
-        reply = (await this.link.reader.sendCommand(['XREAD', 'COUNT', String(READ_COUNT), 'BLOCK', '0', 'STREAMS', this.key, this.lastId])) as typeof reply;
+        reply = (await this.link.reader.sendCommand([
+          'XREAD',
+          'COUNT',
+          String(READ_COUNT),
+          'BLOCK',
+          '0',
+          'STREAMS',
+          this.key,
+          this.lastId,
+        ])) as typeof reply;
       } catch {
         if (this.closed) return;
         await new Promise((r) => setTimeout(r, 100));

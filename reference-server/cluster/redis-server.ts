@@ -54,7 +54,8 @@ export function freePort(): Promise<number> {
 }
 
 // `exec` would replace sh; instead sh waits on stdin and kills redis-server when it closes.
-const GUARD = 'redis-server "$@" & pid=$!; trap \'kill -9 $pid 2>/dev/null; exit 0\' TERM INT; cat >/dev/null; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
+const GUARD =
+  'redis-server "$@" & pid=$!; trap \'kill -9 $pid 2>/dev/null; exit 0\' TERM INT; cat >/dev/null; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null; exit 0';
 
 /** True when a Redis on 127.0.0.1:`port` answers PING. */
 function ping(port: number): Promise<boolean> {
@@ -84,8 +85,24 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const port = await freePort();
   const aof = options.aof ?? true;
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no',
-    '--appendonly', aof ? 'yes' : 'no', '--appendfsync', 'always', '--protected-mode', 'yes', '--logfile', join(dir, 'redis.log'),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--daemonize',
+    'no',
+    '--appendonly',
+    aof ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--protected-mode',
+    'yes',
+    '--logfile',
+    join(dir, 'redis.log'),
   ];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();

@@ -75,7 +75,10 @@ export class Snapshots {
       let cursor = '0';
       let minId = snapshot.id;
       do {
-        const [next, keys] = (await this.redis.sendCommand(['SCAN', cursor, 'MATCH', `${this.prefix}:lease:*`, 'COUNT', '100'])) as [string, string[]];
+        const [next, keys] = (await this.redis.sendCommand(['SCAN', cursor, 'MATCH', `${this.prefix}:lease:*`, 'COUNT', '100'])) as [
+          string,
+          string[],
+        ];
         cursor = next;
         if (keys.length === 0) continue;
         const positions = (await this.redis.sendCommand(['MGET', ...keys])) as Array<string | null>;
@@ -83,7 +86,9 @@ export class Snapshots {
       } while (cursor !== '0');
       // MINID keeps entries >= minId; the one at minId itself is already applied everywhere but harmless.
       const trimmed = await this.redis.sendCommand(['XTRIM', `${this.prefix}:log`, 'MINID', minId]);
-      this.log(`cluster: snapshot at ${snapshot.id} (${Math.round(snapshot.sqlite.length / 1024)} KB of SQLite), ${String(trimmed)} log entries trimmed`);
+      this.log(
+        `cluster: snapshot at ${snapshot.id} (${Math.round(snapshot.sqlite.length / 1024)} KB of SQLite), ${String(trimmed)} log entries trimmed`,
+      );
     } catch (err) {
       this.log(`cluster: snapshot failed: ${(err as Error).message}`);
     }

@@ -125,7 +125,8 @@ async function startInProcessNode(config: HubConfigInput, port: number): Promise
 }
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
-  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new TypeError(`options.nodes must be a positive integer, got ${options.nodes}`);
+  if (!Number.isInteger(options.nodes) || options.nodes < 1)
+    throw new TypeError(`options.nodes must be a positive integer, got ${options.nodes}`);
   const redis = options.redisUrl === undefined ? await startRedisServer() : undefined;
   const redisUrl = options.redisUrl ?? redis!.url;
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-cluster-'));

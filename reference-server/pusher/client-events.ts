@@ -40,7 +40,9 @@ export function handleClientEvent(hub: PusherHub, conn: PusherConnection, frame:
   const channel = requireChannelName(frame.channel, `client event ${frame.event}`);
   // implements: pusher/client-events/3, pusher/encrypted/3
   if (!allowsClientEvents(channel)) {
-    throw invalidMessage(`client event rejected on ${channel}: client events are only allowed on private- and presence- channels, not encrypted ones`);
+    throw invalidMessage(
+      `client event rejected on ${channel}: client events are only allowed on private- and presence- channels, not encrypted ones`,
+    );
   }
   // implements: pusher/client-events/4
   if (!conn.channels.has(channel)) {
@@ -58,7 +60,14 @@ export function handleClientEvent(hub: PusherHub, conn: PusherConnection, frame:
 
 /** To every subscriber of the channel but the sender, and the client_event webhook. */
 // implements: pusher/client-events/1, pusher/client-events/2
-export function relayClientEvent(hub: PusherHub, conn: PusherConnection | undefined, channel: string, event: string, data: string, userId: string | undefined): void {
+export function relayClientEvent(
+  hub: PusherHub,
+  conn: PusherConnection | undefined,
+  channel: string,
+  event: string,
+  data: string,
+  userId: string | undefined,
+): void {
   publishEvent(hub, channel, event, data, conn, userId);
   if (conn !== undefined) hub.webhooks.clientEvent(channel, event, data, conn.socketId, userId);
 }

@@ -23,13 +23,18 @@ export type HandshakeResult = { ok: true } | { ok: false; code: number; message:
 /** Checks the upgrade URL's key and protocol version. */
 // implements: pusher/connection/6, pusher/connection/7, pusher/connection/8, pusher/close-codes/1
 export function checkHandshake(hub: PusherHub, key: string, query: URLSearchParams): HandshakeResult {
-  if (key !== hub.config.app.key) return { ok: false, code: CloseCode.APP_NOT_FOUND, message: `Application does not exist: no app with key "${key.slice(0, 60)}"` };
+  if (key !== hub.config.app.key)
+    return { ok: false, code: CloseCode.APP_NOT_FOUND, message: `Application does not exist: no app with key "${key.slice(0, 60)}"` };
   const protocol = query.get('protocol');
   if (protocol === null || protocol === '') {
     return { ok: false, code: CloseCode.NO_PROTOCOL, message: `No protocol version supplied; connect with ?protocol=${PROTOCOL_VERSION}` };
   }
   if (protocol !== String(PROTOCOL_VERSION)) {
-    return { ok: false, code: CloseCode.UNSUPPORTED_PROTOCOL, message: `Unsupported protocol version "${protocol.slice(0, 20)}"; this hub speaks ${PROTOCOL_VERSION}` };
+    return {
+      ok: false,
+      code: CloseCode.UNSUPPORTED_PROTOCOL,
+      message: `Unsupported protocol version "${protocol.slice(0, 20)}"; this hub speaks ${PROTOCOL_VERSION}`,
+    };
   }
   return { ok: true };
 }

@@ -20,22 +20,25 @@ export function sweepIntervalMs(activityTimeoutMs: number, pongTimeoutMs: number
 export function startHeartbeat(hub: PusherHub): () => void {
   const activityMs = hub.config.timings.activityTimeoutS * 1000;
   const pongMs = hub.config.timings.pongTimeoutMs;
-  const timer = setInterval(() => {
-    const now = hub.ctx.now();
-    for (const conn of hub.connections.values()) {
-      if (conn.closing) continue;
-      if (conn.pingSentAt !== 0) {
-        // implements: pusher/heartbeat/4, pusher/presence/7, pusher/close-codes/3
-        if (now - conn.pingSentAt >= pongMs) {
-          hub.ctx.log(`${conn.socketId} did not answer pusher:ping within ${pongMs} ms`);
-          conn.close(CloseCode.PONG_NOT_RECEIVED, 'Pong reply not received');
+  const timer = setInterval(
+    () => {
+      const now = hub.ctx.now();
+      for (const conn of hub.connections.values()) {
+        if (conn.closing) continue;
+        if (conn.pingSentAt !== 0) {
+          // implements: pusher/heartbeat/4, pusher/presence/7, pusher/close-codes/3
+          if (now - conn.pingSentAt >= pongMs) {
+            hub.ctx.log(`${conn.socketId} did not answer pusher:ping within ${pongMs} ms`);
+            conn.close(CloseCode.PONG_NOT_RECEIVED, 'Pong reply not received');
+          }
+        } else if (now - conn.lastSeen >= activityMs) {
+          conn.pingSentAt = now;
+          conn.send(PING_FRAME);
         }
-      } else if (now - conn.lastSeen >= activityMs) {
-        conn.pingSentAt = now;
-        conn.send(PING_FRAME);
       }
-    }
-  }, sweepIntervalMs(activityMs, pongMs));
+    },
+    sweepIntervalMs(activityMs, pongMs),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

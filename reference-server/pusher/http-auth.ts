@@ -9,7 +9,7 @@ import type { PusherHub } from './hub-state.ts';
 
 const REASONS: Record<HttpAuthFailure, string> = {
   missing_auth_params: 'auth_key, auth_timestamp, auth_version and auth_signature are required query parameters',
-  unknown_auth_key: 'auth_key is not this app\'s key',
+  unknown_auth_key: "auth_key is not this app's key",
   unsupported_auth_version: 'auth_version must be 1.0',
   stale_timestamp: `auth_timestamp is more than ${HTTP_TIMESTAMP_TOLERANCE_S} s away from the hub's clock`,
   body_md5_mismatch: 'body_md5 does not match the MD5 of the body',

@@ -34,7 +34,10 @@ function checkChannel(value: unknown, what: string): string {
 export function parseInfo(value: unknown): string[] {
   if (value === undefined || value === '') return [];
   if (typeof value !== 'string') throw bad('info must be a comma-separated string');
-  const attrs = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const attrs = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const a of attrs) {
     if (a !== 'user_count' && a !== 'subscription_count') throw bad(`unknown info attribute "${a}"; use user_count or subscription_count`);
   }
@@ -46,8 +49,10 @@ function readEvent(hub: PusherHub, body: Record<string, unknown>, what: string, 
   const { name, data, socket_id: socketId } = body;
   // implements: pusher/http-api/7
   if (typeof name !== 'string' || name.length === 0) throw bad(`${what}: "name" must be a non-empty string`);
-  if (name.length > PUSHER_LIMITS.maxEventNameLength) throw bad(`${what}: event name is longer than ${PUSHER_LIMITS.maxEventNameLength} characters`);
-  if (name.startsWith('pusher:') || name.startsWith('pusher_internal:')) throw bad(`${what}: event names starting with "pusher" are reserved`);
+  if (name.length > PUSHER_LIMITS.maxEventNameLength)
+    throw bad(`${what}: event name is longer than ${PUSHER_LIMITS.maxEventNameLength} characters`);
+  if (name.startsWith('pusher:') || name.startsWith('pusher_internal:'))
+    throw bad(`${what}: event names starting with "pusher" are reserved`);
   // implements: pusher/http-api/7, pusher/connection/10
   if (typeof data !== 'string') throw bad(`${what}: "data" must be a string (JSON-encode objects first)`);
   const maxBytes = hub.config.limits.maxEventBytes;

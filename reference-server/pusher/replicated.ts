@@ -117,12 +117,17 @@ export function replicatePusher(hub: PusherHub, cluster: ClusterContext): Pusher
       for (const [channel, conn] of hub.channels.entries()) {
         const k = byConn.get(conn);
         const userId = conn.channels.get(channel);
-        if (k !== undefined) subs.push([k, channel, toWire(userId === undefined ? undefined : { userId, info: conn.memberInfo.get(channel) })]);
+        if (k !== undefined)
+          subs.push([k, channel, toWire(userId === undefined ? undefined : { userId, info: conn.memberInfo.get(channel) })]);
       }
       return { subs, cache: hub.cache.dump(), webhooks: hub.webhooks.pending() };
     },
     load: (data) => {
-      const snap = data as { subs: Array<[string, string, WireMember | undefined]>; cache: Array<[string, string, number]>; webhooks: ReturnType<typeof hub.webhooks.pending> };
+      const snap = data as {
+        subs: Array<[string, string, WireMember | undefined]>;
+        cache: Array<[string, string, number]>;
+        webhooks: ReturnType<typeof hub.webhooks.pending>;
+      };
       for (const [k, channel, member] of snap.subs) {
         const slash = k.indexOf('/');
         const conn = connOf(k.slice(0, slash), k.slice(slash + 1), true);

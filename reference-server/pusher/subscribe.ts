@@ -84,7 +84,9 @@ function authorize(hub: PusherHub, conn: PusherConnection, channel: string, data
   }
   // implements: pusher/auth/1, pusher/auth/2, pusher/auth/4, pusher/auth/5, pusher/auth/6, pusher/auth/7
   if (!verifyChannelAuth(hub.config.app, auth, conn.socketId, channel, signed)) {
-    throw unauthorized(`invalid signature for ${channel}: expected HMAC-SHA256 of "${conn.socketId}:${channel}${signed === undefined ? '' : ':<channel_data>'}"`);
+    throw unauthorized(
+      `invalid signature for ${channel}: expected HMAC-SHA256 of "${conn.socketId}:${channel}${signed === undefined ? '' : ':<channel_data>'}"`,
+    );
   }
   return isPresence(channel) ? parseChannelData(signed!) : undefined;
 }
@@ -107,7 +109,13 @@ export function handleSubscribe(hub: PusherHub, conn: PusherConnection, rawData:
  * the ack with the presence snapshot, the cached event. `quiet` re-registers a subscription the client
  * already has (a cluster node after its lease lapsed): no second ack.
  */
-export function applySubscribe(hub: PusherHub, conn: PusherConnection, channel: string, member: PresenceMember | undefined, quiet = false): void {
+export function applySubscribe(
+  hub: PusherHub,
+  conn: PusherConnection,
+  channel: string,
+  member: PresenceMember | undefined,
+  quiet = false,
+): void {
   const previousUser = conn.channels.get(channel);
   // implements: pusher/subscribe/6
   const resubscribe = conn.channels.has(channel);

@@ -18,7 +18,8 @@ export type ChannelAccess = { ok: true } | { ok: false; reason: string };
 export function channelAccess(repo: SyncRepository, agent: Agent, channel: string): ChannelAccess {
   const parsed = parseSyncChannel(channel);
   // implements: sync/auth/6
-  if (!parsed) return { ok: false, reason: `${channel} is not a sync channel (private-session.{id}, private-project.{id}, private-issue.{id})` };
+  if (!parsed)
+    return { ok: false, reason: `${channel} is not a sync channel (private-session.{id}, private-project.{id}, private-issue.{id})` };
   const id = NUMERIC_ID.test(parsed.id) ? Number(parsed.id) : undefined;
   if (id === undefined) return { ok: false, reason: `${channel} does not name a numeric id` };
   switch (parsed.kind) {

@@ -45,8 +45,15 @@ export function resolveDuplicate(
   const cancelled = keptIsLater ? earlier : later;
   const details = { todo1_id: earlier.todo_id, todo2_id: later.todo_id, similarity: match.similarity };
   const conflictId = Number(
-    repo.insertConflict.run(later.session_id, 'duplicate_todo', JSON.stringify(details), kept.todo_id, cancelled.todo_id, 'keep_more_detailed', em.now)
-      .lastInsertRowid,
+    repo.insertConflict.run(
+      later.session_id,
+      'duplicate_todo',
+      JSON.stringify(details),
+      kept.todo_id,
+      cancelled.todo_id,
+      'keep_more_detailed',
+      em.now,
+    ).lastInsertRowid,
   );
   em.emit('AgentConflictDetected', [channel], {
     conflict_id: conflictId,

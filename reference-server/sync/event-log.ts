@@ -37,9 +37,7 @@ export class EventLog {
     private readonly ctx: Pick<HubContext, 'broadcaster' | 'now' | 'log' | 'cluster'>,
   ) {
     this.lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM sync_events WHERE channel = ?');
-    this.insert = db.prepare(
-      'INSERT INTO sync_events (channel, seq, event_id, event, data, emitted_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.insert = db.prepare('INSERT INTO sync_events (channel, seq, event_id, event, data, emitted_at) VALUES (?, ?, ?, ?, ?, ?)');
     this.page = db.prepare(
       'SELECT channel, seq, event_id, event, data, emitted_at FROM sync_events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
     );

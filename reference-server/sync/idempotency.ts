@@ -42,7 +42,9 @@ export function canonicalJson(value: unknown): string {
 
 // implements: sync/idempotency/3
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 export class IdempotencyStore {
@@ -50,9 +52,7 @@ export class IdempotencyStore {
   private readonly insert: Statement<[string, string, string, number, string, number]>;
 
   constructor(db: Database) {
-    this.find = db.prepare(
-      'SELECT request_hash, status, body FROM sync_idempotency WHERE agent_identifier = ? AND idempotency_key = ?',
-    );
+    this.find = db.prepare('SELECT request_hash, status, body FROM sync_idempotency WHERE agent_identifier = ? AND idempotency_key = ?');
     this.insert = db.prepare(
       'INSERT INTO sync_idempotency (agent_identifier, idempotency_key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -64,7 +64,11 @@ export class IdempotencyStore {
     const row = this.find.get(agent, key);
     if (!row) return undefined;
     if (row.request_hash !== hash) {
-      throw new HttpError(422, 'idempotency_key_reused', `Idempotency-Key "${key}" was already used with a different request; use a new key`);
+      throw new HttpError(
+        422,
+        'idempotency_key_reused',
+        `Idempotency-Key "${key}" was already used with a different request; use a new key`,
+      );
     }
     return { status: row.status, body: JSON.parse(row.body) as unknown };
   }

@@ -33,13 +33,7 @@ export function sendResult(rc: RequestContext, result: StoredResult, headers: Re
  */
 // implements: sync/idempotency/1, sync/idempotency/2
 // implements: sync/idempotency/4 — lookup and save run in the mutation's one synchronous SQLite transaction
-export function runMutation(
-  svc: SyncServices,
-  rc: RequestContext,
-  agent: Agent,
-  body: unknown,
-  fn: (em: Emitter) => StoredResult,
-): void {
+export function runMutation(svc: SyncServices, rc: RequestContext, agent: Agent, body: unknown, fn: (em: Emitter) => StoredResult): void {
   const key = idempotencyKey(rc.req);
   const hash = key === undefined ? '' : requestHash(rc.method, rc.rawPath, body);
   let replayed = false;

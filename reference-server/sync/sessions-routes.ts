@@ -47,13 +47,11 @@ export function mountSessionRoutes(router: Router, svc: SyncServices): void {
       throw new HttpError(403, 'forbidden', `${agent.identifier} is not scoped to project ${input.project_id}`);
     }
     runMutation(svc, rc, agent, input, (em) => {
-      const id = Number(repo.insertSession.run(input.project_id, input.issue_id, input.coordinator_type, agent.identifier, em.now).lastInsertRowid);
-      const session = sessionJson(repo.session.get(id)!);
-      em.emit(
-        'AgentSessionStarted',
-        [syncChannel('project', session.project_id), syncChannel('issue', session.issue_id)],
-        { ...session },
+      const id = Number(
+        repo.insertSession.run(input.project_id, input.issue_id, input.coordinator_type, agent.identifier, em.now).lastInsertRowid,
       );
+      const session = sessionJson(repo.session.get(id)!);
+      em.emit('AgentSessionStarted', [syncChannel('project', session.project_id), syncChannel('issue', session.issue_id)], { ...session });
       return { status: 201, body: session };
     });
   });
@@ -78,9 +76,15 @@ export function mountSessionRoutes(router: Router, svc: SyncServices): void {
       const max = config.limits.maxParticipants;
       // implements: sync/participants/2, sync/participants/4
       if (repo.activeCount.get(session.session_id)!.n >= max) {
-        throw new HttpError(409, 'session_full', `session ${session.session_id} already has ${max} active participants (limits.maxParticipants)`);
+        throw new HttpError(
+          409,
+          'session_full',
+          `session ${session.session_id} already has ${max} active participants (limits.maxParticipants)`,
+        );
       }
-      const pid = Number(repo.insertParticipant.run(session.session_id, agent.identifier, input.agent_type, em.now, em.now).lastInsertRowid);
+      const pid = Number(
+        repo.insertParticipant.run(session.session_id, agent.identifier, input.agent_type, em.now, em.now).lastInsertRowid,
+      );
       const participant = participantJson(repo.participant.get(pid)!);
       em.emit('AgentParticipantJoined', [syncChannel('session', session.session_id)], {
         participant_id: participant.participant_id,

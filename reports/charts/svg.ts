@@ -54,24 +54,39 @@ export function axisX(f: Frame, ticks: Array<{ v: number; label: string }>, x: S
   const parts = [`<line class="axis" x1="${f.margin.left}" y1="${y}" x2="${f.width - f.margin.right}" y2="${y}" stroke="#888"/>`];
   for (const t of ticks) {
     const px = x(t.v).toFixed(1);
-    parts.push(`<line x1="${px}" y1="${y}" x2="${px}" y2="${y + 4}" stroke="#888"/><text x="${px}" y="${y + 16}" text-anchor="middle" font-size="11" fill="#555">${esc(t.label)}</text>`);
+    parts.push(
+      `<line x1="${px}" y1="${y}" x2="${px}" y2="${y + 4}" stroke="#888"/><text x="${px}" y="${y + 16}" text-anchor="middle" font-size="11" fill="#555">${esc(t.label)}</text>`,
+    );
   }
-  parts.push(`<text x="${(f.margin.left + f.width - f.margin.right) / 2}" y="${f.height - 6}" text-anchor="middle" font-size="12" fill="#333">${esc(title)}</text>`);
+  parts.push(
+    `<text x="${(f.margin.left + f.width - f.margin.right) / 2}" y="${f.height - 6}" text-anchor="middle" font-size="12" fill="#333">${esc(title)}</text>`,
+  );
   return parts.join('');
 }
 
-export function axisY(f: Frame, ticks: number[], y: Scale, title: string, side: 'left' | 'right' = 'left', fmt = (v: number) => String(v)): string {
+export function axisY(
+  f: Frame,
+  ticks: number[],
+  y: Scale,
+  title: string,
+  side: 'left' | 'right' = 'left',
+  fmt = (v: number) => String(v),
+): string {
   const x = side === 'left' ? f.margin.left : f.width - f.margin.right;
   const dir = side === 'left' ? -1 : 1;
   const parts = [`<line class="axis" x1="${x}" y1="${f.margin.top}" x2="${x}" y2="${f.height - f.margin.bottom}" stroke="#888"/>`];
   for (const t of ticks) {
     const py = y(t).toFixed(1);
     if (side === 'left') parts.push(`<line x1="${f.margin.left}" y1="${py}" x2="${f.width - f.margin.right}" y2="${py}" stroke="#eee"/>`);
-    parts.push(`<text x="${x + dir * 6}" y="${py}" dy="4" text-anchor="${side === 'left' ? 'end' : 'start'}" font-size="11" fill="#555">${esc(fmt(t))}</text>`);
+    parts.push(
+      `<text x="${x + dir * 6}" y="${py}" dy="4" text-anchor="${side === 'left' ? 'end' : 'start'}" font-size="11" fill="#555">${esc(fmt(t))}</text>`,
+    );
   }
   const tx = side === 'left' ? 14 : f.width - 10;
   const ty = (f.margin.top + f.height - f.margin.bottom) / 2;
-  parts.push(`<text x="${tx}" y="${ty}" transform="rotate(-90 ${tx} ${ty})" text-anchor="middle" font-size="12" fill="#333">${esc(title)}</text>`);
+  parts.push(
+    `<text x="${tx}" y="${ty}" transform="rotate(-90 ${tx} ${ty})" text-anchor="middle" font-size="12" fill="#333">${esc(title)}</text>`,
+  );
   return parts.join('');
 }
 

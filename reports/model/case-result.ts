@@ -80,5 +80,7 @@ export function withDeviation(r: CaseResult, deviation: Deviation): CaseResult {
 
 /** `blocked by pusher/bad-input/1 (pusher/bad-input/1#1)` / `blocked: hub down since crash#1 (pusher/bad-input/4#1)`. */
 export function describeBlocker(b: BlockedBy): string {
-  return b.kind === 'crash' ? `blocked: hub down since ${b.id}${b.case ? ` (${b.case})` : ''}` : `blocked by ${b.id}${b.case ? ` (${b.case})` : ''}`;
+  return b.kind === 'crash'
+    ? `blocked: hub down since ${b.id}${b.case ? ` (${b.case})` : ''}`
+    : `blocked by ${b.id}${b.case ? ` (${b.case})` : ''}`;
 }

@@ -13,10 +13,21 @@ import type { Level } from '../../spec/requirements/types.ts';
  * - `expected-fail`: missed, but listed as a known deviation; does not fail the run.
  * - `fixed`: listed as a known deviation, yet passed; fails the run only when the rules say so.
  */
-export type Outcome = 'pass' | 'fail' | 'non-strict' | 'skipped' | 'unimplemented' | 'informational' | 'blocked' | 'expected-fail' | 'fixed';
+export type Outcome =
+  'pass' | 'fail' | 'non-strict' | 'skipped' | 'unimplemented' | 'informational' | 'blocked' | 'expected-fail' | 'fixed';
 
 /** Display order (summaries, cards). The first six always show; the rest only when they occur. */
-export const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'non-strict', 'skipped', 'unimplemented', 'informational', 'blocked', 'expected-fail', 'fixed'];
+export const OUTCOMES: readonly Outcome[] = [
+  'pass',
+  'fail',
+  'non-strict',
+  'skipped',
+  'unimplemented',
+  'informational',
+  'blocked',
+  'expected-fail',
+  'fixed',
+];
 export const CORE_OUTCOMES: readonly Outcome[] = OUTCOMES.slice(0, 6);
 
 /**
@@ -24,7 +35,17 @@ export const CORE_OUTCOMES: readonly Outcome[] = OUTCOMES.slice(0, 6);
  * a known one outranks "not judged", and "not judged" outranks a pass, so a requirement reads `pass`
  * only when every row that ran passed.
  */
-export const SEVERITY: readonly Outcome[] = ['fail', 'non-strict', 'expected-fail', 'blocked', 'fixed', 'pass', 'informational', 'unimplemented', 'skipped'];
+export const SEVERITY: readonly Outcome[] = [
+  'fail',
+  'non-strict',
+  'expected-fail',
+  'blocked',
+  'fixed',
+  'pass',
+  'informational',
+  'unimplemented',
+  'skipped',
+];
 
 /** Outcomes that judged the requirement (rather than being gated, skipped or blocked). */
 export const JUDGED: ReadonlySet<Outcome> = new Set<Outcome>(['pass', 'fail', 'non-strict', 'expected-fail', 'fixed']);

@@ -31,7 +31,10 @@ export function sectionOf(requirement: string): string {
   return requirement.split('/').slice(0, 2).join('/');
 }
 
-export function requirementRows(results: readonly CaseResult[], lookup: (id: string) => Pick<Requirement, 'text'> | undefined = requirementById): RequirementRow[] {
+export function requirementRows(
+  results: readonly CaseResult[],
+  lookup: (id: string) => Pick<Requirement, 'text'> | undefined = requirementById,
+): RequirementRow[] {
   const byReq = new Map<string, CaseResult[]>();
   for (const r of results) byReq.set(r.requirement, [...(byReq.get(r.requirement) ?? []), r]);
   return [...byReq].map(([id, rows]) => {
@@ -81,7 +84,8 @@ const passed = (o: Outcome) => o === 'pass' || o === 'fixed';
 export function sectionOutcome(rows: readonly RequirementRow[]): Outcome {
   for (const o of ['fail', 'non-strict', 'expected-fail'] as const) if (rows.some((r) => r.outcome === o)) return o;
   const must = rows.filter((r) => r.level === 'MUST');
-  if (rows.some((r) => passed(r.outcome)) && must.every((r) => passed(r.outcome))) return rows.some((r) => r.outcome === 'fixed') ? 'fixed' : 'pass';
+  if (rows.some((r) => passed(r.outcome)) && must.every((r) => passed(r.outcome)))
+    return rows.some((r) => r.outcome === 'fixed') ? 'fixed' : 'pass';
   for (const o of ['blocked', 'unimplemented', 'informational', 'skipped'] as const) if (rows.some((r) => r.outcome === o)) return o;
   return 'pass';
 }

@@ -80,13 +80,18 @@ export function blockedTree(results: readonly CaseResult[]): BlockedNode[] {
   // A blocker that is itself only blocked sits under its own blocker, not at the root.
   const blockedRequirements = new Set(blocked.map((r) => r.requirement));
   const node = (blocker: string, path: Set<string>): BlockedNode => {
-    const row = blocked.some((r) => r.blockedBy!.kind === 'crash' && r.blockedBy!.id === blocker) ? undefined : judgingRow(results, blocker);
+    const row = blocked.some((r) => r.blockedBy!.kind === 'crash' && r.blockedBy!.id === blocker)
+      ? undefined
+      : judgingRow(results, blocker);
     const next = new Set([...path, blocker]);
     const dependants = (byBlocker.get(blocker) ?? [])
       .filter((r) => r.requirement !== blocker)
       .map((r) => ({
         row: { id: r.id, requirement: r.requirement, reason: r.reason },
-        below: byBlocker.has(r.requirement) && !next.has(r.requirement) && firstBlockedRowOf(blocked, r.requirement) === r ? [node(r.requirement, next)] : [],
+        below:
+          byBlocker.has(r.requirement) && !next.has(r.requirement) && firstBlockedRowOf(blocked, r.requirement) === r
+            ? [node(r.requirement, next)]
+            : [],
       }));
     return { blocker, ...(row ? { row: { id: row.id, outcome: row.outcome, level: row.level, reason: row.reason } } : {}), dependants };
   };

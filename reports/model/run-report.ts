@@ -46,7 +46,11 @@ export function summarize(results: readonly Pick<CaseResult, 'outcome'>[]): Summ
 }
 
 /** 1 when a row fails the run (see failsRun) or a finding is a failure; 0 otherwise. */
-export function exitCodeOf(results: readonly Pick<CaseResult, 'outcome'>[], findings: readonly RunFinding[] = [], rules: OutcomeRules = DEFAULT_RULES): 0 | 1 {
+export function exitCodeOf(
+  results: readonly Pick<CaseResult, 'outcome'>[],
+  findings: readonly RunFinding[] = [],
+  rules: OutcomeRules = DEFAULT_RULES,
+): 0 | 1 {
   return results.some((r) => failsRun(r.outcome, rules)) || findings.some((f) => f.severity === 'fail') ? 1 : 0;
 }
 

@@ -36,7 +36,10 @@ export interface VerdictOptions {
 export function deviationsOf(requirements: readonly RequirementRow[], strict: boolean): string[] {
   return requirements
     .filter((r) => r.outcome === 'expected-fail' && (r.level === 'MUST' || strict))
-    .map((r) => `${r.id} (${r.level}) known deviation: ${r.deviation?.reason ?? r.reason ?? 'listed'}${r.deviation?.link ? ` (${r.deviation.link})` : ''}`);
+    .map(
+      (r) =>
+        `${r.id} (${r.level}) known deviation: ${r.deviation?.reason ?? r.reason ?? 'listed'}${r.deviation?.link ? ` (${r.deviation.link})` : ''}`,
+    );
 }
 
 /**
@@ -52,11 +55,14 @@ export function verdictOf(
 ): Pick<CertifyReport, 'verdict' | 'exitCode' | 'reasons' | 'deviations'> {
   const rules = options.rules ?? DEFAULT_RULES;
   const reasons: string[] = [];
-  for (const f of options.findings ?? []) if (f.severity === 'fail') reasons.push(`${f.kind === 'crash' ? 'hub crashed' : f.kind} ${f.text}`);
+  for (const f of options.findings ?? [])
+    if (f.severity === 'fail') reasons.push(`${f.kind === 'crash' ? 'hub crashed' : f.kind} ${f.text}`);
   for (const r of requirements) {
-    if (r.outcome === 'fixed' && failsRun(r.outcome, rules)) reasons.push(`${r.id} (${r.level}) is listed as a known deviation but passed: remove it from the list`);
+    if (r.outcome === 'fixed' && failsRun(r.outcome, rules))
+      reasons.push(`${r.id} (${r.level}) is listed as a known deviation but passed: remove it from the list`);
     else if (failsRun(r.outcome, rules)) reasons.push(`${r.id} (${r.level}) failed: ${r.reason ?? 'see the report'}`);
-    else if (options.strict && r.outcome === 'non-strict') reasons.push(`${r.id} (${r.level}) missed under --strict: ${r.reason ?? 'see the report'}`);
+    else if (options.strict && r.outcome === 'non-strict')
+      reasons.push(`${r.id} (${r.level}) missed under --strict: ${r.reason ?? 'see the report'}`);
   }
   for (const s of slos) if (s.status === 'breached') reasons.push(`SLO ${s.id} breached: ${s.note ?? formatSlo(s)}`);
   const deviations = deviationsOf(requirements, options.strict);
@@ -64,7 +70,8 @@ export function verdictOf(
   const open = slos.filter((s) => s.status === 'unmeasured').map((s) => `SLO ${s.id} unmeasured: ${s.note ?? 'no figures'}`);
   const must = requirements.filter((r) => r.level === 'MUST');
   // Nothing failed because nothing ran is not a certificate.
-  if (must.length > 0 && !must.some((r) => JUDGED.has(r.outcome))) open.push(`none of the ${must.length} selected MUST requirement(s) ran (all skipped or unimplemented)`);
+  if (must.length > 0 && !must.some((r) => JUDGED.has(r.outcome)))
+    open.push(`none of the ${must.length} selected MUST requirement(s) ran (all skipped or unimplemented)`);
   if (open.length) return { verdict: 'inconclusive', exitCode: 2, reasons: open, deviations };
   const verdict: CertifyVerdict = deviations.length ? 'conformant-with-deviations' : 'certified';
   return { verdict, exitCode: 0, reasons: [], deviations };
@@ -81,7 +88,11 @@ export function verdictLabel(report: Pick<CertifyReport, 'verdict' | 'deviations
 export function notCovered(requirements: readonly RequirementRow[]): string[] {
   return requirements
     .filter((r) => r.level === 'MUST' && (r.outcome === 'skipped' || r.outcome === 'blocked'))
-    .map((r) => (r.outcome === 'blocked' ? `${r.id} (MUST) ${r.blockedBy ? describeBlocker(r.blockedBy) : 'blocked'}: ${r.reason ?? 'no reason given'}` : `${r.id} (MUST) skipped: ${r.reason ?? 'no reason given'}`));
+    .map((r) =>
+      r.outcome === 'blocked'
+        ? `${r.id} (MUST) ${r.blockedBy ? describeBlocker(r.blockedBy) : 'blocked'}: ${r.reason ?? 'no reason given'}`
+        : `${r.id} (MUST) skipped: ${r.reason ?? 'no reason given'}`,
+    );
 }
 
 export function matrixSummary(requirements: readonly RequirementRow[], slos: readonly SloRow[]): MatrixSummary {

@@ -84,7 +84,12 @@ export async function startMutatingProxy(opts: MutatingProxyOptions): Promise<Mu
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const ex: HttpExchange = { method: req.method ?? 'GET', url: req.url ?? '/', headers: { ...req.headers }, body: Buffer.concat(chunks) };
+      const ex: HttpExchange = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: { ...req.headers },
+        body: Buffer.concat(chunks),
+      };
       opts.http?.request?.(ex);
       const fwd = request(
         { host: up.hostname, port: up.port, method: ex.method, path: ex.url, headers: stripHop(ex.headers, ex.body.length) },

@@ -33,7 +33,8 @@ export const nodeLocalPresence: ClusterMutant = clusterMutant({
   name: 'node-local-presence',
   breaks: 'pusher/cluster/2',
   selectors: ['pusher/cluster/2'],
-  describe: 'Lists only the presence members connected to the same node: subscription_succeeded and member events leave out the other nodes’ users',
+  describe:
+    'Lists only the presence members connected to the same node: subscription_succeeded and member events leave out the other nodes’ users',
   hooks: () => {
     /** node → channel → connection → user_id, for presence subscriptions the hub confirmed on that node. */
     const local = new Map<number, Map<string, Map<ProxyConn, string>>>();
@@ -47,7 +48,8 @@ export const nodeLocalPresence: ClusterMutant = clusterMutant({
               fromClient(conn, _text, json) {
                 const f = json as WireFrame | undefined;
                 const d = parse(f?.data);
-                if (f?.event !== 'pusher:subscribe' || typeof d?.channel !== 'string' || typeof d.channel_data !== 'string') return undefined;
+                if (f?.event !== 'pusher:subscribe' || typeof d?.channel !== 'string' || typeof d.channel_data !== 'string')
+                  return undefined;
                 const user = parse(d.channel_data)?.user_id;
                 if (user !== undefined) pending.set(conn, (pending.get(conn) ?? new Map<string, string>()).set(d.channel, String(user)));
                 return undefined;
@@ -84,7 +86,8 @@ export const clientEventsTwiceAcrossNodes: ClusterMutant = clusterMutant({
   name: 'client-events-twice-across-nodes',
   breaks: 'pusher/cluster/5',
   selectors: ['pusher/cluster/5'],
-  describe: 'Delivers a client event twice to each subscriber on a node other than the sender’s (relayed once per node and once per connection)',
+  describe:
+    'Delivers a client event twice to each subscriber on a node other than the sender’s (relayed once per node and once per connection)',
   hooks: () => {
     /** `channel event` → the node of the connection that last sent it. */
     const sentFrom = new Map<string, number>();
@@ -95,7 +98,8 @@ export const clientEventsTwiceAcrossNodes: ClusterMutant = clusterMutant({
             ws: {
               fromClient(_conn, _text, json) {
                 const f = json as WireFrame | undefined;
-                if (typeof f?.event === 'string' && f.event.startsWith('client-') && typeof f.channel === 'string') sentFrom.set(`${f.channel} ${f.event}`, node);
+                if (typeof f?.event === 'string' && f.event.startsWith('client-') && typeof f.channel === 'string')
+                  sentFrom.set(`${f.channel} ${f.event}`, node);
                 return undefined;
               },
               fromHub(conn, text, json) {
@@ -124,7 +128,8 @@ export const socketIdExclusionLocal: ClusterMutant = clusterMutant({
         : {
             ws: {
               fromHub(conn, _text, json) {
-                if ((json as WireFrame | undefined)?.event === 'pusher:connection_established' && conn.socketId) nodeOf.set(conn.socketId, node);
+                if ((json as WireFrame | undefined)?.event === 'pusher:connection_established' && conn.socketId)
+                  nodeOf.set(conn.socketId, node);
                 return undefined;
               },
             },
@@ -151,7 +156,8 @@ export const prefixIgnored: ClusterMutant = clusterMutant({
   name: 'prefix-ignored',
   breaks: 'pusher/cluster/8',
   selectors: ['pusher/cluster/8'],
-  describe: 'Ignores the key prefix on a shared Redis: channel events and member events of one app reach the other app’s subscribers of the same channel name',
+  describe:
+    'Ignores the key prefix on a shared Redis: channel events and member events of one app reach the other app’s subscribers of the same channel name',
   hooks: () => {
     /** app → channel → its confirmed subscribers (on any node). */
     const subscribers = { own: new Map<string, Set<ProxyConn>>(), neighbour: new Map<string, Set<ProxyConn>>() };
@@ -165,8 +171,10 @@ export const prefixIgnored: ClusterMutant = clusterMutant({
           fromHub(conn, text, json) {
             const f = json as WireFrame | undefined;
             if (typeof f?.channel !== 'string' || typeof f.event !== 'string') return undefined;
-            if (f.event === 'pusher_internal:subscription_succeeded') mine.set(f.channel, (mine.get(f.channel) ?? new Set<ProxyConn>()).add(conn));
-            const crossTalk = isChannelEvent(f) || f.event === 'pusher_internal:member_added' || f.event === 'pusher_internal:member_removed';
+            if (f.event === 'pusher_internal:subscription_succeeded')
+              mine.set(f.channel, (mine.get(f.channel) ?? new Set<ProxyConn>()).add(conn));
+            const crossTalk =
+              isChannelEvent(f) || f.event === 'pusher_internal:member_added' || f.event === 'pusher_internal:member_removed';
             if (!crossTalk) return undefined;
             for (const them of other.get(f.channel) ?? []) {
               const seen = copied.get(them) ?? new Set<string>();
@@ -186,4 +194,9 @@ export const prefixIgnored: ClusterMutant = clusterMutant({
   },
 });
 
-export const CLUSTER_MUTANTS: readonly ClusterMutant[] = [nodeLocalPresence, clientEventsTwiceAcrossNodes, socketIdExclusionLocal, prefixIgnored];
+export const CLUSTER_MUTANTS: readonly ClusterMutant[] = [
+  nodeLocalPresence,
+  clientEventsTwiceAcrossNodes,
+  socketIdExclusionLocal,
+  prefixIgnored,
+];

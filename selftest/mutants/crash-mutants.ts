@@ -120,10 +120,14 @@ export function judgeCrashRun(report: RunReport, restartable: boolean): string[]
   if (crash && !(crash.cases?.[0] === culprit?.id && /after > ws#\d+ \{"event":"pusher:subscribe","data":null\}/.test(crash.text))) {
     problems.push(`the crash finding does not name ${culprit?.id} and the frame: ${crash.text}`);
   }
-  if (restartable && crash && !crash.text.includes('confirmed: run again alone after a restart')) problems.push(`the crash was not confirmed by a run alone: ${crash.text}`);
+  if (restartable && crash && !crash.text.includes('confirmed: run again alone after a restart'))
+    problems.push(`the crash was not confirmed by a run alone: ${crash.text}`);
   for (const r of report.results) {
     if (r === culprit) continue;
-    const ok = r.outcome === 'pass' || r.outcome === 'skipped' || (!restartable && r.outcome === 'blocked' && r.blockedBy?.kind === 'crash' && r.blockedBy.id === crash?.id);
+    const ok =
+      r.outcome === 'pass' ||
+      r.outcome === 'skipped' ||
+      (!restartable && r.outcome === 'blocked' && r.blockedBy?.kind === 'crash' && r.blockedBy.id === crash?.id);
     if (!ok) problems.push(`${r.id} is ${r.outcome}${r.reason ? ` (${r.reason.slice(0, 160)})` : ''}`);
   }
   if (report.exitCode !== 1) problems.push(`exit code ${report.exitCode}, expected 1 (a crash is a failed MUST)`);
@@ -144,7 +148,8 @@ export const crashNoRestart: Mutant = {
   name: 'crash-no-restart',
   breaks: CRASH_REQUIREMENT,
   selectors: ['pusher/bad-input', 'pusher/connection'],
-  describe: 'crashes on pusher:subscribe with data null and from then on refuses every connection with pusher:error 4200 "Server is closing"; no restart.command',
+  describe:
+    'crashes on pusher:subscribe with data null and from then on refuses every connection with pusher:error 4200 "Server is closing"; no restart.command',
   runOptions: { ...SHORT_WAIT, concurrency: 1 },
   judge: (report) => judgeCrashRun(report, false),
   start: () => startCrashingHub({ restartable: false }),

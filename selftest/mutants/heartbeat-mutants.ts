@@ -31,7 +31,8 @@ export function startNoPingHub(activityS = ANNOUNCED_ACTIVITY_S): Promise<Runnin
           const f = json as { event?: unknown; data?: unknown } | undefined;
           if (f?.event === 'pusher:ping') {
             // The hub's idle check stands in for a 30 s idle timeout: answered while the client is active.
-            if (Date.now() - (lastFromClient.get(conn) ?? 0) <= activityS * 1000) conn.toHub(JSON.stringify({ event: 'pusher:pong', data: {} }));
+            if (Date.now() - (lastFromClient.get(conn) ?? 0) <= activityS * 1000)
+              conn.toHub(JSON.stringify({ event: 'pusher:pong', data: {} }));
             return null;
           }
           if (f?.event === 'pusher:connection_established' && typeof f.data === 'string') {
@@ -79,7 +80,8 @@ export function judgeNoPingRun(report: RunReport): string[] {
     if (r.outcome === 'blocked' && needs.has(r.requirement) && r.blockedBy?.kind === 'requirement') continue;
     problems.push(`${r.id} is ${r.outcome}${r.reason ? ` (${r.reason.slice(0, 160)})` : ''}`);
   }
-  if (report.findings.some((f) => f.kind === 'crash')) problems.push(`a crash was reported: ${report.findings.map((f) => f.text).join(' | ')}`);
+  if (report.findings.some((f) => f.kind === 'crash'))
+    problems.push(`a crash was reported: ${report.findings.map((f) => f.text).join(' | ')}`);
   return problems;
 }
 

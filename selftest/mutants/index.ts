@@ -8,9 +8,27 @@ import { crashNoRestart, crashWithRestart } from './crash-mutants.ts';
 import { noServerPings } from './heartbeat-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
-import { errorCodesOutOfClass, silentOnMalformedJson, httpAuthReplayWindow, httpErrorsAs200, memberAddedPerConnection, presenceHashOmitsBareMembers, presenceRefusesBareMember, userCountPerConnection, whisperUnauthorised } from './story-mutants.ts';
+import {
+  errorCodesOutOfClass,
+  silentOnMalformedJson,
+  httpAuthReplayWindow,
+  httpErrorsAs200,
+  memberAddedPerConnection,
+  presenceHashOmitsBareMembers,
+  presenceRefusesBareMember,
+  userCountPerConnection,
+  whisperUnauthorised,
+} from './story-mutants.ts';
 import { historyDropsFixedSeq, historyRepeatsEventId, historySkipsEvent, reEmitOnRetry, restartLosesEvents } from './sync-api-mutants.ts';
-import { dropLastDelivery, dropOneDelivery, dropPresenceUpdates, hideStaleParticipants, lateConflictResolution, slowHub, swapEvents } from './sync-stream-mutants.ts';
+import {
+  dropLastDelivery,
+  dropOneDelivery,
+  dropPresenceUpdates,
+  hideStaleParticipants,
+  lateConflictResolution,
+  slowHub,
+  swapEvents,
+} from './sync-stream-mutants.ts';
 import type { Mutant, RunningMutant } from './types.ts';
 
 export type { Mutant, RunningMutant } from './types.ts';

@@ -47,7 +47,13 @@ export interface SyncFrame {
 
 export function syncFrame(json: unknown): SyncFrame | undefined {
   const f = json as { event?: unknown; channel?: unknown; data?: unknown } | undefined;
-  if (typeof f?.event !== 'string' || !f.event.startsWith(LARAVEL_EVENT_NAMESPACE) || typeof f.channel !== 'string' || typeof f.data !== 'string') return undefined;
+  if (
+    typeof f?.event !== 'string' ||
+    !f.event.startsWith(LARAVEL_EVENT_NAMESPACE) ||
+    typeof f.channel !== 'string' ||
+    typeof f.data !== 'string'
+  )
+    return undefined;
   try {
     return { event: f.event, channel: f.channel, data: JSON.parse(f.data) as Record<string, unknown> };
   } catch {

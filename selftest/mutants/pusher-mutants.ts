@@ -38,7 +38,9 @@ export const echoClientEvents: Mutant = proxyMutant({
       fromClient(conn, _text, json) {
         const f = json as ClientFrame | undefined;
         if (typeof f?.event !== 'string' || !f.event.startsWith('client-') || typeof f.channel !== 'string') return undefined;
-        conn.toClient(JSON.stringify({ event: f.event, channel: f.channel, data: typeof f.data === 'string' ? f.data : JSON.stringify(f.data ?? {}) }));
+        conn.toClient(
+          JSON.stringify({ event: f.event, channel: f.channel, data: typeof f.data === 'string' ? f.data : JSON.stringify(f.data ?? {}) }),
+        );
         return undefined;
       },
     },
@@ -98,7 +100,6 @@ export const memberRemovedPerConnection: Mutant = proxyMutant({
     };
   },
 });
-
 
 export const unsignedHttpApi: Mutant = proxyMutant({
   name: 'unsigned-http-api',

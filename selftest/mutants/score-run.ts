@@ -77,7 +77,11 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
 }
 
 /** Every selector of the given mutants, run once against the unmutated hub behind the relay. */
-export async function runControl(mutants: readonly Mutant[] = MUTANTS, opts: ScoreOptions = {}, start: () => Promise<RunningMutant> = startControl): Promise<RunReport> {
+export async function runControl(
+  mutants: readonly Mutant[] = MUTANTS,
+  opts: ScoreOptions = {},
+  start: () => Promise<RunningMutant> = startControl,
+): Promise<RunReport> {
   const control = await start();
   try {
     return await runConformance({
@@ -116,9 +120,19 @@ export function formatScoreTable(rows: readonly MutantScore[]): string {
     clip(r.reason ?? '-', 90),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const caught = rows.filter((r) => r.caught).length;
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', `mutation score: ${caught}/${rows.length} caught`].join('\n');
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    '',
+    `mutation score: ${caught}/${rows.length} caught`,
+  ].join('\n');
 }
 
 function clip(s: string, n: number): string {

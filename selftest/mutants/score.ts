@@ -21,7 +21,9 @@ for (const c of controls.filter((x) => x.mutants.length)) {
   const control = await runControl(c.mutants, {}, c.start);
   const failed = control.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict');
   controlFailed += failed.length;
-  process.stdout.write(`control (${c.what}, ${control.results.length} cases): ${failed.length ? `FAILED ${failed.map((r) => r.id).join(' ')}` : 'all passed'}\n`);
+  process.stdout.write(
+    `control (${c.what}, ${control.results.length} cases): ${failed.length ? `FAILED ${failed.map((r) => r.id).join(' ')}` : 'all passed'}\n`,
+  );
 }
 const rows = await scoreMutants(mutants, { onRow: (r) => process.stderr.write(`${r.caught ? 'caught  ' : 'SURVIVED'} ${r.mutant}\n`) });
 process.stdout.write(`\n${formatScoreTable(rows)}  (seed ${MUTANT_SEED})\n`);

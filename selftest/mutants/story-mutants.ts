@@ -91,7 +91,16 @@ export const httpErrorsAs200: Mutant = proxyMutant({
 export const presenceRefusesBareMember: Mutant = proxyMutant({
   name: 'presence-refuses-bare-member',
   breaks: 'pusher/presence/9',
-  selectors: ['pusher/presence', 'pusher/subscribe', 'pusher/auth', 'pusher/cache', 'pusher/client-events', 'pusher/http-api/9', 'pusher/http-api/10', 'pusher/http-api/11'],
+  selectors: [
+    'pusher/presence',
+    'pusher/subscribe',
+    'pusher/auth',
+    'pusher/cache',
+    'pusher/client-events',
+    'pusher/http-api/9',
+    'pusher/http-api/10',
+    'pusher/http-api/11',
+  ],
   describe: 'Refuses presence subscriptions without `user_info` with pusher:error 4200 "Invalid message format" (Reverb’s shape)',
   strict: true,
   // Only the bare form's SHOULD misses; presence/10 (list a bare member) cannot be judged and is
@@ -103,7 +112,11 @@ export const presenceRefusesBareMember: Mutant = proxyMutant({
       'pusher/presence/10#1': 'blocked:pusher/presence/9',
     },
     groups: {
-      'subscription-refused:presence:no-user_info:pusher:error:4200': ['pusher/presence/9#1', 'pusher/presence/9#2', 'pusher/presence/10#1'],
+      'subscription-refused:presence:no-user_info:pusher:error:4200': [
+        'pusher/presence/9#1',
+        'pusher/presence/9#2',
+        'pusher/presence/10#1',
+      ],
     },
   },
   hooks: () => ({
@@ -159,7 +172,11 @@ function presenceTracker() {
 type PresenceTracker = ReturnType<typeof presenceTracker>;
 
 /** WebSocket hooks that track presence members; `confirmed` sees each confirmed subscription and may rewrite its frame. */
-function presenceHooks(t: PresenceTracker, confirmed: (conn: ProxyConn, ok: { channel: string; member: Record<string, unknown> }, json: unknown) => string | null | undefined = () => undefined): WsHooks {
+function presenceHooks(
+  t: PresenceTracker,
+  confirmed: (conn: ProxyConn, ok: { channel: string; member: Record<string, unknown> }, json: unknown) => string | null | undefined = () =>
+    undefined,
+): WsHooks {
   return {
     fromClient(conn, _text, json) {
       t.fromClient(conn, json);
@@ -189,7 +206,9 @@ export const presenceHashOmitsBareMembers: Mutant = proxyMutant({
     const t = presenceTracker();
     return {
       ws: presenceHooks(t, (_conn, ok, json) => {
-        const bare = new Set([...(t.members.get(ok.channel)?.values() ?? [])].filter((m) => !('user_info' in m)).map((m) => String(m.user_id)));
+        const bare = new Set(
+          [...(t.members.get(ok.channel)?.values() ?? [])].filter((m) => !('user_info' in m)).map((m) => String(m.user_id)),
+        );
         if (bare.size === 0) return undefined;
         const f = json as { data?: unknown };
         const data = (typeof f.data === 'string' ? JSON.parse(f.data) : f.data) as { presence?: { hash?: Record<string, unknown> } };
@@ -226,14 +245,17 @@ export const memberAddedPerConnection: Mutant = proxyMutant({
         // The correct hub announced the user's first connection; this one announces every further one too.
         const others = [...t.members.get(ok.channel)!].filter(([c]) => c !== conn);
         if (!others.some(([, mem]) => String(mem.user_id) === user)) return undefined;
-        const frame = JSON.stringify({ event: 'pusher_internal:member_added', channel: ok.channel, data: JSON.stringify({ user_id: user, ...('user_info' in ok.member ? { user_info: ok.member.user_info } : {}) }) });
+        const frame = JSON.stringify({
+          event: 'pusher_internal:member_added',
+          channel: ok.channel,
+          data: JSON.stringify({ user_id: user, ...('user_info' in ok.member ? { user_info: ok.member.user_info } : {}) }),
+        });
         for (const [c, mem] of others) if (String(mem.user_id) !== user) c.toClient(frame);
         return undefined;
       }),
     };
   },
 });
-
 
 /**
  * Reverb 1.10's shape: a correctly signed HTTP API request is accepted however far its `auth_timestamp`
@@ -257,7 +279,12 @@ export const httpAuthReplayWindow: Mutant = proxyMutant({
         const body = req.body.toString('utf8');
         const asSent = signHttpRequest(hub.app, { method: req.method, path: u.pathname, params, body, timestamp: ts });
         // Only the timestamp is let through: a bad signature, key or version is still refused by the hub.
-        if (asSent.auth_signature !== u.searchParams.get('auth_signature') || u.searchParams.get('auth_key') !== hub.app.key || u.searchParams.get('auth_version') !== '1.0') return;
+        if (
+          asSent.auth_signature !== u.searchParams.get('auth_signature') ||
+          u.searchParams.get('auth_key') !== hub.app.key ||
+          u.searchParams.get('auth_version') !== '1.0'
+        )
+          return;
         req.url = `${u.pathname}?${new URLSearchParams(signHttpRequest(hub.app, { method: req.method, path: u.pathname, params, body })).toString()}`;
       },
     },
@@ -287,10 +314,20 @@ export const whisperUnauthorised: Mutant = proxyMutant({
             const d = dataObject(f);
             if (typeof d?.channel === 'string') subscribers.get(d.channel)?.delete(conn);
           }
-          if (typeof f?.event !== 'string' || !f.event.startsWith('client-') || typeof f.channel !== 'string' || !f.channel.startsWith('private-')) return undefined;
+          if (
+            typeof f?.event !== 'string' ||
+            !f.event.startsWith('client-') ||
+            typeof f.channel !== 'string' ||
+            !f.channel.startsWith('private-')
+          )
+            return undefined;
           const subs = subscribers.get(f.channel);
           if (subs?.has(conn)) return undefined;
-          const frame = JSON.stringify({ event: f.event, channel: f.channel, data: typeof f.data === 'string' ? f.data : JSON.stringify(f.data ?? {}) });
+          const frame = JSON.stringify({
+            event: f.event,
+            channel: f.channel,
+            data: typeof f.data === 'string' ? f.data : JSON.stringify(f.data ?? {}),
+          });
           for (const s of subs ?? []) s.toClient(frame);
           return null;
         },
@@ -329,7 +366,8 @@ export const userCountPerConnection: Mutant = proxyMutant({
           const body = JSON.parse(res.body.toString('utf8')) as { user_count?: number; channels?: Record<string, { user_count?: number }> };
           const one = /^\/apps\/[^/]+\/channels\/([^/]+)$/.exec(path);
           if (one && typeof body.user_count === 'number') body.user_count = connections(decodeURIComponent(one[1]!));
-          for (const [name, info] of Object.entries(body.channels ?? {})) if (typeof info.user_count === 'number') info.user_count = connections(name);
+          for (const [name, info] of Object.entries(body.channels ?? {}))
+            if (typeof info.user_count === 'number') info.user_count = connections(name);
           res.body = Buffer.from(JSON.stringify(body));
         },
       },

@@ -8,7 +8,8 @@ export const reEmitOnRetry: Mutant = proxyMutant({
   name: 're-emit-on-retry',
   breaks: 'sync/idempotency/2',
   selectors: ['sync/idempotency/2'],
-  describe: 'Performs a retried request again (its used Idempotency-Key is ignored), so the event is sent a second time with a fresh event_id',
+  describe:
+    'Performs a retried request again (its used Idempotency-Key is ignored), so the event is sent a second time with a fresh event_id',
   hooks: () => {
     const seen = new Set<string>();
     return {

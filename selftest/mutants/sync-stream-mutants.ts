@@ -98,7 +98,8 @@ export const dropLastDelivery: Mutant = proxyMutant({
   name: 'drop-last-delivery',
   breaks: 'sync/delivery/5',
   selectors: ['sync/delivery/5'],
-  describe: 'Never delivers the last event of a sync channel (no successor within 500 ms) to one subscriber; history keeps it, and no seq gap ever shows',
+  describe:
+    'Never delivers the last event of a sync channel (no successor within 500 ms) to one subscriber; history keeps it, and no seq gap ever shows',
   hooks: () => {
     const dropped = new Set<string>();
     const held = new WeakMap<ProxyConn, Map<string, string>>();

@@ -45,7 +45,8 @@ export function requirementsMarkdown(reqs: readonly Requirement[]): string {
   const dependants = new Map<string, string[]>();
   for (const r of reqs) for (const d of r.dependsOn ?? []) dependants.set(d, [...(dependants.get(d) ?? []), r.id]);
   const count = (list: readonly Requirement[], level: Requirement['level']) => list.filter((r) => r.level === level).length;
-  const summary = (list: readonly Requirement[]) => `${list.length} requirements: ${count(list, 'MUST')} MUST, ${count(list, 'SHOULD')} SHOULD, ${count(list, 'MAY')} MAY`;
+  const summary = (list: readonly Requirement[]) =>
+    `${list.length} requirements: ${count(list, 'MUST')} MUST, ${count(list, 'SHOULD')} SHOULD, ${count(list, 'MAY')} MAY`;
 
   const out = [
     '# Requirements catalogue',

@@ -24,10 +24,20 @@ export interface SchemaGroup {
 
 const MODULES: ReadonlyArray<{ name: string; title: string; source: string; module: Record<string, unknown> }> = [
   { name: 'common', title: 'Shared types (timestamps, error body, profiles)', source: 'spec/schemas/common.ts', module: common },
-  { name: 'pusher-frames', title: 'Pusher protocol 7 frames, both directions', source: 'spec/schemas/pusher-frames.ts', module: pusherFrames },
+  {
+    name: 'pusher-frames',
+    title: 'Pusher protocol 7 frames, both directions',
+    source: 'spec/schemas/pusher-frames.ts',
+    module: pusherFrames,
+  },
   { name: 'pusher-http', title: 'Pusher HTTP API bodies and webhooks', source: 'spec/schemas/pusher-http.ts', module: pusherHttp },
   { name: 'sync', title: 'Profile sync: events, envelope and API bodies', source: 'spec/schemas/sync.ts', module: sync },
-  { name: 'agent-presence', title: 'Profile agent-presence: dashboard stream and API', source: 'spec/schemas/agent-presence.ts', module: agentPresence },
+  {
+    name: 'agent-presence',
+    title: 'Profile agent-presence: dashboard stream and API',
+    source: 'spec/schemas/agent-presence.ts',
+    module: agentPresence,
+  },
   { name: 'target', title: 'The hubproof target file', source: 'spec/target.ts', module: target },
   { name: 'requirements', title: 'The requirement registry entry', source: 'spec/requirements/types.ts', module: requirements },
 ];

@@ -6,14 +6,7 @@ export const CHANNEL_NAME_MAX_LENGTH = 164;
 export const CHANNEL_NAME_PATTERN = /^[A-Za-z0-9_\-=@,.;]+$/;
 
 export type ChannelKind =
-  | 'public'
-  | 'private'
-  | 'presence'
-  | 'private-encrypted'
-  | 'cache'
-  | 'private-cache'
-  | 'presence-cache'
-  | 'private-encrypted-cache';
+  'public' | 'private' | 'presence' | 'private-encrypted' | 'cache' | 'private-cache' | 'presence-cache' | 'private-encrypted-cache';
 
 // Longest prefix first, so `private-encrypted-cache-` wins over `private-`.
 const PREFIXES: ReadonlyArray<readonly [string, ChannelKind]> = [

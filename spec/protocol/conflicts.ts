@@ -51,9 +51,6 @@ export function isDuplicateTitle(a: string, b: string, threshold = DEFAULT_CONFL
  * Auto-resolution: keep the todo with the longer trimmed description; on a tie keep the earlier one.
  * Returns which of the two (by position) is kept.
  */
-export function pickKept(
-  earlier: { description: string },
-  later: { description: string },
-): 'earlier' | 'later' {
+export function pickKept(earlier: { description: string }, later: { description: string }): 'earlier' | 'later' {
   return later.description.trim().length > earlier.description.trim().length ? 'later' : 'earlier';
 }

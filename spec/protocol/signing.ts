@@ -39,13 +39,7 @@ export function signChannelAuth(app: AppCredentials, socketId: string, channel: 
   return `${app.key}:${hmacHex(app.secret, channelAuthString(socketId, channel, channelData))}`;
 }
 
-export function verifyChannelAuth(
-  app: AppCredentials,
-  auth: unknown,
-  socketId: string,
-  channel: string,
-  channelData?: string,
-): boolean {
+export function verifyChannelAuth(app: AppCredentials, auth: unknown, socketId: string, channel: string, channelData?: string): boolean {
   if (typeof auth !== 'string') return false;
   return safeEqual(auth, signChannelAuth(app, socketId, channel, channelData));
 }
@@ -97,12 +91,7 @@ export function signHttpRequest(app: AppCredentials, input: SignRequestInput): R
 }
 
 export type HttpAuthFailure =
-  | 'missing_auth_params'
-  | 'unknown_auth_key'
-  | 'unsupported_auth_version'
-  | 'stale_timestamp'
-  | 'body_md5_mismatch'
-  | 'invalid_signature';
+  'missing_auth_params' | 'unknown_auth_key' | 'unsupported_auth_version' | 'stale_timestamp' | 'body_md5_mismatch' | 'invalid_signature';
 
 export interface VerifyRequestInput {
   method: string;
@@ -115,10 +104,7 @@ export interface VerifyRequestInput {
 }
 
 /** Verifies a signed HTTP API request; `ok: false` carries the reason, for the 401 body. */
-export function verifyHttpRequest(
-  app: AppCredentials,
-  input: VerifyRequestInput,
-): { ok: true } | { ok: false; reason: HttpAuthFailure } {
+export function verifyHttpRequest(app: AppCredentials, input: VerifyRequestInput): { ok: true } | { ok: false; reason: HttpAuthFailure } {
   const { auth_signature: signature, auth_key: key, auth_timestamp: ts, auth_version: version } = input.query;
   if (!signature || !key || !ts || !version) return { ok: false, reason: 'missing_auth_params' };
   if (!safeEqual(key, app.key)) return { ok: false, reason: 'unknown_auth_key' };

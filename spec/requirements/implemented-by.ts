@@ -61,7 +61,8 @@ export function parseAnnotations(text: string, file: string): AnnotationScan {
       return;
     }
     // An annotation names the code right below it; one left above a blank line names nothing.
-    if ((lines[i + 1] ?? '').trim() === '') malformed.push(`${where}: sits above a blank line or the end of the file, not above the code it names`);
+    if ((lines[i + 1] ?? '').trim() === '')
+      malformed.push(`${where}: sits above a blank line or the end of the file, not above the code it names`);
     for (const id of m[1]!.split(',').map((s) => s.trim())) {
       if (REQUIREMENT_ID_PATTERN.test(id)) sites.push({ id, file, line: i + 1 });
       else malformed.push(`${where}: "${id}" is not a requirement id (profile/section/n)`);
@@ -107,13 +108,16 @@ export function annotationProblems(
   }
   for (const r of requirements) {
     if (!named.has(r.id) && exempt[r.id] === undefined) {
-      out.push(`${r.id}: no "// implements:" line under ${REFERENCE_HUB_DIR}/ names it; annotate the code that does it, or exempt it in NOT_IMPLEMENTED_BY_HUB with the reason`);
+      out.push(
+        `${r.id}: no "// implements:" line under ${REFERENCE_HUB_DIR}/ names it; annotate the code that does it, or exempt it in NOT_IMPLEMENTED_BY_HUB with the reason`,
+      );
     }
   }
   for (const [id, reason] of Object.entries(exempt)) {
     if (!known.has(id)) out.push(`NOT_IMPLEMENTED_BY_HUB: ${id} is not in the registry`);
     if (reason.trim().length < 10) out.push(`NOT_IMPLEMENTED_BY_HUB: ${id} needs a reason`);
-    if (named.has(id)) out.push(`NOT_IMPLEMENTED_BY_HUB: ${id} is annotated at ${implementationSites(id, scan).join(', ')}; drop the exemption`);
+    if (named.has(id))
+      out.push(`NOT_IMPLEMENTED_BY_HUB: ${id} is annotated at ${implementationSites(id, scan).join(', ')}; drop the exemption`);
   }
   return out;
 }

@@ -69,8 +69,10 @@ export function sourceProblem(source: string, root: string): string | undefined 
   }
   if (parsed.kind === 'web') {
     if (!source.startsWith('https://')) return `"${source}" is not an https URL`;
-    if (!(PUBLIC_DOCUMENTS as readonly string[]).includes(parsed.document)) return `${parsed.document} is not one of the public documents in spec/requirements/sources.ts`;
-    if (!/^[a-z0-9._-]*$/.test(parsed.fragment)) return `fragment "#${parsed.fragment}" is not a heading anchor (lower-case letters, digits, ., - and _)`;
+    if (!(PUBLIC_DOCUMENTS as readonly string[]).includes(parsed.document))
+      return `${parsed.document} is not one of the public documents in spec/requirements/sources.ts`;
+    if (!/^[a-z0-9._-]*$/.test(parsed.fragment))
+      return `fragment "#${parsed.fragment}" is not a heading anchor (lower-case letters, digits, ., - and _)`;
     return undefined;
   }
   if (parsed.path.startsWith('/') || parsed.path.split('/').includes('..')) return `"${parsed.path}" is not a path inside the repository`;

@@ -40,7 +40,9 @@ export const Requirement = z
     source: z
       .string()
       .min(1)
-      .describe('A public document (https URL from the allow-list in spec/requirements/sources.ts) or a file of this repository (`docs/protocol.md#heading`)'),
+      .describe(
+        'A public document (https URL from the allow-list in spec/requirements/sources.ts) or a file of this repository (`docs/protocol.md#heading`)',
+      ),
     basis: Basis,
     /**
      * Requirements whose behaviour the cases of this one need the hub to show before they can judge it

@@ -48,7 +48,12 @@ export const PresenceList = z
   .object({
     agents: z.array(AgentPresence),
     timestamp: Timestamp,
-    dashboards: z.number().int().nonnegative().optional().describe('Dashboard connections open on /ws/broadcasts now (optional; the reference hub sends it)'),
+    dashboards: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('Dashboard connections open on /ws/broadcasts now (optional; the reference hub sends it)'),
   })
   .meta({ id: 'PresenceList', description: 'GET /api/presence' });
 

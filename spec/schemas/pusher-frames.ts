@@ -42,9 +42,7 @@ export const ConnectionEstablishedDecoded = z.object({
   data: jsonString(ConnectionEstablishedData),
 });
 
-export const PusherErrorData = z
-  .object({ code: z.number().int().nullable(), message: z.string() })
-  .meta({ id: 'PusherErrorData' });
+export const PusherErrorData = z.object({ code: z.number().int().nullable(), message: z.string() }).meta({ id: 'PusherErrorData' });
 export const PusherError = z
   .object({
     event: z.literal('pusher:error'),
@@ -121,9 +119,7 @@ export const SubscriptionCount = z
   })
   .meta({ id: 'PusherSubscriptionCount' });
 
-export const CacheMiss = z
-  .object({ event: z.literal('pusher:cache_miss'), channel: ChannelName })
-  .meta({ id: 'PusherCacheMiss' });
+export const CacheMiss = z.object({ event: z.literal('pusher:cache_miss'), channel: ChannelName }).meta({ id: 'PusherCacheMiss' });
 
 export const Signin = z
   .object({ event: z.literal('pusher:signin'), data: z.object({ auth: z.string(), user_data: z.string() }) })
@@ -142,9 +138,7 @@ export const ChannelEvent = z
   .object({ event: z.string().min(1), channel: ChannelName, data: z.string(), user_id: z.string().optional() })
   .meta({ id: 'PusherChannelEvent' });
 
-export const ClientToHubFrame = z
-  .union([Ping, Pong, Subscribe, Unsubscribe, Signin, ClientEvent])
-  .meta({ id: 'PusherClientToHubFrame' });
+export const ClientToHubFrame = z.union([Ping, Pong, Subscribe, Unsubscribe, Signin, ClientEvent]).meta({ id: 'PusherClientToHubFrame' });
 export const HubToClientFrame = z
   .union([
     ConnectionEstablished,

@@ -55,13 +55,9 @@ export const TriggerBatchResponse = z
   .object({ batch: z.array(ChannelInfoAttributes).optional() })
   .meta({ id: 'PusherTriggerBatchResponse' });
 
-export const ChannelsResponse = z
-  .object({ channels: z.record(z.string(), ChannelInfoAttributes) })
-  .meta({ id: 'PusherChannelsResponse' });
+export const ChannelsResponse = z.object({ channels: z.record(z.string(), ChannelInfoAttributes) }).meta({ id: 'PusherChannelsResponse' });
 export const ChannelResponse = ChannelInfoAttributes.extend({ occupied: z.boolean() }).meta({ id: 'PusherChannelResponse' });
-export const UsersResponse = z
-  .object({ users: z.array(z.object({ id: z.string() })) })
-  .meta({ id: 'PusherUsersResponse' });
+export const UsersResponse = z.object({ users: z.array(z.object({ id: z.string() })) }).meta({ id: 'PusherUsersResponse' });
 
 /** Error bodies of the Pusher HTTP API are plain text in Pusher; hubproof hubs answer JSON ErrorBody. */
 export const PusherHttpQueryAuth = z
@@ -70,14 +66,25 @@ export const PusherHttpQueryAuth = z
     auth_timestamp: z.string().regex(/^\d+$/),
     auth_version: z.literal('1.0'),
     auth_signature: z.string().regex(/^[0-9a-f]{64}$/),
-    body_md5: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+    body_md5: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
   })
   .meta({ id: 'PusherHttpQueryAuth' });
 
 /** Webhook body: `{time_ms, events:[{name, channel, …}]}` signed with X-Pusher-Key / X-Pusher-Signature. */
 export const WebhookEvent = z
   .object({
-    name: z.enum(['channel_occupied', 'channel_vacated', 'member_added', 'member_removed', 'client_event', 'subscription_count', 'cache_miss']),
+    name: z.enum([
+      'channel_occupied',
+      'channel_vacated',
+      'member_added',
+      'member_removed',
+      'client_event',
+      'subscription_count',
+      'cache_miss',
+    ]),
     channel: ChannelName,
     user_id: z.string().optional(),
     event: z.string().optional(),
@@ -86,6 +93,4 @@ export const WebhookEvent = z
     subscription_count: z.number().int().optional(),
   })
   .meta({ id: 'PusherWebhookEvent' });
-export const WebhookBody = z
-  .object({ time_ms: z.number().int(), events: z.array(WebhookEvent) })
-  .meta({ id: 'PusherWebhookBody' });
+export const WebhookBody = z.object({ time_ms: z.number().int(), events: z.array(WebhookEvent) }).meta({ id: 'PusherWebhookBody' });

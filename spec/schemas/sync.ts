@@ -141,12 +141,14 @@ export const HubInfo = z
         nodes: z.number().int().nonnegative().describe('Live nodes sharing the state'),
         status: z
           .enum(['connected', 'disconnected', 'state_lost'])
-          .describe('disconnected: the shared store is unreachable; this node serves its own connections only and its HTTP API answers 503'),
+          .describe(
+            'disconnected: the shared store is unreachable; this node serves its own connections only and its HTTP API answers 503',
+          ),
         redis: z.string().describe('Where the shared state lives (password masked)'),
         prefix: z.string().describe('Key prefix of this hub in the shared store'),
         persistence: z.enum(['aof', 'rdb', 'off', 'unknown']).describe('off: acknowledged sync events do not survive a store restart'),
         lease_ms: z.number().positive(),
-        dead_node_removal_ms: z.number().positive().describe('Bound on removing a dead node\'s presence members and dashboards'),
+        dead_node_removal_ms: z.number().positive().describe("Bound on removing a dead node's presence members and dashboards"),
       })
       .optional()
       .describe('Present when the hub is one node of a cluster'),

@@ -29,7 +29,9 @@ const RULES: Array<{ from: string[]; never: string[]; why: string }> = [
 function specifiers(source: string): string[] {
   const imports = ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
   // Files a module reaches without importing them (worker scripts, child-process entry points).
-  const urls = [...source.matchAll(/new URL\(\s*(['"`])([^'"`]+)\1\s*,\s*import\.meta\.url\s*\)|import\.meta\.resolve\(\s*(['"`])([^'"`]+)\3\s*\)/g)].map((m) => m[2] ?? m[4]!);
+  const urls = [
+    ...source.matchAll(/new URL\(\s*(['"`])([^'"`]+)\1\s*,\s*import\.meta\.url\s*\)|import\.meta\.resolve\(\s*(['"`])([^'"`]+)\3\s*\)/g),
+  ].map((m) => m[2] ?? m[4]!);
   return [...imports, ...urls].filter((s) => s.startsWith('.'));
 }
 

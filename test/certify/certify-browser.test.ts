@@ -20,7 +20,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function certify(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'certify', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'certify', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -35,22 +38,38 @@ function certify(args: string[]): Promise<{ code: number | null; stdout: string;
 }
 
 describe('hubproof certify, browser part', () => {
-  it('is one of certify\'s load scenarios by default', () => {
+  it("is one of certify's load scenarios by default", () => {
     expect(CERTIFY_SCENARIOS.split(',')).toContain('browser');
   });
 
-  it.skipIf(chromiumUnavailable())('runs the browser scenario with one page at 250 updates/s and lists its SLOs', async () => {
-    const out = join(dir, 'out');
-    const relaxed = ['--max-machine-cpu', '1', '--max-driver-cpu', '1', '--max-driver-lag', '5000'];
-    const r = await certify(['--out', out, '--only', 'agent-presence/stream/1', '--scenario', 'browser', '--load-duration', '1', '--set', 'browser:thresholds.p99Ms=2000', ...relaxed]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'certify.json'), 'utf8')) as CertifyReport;
-    expect(report.load.skipped).toEqual([]);
-    expect(report.slos.map((s) => `${s.id}:${s.status}`)).toEqual(['browser/p99Ms:held', 'browser/minReach:held']);
-    // The certificate embeds the load report: one page, 250/s, end to end plotted beside the wire.
-    const html = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(html).toContain('target 250/s');
-    expect(html).toContain('1 measuring page(s)');
-    expect(html).toContain('wire (driver subscriber)');
-  }, 120_000);
+  it.skipIf(chromiumUnavailable())(
+    'runs the browser scenario with one page at 250 updates/s and lists its SLOs',
+    async () => {
+      const out = join(dir, 'out');
+      const relaxed = ['--max-machine-cpu', '1', '--max-driver-cpu', '1', '--max-driver-lag', '5000'];
+      const r = await certify([
+        '--out',
+        out,
+        '--only',
+        'agent-presence/stream/1',
+        '--scenario',
+        'browser',
+        '--load-duration',
+        '1',
+        '--set',
+        'browser:thresholds.p99Ms=2000',
+        ...relaxed,
+      ]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'certify.json'), 'utf8')) as CertifyReport;
+      expect(report.load.skipped).toEqual([]);
+      expect(report.slos.map((s) => `${s.id}:${s.status}`)).toEqual(['browser/p99Ms:held', 'browser/minReach:held']);
+      // The certificate embeds the load report: one page, 250/s, end to end plotted beside the wire.
+      const html = readFileSync(join(out, 'index.html'), 'utf8');
+      expect(html).toContain('target 250/s');
+      expect(html).toContain('1 measuring page(s)');
+      expect(html).toContain('wire (driver subscriber)');
+    },
+    120_000,
+  );
 });

@@ -22,12 +22,26 @@ const tmp = () => {
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** One light load scenario, judged loosely; the conformance selection is narrowed per test. */
-const QUICK_LOAD = ['--scenario', 'agents', '--load-duration', '1', '--max-machine-cpu', '1', '--max-driver-cpu', '1', '--max-driver-lag', '1000'];
+const QUICK_LOAD = [
+  '--scenario',
+  'agents',
+  '--load-duration',
+  '1',
+  '--max-machine-cpu',
+  '1',
+  '--max-driver-cpu',
+  '1',
+  '--max-driver-lag',
+  '1000',
+];
 const LOOSE_SLOS = ['--set', 'thresholds.p99Ms=2000', '--set', 'thresholds.conflictP99Ms=5000'];
 
 function certify(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'certify', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'certify', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: '1' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -58,12 +72,30 @@ function expectBalancedXml(xml: string): void {
 describe('hubproof certify', () => {
   it('certifies the embedded reference hub and writes certify.json, junit.xml and index.html', async () => {
     const out = tmp();
-    const r = await certify(['--out', out, '--only', 'pusher/connection', '--only', 'sync/ordering/2', '--seed', '7', ...QUICK_LOAD, ...LOOSE_SLOS]);
+    const r = await certify([
+      '--out',
+      out,
+      '--only',
+      'pusher/connection',
+      '--only',
+      'sync/ordering/2',
+      '--seed',
+      '7',
+      ...QUICK_LOAD,
+      ...LOOSE_SLOS,
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/certify: CERTIFIED/);
 
     const report = readReport(out);
-    expect(report).toMatchObject({ format: 'hubproof-certify/1', verdict: 'certified', exitCode: 0, reasons: [], notCovered: [], seeds: { conformance: 7 } });
+    expect(report).toMatchObject({
+      format: 'hubproof-certify/1',
+      verdict: 'certified',
+      exitCode: 0,
+      reasons: [],
+      notCovered: [],
+      seeds: { conformance: 7 },
+    });
     expect(report.hub).toMatchObject({ name: 'hubproof-reference', embedded: true });
     expect(report.hub.info?.spec_version).toBeTruthy();
     expect(report.harness.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -90,7 +122,15 @@ describe('hubproof certify', () => {
   it('exits 2 with the zod path of an invalid target file, and writes nothing', async () => {
     const dir = tmp();
     const target = join(dir, 'target.json');
-    writeFileSync(target, JSON.stringify({ name: 'x', profiles: ['pusher'], nodes: [{ ws: 'http://127.0.0.1:1', http: 'http://127.0.0.1:1' }], app: { id: '1', key: 'k', secret: 's' } }));
+    writeFileSync(
+      target,
+      JSON.stringify({
+        name: 'x',
+        profiles: ['pusher'],
+        nodes: [{ ws: 'http://127.0.0.1:1', http: 'http://127.0.0.1:1' }],
+        app: { id: '1', key: 'k', secret: 's' },
+      }),
+    );
     const r = await certify(['--target', target, '--out', join(dir, 'out')]);
     expect(r.code).toBe(2);
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('Error:'));
@@ -105,13 +145,27 @@ describe('hubproof certify', () => {
     try {
       const target = join(dir, 'target.json');
       writeFileSync(target, JSON.stringify(mutant.target));
-      const r = await certify(['--target', target, '--out', join(dir, 'out'), '--only', 'pusher/auth/4', '--only', 'pusher/auth/1', ...QUICK_LOAD, ...LOOSE_SLOS]);
+      const r = await certify([
+        '--target',
+        target,
+        '--out',
+        join(dir, 'out'),
+        '--only',
+        'pusher/auth/4',
+        '--only',
+        'pusher/auth/1',
+        ...QUICK_LOAD,
+        ...LOOSE_SLOS,
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toMatch(/pusher\/auth\/4 \(MUST\) failed/);
       const report = readReport(join(dir, 'out'));
       expect(report.verdict).toBe('not-certified');
       expect(report.hub.embedded).toBe(false);
-      expect(report.requirements.find((q) => q.id === 'pusher/auth/4')).toMatchObject({ outcome: 'fail', replay: expect.stringContaining(`--target ${target}`) });
+      expect(report.requirements.find((q) => q.id === 'pusher/auth/4')).toMatchObject({
+        outcome: 'fail',
+        replay: expect.stringContaining(`--target ${target}`),
+      });
       expect(report.requirements.find((q) => q.id === 'pusher/auth/1')?.outcome).toBe('pass');
       expect(readFileSync(join(dir, 'out', 'junit.xml'), 'utf8')).toMatch(/<testcase name="pusher\/auth\/4#1"[^>]*>\s*<failure /);
     } finally {
@@ -122,7 +176,17 @@ describe('hubproof certify', () => {
   it('exits 1 when an SLO is breached although every MUST passed', async () => {
     const out = tmp();
     // No hub delivers in under a microsecond: the propagation SLO is breached, deterministically.
-    const r = await certify(['--out', out, '--only', 'pusher/connection/1', ...QUICK_LOAD, '--set', 'thresholds.p99Ms=0.001', '--set', 'thresholds.conflictP99Ms=5000']);
+    const r = await certify([
+      '--out',
+      out,
+      '--only',
+      'pusher/connection/1',
+      ...QUICK_LOAD,
+      '--set',
+      'thresholds.p99Ms=0.001',
+      '--set',
+      'thresholds.conflictP99Ms=5000',
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     const report = readReport(out);
     expect(report.summary.must).toMatchObject({ failed: 0 });

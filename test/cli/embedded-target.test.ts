@@ -48,8 +48,13 @@ describe('the embedded reference hub', () => {
     expect(first).not.toBe(process.pid);
     expect(target.process?.pid).toBe(first);
     expect(target.webhooks?.listen).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks$/);
-    const info = (await (await api(target, 'GET', '/api/hub')).json()) as { timings: { heartbeat_timeout_ms: number; activity_timeout_s: number } };
-    expect(info.timings).toMatchObject({ heartbeat_timeout_ms: FAST_HUB_TIMINGS.heartbeatTimeoutMs, activity_timeout_s: FAST_HUB_TIMINGS.activityTimeoutS });
+    const info = (await (await api(target, 'GET', '/api/hub')).json()) as {
+      timings: { heartbeat_timeout_ms: number; activity_timeout_s: number };
+    };
+    expect(info.timings).toMatchObject({
+      heartbeat_timeout_ms: FAST_HUB_TIMINGS.heartbeatTimeoutMs,
+      activity_timeout_s: FAST_HUB_TIMINGS.activityTimeoutS,
+    });
 
     const stored = await storeSomething(target);
     const urls = JSON.stringify(target.nodes);
@@ -80,19 +85,23 @@ describe('the embedded reference hub', () => {
     expect(await stored()).toBe(200);
   });
 
-  it.each(['in-process', 'child'] as const)('%s: comes back from a restart with an empty database when asked to (restartWith empty-data)', async (mode) => {
-    hub = await startEmbeddedTarget({ mode, restartWith: 'empty-data' });
-    const first = hub.pid;
-    const stored = await storeSomething(hub.target);
-    await hub.restart();
-    expect(await stored()).toBe(404);
-    if (mode === 'child') {
-      // A new process on a new data dir; the object the runners hold follows it.
-      expect(hub.pid).not.toBe(first);
-      expect(isAlive(first)).toBe(false);
-      expect(hub.target.process?.pid).toBe(hub.pid);
-    }
-  }, 60_000);
+  it.each(['in-process', 'child'] as const)(
+    '%s: comes back from a restart with an empty database when asked to (restartWith empty-data)',
+    async (mode) => {
+      hub = await startEmbeddedTarget({ mode, restartWith: 'empty-data' });
+      const first = hub.pid;
+      const stored = await storeSomething(hub.target);
+      await hub.restart();
+      expect(await stored()).toBe(404);
+      if (mode === 'child') {
+        // A new process on a new data dir; the object the runners hold follows it.
+        expect(hub.pid).not.toBe(first);
+        expect(isAlive(first)).toBe(false);
+        expect(hub.target.process?.pid).toBe(hub.pid);
+      }
+    },
+    60_000,
+  );
 
   it('removes its data when disposed, and a second dispose is harmless', async () => {
     hub = await startEmbeddedTarget({ mode: 'in-process' });

@@ -9,7 +9,12 @@ const dir = mkdtempSync(join(tmpdir(), 'hubproof-cli-'));
 const target = join(dir, 'target.json');
 writeFileSync(
   target,
-  JSON.stringify({ name: 'x', profiles: ['pusher'], nodes: [{ ws: 'http://127.0.0.1:1', http: 'http://127.0.0.1:1' }], app: { id: '1', key: 'k', secret: 's' } }),
+  JSON.stringify({
+    name: 'x',
+    profiles: ['pusher'],
+    nodes: [{ ws: 'http://127.0.0.1:1', http: 'http://127.0.0.1:1' }],
+    app: { id: '1', key: 'k', secret: 's' },
+  }),
 );
 const config = join(dir, 'hub.json');
 writeFileSync(config, JSON.stringify({ limits: { maxParticipants: -1 } }));

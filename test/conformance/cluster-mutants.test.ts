@@ -31,7 +31,12 @@ describe('cluster mutants', () => {
   }
 
   it('pass their selectors on the cluster behind faithful relays', async () => {
-    const report = await against(wrapClusterControl, (c) => run(c.target, CLUSTER_MUTANTS.flatMap((m) => m.selectors)));
+    const report = await against(wrapClusterControl, (c) =>
+      run(
+        c.target,
+        CLUSTER_MUTANTS.flatMap((m) => m.selectors),
+      ),
+    );
     expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`.trim())).toEqual(report.results.map((r) => `${r.id} pass`));
     expect(report.results.map((r) => r.requirement).sort()).toEqual(CLUSTER_MUTANTS.map((m) => m.breaks).sort());
   }, 60_000);

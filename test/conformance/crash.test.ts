@@ -89,12 +89,22 @@ describe('a hub that crashes on pusher:subscribe with data null', () => {
   it('one at a time, without restart: the cases after it are blocked by the crash, never failed', async () => {
     const hub = await startCrashingHub({ restartable: false });
     try {
-      const report = await runConformance({ target: hub.target, selectors: ['pusher/bad-input'], concurrency: 1, hubDownWaitMs: 1000, progress: null, seed: 1 });
+      const report = await runConformance({
+        target: hub.target,
+        selectors: ['pusher/bad-input'],
+        concurrency: 1,
+        hubDownWaitMs: 1000,
+        progress: null,
+        seed: 1,
+      });
       expect(judgeCrashRun(report, false)).toEqual([]);
       const at = report.results.findIndex((r) => r.requirement === CRASH_REQUIREMENT);
       const before = report.results.slice(0, at).map((r) => r.outcome);
       const after = report.results.slice(at + 1);
-      expect(before.every((o) => o === 'pass' || o === 'skipped'), before.join(' ')).toBe(true);
+      expect(
+        before.every((o) => o === 'pass' || o === 'skipped'),
+        before.join(' '),
+      ).toBe(true);
       expect(after.length).toBeGreaterThan(0);
       for (const r of after.filter((r) => r.outcome !== 'skipped')) {
         expect(r.outcome, r.id).toBe('blocked');
@@ -117,11 +127,20 @@ describe('a hub that crashes on pusher:subscribe with data null', () => {
     const hub = await startCrashingHub({ restartable: true });
     try {
       let text = '';
-      const report = await runConformance({ target: hub.target, selectors: ['pusher/bad-input'], concurrency: 1, progress: { write: (s: string) => (text += s) }, plain: true, seed: 1 });
+      const report = await runConformance({
+        target: hub.target,
+        selectors: ['pusher/bad-input'],
+        concurrency: 1,
+        progress: { write: (s: string) => (text += s) },
+        plain: true,
+        seed: 1,
+      });
       expect(judgeCrashRun(report, true)).toEqual([]);
       // Once in the run, once when run alone to confirm it.
       expect(hub.crashes()).toBe(2);
-      expect(text).toContain(`hub crashed 1 time(s): during ${CRASH_REQUIREMENT}#1 after > ws#1 ${FATAL} (confirmed: run again alone after a restart, it took the hub down again)`);
+      expect(text).toContain(
+        `hub crashed 1 time(s): during ${CRASH_REQUIREMENT}#1 after > ws#1 ${FATAL} (confirmed: run again alone after a restart, it took the hub down again)`,
+      );
     } finally {
       await hub.close();
     }

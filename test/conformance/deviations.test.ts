@@ -21,13 +21,25 @@ const errorOf = (doc: unknown) => {
   }
   throw new Error('parsed');
 };
-const row = (id: string, outcome: CaseResult['outcome'], level: CaseResult['level'] = 'MUST'): CaseResult => ({ id, requirement: id.slice(0, id.indexOf('#')), level, desc: id, outcome, durationMs: 1, wire: [] });
+const row = (id: string, outcome: CaseResult['outcome'], level: CaseResult['level'] = 'MUST'): CaseResult => ({
+  id,
+  requirement: id.slice(0, id.indexOf('#')),
+  level,
+  desc: id,
+  outcome,
+  durationMs: 1,
+  wire: [],
+});
 
 describe('parseDeviations', () => {
   it('reads requirement and case ids, objects and reason strings, and ignores $comment', () => {
     const list = loadDeviations(join(import.meta.dirname, '..', '..', 'docs', 'examples', 'known-deviations.json'));
     expect([...list.keys()]).toEqual(['pusher/http-auth/4', 'pusher/encrypted/3', 'pusher/close-codes/3#1']);
-    expect(list.get('pusher/http-auth/4')).toEqual({ key: 'pusher/http-auth/4', reason: expect.stringContaining('replay window'), link: 'https://github.com/example/hub/issues/12' });
+    expect(list.get('pusher/http-auth/4')).toEqual({
+      key: 'pusher/http-auth/4',
+      reason: expect.stringContaining('replay window'),
+      link: 'https://github.com/example/hub/issues/12',
+    });
     expect(list.get('pusher/close-codes/3#1')).toEqual({ key: 'pusher/close-codes/3#1', reason: 'closes with 1006 on shutdown' });
   });
 
@@ -44,8 +56,18 @@ describe('parseDeviations', () => {
 });
 
 describe('applyDeviations', () => {
-  const list = parse({ 'pusher/http-auth/4': { reason: 'replay window' }, 'pusher/http-auth/6#1': { reason: 'other key' }, 'pusher/heartbeat/3': 'no pings' });
-  const rows = [row('pusher/http-auth/4#1', 'fail'), row('pusher/http-auth/6#1', 'pass'), row('pusher/http-auth/7#1', 'fail'), row('pusher/heartbeat/3#1', 'non-strict', 'SHOULD'), row('pusher/http-auth/4#2', 'blocked')];
+  const list = parse({
+    'pusher/http-auth/4': { reason: 'replay window' },
+    'pusher/http-auth/6#1': { reason: 'other key' },
+    'pusher/heartbeat/3': 'no pings',
+  });
+  const rows = [
+    row('pusher/http-auth/4#1', 'fail'),
+    row('pusher/http-auth/6#1', 'pass'),
+    row('pusher/http-auth/7#1', 'fail'),
+    row('pusher/heartbeat/3#1', 'non-strict', 'SHOULD'),
+    row('pusher/http-auth/4#2', 'blocked'),
+  ];
 
   it('makes listed misses expected-fail and listed passes fixed; others stay as judged', () => {
     const out = applyDeviations(rows, list);
@@ -65,14 +87,21 @@ describe('applyDeviations', () => {
 });
 
 describe('conform --expect', () => {
-  const hubproof = (...args: string[]) => spawnSync(process.execPath, ['bin/hubproof.js', 'conform', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+  const hubproof = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/hubproof.js', 'conform', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, CI: '1' },
+    });
 
   it('exits 2 before running, naming the bad entry', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ 'pusher/connection/1': { link: 'https://x.test' } }));
     const r = hubproof('pusher/connection/1', '--expect', file);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^Error: known-deviations file .*bad\.json: entry "pusher\/connection\/1": missing "reason".*\[HUBPROOF_ERR_EXPECT_INVALID\]$/);
+    expect(r.stderr.trim()).toMatch(
+      /^Error: known-deviations file .*bad\.json: entry "pusher\/connection\/1": missing "reason".*\[HUBPROOF_ERR_EXPECT_INVALID\]$/,
+    );
     expect(hubproof('pusher/connection/1', '--fail-on-fixed').status).toBe(2);
   });
 
@@ -95,14 +124,27 @@ describe('a run against a hub with known deviations', () => {
     const { runConformance } = await import('../../conformance/runner.ts');
     const hub = await findMutant('http-errors-as-200').start();
     try {
-      const deviations = parse({ 'pusher/http-auth/2': 'answers errors 200 (Soketi)', 'pusher/http-auth/3': 'answers errors 200 (Soketi)', 'pusher/http-auth/8': 'suspected, but it is fine' });
-      const report = await runConformance({ target: hub.target, selectors: ['pusher/http-auth/2', 'pusher/http-auth/3', 'pusher/http-auth/8'], seed: 1, numRuns: 1, progress: null, deviations });
+      const deviations = parse({
+        'pusher/http-auth/2': 'answers errors 200 (Soketi)',
+        'pusher/http-auth/3': 'answers errors 200 (Soketi)',
+        'pusher/http-auth/8': 'suspected, but it is fine',
+      });
+      const report = await runConformance({
+        target: hub.target,
+        selectors: ['pusher/http-auth/2', 'pusher/http-auth/3', 'pusher/http-auth/8'],
+        seed: 1,
+        numRuns: 1,
+        progress: null,
+        deviations,
+      });
       expect(report.results.map((r) => [r.id, r.outcome])).toEqual([
         ['pusher/http-auth/2#1', 'expected-fail'],
         ['pusher/http-auth/3#1', 'expected-fail'],
         ['pusher/http-auth/8#1', 'fixed'],
       ]);
-      expect(report.groups.map((g) => [g.fingerprint, g.cases])).toEqual([['http-error-as-2xx:200:error-in-body', ['pusher/http-auth/2#1', 'pusher/http-auth/3#1']]]);
+      expect(report.groups.map((g) => [g.fingerprint, g.cases])).toEqual([
+        ['http-error-as-2xx:200:error-in-body', ['pusher/http-auth/2#1', 'pusher/http-auth/3#1']],
+      ]);
       expect(report.exitCode).toBe(0);
     } finally {
       await hub.close();

@@ -11,12 +11,21 @@ describe('limits', () => {
     expect(effectiveLimits({})).toEqual(PUSHER_LIMITS);
     const declared = { limits: { channel_name_length: 200, event_data_bytes: 100 * 1024, batch_size: 10, frame_bytes: 65536 } };
     expect(effectiveLimits(declared)).toMatchObject({ channel_name_length: 200, event_data_bytes: 102400, channels_per_trigger: 100 });
-    expect(limitDifferences(declared)).toEqual(['channel names: 200, Pusher 164', 'event data: 100 KB, Pusher 10 KB', 'WebSocket messages: 64 KB, Pusher states none']);
+    expect(limitDifferences(declared)).toEqual([
+      'channel names: 200, Pusher 164',
+      'event data: 100 KB, Pusher 10 KB',
+      'WebSocket messages: 64 KB, Pusher states none',
+    ]);
     expect(limitFindings(declared)[0]).toEqual({ id: 'limit#1', kind: 'limit', severity: 'info', text: 'channel names: 200, Pusher 164' });
   });
 
   it('are validated in the target file', () => {
-    const base = { name: 'x', profiles: ['pusher'], nodes: [{ ws: 'ws://127.0.0.1:1', http: 'http://127.0.0.1:1' }], app: { id: '1', key: 'k', secret: 's' } };
+    const base = {
+      name: 'x',
+      profiles: ['pusher'],
+      nodes: [{ ws: 'ws://127.0.0.1:1', http: 'http://127.0.0.1:1' }],
+      app: { id: '1', key: 'k', secret: 's' },
+    };
     expect(parseTarget({ ...base, limits: { channel_name_length: 200 } }).limits).toEqual({ channel_name_length: 200 });
     expect(() => parseTarget({ ...base, limits: { channel_name_lenght: 200 } })).toThrow(/limits/);
     expect(() => parseTarget({ ...base, limits: { event_data_bytes: -1 } })).toThrow(/limits\.event_data_bytes/);
@@ -47,7 +56,9 @@ describe('limit cases against hubs with their own limits', () => {
     const report = await run({ maxEventBytes: 100 * 1024 }, undefined);
     const row = report.results.find((r) => r.id === 'pusher/http-api/3#1')!;
     expect(row.outcome).toBe('fail');
-    expect(row.reason).toContain('the hub appears to have its own limit: event data up to 100 KB, Pusher 10 KB; if that is by design, declare "limits": {"event_data_bytes": …}');
+    expect(row.reason).toContain(
+      'the hub appears to have its own limit: event data up to 100 KB, Pusher 10 KB; if that is by design, declare "limits": {"event_data_bytes": …}',
+    );
     expect(report.findings).toEqual([]);
   }, 60_000);
 
@@ -64,6 +75,8 @@ describe('limit cases against hubs with their own limits', () => {
     const report = await run({ maxBodyBytes: 10_000 }, undefined);
     const row = report.results.find((r) => r.id === 'pusher/limits/1#1')!;
     expect(row.outcome).toBe('fail');
-    expect(row.reason).toMatch(/answered 413; the hub appears to have its own limit: event data up to \d+ bytes of data to one channel, \d+ bytes to 100 channels \(the cap looks like one on the whole request body\)/);
+    expect(row.reason).toMatch(
+      /answered 413; the hub appears to have its own limit: event data up to \d+ bytes of data to one channel, \d+ bytes to 100 channels \(the cap looks like one on the whole request body\)/,
+    );
   }, 60_000);
 });

@@ -36,7 +36,13 @@ describe('the presence model property (pusher/presence/6#2)', () => {
     try {
       const missed: number[] = [];
       for (let seed = 1; seed <= 5; seed++) {
-        const report = await runConformance({ target: mutant.target, selectors: ['pusher/presence/6#2'], seed, numRuns: 3, progress: null });
+        const report = await runConformance({
+          target: mutant.target,
+          selectors: ['pusher/presence/6#2'],
+          seed,
+          numRuns: 3,
+          progress: null,
+        });
         if (report.results[0]?.outcome !== 'fail') missed.push(seed);
       }
       expect(missed).toEqual([]);

@@ -20,8 +20,14 @@ describe('mutants', () => {
   it('each name one registered requirement that their selectors cover', () => {
     expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
     for (const m of MUTANTS) {
-      expect(REQUIREMENTS.some((r) => r.id === m.breaks), `${m.name} breaks ${m.breaks}`).toBe(true);
-      expect(m.selectors.some((s) => matchesSelector(m.breaks, s)), `${m.name} selectors`).toBe(true);
+      expect(
+        REQUIREMENTS.some((r) => r.id === m.breaks),
+        `${m.name} breaks ${m.breaks}`,
+      ).toBe(true);
+      expect(
+        m.selectors.some((s) => matchesSelector(m.breaks, s)),
+        `${m.name} selectors`,
+      ).toBe(true);
     }
   });
 
@@ -33,7 +39,9 @@ describe('mutants', () => {
     if (bad.length) {
       // Propagation and conflict budgets are wall-clock bounds; on a shared two-core machine a case may miss
       // once. A real regression misses again on the rerun.
-      const again = await runControl(MUTANTS.filter((m) => bad.some((r) => m.selectors.some((sel) => matchesSelector(r.requirement, sel)))));
+      const again = await runControl(
+        MUTANTS.filter((m) => bad.some((r) => m.selectors.some((sel) => matchesSelector(r.requirement, sel)))),
+      );
       bad = again.results.filter(notPassed);
     }
     expect(bad.map((r) => `${r.id} ${r.outcome}: ${r.reason ?? ''}`)).toEqual([]);
@@ -50,28 +58,34 @@ describe('the suite against each mutant', () => {
   });
 
   for (const m of MUTANTS) {
-    it(`fails ${m.breaks} against ${m.name} (${m.describe})`, async () => {
-      const row = await runMutant(m);
-      rows.push(row);
-      // The mutant's own judge (the crash mutants: the exact outcome set and the crash finding).
-      expect(row.problems).toEqual([]);
-      // A MUST it breaks fails; a SHOULD reads non-strict (its mutant runs --strict).
-      const missed = (r: (typeof row.report.results)[number]) => r.outcome === (r.level === 'MUST' ? 'fail' : 'non-strict');
-      const failed = row.report.results.filter(missed).map((r) => r.requirement);
-      expect(failed).toContain(m.breaks);
-      // The report says why, with the seed, so a reader can replay it.
-      const hit = row.report.results.find((r) => r.requirement === m.breaks && missed(r))!;
-      expect(hit.reason?.length).toBeGreaterThan(10);
-      expect(hit.replay).toContain(`--seed ${MUTANT_SEED}`);
-      if (m.story) {
-        // The exact story: every row that does not pass, and one group per behaviour.
-        const notPassing = Object.fromEntries(
-          row.report.results.filter((r) => r.outcome !== 'pass').map((r) => [r.id, r.outcome === 'blocked' ? `blocked:${r.blockedBy?.id}` : r.outcome]),
-        );
-        expect(notPassing).toEqual(m.story.notPassing);
-        expect(Object.fromEntries(row.report.groups.map((g) => [g.fingerprint, g.cases]))).toEqual(m.story.groups);
-      }
-    }, 60_000 + (m.slowMs ?? 0));
+    it(
+      `fails ${m.breaks} against ${m.name} (${m.describe})`,
+      async () => {
+        const row = await runMutant(m);
+        rows.push(row);
+        // The mutant's own judge (the crash mutants: the exact outcome set and the crash finding).
+        expect(row.problems).toEqual([]);
+        // A MUST it breaks fails; a SHOULD reads non-strict (its mutant runs --strict).
+        const missed = (r: (typeof row.report.results)[number]) => r.outcome === (r.level === 'MUST' ? 'fail' : 'non-strict');
+        const failed = row.report.results.filter(missed).map((r) => r.requirement);
+        expect(failed).toContain(m.breaks);
+        // The report says why, with the seed, so a reader can replay it.
+        const hit = row.report.results.find((r) => r.requirement === m.breaks && missed(r))!;
+        expect(hit.reason?.length).toBeGreaterThan(10);
+        expect(hit.replay).toContain(`--seed ${MUTANT_SEED}`);
+        if (m.story) {
+          // The exact story: every row that does not pass, and one group per behaviour.
+          const notPassing = Object.fromEntries(
+            row.report.results
+              .filter((r) => r.outcome !== 'pass')
+              .map((r) => [r.id, r.outcome === 'blocked' ? `blocked:${r.blockedBy?.id}` : r.outcome]),
+          );
+          expect(notPassing).toEqual(m.story.notPassing);
+          expect(Object.fromEntries(row.report.groups.map((g) => [g.fingerprint, g.cases]))).toEqual(m.story.groups);
+        }
+      },
+      60_000 + (m.slowMs ?? 0),
+    );
   }
 });
 
@@ -82,7 +96,14 @@ describe('a failing run’s replay command', () => {
     try {
       const targetPath = join(dir, 'target.json');
       writeFileSync(targetPath, JSON.stringify(mutant.target, null, 2));
-      const report = await runConformance({ target: mutant.target, targetPath, selectors: ['sync/ordering/1'], seed: MUTANT_SEED, numRuns: 3, progress: null });
+      const report = await runConformance({
+        target: mutant.target,
+        targetPath,
+        selectors: ['sync/ordering/1'],
+        seed: MUTANT_SEED,
+        numRuns: 3,
+        progress: null,
+      });
       const failure = report.results.find((r) => r.requirement === 'sync/ordering/1' && r.outcome === 'fail');
       expect(failure?.replay).toMatch(/^npx hubproof conform sync\/ordering\/1#1 --target \S+ --seed \d+ --path [\d:]+$/);
 
@@ -90,7 +111,10 @@ describe('a failing run’s replay command', () => {
       const jsonPath = join(dir, 'replay.json');
       const { code, output } = await runCli([...args, '--json', jsonPath]);
       expect(code, output).toBe(1);
-      const replayed = JSON.parse(readFileSync(jsonPath, 'utf8')) as { seed: number; results: Array<{ id: string; requirement: string; outcome: string; path?: string }> };
+      const replayed = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+        seed: number;
+        results: Array<{ id: string; requirement: string; outcome: string; path?: string }>;
+      };
       expect(replayed.seed).toBe(failure!.seed);
       expect(replayed.results).toHaveLength(1);
       expect(replayed.results[0]).toMatchObject({ id: 'sync/ordering/1#1', requirement: 'sync/ordering/1', outcome: 'fail' });
@@ -104,7 +128,10 @@ describe('a failing run’s replay command', () => {
 
 function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'conform', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'hubproof.js'), 'conform', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: '1' },
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));

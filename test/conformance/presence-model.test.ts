@@ -25,6 +25,10 @@ describe('the presence model property', () => {
   it('charges both when each kind matches alone but their order does not', () => {
     expect(verdicts('+u1 -u1 +u1', '+u1 +u1 -u1')).toEqual(['pusher/presence/6 miss', 'pusher/presence/4 miss']);
     const f = modelMismatch(['+u1', '-u1'], ['-u1', '+u1']);
-    expect([f.message, f.expected, f.actual]).toEqual(['observer member_added and member_removed events come in another order than the per-user model', '+u1 -u1', '-u1 +u1']);
+    expect([f.message, f.expected, f.actual]).toEqual([
+      'observer member_added and member_removed events come in another order than the per-user model',
+      '+u1 -u1',
+      '-u1 +u1',
+    ]);
   });
 });

@@ -24,7 +24,9 @@ describe('pusher case registry', () => {
 describe('pusher cases against the embedded reference hub', () => {
   let report: RunReport;
   beforeAll(async () => {
-    report = await withTarget(undefined, CHECKS_HUB, (hub) => runConformance({ ...hub, selectors: ['pusher'], strict: true, progress: null, seed: 20251019, numRuns: 5 }));
+    report = await withTarget(undefined, CHECKS_HUB, (hub) =>
+      runConformance({ ...hub, selectors: ['pusher'], strict: true, progress: null, seed: 20251019, numRuns: 5 }),
+    );
   }, 240_000);
 
   it('passes every MUST case', () => {
@@ -64,7 +66,10 @@ describe('pusher cases against a broken hub', () => {
   });
 
   it('fails a client event echoed to its sender', () => {
-    expect(result('pusher/client-events/2#1')).toMatchObject({ outcome: 'fail', reason: expect.stringContaining('its own client event back') });
+    expect(result('pusher/client-events/2#1')).toMatchObject({
+      outcome: 'fail',
+      reason: expect.stringContaining('its own client event back'),
+    });
   });
 
   it('fails per-connection member events, with a replayable shrunk command sequence', () => {

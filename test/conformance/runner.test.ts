@@ -17,7 +17,9 @@ import { HubproofError } from '../../spec/errors.ts';
 const REQS = [
   req('pusher/alpha/1', 'MUST', 'The alpha rule one must hold for the test.', 'test', derived('a fixture of this test')),
   req('pusher/alpha/2', 'SHOULD', 'The alpha rule two should hold for the test.', 'test', derived('a fixture of this test')),
-  req('pusher/beta/1', 'MUST', 'The beta rule one must hold for the test.', 'test', derived('a fixture of this test'), { capability: 'client_events' }),
+  req('pusher/beta/1', 'MUST', 'The beta rule one must hold for the test.', 'test', derived('a fixture of this test'), {
+    capability: 'client_events',
+  }),
   req('sync/gamma/1', 'MUST', 'A sync rule the pusher-only target lacks.', 'test', derived('a fixture of this test')),
   req('pusher/delta/1', 'MUST', 'A rule whose case never answers.', 'test', derived('a fixture of this test')),
   req('pusher/prop/1', 'MUST', 'A property over small integers must hold.', 'test', derived('a fixture of this test')),
@@ -68,7 +70,9 @@ describe('case selection', () => {
       'pusher/alpha/2#1',
       'pusher/alpha/1#3',
     ]);
-    expect(selectCases({ cases: CASES, requirements: REQS, selectors: ['pusher/alpha/1#2'] }).map((c) => c.id)).toEqual(['pusher/alpha/1#2']);
+    expect(selectCases({ cases: CASES, requirements: REQS, selectors: ['pusher/alpha/1#2'] }).map((c) => c.id)).toEqual([
+      'pusher/alpha/1#2',
+    ]);
     expect(selectCases({ cases: CASES, requirements: REQS, selectors: ['sync'] }).map((c) => c.id)).toEqual(['sync/gamma/1#1']);
     expect(selectCases({ cases: CASES, requirements: REQS })).toHaveLength(CASES.length);
   });
@@ -80,7 +84,15 @@ describe('case selection', () => {
 
 describe('outcomes', () => {
   it('maps checks, gates and timeouts to outcomes', async () => {
-    const report = await runConformance({ target, targetPath: 'tiny.json', cases: CASES, requirements: REQS, progress: null, seed: 7, numRuns: 20 });
+    const report = await runConformance({
+      target,
+      targetPath: 'tiny.json',
+      cases: CASES,
+      requirements: REQS,
+      progress: null,
+      seed: 7,
+      numRuns: 20,
+    });
     const r = report.results;
     expect(byDesc(r, 'Passes').outcome).toBe('pass');
     const failed = byDesc(r, 'Fails a check');
@@ -96,26 +108,57 @@ describe('outcomes', () => {
   });
 
   it('runs SHOULD cases with strict and reports a miss as non-strict', async () => {
-    const report = await runConformance({ target, cases: CASES, requirements: REQS, progress: null, strict: true, selectors: ['pusher/alpha/2'] });
+    const report = await runConformance({
+      target,
+      cases: CASES,
+      requirements: REQS,
+      progress: null,
+      strict: true,
+      selectors: ['pusher/alpha/2'],
+    });
     expect(report.results[0]).toMatchObject({ outcome: 'non-strict', expected: 'x', actual: 'y' });
     expect(report.exitCode).toBe(0);
   });
 
   it('records seed, path and a shrunk counterexample for a failing property, and replays it', async () => {
-    const report = await runConformance({ target, cases: CASES, requirements: REQS, progress: null, seed: 42, numRuns: 50, selectors: ['pusher/prop'] });
+    const report = await runConformance({
+      target,
+      cases: CASES,
+      requirements: REQS,
+      progress: null,
+      seed: 42,
+      numRuns: 50,
+      selectors: ['pusher/prop'],
+    });
     const r = report.results[0]!;
     expect(r.outcome).toBe('fail');
     expect(r.seed).toBe(42);
     expect(r.path).toMatch(/^\d+(:\d+)*$/);
     expect(r.counterexample).toBe(50);
     expect(r.replay).toBe(`npx hubproof conform pusher/prop/1#1 --target <target.json> --seed 42 --path ${r.path}`);
-    const replay = await runConformance({ target, cases: CASES, requirements: REQS, progress: null, seed: 42, path: r.path, selectors: ['pusher/prop/1#1'] });
+    const replay = await runConformance({
+      target,
+      cases: CASES,
+      requirements: REQS,
+      progress: null,
+      seed: 42,
+      path: r.path,
+      selectors: ['pusher/prop/1#1'],
+    });
     expect(replay.results[0]).toMatchObject({ outcome: 'fail', counterexample: 50 });
   });
 
   it('prints one progress line per case, the failures with Expected/Actual, and the counts', async () => {
     let text = '';
-    await runConformance({ target, cases: CASES, requirements: REQS, progress: { write: (s: string) => (text += s) }, plain: true, seed: 1, selectors: ['pusher/alpha'] });
+    await runConformance({
+      target,
+      cases: CASES,
+      requirements: REQS,
+      progress: { write: (s: string) => (text += s) },
+      plain: true,
+      seed: 1,
+      selectors: ['pusher/alpha'],
+    });
     expect(text).toMatch(/^PASS\s+pusher\/alpha\/1#1 {2}Passes/m);
     expect(text).toMatch(/^FAIL\s+pusher\/alpha\/1#2/m);
     expect(text).toContain('Requirement pusher/alpha/1 (MUST): The alpha rule one must hold for the test.');
@@ -128,7 +171,11 @@ describe('outcomes', () => {
 describe('hubproof conform (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-cli-'));
   const cli = (args: string[]) =>
-    spawnSync(process.execPath, ['bin/hubproof.js', 'conform', ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: '1' } });
+    spawnSync(process.execPath, ['bin/hubproof.js', 'conform', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, CI: '1' },
+    });
 
   it('exits 2 with one Error line when the target is unreachable', async () => {
     const closed = createServer();
@@ -178,26 +225,53 @@ describe('a case that proves several requirements', () => {
       if (fail === 'second') ctx.fail('second check failed', { expected: 'C', actual: 'D', requirement: 'pusher/two/1' });
     },
   });
-  const CASES_MULTI: Case[] = [{ requirement: 'pusher/two/1', desc: 'Own case of the second rule', run: async () => undefined }, shared('second')];
+  const CASES_MULTI: Case[] = [
+    { requirement: 'pusher/two/1', desc: 'Own case of the second rule', run: async () => undefined },
+    shared('second'),
+  ];
 
   it('numbers its extra rows after the cases that name the requirement first, and is selected by any of them', () => {
     const all = selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS });
-    expect(all.map((c) => c.reqRows.map((r) => r.id))).toEqual([['pusher/two/1#1'], ['pusher/one/1#1', 'pusher/two/1#2', 'pusher/three/1#1']]);
-    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three'] }).map((c) => c.id)).toEqual(['pusher/one/1#1']);
-    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/two/1#2'] }).map((c) => c.id)).toEqual(['pusher/one/1#1']);
+    expect(all.map((c) => c.reqRows.map((r) => r.id))).toEqual([
+      ['pusher/two/1#1'],
+      ['pusher/one/1#1', 'pusher/two/1#2', 'pusher/three/1#1'],
+    ]);
+    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three'] }).map((c) => c.id)).toEqual([
+      'pusher/one/1#1',
+    ]);
+    expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/two/1#2'] }).map((c) => c.id)).toEqual([
+      'pusher/one/1#1',
+    ]);
   });
 
   it('reports one row per requirement: the failing check on its own id, the rest blocked by it, the wire log on the failing row', async () => {
-    const report = await runConformance({ target, targetPath: 'tiny.json', cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/three/1'], progress: null, seed: 3 });
+    const report = await runConformance({
+      target,
+      targetPath: 'tiny.json',
+      cases: CASES_MULTI,
+      requirements: MULTI_REQS,
+      selectors: ['pusher/three/1'],
+      progress: null,
+      seed: 3,
+    });
     expect(report.results.map((r) => [r.id, r.outcome])).toEqual([
       ['pusher/one/1#1', 'blocked'],
       ['pusher/two/1#2', 'fail'],
       ['pusher/three/1#1', 'blocked'],
     ]);
     const [one, two, three] = report.results;
-    expect(two).toMatchObject({ reason: 'second check failed', expected: 'C', actual: 'D', replay: 'npx hubproof conform pusher/two/1#2 --target tiny.json --seed 3' });
+    expect(two).toMatchObject({
+      reason: 'second check failed',
+      expected: 'C',
+      actual: 'D',
+      replay: 'npx hubproof conform pusher/two/1#2 --target tiny.json --seed 3',
+    });
     expect(two!.wire.map((w) => w.text)).toEqual(['one frame']);
-    expect(one).toMatchObject({ blockedBy: { kind: 'requirement', id: 'pusher/two/1', case: 'pusher/two/1#2' }, sameRunAs: 'pusher/two/1#2', wire: [] });
+    expect(one).toMatchObject({
+      blockedBy: { kind: 'requirement', id: 'pusher/two/1', case: 'pusher/two/1#2' },
+      sameRunAs: 'pusher/two/1#2',
+      wire: [],
+    });
     expect(three!.reason).toMatch(/^not judged: pusher\/two\/1 failed first in this run/);
     expect(report.summary).toMatchObject({ total: 3, fail: 1, blocked: 2 });
     expect(report.exitCode).toBe(1);
@@ -211,7 +285,11 @@ describe('a case that proves several requirements', () => {
       property: true,
       run: (ctx) =>
         checkProperty(ctx, fc.integer({ min: 0, max: 100 }), async (n) => {
-          if (n >= 50) throw new CheckFailure(`${n} is too big`, '< 50', String(n), undefined, { requirement: 'pusher/two/1', judged: ['pusher/one/1', 'pusher/two/1'] });
+          if (n >= 50)
+            throw new CheckFailure(`${n} is too big`, '< 50', String(n), undefined, {
+              requirement: 'pusher/two/1',
+              judged: ['pusher/one/1', 'pusher/two/1'],
+            });
         }),
     };
     const report = await runConformance({ target, cases: [prop], requirements: MULTI_REQS, progress: null, seed: 42, numRuns: 50 });
@@ -226,8 +304,15 @@ describe('a case that proves several requirements', () => {
   it('passes every row of a passing run, and gates all rows together when one requirement needs what the target lacks', async () => {
     const report = await runConformance({ target, cases: [shared('none')], requirements: MULTI_REQS, progress: null, seed: 3 });
     expect(report.results.map((r) => r.outcome)).toEqual(['pass', 'pass', 'pass']);
-    const needsClientEvents = [...MULTI_REQS.slice(0, 2), req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', derived('a fixture of this test'), { capability: 'client_events' })];
+    const needsClientEvents = [
+      ...MULTI_REQS.slice(0, 2),
+      req('pusher/three/1', 'MUST', 'A third rule, proved last.', 'test', derived('a fixture of this test'), {
+        capability: 'client_events',
+      }),
+    ];
     const gated = await runConformance({ target, cases: [shared('first')], requirements: needsClientEvents, progress: null, seed: 3 });
-    expect(gated.results.map((r) => [r.outcome, r.reason])).toEqual(Array(3).fill(['unimplemented', 'target declares capability client_events: false']));
+    expect(gated.results.map((r) => [r.outcome, r.reason])).toEqual(
+      Array(3).fill(['unimplemented', 'target declares capability client_events: false']),
+    );
   });
 });

@@ -18,13 +18,22 @@ function failure(fn: () => void): { message: string; expected?: string; actual?:
 describe('verify helpers', () => {
   it('expectEqual compares structurally, tells "42" from 42, and names the first differing index of arrays', () => {
     v.expectEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }, 'same');
-    expect(failure(() => v.expectEqual(42, '42', 'user_id is not a string'))).toEqual({ message: 'user_id is not a string', expected: '"42"', actual: '42' });
-    expect(failure(() => v.expectEqual([1, 2, 4], [1, 2, 3, 4], 'order')).actual).toBe('[1,2,4] — first difference at index 2: 4 where 3 was expected');
+    expect(failure(() => v.expectEqual(42, '42', 'user_id is not a string'))).toEqual({
+      message: 'user_id is not a string',
+      expected: '"42"',
+      actual: '42',
+    });
+    expect(failure(() => v.expectEqual([1, 2, 4], [1, 2, 3, 4], 'order')).actual).toBe(
+      '[1,2,4] — first difference at index 2: 4 where 3 was expected',
+    );
   });
 
   it('expectNotEqual', () => {
     v.expectNotEqual(1, 2, 'differ');
-    expect(failure(() => v.expectNotEqual(7, 7, 'the second agent got the first agent’s todo'))).toMatchObject({ expected: 'anything but 7', actual: '7' });
+    expect(failure(() => v.expectNotEqual(7, 7, 'the second agent got the first agent’s todo'))).toMatchObject({
+      expected: 'anything but 7',
+      actual: '7',
+    });
   });
 
   it('expectFields looks only at the listed fields (dotted paths too) and names those that differ', () => {
@@ -40,32 +49,49 @@ describe('verify helpers', () => {
 
   it('expectSameSet ignores order but not duplicates, and says what is missing and extra', () => {
     v.expectSameSet(['u2', 'u1'], ['u1', 'u2'], 'ok');
-    expect(failure(() => v.expectSameSet(['u1', 'u1', 'u2'], ['u1', 'u2', 'u3'], 'ids')).actual).toBe('["u1","u1","u2"] — missing "u3"; extra "u1"');
+    expect(failure(() => v.expectSameSet(['u1', 'u1', 'u2'], ['u1', 'u2', 'u3'], 'ids')).actual).toBe(
+      '["u1","u1","u2"] — missing "u3"; extra "u1"',
+    );
   });
 
   it('expectIncludes, expectEvery, expectOneOf, expectMatch', () => {
     expect(failure(() => v.expectIncludes(['a'], ['a', 'b'], 'list')).actual).toBe('["a"] — missing "b"');
-    expect(failure(() => v.expectEvery(['private-a', 'b'], (x) => x.startsWith('private-'), 'starts with private-', 'filter'))).toMatchObject({ expected: 'every item starts with private-', actual: '["private-a","b"] — "b" does not' });
+    expect(
+      failure(() => v.expectEvery(['private-a', 'b'], (x) => x.startsWith('private-'), 'starts with private-', 'filter')),
+    ).toMatchObject({ expected: 'every item starts with private-', actual: '["private-a","b"] — "b" does not' });
     expect(failure(() => v.expectOneOf(1006, [1003, 1008], 'closed')).expected).toBe('one of 1003, 1008');
     expect(failure(() => v.expectOneOf(4000, [4301], 'flood')).expected).toBe('4301');
-    expect(failure(() => v.expectMatch('1.x', /^\d+\.\d+$/, 'socket_id'))).toMatchObject({ expected: 'a string matching /^\\d+\\.\\d+$/', actual: '"1.x"' });
+    expect(failure(() => v.expectMatch('1.x', /^\d+\.\d+$/, 'socket_id'))).toMatchObject({
+      expected: 'a string matching /^\\d+\\.\\d+$/',
+      actual: '"1.x"',
+    });
     expect(failure(() => v.expectMatch(5, /x/, 'not a string')).actual).toBe('5');
   });
 
   it('expectThat shows the rule and the value; expectDistinct names the repeats', () => {
     v.expectThat(4001, (c) => c >= 4000 && c <= 4099, 'a code of class dont-reconnect', 'ok');
-    expect(failure(() => v.expectThat(4101, (c) => c >= 4000 && c <= 4099, 'a code of class dont-reconnect', 'unknown app key used code 4101 (backoff)'))).toEqual({
+    expect(
+      failure(() =>
+        v.expectThat(4101, (c) => c >= 4000 && c <= 4099, 'a code of class dont-reconnect', 'unknown app key used code 4101 (backoff)'),
+      ),
+    ).toEqual({
       message: 'unknown app key used code 4101 (backoff)',
       expected: 'a code of class dont-reconnect',
       actual: '4101',
     });
     v.expectDistinct(['1.1', '1.2'], 'ok');
-    expect(failure(() => v.expectDistinct(['1.1', '1.2', '1.1'], 'two connections share a socket_id'))).toMatchObject({ expected: '3 distinct values', actual: '["1.1","1.2","1.1"] — "1.1" more than once' });
+    expect(failure(() => v.expectDistinct(['1.1', '1.2', '1.1'], 'two connections share a socket_id'))).toMatchObject({
+      expected: '3 distinct values',
+      actual: '["1.1","1.2","1.1"] — "1.1" more than once',
+    });
   });
 
   it('the bounds print the bound, its unit and where it comes from', () => {
     v.expectAtMost(250, 250, 'ok');
-    expect(failure(() => v.expectAtMost(260, 250, 'late', { unit: 'ms', bound: 'conflict_budget' }))).toMatchObject({ expected: '≤ 250 ms (conflict_budget)', actual: '260 ms' });
+    expect(failure(() => v.expectAtMost(260, 250, 'late', { unit: 'ms', bound: 'conflict_budget' }))).toMatchObject({
+      expected: '≤ 250 ms (conflict_budget)',
+      actual: '260 ms',
+    });
     expect(failure(() => v.expectAtLeast(1.5, 2, 'early')).actual).toBe('1.500');
     expect(failure(() => v.expectBelow(10, 10, 'grew', { unit: 'MB' })).expected).toBe('< 10 MB');
     expect(failure(() => v.expectBetween(99, 100, 200, 'idle', { unit: 'ms' })).expected).toBe('100 ms … 200 ms');
@@ -75,16 +101,24 @@ describe('verify helpers', () => {
   it('expectAbsent and expectPresent', () => {
     v.expectAbsent(undefined, 'close', 'ok');
     v.expectAbsent(false, 'close', 'ok');
-    expect(failure(() => v.expectAbsent({ code: 1006, reason: '' }, 'close', 'closed'))).toMatchObject({ expected: 'no close', actual: '{"code":1006,"reason":""}' });
+    expect(failure(() => v.expectAbsent({ code: 1006, reason: '' }, 'close', 'closed'))).toMatchObject({
+      expected: 'no close',
+      actual: '{"code":1006,"reason":""}',
+    });
     const x: string | undefined = 'here';
     v.expectPresent(x, 'a frame', 'ok');
     expect(x.length).toBe(4);
-    expect(failure(() => v.expectPresent(undefined, 'AgentParticipantLeft', 'never reported'))).toMatchObject({ expected: 'AgentParticipantLeft', actual: 'nothing' });
+    expect(failure(() => v.expectPresent(undefined, 'AgentParticipantLeft', 'never reported'))).toMatchObject({
+      expected: 'AgentParticipantLeft',
+      actual: 'nothing',
+    });
   });
 
   it('expectStatus says what answered what, with the body start', () => {
     v.expectStatus({ status: 204, text: '' }, [200, 204], 'ok');
-    expect(failure(() => v.expectStatus({ status: 200, text: `{"x":"${'y'.repeat(300)}"}` }, 401, 'GET channels without auth_key'))).toEqual({
+    expect(
+      failure(() => v.expectStatus({ status: 200, text: `{"x":"${'y'.repeat(300)}"}` }, 401, 'GET channels without auth_key')),
+    ).toEqual({
       message: 'GET channels without auth_key answered 200',
       expected: 'HTTP 401',
       actual: `200 {"x":"${'y'.repeat(194)}`,
@@ -93,7 +127,10 @@ describe('verify helpers', () => {
 
   it('parseBody names the first bad field and its value', () => {
     expect(v.parseBody(z.object({ a: z.number() }), { a: 1 }, 'body')).toEqual({ a: 1 });
-    expect(failure(() => v.parseBody(z.object({ a: z.number() }), { a: 'x' }, 'body'))).toMatchObject({ message: expect.stringMatching(/^body: field `a` /), actual: 'a = "x"' });
+    expect(failure(() => v.parseBody(z.object({ a: z.number() }), { a: 'x' }, 'body'))).toMatchObject({
+      message: expect.stringMatching(/^body: field `a` /),
+      actual: 'a = "x"',
+    });
   });
 
   it('clips long values', () => {

@@ -3,7 +3,17 @@
  * statistics, the hub's idle/offline timers shown in text and shape, and a busy wall of agents.
  */
 import { describe, expect, it } from 'vitest';
-import { cardFacts, dashboardSuite, dashboardUrl, noChromium, SHORT_TIMINGS, TOKEN, toolEvent, type Page, type PageGlobals } from './helpers.ts';
+import {
+  cardFacts,
+  dashboardSuite,
+  dashboardUrl,
+  noChromium,
+  SHORT_TIMINGS,
+  TOKEN,
+  toolEvent,
+  type Page,
+  type PageGlobals,
+} from './helpers.ts';
 
 const card = (page: Page, agent: string) => page.locator(`article.card[data-agent="${agent}"]`);
 const text = async (page: Page, selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
@@ -56,22 +66,33 @@ describe.skipIf(noChromium)('dashboard page', () => {
     const stats = await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals;
       const n = (id: string) => Number((w.document.querySelector(`#${id}`) as { textContent: string }).textContent.replace(/,/g, ''));
-      return { byStatus: n('stat-active') + n('stat-idle') + n('stat-offline'), cards: w.document.querySelectorAll('article.card').length, sessions: n('stat-sessions') };
+      return {
+        byStatus: n('stat-active') + n('stat-idle') + n('stat-offline'),
+        cards: w.document.querySelectorAll('article.card').length,
+        sessions: n('stat-sessions'),
+      };
     });
     expect(stats.byStatus).toBe(stats.cards);
     expect(stats.sessions).toBeGreaterThanOrEqual(2);
     await expect.poll(async () => Number(await text(page, '#stat-rate')), { timeout: 3000 }).toBeGreaterThan(0);
   });
 
-  it('announces each frame\'s applied updates as presence:rendered after writing them to the DOM (what the browser load scenario times)', async () => {
+  it("announces each frame's applied updates as presence:rendered after writing them to the DOM (what the browser load scenario times)", async () => {
     const page = await open(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'contract' }));
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
     await page.evaluate(() => {
-      const w = globalThis as unknown as PageGlobals & { seen: string[]; addEventListener(t: string, f: (e: { detail: { updates: Array<{ agent_id: string; presence: { last_tool_name: string } }> } }) => void): void };
+      const w = globalThis as unknown as PageGlobals & {
+        seen: string[];
+        addEventListener(
+          t: string,
+          f: (e: { detail: { updates: Array<{ agent_id: string; presence: { last_tool_name: string } }> } }) => void,
+        ): void;
+      };
       w.seen = [];
       w.addEventListener('presence:rendered', (e) => {
         for (const u of e.detail.updates) {
-          const shown = (w.document.querySelector(`article.card[data-agent="${u.agent_id}"] .f-tool`) as { textContent: string } | null)?.textContent;
+          const shown = (w.document.querySelector(`article.card[data-agent="${u.agent_id}"] .f-tool`) as { textContent: string } | null)
+            ?.textContent;
           w.seen.push(`${u.agent_id}:${u.presence.last_tool_name}:${shown}`);
         }
       });
@@ -120,20 +141,33 @@ describe.skipIf(noChromium)('dashboard page', () => {
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
     const tools = ['Bash', 'Read', 'Edit', 'Write', 'Grep'];
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => toolEvent(suite.hub.hub, `wall-${i}`, { tool: tools[i % 5]!, session: `wall-sess-${i % 5}`, feature: `feat-${i}`, tokens: 1000 * i })),
+      Array.from({ length: 40 }, (_, i) =>
+        toolEvent(suite.hub.hub, `wall-${i}`, {
+          tool: tools[i % 5]!,
+          session: `wall-sess-${i % 5}`,
+          feature: `feat-${i}`,
+          tokens: 1000 * i,
+        }),
+      ),
     );
     await expect.poll(() => page.locator('article.card[data-agent^="wall-"]').count(), { timeout: 5000 }).toBe(40);
     const layout = await page.evaluate(() => {
       const w = globalThis as unknown as PageGlobals;
       const cards = Array.from(w.document.querySelectorAll('article.card'), (el) => el.getBoundingClientRect());
-      return { scrollWidth: w.document.documentElement.scrollWidth, width: w.innerWidth, narrowest: Math.min(...cards.map((r) => r.width)) };
+      return {
+        scrollWidth: w.document.documentElement.scrollWidth,
+        width: w.innerWidth,
+        narrowest: Math.min(...cards.map((r) => r.width)),
+      };
     });
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
     expect(layout.narrowest).toBeGreaterThan(200);
 
     // A card below the fold is written too (a few off-screen cards a frame), without scrolling to it.
     const last = card(page, 'wall-39');
-    expect(await last.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top)).toBeGreaterThan(1080);
+    expect(
+      await last.evaluate((el) => (el as unknown as { getBoundingClientRect(): { top: number } }).getBoundingClientRect().top),
+    ).toBeGreaterThan(1080);
     await toolEvent(suite.hub.hub, 'wall-39', { tool: 'OffscreenTool', session: 'wall-sess-4' });
     await expect.poll(() => last.locator('.f-tool').textContent(), { timeout: 3000 }).toBe('OffscreenTool');
   });

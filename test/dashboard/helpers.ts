@@ -66,7 +66,13 @@ export async function toolEvent(hub: RunningHub, agent: string, e: ToolEvent): P
   const res = await fetch(`${hub.httpUrl}/api/presence/${encodeURIComponent(agent)}/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ event_type: 'tool_execute', tool_name: e.tool, feature_id: e.feature, cost_tokens: e.tokens ?? 0, session_id: e.session }),
+    body: JSON.stringify({
+      event_type: 'tool_execute',
+      tool_name: e.tool,
+      feature_id: e.feature,
+      cost_tokens: e.tokens ?? 0,
+      session_id: e.session,
+    }),
   });
   if (res.status !== 200) throw new Error(`POST presence event for ${agent} → ${res.status} ${await res.text()}`);
 }
@@ -165,7 +171,9 @@ export interface PageGlobals {
 export function cardFacts(card: Locator): Promise<string> {
   return card.evaluate((root) => {
     const el = root as unknown as { querySelector(s: string): { textContent: string } };
-    return ['.status-label', '.f-tool', '.f-feature', '.f-session', '.f-tools', '.f-tokens'].map((s) => el.querySelector(s).textContent).join('|');
+    return ['.status-label', '.f-tool', '.f-feature', '.f-session', '.f-tools', '.f-tokens']
+      .map((s) => el.querySelector(s).textContent)
+      .join('|');
   });
 }
 

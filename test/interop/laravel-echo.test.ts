@@ -36,8 +36,12 @@ function echoFor(token: string): Echo<'pusher'> {
 
 describe('laravel-echo with the pusher connector', () => {
   it('receives AgentParticipantJoined and AgentConflictDetected through echo.private(...).listen(...)', async () => {
-    const s = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 42, coordinator_type: 'hybrid' } })).body);
-    Participant.parse((await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'backend-architect' } })).body);
+    const s = Session.parse(
+      (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 42, coordinator_type: 'hybrid' } })).body,
+    );
+    Participant.parse(
+      (await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'backend-architect' } })).body,
+    );
     const echo = echoFor(BACKEND);
     const joined: unknown[] = [];
     const conflicts: unknown[] = [];
@@ -50,13 +54,19 @@ describe('laravel-echo with the pusher connector', () => {
         .listen('AgentConflictDetected', (event: unknown) => conflicts.push(event));
       await waitUntil(() => subscribed, 10_000, 'Echo subscription to the session channel');
 
-      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { token: FRONTEND, body: { agent_type: 'database-architect' } });
+      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, {
+        token: FRONTEND,
+        body: { agent_type: 'database-architect' },
+      });
       await waitUntil(() => joined.length === 1, 5_000, 'AgentParticipantJoined via Echo');
       const event = SYNC_EVENTS.AgentParticipantJoined.parse(joined[0]);
       expect(event).toMatchObject({ agent_type: 'database-architect', agent_identifier: 'claude-frontend-002', session_id: s.session_id });
 
       await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, { body: { title: 'Create user model', description: 'a' } });
-      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, { token: FRONTEND, body: { title: 'Create User model', description: 'ab' } });
+      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, {
+        token: FRONTEND,
+        body: { title: 'Create User model', description: 'ab' },
+      });
       await waitUntil(() => conflicts.length === 1, 5_000, 'AgentConflictDetected via Echo');
       expect(SYNC_EVENTS.AgentConflictDetected.parse(conflicts[0])).toMatchObject({
         conflict_type: 'duplicate_todo',
@@ -69,7 +79,9 @@ describe('laravel-echo with the pusher connector', () => {
   });
 
   it('is refused the session channel by /broadcasting/auth when the agent is not a participant', async () => {
-    const s = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 43, coordinator_type: 'hybrid' } })).body);
+    const s = Session.parse(
+      (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 43, coordinator_type: 'hybrid' } })).body,
+    );
     const echo = echoFor(FRONTEND);
     let error: unknown;
     let subscribed = false;

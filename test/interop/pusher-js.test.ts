@@ -34,7 +34,14 @@ describe('pusher-js against the reference hub', () => {
 
   beforeAll(async () => {
     hub = await startTestHub();
-    sdk = new PusherServer({ appId: hub.app.id, key: hub.app.key, secret: hub.app.secret, host: '127.0.0.1', port: String(hub.port), useTLS: false });
+    sdk = new PusherServer({
+      appId: hub.app.id,
+      key: hub.app.key,
+      secret: hub.app.secret,
+      host: '127.0.0.1',
+      port: String(hub.port),
+      useTLS: false,
+    });
     // The app's auth endpoint: form-encoded socket_id + channel_name (+ our user_id param), answered with the SDK.
     authServer = createServer((req, res) => {
       let body = '';
@@ -49,7 +56,9 @@ describe('pusher-js against the reference hub', () => {
             : sdk.authorizeChannel(
                 socketId,
                 form.get('channel_name') ?? '',
-                (form.get('channel_name') ?? '').startsWith('presence-') ? { user_id: userId, user_info: { name: `User ${userId}`, tags: ['x'] } } : undefined,
+                (form.get('channel_name') ?? '').startsWith('presence-')
+                  ? { user_id: userId, user_info: { name: `User ${userId}`, tags: ['x'] } }
+                  : undefined,
               );
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(result));

@@ -11,7 +11,14 @@ describe('pusher server SDK against the reference hub', () => {
   let sdk: PusherServer;
   beforeAll(async () => {
     hub = await startTestHub();
-    sdk = new PusherServer({ appId: hub.app.id, key: hub.app.key, secret: hub.app.secret, host: '127.0.0.1', port: String(hub.port), useTLS: false });
+    sdk = new PusherServer({
+      appId: hub.app.id,
+      key: hub.app.key,
+      secret: hub.app.secret,
+      host: '127.0.0.1',
+      port: String(hub.port),
+      useTLS: false,
+    });
   });
   afterAll(() => hub.dispose());
 
@@ -75,7 +82,7 @@ describe('pusher server SDK against the reference hub', () => {
     b.close();
   });
 
-  it('terminates a signed-in user\'s connections', async () => {
+  it("terminates a signed-in user's connections", async () => {
     const c = await TestClient.connect(hub);
     const { auth, user_data } = sdk.authenticateUser(c.socketId, { id: 'sdk-user' });
     c.send({ event: 'pusher:signin', data: { auth, user_data } });
@@ -85,7 +92,14 @@ describe('pusher server SDK against the reference hub', () => {
   });
 
   it('is refused with 401 when signing with the wrong secret', async () => {
-    const wrong = new PusherServer({ appId: hub.app.id, key: hub.app.key, secret: 'definitely-wrong', host: '127.0.0.1', port: String(hub.port), useTLS: false });
+    const wrong = new PusherServer({
+      appId: hub.app.id,
+      key: hub.app.key,
+      secret: 'definitely-wrong',
+      host: '127.0.0.1',
+      port: String(hub.port),
+      useTLS: false,
+    });
     const err = await wrong.trigger('sdk-one', 'nope', {}).then(
       () => undefined,
       (e: { status?: number; body?: string }) => e,

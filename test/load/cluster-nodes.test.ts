@@ -10,7 +10,8 @@ import type { TargetFile } from '../../spec/target.ts';
 
 const RELAXED = { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 };
 const SMALL = ['channels=2', 'subscribersPerChannel=3', 'warmupS=0.5', 'workers=1'];
-const fanout = (target: TargetFile) => runLoad({ target, scenarios: 'fanout', overrides: { durationS: 2, rate: 50, set: SMALL }, driverLimits: RELAXED, progress: false });
+const fanout = (target: TargetFile) =>
+  runLoad({ target, scenarios: 'fanout', overrides: { durationS: 2, rate: 50, set: SMALL }, driverLimits: RELAXED, progress: false });
 
 describe('fanout across the nodes of a cluster', () => {
   let cluster: EmbeddedTarget;

@@ -68,7 +68,27 @@ describe('fanout against the bare ws server', () => {
 
   it('exits 1 naming the p99 threshold when the server holds every broadcast 120 ms', async () => {
     const file = await targetFile({ delayMs: 120 });
-    const r = await cli(['load', '--target', file, '--scenario', 'fanout', '--duration', '2', '--rate', '50', ...SMALL.flatMap((s) => ['--set', s]), '--max-driver-lag', '5000', '--max-driver-cpu', '2', '--max-machine-cpu', '2', '--quiet', '--json', join(dir!, 'r.json')]);
+    const r = await cli([
+      'load',
+      '--target',
+      file,
+      '--scenario',
+      'fanout',
+      '--duration',
+      '2',
+      '--rate',
+      '50',
+      ...SMALL.flatMap((s) => ['--set', s]),
+      '--max-driver-lag',
+      '5000',
+      '--max-driver-cpu',
+      '2',
+      '--max-machine-cpu',
+      '2',
+      '--quiet',
+      '--json',
+      join(dir!, 'r.json'),
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/fanout: p99Ms breached/);
     const report = JSON.parse(readFileSync(join(dir!, 'r.json'), 'utf8'));
@@ -78,7 +98,27 @@ describe('fanout against the bare ws server', () => {
 
   it('exits 1 naming the reach threshold when the server drops every 7th event', async () => {
     const file = await targetFile({ dropEvery: 7 });
-    const r = await cli(['load', '--target', file, '--scenario', 'fanout', '--duration', '2', '--rate', '50', ...SMALL.flatMap((s) => ['--set', s]), '--max-driver-lag', '5000', '--max-driver-cpu', '2', '--max-machine-cpu', '2', '--quiet', '--json', join(dir!, 'r.json')]);
+    const r = await cli([
+      'load',
+      '--target',
+      file,
+      '--scenario',
+      'fanout',
+      '--duration',
+      '2',
+      '--rate',
+      '50',
+      ...SMALL.flatMap((s) => ['--set', s]),
+      '--max-driver-lag',
+      '5000',
+      '--max-driver-cpu',
+      '2',
+      '--max-machine-cpu',
+      '2',
+      '--quiet',
+      '--json',
+      join(dir!, 'r.json'),
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/fanout: minReach breached/);
     const report = JSON.parse(readFileSync(join(dir!, 'r.json'), 'utf8'));
@@ -89,7 +129,15 @@ describe('fanout against the bare ws server', () => {
   it('exits 2 with one Error: line when the target does not answer', async () => {
     dir = mkdtempSync(join(tmpdir(), 'hubproof-load-test-'));
     const file = join(dir, 'target.json');
-    writeFileSync(file, JSON.stringify({ name: 'gone', profiles: ['pusher'], nodes: [{ ws: 'ws://127.0.0.1:9', http: 'http://127.0.0.1:9' }], app: { id: '1', key: 'k', secret: 's' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'gone',
+        profiles: ['pusher'],
+        nodes: [{ ws: 'ws://127.0.0.1:9', http: 'http://127.0.0.1:9' }],
+        app: { id: '1', key: 'k', secret: 's' },
+      }),
+    );
     const r = await cli(['load', '--target', file, '--scenario', 'fanout', '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^Error: .*did not answer/m);

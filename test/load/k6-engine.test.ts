@@ -25,12 +25,21 @@ function fakeK6(name: string, body: string): string {
   return bin;
 }
 
-function hubproof(args: string[], path: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function hubproof(
+  args: string[],
+  path: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 60_000, cwd: dir, env: { ...process.env, PATH: path, ...env } }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? -1) : 0;
-      resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { timeout: 60_000, cwd: dir, env: { ...process.env, PATH: path, ...env } },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: number }).code ?? -1) : 0;
+        resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,15 +64,50 @@ describe('hubproof load --engine k6', () => {
   });
 
   it('exits 2 with one Error: line when the k6 on PATH is v1 (no k6/websockets)', async () => {
-    const r = await hubproof(['load', '--engine', 'k6', '--target', target, '--scenario', 'fanout'], fakeK6('old', 'echo "k6 v1.3.0 (go1.24.4, linux/amd64)"'));
+    const r = await hubproof(
+      ['load', '--engine', 'k6', '--target', target, '--scenario', 'fanout'],
+      fakeK6('old', 'echo "k6 v1.3.0 (go1.24.4, linux/amd64)"'),
+    );
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Error: k6 v1\.3\.0 is too old: the hubproof scripts need k6 v2\.0\.0 or later .*unknown module: k6\/websockets/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^Error: k6 v1\.3\.0 is too old: the hubproof scripts need k6 v2\.0\.0 or later .*unknown module: k6\/websockets/,
+      ),
+    ]);
   });
 
   it('runs the scenario with k6 and renders the standard summary, JSON and HTML', async () => {
-    const shim = fakeK6('shim', `exec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'test', 'load', 'k6-shim', 'k6-cli.ts')}" "$@"`);
+    const shim = fakeK6(
+      'shim',
+      `exec "${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(ROOT, 'test', 'load', 'k6-shim', 'k6-cli.ts')}" "$@"`,
+    );
     const r = await hubproof(
-      ['load', '--engine', 'k6', '--target', target, '--scenario', 'fanout,connections', '--rate', '40', '--duration', '2', '--set', 'channels=2', '--set', 'subscribersPerChannel=3', '--set', 'warmupS=0.5', '--set', 'thresholds.p99Ms=1000', '--json', join(dir, 'r.json'), '--html', join(dir, 'html'), '--quiet'],
+      [
+        'load',
+        '--engine',
+        'k6',
+        '--target',
+        target,
+        '--scenario',
+        'fanout,connections',
+        '--rate',
+        '40',
+        '--duration',
+        '2',
+        '--set',
+        'channels=2',
+        '--set',
+        'subscribersPerChannel=3',
+        '--set',
+        'warmupS=0.5',
+        '--set',
+        'thresholds.p99Ms=1000',
+        '--json',
+        join(dir, 'r.json'),
+        '--html',
+        join(dir, 'html'),
+        '--quiet',
+      ],
       shim,
       { CONNECT_S: '0.5', DRAIN_S: '0.7', MAX_LAG_MS: '250' },
     );

@@ -7,22 +7,28 @@ import { DEFAULT_VU_CEILING, planSubscribers } from '../../load/k6/lib/sizing.ts
 describe('send plan', () => {
   it('numbers every iteration once per stream and puts exactly the measured iterations in the window', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 30 }), (rate, warmupS, durationS, streams) => {
-        const plan = sendPlan(rate, warmupS, durationS, streams);
-        expect(plan.total - plan.warm).toBe(rate * durationS);
-        const seen = new Set<string>();
-        let inWindow = 0;
-        for (let i = 0; i < plan.total; i++) {
-          const { stream, seq, inWindow: w } = streamSeq(plan, i);
-          seen.add(`${stream}:${seq}`);
-          const [from, to] = windowSeqs(plan, stream);
-          expect(w).toBe(seq >= from && seq <= to);
-          if (w) inWindow++;
-        }
-        expect(seen.size).toBe(plan.total);
-        expect(inWindow).toBe(expectedFor(plan));
-        expect(Array.from({ length: streams }, (_, s) => countFor(plan.total, streams, s)).reduce((a, b) => a + b, 0)).toBe(plan.total);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 30 }),
+        (rate, warmupS, durationS, streams) => {
+          const plan = sendPlan(rate, warmupS, durationS, streams);
+          expect(plan.total - plan.warm).toBe(rate * durationS);
+          const seen = new Set<string>();
+          let inWindow = 0;
+          for (let i = 0; i < plan.total; i++) {
+            const { stream, seq, inWindow: w } = streamSeq(plan, i);
+            seen.add(`${stream}:${seq}`);
+            const [from, to] = windowSeqs(plan, stream);
+            expect(w).toBe(seq >= from && seq <= to);
+            if (w) inWindow++;
+          }
+          expect(seen.size).toBe(plan.total);
+          expect(inWindow).toBe(expectedFor(plan));
+          expect(Array.from({ length: streams }, (_, s) => countFor(plan.total, streams, s)).reduce((a, b) => a + b, 0)).toBe(plan.total);
+        },
+      ),
       { numRuns: 40 },
     );
   });

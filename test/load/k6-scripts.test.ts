@@ -65,9 +65,14 @@ describe('k6 scripts under a k6 stand-in', () => {
     expect(s.delivery.expected).toBe(240);
     expect(s.latency.count).toBe(240);
     expect(s.latency.histogram?.encoding).toBe('log-linear');
-    expect(Object.values(s.latency.histogram!.encoding === 'log-linear' ? s.latency.histogram!.counts : {}).reduce((a, b) => a + b, 0)).toBe(240);
+    expect(
+      Object.values(s.latency.histogram!.encoding === 'log-linear' ? s.latency.histogram!.counts : {}).reduce((a, b) => a + b, 0),
+    ).toBe(240);
     expect(s.latency.p50).toBeLessThanOrEqual(s.latency.p99);
-    expect(s.thresholds.map((t) => [t.name, t.ok])).toEqual([['p99Ms', true], ['minReach', true]]);
+    expect(s.thresholds.map((t) => [t.name, t.ok])).toEqual([
+      ['p99Ms', true],
+      ['minReach', true],
+    ]);
     expect(s.driver.k6).toMatchObject({ subscriberVus: 1, socketsPerVu: 6, plannedVuRate: 120, behindVus: 0, droppedIterations: 0 });
     expect(r.stdout).toMatch(/^scenario\s+status/);
     expect(r.stdout).toMatch(/Verdict: PASS/);
@@ -100,7 +105,13 @@ describe('k6 scripts under a k6 stand-in', () => {
 
   it('fanout.ts is INVALID when a VU is made to take more frames/s than VU_CEILING', async () => {
     const server = await bare();
-    const r = await run('fanout.ts', server.target(), { RATE: '40', CHANNELS: '2', SUBSCRIBERS: '3', VU_CEILING: '100', SOCKETS_PER_VU: '6' });
+    const r = await run('fanout.ts', server.target(), {
+      RATE: '40',
+      CHANNELS: '2',
+      SUBSCRIBERS: '3',
+      VU_CEILING: '100',
+      SOCKETS_PER_VU: '6',
+    });
     expect(r.scenario.delivery.reach).toBe(1);
     expect(r.report.verdict).toBe('invalid');
     expect(r.report.invalid.join('\n')).toMatch(/up to 120 frames\/s per VU \(VU_CEILING 100\/s\)/);
@@ -108,7 +119,13 @@ describe('k6 scripts under a k6 stand-in', () => {
 
   it('presence.ts reaches every dashboard of the bare server', async () => {
     const server = await bare();
-    const r = await run('presence.ts', server.target(), { RATE: '30', PUBLISHERS: '3', CHANNELS: '2', SUBSCRIBERS: '2', SET: 'thresholds.minRate=25' });
+    const r = await run('presence.ts', server.target(), {
+      RATE: '30',
+      PUBLISHERS: '3',
+      CHANNELS: '2',
+      SUBSCRIBERS: '2',
+      SET: 'thresholds.minRate=25',
+    });
     expect(r.errors).toEqual([]);
     expect(r.report.verdict, r.stdout).toBe('pass');
     expect(r.scenario.delivery).toMatchObject({ expected: 60 * 4, received: 60 * 4, reach: 1 });
@@ -118,7 +135,14 @@ describe('k6 scripts under a k6 stand-in', () => {
     const dataDir = workdir();
     const hub = await startHub({ port: 0, dataDir });
     cleanups.push(() => hub.close());
-    const r = await run('agents.ts', hub.target(), { CHANNELS: '2', SUBSCRIBERS: '3', RATE: '6', SET: 'burstsPerS=1,todosPerS=1', CONFLICT_P99_MS: '2000', P99_MS: '1000' });
+    const r = await run('agents.ts', hub.target(), {
+      CHANNELS: '2',
+      SUBSCRIBERS: '3',
+      RATE: '6',
+      SET: 'burstsPerS=1,todosPerS=1',
+      CONFLICT_P99_MS: '2000',
+      P99_MS: '1000',
+    });
     expect(r.errors).toEqual([]);
     const s = r.scenario;
     expect(s.conflicts?.bursts).toBeGreaterThan(0);
@@ -130,22 +154,46 @@ describe('k6 scripts under a k6 stand-in', () => {
 });
 
 describe('one source of scenario numbers', () => {
-  it.each(['fanout', 'presence', 'agents'])('the k6 %s script runs the numbers of its scenario file, as the Node driver does', async (name) => {
-    const { values, options } = await inspectK6(join(K6, `${name}.ts`), { TARGET: targetFile() });
-    expect(values.scenario).toEqual(findScenario(name));
-    const sends = Object.values(options.scenarios as Record<string, { executor: string; startTime?: string; duration?: string }>).filter((s) => s.executor === 'constant-arrival-rate');
-    const s = findScenario(name);
-    for (const send of sends) expect(send.duration).toBe(`${(s.warmupS + s.durationS) * 1000}ms`);
-  });
+  it.each(['fanout', 'presence', 'agents'])(
+    'the k6 %s script runs the numbers of its scenario file, as the Node driver does',
+    async (name) => {
+      const { values, options } = await inspectK6(join(K6, `${name}.ts`), { TARGET: targetFile() });
+      expect(values.scenario).toEqual(findScenario(name));
+      const sends = Object.values(options.scenarios as Record<string, { executor: string; startTime?: string; duration?: string }>).filter(
+        (s) => s.executor === 'constant-arrival-rate',
+      );
+      const s = findScenario(name);
+      for (const send of sends) expect(send.duration).toBe(`${(s.warmupS + s.durationS) * 1000}ms`);
+    },
+  );
 
   it('applies -e overrides the way hubproof load applies --rate, --duration and --set', async () => {
-    const { values } = await inspectK6(join(K6, 'fanout.ts'), { TARGET: targetFile(), RATE: '77', DURATION: '3', SET: 'channels=4,thresholds.p99Ms=20' });
-    expect(values.scenario).toEqual(applyOverrides(findScenario('fanout'), { rate: 77, durationS: 3, set: ['channels=4', 'thresholds.p99Ms=20'] }));
+    const { values } = await inspectK6(join(K6, 'fanout.ts'), {
+      TARGET: targetFile(),
+      RATE: '77',
+      DURATION: '3',
+      SET: 'channels=4,thresholds.p99Ms=20',
+    });
+    expect(values.scenario).toEqual(
+      applyOverrides(findScenario('fanout'), { rate: 77, durationS: 3, set: ['channels=4', 'thresholds.p99Ms=20'] }),
+    );
   });
 
   it('sizes subscriber VUs from the per-VU ceiling: RATE=500 CHANNELS=1 SUBSCRIBERS=100 takes 10 VUs of 10 sockets at 5000 frames/s', async () => {
-    const { values, options } = await inspectK6(join(K6, 'fanout.ts'), { TARGET: targetFile(), RATE: '500', CHANNELS: '1', SUBSCRIBERS: '100' });
-    expect(values.run.vuPlan).toMatchObject({ vus: 10, socketsPerVu: 10, perSocketRate: 500, perVuRate: 5000, ceiling: 5000, overCeiling: false });
+    const { values, options } = await inspectK6(join(K6, 'fanout.ts'), {
+      TARGET: targetFile(),
+      RATE: '500',
+      CHANNELS: '1',
+      SUBSCRIBERS: '100',
+    });
+    expect(values.run.vuPlan).toMatchObject({
+      vus: 10,
+      socketsPerVu: 10,
+      perSocketRate: 500,
+      perVuRate: 5000,
+      ceiling: 5000,
+      overCeiling: false,
+    });
     expect(options.scenarios.subscribers.vus).toBe(10);
     // The defaults (500/s over 10 channels × 20 subscribers): 50 frames/s per socket, 100 sockets per VU.
     const defaults = await inspectK6(join(K6, 'fanout.ts'), { TARGET: targetFile() });
@@ -156,6 +204,15 @@ describe('one source of scenario numbers', () => {
 function targetFile(): string {
   const dir = workdir();
   const file = join(dir, 'target.json');
-  writeFileSync(file, JSON.stringify({ name: 'inspect', profiles: ['pusher'], nodes: [{ ws: 'ws://127.0.0.1:9', http: 'http://127.0.0.1:9' }], app: { id: '1', key: 'k', secret: 's' }, agents: [{ identifier: 'a', token: 't', projects: [1] }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'inspect',
+      profiles: ['pusher'],
+      nodes: [{ ws: 'ws://127.0.0.1:9', http: 'http://127.0.0.1:9' }],
+      app: { id: '1', key: 'k', secret: 's' },
+      agents: [{ identifier: 'a', token: 't', projects: [1] }],
+    }),
+  );
   return file;
 }

@@ -24,16 +24,32 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function k6(script: string, target: TargetFile, env: Record<string, string>): Promise<{ code: number; out: string; report: LoadReport }> {
+async function k6(
+  script: string,
+  target: TargetFile,
+  env: Record<string, string>,
+): Promise<{ code: number; out: string; report: LoadReport }> {
   const dir = mkdtempSync(join(tmpdir(), 'hubproof-k6-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const targetFile = join(dir, 'target.json');
   const out = join(dir, 'report.json');
   writeFileSync(targetFile, JSON.stringify(target));
-  const args = ['run', '--quiet', '-e', `TARGET=${targetFile}`, '-e', `OUT=${out}`, ...Object.entries({ ...SHORT, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]), join(K6_DIR, script)];
+  const args = [
+    'run',
+    '--quiet',
+    '-e',
+    `TARGET=${targetFile}`,
+    '-e',
+    `OUT=${out}`,
+    ...Object.entries({ ...SHORT, ...env }).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    join(K6_DIR, script),
+  ];
   const { code, text } = await new Promise<{ code: number; text: string }>((resolve) =>
-    execFile('k6', args, { timeout: 90_000, cwd: dir, env: { ...process.env, K6_AUTO_EXTENSION_RESOLUTION: 'false' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, text: stdout + stderr }),
+    execFile(
+      'k6',
+      args,
+      { timeout: 90_000, cwd: dir, env: { ...process.env, K6_AUTO_EXTENSION_RESOLUTION: 'false' } },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, text: stdout + stderr }),
     ),
   );
   return { code, out: text, report: JSON.parse(readFileSync(out, 'utf8')) as LoadReport };
@@ -58,19 +74,29 @@ describe('k6 scripts on a real k6', () => {
     expect(r.report.scenarios[0]!.delivery.reach).toBeLessThan(1);
   });
 
-  it.skipIf(!hasK6)(`fanout.ts at RATE=500 CHANNELS=1 SUBSCRIBERS=100 keeps up with reach 1, or says INVALID, never PASS with losses${SKIP}`, async () => {
-    const bare = await startBareServer();
-    cleanups.push(() => bare.close());
-    const r = await k6('fanout.ts', bare.target(), { RATE: '500', CHANNELS: '1', SUBSCRIBERS: '100' });
-    const s = r.report.scenarios[0]!;
-    if (r.report.verdict === 'pass') expect(s.delivery.reach).toBe(1);
-    else expect(r.report.verdict, r.out).toBe('invalid');
-  });
+  it.skipIf(!hasK6)(
+    `fanout.ts at RATE=500 CHANNELS=1 SUBSCRIBERS=100 keeps up with reach 1, or says INVALID, never PASS with losses${SKIP}`,
+    async () => {
+      const bare = await startBareServer();
+      cleanups.push(() => bare.close());
+      const r = await k6('fanout.ts', bare.target(), { RATE: '500', CHANNELS: '1', SUBSCRIBERS: '100' });
+      const s = r.report.scenarios[0]!;
+      if (r.report.verdict === 'pass') expect(s.delivery.reach).toBe(1);
+      else expect(r.report.verdict, r.out).toBe('invalid');
+    },
+  );
 
   it.skipIf(!hasK6)(`presence.ts reaches every dashboard on the bare server${SKIP}`, async () => {
     const bare = await startBareServer();
     cleanups.push(() => bare.close());
-    const r = await k6('presence.ts', bare.target(), { RATE: '50', PUBLISHERS: '3', CHANNELS: '2', SUBSCRIBERS: '2', P99_MS: '1000', SET: 'thresholds.minRate=40' });
+    const r = await k6('presence.ts', bare.target(), {
+      RATE: '50',
+      PUBLISHERS: '3',
+      CHANNELS: '2',
+      SUBSCRIBERS: '2',
+      P99_MS: '1000',
+      SET: 'thresholds.minRate=40',
+    });
     expect(r.code, r.out).toBe(0);
     expect(r.report.scenarios[0]!.delivery.reach).toBe(1);
   });
@@ -80,7 +106,14 @@ describe('k6 scripts on a real k6', () => {
     const hub = await startHub({ port: 0, dataDir });
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     cleanups.push(() => hub.close());
-    const r = await k6('agents.ts', hub.target(), { CHANNELS: '2', SUBSCRIBERS: '3', RATE: '5', SET: 'burstsPerS=1,todosPerS=1', P99_MS: '1000', CONFLICT_P99_MS: '2000' });
+    const r = await k6('agents.ts', hub.target(), {
+      CHANNELS: '2',
+      SUBSCRIBERS: '3',
+      RATE: '5',
+      SET: 'burstsPerS=1,todosPerS=1',
+      P99_MS: '1000',
+      CONFLICT_P99_MS: '2000',
+    });
     expect(r.code, r.out).toBe(0);
     expect(r.report.scenarios[0]!.conflicts!.latency.count).toBeGreaterThan(0);
   });

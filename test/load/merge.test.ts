@@ -22,7 +22,10 @@ import { evaluateThresholds } from '../../load/thresholds.ts';
 const TARGET = { name: 'hub', http: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1', hub: 'external' as const };
 
 /** A Node report of the fanout scenario whose deliveries had these latencies (ms) and `lost` more expected. */
-function nodeReport(latenciesMs: number[], o: { lost?: number; shard?: { index: number; count: number }; set?: Partial<ReturnType<typeof findScenario>> } = {}): LoadReport {
+function nodeReport(
+  latenciesMs: number[],
+  o: { lost?: number; shard?: { index: number; count: number }; set?: Partial<ReturnType<typeof findScenario>> } = {},
+): LoadReport {
   const scenario = { ...findScenario('fanout'), ...o.set };
   const h = createHistogram();
   for (const ms of latenciesMs) h.recordValue(Math.round(ms * 1000));
@@ -37,14 +40,60 @@ function nodeReport(latenciesMs: number[], o: { lost?: number; shard?: { index: 
     windowS: scenario.durationS,
     subscribers: 10,
     latency: latencyFigures(h),
-    delivery: { expected, received, lost: expected - received, duplicated: 0, outOfOrder: 0, reach: received / expected, publishErrors: 0, publishErrorSamples: [], connectFailures: 0, connectErrorSamples: [], unexpected: 0, disconnects: 0, closeReasons: [] },
-    throughput: { targetRate: scenario.rate, sent: expected / 10, sentPerS: expected / 10 / scenario.durationS, deliveredPerS: received / scenario.durationS, maxInFlight: 1 },
+    delivery: {
+      expected,
+      received,
+      lost: expected - received,
+      duplicated: 0,
+      outOfOrder: 0,
+      reach: received / expected,
+      publishErrors: 0,
+      publishErrorSamples: [],
+      connectFailures: 0,
+      connectErrorSamples: [],
+      unexpected: 0,
+      disconnects: 0,
+      closeReasons: [],
+    },
+    throughput: {
+      targetRate: scenario.rate,
+      sent: expected / 10,
+      sentPerS: expected / 10 / scenario.durationS,
+      deliveredPerS: received / scenario.durationS,
+      maxInFlight: 1,
+    },
     timeline: [],
-    driver: { cores: 2, cpuPct: 10, cpuShare: 0.05, mainLoopLagP99Ms: 1, workerLoopLagP99Ms: 1, sendLagP99Ms: 1, saturated: false, reasons: [], hubInProcess: false, machineShare: 0.3 },
+    driver: {
+      cores: 2,
+      cpuPct: 10,
+      cpuShare: 0.05,
+      mainLoopLagP99Ms: 1,
+      workerLoopLagP99Ms: 1,
+      sendLagP99Ms: 1,
+      saturated: false,
+      reasons: [],
+      hubInProcess: false,
+      machineShare: 0.3,
+    },
   };
   const thresholds = evaluateThresholds(scenario.thresholds, base);
   const s: ScenarioResult = { ...base, status: scenarioStatus(false, thresholds), thresholds, notes: [] };
-  return judgeReport({ tool: 'hubproof', kind: 'load', reportVersion: 2, generator: 'node', generatedAt: '', target: TARGET, driver: { node: 'v20', cores: 2, platform: 'linux' }, ...(o.shard ? { shard: o.shard } : {}), scenarios: [s], verdict: 'pass', breaches: [], invalid: [], skipped: [], errors: [] });
+  return judgeReport({
+    tool: 'hubproof',
+    kind: 'load',
+    reportVersion: 2,
+    generator: 'node',
+    generatedAt: '',
+    target: TARGET,
+    driver: { node: 'v20', cores: 2, platform: 'linux' },
+    ...(o.shard ? { shard: o.shard } : {}),
+    scenarios: [s],
+    verdict: 'pass',
+    breaches: [],
+    invalid: [],
+    skipped: [],
+    errors: [],
+  });
 }
 
 /** A k6 report of the fanout scenario from the Counters k6 would have summed. */
@@ -54,12 +103,19 @@ function k6Report(latenciesMs: number[]): LoadReport {
     metrics[name] = { values: { count: (metrics[name]?.values.count ?? 0) + n } };
   };
   for (const ms of latenciesMs) count(`hp_lat_b${String(bucketOf(ms)).padStart(3, '0')}`, 1);
-  count('hp_lat_sum', latenciesMs.reduce((a, b) => a + b, 0));
+  count(
+    'hp_lat_sum',
+    latenciesMs.reduce((a, b) => a + b, 0),
+  );
   metrics.hp_lat_max = { values: { max: Math.max(...latenciesMs) } };
   count('hp_expected', latenciesMs.length);
   count('hp_received', latenciesMs.length);
   count('hp_sent', latenciesMs.length / 10);
-  const report = buildK6Report({ metrics }, { name: 'hub', nodes: [{ ws: TARGET.ws, http: TARGET.http }] }, { scenario: findScenario('fanout'), subscribers: 10, vuPlan: planSubscribers(200, 50), maxLagMs: 20 });
+  const report = buildK6Report(
+    { metrics },
+    { name: 'hub', nodes: [{ ws: TARGET.ws, http: TARGET.http }] },
+    { scenario: findScenario('fanout'), subscribers: 10, vuPlan: planSubscribers(200, 50), maxLagMs: 20 },
+  );
   return report;
 }
 
@@ -67,21 +123,29 @@ const inputs = (...reports: LoadReport[]): MergeInput[] => reports.map((report, 
 const range = (from: number, n: number, step = 1): number[] => Array.from({ length: n }, (_, i) => from + i * step);
 
 describe('hubproof merge', () => {
-  it('takes percentiles of all samples together, not an average of the parts\' percentiles', () => {
+  it("takes percentiles of all samples together, not an average of the parts' percentiles", () => {
     // A fast generator (1…20 ms) and a slow one (100…119 ms): 99 % of all samples are below ~119 ms.
     const fast = range(1, 990, 0.02);
     const slow = range(100, 10, 2);
-    const merged = mergeReports(inputs(nodeReport(fast, { shard: { index: 0, count: 2 } }), nodeReport(slow, { shard: { index: 1, count: 2 } })));
+    const merged = mergeReports(
+      inputs(nodeReport(fast, { shard: { index: 0, count: 2 } }), nodeReport(slow, { shard: { index: 1, count: 2 } })),
+    );
     const all = nodeReport([...fast, ...slow]).scenarios[0]!.latency;
     const s = merged.scenarios[0]!;
     expect(s.latency.count).toBe(1000);
     // Equal to the HDR histogram's precision (3 significant digits).
-    for (const p of ['p50', 'p90', 'p99', 'p999', 'max'] as const) expect(Math.abs(s.latency[p] - all[p]), p).toBeLessThanOrEqual(all[p] / 1000 + 0.001);
+    for (const p of ['p50', 'p90', 'p99', 'p999', 'max'] as const)
+      expect(Math.abs(s.latency[p] - all[p]), p).toBeLessThanOrEqual(all[p] / 1000 + 0.001);
     expect(s.latency.p99).toBeLessThan(25);
   });
 
   it('adds the counts and judges the thresholds on the merged figures', () => {
-    const merged = mergeReports(inputs(nodeReport(range(1, 100, 0.3), { shard: { index: 0, count: 2 } }), nodeReport(range(1, 100, 0.3), { lost: 5, shard: { index: 1, count: 2 } })));
+    const merged = mergeReports(
+      inputs(
+        nodeReport(range(1, 100, 0.3), { shard: { index: 0, count: 2 } }),
+        nodeReport(range(1, 100, 0.3), { lost: 5, shard: { index: 1, count: 2 } }),
+      ),
+    );
     const s = merged.scenarios[0]!;
     expect(s.delivery).toMatchObject({ expected: 205, received: 200, lost: 5 });
     expect(s.delivery.reach).toBeCloseTo(200 / 205, 6);
@@ -90,7 +154,7 @@ describe('hubproof merge', () => {
     expect(merged.breaches).toEqual([expect.stringMatching(/^fanout: minReach breached/)]);
   });
 
-  it('merges a Node report and a k6 report of the same test, to the k6 buckets\' precision', () => {
+  it("merges a Node report and a k6 report of the same test, to the k6 buckets' precision", () => {
     const node = range(1, 500, 0.05);
     const k6 = range(1, 500, 0.1).map(Math.round);
     const merged = mergeReports(inputs(nodeReport(node), k6Report(k6)));
@@ -104,7 +168,11 @@ describe('hubproof merge', () => {
   });
 
   it.each([
-    ['a different scenario field', () => nodeReport([1], { set: { rate: 1000 } }), /scenario fanout differs between r0\.json and r1\.json: rate 500 vs 1000/],
+    [
+      'a different scenario field',
+      () => nodeReport([1], { set: { rate: 1000 } }),
+      /scenario fanout differs between r0\.json and r1\.json: rate 500 vs 1000/,
+    ],
     ['a different threshold', () => nodeReport([1], { set: { thresholds: { p99Ms: 20 } } }), /thresholds/],
     ['another hub', () => ({ ...nodeReport([1]), target: { ...TARGET, name: 'other' } }), /ran against "hub", r1\.json against "other"/],
     ['other scenarios', () => ({ ...nodeReport([1]), scenarios: [] }), /has scenarios \[fanout\], r1\.json has \[\]/],
@@ -147,6 +215,8 @@ describe('reading reports to merge', () => {
 
   it('refuses what is not a load report, naming the file', () => {
     expect(() => readLoadReport(file('x.txt', 'no report here'))).toThrow(/x\.txt holds no hubproof report/);
-    expect(() => readLoadReport(file('c.json', JSON.stringify({ tool: 'hubproof', kind: 'certify' })))).toThrow(/c\.json is a hubproof certify report, not a load report/);
+    expect(() => readLoadReport(file('c.json', JSON.stringify({ tool: 'hubproof', kind: 'certify' })))).toThrow(
+      /c\.json is a hubproof certify report, not a load report/,
+    );
   });
 });

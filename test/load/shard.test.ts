@@ -25,7 +25,8 @@ describe('shard plan', () => {
 
   it('gives every connection and every send to exactly one shard', () => {
     for (const count of [1, 2, 3, 7]) {
-      for (let k = 0; k < 50; k++) expect(Array.from({ length: count }, (_, index) => owns({ index, count }, k)).filter(Boolean)).toHaveLength(1);
+      for (let k = 0; k < 50; k++)
+        expect(Array.from({ length: count }, (_, index) => owns({ index, count }, k)).filter(Boolean)).toHaveLength(1);
     }
   });
 });
@@ -38,7 +39,11 @@ describe('two shards on loopback', () => {
     target: server.target(),
     scenarios: 'fanout',
     // The counts are the point here; latency on a shared test machine is not (p99 limit lifted).
-    overrides: { durationS: 2, rate: 40, set: ['channels=2', 'subscribersPerChannel=3', 'warmupS=0.5', 'workers=1', 'thresholds.p99Ms=2000'] },
+    overrides: {
+      durationS: 2,
+      rate: 40,
+      set: ['channels=2', 'subscribersPerChannel=3', 'warmupS=0.5', 'workers=1', 'thresholds.p99Ms=2000'],
+    },
     driverLimits: RELAXED,
     progress: false,
   });
@@ -76,7 +81,10 @@ describe('two shards on loopback', () => {
     expect(s.delivery).toMatchObject({ expected: 240, received: 240, lost: 0, reach: 1 });
     expect(s.delivery.expected).toBe(shards[0]!.scenarios[0]!.delivery.expected + shards[1]!.scenarios[0]!.delivery.expected);
     expect(s.latency.count).toBe(240);
-    expect(merged.mergedFrom?.map((m) => m.shard)).toEqual([{ index: 0, count: 2 }, { index: 1, count: 2 }]);
+    expect(merged.mergedFrom?.map((m) => m.shard)).toEqual([
+      { index: 0, count: 2 },
+      { index: 1, count: 2 },
+    ]);
     expect(merged.verdict, merged.breaches.join('; ')).toBe('pass');
   });
 
@@ -92,7 +100,10 @@ describe('two shards on loopback', () => {
   });
 
   it('gives up with exit-2 HUBPROOF_ERR_SHARD when the other shards never come', async () => {
-    await expect(runLoad({ ...options(), shard: { index: 0, count: 3 }, shardWaitS: 1 })).rejects.toMatchObject({ code: 'HUBPROOF_ERR_SHARD', message: expect.stringMatching(/only shards \[0\] of 3/) });
+    await expect(runLoad({ ...options(), shard: { index: 0, count: 3 }, shardWaitS: 1 })).rejects.toMatchObject({
+      code: 'HUBPROOF_ERR_SHARD',
+      message: expect.stringMatching(/only shards \[0\] of 3/),
+    });
   });
 });
 

@@ -22,10 +22,14 @@ afterEach(() => {
 
 async function spawnHub(dataDir: string, name: string): Promise<{ child: ChildProcess; http: string }> {
   const targetOut = join(dataDir, `${name}.target.json`);
-  const child = spawn(process.execPath, [join(ROOT, 'bin/hubproof.js'), 'hub', '--port', '0', '--data-dir', dataDir, '--target-out', targetOut], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/hubproof.js'), 'hub', '--port', '0', '--data-dir', dataDir, '--target-out', targetOut],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
@@ -35,14 +39,18 @@ async function spawnHub(dataDir: string, name: string): Promise<{ child: ChildPr
   if (child.exitCode !== null) throw new Error(`hub ${name} exited with ${child.exitCode}: ${stderr}`);
   // The file may be seen before it is fully written; retry the parse briefly.
   let target: TargetFile | undefined;
-  await waitUntil(() => {
-    try {
-      target = TargetFile.parse(JSON.parse(readFileSync(targetOut, 'utf8')));
-      return true;
-    } catch {
-      return false;
-    }
-  }, 5_000, 'a complete target file');
+  await waitUntil(
+    () => {
+      try {
+        target = TargetFile.parse(JSON.parse(readFileSync(targetOut, 'utf8')));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    5_000,
+    'a complete target file',
+  );
   return { child, http: target!.nodes[0]!.http };
 }
 
@@ -72,7 +80,9 @@ describe('persistence across SIGKILL', () => {
     const dataDir = tempDir('hubproof-sigkill-');
     dirs.push(dataDir);
     const first = await spawnHub(dataDir, 'first');
-    const session = Session.parse((await api(first.http, 'POST', '/api/sessions', { project_id: 1, issue_id: 1, coordinator_type: 'hybrid' })).body);
+    const session = Session.parse(
+      (await api(first.http, 'POST', '/api/sessions', { project_id: 1, issue_id: 1, coordinator_type: 'hybrid' })).body,
+    );
     expect((await api(first.http, 'POST', `/api/sessions/${session.session_id}/participants`, { agent_type: 'writer' })).status).toBe(201);
 
     const acked: number[] = [];
@@ -85,7 +95,10 @@ describe('persistence across SIGKILL', () => {
       while (next < total && !killed) {
         const i = next++;
         try {
-          const res = await api(first.http, 'POST', `/api/sessions/${session.session_id}/todos`, { title: `todo ${i} ${(i * 7919).toString(36)}`, description: 'x'.repeat(i % 5) });
+          const res = await api(first.http, 'POST', `/api/sessions/${session.session_id}/todos`, {
+            title: `todo ${i} ${(i * 7919).toString(36)}`,
+            description: 'x'.repeat(i % 5),
+          });
           if (res.status === 201) acked.push(Todo.parse(res.body).todo_id);
         } catch {
           failed++;

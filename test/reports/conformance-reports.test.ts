@@ -35,7 +35,10 @@ const CASES: Case[] = [
     desc: 'Sends a forged <auth> & expects "refusal"',
     run: async (ctx) => {
       ctx.log('<', 'ws#1', '{"event":"pusher_internal:subscription_succeeded","channel":"private-x"}\u0001');
-      ctx.fail('hub accepted a forged <signature> & more', { expected: 'pusher:error 4009', actual: 'subscription_succeeded <private-x> & "ok"' });
+      ctx.fail('hub accepted a forged <signature> & more', {
+        expected: 'pusher:error 4009',
+        actual: 'subscription_succeeded <private-x> & "ok"',
+      });
     },
   },
   { requirement: 'pusher/auth/9', desc: 'A SHOULD case', run: async () => undefined },
@@ -84,7 +87,13 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   report = await runConformance({
-    target: { name: 'report <test> & co', profiles: ['pusher'], nodes: [{ ws: `ws://127.0.0.1:${port}`, http: `http://127.0.0.1:${port}` }], app: { id: '1', key: 'k', secret: 's' }, agents: [] },
+    target: {
+      name: 'report <test> & co',
+      profiles: ['pusher'],
+      nodes: [{ ws: `ws://127.0.0.1:${port}`, http: `http://127.0.0.1:${port}` }],
+      app: { id: '1', key: 'k', secret: 's' },
+      agents: [],
+    },
     cases: CASES,
     requirements: REQS,
     progress: null,
@@ -99,11 +108,15 @@ describe('JUnit report', () => {
   it('is well-formed XML with one testsuite per section and the right counts', () => {
     const xml = conformanceJunit(report);
     assertWellFormedXml(xml);
-    expect(xml).toMatch(/<testsuites name="hubproof conformance: report &lt;test&gt; &amp; co" tests="4" failures="1" errors="0" skipped="2"/);
+    expect(xml).toMatch(
+      /<testsuites name="hubproof conformance: report &lt;test&gt; &amp; co" tests="4" failures="1" errors="0" skipped="2"/,
+    );
     expect(xml.match(/<testsuite /g)).toHaveLength(3);
     expect(xml).toContain('<testsuite name="pusher/auth" tests="2" failures="1" errors="0" skipped="1"');
     expect(xml).toContain('<testcase name="pusher/auth/4#1" classname="pusher/auth"');
-    expect(xml).toMatch(/<failure message="[^"]*Expected: pusher:error 4009 \| Actual: subscription_succeeded &lt;private-x&gt; &amp; &quot;ok&quot;"/);
+    expect(xml).toMatch(
+      /<failure message="[^"]*Expected: pusher:error 4009 \| Actual: subscription_succeeded &lt;private-x&gt; &amp; &quot;ok&quot;"/,
+    );
     expect(xml).toContain('<skipped message="skipped: SHOULD; run with --strict"/>');
     expect(xml).toMatch(/<skipped message="unimplemented: target does not implement the sync profile"\/>/);
   });
@@ -126,7 +139,16 @@ describe('HTML report', () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

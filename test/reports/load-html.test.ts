@@ -62,7 +62,16 @@ describe('load HTML report', () => {
     const file = writeLoadHtml(dir, report);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -75,7 +84,12 @@ describe('load HTML report', () => {
         expect(box!.height).toBeGreaterThan(100);
       }
       // Data series are drawn as paths with real geometry, not empty placeholders.
-      for (const sel of ['svg.latency-curve path.latency', 'svg.timeline path.sent', 'svg.timeline path.delivered', 'svg.memory path.rss']) {
+      for (const sel of [
+        'svg.latency-curve path.latency',
+        'svg.timeline path.sent',
+        'svg.timeline path.delivered',
+        'svg.memory path.rss',
+      ]) {
         const path = page.locator(sel).first();
         expect(await path.count(), sel).toBeGreaterThan(0);
         const d = (await path.getAttribute('d')) ?? '';

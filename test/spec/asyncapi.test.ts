@@ -15,17 +15,38 @@ describe('spec/generated/asyncapi.json', () => {
   it('describes the Pusher socket, the three sync channel families and the dashboard stream', async () => {
     const { document } = await new Parser().parse(text);
     expect(document).toBeDefined();
-    const addresses = document!.channels().all().map((c) => c.address());
-    expect(addresses.sort()).toEqual(['/app/{key}', '/ws/broadcasts', 'private-issue.{id}', 'private-project.{id}', 'private-session.{id}']);
-    const session = document!.channels().all().find((c) => c.address() === 'private-session.{id}')!;
-    expect(session.messages().all().map((m) => m.name()).sort()).toEqual([
+    const addresses = document!
+      .channels()
+      .all()
+      .map((c) => c.address());
+    expect(addresses.sort()).toEqual([
+      '/app/{key}',
+      '/ws/broadcasts',
+      'private-issue.{id}',
+      'private-project.{id}',
+      'private-session.{id}',
+    ]);
+    const session = document!
+      .channels()
+      .all()
+      .find((c) => c.address() === 'private-session.{id}')!;
+    expect(
+      session
+        .messages()
+        .all()
+        .map((m) => m.name())
+        .sort(),
+    ).toEqual([
       'App\\Events\\AgentConflictDetected',
       'App\\Events\\AgentConflictResolved',
       'App\\Events\\AgentParticipantJoined',
       'App\\Events\\AgentParticipantLeft',
       'App\\Events\\AgentTodoChanged',
     ]);
-    const actions = document!.operations().all().map((o) => `${o.action()} ${o.channels().all()[0]?.address()}`);
+    const actions = document!
+      .operations()
+      .all()
+      .map((o) => `${o.action()} ${o.channels().all()[0]?.address()}`);
     expect(actions).toContain('send /app/{key}');
     expect(actions).toContain('receive /app/{key}');
     expect(actions).toContain('receive /ws/broadcasts');

@@ -1,9 +1,18 @@
 /** The `dependsOn` graph: known ids, no self-edges, no cycles; and the checks shown failing. */
 import { describe, expect, it } from 'vitest';
-import { dependencyProblems, derived, directDependants, REQUIREMENTS, req, transitiveDependencies, type Requirement } from '../../spec/requirements/index.ts';
+import {
+  dependencyProblems,
+  derived,
+  directDependants,
+  REQUIREMENTS,
+  req,
+  transitiveDependencies,
+  type Requirement,
+} from '../../spec/requirements/index.ts';
 
 const basis = derived('a fixture of this test');
-const r = (id: string, dependsOn?: string[]): Requirement => req(id, 'MUST', `Rule ${id} MUST hold.`, 'docs/protocol.md', basis, dependsOn ? { dependsOn } : {});
+const r = (id: string, dependsOn?: string[]): Requirement =>
+  req(id, 'MUST', `Rule ${id} MUST hold.`, 'docs/protocol.md', basis, dependsOn ? { dependsOn } : {});
 
 describe('requirement dependencies', () => {
   it('form a graph of registered ids without self-edges, repeats or cycles', () => {
@@ -23,13 +32,19 @@ describe('requirement dependencies', () => {
     expect(transitiveDependencies(REQUIREMENTS, 'pusher/presence/7')).toEqual(
       expect.arrayContaining(['pusher/presence/4', 'pusher/heartbeat/3', 'pusher/auth/2', 'pusher/connection/1']),
     );
-    expect(directDependants(REQUIREMENTS, 'pusher/heartbeat/3')).toEqual(expect.arrayContaining(['pusher/heartbeat/4', 'pusher/heartbeat/5']));
+    expect(directDependants(REQUIREMENTS, 'pusher/heartbeat/3')).toEqual(
+      expect.arrayContaining(['pusher/heartbeat/4', 'pusher/heartbeat/5']),
+    );
   });
 });
 
 describe('dependencyProblems', () => {
   it('finds an unknown id, a self-edge and a repeated edge', () => {
-    const problems = dependencyProblems([r('pusher/a/1', ['pusher/a/1']), r('pusher/a/2', ['pusher/zz/9']), r('pusher/a/3', ['pusher/a/2', 'pusher/a/2'])]);
+    const problems = dependencyProblems([
+      r('pusher/a/1', ['pusher/a/1']),
+      r('pusher/a/2', ['pusher/zz/9']),
+      r('pusher/a/3', ['pusher/a/2', 'pusher/a/2']),
+    ]);
     expect(problems).toEqual([
       'pusher/a/1 depends on itself',
       'pusher/a/2 depends on pusher/zz/9, which is not in the registry',
@@ -38,9 +53,16 @@ describe('dependencyProblems', () => {
   });
 
   it('finds a cycle through three rules once, and none in a diamond', () => {
-    expect(dependencyProblems([r('pusher/a/1', ['pusher/a/2']), r('pusher/a/2', ['pusher/a/3']), r('pusher/a/3', ['pusher/a/1'])])).toEqual([
-      'cycle: pusher/a/1 → pusher/a/2 → pusher/a/3 → pusher/a/1',
-    ]);
-    expect(dependencyProblems([r('pusher/a/1'), r('pusher/a/2', ['pusher/a/1']), r('pusher/a/3', ['pusher/a/1']), r('pusher/a/4', ['pusher/a/2', 'pusher/a/3'])])).toEqual([]);
+    expect(dependencyProblems([r('pusher/a/1', ['pusher/a/2']), r('pusher/a/2', ['pusher/a/3']), r('pusher/a/3', ['pusher/a/1'])])).toEqual(
+      ['cycle: pusher/a/1 → pusher/a/2 → pusher/a/3 → pusher/a/1'],
+    );
+    expect(
+      dependencyProblems([
+        r('pusher/a/1'),
+        r('pusher/a/2', ['pusher/a/1']),
+        r('pusher/a/3', ['pusher/a/1']),
+        r('pusher/a/4', ['pusher/a/2', 'pusher/a/3']),
+      ]),
+    ).toEqual([]);
   });
 });

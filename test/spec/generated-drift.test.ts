@@ -46,7 +46,14 @@ describe('spec/generated', () => {
 
   it('publishes all six sync events and the presence update', () => {
     const sync = JSON.parse(files.get('sync.schema.json')!) as { $defs: Record<string, unknown> };
-    for (const e of ['AgentSessionStarted', 'AgentParticipantJoined', 'AgentParticipantLeft', 'AgentTodoChanged', 'AgentConflictDetected', 'AgentConflictResolved']) {
+    for (const e of [
+      'AgentSessionStarted',
+      'AgentParticipantJoined',
+      'AgentParticipantLeft',
+      'AgentTodoChanged',
+      'AgentConflictDetected',
+      'AgentConflictResolved',
+    ]) {
       expect(Object.keys(sync.$defs)).toContain(e);
     }
     const ap = JSON.parse(files.get('agent-presence.schema.json')!) as { $defs: Record<string, unknown> };
@@ -76,7 +83,8 @@ describe('generated docs', () => {
     if (!existsSync(`${root}${path}`)) expect.fail(`${path} is missing; run npm run spec:export`);
     const committed = readFileSync(`${root}${path}`, 'utf8');
     const fresh = docs.get(path)!;
-    if (committed !== fresh) expect.fail(`${path} is out of date with the requirement registry (${firstDifference(committed, fresh)}); run npm run spec:export`);
+    if (committed !== fresh)
+      expect.fail(`${path} is out of date with the requirement registry (${firstDifference(committed, fresh)}); run npm run spec:export`);
   });
 
   it('gives every requirement an anchor in the catalogue and resolves every link to one', () => {
@@ -90,7 +98,9 @@ describe('generated docs', () => {
   it('shows each requirement with its level, basis and source, and the dependants of a root', () => {
     const md = docs.get('docs/requirements.md')!;
     expect(md).toContain('#### pusher/heartbeat/3\n\n**SHOULD**: A hub SHOULD ping');
-    expect(md).toMatch(/#### pusher\/http-auth\/4[\s\S]*?> The server will only accept requests where the timestamp is within 600s of the current time/);
+    expect(md).toMatch(
+      /#### pusher\/http-auth\/4[\s\S]*?> The server will only accept requests where the timestamp is within 600s of the current time/,
+    );
     expect(md).toMatch(/#### pusher\/heartbeat\/3[\s\S]*?- Needed by: [^\n]*pusher\/heartbeat\/4/);
   });
 });

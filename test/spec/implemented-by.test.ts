@@ -62,7 +62,9 @@ describe('implements annotations', () => {
   it('finds annotations in the reference hub (the walk is not vacuous)', () => {
     expect(scan.sites.length).toBeGreaterThan(REQUIREMENTS.length);
     expect(scan.sites.every((s) => s.file.startsWith('reference-server/') && s.file.endsWith('.ts'))).toBe(true);
-    expect(implementationSites('pusher/subscribe/1', scan)).toContainEqual(expect.stringMatching(/^reference-server\/pusher\/subscribe\.ts:\d+$/));
+    expect(implementationSites('pusher/subscribe/1', scan)).toContainEqual(
+      expect.stringMatching(/^reference-server\/pusher\/subscribe\.ts:\d+$/),
+    );
   });
 
   it('names only ids of the registry, and every requirement is named or exempt with a reason', () => {
@@ -87,7 +89,9 @@ describe('implements annotations', () => {
       expect.arrayContaining([
         'NOT_IMPLEMENTED_BY_HUB: sync/nope/1 is not in the registry',
         'NOT_IMPLEMENTED_BY_HUB: pusher/subscribe/1 needs a reason',
-        expect.stringMatching(/^NOT_IMPLEMENTED_BY_HUB: pusher\/subscribe\/1 is annotated at reference-server\/pusher\/subscribe\.ts:\d+; drop the exemption$/),
+        expect.stringMatching(
+          /^NOT_IMPLEMENTED_BY_HUB: pusher\/subscribe\/1 is annotated at reference-server\/pusher\/subscribe\.ts:\d+; drop the exemption$/,
+        ),
       ]),
     );
     // An exempt id that loses its exemption is a missing annotation again.

@@ -1,22 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import {
-  REQUIREMENT_ID_PATTERN,
-  REQUIREMENTS,
-  Requirement,
-  requirementById,
-  selectRequirements,
-} from '../../spec/requirements/index.ts';
+import { REQUIREMENT_ID_PATTERN, REQUIREMENTS, Requirement, requirementById, selectRequirements } from '../../spec/requirements/index.ts';
 import { PROFILES } from '../../spec/schemas/common.ts';
 
 /** The sections docs/protocol.md describes for each profile; every one must hold requirements. */
 const EXPECTED_SECTIONS: Record<string, string[]> = {
   pusher: [
-    'connection', 'heartbeat', 'close-codes', 'channel-names', 'subscribe', 'auth', 'presence', 'client-events',
-    'http-api', 'http-auth', 'limits', 'cache', 'encrypted', 'signin', 'webhooks', 'shutdown', 'bad-input',
+    'connection',
+    'heartbeat',
+    'close-codes',
+    'channel-names',
+    'subscribe',
+    'auth',
+    'presence',
+    'client-events',
+    'http-api',
+    'http-auth',
+    'limits',
+    'cache',
+    'encrypted',
+    'signin',
+    'webhooks',
+    'shutdown',
+    'bad-input',
   ],
   sync: [
-    'hub-info', 'auth', 'sessions', 'participants', 'todos', 'envelope', 'ordering', 'causality', 'idempotency',
-    'delivery', 'history', 'heartbeat', 'conflicts', 'propagation', 'errors', 'bad-input', 'cluster',
+    'hub-info',
+    'auth',
+    'sessions',
+    'participants',
+    'todos',
+    'envelope',
+    'ordering',
+    'causality',
+    'idempotency',
+    'delivery',
+    'history',
+    'heartbeat',
+    'conflicts',
+    'propagation',
+    'errors',
+    'bad-input',
+    'cluster',
   ],
   'agent-presence': ['stream', 'api', 'status', 'persistence', 'limits', 'performance', 'bad-input'],
 };

@@ -29,13 +29,18 @@ describe('requirement sources', () => {
     const wrong = REQUIREMENTS.filter((r) => 'quote' in r.basis)
       .map((r) => ({ r, s: parseSource(r.source) }))
       .filter(({ s }) => s.kind === 'repo')
-      .filter(({ r, s }) => !flat(readFileSync(join(ROOT, s.kind === 'repo' ? s.path : ''), 'utf8')).includes(flat((r.basis as { quote: string }).quote)))
+      .filter(
+        ({ r, s }) =>
+          !flat(readFileSync(join(ROOT, s.kind === 'repo' ? s.path : ''), 'utf8')).includes(flat((r.basis as { quote: string }).quote)),
+      )
       .map(({ r }) => r.id);
     expect(wrong).toEqual([]);
   });
 
   it('cite docs/protocol.md for every decision of the sync and agent-presence profiles, or a public document', () => {
-    const elsewhere = REQUIREMENTS.filter((r) => r.profile !== 'pusher' && parseSource(r.source).kind === 'repo' && !r.source.startsWith('docs/protocol.md#'));
+    const elsewhere = REQUIREMENTS.filter(
+      (r) => r.profile !== 'pusher' && parseSource(r.source).kind === 'repo' && !r.source.startsWith('docs/protocol.md#'),
+    );
     expect(elsewhere.map((r) => r.id)).toEqual([]);
   });
 });
@@ -43,7 +48,10 @@ describe('requirement sources', () => {
 describe('sourceProblem', () => {
   const root = mkdtempSync(join(tmpdir(), 'hubproof-sources-'));
   mkdirSync(join(root, 'docs'));
-  writeFileSync(join(root, 'docs/p.md'), '# Title\n\n## Close and error codes\n\n```md\n## Not a heading\n```\n\n## Close and error codes\n');
+  writeFileSync(
+    join(root, 'docs/p.md'),
+    '# Title\n\n## Close and error codes\n\n```md\n## Not a heading\n```\n\n## Close and error codes\n',
+  );
   writeFileSync(join(root, 'notes.txt'), 'plain');
 
   it('accepts an allow-listed document, with or without a fragment', () => {

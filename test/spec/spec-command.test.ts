@@ -40,17 +40,23 @@ describe('hubproof spec', () => {
     expect(parsed.length).toBeGreaterThan(0);
   });
 
-  it('prints each rule\'s source, basis and dependencies with --why, and keeps them in --json', async () => {
+  it("prints each rule's source, basis and dependencies with --why, and keeps them in --json", async () => {
     const { code, stdout } = await hubproof(['spec', '--why', 'pusher/heartbeat/3', 'pusher/http-auth/4']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/pusher\/heartbeat\/3 +SHOULD +A hub SHOULD ping/);
-    expect(stdout).toMatch(/^ +source: https:\/\/pusher\.com\/docs\/channels\/library_auth_reference\/pusher-websockets-protocol\/#ping-and-pong-messages$/m);
+    expect(stdout).toMatch(
+      /^ +source: https:\/\/pusher\.com\/docs\/channels\/library_auth_reference\/pusher-websockets-protocol\/#ping-and-pong-messages$/m,
+    );
     expect(stdout).toMatch(/^ +revised: Was a MUST/m);
     expect(stdout).toMatch(/^ +needs: +pusher\/connection\/3$/m);
     expect(stdout).toMatch(/^ +quote: +"The server will only accept requests where the timestamp is within 600s of the current time"$/m);
     const plain = await hubproof(['spec', 'pusher/heartbeat/3']);
     expect(plain.stdout).not.toContain('source:');
-    const json = JSON.parse((await hubproof(['spec', '--json', 'pusher/heartbeat/4'])).stdout) as Array<{ basis: object; dependsOn: string[]; source: string }>;
+    const json = JSON.parse((await hubproof(['spec', '--json', 'pusher/heartbeat/4'])).stdout) as Array<{
+      basis: object;
+      dependsOn: string[];
+      source: string;
+    }>;
     expect(json[0]).toMatchObject({ dependsOn: ['pusher/heartbeat/3'], basis: { derived: expect.stringContaining('4201') } });
   });
 
@@ -78,7 +84,10 @@ describe('hubproof spec', () => {
   });
 
   it('exits 2 with one Error line for an unknown flag and for a bad level', async () => {
-    for (const args of [['spec', '--bogus'], ['spec', '--level', 'OFTEN']]) {
+    for (const args of [
+      ['spec', '--bogus'],
+      ['spec', '--level', 'OFTEN'],
+    ]) {
       const { code, stdout, stderr } = await hubproof(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stdout).toBe('');

@@ -40,8 +40,17 @@ export const apiCases: Case[] = [
       const before = Date.now();
       const p = await api.event(uid('agent'), toolEvent(uid('s'), { tool_name: 'Grep', feature_id: 'feat-77' }));
       const at = Date.parse(p.last_activity);
-      expectFields(p, { last_tool_name: 'Grep', current_feature_id: 'feat-77', status: 'active' }, 'presence fields not set from the event');
-      expectThat(p.last_activity, () => Math.abs(at - before) < 5000, `${new Date(before).toISOString()} ± 5 s (when the event was posted)`, 'last_activity is not the time of the event');
+      expectFields(
+        p,
+        { last_tool_name: 'Grep', current_feature_id: 'feat-77', status: 'active' },
+        'presence fields not set from the event',
+      );
+      expectThat(
+        p.last_activity,
+        () => Math.abs(at - before) < 5000,
+        `${new Date(before).toISOString()} ± 5 s (when the event was posted)`,
+        'last_activity is not the time of the event',
+      );
     },
   },
   {
@@ -68,7 +77,11 @@ export const apiCases: Case[] = [
       const list = await api.list();
       for (const p of latest) {
         const got = list.agents.find((x) => x.agent_id === p.agent_id);
-        expectFields(got, { last_tool_name: p.last_tool_name, total_tools_executed: p.total_tools_executed }, `GET /api/presence does not show ${p.agent_id} as it is`);
+        expectFields(
+          got,
+          { last_tool_name: p.last_tool_name, total_tools_executed: p.total_tools_executed },
+          `GET /api/presence does not show ${p.agent_id} as it is`,
+        );
       }
     },
   },
@@ -82,7 +95,8 @@ export const apiCases: Case[] = [
         { method: 'POST', path: '/api/broadcast/features/f1/status', body: { agent_id: 'a', status: 'done' } },
         { method: 'GET', path: '/api/presence' },
       ];
-      for (const r of reqs) checkErrorResponse(ctx, await api.http.raw({ ...r, token: null }), 401, 'unauthenticated', `${r.method} ${r.path} without a token`);
+      for (const r of reqs)
+        checkErrorResponse(ctx, await api.http.raw({ ...r, token: null }), 401, 'unauthenticated', `${r.method} ${r.path} without a token`);
     },
   },
 ];

@@ -23,7 +23,12 @@ export const presenceBadInputCases: Case[] = [
       const api = presenceApi(ctx);
       await unchanged(ctx, async (agent) => {
         for (const body of ['{"event_type": "tool_execute"', 'tool_execute', '{,}']) {
-          const res = await api.http.raw({ method: 'POST', path: `/api/presence/${agent}/events`, body, headers: { 'content-type': 'application/json' } });
+          const res = await api.http.raw({
+            method: 'POST',
+            path: `/api/presence/${agent}/events`,
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
           checkErrorResponse(ctx, res, 400, 'invalid_json', `presence event ${JSON.stringify(body)}`);
         }
       });
@@ -45,7 +50,13 @@ export const presenceBadInputCases: Case[] = [
           const res = await api.http.raw({ method: 'POST', path: `/api/presence/${agent}/events`, body });
           checkErrorResponse(ctx, res, 400, 'validation_failed', `presence event ${JSON.stringify(body)}`);
         }
-        checkErrorResponse(ctx, await api.http.raw({ method: 'POST', path: '/api/broadcast/features/f/status', body: { agent_id: agent } }), 400, 'validation_failed', 'feature status without status');
+        checkErrorResponse(
+          ctx,
+          await api.http.raw({ method: 'POST', path: '/api/broadcast/features/f/status', body: { agent_id: agent } }),
+          400,
+          'validation_failed',
+          'feature status without status',
+        );
       });
     },
   },
@@ -61,7 +72,12 @@ export const presenceBadInputCases: Case[] = [
       if (noisy.ws.readyState === noisy.ws.OPEN) noisy.ws.send(Buffer.from([0, 1, 2, 3]));
       noisy.send('x'.repeat(200_000));
       await sleep(ctx, 200);
-      if (noisy.closeInfo) expectOneOf(noisy.closeInfo.code, [1003, 1007, 1008, 1009], `the noisy dashboard was closed ${noisy.closeInfo.code} "${noisy.closeInfo.reason}" (open, or 1009 for the oversized frame, is fine too)`);
+      if (noisy.closeInfo)
+        expectOneOf(
+          noisy.closeInfo.code,
+          [1003, 1007, 1008, 1009],
+          `the noisy dashboard was closed ${noisy.closeInfo.code} "${noisy.closeInfo.reason}" (open, or 1009 for the oversized frame, is fine too)`,
+        );
       const agent = uid('agent');
       await api.event(agent, toolEvent(uid('s')));
       await quiet.waitForUpdate((m) => m.agent_id === agent);

@@ -21,5 +21,8 @@ export function toolEvent(sessionId: string, over: Partial<PresenceEventBody> = 
 
 /** Status cases wait out the idle and offline periods; skip when the hub advertises long ones. */
 export function guardStatusTimings(ctx: CaseContext): void {
-  if (ctx.timings.offlineAfterMs > 30_000) ctx.skip(`offline_after ${ctx.timings.offlineAfterMs} ms is too long for a conformance run; configure the hub with shorter presence timings`);
+  if (ctx.timings.offlineAfterMs > 30_000)
+    ctx.skip(
+      `offline_after ${ctx.timings.offlineAfterMs} ms is too long for a conformance run; configure the hub with shorter presence timings`,
+    );
 }

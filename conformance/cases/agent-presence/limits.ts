@@ -44,7 +44,11 @@ export const limitCases: Case[] = [
       expectEqual(c.code, 1013, `dashboard #${max + 1} closed ${c.code} "${c.reason}"`);
       expectMatch(c.reason, /limit|max|full|\d/i, `dashboard #${max + 1} closed 1013 with a reason that names no limit`);
       await sleep(ctx, 100);
-      expectEqual(ds.filter((d) => d.closeInfo).map((d) => `${d.label} ${d.closeInfo!.code}`), [], `refusing the extra dashboard closed another of the ${max}`);
+      expectEqual(
+        ds.filter((d) => d.closeInfo).map((d) => `${d.label} ${d.closeInfo!.code}`),
+        [],
+        `refusing the extra dashboard closed another of the ${max}`,
+      );
     },
   },
   {

@@ -53,7 +53,8 @@ export const performanceCases: Case[] = [
       const sendS = (performance.now() - t0) / 1000;
       await Promise.all(pending);
       // Each update is told apart by its tool name t<i>: a count would let duplicates hide a lost one.
-      const indexOf = (u: Dashboard['updates'][number]) => (u.msg.agent_id === agent ? Number(u.msg.presence.last_tool_name?.slice(1)) : NaN);
+      const indexOf = (u: Dashboard['updates'][number]) =>
+        u.msg.agent_id === agent ? Number(u.msg.presence.last_tool_name?.slice(1)) : NaN;
       const got = (d: Dashboard) => new Set(d.updates.map(indexOf).filter((i) => Number.isInteger(i) && i >= 0 && i < UPDATES));
       for (const [k, d] of ds.entries()) {
         await d.waitUntil(() => got(d).size === UPDATES, 5000, `${UPDATES} distinct updates`).catch(() => undefined);
@@ -62,7 +63,10 @@ export const performanceCases: Case[] = [
           const missing = Array.from({ length: UPDATES }, (_, i) => i).filter((i) => !have.has(i));
           ctx.fail(`dashboard ${k + 1} of ${ds.length} received ${have.size} of ${UPDATES} presence updates sent at ${RATE}/s`, {
             expected: `every one of the ${UPDATES} updates (t0..t${UPDATES - 1}) at every dashboard`,
-            actual: `missing ${missing.slice(0, 10).map((i) => `t${i}`).join(', ')}${missing.length > 10 ? ` (+${missing.length - 10} more)` : ''}`,
+            actual: `missing ${missing
+              .slice(0, 10)
+              .map((i) => `t${i}`)
+              .join(', ')}${missing.length > 10 ? ` (+${missing.length - 10} more)` : ''}`,
           });
         }
       }
@@ -83,7 +87,10 @@ export const performanceCases: Case[] = [
           `(${UPDATES} updates × ${ds.length} dashboards, sent at ${rate.toFixed(0)}/s; the harness's HTTP queue is included). ` +
           `The p99 < 50 ms SLO is certified by \`hubproof load\` / \`hubproof certify\` (presence scenario), not by this case.`,
       );
-      if (rate < RATE * 0.5) ctx.note(`the harness posted at ${rate.toFixed(0)}/s, below the ${RATE}/s the rule names: this machine is too busy for the rate; reach was still checked`);
+      if (rate < RATE * 0.5)
+        ctx.note(
+          `the harness posted at ${rate.toFixed(0)}/s, below the ${RATE}/s the rule names: this machine is too busy for the rate; reach was still checked`,
+        );
     },
   },
   {
@@ -105,8 +112,13 @@ export const performanceCases: Case[] = [
       const grownMb = (after - before) / 1048576;
       // An in-process hub shares its RSS with the harness's own sockets, so this over-estimates.
       const shared = pid === process.pid ? ' (hub in the harness process: includes the client sockets)' : '';
-      ctx.note(`figure: RSS ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB for ${n} dashboards (+${grownMb.toFixed(1)} MB)${shared}; the bound at 1000 dashboards is certified by \`hubproof load\` (connections scenario)`);
-      expectBelow(grownMb, SMOKE_MB, `${n} dashboards grew the hub's memory by ${grownMb.toFixed(1)} MB${shared}`, { unit: 'MB', bound: `for ${n} dashboards: 100 MB per 1000, scaled` });
+      ctx.note(
+        `figure: RSS ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB for ${n} dashboards (+${grownMb.toFixed(1)} MB)${shared}; the bound at 1000 dashboards is certified by \`hubproof load\` (connections scenario)`,
+      );
+      expectBelow(grownMb, SMOKE_MB, `${n} dashboards grew the hub's memory by ${grownMb.toFixed(1)} MB${shared}`, {
+        unit: 'MB',
+        bound: `for ${n} dashboards: 100 MB per 1000, scaled`,
+      });
     },
   },
 ];

@@ -28,7 +28,11 @@ export const persistenceCases: Case[] = [
         }
       }
       const got = list.agents.find((a) => a.agent_id === agent);
-      expectFields(got, { total_tools_executed: 3, total_cost_tokens: 12, last_tool_name: 't5', session_id: sess }, 'presence did not survive the restart');
+      expectFields(
+        got,
+        { total_tools_executed: 3, total_cost_tokens: 12, last_tool_name: 't5', session_id: sess },
+        'presence did not survive the restart',
+      );
     },
   },
 ];

@@ -24,9 +24,17 @@ export const statusCases: Case[] = [
       await d.waitForUpdate((m) => m.agent_id === agent && m.presence.status === 'idle', idle + SLACK_MS + 2000, 'status idle');
       await d.waitForUpdate((m) => m.agent_id === agent && m.presence.status === 'offline', offline + SLACK_MS + 2000, 'status offline');
       const at = (s: string) => d.updates.find((u) => u.msg.agent_id === agent && u.msg.presence.status === s)!.at - sent;
-      ctx.note(`idle after ${at('idle').toFixed(0)} ms (advertised ${idle}), offline after ${at('offline').toFixed(0)} ms (advertised ${offline})`);
-      expectBetween(at('idle'), idle - 100, idle + SLACK_MS, `idle came after ${at('idle').toFixed(0)} ms`, { unit: 'ms', bound: `idle_after ${idle} ms, less 100 ms timer jitter, plus ${SLACK_MS} ms sweep allowance` });
-      expectBetween(at('offline'), offline - 100, offline + SLACK_MS, `offline came after ${at('offline').toFixed(0)} ms`, { unit: 'ms', bound: `offline_after ${offline} ms, less 100 ms timer jitter, plus ${SLACK_MS} ms sweep allowance` });
+      ctx.note(
+        `idle after ${at('idle').toFixed(0)} ms (advertised ${idle}), offline after ${at('offline').toFixed(0)} ms (advertised ${offline})`,
+      );
+      expectBetween(at('idle'), idle - 100, idle + SLACK_MS, `idle came after ${at('idle').toFixed(0)} ms`, {
+        unit: 'ms',
+        bound: `idle_after ${idle} ms, less 100 ms timer jitter, plus ${SLACK_MS} ms sweep allowance`,
+      });
+      expectBetween(at('offline'), offline - 100, offline + SLACK_MS, `offline came after ${at('offline').toFixed(0)} ms`, {
+        unit: 'ms',
+        bound: `offline_after ${offline} ms, less 100 ms timer jitter, plus ${SLACK_MS} ms sweep allowance`,
+      });
     },
   },
   {
@@ -41,7 +49,11 @@ export const statusCases: Case[] = [
       const agent = uid('agent');
       const sess = uid('s');
       await api.event(agent, toolEvent(sess));
-      await d.waitForUpdate((m) => m.agent_id === agent && m.presence.status === 'idle', ctx.timings.idleAfterMs + SLACK_MS + 2000, 'status idle');
+      await d.waitForUpdate(
+        (m) => m.agent_id === agent && m.presence.status === 'idle',
+        ctx.timings.idleAfterMs + SLACK_MS + 2000,
+        'status idle',
+      );
       const p = await api.event(agent, toolEvent(sess));
       expectEqual(p.status, 'active', `status after a new event is ${p.status}`);
     },

@@ -27,7 +27,12 @@ export const streamCases: Case[] = [
         const d = await openDashboard(ctx, { token, sessionId: uid('sess') });
         const c = await d.waitForClose(3000);
         expectFields(c, { code: 1008 }, `dashboard ${token === null ? 'without' : 'with a bad'} token closed ${c.code} "${c.reason}"`);
-        expectThat(c.reason, (r) => r.length > 0, 'a reason', `dashboard ${token === null ? 'without' : 'with a bad'} token closed 1008 without a reason`);
+        expectThat(
+          c.reason,
+          (r) => r.length > 0,
+          'a reason',
+          `dashboard ${token === null ? 'without' : 'with a bad'} token closed 1008 without a reason`,
+        );
       }
     },
   },
@@ -43,7 +48,11 @@ export const streamCases: Case[] = [
       await api.event(agent, toolEvent(sess, { tool_name: 'Read', cost_tokens: 0 }));
       await api.featureStatus('feat-x', { agent_id: agent, status: 'in_progress' });
       await d.waitUntil(() => d.updates.filter((u) => u.msg.agent_id === agent).length >= 3 || d.invalid.length > 0, 3000, 'three updates');
-      expectEqual(d.invalid.map((x) => x.raw.slice(0, 300)), [], `a dashboard message is not a PresenceUpdate: ${d.invalid[0]?.issue}`);
+      expectEqual(
+        d.invalid.map((x) => x.raw.slice(0, 300)),
+        [],
+        `a dashboard message is not a PresenceUpdate: ${d.invalid[0]?.issue}`,
+      );
     },
   },
   {

@@ -7,17 +7,39 @@ import { hmacHex, signChannelAuth } from '../../../spec/protocol/signing.ts';
 import { openPusherSocket, type PusherSocket } from '../../clients/pusher-socket.ts';
 import type { Case, CaseContext } from '../../types.ts';
 import { expectThat } from '../../verify.ts';
-import { expectAlive, expectDelivers, expectNoneBeforeSentinel, expectSubscribeRefused, member, publish, subscribed, uniq, type Refusal } from './helpers.ts';
+import {
+  expectAlive,
+  expectDelivers,
+  expectNoneBeforeSentinel,
+  expectSubscribeRefused,
+  member,
+  publish,
+  subscribed,
+  uniq,
+  type Refusal,
+} from './helpers.ts';
 
 /** `key:hex(HMAC(other secret, …))`: right shape, wrong secret. */
 const forged = (ctx: CaseContext, socketId: string, channel: string, channelData?: string) =>
   `${ctx.target.app.key}:${hmacHex(`${ctx.target.app.secret}-not`, channelData === undefined ? `${socketId}:${channel}` : `${socketId}:${channel}:${channelData}`)}`;
 
 /** Refusal that also proves nothing of the channel reaches the connection afterwards. */
-async function refusedAndSealed(ctx: CaseContext, sock: PusherSocket, channel: string, opts: Parameters<typeof expectSubscribeRefused>[2], sentinelChannel: string): Promise<Refusal> {
+async function refusedAndSealed(
+  ctx: CaseContext,
+  sock: PusherSocket,
+  channel: string,
+  opts: Parameters<typeof expectSubscribeRefused>[2],
+  sentinelChannel: string,
+): Promise<Refusal> {
   const refusal = await expectSubscribeRefused(sock, channel, opts);
   await publish(ctx, channel, 'hp-leak', '{"leak":true}');
-  await expectNoneBeforeSentinel(ctx, sock, (f) => f.channel === channel && f.event === 'hp-leak', `an event of ${channel} after a refused subscription`, sentinelChannel);
+  await expectNoneBeforeSentinel(
+    ctx,
+    sock,
+    (f) => f.channel === channel && f.event === 'hp-leak',
+    `an event of ${channel} after a refused subscription`,
+    sentinelChannel,
+  );
   return refusal;
 }
 
@@ -59,7 +81,11 @@ export const authCases: Case[] = [
       await expectSubscribeRefused(sock, priv, { auth: forged(ctx, sock.socketId, priv), why: 'with a forged signature' });
       const pres = uniq('presence-');
       const cd = member('u1');
-      await expectSubscribeRefused(sock, pres, { auth: forged(ctx, sock.socketId, pres, cd), channelData: cd, why: 'with a forged signature' });
+      await expectSubscribeRefused(sock, pres, {
+        auth: forged(ctx, sock.socketId, pres, cd),
+        channelData: cd,
+        why: 'with a forged signature',
+      });
     },
   },
   {
@@ -68,7 +94,10 @@ export const authCases: Case[] = [
     async run(ctx: CaseContext) {
       const [mine, other] = [await openPusherSocket(ctx), await openPusherSocket(ctx)];
       const channel = uniq('private-');
-      await expectSubscribeRefused(mine, channel, { auth: signChannelAuth(ctx.target.app, other.socketId, channel), why: "with another socket's signature" });
+      await expectSubscribeRefused(mine, channel, {
+        auth: signChannelAuth(ctx.target.app, other.socketId, channel),
+        why: "with another socket's signature",
+      });
     },
   },
   {
@@ -77,7 +106,10 @@ export const authCases: Case[] = [
     async run(ctx: CaseContext) {
       const sock = await openPusherSocket(ctx);
       const channel = uniq('private-');
-      await expectSubscribeRefused(sock, channel, { auth: signChannelAuth(ctx.target.app, sock.socketId, uniq('private-')), why: "with another channel's signature" });
+      await expectSubscribeRefused(sock, channel, {
+        auth: signChannelAuth(ctx.target.app, sock.socketId, uniq('private-')),
+        why: "with another channel's signature",
+      });
     },
   },
   {
@@ -87,13 +119,25 @@ export const authCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       const app = ctx.target.app;
       const a = uniq('presence-');
-      await expectSubscribeRefused(sock, a, { auth: signChannelAuth(app, sock.socketId, a, member('u-signed')), channelData: member('u-other'), why: 'with channel_data other than the signed one' });
+      await expectSubscribeRefused(sock, a, {
+        auth: signChannelAuth(app, sock.socketId, a, member('u-signed')),
+        channelData: member('u-other'),
+        why: 'with channel_data other than the signed one',
+      });
       const b = uniq('presence-');
       const notJson = 'user_id=u1';
-      await expectSubscribeRefused(sock, b, { auth: signChannelAuth(app, sock.socketId, b, notJson), channelData: notJson, why: 'with channel_data that is not JSON' });
+      await expectSubscribeRefused(sock, b, {
+        auth: signChannelAuth(app, sock.socketId, b, notJson),
+        channelData: notJson,
+        why: 'with channel_data that is not JSON',
+      });
       const c = uniq('presence-');
       const noId = JSON.stringify({ user_info: { name: 'nobody' } });
-      await expectSubscribeRefused(sock, c, { auth: signChannelAuth(app, sock.socketId, c, noId), channelData: noId, why: 'with channel_data without user_id' });
+      await expectSubscribeRefused(sock, c, {
+        auth: signChannelAuth(app, sock.socketId, c, noId),
+        channelData: noId,
+        why: 'with channel_data without user_id',
+      });
     },
   },
   {
@@ -117,7 +161,12 @@ export const authCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       const channel = uniq('private-');
       const r = await expectSubscribeRefused(sock, channel, { auth: forged(ctx, sock.socketId, channel), why: 'with a forged signature' });
-      expectThat(r.frame, () => r.kind === 'error' && r.code === 4009, 'pusher:error {"code":4009,…}', 'unauthorized subscription was not refused with pusher:error 4009');
+      expectThat(
+        r.frame,
+        () => r.kind === 'error' && r.code === 4009,
+        'pusher:error {"code":4009,…}',
+        'unauthorized subscription was not refused with pusher:error 4009',
+      );
     },
   },
 ];

@@ -78,7 +78,12 @@ export const badInputCases: Case[] = [
         await expectPusherError(sock, `pusher:subscribe with data ${JSON.stringify(data)}`);
       }
       const info = await pusherApi(ctx).channel(String(numeric));
-      expectThat(info.json, (j) => (j as { occupied?: unknown } | undefined)?.occupied !== true, 'the channel not occupied', `hub subscribed the connection to channel "${numeric}" from a numeric channel`);
+      expectThat(
+        info.json,
+        (j) => (j as { occupied?: unknown } | undefined)?.occupied !== true,
+        'the channel not occupied',
+        `hub subscribed the connection to channel "${numeric}" from a numeric channel`,
+      );
       await stillWorks(ctx, sock, channel, 'after malformed subscribes');
     },
   },
@@ -89,7 +94,9 @@ export const badInputCases: Case[] = [
       const { sock: other, channel } = await victim(ctx);
       const { sock } = await victim(ctx);
       sock.send({ event: 'client-huge', channel: uniq('private-'), data: { pad: 'z'.repeat(2 * 1024 * 1024) } });
-      const err = await sock.waitFor(isEvent(PusherEvent.ERROR), { desc: 'pusher:error for an oversize frame', timeoutMs: 5000, fresh: true }).catch(() => undefined);
+      const err = await sock
+        .waitFor(isEvent(PusherEvent.ERROR), { desc: 'pusher:error for an oversize frame', timeoutMs: 5000, fresh: true })
+        .catch(() => undefined);
       if (!err) {
         const close = sock.closeInfo ?? (await sock.waitForClose(1000, 'close 1009 for an oversize frame'));
         expectThat(close, (c) => c.code === 1009, 'pusher:error, or close 1009', `oversize frame ended the connection with ${close.code}`);
@@ -118,7 +125,14 @@ export const badInputCases: Case[] = [
       const codes = [a.code, b.code];
       const out = codes.find((c) => c !== null && (c < 4300 || c > 4399));
       // A code of another class is the close-code behaviour the root-cause groups collect; no code at all is not.
-      if (out !== undefined && out !== null) throw new CheckFailure(`bad-input pusher:error carries code ${out}, outside 4300-4399`, 'codes in 4300-4399', codes.join(', '), undefined, { rootCause: closeCodeCause(out) });
+      if (out !== undefined && out !== null)
+        throw new CheckFailure(
+          `bad-input pusher:error carries code ${out}, outside 4300-4399`,
+          'codes in 4300-4399',
+          codes.join(', '),
+          undefined,
+          { rootCause: closeCodeCause(out) },
+        );
       expectEvery(codes, (c) => c !== null, 'is a code in 4300-4399', 'bad-input pusher:error carries no code of the "other errors" range');
     },
   },

@@ -38,8 +38,17 @@ export const cacheCases: Case[] = [
       const i = sock.frames.indexOf(got);
       const ack = sock.frames.findIndex((f) => f.event === PusherEvent.SUBSCRIPTION_SUCCEEDED && f.channel === channel);
       const order = sock.frames.filter((f) => f.channel === channel).map((f) => f.event);
-      expectThat({ ack, event: i }, (x) => x.ack >= 0 && x.event > x.ack, 'subscription_succeeded, then the cached event', `cached event did not follow subscription_succeeded (frames on the channel: ${order.join(', ')})`);
-      expectAbsent(sock.frames.find((f) => f.channel === channel && f.data === '{"v":1}'), 'replay of the older event {"v":1}', 'an older event was replayed too');
+      expectThat(
+        { ack, event: i },
+        (x) => x.ack >= 0 && x.event > x.ack,
+        'subscription_succeeded, then the cached event',
+        `cached event did not follow subscription_succeeded (frames on the channel: ${order.join(', ')})`,
+      );
+      expectAbsent(
+        sock.frames.find((f) => f.channel === channel && f.data === '{"v":1}'),
+        'replay of the older event {"v":1}',
+        'an older event was replayed too',
+      );
     },
   },
   {
@@ -70,7 +79,11 @@ export const cacheCases: Case[] = [
     desc: 'Probes cache channels: a fresh cache- channel answers with pusher:cache_miss',
     async run(ctx: CaseContext) {
       await needCache(ctx);
-      if (!(await probeCache(ctx))) ctx.fail('target declares cache_channels but a fresh cache- channel sent no cache_miss', { expected: 'pusher:cache_miss', actual: 'none within 1500 ms' });
+      if (!(await probeCache(ctx)))
+        ctx.fail('target declares cache_channels but a fresh cache- channel sent no cache_miss', {
+          expected: 'pusher:cache_miss',
+          actual: 'none within 1500 ms',
+        });
     },
   },
 ];

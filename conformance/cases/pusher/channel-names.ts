@@ -22,10 +22,18 @@ async function refuses(sock: PusherSocket, names: readonly string[]): Promise<vo
   for (const bad of names) {
     sock.send({ event: PusherEvent.SUBSCRIBE, data: { channel: bad } });
     const answer = await sock.waitFor(
-      (f) => f.event === PusherEvent.ERROR || f.event === PusherEvent.SUBSCRIPTION_ERROR || (f.event === PusherEvent.SUBSCRIPTION_SUCCEEDED && f.channel === bad),
+      (f) =>
+        f.event === PusherEvent.ERROR ||
+        f.event === PusherEvent.SUBSCRIPTION_ERROR ||
+        (f.event === PusherEvent.SUBSCRIPTION_SUCCEEDED && f.channel === bad),
       { desc: `pusher:error refusing channel name ${JSON.stringify(bad.slice(0, 30))}`, fresh: true },
     );
-    expectThat(answer, (a) => a.event !== PusherEvent.SUBSCRIPTION_SUCCEEDED, 'pusher:error', `hub accepted the invalid channel name ${JSON.stringify(bad.slice(0, 40))}`);
+    expectThat(
+      answer,
+      (a) => a.event !== PusherEvent.SUBSCRIPTION_SUCCEEDED,
+      'pusher:error',
+      `hub accepted the invalid channel name ${JSON.stringify(bad.slice(0, 40))}`,
+    );
     expectEqual(answer.event, PusherEvent.ERROR, `hub refused ${JSON.stringify(bad.slice(0, 40))} with ${answer.event}, not pusher:error`);
   }
 }
@@ -36,10 +44,16 @@ async function acceptsName(ctx: CaseContext, length: number): Promise<boolean> {
   try {
     const name = nameOfLength(length);
     sock.send({ event: PusherEvent.SUBSCRIBE, data: { channel: name } });
-    const answer = await sock.waitFor((f) => f.event === PusherEvent.ERROR || f.event === PusherEvent.SUBSCRIPTION_ERROR || (f.event === PusherEvent.SUBSCRIPTION_SUCCEEDED && f.channel === name), {
-      desc: `answer to a ${length}-character channel name`,
-      fresh: true,
-    });
+    const answer = await sock.waitFor(
+      (f) =>
+        f.event === PusherEvent.ERROR ||
+        f.event === PusherEvent.SUBSCRIPTION_ERROR ||
+        (f.event === PusherEvent.SUBSCRIPTION_SUCCEEDED && f.channel === name),
+      {
+        desc: `answer to a ${length}-character channel name`,
+        fresh: true,
+      },
+    );
     return answer.event === PusherEvent.SUBSCRIPTION_SUCCEEDED;
   } finally {
     sock.close();
@@ -49,7 +63,7 @@ async function acceptsName(ctx: CaseContext, length: number): Promise<boolean> {
 export const channelNameCases: Case[] = [
   {
     requirement: 'pusher/channel-names/1',
-    desc: 'Subscribes to public channels named with every allowed punctuation character, of length 1 and of the hub\'s name-length limit (Pusher: 164; the target may declare its own)',
+    desc: "Subscribes to public channels named with every allowed punctuation character, of length 1 and of the hub's name-length limit (Pusher: 164; the target may declare its own)",
     async run(ctx: CaseContext) {
       const max = limitsOf(ctx).channel_name_length;
       const sock = await openPusherSocket(ctx);
@@ -59,13 +73,14 @@ export const channelNameCases: Case[] = [
         ctx,
         'channel_name_length',
         async () => void (await sock.subscribe(nameOfLength(max))),
-        async () => `up to ${await largestAccepted(2, max - 1, (n) => acceptsName(ctx, n))} characters (a ${max}-character name is refused)`,
+        async () =>
+          `up to ${await largestAccepted(2, max - 1, (n) => acceptsName(ctx, n))} characters (a ${max}-character name is refused)`,
       );
     },
   },
   {
     requirement: 'pusher/channel-names/2',
-    desc: 'Subscribes to a name one character over the hub\'s limit (Pusher: 165) and to names with a space, #, /, : and a non-ASCII letter, and expects a pusher:error for each while the connection keeps working',
+    desc: "Subscribes to a name one character over the hub's limit (Pusher: 165) and to names with a space, #, /, : and a non-ASCII letter, and expects a pusher:error for each while the connection keeps working",
     async run(ctx: CaseContext) {
       const max = limitsOf(ctx).channel_name_length;
       const keep = uniq();
@@ -78,7 +93,9 @@ export const channelNameCases: Case[] = [
         async () => {
           if (!(await acceptsName(ctx, max + 1))) return undefined;
           const upTo = await largestAccepted(max + 1, 4096, (n) => acceptsName(ctx, n));
-          return upTo >= 4096 ? `none up to 4096 characters (a ${max + 1}-character name is accepted)` : `up to ${upTo} characters, Pusher ${max}`;
+          return upTo >= 4096
+            ? `none up to 4096 characters (a ${max + 1}-character name is accepted)`
+            : `up to ${upTo} characters, Pusher ${max}`;
         },
       );
       await refuses(sock, ['hp bad', 'hp#bad', 'hp/bad', 'hp:bad', 'hp-ünïcode']);
@@ -91,7 +108,8 @@ export const channelNameCases: Case[] = [
     desc: 'Subscribes without auth to Private-…, Presence-… and privatex… (public by case-sensitive prefix) and expects success, then to private-… and presence-… without auth and expects refusals',
     async run(ctx: CaseContext) {
       const sock = await openPusherSocket(ctx);
-      for (const publicName of [uniq('Private-'), uniq('Presence-'), uniq('privatex'), uniq('presencex')]) await sock.subscribe(publicName, { auth: null });
+      for (const publicName of [uniq('Private-'), uniq('Presence-'), uniq('privatex'), uniq('presencex')])
+        await sock.subscribe(publicName, { auth: null });
       await expectSubscribeRefused(sock, uniq('private-'), { auth: null, why: 'without auth' });
       await expectSubscribeRefused(sock, uniq('presence-'), { auth: null, channelData: member('u1'), why: 'without auth' });
       await expectAlive(sock, 'after refused subscriptions', ctx);

@@ -23,7 +23,9 @@ async function pair(ctx: CaseContext, prefix: 'private-' | 'presence-'): Promise
 /** Flood `n` client events from `a`; resolves with the first 4301 code seen (error frame or close) or null. */
 async function flood(a: PusherSocket, channel: string, n: number): Promise<number | null> {
   for (let i = 0; i < n; i++) a.trigger(channel, 'client-flood', { i });
-  const err = await a.waitFor((f) => f.event === PusherEvent.ERROR && pusherErrorCode(f) === 4301, { desc: 'pusher:error 4301', timeoutMs: 3000 }).catch(() => undefined);
+  const err = await a
+    .waitFor((f) => f.event === PusherEvent.ERROR && pusherErrorCode(f) === 4301, { desc: 'pusher:error 4301', timeoutMs: 3000 })
+    .catch(() => undefined);
   if (err) return 4301;
   return a.closeInfo?.code === 4301 ? 4301 : null;
 }
@@ -73,7 +75,13 @@ export const clientEventCases: Case[] = [
       const b = await subscribed(ctx, channel);
       const outsider = await subscribed(ctx, uniq('private-'));
       outsider.trigger(channel, 'client-outsider', { x: 1 });
-      await expectNoneBeforeSentinel(ctx, b, isEvent('client-outsider', channel), 'a client event from a connection not subscribed to the channel', channel);
+      await expectNoneBeforeSentinel(
+        ctx,
+        b,
+        isEvent('client-outsider', channel),
+        'a client event from a connection not subscribed to the channel',
+        channel,
+      );
     },
   },
   {
@@ -84,7 +92,13 @@ export const clientEventCases: Case[] = [
       const { channel, a, b } = await pair(ctx, 'private-');
       a.trigger(channel, 'hp-not-client', { x: 1 });
       a.trigger(channel, PusherEvent.MEMBER_ADDED, JSON.stringify({ user_id: 'spoofed' }));
-      await expectNoneBeforeSentinel(ctx, b, (f) => f.channel === channel && (f.event === 'hp-not-client' || f.event === PusherEvent.MEMBER_ADDED), 'a relayed non-client event', channel);
+      await expectNoneBeforeSentinel(
+        ctx,
+        b,
+        (f) => f.channel === channel && (f.event === 'hp-not-client' || f.event === PusherEvent.MEMBER_ADDED),
+        'a relayed non-client event',
+        channel,
+      );
     },
   },
   {
@@ -108,7 +122,11 @@ export const clientEventCases: Case[] = [
       const relayed = b.collect(isEvent('client-flood', channel));
       const sent = limit * 3;
       const code = await flood(a, channel, sent);
-      if (code !== 4301) ctx.fail('client-event flood did not get 4301', { expected: `pusher:error or close 4301 after more than ${limit} events/s`, actual: `no 4301; ${a.recentSummary()}` });
+      if (code !== 4301)
+        ctx.fail('client-event flood did not get 4301', {
+          expected: `pusher:error or close 4301 after more than ${limit} events/s`,
+          actual: `no 4301; ${a.recentSummary()}`,
+        });
       await sleep(ctx, 300);
       // A burst may straddle two rate windows; more than two windows' worth is certainly excess.
       expectAtMost(relayed.length, Math.min(limit * 2, sent - 1), `hub relayed ${relayed.length} of ${sent} flooded events`);
@@ -132,7 +150,11 @@ export const clientEventCases: Case[] = [
     desc: 'Probes client events between two connections on a private channel',
     async run(ctx: CaseContext) {
       await needClientEvents(ctx);
-      if (!(await probeClientEvents(ctx))) ctx.fail('target declares client_events but the probe saw no relay', { expected: 'client-probe relayed', actual: 'not relayed within 1500 ms' });
+      if (!(await probeClientEvents(ctx)))
+        ctx.fail('target declares client_events but the probe saw no relay', {
+          expected: 'client-probe relayed',
+          actual: 'not relayed within 1500 ms',
+        });
     },
   },
 ];

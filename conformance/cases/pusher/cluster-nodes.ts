@@ -33,12 +33,23 @@ export async function subscribedOn(ctx: CaseContext, i: number, channel: string,
 }
 
 /** Waits for `data` at a connection, or fails naming the node that took the publish and the one that missed it. */
-export async function expectReached(at: Placed, channel: string, event: string, data: string, via: number, timeoutMs = 2000): Promise<Frame> {
+export async function expectReached(
+  at: Placed,
+  channel: string,
+  event: string,
+  data: string,
+  via: number,
+  timeoutMs = 2000,
+): Promise<Frame> {
   try {
     return await waitForData(at.sock, channel, event, data, timeoutMs);
   } catch (err) {
     if (!(err instanceof CheckFailure)) throw err;
-    throw new CheckFailure(`an event published through ${nodeName(via)} did not reach the subscriber on ${nodeName(at.node)}`, err.expected, err.actual);
+    throw new CheckFailure(
+      `an event published through ${nodeName(via)} did not reach the subscriber on ${nodeName(at.node)}`,
+      err.expected,
+      err.actual,
+    );
   }
 }
 
@@ -47,4 +58,5 @@ export const jsonOf = (res: HttpResponse): Record<string, unknown> | undefined =
   res.json !== null && typeof res.json === 'object' && !Array.isArray(res.json) ? (res.json as Record<string, unknown>) : undefined;
 
 /** The `id`s of a `GET …/users` answer. */
-export const userIdsOf = (res: HttpResponse): unknown[] => ((jsonOf(res)?.users as Array<{ id?: unknown }> | undefined) ?? []).map((u) => u.id);
+export const userIdsOf = (res: HttpResponse): unknown[] =>
+  ((jsonOf(res)?.users as Array<{ id?: unknown }> | undefined) ?? []).map((u) => u.id);

@@ -20,10 +20,18 @@ async function joinOn(ctx: CaseContext, i: number, channel: string, userId: stri
   return { sock, ack, node: i };
 }
 
-const memberEvent = (event: string, channel: string, userId: string) => (f: Frame) => isEvent(event, channel)(f) && memberUserId(f) === userId;
+const memberEvent = (event: string, channel: string, userId: string) => (f: Frame) =>
+  isEvent(event, channel)(f) && memberUserId(f) === userId;
 
 /** Waits for `event` about `userId` at a watcher, or fails naming the watcher's node and the user's. */
-async function expectMemberEvent(at: Placed, event: string, channel: string, userId: string, from: string, timeoutMs = 2000): Promise<void> {
+async function expectMemberEvent(
+  at: Placed,
+  event: string,
+  channel: string,
+  userId: string,
+  from: string,
+  timeoutMs = 2000,
+): Promise<void> {
   try {
     await at.sock.waitFor(memberEvent(event, channel, userId), { desc: `${event} for ${userId}`, timeoutMs });
   } catch (err) {
@@ -38,7 +46,10 @@ function deadNodeBoundMs(ctx: CaseContext): { ms: number; from: string } {
   if (declared !== undefined) return { ms: declared, from: 'the target’s timings.dead_node_removal_ms' };
   const hub = ctx.hub?.cluster?.dead_node_removal_ms;
   if (hub !== undefined) return { ms: hub, from: 'GET /api/hub cluster.dead_node_removal_ms' };
-  return { ms: ctx.timings.activityTimeoutS * 1000 + ctx.timings.pongTimeoutMs, from: 'activity_timeout + pong timeout (the hub states no bound)' };
+  return {
+    ms: ctx.timings.activityTimeoutS * 1000 + ctx.timings.pongTimeoutMs,
+    from: 'activity_timeout + pong timeout (the hub states no bound)',
+  };
 }
 
 export const clusterPresenceCases: Case[] = [
@@ -57,7 +68,11 @@ export const clusterPresenceCases: Case[] = [
       for (let i = 0; i < ctx.target.nodes.length; i++) {
         const reader = await joinOn(ctx, i, channel, 'u3');
         const p = presenceOf(reader.ack);
-        expectEqual({ ...p, ids: [...p.ids].sort() }, expected, `subscription_succeeded through ${nodeName(i)} does not list the cluster’s members once each`);
+        expectEqual(
+          { ...p, ids: [...p.ids].sort() },
+          expected,
+          `subscription_succeeded through ${nodeName(i)} does not list the cluster’s members once each`,
+        );
       }
     },
   },
@@ -76,19 +91,41 @@ export const clusterPresenceCases: Case[] = [
       const removed = memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'u1');
 
       const first = await joinOn(ctx, 0, channel, 'u1');
-      for (const w of watchers) await expectMemberEvent(w, PusherEvent.MEMBER_ADDED, channel, 'u1', `its first connection, on ${nodeName(0)}`);
+      for (const w of watchers)
+        await expectMemberEvent(w, PusherEvent.MEMBER_ADDED, channel, 'u1', `its first connection, on ${nodeName(0)}`);
       const second = await joinOn(ctx, last, channel, 'u1');
       for (const w of watchers) {
-        await expectNoneBeforeSentinel(ctx, w.sock, added, `a second member_added for u1 (its second connection, on ${nodeName(last)}; watcher on ${nodeName(w.node)})`, channel);
+        await expectNoneBeforeSentinel(
+          ctx,
+          w.sock,
+          added,
+          `a second member_added for u1 (its second connection, on ${nodeName(last)}; watcher on ${nodeName(w.node)})`,
+          channel,
+        );
       }
       await first.sock.close();
       await sleep(ctx, SETTLE_MS);
       for (const w of watchers) {
-        await expectNoneBeforeSentinel(ctx, w.sock, removed, `member_removed for u1 while its connection on ${nodeName(last)} is open (watcher on ${nodeName(w.node)})`, channel);
+        await expectNoneBeforeSentinel(
+          ctx,
+          w.sock,
+          removed,
+          `member_removed for u1 while its connection on ${nodeName(last)} is open (watcher on ${nodeName(w.node)})`,
+          channel,
+        );
       }
       await second.sock.close();
-      for (const w of watchers) await expectMemberEvent(w, PusherEvent.MEMBER_REMOVED, channel, 'u1', `its last connection, on ${nodeName(last)}, closed`, LEAVE_WINDOW_MS);
-      for (const w of watchers) await expectNoneBeforeSentinel(ctx, w.sock, removed, `a second member_removed for u1 (watcher on ${nodeName(w.node)})`, channel);
+      for (const w of watchers)
+        await expectMemberEvent(
+          w,
+          PusherEvent.MEMBER_REMOVED,
+          channel,
+          'u1',
+          `its last connection, on ${nodeName(last)}, closed`,
+          LEAVE_WINDOW_MS,
+        );
+      for (const w of watchers)
+        await expectNoneBeforeSentinel(ctx, w.sock, removed, `a second member_removed for u1 (watcher on ${nodeName(w.node)})`, channel);
     },
   },
   {
@@ -136,7 +173,10 @@ export const clusterPresenceCases: Case[] = [
     timeoutMs: (t) => t.activityTimeoutS * 1000 + t.pongTimeoutMs + 60_000,
     async run(ctx) {
       const control = ctx.nodeControl;
-      if (!control) return ctx.skip('no way to kill one node: give the target’s nodes kill and restart commands (nodes[i].kill, nodes[i].restart), or run the embedded cluster (--cluster N)');
+      if (!control)
+        return ctx.skip(
+          'no way to kill one node: give the target’s nodes kill and restart commands (nodes[i].kill, nodes[i].restart), or run the embedded cluster (--cluster N)',
+        );
       const bound = deadNodeBoundMs(ctx);
       const channel = uniq('presence-');
       const last = lastNode(ctx);
@@ -152,15 +192,30 @@ export const clusterPresenceCases: Case[] = [
       const killed = performance.now();
       await control.kill(last);
       try {
-        await watcher.sock.waitFor(memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'gone'), { desc: 'member_removed for gone', timeoutMs: bound.ms + 5_000 });
+        await watcher.sock.waitFor(memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'gone'), {
+          desc: 'member_removed for gone',
+          timeoutMs: bound.ms + 5_000,
+        });
       } catch (err) {
         if (!(err instanceof CheckFailure)) throw err;
-        throw new CheckFailure(`no member_removed for the killed ${nodeName(last)}’s user within ${bound.ms + 5_000} ms (bound ${bound.ms} ms from ${bound.from})`, err.expected, err.actual);
+        throw new CheckFailure(
+          `no member_removed for the killed ${nodeName(last)}’s user within ${bound.ms + 5_000} ms (bound ${bound.ms} ms from ${bound.from})`,
+          err.expected,
+          err.actual,
+        );
       }
       const took = performance.now() - killed;
       ctx.note(`member_removed for the killed node’s user ${Math.round(took)} ms after the kill; bound ${bound.ms} ms (${bound.from})`);
-      expectAtMost(Math.round(took), bound.ms, `the killed ${nodeName(last)}’s member was removed later than the bound (${bound.from})`, { unit: 'ms' });
-      await expectNoneBeforeSentinel(ctx, watcher.sock, memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'both'), 'member_removed for "both", still connected to the first node', channel);
+      expectAtMost(Math.round(took), bound.ms, `the killed ${nodeName(last)}’s member was removed later than the bound (${bound.from})`, {
+        unit: 'ms',
+      });
+      await expectNoneBeforeSentinel(
+        ctx,
+        watcher.sock,
+        memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'both'),
+        'member_removed for "both", still connected to the first node',
+        channel,
+      );
       await control.restart(last);
       back = true;
     },

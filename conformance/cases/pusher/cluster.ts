@@ -14,7 +14,17 @@ import { expectBelow, expectEqual, expectFields, expectSameSet, expectStatus } f
 import { percentile } from '../sync/propagation.ts';
 import { clusterPresenceCases } from './cluster-presence.ts';
 import { expectReached, infoOf, jsonOf, lastNode, nodeName, subscribedOn, through, userIdsOf, type Placed } from './cluster-nodes.ts';
-import { expectNoneBeforeSentinel, joinPresence, presenceOf, probeClientEvents, publish, requireCapability, subscribed, uniq, waitForData } from './helpers.ts';
+import {
+  expectNoneBeforeSentinel,
+  joinPresence,
+  presenceOf,
+  probeClientEvents,
+  publish,
+  requireCapability,
+  subscribed,
+  uniq,
+  waitForData,
+} from './helpers.ts';
 
 /** The bound docs/protocol.md sets for one node, light load, one host; the Redis hop must fit in it. */
 export const CLUSTER_P99_BOUND_MS = 50;
@@ -54,9 +64,18 @@ const deliveryCases: Case[] = [
         const sorted = [...l].sort((a, b) => a - b);
         return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1)! };
       });
-      figures.forEach((f, i) => ctx.note(`${nodeName(i)}: p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms over ${SAMPLES} events`));
       figures.forEach((f, i) =>
-        expectBelow(f.p99, CLUSTER_P99_BOUND_MS, `propagation to the subscriber on ${nodeName(i)}: p99 ${f.p99.toFixed(1)} ms over ${SAMPLES} events published through every node`, { unit: 'ms', bound: 'p99' }),
+        ctx.note(
+          `${nodeName(i)}: p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.max.toFixed(1)} ms over ${SAMPLES} events`,
+        ),
+      );
+      figures.forEach((f, i) =>
+        expectBelow(
+          f.p99,
+          CLUSTER_P99_BOUND_MS,
+          `propagation to the subscriber on ${nodeName(i)}: p99 ${f.p99.toFixed(1)} ms over ${SAMPLES} events published through every node`,
+          { unit: 'ms', bound: 'p99' },
+        ),
       );
     },
   },
@@ -104,12 +123,25 @@ const deliveryCases: Case[] = [
       const mine = (f: Frame) => f.event === 'client-hp-whisper' && f.channel === channel;
       sender.sock.trigger(channel, 'client-hp-whisper', payload);
       for (const peer of peers) {
-        await peer.sock.waitFor(mine, { desc: `client-hp-whisper sent by a connection on ${nodeName(0)}`, timeoutMs: 3000 }).catch((err: unknown) => {
-          if (!(err instanceof CheckFailure)) throw err;
-          throw new CheckFailure(`a client event sent on ${nodeName(0)} did not reach the peer on ${nodeName(peer.node)}`, err.expected, err.actual);
-        });
+        await peer.sock
+          .waitFor(mine, { desc: `client-hp-whisper sent by a connection on ${nodeName(0)}`, timeoutMs: 3000 })
+          .catch((err: unknown) => {
+            if (!(err instanceof CheckFailure)) throw err;
+            throw new CheckFailure(
+              `a client event sent on ${nodeName(0)} did not reach the peer on ${nodeName(peer.node)}`,
+              err.expected,
+              err.actual,
+            );
+          });
       }
-      for (const peer of peers) await expectNoneBeforeSentinel(ctx, peer.sock, mine, `a second copy of the client event (peer on ${nodeName(peer.node)}, sender on ${nodeName(0)})`, channel);
+      for (const peer of peers)
+        await expectNoneBeforeSentinel(
+          ctx,
+          peer.sock,
+          mine,
+          `a second copy of the client event (peer on ${nodeName(peer.node)}, sender on ${nodeName(0)})`,
+          channel,
+        );
       await expectNoneBeforeSentinel(ctx, sender.sock, mine, 'its own client event back', channel);
     },
   },
@@ -133,13 +165,25 @@ const deliveryCases: Case[] = [
         const on = ` (asked through ${nodeName(i)})`;
         const list = await api.channels({ filter_by_prefix: prefix, info: 'user_count' });
         expectStatus(list, 200, `GET channels${on}`);
-        expectEqual(jsonOf(list)?.channels, { [presence]: { user_count: 2 }, [other]: { user_count: 1 } }, `GET channels does not list the cluster's channels and users${on}`);
+        expectEqual(
+          jsonOf(list)?.channels,
+          { [presence]: { user_count: 2 }, [other]: { user_count: 1 } },
+          `GET channels does not list the cluster's channels and users${on}`,
+        );
         const one = await api.channel(presence, { info: 'user_count,subscription_count' });
         expectStatus(one, 200, `GET channels/${presence}${on}`);
-        expectFields(jsonOf(one), { occupied: true, user_count: 2, subscription_count: 3 }, `GET channels/{name} does not count the cluster's users and connections${on}`);
+        expectFields(
+          jsonOf(one),
+          { occupied: true, user_count: 2, subscription_count: 3 },
+          `GET channels/{name} does not count the cluster's users and connections${on}`,
+        );
         const pubInfo = await api.channel(pub, { info: 'subscription_count' });
         expectStatus(pubInfo, 200, `GET channels/${pub}${on}`);
-        expectFields(jsonOf(pubInfo), { occupied: true, subscription_count: 2 }, `GET channels/{name} does not count the cluster's connections${on}`);
+        expectFields(
+          jsonOf(pubInfo),
+          { occupied: true, subscription_count: 2 },
+          `GET channels/{name} does not count the cluster's connections${on}`,
+        );
         const users = await api.users(presence);
         expectStatus(users, 200, `GET channels/${presence}/users${on}`);
         expectSameSet(userIdsOf(users), ['u1', 'u2'], `GET channels/{name}/users does not list the cluster's users once each${on}`);
@@ -167,13 +211,31 @@ const deliveryCases: Case[] = [
       const ours = JSON.stringify({ app: ctx.target.app.id, id: uniq() });
       await publish(ctx, channel, 'hp-app', ours);
       await waitForData(mine, channel, 'hp-app', ours);
-      await expectNoneBeforeSentinel(them, theirs, (f) => f.event === 'hp-app' && f.data === ours, 'an event published in the other app', channel);
+      await expectNoneBeforeSentinel(
+        them,
+        theirs,
+        (f) => f.event === 'hp-app' && f.data === ours,
+        'an event published in the other app',
+        channel,
+      );
 
       const other = JSON.stringify({ app: neighbour.app.id, id: uniq() });
       await publish(them, channel, 'hp-app', other);
       await waitForData(theirs, channel, 'hp-app', other);
-      await expectNoneBeforeSentinel(ctx, mine, (f) => f.event === 'hp-app' && f.data === other, 'an event published in the neighbour app', channel);
-      await expectNoneBeforeSentinel(ctx, mineIn.sock, isEvent(PusherEvent.MEMBER_ADDED, presence), 'member_added for a member of the neighbour app', presence);
+      await expectNoneBeforeSentinel(
+        ctx,
+        mine,
+        (f) => f.event === 'hp-app' && f.data === other,
+        'an event published in the neighbour app',
+        channel,
+      );
+      await expectNoneBeforeSentinel(
+        ctx,
+        mineIn.sock,
+        isEvent(PusherEvent.MEMBER_ADDED, presence),
+        'member_added for a member of the neighbour app',
+        presence,
+      );
 
       const users = await pusherApi(ctx).users(presence);
       expectStatus(users, 200, `GET channels/${presence}/users`);

@@ -15,7 +15,12 @@ export async function expectEndedWith(ctx: CaseContext, url: string, code: numbe
   try {
     sock = await openWireSocket(ctx, { url });
   } catch (err) {
-    if (err instanceof CheckFailure) throw new CheckFailure(`connection ${what} was refused before the WebSocket opened`, `close or pusher:error with code ${code}`, err.actual);
+    if (err instanceof CheckFailure)
+      throw new CheckFailure(
+        `connection ${what} was refused before the WebSocket opened`,
+        `close or pusher:error with code ${code}`,
+        err.actual,
+      );
     throw err;
   }
   const close = await sock.waitForClose(5000, `the hub ending the connection ${what}`);
@@ -57,7 +62,10 @@ export const connectionCases: Case[] = [
       try {
         parsed = JSON.parse(raw as string);
       } catch {
-        ctx.fail('connection_established data is not JSON', { expected: '{"socket_id":"…","activity_timeout":n} as a string', actual: raw });
+        ctx.fail('connection_established data is not JSON', {
+          expected: '{"socket_id":"…","activity_timeout":n} as a string',
+          actual: raw,
+        });
       }
       expectThat(parsed, (p) => p !== null && typeof p === 'object', 'a JSON object', 'data lacks socket_id or activity_timeout');
       expectIncludes(Object.keys(parsed as object), ['socket_id', 'activity_timeout'], 'data lacks socket_id or activity_timeout');
@@ -80,7 +88,12 @@ export const connectionCases: Case[] = [
       const sock = await openPusherSocket(ctx);
       const data = frameData<{ activity_timeout?: unknown }>(sock.established!);
       const t = data?.activity_timeout;
-      expectThat(t, (x) => typeof x === 'number' && Number.isInteger(x) && x > 0, 'an integer > 0 (seconds)', 'activity_timeout is not a positive integer');
+      expectThat(
+        t,
+        (x) => typeof x === 'number' && Number.isInteger(x) && x > 0,
+        'an integer > 0 (seconds)',
+        'activity_timeout is not a positive integer',
+      );
     },
   },
   {

@@ -3,7 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { openPusherSocket } from '../../clients/pusher-socket.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { type Case, type CaseContext } from '../../types.ts';
-import { expectNoneBeforeSentinel, expectSubscribeRefused, probeClientEvents, publish, requireCapability, subscribed, uniq, waitForData } from './helpers.ts';
+import {
+  expectNoneBeforeSentinel,
+  expectSubscribeRefused,
+  probeClientEvents,
+  publish,
+  requireCapability,
+  subscribed,
+  uniq,
+  waitForData,
+} from './helpers.ts';
 import { SubscriptionRejected } from '../../clients/pusher-socket.ts';
 
 /** A signed private-encrypted- subscription succeeds on hubs that have the channel kind. */

@@ -66,7 +66,12 @@ export const heartbeatCases: Case[] = [
       }
       if (end.kind !== 'closed') return;
       const errorCodes = end.sock.frames.filter((f) => f.event === PusherEvent.ERROR).map(pusherErrorCode);
-      expectThat({ close: end.close.code, reason: end.close.reason, errorCodes, pinged: end.pinged }, (x) => x.close === 4201 || x.errorCodes.includes(4201), 'close code 4201 (pong not received), or pusher:error 4201', `hub closed a silent connection with ${end.close.code}, not 4201`);
+      expectThat(
+        { close: end.close.code, reason: end.close.reason, errorCodes, pinged: end.pinged },
+        (x) => x.close === 4201 || x.errorCodes.includes(4201),
+        'close code 4201 (pong not received), or pusher:error 4201',
+        `hub closed a silent connection with ${end.close.code}, not 4201`,
+      );
     },
   },
   {
@@ -88,7 +93,11 @@ export const heartbeatCases: Case[] = [
       // Past the point where an unanswered ping would have closed them.
       await sleep(ctx, pongWindowMs(ctx.timings));
       for (const sock of [viaFrame, viaControl]) {
-        expectAbsent(sock.closeInfo, 'close of a connection that answered every ping', `hub closed ${sock.label} although it answered every ping`);
+        expectAbsent(
+          sock.closeInfo,
+          'close of a connection that answered every ping',
+          `hub closed ${sock.label} although it answered every ping`,
+        );
       }
     },
   },

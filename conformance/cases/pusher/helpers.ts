@@ -8,7 +8,14 @@ import { closeClass } from '../../../spec/protocol/close-codes.ts';
 import { channelKind } from '../../../spec/protocol/channels.ts';
 import type { Requirement } from '../../../spec/requirements/types.ts';
 import { pusherApi, type HttpResponse } from '../../clients/http.ts';
-import { openPusherSocket, pusherErrorCode, SubscriptionRejected, type OpenPusherSocketOptions, type PusherSocket, type SubscribeOptions } from '../../clients/pusher-socket.ts';
+import {
+  openPusherSocket,
+  pusherErrorCode,
+  SubscriptionRejected,
+  type OpenPusherSocketOptions,
+  type PusherSocket,
+  type SubscribeOptions,
+} from '../../clients/pusher-socket.ts';
 import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { startFaultProxy, type FaultProxy } from '../../faults/proxy.ts';
@@ -46,7 +53,10 @@ export async function subscribed(
 ): Promise<PusherSocket> {
   const sock = await openPusherSocket(ctx, opts);
   for (const ch of Array.isArray(channels) ? channels : [channels]) {
-    const sub = opts.sub?.channelData === undefined && channelKind(ch).startsWith('presence') ? { ...opts.sub, channelData: member(`u-${sock.socketId}`) } : opts.sub;
+    const sub =
+      opts.sub?.channelData === undefined && channelKind(ch).startsWith('presence')
+        ? { ...opts.sub, channelData: member(`u-${sock.socketId}`) }
+        : opts.sub;
     await subscribeAsSetup(ctx, sock, ch, sub);
   }
   return sock;
@@ -70,7 +80,13 @@ export function bareMember(userId: string | number): string {
 }
 
 /** Opens a connection and joins presence `channel` as `userId` (with `info` as user_info, by default `{name}`). */
-export async function joinPresence(ctx: CaseContext, channel: string, userId: string | number, info?: unknown, node?: CaseContext['node']): Promise<{ sock: PusherSocket; ack: Frame }> {
+export async function joinPresence(
+  ctx: CaseContext,
+  channel: string,
+  userId: string | number,
+  info?: unknown,
+  node?: CaseContext['node'],
+): Promise<{ sock: PusherSocket; ack: Frame }> {
   const sock = await openPusherSocket(ctx, { node, label: nextLabel(ctx, `ws:${userId}`) });
   const ack = await subscribeAsSetup(ctx, sock, channel, { channelData: member(userId, info) });
   return { sock, ack };
@@ -109,7 +125,11 @@ export type Refusal = { kind: 'error'; code: number | null; frame: Frame } | { k
  * Subscribes expecting a refusal: resolves with how the hub refused (pusher:error with its code, or
  * pusher:subscription_error). A subscription_succeeded instead fails the check.
  */
-export async function expectSubscribeRefused(sock: PusherSocket, channel: string, opts: SubscribeOptions & { why: string }): Promise<Refusal> {
+export async function expectSubscribeRefused(
+  sock: PusherSocket,
+  channel: string,
+  opts: SubscribeOptions & { why: string },
+): Promise<Refusal> {
   try {
     await sock.subscribe(channel, opts);
   } catch (err) {
@@ -119,15 +139,27 @@ export async function expectSubscribeRefused(sock: PusherSocket, channel: string
         : { kind: 'error', code: err.code, frame: err.frame };
     }
     if (err instanceof CheckFailure && !sock.closeInfo) {
-      throw new CheckFailure(`hub neither refused nor confirmed a subscription to ${channel} ${opts.why}`, `pusher:error (4009) refusing ${channel}`, err.actual);
+      throw new CheckFailure(
+        `hub neither refused nor confirmed a subscription to ${channel} ${opts.why}`,
+        `pusher:error (4009) refusing ${channel}`,
+        err.actual,
+      );
     }
     throw err;
   }
-  throw new CheckFailure(`hub accepted a subscription to ${channel} ${opts.why}`, `pusher:error (4009) refusing ${channel}`, `pusher_internal:subscription_succeeded on ${channel}`);
+  throw new CheckFailure(
+    `hub accepted a subscription to ${channel} ${opts.why}`,
+    `pusher:error (4009) refusing ${channel}`,
+    `pusher_internal:subscription_succeeded on ${channel}`,
+  );
 }
 
 /** Waits for a pusher:error and returns its code (null when it has none). */
-export async function expectPusherError(sock: PusherSocket, desc: string, timeoutMs = 3000): Promise<{ code: number | null; frame: Frame }> {
+export async function expectPusherError(
+  sock: PusherSocket,
+  desc: string,
+  timeoutMs = 3000,
+): Promise<{ code: number | null; frame: Frame }> {
   const frame = await sock.waitFor(isEvent(PusherEvent.ERROR), { desc: `pusher:error answering ${desc}`, timeoutMs, fresh: true });
   return { code: pusherErrorCode(frame), frame };
 }
@@ -153,7 +185,13 @@ export async function expectAlive(sock: PusherSocket, why: string, ctx?: CaseCon
   try {
     await sock.waitFor(isEvent(PusherEvent.PONG), { desc: `pusher:pong (connection alive ${why})`, timeoutMs: 3000, fresh: true });
   } catch (err) {
-    if (err instanceof CheckFailure && !sock.closeInfo && ctx && reliesOn(ctx, 'pusher/heartbeat/1') && !(await freshConnectionPongs(ctx))) {
+    if (
+      err instanceof CheckFailure &&
+      !sock.closeInfo &&
+      ctx &&
+      reliesOn(ctx, 'pusher/heartbeat/1') &&
+      !(await freshConnectionPongs(ctx))
+    ) {
       blockedBy('pusher/heartbeat/1', 'the hub answers no pusher:ping, not even on a fresh connection, so "still alive" cannot be asked');
     }
     throw err;
@@ -175,7 +213,13 @@ export async function expectDelivers(ctx: CaseContext, sock: PusherSocket, chann
     if (reliesOn(ctx, 'pusher/subscribe/3') && !(await freshDelivery(ctx))) {
       blockedBy('pusher/subscribe/3', 'the hub delivers no published event, not even to a fresh subscriber of a fresh channel');
     }
-    throw new CheckFailure(`subscription to ${channel} stopped delivering ${why}`, err.expected, err.actual, undefined, err.rootCause ? { rootCause: err.rootCause } : {});
+    throw new CheckFailure(
+      `subscription to ${channel} stopped delivering ${why}`,
+      err.expected,
+      err.actual,
+      undefined,
+      err.rootCause ? { rootCause: err.rootCause } : {},
+    );
   }
 }
 
@@ -217,7 +261,11 @@ export function presenceOf(frame: Frame): { ids: string[]; hash: Record<string, 
   const data = frameData<{ presence?: { ids?: unknown; hash?: unknown; count?: unknown } }>(frame);
   const p = data && typeof data === 'object' ? data.presence : undefined;
   if (!p || !Array.isArray(p.ids) || typeof p.hash !== 'object' || p.hash === null || typeof p.count !== 'number') {
-    throw new CheckFailure('presence subscription_succeeded has no {presence:{ids, hash, count}}', '{"presence":{"ids":[…],"hash":{…},"count":n}} as a JSON string', JSON.stringify(frame.data));
+    throw new CheckFailure(
+      'presence subscription_succeeded has no {presence:{ids, hash, count}}',
+      '{"presence":{"ids":[…],"hash":{…},"count":n}} as a JSON string',
+      JSON.stringify(frame.data),
+    );
   }
   return { ids: p.ids as string[], hash: p.hash as Record<string, unknown>, count: p.count };
 }
@@ -226,7 +274,11 @@ export function presenceOf(frame: Frame): { ids: string[]; hash: Record<string, 
  * Makes sure the target has `capability`: declared true → go; undeclared → run the probe, which
  * returns false when the capability is absent (then the case is `unimplemented`).
  */
-export async function requireCapability(ctx: CaseContext, capability: NonNullable<Requirement['capability']>, probe: () => Promise<boolean>): Promise<void> {
+export async function requireCapability(
+  ctx: CaseContext,
+  capability: NonNullable<Requirement['capability']>,
+  probe: () => Promise<boolean>,
+): Promise<void> {
   const declared = ctx.target.capabilities?.[capability] ?? ctx.hub?.capabilities[capability];
   if (declared === true) return;
   ctx.note(`capability ${capability} not declared; probing`);

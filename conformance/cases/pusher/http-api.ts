@@ -36,18 +36,22 @@ export const httpApiCases: Case[] = [
   },
   {
     requirement: 'pusher/http-api/2',
-    desc: 'Publishes one event to one channel more than the hub\'s limit (Pusher: 101) and expects 400 and no delivery',
+    desc: "Publishes one event to one channel more than the hub's limit (Pusher: 101) and expects 400 and no delivery",
     async run(ctx: CaseContext) {
       const over = limitsOf(ctx).channels_per_trigger + 1;
       const names = channelsOf(over);
       const sock = await subscribed(ctx, names[0]!);
-      expectStatus(await pusherApi(ctx).trigger({ name: 'hp-too-many', data: '{}', channels: names }), 400, `POST events to ${over} channels`);
+      expectStatus(
+        await pusherApi(ctx).trigger({ name: 'hp-too-many', data: '{}', channels: names }),
+        400,
+        `POST events to ${over} channels`,
+      );
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-too-many'), `an event from a refused ${over}-channel publish`, names[0]!);
     },
   },
   {
     requirement: 'pusher/http-api/3',
-    desc: 'Publishes an event whose data is one byte over the hub\'s event-size limit (Pusher: 10 KB + 1) and expects 413 and no delivery',
+    desc: "Publishes an event whose data is one byte over the hub's event-size limit (Pusher: 10 KB + 1) and expects 413 and no delivery",
     async run(ctx: CaseContext) {
       const max = limitsOf(ctx).event_data_bytes;
       const channel = uniq();
@@ -57,13 +61,20 @@ export const httpApiCases: Case[] = [
         'event_data_bytes',
         async () => {
           const data = 'x'.repeat(max + 1);
-          expectStatus(await pusherApi(ctx).trigger({ name: 'hp-too-big', data, channel }), 413, `POST events with ${bytes(max)} + 1 of data`);
+          expectStatus(
+            await pusherApi(ctx).trigger({ name: 'hp-too-big', data, channel }),
+            413,
+            `POST events with ${bytes(max)} + 1 of data`,
+          );
         },
         async () => {
-          const accepts = async (n: number) => acceptedAnswer(await pusherApi(ctx).trigger({ name: 'hp-probe', data: 'x'.repeat(n), channel: uniq() }));
+          const accepts = async (n: number) =>
+            acceptedAnswer(await pusherApi(ctx).trigger({ name: 'hp-probe', data: 'x'.repeat(n), channel: uniq() }));
           if (!(await accepts(max + 1))) return undefined;
           const upTo = await largestAccepted(max + 1, 4 * 1024 * 1024, accepts);
-          return upTo >= 4 * 1024 * 1024 ? `none up to 4 MB of data (${bytes(max)} + 1 accepted)` : `up to ${bytes(upTo)}, Pusher ${bytes(max)}`;
+          return upTo >= 4 * 1024 * 1024
+            ? `none up to 4 MB of data (${bytes(max)} + 1 accepted)`
+            : `up to ${bytes(upTo)}, Pusher ${bytes(max)}`;
         },
       );
       await expectNoneBeforeSentinel(ctx, sock, isEvent('hp-too-big'), 'an event from a refused oversize publish', channel);
@@ -71,7 +82,7 @@ export const httpApiCases: Case[] = [
   },
   {
     requirement: 'pusher/http-api/4',
-    desc: "Publishes with socket_id of one of two subscribers and checks only the other receives it",
+    desc: 'Publishes with socket_id of one of two subscribers and checks only the other receives it',
     async run(ctx: CaseContext) {
       const channel = uniq();
       const [excluded, other] = [await subscribed(ctx, channel), await subscribed(ctx, channel)];
@@ -98,7 +109,7 @@ export const httpApiCases: Case[] = [
   },
   {
     requirement: 'pusher/http-api/6',
-    desc: 'Publishes a batch of one event more than the hub\'s batch limit (Pusher: eleven) and expects 400 and no delivery',
+    desc: "Publishes a batch of one event more than the hub's batch limit (Pusher: eleven) and expects 400 and no delivery",
     async run(ctx: CaseContext) {
       const over = limitsOf(ctx).batch_size + 1;
       const channel = uniq();
@@ -209,14 +220,18 @@ export const httpApiCases: Case[] = [
       for (const res of answers) {
         const err = jsonObject(res)?.error as { code?: unknown; message?: unknown } | undefined;
         if (typeof err?.code !== 'string' || typeof err.message !== 'string') {
-          throw new CheckFailure(`HTTP ${res.status} error body is not {error:{code, message}}`, '{"error":{"code":"…","message":"…"}}', res.text.slice(0, 200));
+          throw new CheckFailure(
+            `HTTP ${res.status} error body is not {error:{code, message}}`,
+            '{"error":{"code":"…","message":"…"}}',
+            res.text.slice(0, 200),
+          );
         }
       }
     },
   },
   {
     requirement: 'pusher/limits/1',
-    desc: 'Publishes exactly the hub\'s event-size limit of data to its channel limit of channels (Pusher: 10 KB to 100) and expects 200 and delivery on the last channel',
+    desc: "Publishes exactly the hub's event-size limit of data to its channel limit of channels (Pusher: 10 KB to 100) and expects 200 and delivery on the last channel",
     async run(ctx: CaseContext) {
       const { event_data_bytes: size, channels_per_trigger: count } = limitsOf(ctx);
       const names = channelsOf(count);
@@ -227,9 +242,15 @@ export const httpApiCases: Case[] = [
       await withLimitProbe(
         ctx,
         'event_data_bytes',
-        async () => expectStatus(await pusherApi(ctx).trigger({ name: 'hp-max', data, channels: names }), 200, `POST events with ${bytes(size)} of data to ${count} channels`),
+        async () =>
+          expectStatus(
+            await pusherApi(ctx).trigger({ name: 'hp-max', data, channels: names }),
+            200,
+            `POST events with ${bytes(size)} of data to ${count} channels`,
+          ),
         async () => {
-          const accepts = (channels: string[]) => async (n: number) => acceptedAnswer(await pusherApi(ctx).trigger({ name: 'hp-probe', data: 'y'.repeat(n), channels }));
+          const accepts = (channels: string[]) => async (n: number) =>
+            acceptedAnswer(await pusherApi(ctx).trigger({ name: 'hp-probe', data: 'y'.repeat(n), channels }));
           const one = await largestAccepted(1, size, accepts([uniq()]));
           const all = await largestAccepted(1, size, accepts(channelsOf(count)));
           // A cap on the whole request body (Reverb: 10,000 bytes) shows as less data accepted to many channels than to one.

@@ -12,7 +12,13 @@ import { expectNoneBeforeSentinel, publish, subscribed, uniq, waitForData } from
 const expect401 = (res: HttpResponse, what: string) => expectStatus(res, 401, what);
 
 /** Re-signs a query after changing it, so only the changed field is wrong. */
-function resign(ctx: CaseContext, method: string, path: string, query: Record<string, string>, secret = ctx.target.app.secret): Record<string, string> {
+function resign(
+  ctx: CaseContext,
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  secret = ctx.target.app.secret,
+): Record<string, string> {
   const { auth_signature: _drop, ...rest } = query;
   const prefix = new URL(ctx.node.http).pathname.replace(/\/+$/, '');
   return { ...rest, auth_signature: hmacHex(secret, httpStringToSign(method, `${prefix}${path}`, rest)) };
@@ -28,7 +34,15 @@ async function publishWithSdk(ctx: CaseContext, channel: string, data: unknown):
   }
   const u = new URL(ctx.node.http);
   if (u.pathname.replace(/\/+$/, '') !== '') return undefined;
-  const client = new Pusher({ appId: ctx.target.app.id, key: ctx.target.app.key, secret: ctx.target.app.secret, host: u.hostname, port: u.port || (u.protocol === 'https:' ? '443' : '80'), useTLS: u.protocol === 'https:', timeout: 5000 });
+  const client = new Pusher({
+    appId: ctx.target.app.id,
+    key: ctx.target.app.key,
+    secret: ctx.target.app.secret,
+    host: u.hostname,
+    port: u.port || (u.protocol === 'https:' ? '443' : '80'),
+    useTLS: u.protocol === 'https:',
+    timeout: 5000,
+  });
   ctx.log('http>', 'sdk', `pusher SDK trigger ${channel} hp-sdk`);
   try {
     const res = await client.trigger(channel, 'hp-sdk', data);
@@ -63,7 +77,11 @@ export const httpAuthCases: Case[] = [
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
       for (const param of ['auth_key', 'auth_timestamp', 'auth_version', 'auth_signature']) {
-        const res = await api.signed({ method: 'GET', path: 'channels', tamper: (q) => Object.fromEntries(Object.entries(q).filter(([k]) => k !== param)) });
+        const res = await api.signed({
+          method: 'GET',
+          path: 'channels',
+          tamper: (q) => Object.fromEntries(Object.entries(q).filter(([k]) => k !== param)),
+        });
         expect401(res, `GET channels without ${param}`);
       }
     },
@@ -73,9 +91,20 @@ export const httpAuthCases: Case[] = [
     desc: 'Sends GET channels and POST events with the last hex digit of auth_signature changed and expects 401',
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
-      const flip = (q: Record<string, string>) => ({ ...q, auth_signature: q.auth_signature!.slice(0, -1) + (q.auth_signature!.endsWith('0') ? '1' : '0') });
+      const flip = (q: Record<string, string>) => ({
+        ...q,
+        auth_signature: q.auth_signature!.slice(0, -1) + (q.auth_signature!.endsWith('0') ? '1' : '0'),
+      });
       expect401(await api.signed({ method: 'GET', path: 'channels', tamper: flip }), 'GET channels with a wrong signature');
-      expect401(await api.signed({ method: 'POST', path: 'events', body: JSON.stringify({ name: 'hp', data: '{}', channel: uniq() }), tamper: flip }), 'POST events with a wrong signature');
+      expect401(
+        await api.signed({
+          method: 'POST',
+          path: 'events',
+          body: JSON.stringify({ name: 'hp', data: '{}', channel: uniq() }),
+          tamper: flip,
+        }),
+        'POST events with a wrong signature',
+      );
     },
   },
   {
@@ -115,7 +144,11 @@ export const httpAuthCases: Case[] = [
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
       const path = `${api.appPath}/channels`;
-      const res = await api.signed({ method: 'GET', path: 'channels', tamper: (q) => resign(ctx, 'GET', path, { ...q, auth_key: `${ctx.target.app.key}-other` }) });
+      const res = await api.signed({
+        method: 'GET',
+        path: 'channels',
+        tamper: (q) => resign(ctx, 'GET', path, { ...q, auth_key: `${ctx.target.app.key}-other` }),
+      });
       expect401(res, 'GET channels with another auth_key');
     },
   },
@@ -125,13 +158,17 @@ export const httpAuthCases: Case[] = [
     async run(ctx: CaseContext) {
       const api = pusherApi(ctx);
       const path = `${api.appPath}/channels`;
-      const res = await api.signed({ method: 'GET', path: 'channels', tamper: (q) => resign(ctx, 'GET', path, { ...q, auth_version: '2.0' }) });
+      const res = await api.signed({
+        method: 'GET',
+        path: 'channels',
+        tamper: (q) => resign(ctx, 'GET', path, { ...q, auth_version: '2.0' }),
+      });
       expect401(res, 'GET channels with auth_version 2.0');
     },
   },
   {
     requirement: 'pusher/http-auth/8',
-    desc: 'Publishes to a subscribed channel with a wrong signature and checks nothing is delivered, whatever status the refusal carries (the 401 is pusher/http-auth/3\'s)',
+    desc: "Publishes to a subscribed channel with a wrong signature and checks nothing is delivered, whatever status the refusal carries (the 401 is pusher/http-auth/3's)",
     async run(ctx: CaseContext) {
       const channel = uniq();
       const sock = await subscribed(ctx, channel);

@@ -67,9 +67,17 @@ export function modelMismatch(expected: readonly string[], seen: readonly string
   const differs = (sign: string) => show(expected.filter((e) => e.startsWith(sign))) !== show(seen.filter((e) => e.startsWith(sign)));
   const charged = [...(differs('+') ? [ADDED] : []), ...(differs('-') ? [REMOVED] : [])];
   const what = (requirement: string) =>
-    charged.length === 0 ? 'observer member_added and member_removed events come in another order than the per-user model' : `observer ${requirement === ADDED ? 'member_added' : 'member_removed'} events differ from the per-user model`;
-  const [first, ...rest] = (charged.length ? charged : [ADDED, REMOVED]).map((requirement) => new CheckFailure(what(requirement), show(expected), show(seen), undefined, { requirement }));
-  return new CheckFailure(first!.message, first!.expected, first!.actual, undefined, { requirement: first!.requirement, judged: [ADDED, REMOVED], more: rest });
+    charged.length === 0
+      ? 'observer member_added and member_removed events come in another order than the per-user model'
+      : `observer ${requirement === ADDED ? 'member_added' : 'member_removed'} events differ from the per-user model`;
+  const [first, ...rest] = (charged.length ? charged : [ADDED, REMOVED]).map(
+    (requirement) => new CheckFailure(what(requirement), show(expected), show(seen), undefined, { requirement }),
+  );
+  return new CheckFailure(first!.message, first!.expected, first!.actual, undefined, {
+    requirement: first!.requirement,
+    judged: [ADDED, REMOVED],
+    more: rest,
+  });
 }
 
 class Join implements fc.AsyncCommand<Model, Real> {
@@ -119,7 +127,9 @@ class Leave implements fc.AsyncCommand<Model, Real> {
 }
 
 const users = fc.constantFrom('u1', 'u2', 'u3');
-const leave = fc.tuple(fc.constantFrom('close' as const, 'unsubscribe' as const, 'drop' as const), fc.nat({ max: 5 })).map(([how, k]) => new Leave(how, k));
+const leave = fc
+  .tuple(fc.constantFrom('close' as const, 'unsubscribe' as const, 'drop' as const), fc.nat({ max: 5 }))
+  .map(([how, k]) => new Leave(how, k));
 /**
  * fc.commands draws each command uniformly from this list, so the repeats are weights: JoinSame twice
  * and Leave twice make "a user with two connections loses one" likely within the first few commands of

@@ -9,18 +9,26 @@ import { isEvent } from '../../clients/wire-socket.ts';
 import { NO_SERVER_PING } from '../../root-cause.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
 import { blockedBy, expectAtLeast, expectEqual, expectEvery, expectIncludes, expectSameSet, expectThat } from '../../verify.ts';
-import { bareMember, expectNoneBeforeSentinel, joinPresence as join, memberUserId as userIdOf, presenceOf, proxiedNode, uniq } from './helpers.ts';
+import {
+  bareMember,
+  expectNoneBeforeSentinel,
+  joinPresence as join,
+  memberUserId as userIdOf,
+  presenceOf,
+  proxiedNode,
+  uniq,
+} from './helpers.ts';
 import { presenceModelCase } from './presence-model.ts';
 import { silentCaseTimeout, silentCloseWindowMs } from './server-ping.ts';
 
-const memberEvent = (event: string, channel: string, userId: string) => (f: Frame) => f.event === event && f.channel === channel && userIdOf(f) === userId;
+const memberEvent = (event: string, channel: string, userId: string) => (f: Frame) =>
+  f.event === event && f.channel === channel && userIdOf(f) === userId;
 
 /** Waits for member_added / member_removed of `userId` on `channel`. */
 function waitMember(sock: PusherSocket, kind: 'added' | 'removed', channel: string, userId: string, timeoutMs = 3000): Promise<Frame> {
   const event = kind === 'added' ? PusherEvent.MEMBER_ADDED : PusherEvent.MEMBER_REMOVED;
   return sock.waitFor(memberEvent(event, channel, userId), { desc: `${event} for ${userId} on ${channel}`, timeoutMs });
 }
-
 
 // ---- explicit scenarios -----------------------------------------------------------------------
 
@@ -75,7 +83,13 @@ export const presenceCases: Case[] = [
       await join(ctx, channel, 'u1');
       await waitMember(observer, 'added', channel, 'u1');
       await join(ctx, channel, 'u1');
-      await expectNoneBeforeSentinel(ctx, observer, memberEvent(PusherEvent.MEMBER_ADDED, channel, 'u1'), 'a second member_added for u1 (second connection of the same user)', channel);
+      await expectNoneBeforeSentinel(
+        ctx,
+        observer,
+        memberEvent(PusherEvent.MEMBER_ADDED, channel, 'u1'),
+        'a second member_added for u1 (second connection of the same user)',
+        channel,
+      );
     },
   },
   {
@@ -84,7 +98,13 @@ export const presenceCases: Case[] = [
     async run(ctx: CaseContext) {
       const channel = uniq('presence-');
       const { sock } = await join(ctx, channel, 'u-me');
-      await expectNoneBeforeSentinel(ctx, sock, memberEvent(PusherEvent.MEMBER_ADDED, channel, 'u-me'), 'member_added for its own subscription', channel);
+      await expectNoneBeforeSentinel(
+        ctx,
+        sock,
+        memberEvent(PusherEvent.MEMBER_ADDED, channel, 'u-me'),
+        'member_added for its own subscription',
+        channel,
+      );
     },
   },
   {
@@ -99,7 +119,13 @@ export const presenceCases: Case[] = [
       a.sock.unsubscribe(channel);
       a.sock.send({ event: PusherEvent.PING, data: {} });
       await a.sock.waitFor(isEvent(PusherEvent.PONG), { desc: 'pusher:pong after unsubscribe', fresh: true });
-      await expectNoneBeforeSentinel(ctx, observer, memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'u1'), 'member_removed for u1 while u1 still has a connection', channel);
+      await expectNoneBeforeSentinel(
+        ctx,
+        observer,
+        memberEvent(PusherEvent.MEMBER_REMOVED, channel, 'u1'),
+        'member_removed for u1 while u1 still has a connection',
+        channel,
+      );
       await b.sock.close();
       await waitMember(observer, 'removed', channel, 'u1');
     },
@@ -134,7 +160,11 @@ export const presenceCases: Case[] = [
         const hubEnded = stalled.sock.closeInfo !== undefined || (pipe !== undefined && !via.proxy.connections().includes(pipe));
         if (!(err instanceof CheckFailure) || hubEnded) throw err;
         const sentAnything = (pipe?.bytesDown ?? 0) > bytesBefore;
-        blockedBy('pusher/heartbeat/4', `TCP-close half passed; the hub never closed the stalled connection within ${window} ms (${sentAnything ? 'it sent frames into the stall but never timed it out' : 'it sent nothing into the stall: no ping'}), so it never learned the member left`, sentAnything ? {} : { rootCause: NO_SERVER_PING });
+        blockedBy(
+          'pusher/heartbeat/4',
+          `TCP-close half passed; the hub never closed the stalled connection within ${window} ms (${sentAnything ? 'it sent frames into the stall but never timed it out' : 'it sent nothing into the stall: no ping'}), so it never learned the member left`,
+          sentAnything ? {} : { rootCause: NO_SERVER_PING },
+        );
       }
       ctx.note(`stalled connection ${stalled.sock.label} was reported removed`);
     },
@@ -146,14 +176,18 @@ export const presenceCases: Case[] = [
       const channel = uniq('presence-');
       const { sock: observer } = await join(ctx, channel, 'observer');
       const numeric = await join(ctx, channel, 42);
-      const added = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_ADDED && f.channel === channel, { desc: 'member_added for user 42' });
+      const added = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_ADDED && f.channel === channel, {
+        desc: 'member_added for user 42',
+      });
       expectEqual(userIdOf(added), '42', 'member_added user_id is not the string "42"');
       const p = presenceOf(numeric.ack);
       expectIncludes(p.ids, ['42'], 'presence ids are not strings');
       expectEvery(p.ids, (id) => typeof id === 'string', 'is a string', 'presence ids are not strings');
       expectIncludes(Object.keys(p.hash), ['42'], 'presence hash keys do not include "42"');
       await numeric.sock.close();
-      const removed = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_REMOVED && f.channel === channel, { desc: 'member_removed for user 42' });
+      const removed = await observer.waitFor((f) => f.event === PusherEvent.MEMBER_REMOVED && f.channel === channel, {
+        desc: 'member_removed for user 42',
+      });
       expectEqual(userIdOf(removed), '42', 'member_removed user_id is not the string "42"');
     },
   },

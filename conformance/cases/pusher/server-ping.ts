@@ -32,7 +32,8 @@ export const pingWindowMs = (activityTimeoutS: number): number => slack(Math.max
 export const pongWindowMs = (t: EffectiveTimings): number => slack(t.pongTimeoutMs);
 
 /** The whole wait for a silent connection to be closed: ping window plus pong window. */
-export const silentCloseWindowMs = (t: EffectiveTimings, activityTimeoutS = t.activityTimeoutS): number => pingWindowMs(activityTimeoutS) + pongWindowMs(t);
+export const silentCloseWindowMs = (t: EffectiveTimings, activityTimeoutS = t.activityTimeoutS): number =>
+  pingWindowMs(activityTimeoutS) + pongWindowMs(t);
 
 /** A case deadline that covers a silent-close wait and `extraMs` of its own work. */
 export const silentCaseTimeout =
@@ -52,7 +53,11 @@ export function hubPing(ctx: CaseContext, sock: PusherSocket, ms: number): Promi
       const onPing = () => sock.wsPingsReceived > pingsBefore && resolve('ws ping');
       sock.ws.on('ping', onPing);
       const timer = setTimeout(() => resolve('none'), ms);
-      void sock.closed.then((c) => reject(new CheckFailure(`connection closed (${c.code}) before the hub pinged`, 'a ping from the hub', `close ${c.code} ${c.reason}`)));
+      void sock.closed.then((c) =>
+        reject(
+          new CheckFailure(`connection closed (${c.code}) before the hub pinged`, 'a ping from the hub', `close ${c.code} ${c.reason}`),
+        ),
+      );
       return () => (offFrame(), sock.ws.off('ping', onPing), clearTimeout(timer));
     },
     { timeoutMs: ms + 1000, desc: 'ping from the hub (pusher:ping or WebSocket ping) to an idle connection' },
@@ -61,11 +66,18 @@ export function hubPing(ctx: CaseContext, sock: PusherSocket, ms: number): Promi
 
 /** The case needed a ping the hub never sent: blocked by pusher/heartbeat/3. */
 export function noPing(sock: PusherSocket, windowMs: number, scope: { requirement?: string } = {}): never {
-  blockedBy('pusher/heartbeat/3', `the hub sent ${sock.label} no ping within ${windowMs} ms of idleness`, { ...scope, rootCause: NO_SERVER_PING });
+  blockedBy('pusher/heartbeat/3', `the hub sent ${sock.label} no ping within ${windowMs} ms of idleness`, {
+    ...scope,
+    rootCause: NO_SERVER_PING,
+  });
 }
 
 /** Waits for the hub's first ping on an idle connection; a hub that sends none blocks the case by pusher/heartbeat/3. */
-export async function needPing(ctx: CaseContext, sock: PusherSocket, scope: { requirement?: string } = {}): Promise<'pusher:ping' | 'ws ping'> {
+export async function needPing(
+  ctx: CaseContext,
+  sock: PusherSocket,
+  scope: { requirement?: string } = {},
+): Promise<'pusher:ping' | 'ws ping'> {
   const window = pingWindowMs(announcedS(sock, ctx.timings));
   const kind = await hubPing(ctx, sock, window);
   if (kind === 'none') noPing(sock, window, scope);
@@ -93,7 +105,12 @@ export async function silentClientEnd(ctx: CaseContext): Promise<SilentEnd> {
   if (ping === 'none') return { kind: 'no-ping', windowMs: pingMs, sock };
   const pongMs = pongWindowMs(ctx.timings);
   try {
-    return { kind: 'closed', close: await sock.waitForClose(pongMs, 'close of a connection that never answered a ping'), pinged: true, sock };
+    return {
+      kind: 'closed',
+      close: await sock.waitForClose(pongMs, 'close of a connection that never answered a ping'),
+      pinged: true,
+      sock,
+    };
   } catch (err) {
     if (err instanceof CheckFailure && !sock.closeInfo) return { kind: 'open', windowMs: pongMs, sock };
     throw err;

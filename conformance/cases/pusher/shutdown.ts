@@ -25,7 +25,12 @@ export const shutdownCases: Case[] = [
       await restart();
       for (const s of socks) {
         const c = await s.waitForClose(5000, 'close at shutdown');
-        expectThat(c, (x) => closeClass(x.code) === 'reconnect-now', 'a close code in 4200-4299', `shutdown closed ${s.label} with ${c.code}`);
+        expectThat(
+          c,
+          (x) => closeClass(x.code) === 'reconnect-now',
+          'a close code in 4200-4299',
+          `shutdown closed ${s.label} with ${c.code}`,
+        );
       }
       await openPusherSocket(ctx);
     },

@@ -11,7 +11,11 @@ const userData = (id: string) => JSON.stringify({ id, user_info: { name: 'Ada' }
 /** Sends pusher:signin; resolves with the hub's answer (signin_success or pusher:error). */
 async function signin(sock: PusherSocket, auth: string, data: string, timeoutMs = 3000) {
   sock.send({ event: PusherEvent.SIGNIN, data: { auth, user_data: data } });
-  return sock.waitFor((f) => f.event === PusherEvent.SIGNIN_SUCCESS || f.event === PusherEvent.ERROR, { desc: 'pusher:signin_success or pusher:error', timeoutMs, fresh: true });
+  return sock.waitFor((f) => f.event === PusherEvent.SIGNIN_SUCCESS || f.event === PusherEvent.ERROR, {
+    desc: 'pusher:signin_success or pusher:error',
+    timeoutMs,
+    fresh: true,
+  });
 }
 
 export async function probeSignin(ctx: CaseContext): Promise<boolean> {
@@ -33,7 +37,12 @@ const needSignin = (ctx: CaseContext) => requireCapability(ctx, 'signin', () => 
 /** Any pusher:error refuses a sign-in: no document names its code. */
 async function expectRefused(sock: PusherSocket, auth: string, data: string, why: string): Promise<void> {
   const answer = await signin(sock, auth, data);
-  expectThat(answer, (f) => f.event !== PusherEvent.SIGNIN_SUCCESS, 'pusher:error refusing the sign-in', `hub accepted pusher:signin ${why}`);
+  expectThat(
+    answer,
+    (f) => f.event !== PusherEvent.SIGNIN_SUCCESS,
+    'pusher:error refusing the sign-in',
+    `hub accepted pusher:signin ${why}`,
+  );
 }
 
 export const signinCases: Case[] = [

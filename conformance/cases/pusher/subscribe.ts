@@ -33,7 +33,13 @@ type Step = { kind: 'event'; ch: number } | { kind: 'batch'; chs: number[] };
 const CHANNELS = 3;
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('event' as const), ch: fc.nat({ max: CHANNELS - 1 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('batch' as const), chs: fc.array(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('batch' as const),
+      chs: fc.array(fc.nat({ max: CHANNELS - 1 }), { minLength: 1, maxLength: 4 }),
+    }),
+  },
 );
 
 /**
@@ -55,7 +61,9 @@ async function publishAndCompare(ctx: CaseContext, steps: Step[], order: boolean
   }
   // A sentinel per channel, published last, marks the end of each channel's stream.
   for (const ch of channels) await publish(ctx, ch, 'hp-end', '"end"');
-  for (const sock of subs) for (const ch of channels) await sock.waitFor((f) => f.event === 'hp-end' && f.channel === ch, { desc: `hp-end on ${ch}`, timeoutMs: 5000 });
+  for (const sock of subs)
+    for (const ch of channels)
+      await sock.waitFor((f) => f.event === 'hp-end' && f.channel === ch, { desc: `hp-end on ${ch}`, timeoutMs: 5000 });
   for (const sock of subs) {
     channels.forEach((ch, i) => {
       const got = sock.frames.filter((f: Frame) => f.event === 'hp-seq' && f.channel === ch).map((f) => publishNumber(String(f.data)));
@@ -110,7 +118,10 @@ export const subscribeCases: Case[] = [
     desc: 'Publishes random sequences of events and batches across three channels to two subscribers and checks none is lost or duplicated',
     property: true,
     timeoutMs: 60_000,
-    run: (ctx) => checkProperty(ctx, fc.array(stepArb, { minLength: 1, maxLength: 12 }), (steps, run) => publishAndCompare(run, steps, false), { timeBudgetMs: 40_000 }),
+    run: (ctx) =>
+      checkProperty(ctx, fc.array(stepArb, { minLength: 1, maxLength: 12 }), (steps, run) => publishAndCompare(run, steps, false), {
+        timeBudgetMs: 40_000,
+      }),
   },
   {
     requirement: 'pusher/subscribe/4',
@@ -157,6 +168,9 @@ export const subscribeCases: Case[] = [
     desc: 'Publishes random sequences of events and batches across three channels to two subscribers and checks each channel arrives in publish order',
     property: true,
     timeoutMs: 60_000,
-    run: (ctx) => checkProperty(ctx, fc.array(stepArb, { minLength: 2, maxLength: 12 }), (steps, run) => publishAndCompare(run, steps, true), { timeBudgetMs: 40_000 }),
+    run: (ctx) =>
+      checkProperty(ctx, fc.array(stepArb, { minLength: 2, maxLength: 12 }), (steps, run) => publishAndCompare(run, steps, true), {
+        timeBudgetMs: 40_000,
+      }),
   },
 ];

@@ -43,10 +43,20 @@ export const webhookCases: Case[] = [
       const channel = uniq();
       await subscribed(ctx, channel);
       const { hook } = await sink.waitForEvent(is('channel_occupied', channel), `channel_occupied for ${channel}`);
-      expectThat(hook.body, () => typeof hook.json?.time_ms === 'number' && Array.isArray(hook.json.events), '{"time_ms":n,"events":[…]}', 'webhook body is not {time_ms, events}');
+      expectThat(
+        hook.body,
+        () => typeof hook.json?.time_ms === 'number' && Array.isArray(hook.json.events),
+        '{"time_ms":n,"events":[…]}',
+        'webhook body is not {time_ms, events}',
+      );
       expectEqual(hook.headers['x-pusher-key'], ctx.target.app.key, 'X-Pusher-Key is not the app key');
       const sig = String(hook.headers['x-pusher-signature'] ?? '');
-      expectThat(sig, (x) => safeEqual(x, hmacHex(ctx.target.app.secret, hook.body)), 'hex(HMAC-SHA256(secret, body))', 'X-Pusher-Signature does not sign the body');
+      expectThat(
+        sig,
+        (x) => safeEqual(x, hmacHex(ctx.target.app.secret, hook.body)),
+        'hex(HMAC-SHA256(secret, body))',
+        'X-Pusher-Signature does not sign the body',
+      );
     },
   },
   {
@@ -79,7 +89,11 @@ export const webhookCases: Case[] = [
       await sink.waitForEvent(is('member_removed', channel, 'u1'), 'member_removed u1', LEAVE_WINDOW_MS);
       await sleep(ctx, 300);
       const count = (name: string) => sink.events().filter((e) => is(name, channel, 'u1')(e.event)).length;
-      expectEqual({ member_added: count('member_added'), member_removed: count('member_removed') }, { member_added: 1, member_removed: 1 }, 'member webhooks are not per user');
+      expectEqual(
+        { member_added: count('member_added'), member_removed: count('member_removed') },
+        { member_added: 1, member_removed: 1 },
+        'member webhooks are not per user',
+      );
     },
   },
   {
@@ -96,7 +110,11 @@ export const webhookCases: Case[] = [
       const again = await subscribed(ctx, channel);
       await sleep(ctx, 2000);
       const blips = sink.events().filter((e) => is('channel_vacated', channel)(e.event) || is('channel_occupied', channel)(e.event));
-      expectEqual(blips.map((b) => b.event.name), ['channel_occupied'], 'a leave-and-rejoin blip produced webhooks');
+      expectEqual(
+        blips.map((b) => b.event.name),
+        ['channel_occupied'],
+        'a leave-and-rejoin blip produced webhooks',
+      );
       const left = Date.now();
       await again.close();
       await sink.waitForEvent(is('channel_vacated', channel), `channel_vacated for ${channel}`, LEAVE_WINDOW_MS);

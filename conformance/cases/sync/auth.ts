@@ -24,10 +24,33 @@ export const authCases: Case[] = [
       const project = agent!.projects[0] ?? 1;
       for (const token of [null, 'not-a-real-token-xyz']) {
         const label = token === null ? 'without a token' : 'with an unknown token';
-        await expectApiError(ctx, api.call(null, { method: 'POST', path: '/api/sessions', body: { project_id: project, issue_id: 1, coordinator_type: 'hybrid' }, token }), 401, 'unauthenticated', `POST /api/sessions ${label}`);
+        await expectApiError(
+          ctx,
+          api.call(null, {
+            method: 'POST',
+            path: '/api/sessions',
+            body: { project_id: project, issue_id: 1, coordinator_type: 'hybrid' },
+            token,
+          }),
+          401,
+          'unauthenticated',
+          `POST /api/sessions ${label}`,
+        );
         const sock = await openPusherSocket(ctx);
-        checkErrorResponse(ctx, await api.authorize(sock.socketId, syncChannel('project', project), token), 401, 'unauthenticated', `POST /broadcasting/auth ${label}`);
-        await expectApiError(ctx, api.call(null, { method: 'GET', path: `/api/channels/${syncChannel('project', project)}/events`, token }), 401, 'unauthenticated', `GET history ${label}`);
+        checkErrorResponse(
+          ctx,
+          await api.authorize(sock.socketId, syncChannel('project', project), token),
+          401,
+          'unauthenticated',
+          `POST /broadcasting/auth ${label}`,
+        );
+        await expectApiError(
+          ctx,
+          api.call(null, { method: 'GET', path: `/api/channels/${syncChannel('project', project)}/events`, token }),
+          401,
+          'unauthenticated',
+          `GET history ${label}`,
+        );
       }
     },
   },
@@ -42,9 +65,21 @@ export const authCases: Case[] = [
       const channel = syncChannel('project', project);
       // The project channel is shared with other cases: the refused session is told apart by its issue.
       const refusedIssue = randomIssue();
-      await expectApiError(ctx, outsider.createSession({ project_id: project, issue_id: refusedIssue, coordinator_type: 'hybrid' }), 403, 'forbidden', 'POST /api/sessions outside scope');
+      await expectApiError(
+        ctx,
+        outsider.createSession({ project_id: project, issue_id: refusedIssue, coordinator_type: 'hybrid' }),
+        403,
+        'forbidden',
+        'POST /api/sessions outside scope',
+      );
       const session = await inside.createSession({ project_id: project, issue_id: randomIssue(), coordinator_type: 'hybrid' });
-      await expectApiError(ctx, outsider.join(session.session_id, 'intruder'), 403, 'forbidden', 'join a session of a project outside scope');
+      await expectApiError(
+        ctx,
+        outsider.join(session.session_id, 'intruder'),
+        403,
+        'forbidden',
+        'join a session of a project outside scope',
+      );
       const events = (await inside.allEvents(channel)).events;
       const refused = events.filter((e) => e.data.issue_id === refusedIssue).map((e) => `${e.event} seq ${e.seq}`);
       expectEqual(refused, [], 'a refused request changed the project channel history (the refused session was broadcast)');
@@ -90,10 +125,18 @@ export const authCases: Case[] = [
       const forged = `${ctx.target.app.key}:${'0'.repeat(64)}`;
       try {
         await sock.subscribe(f.channel, { auth: forged });
-        ctx.fail('subscribing with a forged signature succeeded', { expected: 'pusher:error 4009', actual: 'pusher_internal:subscription_succeeded' });
+        ctx.fail('subscribing with a forged signature succeeded', {
+          expected: 'pusher:error 4009',
+          actual: 'pusher_internal:subscription_succeeded',
+        });
       } catch (err) {
         if (!(err instanceof SubscriptionRejected)) throw err;
-        expectThat(err.frame, () => err.code === 4009, 'pusher:error 4009', `forged signature rejected with ${err.frame.event} ${err.code}`);
+        expectThat(
+          err.frame,
+          () => err.code === 4009,
+          'pusher:error 4009',
+          `forged signature rejected with ${err.frame.event} ${err.code}`,
+        );
       }
     },
   },
@@ -102,7 +145,12 @@ export const authCases: Case[] = [
     desc: 'Asks /broadcasting/auth for channels outside the sync patterns (public, presence-, other private- names), expecting 403',
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
-      for (const ch of ['public-room', `presence-session.${f.session.session_id}`, 'private-team.1', `private-session.${f.session.session_id}.x`]) {
+      for (const ch of [
+        'public-room',
+        `presence-session.${f.session.session_id}`,
+        'private-team.1',
+        `private-session.${f.session.session_id}.x`,
+      ]) {
         await expectAuth403(ctx, f.apis[0]!, ch);
       }
     },

@@ -21,7 +21,12 @@ export const badInputCases: Case[] = [
     async run(ctx: CaseContext) {
       await historyUnchanged(ctx, async (f, api) => {
         const sid = f.session.session_id;
-        for (const [method, path] of [['POST', `/api/sessions/${sid}/todos`], ['PATCH', `/api/sessions/${sid}/todos/1`], ['POST', `/api/sessions/${sid}/participants`], ['POST', '/api/sessions']] as const) {
+        for (const [method, path] of [
+          ['POST', `/api/sessions/${sid}/todos`],
+          ['PATCH', `/api/sessions/${sid}/todos/1`],
+          ['POST', `/api/sessions/${sid}/participants`],
+          ['POST', '/api/sessions'],
+        ] as const) {
           for (const body of ['{"title": "x"', '{title: x}', '[1,']) {
             const res = await api.raw({ method, path, body, headers: { 'content-type': 'application/json' } });
             checkErrorResponse(ctx, res, 400, 'invalid_json', `${method} ${path} with ${JSON.stringify(body)}`);
@@ -36,7 +41,12 @@ export const badInputCases: Case[] = [
     async run(ctx: CaseContext) {
       await historyUnchanged(ctx, async (f, api) => {
         for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
-          const res = await api.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/todos`, body: JSON.stringify({ title: uniqueTitle() }), headers: { 'content-type': type } });
+          const res = await api.raw({
+            method: 'POST',
+            path: `/api/sessions/${f.session.session_id}/todos`,
+            body: JSON.stringify({ title: uniqueTitle() }),
+            headers: { 'content-type': type },
+          });
           checkErrorResponse(ctx, res, 415, 'unsupported_media_type', `create todo as ${type}`);
         }
       });
@@ -48,7 +58,13 @@ export const badInputCases: Case[] = [
     async run(ctx: CaseContext) {
       await historyUnchanged(ctx, async (f, api) => {
         const body = JSON.stringify({ title: 'big', description: 'x'.repeat(2 * 1024 * 1024) });
-        const res = await api.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/todos`, body, headers: { 'content-type': 'application/json' }, timeoutMs: 10_000 });
+        const res = await api.raw({
+          method: 'POST',
+          path: `/api/sessions/${f.session.session_id}/todos`,
+          body,
+          headers: { 'content-type': 'application/json' },
+          timeoutMs: 10_000,
+        });
         checkErrorResponse(ctx, res, 413, 'payload_too_large', 'a 2 MB create');
       });
     },

@@ -17,10 +17,18 @@ async function causalRun(ctx: CaseContext): Promise<void> {
   const sid = f.session.session_id;
   for (let i = 0; i < 3; i++) {
     const title = `${uniqueTitle('dup')}`;
-    await Promise.all([f.apis[0]!.createTodo(sid, { title, description: 'a' }), f.apis[1]!.createTodo(sid, { title: `${title}!`, description: 'bb' })]);
+    await Promise.all([
+      f.apis[0]!.createTodo(sid, { title, description: 'a' }),
+      f.apis[1]!.createTodo(sid, { title: `${title}!`, description: 'bb' }),
+    ]);
   }
   const t = await f.apis[0]!.createTodo(sid, { title: uniqueTitle(), description: '' });
-  await Promise.all([f.apis[0]!.patchTodo(sid, t.todo_id, { description: 'x', expected_version: 1 }), f.apis[1]!.patchTodo(sid, t.todo_id, { description: 'y', expected_version: 1 })].map((p) => p.catch(() => undefined)));
+  await Promise.all(
+    [
+      f.apis[0]!.patchTodo(sid, t.todo_id, { description: 'x', expected_version: 1 }),
+      f.apis[1]!.patchTodo(sid, t.todo_id, { description: 'y', expected_version: 1 }),
+    ].map((p) => p.catch(() => undefined)),
+  );
   for (let i = 0; i < 2; i++) {
     const p = await f.apis[1]!.join(sid, `temp-${i}`);
     await f.apis[1]!.leave(sid, p.participant_id);

@@ -24,7 +24,8 @@ export const clusterCases: Case[] = [
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
       const other = new SyncApi(ctx, f.agents[0]!, { node: second(ctx) });
-      for (let i = 0; i < 6; i++) await (i % 2 ? other : f.apis[0]!).createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
+      for (let i = 0; i < 6; i++)
+        await (i % 2 ? other : f.apis[0]!).createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       const a = (await f.apis[0]!.allEvents(f.channel)).events.map((e) => `${e.seq}:${e.event_id}`);
       const b = (await other.allEvents(f.channel)).events.map((e) => `${e.seq}:${e.event_id}`);
       expectEqual(b, a, 'the nodes disagree on the channel history');

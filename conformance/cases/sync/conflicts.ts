@@ -12,7 +12,11 @@ import { sessionFixture, uniqueTitle, waitForSync, watch, type SessionFixture } 
 
 const DETECTED = wireEventName('AgentConflictDetected');
 const RESOLVED = wireEventName('AgentConflictResolved');
-type Det = { conflict_id: number; conflict_type: string; details: { todo1_id?: number; todo2_id?: number; todo_id?: number; similarity?: number } };
+type Det = {
+  conflict_id: number;
+  conflict_type: string;
+  details: { todo1_id?: number; todo2_id?: number; todo_id?: number; similarity?: number };
+};
 
 /** Records when each frame arrived, per socket (for the conflict budget). */
 function stamp(sock: PusherSocket): Map<Frame, number> {
@@ -30,7 +34,13 @@ interface PairOutcome {
 }
 
 /** Two agents create two todos one after the other while `watchers` sockets watch the session channel. */
-async function createPair(ctx: CaseContext, f: SessionFixture, a: { title: string; description: string }, b: { title: string; description: string }, watchers = 2): Promise<PairOutcome> {
+async function createPair(
+  ctx: CaseContext,
+  f: SessionFixture,
+  a: { title: string; description: string },
+  b: { title: string; description: string },
+  watchers = 2,
+): Promise<PairOutcome> {
   const ws = [];
   for (let i = 0; i < watchers; i++) {
     const sock = await watch(ctx, f.agents[i % f.agents.length]!, f.channel);
@@ -45,24 +55,54 @@ async function createPair(ctx: CaseContext, f: SessionFixture, a: { title: strin
 const aboutPair = (o: PairOutcome) => (d: Det) => d.details?.todo2_id === o.second.todo_id || d.details?.todo1_id === o.second.todo_id;
 
 /** Checks Detected + Resolved for a duplicate pair, the kept/cancelled choice and (optionally) the budget. */
-async function expectDuplicate(ctx: CaseContext, o: PairOutcome, a: { description: string }, b: { description: string }, checkBudget: boolean): Promise<void> {
+async function expectDuplicate(
+  ctx: CaseContext,
+  o: PairOutcome,
+  a: { description: string },
+  b: { description: string },
+  checkBudget: boolean,
+): Promise<void> {
   const budget = ctx.timings.conflictBudgetMs;
   const keptWant = pickKept(a, b) === 'earlier' ? o.first.todo_id : o.second.todo_id;
   const cancelledWant = keptWant === o.first.todo_id ? o.second.todo_id : o.first.todo_id;
   for (const { sock, at } of o.watchers) {
     const det = parseBody(AgentConflictDetected, await waitAny(sock, DETECTED, aboutPair(o), budget + 2000), 'AgentConflictDetected');
     const want = titleSimilarity(o.first.title, o.second.title);
-    expectFields(det, { conflict_type: 'duplicate_todo', 'details.todo1_id': o.first.todo_id, 'details.todo2_id': o.second.todo_id }, 'AgentConflictDetected does not name (earlier, later) todos');
-    expectNear('similarity' in det.details ? det.details.similarity : NaN, want, 0.01, 'reported similarity differs from 1 − Levenshtein/max');
-    const res = parseBody(AgentConflictResolved, await waitAny(sock, RESOLVED, (d: { conflict_id?: number }) => d.conflict_id === det.conflict_id, budget + 2000), 'AgentConflictResolved');
-    expectFields(res, { kept_todo_id: keptWant, cancelled_todo_id: cancelledWant, strategy: 'keep_more_detailed' }, 'the wrong todo was kept');
+    expectFields(
+      det,
+      { conflict_type: 'duplicate_todo', 'details.todo1_id': o.first.todo_id, 'details.todo2_id': o.second.todo_id },
+      'AgentConflictDetected does not name (earlier, later) todos',
+    );
+    expectNear(
+      'similarity' in det.details ? det.details.similarity : NaN,
+      want,
+      0.01,
+      'reported similarity differs from 1 − Levenshtein/max',
+    );
+    const res = parseBody(
+      AgentConflictResolved,
+      await waitAny(sock, RESOLVED, (d: { conflict_id?: number }) => d.conflict_id === det.conflict_id, budget + 2000),
+      'AgentConflictResolved',
+    );
+    expectFields(
+      res,
+      { kept_todo_id: keptWant, cancelled_todo_id: cancelledWant, strategy: 'keep_more_detailed' },
+      'the wrong todo was kept',
+    );
     if (checkBudget) {
       const detFrame = sock.frames.find((fr) => fr.event === DETECTED && frameData<Det>(fr).conflict_id === det.conflict_id)!;
-      const resFrame = sock.frames.find((fr) => fr.event === RESOLVED && frameData<{ conflict_id?: number }>(fr).conflict_id === det.conflict_id)!;
+      const resFrame = sock.frames.find(
+        (fr) => fr.event === RESOLVED && frameData<{ conflict_id?: number }>(fr).conflict_id === det.conflict_id,
+      )!;
       const tDet = at.get(detFrame)! - o.sentAt;
       const tRes = at.get(resFrame)! - o.sentAt;
       ctx.note(`${sock.label}: Detected after ${tDet.toFixed(1)} ms, Resolved after ${tRes.toFixed(1)} ms`);
-      expectAtMost(tRes, budget, `Resolved reached ${sock.label} ${tRes.toFixed(0)} ms after the second create (Detected after ${tDet.toFixed(0)} ms)`, { unit: 'ms', bound: 'conflict_budget' });
+      expectAtMost(
+        tRes,
+        budget,
+        `Resolved reached ${sock.label} ${tRes.toFixed(0)} ms after the second create (Detected after ${tDet.toFixed(0)} ms)`,
+        { unit: 'ms', bound: 'conflict_budget' },
+      );
     }
   }
 }
@@ -76,7 +116,11 @@ async function expectNoDuplicate(ctx: CaseContext, o: PairOutcome): Promise<void
   await sleep(ctx, ctx.timings.conflictBudgetMs + 150);
   for (const { sock } of o.watchers) {
     const hit = sock.frames.find((fr) => fr.event === DETECTED && aboutPair(o)(frameData<Det>(fr)));
-    expectAbsent(hit, `conflict below threshold ${ctx.timings.conflictThreshold}`, `a duplicate was reported for "${o.first.title}" / "${o.second.title}" (similarity ${titleSimilarity(o.first.title, o.second.title).toFixed(3)})`);
+    expectAbsent(
+      hit,
+      `conflict below threshold ${ctx.timings.conflictThreshold}`,
+      `a duplicate was reported for "${o.first.title}" / "${o.second.title}" (similarity ${titleSimilarity(o.first.title, o.second.title).toFixed(3)})`,
+    );
   }
 }
 
@@ -85,7 +129,9 @@ const word = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnoprstuvwy'), mi
 const titlePair = fc
   .record({
     words: fc.array(word, { minLength: 2, maxLength: 5 }),
-    edits: fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('sub', 'ins', 'del'), ch: fc.constantFrom(...'xyzq') }), { maxLength: 6 }),
+    edits: fc.array(fc.record({ at: fc.nat(), op: fc.constantFrom('sub', 'ins', 'del'), ch: fc.constantFrom(...'xyzq') }), {
+      maxLength: 6,
+    }),
     shout: fc.boolean(),
     descA: fc.nat(12),
     descB: fc.nat(12),
@@ -122,14 +168,19 @@ export const conflictCases: Case[] = [
     timeoutMs: 30_000,
     async run(ctx: CaseContext) {
       const threshold = ctx.timings.conflictThreshold;
-      await checkProperty(ctx, titlePair, async (p, run: CaseContext) => {
-        const f = await sessionFixture(run, { agents: 2 });
-        const a = { title: p.a, description: p.descA };
-        const b = { title: p.b, description: p.descB };
-        const o = await createPair(run, f, a, b, 2);
-        if (titleSimilarity(p.a, p.b) >= threshold) await expectDuplicate(run, o, a, b, false);
-        else await expectNoDuplicate(run, o);
-      }, { maxRuns: 10, timeBudgetMs: 20_000 });
+      await checkProperty(
+        ctx,
+        titlePair,
+        async (p, run: CaseContext) => {
+          const f = await sessionFixture(run, { agents: 2 });
+          const a = { title: p.a, description: p.descA };
+          const b = { title: p.b, description: p.descB };
+          const o = await createPair(run, f, a, b, 2);
+          if (titleSimilarity(p.a, p.b) >= threshold) await expectDuplicate(run, o, a, b, false);
+          else await expectNoDuplicate(run, o);
+        },
+        { maxRuns: 10, timeBudgetMs: 20_000 },
+      );
     },
   },
   {
@@ -159,14 +210,23 @@ export const conflictCases: Case[] = [
     desc: 'Creates duplicate pairs where the later, the earlier, or neither description is longer; expects the more detailed (tie: earlier) kept, the other cancelled, strategy keep_more_detailed',
     timeoutMs: 15_000,
     async run(ctx: CaseContext) {
-      for (const [da, db] of [['short', 'a much longer description'], ['a much longer description', 'short'], ['same', 'same']] as const) {
+      for (const [da, db] of [
+        ['short', 'a much longer description'],
+        ['a much longer description', 'short'],
+        ['same', 'same'],
+      ] as const) {
         const f = await sessionFixture(ctx, { agents: 2 });
         const a = { title: 'Add the audit log table', description: da };
         const b = { title: 'Add the audit-log table', description: db };
         const o = await createPair(ctx, f, a, b, 1);
         await expectDuplicate(ctx, o, a, b, false);
         const cancelled = pickKept(a, b) === 'earlier' ? o.second.todo_id : o.first.todo_id;
-        await waitAny(o.watchers[0]!.sock, wireEventName('AgentTodoChanged'), (d: { change?: string; todo?: { todo_id?: number } }) => d.change === 'cancelled' && d.todo?.todo_id === cancelled, 2000);
+        await waitAny(
+          o.watchers[0]!.sock,
+          wireEventName('AgentTodoChanged'),
+          (d: { change?: string; todo?: { todo_id?: number } }) => d.change === 'cancelled' && d.todo?.todo_id === cancelled,
+          2000,
+        );
       }
     },
   },
@@ -192,12 +252,28 @@ export const conflictCases: Case[] = [
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       await f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'first writer', expected_version: 1 });
-      const res = await f.apis[1]!.raw({ method: 'PATCH', path: `/api/sessions/${f.session.session_id}/todos/${t.todo_id}`, body: { description: 'second writer', expected_version: 1 } });
+      const res = await f.apis[1]!.raw({
+        method: 'PATCH',
+        path: `/api/sessions/${f.session.session_id}/todos/${t.todo_id}`,
+        body: { description: 'second writer', expected_version: 1 },
+      });
       expectStatus(res, 409, 'stale PATCH');
-      const det = parseBody(AgentConflictDetected, await waitForSync<Det>(sock, f.channel, 'AgentConflictDetected', (d) => d.conflict_type === 'concurrent_update'), 'AgentConflictDetected');
+      const det = parseBody(
+        AgentConflictDetected,
+        await waitForSync<Det>(sock, f.channel, 'AgentConflictDetected', (d) => d.conflict_type === 'concurrent_update'),
+        'AgentConflictDetected',
+      );
       expectFields(det.details, { todo_id: t.todo_id, expected_version: 1, actual_version: 2 }, 'concurrent_update details are wrong');
-      const r = parseBody(AgentConflictResolved, await waitForSync<{ conflict_id?: number }>(sock, f.channel, 'AgentConflictResolved', (d) => d.conflict_id === det.conflict_id), 'AgentConflictResolved');
-      expectFields(r, { strategy: 'first_writer_wins', kept_todo_id: t.todo_id, cancelled_todo_id: null }, 'concurrent_update resolution is wrong');
+      const r = parseBody(
+        AgentConflictResolved,
+        await waitForSync<{ conflict_id?: number }>(sock, f.channel, 'AgentConflictResolved', (d) => d.conflict_id === det.conflict_id),
+        'AgentConflictResolved',
+      );
+      expectFields(
+        r,
+        { strategy: 'first_writer_wins', kept_todo_id: t.todo_id, cancelled_todo_id: null },
+        'concurrent_update resolution is wrong',
+      );
       const now = (await f.apis[0]!.listTodos(f.session.session_id)).find((x) => x.todo_id === t.todo_id);
       expectEqual(now?.description, 'first writer', 'the second writer’s change was applied');
     },

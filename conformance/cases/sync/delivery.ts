@@ -47,7 +47,12 @@ export const deliveryCases: Case[] = [
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       for (let i = 0; i < 10; i++) {
         const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
-        const ev = await waitForSync<{ seq: number; event_id: string; todo?: { todo_id?: number } }>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === t.todo_id);
+        const ev = await waitForSync<{ seq: number; event_id: string; todo?: { todo_id?: number } }>(
+          sock,
+          f.channel,
+          'AgentTodoChanged',
+          (d) => d.todo?.todo_id === t.todo_id,
+        );
         const page = await f.apis[0]!.events(f.channel, { afterSeq: ev.seq - 1, limit: 1 });
         expectEqual(page.events[0]?.event_id, ev.event_id, `event seq ${ev.seq} was broadcast but history does not hold it`);
       }
@@ -76,7 +81,10 @@ export const deliveryCases: Case[] = [
           gone
             ? `sync/delivery/2: events lost across restart: ${before.events.length} acknowledged events missing (session/${sid} gone: its history answered ${after.status}${after.code ? ` ${after.code}` : ''}, its todos ${probe.status})`
             : `sync/delivery/2: history of ${f.channel} refused after the restart (${after.status}${after.code ? ` ${after.code}` : ''}) although session/${sid} still answers`,
-          { expected: `${before.events.length} events (seq 1..${before.last_seq}) on ${f.channel} after the restart`, actual: `GET history ${after.status} ${after.response.text.slice(0, 200)}; GET /api/sessions/${sid}/todos ${probe.status}` },
+          {
+            expected: `${before.events.length} events (seq 1..${before.last_seq}) on ${f.channel} after the restart`,
+            actual: `GET history ${after.status} ${after.response.text.slice(0, 200)}; GET /api/sessions/${sid}/todos ${probe.status}`,
+          },
         );
       }
       if (after instanceof Error) throw after;
@@ -84,7 +92,10 @@ export const deliveryCases: Case[] = [
       const kept = new Set(afterPage.events.map((e) => e.event_id));
       const lost = before.events.filter((e) => !kept.has(e.event_id));
       if (lost.length) {
-        ctx.fail(`sync/delivery/2: events lost across restart: ${lost.length} acknowledged events missing (first: seq ${lost[0]!.seq} ${lost[0]!.event})`, { expected: strip(before).slice(-3), actual: strip(afterPage).slice(-3) });
+        ctx.fail(
+          `sync/delivery/2: events lost across restart: ${lost.length} acknowledged events missing (first: seq ${lost[0]!.seq} ${lost[0]!.event})`,
+          { expected: strip(before).slice(-3), actual: strip(afterPage).slice(-3) },
+        );
       }
       expectEqual(afterPage.events, before.events, 'history changed across the restart');
     },
@@ -117,7 +128,11 @@ export const deliveryCases: Case[] = [
     timeoutMs: 45_000,
     async run(ctx: CaseContext) {
       const faults = fc.array(
-        fc.record({ kind: fc.constantFrom('cut', 'reset', 'stall') as fc.Arbitrary<Fault['kind']>, afterMs: fc.integer({ min: 0, max: 80 }), stallMs: fc.integer({ min: 20, max: 250 }) }),
+        fc.record({
+          kind: fc.constantFrom('cut', 'reset', 'stall') as fc.Arbitrary<Fault['kind']>,
+          afterMs: fc.integer({ min: 0, max: 80 }),
+          stallMs: fc.integer({ min: 20, max: 250 }),
+        }),
         { minLength: 1, maxLength: 3 },
       );
       await checkProperty(
@@ -138,13 +153,23 @@ export const deliveryCases: Case[] = [
           const producer = (async () => {
             for (let i = 0; i < p.creates; i++) {
               const api = f.apis[i % 2]!;
-              await recordOp(history, api.agent.identifier, 'create', {}, () => api.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' }), {
-                isDefiniteFailure: (e) => e instanceof ApiError && e.status < 500,
-                effectsOf: (t) => [{ channel: f.channel, event: TODO, where: { change: 'created', 'todo.todo_id': t.todo_id } }],
-              });
+              await recordOp(
+                history,
+                api.agent.identifier,
+                'create',
+                {},
+                () => api.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' }),
+                {
+                  isDefiniteFailure: (e) => e instanceof ApiError && e.status < 500,
+                  effectsOf: (t) => [{ channel: f.channel, event: TODO, where: { change: 'created', 'todo.todo_id': t.todo_id } }],
+                },
+              );
               if (p.gapMs) await sleep(run, p.gapMs);
             }
-          })().then(() => undefined, (err: unknown) => err);
+          })().then(
+            () => undefined,
+            (err: unknown) => err,
+          );
           for (const fault of p.faults) {
             await sleep(run, fault.afterMs);
             run.log('fault', 'proxy', fault.kind);

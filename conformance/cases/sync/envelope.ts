@@ -33,7 +33,11 @@ export const envelopeCases: Case[] = [
       const onIssue = started.find((e) => e.frame.channel === channels.issue);
       expectPresent(onProject, `AgentSessionStarted on ${channels.project}`, 'AgentSessionStarted did not arrive on the project channel');
       expectPresent(onIssue, `AgentSessionStarted on ${channels.issue}`, 'AgentSessionStarted did not arrive on the issue channel');
-      expectEqual(onIssue.data.event_id, onProject.data.event_id, 'AgentSessionStarted event_id differs between project and issue channels');
+      expectEqual(
+        onIssue.data.event_id,
+        onProject.data.event_id,
+        'AgentSessionStarted event_id differs between project and issue channels',
+      );
     },
   },
   {
@@ -45,10 +49,18 @@ export const envelopeCases: Case[] = [
       const page = await api.allEvents(channels.issue);
       const seqs = page.events.map((e) => e.seq);
       expectAtLeast(seqs.length, 1, `history of ${channels.issue} is empty`);
-      expectEqual(seqs, seqs.map((_, i) => i + 1), `history seqs of ${channels.issue} are not 1…n`);
+      expectEqual(
+        seqs,
+        seqs.map((_, i) => i + 1),
+        `history seqs of ${channels.issue} are not 1…n`,
+      );
       const session = await api.allEvents(channels.session);
       const s2 = session.events.map((e) => e.seq);
-      expectEqual(s2, s2.map((_, i) => i + 1), `history seqs of ${channels.session} are not 1…n`);
+      expectEqual(
+        s2,
+        s2.map((_, i) => i + 1),
+        `history seqs of ${channels.session} are not 1…n`,
+      );
       expectEqual(session.last_seq, s2.length, `last_seq of ${channels.session} is not its highest seq`);
     },
   },
@@ -58,7 +70,12 @@ export const envelopeCases: Case[] = [
     async run(ctx: CaseContext) {
       const { frames } = await allSixScenario(ctx);
       for (const f of frames) {
-        expectThat(f.event, (e) => syncEventFromWire(e) !== undefined, `${LARAVEL_EVENT_NAMESPACE}<one of the six sync events>`, `event "${f.event}" on ${f.channel} is not ${LARAVEL_EVENT_NAMESPACE}<one of the six>`);
+        expectThat(
+          f.event,
+          (e) => syncEventFromWire(e) !== undefined,
+          `${LARAVEL_EVENT_NAMESPACE}<one of the six sync events>`,
+          `event "${f.event}" on ${f.channel} is not ${LARAVEL_EVENT_NAMESPACE}<one of the six>`,
+        );
       }
       byName(frames);
     },

@@ -27,7 +27,17 @@ export const errorCases: Case[] = [
       }
       const t = await api.createTodo(sid, { title: uniqueTitle(), description: '' });
       await api.patchTodo(sid, t.todo_id, { description: 'v2', expected_version: 1 });
-      checkErrorResponse(ctx, await api.raw({ method: 'PATCH', path: `/api/sessions/${sid}/todos/${t.todo_id}`, body: { description: 'v?', expected_version: 1 } }), 409, 'version_conflict', 'stale PATCH');
+      checkErrorResponse(
+        ctx,
+        await api.raw({
+          method: 'PATCH',
+          path: `/api/sessions/${sid}/todos/${t.todo_id}`,
+          body: { description: 'v?', expected_version: 1 },
+        }),
+        409,
+        'version_conflict',
+        'stale PATCH',
+      );
     },
   },
   {
@@ -39,8 +49,20 @@ export const errorCases: Case[] = [
       const sid = f.session.session_id;
       await expectApiError(ctx, api.join(999_999_999, 'x'), 404, 'not_found', 'join an unknown session');
       await expectApiError(ctx, api.heartbeat(sid, 999_999_999), 404, 'not_found', 'heartbeat for an unknown participant');
-      await expectApiError(ctx, api.patchTodo(sid, 999_999_999, { description: 'x', expected_version: 1 }), 404, 'not_found', 'patch an unknown todo');
-      await expectApiError(ctx, api.call(null, { method: 'GET', path: '/api/sessions/abc/todos' }), 404, 'not_found', 'a non-numeric session id');
+      await expectApiError(
+        ctx,
+        api.patchTodo(sid, 999_999_999, { description: 'x', expected_version: 1 }),
+        404,
+        'not_found',
+        'patch an unknown todo',
+      );
+      await expectApiError(
+        ctx,
+        api.call(null, { method: 'GET', path: '/api/sessions/abc/todos' }),
+        404,
+        'not_found',
+        'a non-numeric session id',
+      );
     },
   },
   {
@@ -48,7 +70,11 @@ export const errorCases: Case[] = [
     desc: 'Sends PUT /api/sessions, DELETE /api/sessions/{id}/todos and PATCH /api/hub; expects 405 method_not_allowed',
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
-      for (const [method, path] of [['PUT', '/api/sessions'], ['DELETE', `/api/sessions/${f.session.session_id}/todos`], ['PATCH', '/api/hub']] as const) {
+      for (const [method, path] of [
+        ['PUT', '/api/sessions'],
+        ['DELETE', `/api/sessions/${f.session.session_id}/todos`],
+        ['PATCH', '/api/hub'],
+      ] as const) {
         checkErrorResponse(ctx, await f.apis[0]!.raw({ method, path, body: {} }), 405, 'method_not_allowed', `${method} ${path}`);
       }
     },
@@ -85,17 +111,39 @@ export const errorCases: Case[] = [
       for (let i = 1; i < max; i++) await api.join(sid, `filler-${i}`);
       const refusals: Array<[string, () => Promise<unknown>, string]> = [
         ['join', () => api.join(sid, 'overflow-agent'), 'agent_type'],
-        ['create', () => api.raw({ method: 'POST', path: `/api/sessions/${sid}/todos`, body: { title: '', description: 'invalid-title' } }).then((r) => { if (r.status < 400) throw new Error(`accepted: ${r.status}`); return r; }), 'todo.description'],
+        [
+          'create',
+          () =>
+            api.raw({ method: 'POST', path: `/api/sessions/${sid}/todos`, body: { title: '', description: 'invalid-title' } }).then((r) => {
+              if (r.status < 400) throw new Error(`accepted: ${r.status}`);
+              return r;
+            }),
+          'todo.description',
+        ],
       ];
       for (const [fname, fn, path] of refusals) {
         const op = history.invoke(api.agent.identifier, fname);
         const marker = fname === 'join' ? 'overflow-agent' : 'invalid-title';
         try {
           await fn();
-          op.fail('refused', [{ channel: f.channel, event: wireEventName(fname === 'join' ? 'AgentParticipantJoined' : 'AgentTodoChanged'), where: { [path]: marker } }]);
+          op.fail('refused', [
+            {
+              channel: f.channel,
+              event: wireEventName(fname === 'join' ? 'AgentParticipantJoined' : 'AgentTodoChanged'),
+              where: { [path]: marker },
+            },
+          ]);
         } catch (err) {
-          const code = (err as { response?: { json?: unknown } }).response ? errorCode((err as { response: Parameters<typeof errorCode>[0] }).response) : undefined;
-          op.fail(code ?? String(err), [{ channel: f.channel, event: wireEventName(fname === 'join' ? 'AgentParticipantJoined' : 'AgentTodoChanged'), where: { [path]: marker } }]);
+          const code = (err as { response?: { json?: unknown } }).response
+            ? errorCode((err as { response: Parameters<typeof errorCode>[0] }).response)
+            : undefined;
+          op.fail(code ?? String(err), [
+            {
+              channel: f.channel,
+              event: wireEventName(fname === 'join' ? 'AgentParticipantJoined' : 'AgentTodoChanged'),
+              where: { [path]: marker },
+            },
+          ]);
         }
       }
       await recordStored(ctx, history, f.agents[0]!, [f.channel]);

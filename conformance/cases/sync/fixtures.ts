@@ -6,7 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { syncChannel } from '../../../spec/protocol/channels.ts';
 import { frameData, type Frame } from '../../../spec/protocol/frames.ts';
 import { syncEventFromWire, wireEventName, type SyncEventName } from '../../../spec/schemas/sync.ts';
-import { SyncApi, sharedProject, subscribeSync, syncAgents, type ParticipantT, type SessionT, type SyncAgent } from '../../clients/sync-api.ts';
+import {
+  SyncApi,
+  sharedProject,
+  subscribeSync,
+  syncAgents,
+  type ParticipantT,
+  type SessionT,
+  type SyncAgent,
+} from '../../clients/sync-api.ts';
 import type { PusherSocket } from '../../clients/pusher-socket.ts';
 import type { CaseContext } from '../../types.ts';
 
@@ -57,7 +65,9 @@ export function randomIssue(): number {
 
 /** Frames of sync event `name` on `channel` received by `socket` so far. */
 export function received(socket: PusherSocket, channel: string, name?: SyncEventName): Frame[] {
-  return socket.frames.filter((f) => f.channel === channel && (name ? f.event === wireEventName(name) : syncEventFromWire(f.event) !== undefined));
+  return socket.frames.filter(
+    (f) => f.channel === channel && (name ? f.event === wireEventName(name) : syncEventFromWire(f.event) !== undefined),
+  );
 }
 
 /** Waits for a sync event on `channel` whose data satisfies `match`. */
@@ -123,7 +133,8 @@ export function keepAlive(ctx: CaseContext, fixtures: readonly SessionFixture[],
   };
   const send = (k: KeptAlive) =>
     k.api.heartbeat(k.sessionId, k.participantId).catch((err: unknown) => {
-      if (!stopped) ctx.note(`keep-alive heartbeat of participant ${k.participantId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!stopped)
+        ctx.note(`keep-alive heartbeat of participant ${k.participantId} failed: ${err instanceof Error ? err.message : String(err)}`);
     });
   const timer = setInterval(beat, every);
   timer.unref();

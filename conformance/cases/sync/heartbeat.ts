@@ -17,7 +17,10 @@ const SLACK_MS = 150;
 const hbTimeout = (runs: number) => (t: EffectiveTimings) => runs * (t.heartbeatTimeoutMs * 2 + t.staleGraceMs + 2000) + 5000;
 
 function guardTimings(ctx: CaseContext): void {
-  if (ctx.timings.heartbeatTimeoutMs > 30_000) ctx.skip(`heartbeat_timeout ${ctx.timings.heartbeatTimeoutMs} ms is too long for a conformance run; configure the hub with a shorter one`);
+  if (ctx.timings.heartbeatTimeoutMs > 30_000)
+    ctx.skip(
+      `heartbeat_timeout ${ctx.timings.heartbeatTimeoutMs} ms is too long for a conformance run; configure the hub with a shorter one`,
+    );
 }
 
 interface Pattern {
@@ -61,12 +64,21 @@ async function runPatterns(ctx: CaseContext, patterns: Pattern[]): Promise<void>
     await sleep(ctx, every);
   }
   for (const who of people) {
-    const frame = sock.frames.find((fr) => fr.channel === f.channel && fr.event === LEFT && frameData<{ participant_id?: number }>(fr).participant_id === who.part.participant_id);
+    const frame = sock.frames.find(
+      (fr) =>
+        fr.channel === f.channel &&
+        fr.event === LEFT &&
+        frameData<{ participant_id?: number }>(fr).participant_id === who.part.participant_id,
+    );
     if (who.p.keeper) {
       expectAbsent(frame, 'AgentParticipantLeft', `participant ${who.part.participant_id} heartbeat every ${every} ms yet was reported`);
       continue;
     }
-    expectPresent(frame, `AgentParticipantLeft {reason:"stale"} within ${t.heartbeatTimeoutMs} + ${t.staleGraceMs} ms of its last heartbeat`, `participant ${who.part.participant_id} went silent and was never reported stale`);
+    expectPresent(
+      frame,
+      `AgentParticipantLeft {reason:"stale"} within ${t.heartbeatTimeoutMs} + ${t.staleGraceMs} ms of its last heartbeat`,
+      `participant ${who.part.participant_id} went silent and was never reported stale`,
+    );
     const ev = parseBody(AgentParticipantLeft, frameData(frame), 'AgentParticipantLeft');
     expectEqual(ev.reason, 'stale', `reason is ${ev.reason}`);
   }
@@ -77,8 +89,18 @@ async function runPatterns(ctx: CaseContext, patterns: Pattern[]): Promise<void>
     const early = arrivedAt - who.lastStart;
     const late = arrivedAt - who.lastEnd;
     ctx.note(`participant ${who.part.participant_id}: stale reported ${Math.round(late)}–${Math.round(early)} ms after its last heartbeat`);
-    expectAtLeast(early, t.heartbeatTimeoutMs - SLACK_MS, `participant ${who.part.participant_id} reported stale ${Math.round(early)} ms after its last heartbeat`, { unit: 'ms', bound: `heartbeat_timeout ${t.heartbeatTimeoutMs} ms less ${SLACK_MS} ms measuring slack` });
-    expectAtMost(late, t.heartbeatTimeoutMs + t.staleGraceMs + SLACK_MS, `stale report came ${Math.round(late - t.heartbeatTimeoutMs)} ms after the timeout`, { unit: 'ms', bound: `heartbeat_timeout ${t.heartbeatTimeoutMs} + stale_grace ${t.staleGraceMs} + ${SLACK_MS} ms measuring slack` });
+    expectAtLeast(
+      early,
+      t.heartbeatTimeoutMs - SLACK_MS,
+      `participant ${who.part.participant_id} reported stale ${Math.round(early)} ms after its last heartbeat`,
+      { unit: 'ms', bound: `heartbeat_timeout ${t.heartbeatTimeoutMs} ms less ${SLACK_MS} ms measuring slack` },
+    );
+    expectAtMost(
+      late,
+      t.heartbeatTimeoutMs + t.staleGraceMs + SLACK_MS,
+      `stale report came ${Math.round(late - t.heartbeatTimeoutMs)} ms after the timeout`,
+      { unit: 'ms', bound: `heartbeat_timeout ${t.heartbeatTimeoutMs} + stale_grace ${t.staleGraceMs} + ${SLACK_MS} ms measuring slack` },
+    );
   }
   await api.leave(sid, watcher.participant_id).catch(() => undefined);
 }
@@ -101,7 +123,10 @@ export const heartbeatCases: Case[] = [
     desc: 'Sends a heartbeat for an active participant; expects 204 with an empty body',
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
-      const res = await f.apis[0]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/participants/${f.participants[0]!.participant_id}/heartbeat` });
+      const res = await f.apis[0]!.raw({
+        method: 'POST',
+        path: `/api/sessions/${f.session.session_id}/participants/${f.participants[0]!.participant_id}/heartbeat`,
+      });
       expectStatus(res, 204, 'heartbeat');
       expectEqual(res.text, '', 'heartbeat answered 204 with a body');
     },
@@ -115,7 +140,12 @@ export const heartbeatCases: Case[] = [
     async run(ctx: CaseContext) {
       guardTimings(ctx);
       const pattern = fc.record({ keeper: fc.boolean(), beats: fc.integer({ min: 0, max: 2 }) });
-      await checkProperty(ctx, fc.array(pattern, { minLength: 1, maxLength: 3 }).map((ps) => [{ keeper: false, beats: 0 }, ...ps]), (ps, run: CaseContext) => runPatterns(run, ps), { maxRuns: 2, timeBudgetMs: hbTimeout(2)(ctx.timings) - 3000 });
+      await checkProperty(
+        ctx,
+        fc.array(pattern, { minLength: 1, maxLength: 3 }).map((ps) => [{ keeper: false, beats: 0 }, ...ps]),
+        (ps, run: CaseContext) => runPatterns(run, ps),
+        { maxRuns: 2, timeBudgetMs: hbTimeout(2)(ctx.timings) - 3000 },
+      );
     },
   },
   {
@@ -125,7 +155,10 @@ export const heartbeatCases: Case[] = [
     timeoutMs: hbTimeout(1),
     async run(ctx: CaseContext) {
       guardTimings(ctx);
-      await runPatterns(ctx, [{ keeper: true, beats: 0 }, { keeper: true, beats: 0 }]);
+      await runPatterns(ctx, [
+        { keeper: true, beats: 0 },
+        { keeper: true, beats: 0 },
+      ]);
     },
   },
   {
@@ -149,7 +182,11 @@ export const heartbeatCases: Case[] = [
     async run(ctx: CaseContext) {
       const v = ctx.hub?.timings.heartbeat_timeout_ms;
       if (v === undefined) ctx.skip('target has no GET /api/hub to advertise heartbeat_timeout_ms');
-      ctx.informational(v === 120_000 ? 'heartbeat_timeout is the 120 s default' : `heartbeat_timeout is configured to ${v} ms (the default cannot be observed on a configured hub)`);
+      ctx.informational(
+        v === 120_000
+          ? 'heartbeat_timeout is the 120 s default'
+          : `heartbeat_timeout is configured to ${v} ms (the default cannot be observed on a configured hub)`,
+      );
     },
   },
 ];

@@ -22,10 +22,22 @@ export const historyCases: Case[] = [
       // between random samples.
       const walk = await walkPages(f.apis[0]!, f.channel, 4, n);
       checkSlice(ctx, expected, 'pages of 4 from after_seq=0', walk.events, walk.lastSeq, events);
-      await checkProperty(ctx, fc.record({ after: fc.integer({ min: 0, max: n + 2 }), limit: fc.integer({ min: 1, max: n + 3 }) }), async ({ after, limit }, run: CaseContext) => {
-        const page = await f.apis[0]!.events(f.channel, { afterSeq: after, limit });
-        checkSlice(run, expected, `after_seq=${after}&limit=${limit}`, page.events, page.last_seq, events.filter((e) => e.seq > after).slice(0, limit));
-      }, { maxRuns: 30 });
+      await checkProperty(
+        ctx,
+        fc.record({ after: fc.integer({ min: 0, max: n + 2 }), limit: fc.integer({ min: 1, max: n + 3 }) }),
+        async ({ after, limit }, run: CaseContext) => {
+          const page = await f.apis[0]!.events(f.channel, { afterSeq: after, limit });
+          checkSlice(
+            run,
+            expected,
+            `after_seq=${after}&limit=${limit}`,
+            page.events,
+            page.last_seq,
+            events.filter((e) => e.seq > after).slice(0, limit),
+          );
+        },
+        { maxRuns: 30 },
+      );
     },
   },
   {
@@ -39,7 +51,10 @@ export const historyCases: Case[] = [
       const t = await f.apis[1]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
       await f.apis[1]!.patchTodo(f.session.session_id, t.todo_id, { description: 'x', expected_version: 1 });
       const page = await f.apis[0]!.allEvents(f.channel);
-      await sock.waitFor((fr) => fr.channel === f.channel && frameData<{ seq?: number }>(fr).seq === page.last_seq, { desc: `seq ${page.last_seq}`, timeoutMs: 3000 });
+      await sock.waitFor((fr) => fr.channel === f.channel && frameData<{ seq?: number }>(fr).seq === page.last_seq, {
+        desc: `seq ${page.last_seq}`,
+        timeoutMs: 3000,
+      });
       for (const fr of sock.frames.filter((x) => x.channel === f.channel && syncEventFromWire(x.event))) {
         const data = frameData<{ seq: number }>(fr);
         const stored = page.events.find((e) => e.seq === data.seq);
@@ -72,7 +87,13 @@ export const historyCases: Case[] = [
       await f.apis[0]!.join(f.session.session_id, 'member');
       await expectApiError(ctx, f.apis[1]!.events(f.channel), 403, 'forbidden', 'history of a session channel as a non-participant');
       const o = outOfScope(ctx);
-      await expectApiError(ctx, new SyncApi(ctx, o.agent).events(syncChannel('project', o.project)), 403, 'forbidden', 'history of a project outside scope');
+      await expectApiError(
+        ctx,
+        new SyncApi(ctx, o.agent).events(syncChannel('project', o.project)),
+        403,
+        'forbidden',
+        'history of a project outside scope',
+      );
     },
   },
   {
@@ -83,7 +104,11 @@ export const historyCases: Case[] = [
       const last = (await f.apis[0]!.events(f.channel)).last_seq;
       for (const after of [last, last + 5]) {
         const page = await f.apis[0]!.events(f.channel, { afterSeq: after });
-        expectEqual(page.events.map((e) => e.seq), [], `after_seq=${after} returned events`);
+        expectEqual(
+          page.events.map((e) => e.seq),
+          [],
+          `after_seq=${after} returned events`,
+        );
       }
       const empty = await f.apis[0]!.events(syncChannel('issue', randomIssue()));
       expectFields(empty, { events: [], last_seq: 0 }, 'an unused channel has events');
@@ -116,21 +141,34 @@ async function causedEvents(ctx: CaseContext): Promise<Caused> {
   const f = await sessionFixture(ctx);
   keepAlive(ctx, [f]);
   const sock = await watch(ctx, f.agents[0]!, f.channel);
-  const pre: CausedEvent[] = [{ seq: 1, event: wireEventName('AgentParticipantJoined'), where: { participant_id: f.participants[0]!.participant_id } }];
+  const pre: CausedEvent[] = [
+    { seq: 1, event: wireEventName('AgentParticipantJoined'), where: { participant_id: f.participants[0]!.participant_id } },
+  ];
   const todoIds: number[] = [];
-  for (let i = 0; i < 12; i++) todoIds.push((await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' })).todo_id);
-  for (const id of todoIds) await waitForSync<{ todo?: { todo_id?: number } }>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === id);
+  for (let i = 0; i < 12; i++)
+    todoIds.push((await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' })).todo_id);
+  for (const id of todoIds)
+    await waitForSync<{ todo?: { todo_id?: number } }>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === id);
   const live = sock.frames
     .filter((fr) => fr.channel === f.channel && syncEventFromWire(fr.event))
     .map((fr) => ({ event: fr.event, data: frameData<{ seq?: unknown; event_id?: unknown }>(fr) }))
     .map((x) => ({ seq: Number(x.data.seq), event: x.event, eventId: String(x.data.event_id) }));
   const seqs = live.map((e) => e.seq);
-  expectEqual(seqs, seqs.map((_, i) => pre.length + 1 + i), 'the live stream of a subscriber connected the whole time is not 2, 3, 4, …: the expected history cannot be built');
+  expectEqual(
+    seqs,
+    seqs.map((_, i) => pre.length + 1 + i),
+    'the live stream of a subscriber connected the whole time is not 2, 3, 4, …: the expected history cannot be built',
+  );
   return { f, events: [...pre, ...live] };
 }
 
 /** Every page from after_seq=0 with `limit`, following the cursor (bounded by the expected count). */
-async function walkPages(api: SyncApi, channel: string, limit: number, n: number): Promise<{ events: HistoryPageT['events']; lastSeq: number }> {
+async function walkPages(
+  api: SyncApi,
+  channel: string,
+  limit: number,
+  n: number,
+): Promise<{ events: HistoryPageT['events']; lastSeq: number }> {
   const events: HistoryPageT['events'] = [];
   let cursor = 0;
   let lastSeq = 0;
@@ -147,25 +185,38 @@ async function walkPages(api: SyncApi, channel: string, limit: number, n: number
 const showEvent = (e: CausedEvent) => `${e.seq}:${e.eventId ?? e.event.split('\\').at(-1)}`;
 
 /** A page (or walk) must hold exactly `want`, in order, and report the case's own last seq. */
-function checkSlice(ctx: CaseContext, caused: Caused, what: string, got: HistoryPageT['events'], lastSeq: number, want: CausedEvent[]): void {
+function checkSlice(
+  ctx: CaseContext,
+  caused: Caused,
+  what: string,
+  got: HistoryPageT['events'],
+  lastSeq: number,
+  want: CausedEvent[],
+): void {
   const n = caused.events.length;
-  const same = got.length === want.length && got.every((g, i) => {
-    const w = want[i]!;
-    if (g.seq !== w.seq || g.event !== w.event) return false;
-    if (w.eventId !== undefined) return g.event_id === w.eventId;
-    return Object.entries(w.where ?? {}).every(([k, v]) => g.data[k] === v);
-  });
+  const same =
+    got.length === want.length &&
+    got.every((g, i) => {
+      const w = want[i]!;
+      if (g.seq !== w.seq || g.event !== w.event) return false;
+      if (w.eventId !== undefined) return g.event_id === w.eventId;
+      return Object.entries(w.where ?? {}).every(([k, v]) => g.data[k] === v);
+    });
   const gotSeqs = new Set(got.map((g) => g.seq));
   const wantSeqs = new Set(want.map((w) => w.seq));
   const missing = want.filter((w) => !gotSeqs.has(w.seq)).map((w) => w.seq);
   const extra = got.filter((g) => !wantSeqs.has(g.seq)).map((g) => g.seq);
-  const why = [
-    missing.length ? `missing seq ${missing.join(',')} the case caused` : '',
-    extra.length ? `extra seq ${extra.join(',')}` : '',
-    lastSeq !== n ? `last_seq ${lastSeq} (the case caused ${n})` : '',
-  ].filter(Boolean).join('; ') || 'events out of order or not the ones the case caused';
-  if (!same || lastSeq !== n) ctx.fail(`${what} returned the wrong events: ${why}`, {
-    expected: `[${want.map(showEvent).join(' ')}], last_seq ${n}`,
-    actual: `[${got.map((g) => `${g.seq}:${g.event_id}`).join(' ')}], last_seq ${lastSeq}`,
-  });
+  const why =
+    [
+      missing.length ? `missing seq ${missing.join(',')} the case caused` : '',
+      extra.length ? `extra seq ${extra.join(',')}` : '',
+      lastSeq !== n ? `last_seq ${lastSeq} (the case caused ${n})` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') || 'events out of order or not the ones the case caused';
+  if (!same || lastSeq !== n)
+    ctx.fail(`${what} returned the wrong events: ${why}`, {
+      expected: `[${want.map(showEvent).join(' ')}], last_seq ${n}`,
+      actual: `[${got.map((g) => `${g.seq}:${g.event_id}`).join(' ')}], last_seq ${lastSeq}`,
+    });
 }

@@ -29,7 +29,12 @@ export const hubInfoCases: Case[] = [
       const f = await sessionFixture(ctx, { join: false });
       const fillers: KeptAlive[] = [];
       keepAlive(ctx, [], fillers);
-      for (let i = 0; i < max; i++) fillers.push({ api: f.apis[0]!, sessionId: f.session.session_id, participantId: (await f.apis[0]!.join(f.session.session_id, `filler-${i}`)).participant_id });
+      for (let i = 0; i < max; i++)
+        fillers.push({
+          api: f.apis[0]!,
+          sessionId: f.session.session_id,
+          participantId: (await f.apis[0]!.join(f.session.session_id, `filler-${i}`)).participant_id,
+        });
       await expectApiError(ctx, f.apis[0]!.join(f.session.session_id, 'one-too-many'), 409, 'session_full', `join #${max + 1}`);
     },
   },

@@ -13,8 +13,20 @@ import { historyCount, randomKey, sessionFixture, uniqueTitle, type SessionFixtu
 const TODO = wireEventName('AgentTodoChanged');
 
 /** Sends the same create `retries` times with one key: sequentially or all at once. */
-async function retriedCreates(f: SessionFixture, key: string, retries: number, concurrent: boolean, title: string): Promise<HttpResponse[]> {
-  const send = () => f.apis[0]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/todos`, body: { title, description: 'x' }, headers: { 'idempotency-key': key } });
+async function retriedCreates(
+  f: SessionFixture,
+  key: string,
+  retries: number,
+  concurrent: boolean,
+  title: string,
+): Promise<HttpResponse[]> {
+  const send = () =>
+    f.apis[0]!.raw({
+      method: 'POST',
+      path: `/api/sessions/${f.session.session_id}/todos`,
+      body: { title, description: 'x' },
+      headers: { 'idempotency-key': key },
+    });
   if (concurrent) return Promise.all(Array.from({ length: retries }, send));
   const out: HttpResponse[] = [];
   for (let i = 0; i < retries; i++) out.push(await send());
@@ -24,7 +36,11 @@ async function retriedCreates(f: SessionFixture, key: string, retries: number, c
 const retryPlan = fc.record({ retries: fc.integer({ min: 2, max: 6 }), concurrent: fc.boolean(), keys: fc.integer({ min: 1, max: 3 }) });
 
 /** Runs the retry property; `check` judges one key's responses plus the history before/after. */
-async function retryProperty(ctx: CaseContext, forceConcurrent: boolean, check: (f: SessionFixture, responses: HttpResponse[][], before: number, after: number) => Promise<void>): Promise<void> {
+async function retryProperty(
+  ctx: CaseContext,
+  forceConcurrent: boolean,
+  check: (f: SessionFixture, responses: HttpResponse[][], before: number, after: number) => Promise<void>,
+): Promise<void> {
   await checkProperty(
     ctx,
     retryPlan,
@@ -32,7 +48,8 @@ async function retryProperty(ctx: CaseContext, forceConcurrent: boolean, check: 
       const f = await sessionFixture(run);
       const before = await historyCount(f.apis[0]!, f.channel);
       const all: HttpResponse[][] = [];
-      for (let k = 0; k < p.keys; k++) all.push(await retriedCreates(f, randomKey(), p.retries, forceConcurrent || p.concurrent, uniqueTitle()));
+      for (let k = 0; k < p.keys; k++)
+        all.push(await retriedCreates(f, randomKey(), p.retries, forceConcurrent || p.concurrent, uniqueTitle()));
       const after = await historyCount(f.apis[0]!, f.channel);
       await check(f, all, before, after);
     },
@@ -44,7 +61,11 @@ function sameAnswers(responses: HttpResponse[]): void {
   const first = responses[0]!;
   expectStatus(first, 201, 'first create');
   for (const r of responses) {
-    expectEqual({ status: r.status, body: r.text }, { status: first.status, body: first.text }, 'a retry with the same Idempotency-Key got a different answer');
+    expectEqual(
+      { status: r.status, body: r.text },
+      { status: first.status, body: first.text },
+      'a retry with the same Idempotency-Key got a different answer',
+    );
   }
 }
 
@@ -79,8 +100,20 @@ export const idempotencyCases: Case[] = [
       const key = randomKey();
       await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' }, key);
       const before = await historyCount(f.apis[0]!, f.channel);
-      await expectApiError(ctx, f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle('other'), description: '' }, key), 422, 'idempotency_key_reused', 'same key, different body');
-      await expectApiError(ctx, f.apis[0]!.join(f.session.session_id, 'other', key), 422, 'idempotency_key_reused', 'same key, different path');
+      await expectApiError(
+        ctx,
+        f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle('other'), description: '' }, key),
+        422,
+        'idempotency_key_reused',
+        'same key, different body',
+      );
+      await expectApiError(
+        ctx,
+        f.apis[0]!.join(f.session.session_id, 'other', key),
+        422,
+        'idempotency_key_reused',
+        'same key, different path',
+      );
       const after = await historyCount(f.apis[0]!, f.channel);
       expectEqual(after, before, 'a reused key changed the history');
     },
@@ -113,7 +146,8 @@ export const idempotencyCases: Case[] = [
         for (const r of res) {
           const op = history.invoke(f.agents[0]!.identifier, 'create', { key });
           const id = (r.json as { todo_id?: number } | undefined)?.todo_id;
-          if (r.status === 201 && typeof id === 'number') op.ok(r.json, [{ channel: f.channel, event: TODO, where: { change: 'created', 'todo.todo_id': id } }]);
+          if (r.status === 201 && typeof id === 'number')
+            op.ok(r.json, [{ channel: f.channel, event: TODO, where: { change: 'created', 'todo.todo_id': id } }]);
           else op.info(r.status);
         }
       }

@@ -24,12 +24,21 @@ export const orderingCases: Case[] = [
       const sub = new LiveSubscriber(ctx, history, f.agents[0]!, 'watcher', [f.channel]);
       await sub.connect();
       for (let round = 0; round < 3; round++) {
-        await Promise.all(Array.from({ length: 8 }, (_, i) => f.apis[i % f.apis.length]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' })));
+        await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            f.apis[i % f.apis.length]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' }),
+          ),
+        );
       }
       const stored = await f.apis[0]!.allEvents(f.channel);
       await sub.waitUntil(() => (sub.lastSeq.get(f.channel) ?? 0) >= stored.last_seq, 3000, `seq ${stored.last_seq}`);
       const storedSeqs = stored.events.map((e) => e.seq);
-      expectThat(storedSeqs, (xs) => xs.every((s, i) => i === 0 || s > xs[i - 1]!), 'strictly ascending seq', 'history is not in seq order');
+      expectThat(
+        storedSeqs,
+        (xs) => xs.every((s, i) => i === 0 || s > xs[i - 1]!),
+        'strictly ascending seq',
+        'history is not in seq order',
+      );
       const live = history.entries.flatMap((e) => (e.type === 'event' ? [`${e.seq}:${e.eventId}`] : []));
       const first = Number(live[0]?.split(':')[0] ?? 1);
       const want = stored.events.filter((e) => e.seq >= first).map((e) => `${e.seq}:${e.event_id}`);

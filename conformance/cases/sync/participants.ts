@@ -23,11 +23,28 @@ export const participantCases: Case[] = [
       const f = await sessionFixture(ctx, { agents: 2, join: false });
       await f.apis[0]!.join(f.session.session_id, 'watcher');
       const sock = await watch(ctx, f.agents[0]!, f.channel);
-      const res = await f.apis[1]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/participants`, body: { agent_type: 'frontend-dev' } });
+      const res = await f.apis[1]!.raw({
+        method: 'POST',
+        path: `/api/sessions/${f.session.session_id}/participants`,
+        body: { agent_type: 'frontend-dev' },
+      });
       expectStatus(res, 201, 'join');
       const p = parseBody(Participant, res.json, 'POST participants');
-      const ev = parseBody(AgentParticipantJoined, await waitForSync(sock, f.channel, 'AgentParticipantJoined', (d: { participant_id?: unknown }) => d.participant_id === p.participant_id), 'AgentParticipantJoined');
-      expectFields(ev, { agent_type: 'frontend-dev', agent_identifier: f.agents[1]!.identifier, session_id: f.session.session_id }, 'AgentParticipantJoined does not describe the join');
+      const ev = parseBody(
+        AgentParticipantJoined,
+        await waitForSync(
+          sock,
+          f.channel,
+          'AgentParticipantJoined',
+          (d: { participant_id?: unknown }) => d.participant_id === p.participant_id,
+        ),
+        'AgentParticipantJoined',
+      );
+      expectFields(
+        ev,
+        { agent_type: 'frontend-dev', agent_identifier: f.agents[1]!.identifier, session_id: f.session.session_id },
+        'AgentParticipantJoined does not describe the join',
+      );
     },
   },
   {
@@ -41,13 +58,22 @@ export const participantCases: Case[] = [
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const fillers: KeptAlive[] = [];
       keepAlive(ctx, [], fillers);
-      for (let i = 1; i < max; i++) fillers.push({ api: f.apis[0]!, sessionId: f.session.session_id, participantId: (await f.apis[0]!.join(f.session.session_id, `filler-${i}`)).participant_id });
+      for (let i = 1; i < max; i++)
+        fillers.push({
+          api: f.apis[0]!,
+          sessionId: f.session.session_id,
+          participantId: (await f.apis[0]!.join(f.session.session_id, `filler-${i}`)).participant_id,
+        });
       await expectApiError(ctx, f.apis[0]!.join(f.session.session_id, 'overflow'), 409, 'session_full', `join #${max + 1}`);
       await sleep(ctx, 200);
       const page = await f.apis[0]!.allEvents(f.channel);
       const joins = page.events.filter((e) => e.event === JOINED).length;
       expectEqual(joins, max, `the refused join left a trace in history (${max} AgentParticipantJoined expected)`);
-      expectAbsent(sock.frames.find((fr) => fr.event === JOINED && String(fr.data).includes('overflow')), 'AgentParticipantJoined for "overflow"', 'the refused join was broadcast');
+      expectAbsent(
+        sock.frames.find((fr) => fr.event === JOINED && String(fr.data).includes('overflow')),
+        'AgentParticipantJoined for "overflow"',
+        'the refused join was broadcast',
+      );
     },
   },
   {
@@ -59,7 +85,11 @@ export const participantCases: Case[] = [
       const pid = f.participants[1]!.participant_id;
       const res = await f.apis[1]!.raw({ method: 'DELETE', path: `/api/sessions/${f.session.session_id}/participants/${pid}` });
       expectStatus(res, 204, 'DELETE participant');
-      const ev = parseBody(AgentParticipantLeft, await waitForSync(sock, f.channel, 'AgentParticipantLeft', (d: { participant_id?: unknown }) => d.participant_id === pid), 'AgentParticipantLeft');
+      const ev = parseBody(
+        AgentParticipantLeft,
+        await waitForSync(sock, f.channel, 'AgentParticipantLeft', (d: { participant_id?: unknown }) => d.participant_id === pid),
+        'AgentParticipantLeft',
+      );
       expectEqual(ev.reason, 'left', `AgentParticipantLeft reason is ${ev.reason}`);
     },
   },

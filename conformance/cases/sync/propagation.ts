@@ -34,7 +34,10 @@ export const propagationCases: Case[] = [
       for (let i = 0; i < SAMPLES + 2; i++) {
         const sent = performance.now();
         const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: '' });
-        const r = await sock.waitFor((fr) => fr.event === TODO && frameData<{ todo?: { todo_id?: number } }>(fr).todo?.todo_id === t.todo_id, { desc: `AgentTodoChanged for todo ${t.todo_id}`, timeoutMs: 2000 });
+        const r = await sock.waitFor(
+          (fr) => fr.event === TODO && frameData<{ todo?: { todo_id?: number } }>(fr).todo?.todo_id === t.todo_id,
+          { desc: `AgentTodoChanged for todo ${t.todo_id}`, timeoutMs: 2000 },
+        );
         void r;
         if (i >= 2) samples.push(arrived.get(t.todo_id)! - sent);
       }

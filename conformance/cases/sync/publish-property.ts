@@ -58,7 +58,11 @@ export function anchorOf(b: Pick<PublishPlan, 'sessions' | 'ops' | 'batch'>): { 
   return best && { session: best.session, lastFrom: best.lastFrom };
 }
 
-const op: fc.Arbitrary<Op> = fc.record({ agent: fc.nat(2), session: fc.nat(1), kind: fc.constantFrom<OpKind>('create', 'create', 'patch', 'join') });
+const op: fc.Arbitrary<Op> = fc.record({
+  agent: fc.nat(2),
+  session: fc.nat(1),
+  kind: fc.constantFrom<OpKind>('create', 'create', 'patch', 'join'),
+});
 
 /**
  * Ops first, then subscribers drawn relative to them. The first subscriber is the anchor: subscribed to
@@ -66,15 +70,27 @@ const op: fc.Arbitrary<Op> = fc.record({ agent: fc.nat(2), session: fc.nat(1), k
  * end, so every run observes a stream it can judge. The others come and go at random steps.
  */
 export const publishPlan: fc.Arbitrary<PublishPlan> = fc
-  .record({ sessions: fc.integer({ min: 1, max: 2 }), ops: fc.array(op, { minLength: 4, maxLength: 16 }), batch: fc.integer({ min: 1, max: 3 }) })
+  .record({
+    sessions: fc.integer({ min: 1, max: 2 }),
+    ops: fc.array(op, { minLength: 4, maxLength: 16 }),
+    batch: fc.integer({ min: 1, max: 3 }),
+  })
   .filter((b) => anchorOf(b) !== undefined)
   .chain((b) => {
     const steps = Math.ceil(b.ops.length / b.batch);
     const anchor = anchorOf(b)!;
-    const first = fc.record({ session: fc.constant(anchor.session), from: fc.integer({ min: 0, max: anchor.lastFrom }), until: fc.constant(null) });
-    const other = fc
-      .integer({ min: 0, max: steps - 1 })
-      .chain((from) => fc.record({ session: fc.nat(b.sessions - 1), from: fc.constant(from), until: fc.option(fc.integer({ min: from + 1, max: steps }), { nil: null }) }));
+    const first = fc.record({
+      session: fc.constant(anchor.session),
+      from: fc.integer({ min: 0, max: anchor.lastFrom }),
+      until: fc.constant(null),
+    });
+    const other = fc.integer({ min: 0, max: steps - 1 }).chain((from) =>
+      fc.record({
+        session: fc.nat(b.sessions - 1),
+        from: fc.constant(from),
+        until: fc.option(fc.integer({ min: from + 1, max: steps }), { nil: null }),
+      }),
+    );
     return fc.tuple(first, fc.array(other, { maxLength: 2 })).map(([a, rest]) => ({ ...b, subscribers: [a, ...rest] }));
   });
 
@@ -88,7 +104,9 @@ export const quiesceMs = (t: CaseContext['timings']): number => Math.max(500, Ma
 /** Most live events any one subscriber received on one channel over one connection. */
 function longestStream(history: History): number {
   const counts = new Map<string, number>();
-  for (const e of history.entries) if (e.type === 'event' && e.source === 'live') counts.set(`${e.subscriber}|${e.conn}|${e.channel}`, (counts.get(`${e.subscriber}|${e.conn}|${e.channel}`) ?? 0) + 1);
+  for (const e of history.entries)
+    if (e.type === 'event' && e.source === 'live')
+      counts.set(`${e.subscriber}|${e.conn}|${e.channel}`, (counts.get(`${e.subscriber}|${e.conn}|${e.channel}`) ?? 0) + 1);
   return Math.max(0, ...counts.values());
 }
 
@@ -146,17 +164,31 @@ export async function publishProperty(ctx: CaseContext): Promise<void> {
             todos.set(sid, list);
             const target = list.at(-1);
             if (op.kind === 'patch' && target) {
-              const t = await recordOp(history, api.agent.identifier, 'patch', { sid, id: target.id }, () => api.patchTodo(sid, target.id, { description: uniqueTitle('d'), expected_version: target.version }), {
-                isDefiniteFailure: definite,
-                effectsOf: (t) => [{ channel: f.channel, event: TODO, where: { 'todo.todo_id': t.todo_id, 'todo.version': t.version } }],
-              }).catch(() => undefined);
+              const t = await recordOp(
+                history,
+                api.agent.identifier,
+                'patch',
+                { sid, id: target.id },
+                () => api.patchTodo(sid, target.id, { description: uniqueTitle('d'), expected_version: target.version }),
+                {
+                  isDefiniteFailure: definite,
+                  effectsOf: (t) => [{ channel: f.channel, event: TODO, where: { 'todo.todo_id': t.todo_id, 'todo.version': t.version } }],
+                },
+              ).catch(() => undefined);
               if (t) target.version = t.version;
               return;
             }
-            const t = await recordOp(history, api.agent.identifier, 'create', { sid }, () => api.createTodo(sid, { title: uniqueTitle(), description: '' }), {
-              isDefiniteFailure: definite,
-              effectsOf: (t) => [{ channel: f.channel, event: TODO, where: { change: 'created', 'todo.todo_id': t.todo_id } }],
-            });
+            const t = await recordOp(
+              history,
+              api.agent.identifier,
+              'create',
+              { sid },
+              () => api.createTodo(sid, { title: uniqueTitle(), description: '' }),
+              {
+                isDefiniteFailure: definite,
+                effectsOf: (t) => [{ channel: f.channel, event: TODO, where: { change: 'created', 'todo.todo_id': t.todo_id } }],
+              },
+            );
             list.push({ id: t.todo_id, version: t.version });
           }),
         );
@@ -168,13 +200,20 @@ export async function publishProperty(ctx: CaseContext): Promise<void> {
       for (const s of subs.filter((x) => x.open)) {
         const ch = s.sub.channels[0]!;
         const last = (await new SyncApi(run, s.sub.agent).events(ch, { afterSeq: 0, limit: 1 })).last_seq;
-        await s.sub.waitUntil(() => (s.sub.lastSeq.get(ch) ?? 0) >= last, waitMs, `seq ${last} on ${ch}`).catch(() => {
-          const held = s.sub.lastSeq.get(ch) ?? 0;
-          // Held nothing live: that subscriber's reach is the checker's business, not a tail gap.
-          if (held > 0) short.push({ name: s.sub.name, channel: ch, held, last });
-        });
+        await s.sub
+          .waitUntil(() => (s.sub.lastSeq.get(ch) ?? 0) >= last, waitMs, `seq ${last} on ${ch}`)
+          .catch(() => {
+            const held = s.sub.lastSeq.get(ch) ?? 0;
+            // Held nothing live: that subscriber's reach is the checker's business, not a tail gap.
+            if (held > 0) short.push({ name: s.sub.name, channel: ch, held, last });
+          });
       }
-      await recordStored(run, history, fixtures[0]!.agents[0]!, fixtures.map((f) => f.channel));
+      await recordStored(
+        run,
+        history,
+        fixtures[0]!.agents[0]!,
+        fixtures.map((f) => f.channel),
+      );
       for (const s of subs) if (s.open) await s.sub.close();
       // A lost last event leaves no gap between two received seqs; against the stored last_seq it is one.
       const tail = short[0];

@@ -36,8 +36,16 @@ export const sessionCases: Case[] = [
       await subscribeSync(ctx, agent, issueCh, { socket: sock });
       const s = await new SyncApi(ctx, agent).createSession({ project_id: project, issue_id: issue, coordinator_type: 'hybrid' });
       const mine = (d: { session_id?: unknown }) => d.session_id === s.session_id;
-      const a = parseBody(AgentSessionStarted, await waitForSync(sock, projectCh, 'AgentSessionStarted', mine), `AgentSessionStarted on ${projectCh}`);
-      const b = parseBody(AgentSessionStarted, await waitForSync(sock, issueCh, 'AgentSessionStarted', mine), `AgentSessionStarted on ${issueCh}`);
+      const a = parseBody(
+        AgentSessionStarted,
+        await waitForSync(sock, projectCh, 'AgentSessionStarted', mine),
+        `AgentSessionStarted on ${projectCh}`,
+      );
+      const b = parseBody(
+        AgentSessionStarted,
+        await waitForSync(sock, issueCh, 'AgentSessionStarted', mine),
+        `AgentSessionStarted on ${issueCh}`,
+      );
       expectEqual(b.event_id, a.event_id, 'AgentSessionStarted carries different event_ids on the project and issue channels');
       expectFields(a, { issue_id: issue, coordinator_type: 'hybrid' }, 'AgentSessionStarted payload does not match the session');
     },

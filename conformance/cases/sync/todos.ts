@@ -14,11 +14,19 @@ export const todoCases: Case[] = [
       const f = await sessionFixture(ctx);
       const sock = await watch(ctx, f.agents[0]!, f.channel);
       const title = uniqueTitle();
-      const res = await f.apis[0]!.raw({ method: 'POST', path: `/api/sessions/${f.session.session_id}/todos`, body: { title, description: 'd' } });
+      const res = await f.apis[0]!.raw({
+        method: 'POST',
+        path: `/api/sessions/${f.session.session_id}/todos`,
+        body: { title, description: 'd' },
+      });
       expectStatus(res, 201, 'create todo');
       const todo = parseBody(Todo, res.json, 'POST todos');
       expectFields(todo, { version: 1, status: 'open', title }, 'new todo is not version 1 / open / same title');
-      const ev = parseBody(AgentTodoChanged, await waitForSync<Changed>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === todo.todo_id), 'AgentTodoChanged');
+      const ev = parseBody(
+        AgentTodoChanged,
+        await waitForSync<Changed>(sock, f.channel, 'AgentTodoChanged', (d) => d.todo?.todo_id === todo.todo_id),
+        'AgentTodoChanged',
+      );
       expectEqual(ev.change, 'created', `change is ${ev.change}`);
     },
   },
@@ -44,7 +52,13 @@ export const todoCases: Case[] = [
       const f = await sessionFixture(ctx);
       const t = await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(), description: 'a' });
       await f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'b', expected_version: 1 });
-      await expectApiError(ctx, f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'c', expected_version: 1 }), 409, 'version_conflict', 'stale PATCH');
+      await expectApiError(
+        ctx,
+        f.apis[0]!.patchTodo(f.session.session_id, t.todo_id, { description: 'c', expected_version: 1 }),
+        409,
+        'version_conflict',
+        'stale PATCH',
+      );
       const now = (await f.apis[0]!.listTodos(f.session.session_id)).find((x) => x.todo_id === t.todo_id);
       expectFields(now, { version: 2, description: 'b' }, 'the stale PATCH changed the todo');
     },
@@ -55,11 +69,16 @@ export const todoCases: Case[] = [
     async run(ctx: CaseContext) {
       const f = await sessionFixture(ctx);
       const made = [];
-      for (let i = 0; i < 3; i++) made.push(await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(`t${i}`), description: '' }));
+      for (let i = 0; i < 3; i++)
+        made.push(await f.apis[0]!.createTodo(f.session.session_id, { title: uniqueTitle(`t${i}`), description: '' }));
       await f.apis[0]!.patchTodo(f.session.session_id, made[1]!.todo_id, { title: made[1]!.title + ' x', expected_version: 1 });
       const list = await f.apis[0]!.listTodos(f.session.session_id);
       const got = made.map((m) => list.find((x) => x.todo_id === m.todo_id)?.version);
-      expectEqual({ todos: list.length, versions: got }, { todos: 3, versions: [1, 2, 1] }, 'todo list is not every todo at its current version');
+      expectEqual(
+        { todos: list.length, versions: got },
+        { todos: 3, versions: [1, 2, 1] },
+        'todo list is not every todo at its current version',
+      );
     },
   },
 ];

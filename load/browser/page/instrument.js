@@ -56,7 +56,9 @@
 
   window.addEventListener('presence:rendered', (e) => {
     const at = performance.now();
-    const updates = /** @type {CustomEvent<{ updates?: Array<{ event_type?: string, presence?: { last_tool_name?: string | null } }> }>} */ (e).detail?.updates ?? [];
+    const updates =
+      /** @type {CustomEvent<{ updates?: Array<{ event_type?: string, presence?: { last_tool_name?: string | null } }> }>} */ (e).detail
+        ?.updates ?? [];
     for (const u of updates) if (u.event_type === 'tool_execute') record(applied, u.presence?.last_tool_name ?? '', at);
   });
 
@@ -81,7 +83,15 @@
     // One JSON string, not a structure: Playwright would serialise and validate every number of a
     // 5000-element array one by one, which costs the driver's event loop more than the load it measures.
     drain: () => {
-      const out = { received: received.splice(0), applied: applied.splice(0), longTasks: longTasks.splice(0), frames, at: performance.now(), closes: closes.splice(0), open };
+      const out = {
+        received: received.splice(0),
+        applied: applied.splice(0),
+        longTasks: longTasks.splice(0),
+        frames,
+        at: performance.now(),
+        closes: closes.splice(0),
+        open,
+      };
       frames = 0;
       return JSON.stringify(out);
     },

@@ -16,7 +16,15 @@
 
 const FIELDS = ['status', 'feature', 'last tool', 'tools', 'tokens', 'session', 'last activity'];
 /** @param {AgentPresence} p */
-const values = (p) => [p.status, p.current_feature_id ?? '—', p.last_tool_name ?? '—', String(p.total_tools_executed), String(p.total_cost_tokens), p.session_id ?? '—', p.last_activity];
+const values = (p) => [
+  p.status,
+  p.current_feature_id ?? '—',
+  p.last_tool_name ?? '—',
+  String(p.total_tools_executed),
+  String(p.total_cost_tokens),
+  p.session_id ?? '—',
+  p.last_activity,
+];
 
 const grid = /** @type {HTMLElement} */ (document.getElementById('cards'));
 const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));

@@ -8,7 +8,8 @@
 import { Counter, Trend } from 'k6/metrics';
 import { BUCKET_COUNT } from '../../measure/log-linear.ts';
 
-const buckets = (prefix: string): Counter[] => Array.from({ length: BUCKET_COUNT }, (_, i) => new Counter(`${prefix}_b${String(i).padStart(3, '0')}`));
+const buckets = (prefix: string): Counter[] =>
+  Array.from({ length: BUCKET_COUNT }, (_, i) => new Counter(`${prefix}_b${String(i).padStart(3, '0')}`));
 
 /** One latency distribution: counts per bucket, sum (for the exact mean), per-VU max, and arrivals at or over the p99 limit. */
 export interface LatencyMetrics {

@@ -63,7 +63,8 @@ export function k6Options(o: {
   }
   const thresholds: NonNullable<Options['thresholds']> = { hp_behind: ['count<1'], dropped_iterations: ['count<1'] };
   const allowedOver = (n: number): number => n - Math.ceil(0.99 * n);
-  if (s.thresholds.minReach !== undefined) thresholds.hp_lost = [`count<=${Math.floor((1 - s.thresholds.minReach) * o.expectedDeliveries)}`];
+  if (s.thresholds.minReach !== undefined)
+    thresholds.hp_lost = [`count<=${Math.floor((1 - s.thresholds.minReach) * o.expectedDeliveries)}`];
   if (s.thresholds.p99Ms !== undefined) thresholds[`${m.propagation.prefix}_over_limit`] = [`count<=${allowedOver(o.expectedDeliveries)}`];
   if (s.thresholds.conflictP99Ms !== undefined && o.expectedResolved !== undefined) {
     thresholds[`${m.conflictResolution.prefix}_over_limit`] = [`count<=${allowedOver(o.expectedResolved)}`];

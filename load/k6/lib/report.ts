@@ -42,7 +42,9 @@ export function latencyFrom(d: SummaryData, prefix: string): LatencyFigures {
   }
   const n = totalCount(counts);
   const at = (p: number): number => valueAtPercentile(counts, p);
-  const top = Object.keys(counts).map(Number).sort((a, b) => b - a)[0];
+  const top = Object.keys(counts)
+    .map(Number)
+    .sort((a, b) => b - a)[0];
   const max = d.metrics[`${prefix}_max`] ? value(d, `${prefix}_max`, 'max') : top === undefined ? 0 : bucketBounds(top)[1];
   return {
     unit: 'ms',
@@ -65,9 +67,14 @@ function k6Health(d: SummaryData, r: K6Run): DriverHealth {
   const maxRate = Math.round(value(d, 'hp_vu_rate', 'max'));
   const p = r.vuPlan;
   const reasons: string[] = [];
-  if (p.overCeiling) reasons.push(`one socket receives ${p.perSocketRate} frames/s, more than one k6 VU can take (VU_CEILING ${p.ceiling}/s): k6 cannot generate this test`);
+  if (p.overCeiling)
+    reasons.push(
+      `one socket receives ${p.perSocketRate} frames/s, more than one k6 VU can take (VU_CEILING ${p.ceiling}/s): k6 cannot generate this test`,
+    );
   if (behindVus > 0) {
-    reasons.push(`${behindVus} of ${p.vus} subscriber VUs fell behind: receive-loop lag p99 up to ${maxLag} ms (limit ${r.maxLagMs} ms), up to ${maxRate} frames/s per VU (VU_CEILING ${p.ceiling}/s)`);
+    reasons.push(
+      `${behindVus} of ${p.vus} subscriber VUs fell behind: receive-loop lag p99 up to ${maxLag} ms (limit ${r.maxLagMs} ms), up to ${maxRate} frames/s per VU (VU_CEILING ${p.ceiling}/s)`,
+    );
   }
   if (dropped > 0) reasons.push(`k6 dropped ${dropped} iterations: not enough VUs to keep the send schedule`);
   return {
@@ -81,7 +88,16 @@ function k6Health(d: SummaryData, r: K6Run): DriverHealth {
     reasons,
     hubInProcess: false,
     machineShare: null,
-    k6: { subscriberVus: p.vus, socketsPerVu: p.socketsPerVu, plannedVuRate: p.perVuRate, vuCeiling: p.ceiling, maxVuRate: maxRate, maxVuLagP99Ms: maxLag, behindVus, droppedIterations: dropped },
+    k6: {
+      subscriberVus: p.vus,
+      socketsPerVu: p.socketsPerVu,
+      plannedVuRate: p.perVuRate,
+      vuCeiling: p.ceiling,
+      maxVuRate: maxRate,
+      maxVuLagP99Ms: maxLag,
+      behindVus,
+      droppedIterations: dropped,
+    },
   };
 }
 
@@ -115,7 +131,15 @@ export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadRe
   if (r.conflicts) {
     const ce = value(d, 'hp_resolved_expected', 'count');
     const cr = value(d, 'hp_resolved_received', 'count');
-    conflicts = { bursts: value(d, 'hp_bursts', 'count'), expected: ce, received: cr, reach: ce === 0 ? 1 : cr / ce, latency: latencyFrom(d, 'hp_conflict'), requestErrors: delivery.publishErrors, requestErrorSamples: [] };
+    conflicts = {
+      bursts: value(d, 'hp_bursts', 'count'),
+      expected: ce,
+      received: cr,
+      reach: ce === 0 ? 1 : cr / ce,
+      latency: latencyFrom(d, 'hp_conflict'),
+      requestErrors: delivery.publishErrors,
+      requestErrorSamples: [],
+    };
   }
   const base = {
     name: s.name,
@@ -127,19 +151,29 @@ export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadRe
     subscribers: r.subscribers,
     latency: latencyFrom(d, 'hp_lat'),
     delivery,
-    throughput: { targetRate: s.rate, sent, sentPerS: round(sent / s.durationS, 1), deliveredPerS: round(received / s.durationS, 1), maxInFlight: 0 },
+    throughput: {
+      targetRate: s.rate,
+      sent,
+      sentPerS: round(sent / s.durationS, 1),
+      deliveredPerS: round(received / s.durationS, 1),
+      maxInFlight: 0,
+    },
     timeline: [],
     driver: k6Health(d, r),
     ...(conflicts ? { conflicts } : {}),
   };
   const thresholds = evaluateThresholds(s.thresholds, base);
   const notes = [
-    'k6 run: latency from the publisher\'s Date.now() to the subscriber\'s (ms resolution), percentiles to log-linear bucket precision (exact below 32 ms, within 6.25 % above); no per-second timeline',
+    "k6 run: latency from the publisher's Date.now() to the subscriber's (ms resolution), percentiles to log-linear bucket precision (exact below 32 ms, within 6.25 % above); no per-second timeline",
     ...(r.note ? [r.note] : []),
   ];
   if (base.driver.saturated) notes.push(`figures invalid, the load generator fell behind: ${base.driver.reasons.join('; ')}`);
   const result: ScenarioResult = { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
-  const report = emptyReport('k6', { name: t.name, http: t.nodes[0]!.http, ws: t.nodes[0]!.ws, hub: 'external' }, { node: 'k6', cores: 0, platform: 'k6' });
+  const report = emptyReport(
+    'k6',
+    { name: t.name, http: t.nodes[0]!.http, ws: t.nodes[0]!.ws, hub: 'external' },
+    { node: 'k6', cores: 0, platform: 'k6' },
+  );
   report.scenarios.push(result);
   return judgeReport(report);
 }

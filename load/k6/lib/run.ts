@@ -19,7 +19,12 @@ export interface BroadcastRun {
  */
 export function broadcastRun(s: Scenario, streams: number, sockets: number, perSocketRate: number): BroadcastRun {
   const plan = sendPlan(s.rate, s.warmupS, s.durationS, streams);
-  const vuPlan = planSubscribers(sockets, perSocketRate, envNumber('VU_CEILING', DEFAULT_VU_CEILING), envNumber('SOCKETS_PER_VU', 0) || undefined);
+  const vuPlan = planSubscribers(
+    sockets,
+    perSocketRate,
+    envNumber('VU_CEILING', DEFAULT_VU_CEILING),
+    envNumber('SOCKETS_PER_VU', 0) || undefined,
+  );
   const windowFromMs = (settings.connectS + s.warmupS) * 1000;
   return {
     plan,

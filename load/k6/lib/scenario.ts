@@ -28,7 +28,10 @@ function openJson<T>(relative: string): T {
 }
 
 export function loadScenario(name: string): Scenario {
-  const s = composeScenario(openJson<ScenarioDefaults>('../../scenarios/defaults.json'), openJson<ScenarioFile>(`../../scenarios/${name}.json`));
+  const s = composeScenario(
+    openJson<ScenarioDefaults>('../../scenarios/defaults.json'),
+    openJson<ScenarioFile>(`../../scenarios/${name}.json`),
+  );
   for (const [env, key] of Object.entries(ENV_FIELDS)) {
     const raw = __ENV[env];
     if (raw !== undefined && raw !== '') applyOverride(s, `${key}=${raw}`);

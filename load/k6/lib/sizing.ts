@@ -31,10 +31,18 @@ export interface SubscriberPlan {
  * VUs for `sockets` sockets each receiving `perSocketRate` frames/s, at most `ceiling` frames/s per VU.
  * `socketsPerVu` fixes the split instead (the VU health checks still judge the run).
  */
-export function planSubscribers(sockets: number, perSocketRate: number, ceiling = DEFAULT_VU_CEILING, socketsPerVu?: number): SubscriberPlan {
+export function planSubscribers(
+  sockets: number,
+  perSocketRate: number,
+  ceiling = DEFAULT_VU_CEILING,
+  socketsPerVu?: number,
+): SubscriberPlan {
   if (!(ceiling > 0)) throw new TypeError(`VU_CEILING must be > 0, got ${ceiling}`);
   const fit = perSocketRate > 0 ? Math.floor(ceiling / perSocketRate) : sockets;
-  const per = Math.max(1, Math.min(sockets, socketsPerVu && socketsPerVu > 0 ? Math.floor(socketsPerVu) : Math.min(MAX_SOCKETS_PER_VU, fit || 1)));
+  const per = Math.max(
+    1,
+    Math.min(sockets, socketsPerVu && socketsPerVu > 0 ? Math.floor(socketsPerVu) : Math.min(MAX_SOCKETS_PER_VU, fit || 1)),
+  );
   return {
     socketsPerVu: per,
     vus: Math.max(1, Math.ceil(sockets / per)),

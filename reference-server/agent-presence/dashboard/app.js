@@ -149,12 +149,16 @@ function onState(s) {
   setText(q(el, '.conn-text'), CONNECTION_TEXT[s.state]);
   renderConnectionDetail();
   document.body.dataset.connection = s.state;
-  if (s.state !== prev && (s.state === 'live' || s.state === 'reconnecting')) announce(s.state === 'live' ? 'Connected: live updates.' : 'Connection lost; reconnecting.');
+  if (s.state !== prev && (s.state === 'live' || s.state === 'reconnecting'))
+    announce(s.state === 'live' ? 'Connected: live updates.' : 'Connection lost; reconnecting.');
   if (s.state === 'unauthorized') {
     sessionStorage.removeItem(TOKEN_KEY);
     showTokenForm(s.why);
   } else if (s.state === 'refused') {
-    showNotice('The hub refused this dashboard', `${s.why}. The hub allows a limited number of dashboards per session; close one, or open this page with another ?session_id=, then try again.`);
+    showNotice(
+      'The hub refused this dashboard',
+      `${s.why}. The hub allows a limited number of dashboards per session; close one, or open this page with another ?session_id=, then try again.`,
+    );
   } else if (s.state === 'live') {
     $('notice').hidden = true;
   }

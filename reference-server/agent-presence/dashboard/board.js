@@ -20,14 +20,22 @@ export function isPresenceUpdate(m) {
   if (typeof m !== 'object' || m === null) return false;
   const u = /** @type {Record<string, unknown>} */ (m);
   const p = /** @type {Record<string, unknown> | null} */ (u.presence);
-  return u.type === 'presence_update' && typeof u.timestamp === 'string' && typeof p === 'object' && p !== null && typeof p.agent_id === 'string';
+  return (
+    u.type === 'presence_update' && typeof u.timestamp === 'string' && typeof p === 'object' && p !== null && typeof p.agent_id === 'string'
+  );
 }
 
 /** @param {AgentPresence} a @param {AgentPresence} b */
 function samePresence(a, b) {
-  return a.status === b.status && a.last_activity === b.last_activity && a.total_tools_executed === b.total_tools_executed
-    && a.total_cost_tokens === b.total_cost_tokens && a.last_tool_name === b.last_tool_name
-    && a.current_feature_id === b.current_feature_id && a.session_id === b.session_id;
+  return (
+    a.status === b.status &&
+    a.last_activity === b.last_activity &&
+    a.total_tools_executed === b.total_tools_executed &&
+    a.total_cost_tokens === b.total_cost_tokens &&
+    a.last_tool_name === b.last_tool_name &&
+    a.current_feature_id === b.current_feature_id &&
+    a.session_id === b.session_id
+  );
 }
 
 export class Board {

@@ -119,7 +119,10 @@ export class PresenceConnection {
 
   /** @returns {Promise<PresenceList>} */
   async snapshot() {
-    const res = await fetch(new URL('api/presence', this.o.base), { headers: { authorization: `Bearer ${this.o.token}` }, cache: 'no-store' });
+    const res = await fetch(new URL('api/presence', this.o.base), {
+      headers: { authorization: `Bearer ${this.o.token}` },
+      cache: 'no-store',
+    });
     if (res.status === 401) throw new Unauthorized('The hub did not accept this token (401 unauthenticated).');
     if (!res.ok) throw new Error(`GET /api/presence answered ${res.status}`);
     return /** @type {PresenceList} */ (await res.json());
@@ -135,7 +138,8 @@ export class PresenceConnection {
     this.ws = null;
     clearInterval(this.refreshTimer);
     if (this.stopped) return;
-    if (code === CLOSE_POLICY_VIOLATION) return this.refuse('unauthorized', `The hub refused the token (close ${code}${reason ? `: ${reason}` : ''}).`);
+    if (code === CLOSE_POLICY_VIOLATION)
+      return this.refuse('unauthorized', `The hub refused the token (close ${code}${reason ? `: ${reason}` : ''}).`);
     if (code === CLOSE_TRY_AGAIN_LATER && /limit/i.test(reason)) return this.refuse('refused', reason);
     // A connection that stayed up a while starts the backoff over; one that keeps dropping at once backs off.
     if (this.openedAt && Date.now() - this.openedAt >= RETRY.stableMs) this.attempt = 0;

@@ -148,7 +148,9 @@ export class BoardView {
 
   /** @param {string} id */
   createCard(id) {
-    const root = /** @type {HTMLElement} */ (/** @type {DocumentFragment} */ (this.o.cardTemplate.content.cloneNode(true)).firstElementChild);
+    const root = /** @type {HTMLElement} */ (
+      /** @type {DocumentFragment} */ (this.o.cardTemplate.content.cloneNode(true)).firstElementChild
+    );
     const heading = q(root, '.agent-id');
     heading.id = `agent-${this.nextId++}`;
     heading.textContent = id;
@@ -210,7 +212,9 @@ export class BoardView {
   group(key) {
     let g = this.groups.get(key);
     if (g) return g;
-    const root = /** @type {HTMLElement} */ (/** @type {DocumentFragment} */ (this.o.sessionTemplate.content.cloneNode(true)).firstElementChild);
+    const root = /** @type {HTMLElement} */ (
+      /** @type {DocumentFragment} */ (this.o.sessionTemplate.content.cloneNode(true)).firstElementChild
+    );
     const name = q(root, '.session-name');
     name.id = `session-${this.nextId++}`;
     name.textContent = key === NO_SESSION ? 'No session' : key;

@@ -14,7 +14,9 @@ describe('agent-presence cases', () => {
   });
 
   it('all pass against the embedded reference hub', async () => {
-    const report = await withTarget(undefined, CHECKS_HUB, (hub) => runConformance({ ...hub, selectors: ['agent-presence'], strict: true, progress: null }));
+    const report = await withTarget(undefined, CHECKS_HUB, (hub) =>
+      runConformance({ ...hub, selectors: ['agent-presence'], strict: true, progress: null }),
+    );
     const bad = report.results.filter((r) => r.outcome !== 'pass');
     expect(bad.map((r) => `${r.id}: ${r.outcome} ${r.reason}\n  expected ${r.expected}\n  actual ${r.actual}`)).toEqual([]);
   }, 90_000);
@@ -23,7 +25,11 @@ describe('agent-presence cases', () => {
     const upstream = await startEmbeddedTarget({ mode: 'in-process' });
     const broken = await startBrokenHub(upstream.target, 'drop-presence');
     try {
-      const report = await runConformance({ target: broken.target, selectors: ['agent-presence/stream/4', 'agent-presence/performance/1', 'agent-presence/persistence/1'], progress: null });
+      const report = await runConformance({
+        target: broken.target,
+        selectors: ['agent-presence/stream/4', 'agent-presence/performance/1', 'agent-presence/persistence/1'],
+        progress: null,
+      });
       const by = new Map(report.results.map((r) => [r.requirement, r]));
       expect(by.get('agent-presence/stream/4')?.outcome).toBe('fail');
       expect(by.get('agent-presence/performance/1')?.outcome).toBe('fail');

@@ -29,8 +29,21 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function context() {
-  const target: TargetFile = { name: 't', profiles: ['pusher'], nodes: [{ ws: 'ws://127.0.0.1:1', http: base }], app: { id: '1', key: 'k', secret: 's' }, agents: [] };
-  return createCaseContext({ target, requirements: ['pusher/http-api/1'], hub: undefined, timings: effectiveTimings(target, undefined), fc: { seed: 1, numRuns: 1 }, signal: new AbortController().signal });
+  const target: TargetFile = {
+    name: 't',
+    profiles: ['pusher'],
+    nodes: [{ ws: 'ws://127.0.0.1:1', http: base }],
+    app: { id: '1', key: 'k', secret: 's' },
+    agents: [],
+  };
+  return createCaseContext({
+    target,
+    requirements: ['pusher/http-api/1'],
+    hub: undefined,
+    timings: effectiveTimings(target, undefined),
+    fc: { seed: 1, numRuns: 1 },
+    signal: new AbortController().signal,
+  });
 }
 
 describe('httpRequest', () => {

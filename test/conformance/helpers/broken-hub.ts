@@ -61,7 +61,12 @@ export function startBrokenHub(): Promise<BrokenHub> {
           members.set(ws, userId);
           if (userId !== undefined) {
             const ids = [...new Set([...members.values()].filter((u): u is string => u !== undefined))];
-            send(ws, 'pusher_internal:subscription_succeeded', { presence: { ids, hash: Object.fromEntries(ids.map((i) => [i, null])), count: ids.length } }, ch);
+            send(
+              ws,
+              'pusher_internal:subscription_succeeded',
+              { presence: { ids, hash: Object.fromEntries(ids.map((i) => [i, null])), count: ids.length } },
+              ch,
+            );
             // Broken: member_added for every connection, not only a user's first.
             broadcast(ch, 'pusher_internal:member_added', JSON.stringify({ user_id: userId }), ws);
           } else send(ws, 'pusher_internal:subscription_succeeded', {}, ch);

@@ -9,10 +9,30 @@ const TODO = wireEventName('AgentTodoChanged');
 const DETECTED = wireEventName('AgentConflictDetected');
 const RESOLVED = wireEventName('AgentConflictResolved');
 
-interface Ev { seq: number; event_id: string; event: string; data: Record<string, unknown> }
-const todo = (seq: number, id: number): Ev => ({ seq, event_id: `e${seq}`, event: TODO, data: { seq, event_id: `e${seq}`, change: 'created', todo: { todo_id: id } } });
-const detected = (seq: number, conflict: number, a: number, b: number): Ev => ({ seq, event_id: `e${seq}`, event: DETECTED, data: { seq, event_id: `e${seq}`, conflict_id: conflict, details: { todo1_id: a, todo2_id: b, similarity: 1 } } });
-const resolved = (seq: number, conflict: number): Ev => ({ seq, event_id: `e${seq}`, event: RESOLVED, data: { seq, event_id: `e${seq}`, conflict_id: conflict } });
+interface Ev {
+  seq: number;
+  event_id: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+const todo = (seq: number, id: number): Ev => ({
+  seq,
+  event_id: `e${seq}`,
+  event: TODO,
+  data: { seq, event_id: `e${seq}`, change: 'created', todo: { todo_id: id } },
+});
+const detected = (seq: number, conflict: number, a: number, b: number): Ev => ({
+  seq,
+  event_id: `e${seq}`,
+  event: DETECTED,
+  data: { seq, event_id: `e${seq}`, conflict_id: conflict, details: { todo1_id: a, todo2_id: b, similarity: 1 } },
+});
+const resolved = (seq: number, conflict: number): Ev => ({
+  seq,
+  event_id: `e${seq}`,
+  event: RESOLVED,
+  data: { seq, event_id: `e${seq}`, conflict_id: conflict },
+});
 
 /** A clean history: two creates acknowledged, one subscriber live throughout, history read at the end. */
 function build(opts: { stored?: Ev[]; live?: Ev[]; extraOps?: (h: History) => void; fromSeq?: number; recovered?: Ev[] } = {}): History {
@@ -20,14 +40,49 @@ function build(opts: { stored?: Ev[]; live?: Ev[]; extraOps?: (h: History) => vo
   const h = new History();
   let t = 0;
   const clockless = (e: Parameters<History['append']>[0]) => h.append({ ...e, t: t++ } as Parameters<History['append']>[0]);
-  clockless({ type: 'subscribe', subscriber: 'a', channel: CH, conn: 'ws#1', ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }) });
+  clockless({
+    type: 'subscribe',
+    subscriber: 'a',
+    channel: CH,
+    conn: 'ws#1',
+    ...(opts.fromSeq === undefined ? {} : { fromSeq: opts.fromSeq }),
+  });
   for (const [i, todoId] of [10, 11].entries()) {
     clockless({ type: 'op', opId: i + 1, phase: 'invoke', process: 'agent:x', f: 'create_todo' });
-    clockless({ type: 'op', opId: i + 1, phase: 'ok', process: 'agent:x', f: 'create_todo', effects: [{ channel: CH, event: TODO, where: { change: 'created', 'todo.todo_id': todoId } }] });
+    clockless({
+      type: 'op',
+      opId: i + 1,
+      phase: 'ok',
+      process: 'agent:x',
+      f: 'create_todo',
+      effects: [{ channel: CH, event: TODO, where: { change: 'created', 'todo.todo_id': todoId } }],
+    });
   }
   opts.extraOps?.(h);
-  for (const e of opts.live ?? stored) clockless({ type: 'event', subscriber: 'a', channel: CH, conn: 'ws#1', source: 'live', event: e.event, seq: e.seq, eventId: e.event_id, data: e.data });
-  for (const e of opts.recovered ?? []) clockless({ type: 'event', subscriber: 'a', channel: CH, conn: 'ws#2', source: 'recovered', event: e.event, seq: e.seq, eventId: e.event_id, data: e.data });
+  for (const e of opts.live ?? stored)
+    clockless({
+      type: 'event',
+      subscriber: 'a',
+      channel: CH,
+      conn: 'ws#1',
+      source: 'live',
+      event: e.event,
+      seq: e.seq,
+      eventId: e.event_id,
+      data: e.data,
+    });
+  for (const e of opts.recovered ?? [])
+    clockless({
+      type: 'event',
+      subscriber: 'a',
+      channel: CH,
+      conn: 'ws#2',
+      source: 'recovered',
+      event: e.event,
+      seq: e.seq,
+      eventId: e.event_id,
+      data: e.data,
+    });
   t += 1000;
   clockless({ type: 'stored', channel: CH, events: stored, lastSeq: stored.at(-1)?.seq ?? 0 });
   return h;
@@ -87,7 +142,14 @@ describe('history checker', () => {
       stored: s,
       extraOps: (x) => {
         x.append({ type: 'op', opId: 9, phase: 'invoke', process: 'agent:y', f: 'create_todo' });
-        x.append({ type: 'op', opId: 9, phase: 'fail', process: 'agent:y', f: 'create_todo', effects: [{ channel: CH, event: TODO, where: { 'todo.todo_id': 99 } }] });
+        x.append({
+          type: 'op',
+          opId: 9,
+          phase: 'fail',
+          process: 'agent:y',
+          f: 'create_todo',
+          effects: [{ channel: CH, event: TODO, where: { 'todo.todo_id': 99 } }],
+        });
       },
     });
     expect(kinds(h)).toContain('failed-op-effect');
@@ -114,8 +176,18 @@ describe('history checker', () => {
   });
 
   it('detects a participant that left before it joined (causality/3)', () => {
-    const ev = (seq: number, event: string, pid: number): Ev => ({ seq, event_id: `e${seq}`, event, data: { seq, event_id: `e${seq}`, participant_id: pid } });
-    const s = [todo(1, 10), todo(2, 11), ev(3, wireEventName('AgentParticipantLeft'), 7), ev(4, wireEventName('AgentParticipantJoined'), 7)];
+    const ev = (seq: number, event: string, pid: number): Ev => ({
+      seq,
+      event_id: `e${seq}`,
+      event,
+      data: { seq, event_id: `e${seq}`, participant_id: pid },
+    });
+    const s = [
+      todo(1, 10),
+      todo(2, 11),
+      ev(3, wireEventName('AgentParticipantLeft'), 7),
+      ev(4, wireEventName('AgentParticipantJoined'), 7),
+    ];
     const v = checkHistory(build({ stored: s, live: s })).violations.filter((x) => x.kind === 'causality');
     expect(v.map((x) => x.requirement)).toContain('sync/causality/3');
   });
@@ -131,7 +203,11 @@ describe('history checker', () => {
   });
 
   it('detects one seq carrying two different event_ids', () => {
-    const h = build({ live: [todo(1, 10), todo(2, 11)], recovered: [{ ...todo(2, 11), event_id: 'other', data: { ...todo(2, 11).data, event_id: 'other' } }], fromSeq: 0 });
+    const h = build({
+      live: [todo(1, 10), todo(2, 11)],
+      recovered: [{ ...todo(2, 11), event_id: 'other', data: { ...todo(2, 11).data, event_id: 'other' } }],
+      fromSeq: 0,
+    });
     expect(kinds(h)).toContain('event-id-mismatch');
   });
 

@@ -10,7 +10,8 @@ import { runConformance, type RunOptions, type RunReport } from '../../../confor
 import type { TargetFile } from '../../../spec/target.ts';
 
 const ALL = clusterCases.map((c) => c.requirement);
-const run = (target: TargetFile, more: Partial<RunOptions> = {}) => runConformance({ target, selectors: ['pusher/cluster'], progress: null, seed: 9, ...more });
+const run = (target: TargetFile, more: Partial<RunOptions> = {}) =>
+  runConformance({ target, selectors: ['pusher/cluster'], progress: null, seed: 9, ...more });
 const outcomes = (report: RunReport) => report.results.map((r) => `${r.requirement} ${r.outcome}`);
 
 describe('pusher/cluster cases on the embedded 2-node cluster', () => {
@@ -27,7 +28,10 @@ describe('pusher/cluster cases on the embedded 2-node cluster', () => {
       // A p99 bound on a shared two-core machine may miss once; a real regression misses again.
       report = await run(cluster.target, { selectors: ['pusher/cluster/1'] });
     }
-    const bad = [...missed.filter((r) => r.requirement !== 'pusher/cluster/1'), ...report.results.filter((r) => r.requirement === 'pusher/cluster/1' && r.outcome !== 'pass')];
+    const bad = [
+      ...missed.filter((r) => r.requirement !== 'pusher/cluster/1'),
+      ...report.results.filter((r) => r.requirement === 'pusher/cluster/1' && r.outcome !== 'pass'),
+    ];
     expect(bad.map((r) => `${r.id} ${r.outcome}: ${r.reason ?? ''} | expected ${r.expected} | actual ${r.actual}`)).toEqual([]);
   }, 120_000);
 

@@ -21,7 +21,11 @@ export type Mutation =
   | 'drop-presence';
 
 export async function startBrokenHub(upstream: TargetFile, mutation: Mutation): Promise<BrokenHub> {
-  const broken = await relayInFront(upstream, `broken (${mutation})`, mutation === 'strip-history' ? { http: stripSeq4 } : { ws: wsHooks(mutation) });
+  const broken = await relayInFront(
+    upstream,
+    `broken (${mutation})`,
+    mutation === 'strip-history' ? { http: stripSeq4 } : { ws: wsHooks(mutation) },
+  );
   return { ...broken, target: { ...broken.target, restart: undefined } };
 }
 

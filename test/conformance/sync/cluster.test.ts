@@ -30,9 +30,7 @@ describe('sync/cluster cases', () => {
   it('pass when both nodes are one hub', async () => {
     const node = a.target().nodes[0]!;
     const report = await run({ ...a.target(), nodes: [node, node] });
-    expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`)).toEqual(
-      report.results.map((r) => `${r.id} pass `),
-    );
+    expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`)).toEqual(report.results.map((r) => `${r.id} pass `));
     expect(report.results.length).toBeGreaterThanOrEqual(3);
   });
 

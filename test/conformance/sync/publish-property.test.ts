@@ -13,7 +13,13 @@ import { runConformance } from '../../../conformance/runner.ts';
 function createsSeen(p: PublishPlan, sub: PublishPlan['subscribers'][number]): number {
   const steps = Math.ceil(p.ops.length / p.batch);
   const until = sub.until === null ? steps : Math.min(sub.until, steps);
-  return p.ops.filter((op, i) => op.kind === 'create' && op.session % p.sessions === sub.session % p.sessions && Math.floor(i / p.batch) >= sub.from && Math.floor(i / p.batch) < until).length;
+  return p.ops.filter(
+    (op, i) =>
+      op.kind === 'create' &&
+      op.session % p.sessions === sub.session % p.sessions &&
+      Math.floor(i / p.batch) >= sub.from &&
+      Math.floor(i / p.batch) < until,
+  ).length;
 }
 
 describe('the publish plan generator', () => {
@@ -56,7 +62,13 @@ describe('the publish property against order and loss mutants', () => {
         const missed: number[] = [];
         for (let seed = 1; seed <= 10; seed++) {
           // The publish property's own case (other cases prove these requirements too; they are not under test here).
-          const report = await runConformance({ target: mutant.target, selectors: [`${requirement}#1`], seed, numRuns: 10, progress: null });
+          const report = await runConformance({
+            target: mutant.target,
+            selectors: [`${requirement}#1`],
+            seed,
+            numRuns: 10,
+            progress: null,
+          });
           const r = report.results.find((x) => x.id === `${requirement}#1`);
           if (r?.outcome !== 'fail' || !r.reason?.startsWith(`${requirement} (`)) missed.push(seed);
         }

@@ -16,8 +16,12 @@ describe('sync cases', () => {
   });
 
   it('all pass against the embedded reference hub (strict; cluster cases skipped on one node)', async () => {
-    const report = await withTarget(undefined, CHECKS_HUB, (hub) => runConformance({ ...hub, selectors: ['sync'], strict: true, numRuns: 4, progress: null }));
-    const bad = report.results.filter((r) => r.outcome === 'fail' || r.outcome === 'non-strict' || (r.outcome === 'skipped' && !r.id.startsWith('sync/cluster/')));
+    const report = await withTarget(undefined, CHECKS_HUB, (hub) =>
+      runConformance({ ...hub, selectors: ['sync'], strict: true, numRuns: 4, progress: null }),
+    );
+    const bad = report.results.filter(
+      (r) => r.outcome === 'fail' || r.outcome === 'non-strict' || (r.outcome === 'skipped' && !r.id.startsWith('sync/cluster/')),
+    );
     expect(bad.map((r) => `${r.id}: ${r.reason}\n  expected ${r.expected}\n  actual ${r.actual}`)).toEqual([]);
     expect(report.results.filter((r) => r.outcome === 'pass').length).toBeGreaterThan(55);
   }, 180_000);
@@ -67,7 +71,13 @@ describe('sync cases against a broken hub', () => {
     // The publish property (sync/delivery/5) runs for its sync/delivery/1 row: the unpersisted event fails
     // that row, never fan-out itself, which the broken history does not touch (the property stopped at
     // that failure, so fan-out was not judged to the end: blocked, not passed).
-    expect(r.get('sync/delivery/1#3')).toMatchObject({ outcome: 'fail', reason: expect.stringMatching(/^sync\/delivery\/1 \(unpersisted\)/) });
-    expect(r.get('sync/delivery/5#1')).toMatchObject({ outcome: 'blocked', blockedBy: { kind: 'requirement', id: 'sync/delivery/1', case: 'sync/delivery/1#3' } });
+    expect(r.get('sync/delivery/1#3')).toMatchObject({
+      outcome: 'fail',
+      reason: expect.stringMatching(/^sync\/delivery\/1 \(unpersisted\)/),
+    });
+    expect(r.get('sync/delivery/5#1')).toMatchObject({
+      outcome: 'blocked',
+      blockedBy: { kind: 'requirement', id: 'sync/delivery/1', case: 'sync/delivery/1#3' },
+    });
   }, 60_000);
 });

@@ -41,7 +41,11 @@ async function run(target: TargetFile, set: string[] = []): Promise<{ report: Lo
   const report = await runLoad({
     target,
     scenarios: 'browser',
-    overrides: { durationS: 1.5, rate: 50, set: ['publishers=10', 'subscribersPerChannel=2', 'warmupS=1', `thresholds.p99Ms=${SLO_MS}`, ...set] },
+    overrides: {
+      durationS: 1.5,
+      rate: 50,
+      set: ['publishers=10', 'subscribersPerChannel=2', 'warmupS=1', `thresholds.p99Ms=${SLO_MS}`, ...set],
+    },
     driverLimits: RELAXED,
     progress: false,
   });
@@ -66,9 +70,14 @@ describe.skipIf(noChromium)('browser load scenario', () => {
   });
 
   it('passes against a hub that breaks only Pusher client events, with end to end beside the wire', async () => {
-    const target = await behind({ fromClient: (_c, _t, json) => ((json as { event?: string } | undefined)?.event?.startsWith('client-') ? null : undefined) });
+    const target = await behind({
+      fromClient: (_c, _t, json) => ((json as { event?: string } | undefined)?.event?.startsWith('client-') ? null : undefined),
+    });
     const { report, s } = await run(target);
-    expect(s.thresholds.map((t) => `${t.name}:${t.ok}`), figures(s)).toEqual(['p99Ms:true', 'minReach:true']);
+    expect(
+      s.thresholds.map((t) => `${t.name}:${t.ok}`),
+      figures(s),
+    ).toEqual(['p99Ms:true', 'minReach:true']);
     expect(report.verdict).toBe('pass');
     const b = s.browser!;
     expect(s.delivery).toMatchObject({ expected: s.throughput.sent * 2, lost: 0, duplicated: 0, outOfOrder: 0 });
@@ -123,7 +132,9 @@ describe('browser load scenario without a browser', () => {
     try {
       const report = await runLoad({ target: local.target(), scenarios: 'browser', progress: false });
       expect(report.scenarios).toEqual([]);
-      expect(report.skipped).toEqual([{ name: 'browser', reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist/) }]);
+      expect(report.skipped).toEqual([
+        { name: 'browser', reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist/) },
+      ]);
       expect(report.verdict).toBe('pass');
     } finally {
       if (saved === undefined) delete process.env.HUBPROOF_CHROMIUM;

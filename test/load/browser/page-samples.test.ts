@@ -8,7 +8,10 @@ const W: PhaseWindow = { startUs: 10_000_000, measureFromUs: 11_000_000, endUs: 
 const OFFSET = 9_000_000;
 const pageMs = (driverUs: number): number => (driverUs - OFFSET) / 1000;
 
-function page(applied: Array<[seq: number, after: number, scheduledUs: number, appliedUs: number]>, extra: Partial<PageRecording> = {}): PageRecording {
+function page(
+  applied: Array<[seq: number, after: number, scheduledUs: number, appliedUs: number]>,
+  extra: Partial<PageRecording> = {},
+): PageRecording {
   return {
     offsetUs: OFFSET,
     received: applied.flatMap(([seq, after, sched, at]) => [0, seq, after, sched, pageMs(at - 5_000)]),
@@ -22,7 +25,15 @@ function page(applied: Array<[seq: number, after: number, scheduledUs: number, a
 
 describe('analysePages', () => {
   it('times each update from its scheduled send to the page applying it, on the driver clock', () => {
-    const a = analysePages([page([[3, 2, 11_100_000, 11_130_000], [4, 3, 11_200_000, 11_260_000]])], W);
+    const a = analysePages(
+      [
+        page([
+          [3, 2, 11_100_000, 11_130_000],
+          [4, 3, 11_200_000, 11_260_000],
+        ]),
+      ],
+      W,
+    );
     expect(a.endToEnd.totalCount).toBe(2);
     expect(a.endToEnd.minNonZeroValue).toBeGreaterThanOrEqual(29_900);
     expect(a.endToEnd.maxValue).toBeLessThanOrEqual(60_100);
@@ -32,18 +43,46 @@ describe('analysePages', () => {
   });
 
   it('counts an update the page never applied as lost, at that page only', () => {
-    const a = analysePages([page([[3, 2, 11_100_000, 11_130_000], [4, 3, 11_200_000, 11_230_000]]), page([[4, 3, 11_200_000, 11_230_000]])], W);
+    const a = analysePages(
+      [
+        page([
+          [3, 2, 11_100_000, 11_130_000],
+          [4, 3, 11_200_000, 11_230_000],
+        ]),
+        page([[4, 3, 11_200_000, 11_230_000]]),
+      ],
+      W,
+    );
     expect(a.delivery).toMatchObject({ expected: 4, received: 3, lost: 1 });
     expect(a.perPage.map((p) => p.reach)).toEqual([1, 0.5]);
   });
 
   it('counts a repeat as duplicated and an update applied after one that had to follow it as out of order', () => {
-    const a = analysePages([page([[4, 3, 11_200_000, 11_230_000], [3, 2, 11_100_000, 11_240_000], [4, 3, 11_200_000, 11_250_000]])], W);
+    const a = analysePages(
+      [
+        page([
+          [4, 3, 11_200_000, 11_230_000],
+          [3, 2, 11_100_000, 11_240_000],
+          [4, 3, 11_200_000, 11_250_000],
+        ]),
+      ],
+      W,
+    );
     expect(a.delivery).toMatchObject({ received: 2, duplicated: 1, outOfOrder: 1 });
   });
 
   it('leaves warm-up updates and markers of an earlier run out of the figures', () => {
-    const a = analysePages([page([[1, 0, 10_500_000, 10_510_000], [2, 1, 9_000_000, 11_010_000], [3, 2, 11_100_000, 11_110_000], [4, 3, 11_200_000, 11_210_000]])], W);
+    const a = analysePages(
+      [
+        page([
+          [1, 0, 10_500_000, 10_510_000],
+          [2, 1, 9_000_000, 11_010_000],
+          [3, 2, 11_100_000, 11_110_000],
+          [4, 3, 11_200_000, 11_210_000],
+        ]),
+      ],
+      W,
+    );
     expect(a.endToEnd.totalCount).toBe(2);
     expect(a.delivery.expected).toBe(2);
   });
@@ -56,9 +95,33 @@ describe('analysePages', () => {
   });
 
   it('reports frames per second over the window, counting the part of each drain interval inside it', () => {
-    const a = analysePages([page([], { frames: [[10_400_000, 11_000_000, 36], [11_000_000, 11_500_000, 30], [11_500_000, 12_000_000, 31], [12_000_000, 12_600_000, 5]] })], W);
+    const a = analysePages(
+      [
+        page([], {
+          frames: [
+            [10_400_000, 11_000_000, 36],
+            [11_000_000, 11_500_000, 30],
+            [11_500_000, 12_000_000, 31],
+            [12_000_000, 12_600_000, 5],
+          ],
+        }),
+      ],
+      W,
+    );
     expect(a.framesPerS).toBe(61);
     // Intervals straddling both edges: 60 frames/s throughout.
-    expect(analysePages([page([], { frames: [[10_500_000, 11_500_000, 60], [11_500_000, 12_500_000, 60]] })], W).framesPerS).toBe(60);
+    expect(
+      analysePages(
+        [
+          page([], {
+            frames: [
+              [10_500_000, 11_500_000, 60],
+              [11_500_000, 12_500_000, 60],
+            ],
+          }),
+        ],
+        W,
+      ).framesPerS,
+    ).toBe(60);
   });
 });

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { judgeDriver, type DriverSecond } from '../../../load/driver/driver-monitor.ts';
 import { scenarioStatus as verdict } from '../../../load/report-verdict.ts';
 
-const second = (cpuPct: number, lag = 1, machineShare: number | null = 0.5): DriverSecond => ({ cpuPct, mainLoopP99Ms: lag, workerLoopP99Ms: lag, machineShare });
+const second = (cpuPct: number, lag = 1, machineShare: number | null = 0.5): DriverSecond => ({
+  cpuPct,
+  mainLoopP99Ms: lag,
+  workerLoopP99Ms: lag,
+  machineShare,
+});
 
 describe('driver saturation', () => {
   it('is healthy under the limits', () => {

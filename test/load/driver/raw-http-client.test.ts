@@ -28,7 +28,11 @@ describe('raw HTTP client', () => {
       res.end(JSON.stringify({ ok: req.url }));
     });
     const c = new RawHttpClient({ base, maxSockets: 2 });
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => c.request('POST', `/apps/1/events`, { query: { n: String(i) }, body: `{"i":${i}}`, headers: { authorization: 'Bearer t' } })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        c.request('POST', `/apps/1/events`, { query: { n: String(i) }, body: `{"i":${i}}`, headers: { authorization: 'Bearer t' } }),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(new Array(20).fill(200));
     expect(answers[3]!.body).toBe('{"ok":"/prefix/apps/1/events?n=3"}');
     expect(seen[0]).toBe('POST /prefix/apps/1/events?n=0 Bearer t application/json {"i":0}');

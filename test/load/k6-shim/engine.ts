@@ -25,13 +25,17 @@ const k6Plugin: Plugin = {
   name: 'k6-stand-in',
   setup(b) {
     b.onResolve({ filter: /^k6(\/|$)/ }, (args) => {
-      if (!K6_MODULES.has(args.path)) return { errors: [{ text: `unknown module: ${args.path} (the k6 stand-in provides ${[...K6_MODULES].join(', ')})` }] };
+      if (!K6_MODULES.has(args.path))
+        return { errors: [{ text: `unknown module: ${args.path} (the k6 stand-in provides ${[...K6_MODULES].join(', ')})` }] };
       return { path: new URL(`modules/${args.path === 'k6' ? 'k6' : args.path.slice(3)}.ts`, SHIM).pathname };
     });
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.resolve(')) return undefined;
-      return { contents: text.replaceAll('import.meta.resolve(', `__hpResolve(${JSON.stringify(pathToFileURL(args.path).href)}, `), loader: 'ts' };
+      return {
+        contents: text.replaceAll('import.meta.resolve(', `__hpResolve(${JSON.stringify(pathToFileURL(args.path).href)}, `),
+        loader: 'ts',
+      };
     });
   },
 };
@@ -51,7 +55,16 @@ async function bundle(script: string, dir: string): Promise<string> {
     `import ${JSON.stringify(new URL('globals.ts', SHIM).pathname)};\nimport * as script from ${JSON.stringify(script)};\nimport { runVu } from ${JSON.stringify(new URL('vu-runtime.ts', SHIM).pathname)};\nrunVu(script as Record<string, unknown>);\n`,
   );
   const out = join(dir, 'bundle.mjs');
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', packages: 'external', outfile: out, plugins: [k6Plugin], logLevel: 'silent' });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    outfile: out,
+    plugins: [k6Plugin],
+    logLevel: 'silent',
+  });
   return out;
 }
 
@@ -92,7 +105,15 @@ class Vu {
   private onSummary: ((out: Record<string, string>) => void) | undefined;
   private onFlushed: (() => void) | undefined;
 
-  constructor(bundled: string, script: string, env: Record<string, string>, readonly id: number, testStartMs: number, metrics: Map<string, MetricAgg>, agent: http.Agent) {
+  constructor(
+    bundled: string,
+    script: string,
+    env: Record<string, string>,
+    readonly id: number,
+    testStartMs: number,
+    metrics: Map<string, MetricAgg>,
+    agent: http.Agent,
+  ) {
     const shared = new SharedArrayBuffer(12 + HTTP_BUFFER);
     this.control = new Int32Array(shared, 0, 3);
     this.bytes = new Uint8Array(shared, 12);
@@ -173,7 +194,10 @@ class Vu {
 }
 
 /** The script's init as one VU sees it: k6 options and exported data (the scenario it would run). */
-export async function inspectK6(script: string, env: Record<string, string>): Promise<{ options: Record<string, any>; values: Record<string, any> }> {
+export async function inspectK6(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ options: Record<string, any>; values: Record<string, any> }> {
   const dir = bundleDir();
   const agent = new http.Agent();
   const vu = new Vu(await bundle(script, dir), script, env, 1, Date.now(), new Map(), agent);
@@ -314,7 +338,10 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
         const maxMs = durationMs(s.maxDuration, 600_000) + 30_000;
         await Promise.all(
           pool.map((vu, k) =>
-            Promise.race([vu.iterate(s.exec ?? 'default', name, k, data).then(note), new Promise<void>((r) => setTimeout(r, maxMs).unref())]),
+            Promise.race([
+              vu.iterate(s.exec ?? 'default', name, k, data).then(note),
+              new Promise<void>((r) => setTimeout(r, maxMs).unref()),
+            ]),
           ),
         );
         return;
@@ -334,11 +361,14 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
           if (pool.length + spawning < (s.maxVUs ?? pool.length)) {
             spawning++;
             late.push(
-              spawn().then((v) => {
-                spawning--;
-                v.worker.postMessage({ type: 'start', testStartMs });
-                pool.push(v);
-              }, (e: Error) => note({ error: `a VU started during the run failed: ${e.message}` })),
+              spawn().then(
+                (v) => {
+                  spawning--;
+                  v.worker.postMessage({ type: 'start', testStartMs });
+                  pool.push(v);
+                },
+                (e: Error) => note({ error: `a VU started during the run failed: ${e.message}` }),
+              ),
             );
           }
           continue;
@@ -353,7 +383,8 @@ export async function runK6(script: string, env: Record<string, string>, o: { cw
     const trendStats = (options.summaryTrendStats as string[] | undefined) ?? ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
     // A VU that died cannot answer: give up on its last samples after a second rather than hang.
     await Promise.all(vus.map((v) => Promise.race([v.flush(), new Promise<void>((r) => setTimeout(r, 1000).unref())])));
-    const summaryMetrics: Record<string, { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }> = {};
+    const summaryMetrics: Record<string, { type: string; values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }> =
+      {};
     for (const [name, agg] of metrics) summaryMetrics[name] = { type: agg.type, values: values(agg, testS, trendStats) };
     let failed = false;
     for (const [name, exprs] of Object.entries((options.thresholds ?? {}) as Record<string, string[]>)) {

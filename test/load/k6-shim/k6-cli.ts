@@ -14,7 +14,9 @@ if (command !== 'run') {
   process.stderr.write(`the k6 stand-in knows only "version" and "run", got "${command}"\n`);
   process.exit(2);
 }
-const env: Record<string, string> = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+const env: Record<string, string> = Object.fromEntries(
+  Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+);
 let script: string | undefined;
 for (let i = 0; i < rest.length; i++) {
   const a = rest[i]!;

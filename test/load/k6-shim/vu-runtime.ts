@@ -56,7 +56,13 @@ export function runVu(mod: Record<string, unknown>): void {
       port.postMessage({ type: 'summary', out: (mod.handleSummary as (d: unknown) => Record<string, string>)(m.data) });
     }
   });
-  port.postMessage({ type: 'ready', options: plain(mod.options ?? {}), declared: [...declared.entries()], exports: Object.keys(mod), values: plainExports(mod) });
+  port.postMessage({
+    type: 'ready',
+    options: plain(mod.options ?? {}),
+    declared: [...declared.entries()],
+    exports: Object.keys(mod),
+    values: plainExports(mod),
+  });
 }
 
 const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v ?? null));

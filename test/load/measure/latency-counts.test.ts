@@ -6,19 +6,25 @@ import { LatencyCounts } from '../../../load/measure/latency-counts.ts';
 describe('hot-path latency counts', () => {
   it('drain into the very histogram that recording each value gives', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 2 ** 31 + 5_000_000 })), { minLength: 1, maxLength: 300 }), (values) => {
-        const direct = createHistogram();
-        const counts = new LatencyCounts();
-        for (const v of values) {
-          direct.recordValue(v);
-          counts.record(v);
-        }
-        const drained = createHistogram();
-        counts.drainInto(drained);
-        expect(drained.totalCount).toBe(direct.totalCount);
-        expect(summarize(drained)).toEqual(summarize(direct));
-        expect(encodeHistogram(drained)).toBe(encodeHistogram(direct));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 2 ** 31 + 5_000_000 })), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        (values) => {
+          const direct = createHistogram();
+          const counts = new LatencyCounts();
+          for (const v of values) {
+            direct.recordValue(v);
+            counts.record(v);
+          }
+          const drained = createHistogram();
+          counts.drainInto(drained);
+          expect(drained.totalCount).toBe(direct.totalCount);
+          expect(summarize(drained)).toEqual(summarize(direct));
+          expect(encodeHistogram(drained)).toBe(encodeHistogram(direct));
+        },
+      ),
       { numRuns: 60 },
     );
   });

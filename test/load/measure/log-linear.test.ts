@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { addCounts, bucketBounds, bucketOf, BUCKET_COUNT, totalCount, valueAtPercentile, type BucketCounts } from '../../../load/measure/log-linear.ts';
+import {
+  addCounts,
+  bucketBounds,
+  bucketOf,
+  BUCKET_COUNT,
+  totalCount,
+  valueAtPercentile,
+  type BucketCounts,
+} from '../../../load/measure/log-linear.ts';
 import { createHistogram, summarize } from '../../../load/measure/histogram.ts';
 import { addEncoded } from '../../../load/measure/mergeable.ts';
 
@@ -31,12 +39,15 @@ describe('log-linear latency buckets', () => {
 
   it('gives the same percentiles whether the samples were counted by one generator or summed over several', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 5 }), (parts) => {
-        const whole = count(parts.flat());
-        const merged = parts.map(count).reduce((a, b) => addCounts(a, b), {});
-        expect(merged).toEqual(whole);
-        for (const p of [50, 90, 99, 99.9, 100]) expect(valueAtPercentile(merged, p)).toBe(valueAtPercentile(whole, p));
-      }),
+      fc.property(
+        fc.array(fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 5 }),
+        (parts) => {
+          const whole = count(parts.flat());
+          const merged = parts.map(count).reduce((a, b) => addCounts(a, b), {});
+          expect(merged).toEqual(whole);
+          for (const p of [50, 90, 99, 99.9, 100]) expect(valueAtPercentile(merged, p)).toBe(valueAtPercentile(whole, p));
+        },
+      ),
     );
   });
 

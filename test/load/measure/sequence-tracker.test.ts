@@ -23,27 +23,42 @@ describe('SequenceTracker', () => {
   it('lets publishes that were in flight together arrive in either order', () => {
     const t = new SequenceTracker();
     // 2 and 3 were both sent after 1 was acknowledged and before either was: the hub may see them either way.
-    expect([[1, 0], [3, 1], [2, 1]].map(([s, after]) => t.record(s!, after))).toEqual(['new', 'new', 'new']);
+    expect(
+      [
+        [1, 0],
+        [3, 1],
+        [2, 1],
+      ].map(([s, after]) => t.record(s!, after)),
+    ).toEqual(['new', 'new', 'new']);
   });
 
   it('flags an event that arrives after one sent only once it was acknowledged', () => {
     const t = new SequenceTracker();
     // 3 was sent after 2 was acknowledged, so 2 must arrive first.
-    expect([[1, 0], [3, 2], [2, 1]].map(([s, after]) => t.record(s!, after))).toEqual(['new', 'new', 'out-of-order']);
+    expect(
+      [
+        [1, 0],
+        [3, 2],
+        [2, 1],
+      ].map(([s, after]) => t.record(s!, after)),
+    ).toEqual(['new', 'new', 'out-of-order']);
   });
 
   it('agrees with the acknowledged-order model on any arrivals', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 200 })), { maxLength: 200 }), (arrivals) => {
-        const t = new SequenceTracker();
-        const seen: Array<[number, number]> = [];
-        for (const [s, a] of arrivals) {
-          const after = Math.min(a, s - 1);
-          const expected = seen.some(([x]) => x === s) ? 'duplicate' : seen.some(([, y]) => y >= s) ? 'out-of-order' : 'new';
-          expect(t.record(s, after)).toBe(expected);
-          if (expected !== 'duplicate') seen.push([s, after]);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 200 })), { maxLength: 200 }),
+        (arrivals) => {
+          const t = new SequenceTracker();
+          const seen: Array<[number, number]> = [];
+          for (const [s, a] of arrivals) {
+            const after = Math.min(a, s - 1);
+            const expected = seen.some(([x]) => x === s) ? 'duplicate' : seen.some(([, y]) => y >= s) ? 'out-of-order' : 'new';
+            expect(t.record(s, after)).toBe(expected);
+            if (expected !== 'duplicate') seen.push([s, after]);
+          }
+        },
+      ),
     );
   });
 

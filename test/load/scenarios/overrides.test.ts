@@ -16,7 +16,12 @@ describe('scenarios as data', () => {
   });
 
   it('applies --duration, --rate, --subscribers and --set', () => {
-    const s = applyOverrides(findScenario('fanout'), { durationS: 3, rate: 42, subscribers: 7, set: ['channels=2', 'thresholds.p99Ms=20', 'thresholds.minReach=off'] });
+    const s = applyOverrides(findScenario('fanout'), {
+      durationS: 3,
+      rate: 42,
+      subscribers: 7,
+      set: ['channels=2', 'thresholds.p99Ms=20', 'thresholds.minReach=off'],
+    });
     expect(s).toMatchObject({ durationS: 3, rate: 42, subscribersPerChannel: 7, channels: 2 });
     expect(s.thresholds.p99Ms).toBe(20);
     expect(s.thresholds.minReach).toBeUndefined();
@@ -27,9 +32,12 @@ describe('scenarios as data', () => {
     expect(findScenario('fanout').rate).toBe(500);
   });
 
-  it.each([['nope=1'], ['rate=abc'], ['rate=-1'], ['thresholds.speed=1'], ['transport=udp'], ['rate']])('rejects --set %s with a coded error', (a) => {
-    expect(() => applyOverrides(findScenario('fanout'), { set: [a] })).toThrow(HubproofError);
-  });
+  it.each([['nope=1'], ['rate=abc'], ['rate=-1'], ['thresholds.speed=1'], ['transport=udp'], ['rate']])(
+    'rejects --set %s with a coded error',
+    (a) => {
+      expect(() => applyOverrides(findScenario('fanout'), { set: [a] })).toThrow(HubproofError);
+    },
+  );
 
   it('rejects an unknown scenario name', () => {
     expect(() => selectScenarios('fanout,warp')).toThrow(/unknown scenario "warp"/);

@@ -23,7 +23,9 @@ function dashboard(query: Record<string, string>): Promise<Dashboard> {
   const ws = new WebSocket(`${t.hub.wsUrl}/ws/broadcasts?${new URLSearchParams(query)}`);
   const messages: unknown[] = [];
   ws.on('message', (raw) => messages.push(JSON.parse(String(raw))));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('dashboard did not open within 5 s')), 5_000);
     ws.once('open', () => {
@@ -54,18 +56,27 @@ describe('dashboard stream', () => {
       expect(r1.status).toBe(200);
       await toolEvent('claude-1', { tool_name: 'Read', cost_tokens: 50, session_id: 'sess-1' });
       const r3 = await toolEvent('claude-1', { tool_name: 'Write', cost_tokens: 7, session_id: 'sess-2' });
-      expect(r3.body.presence).toMatchObject({ total_tools_executed: 1, total_cost_tokens: 7, session_id: 'sess-2', current_feature_id: 'feat-1' });
+      expect(r3.body.presence).toMatchObject({
+        total_tools_executed: 1,
+        total_cost_tokens: 7,
+        session_id: 'sess-2',
+        current_feature_id: 'feat-1',
+      });
       for (const d of dashboards) {
         await waitUntil(() => d.messages.length >= 3, 5_000, '3 presence updates');
         const updates = d.messages.map((m) => PresenceUpdate.parse(m));
-        expect(updates.map((u) => [u.event_type, u.presence.last_tool_name, u.presence.total_tools_executed, u.presence.total_cost_tokens])).toEqual([
+        expect(
+          updates.map((u) => [u.event_type, u.presence.last_tool_name, u.presence.total_tools_executed, u.presence.total_cost_tokens]),
+        ).toEqual([
           ['tool_execute', 'Bash', 1, 100],
           ['tool_execute', 'Read', 2, 150],
           ['tool_execute', 'Write', 1, 7],
         ]);
         expect(updates.every((u) => u.agent_id === 'claude-1' && u.presence.status === 'active')).toBe(true);
       }
-      const feature = await call(t.hub, 'POST', '/api/broadcast/features/feat-9/status', { body: { agent_id: 'claude-1', status: 'in_progress' } });
+      const feature = await call(t.hub, 'POST', '/api/broadcast/features/feat-9/status', {
+        body: { agent_id: 'claude-1', status: 'in_progress' },
+      });
       expect(feature.status).toBe(200);
       expect(feature.body.presence.current_feature_id).toBe('feat-9');
       await waitUntil(() => dashboards.every((d) => d.messages.length >= 4), 5_000, 'feature update');
@@ -86,12 +97,16 @@ describe('dashboard stream', () => {
       other.ws.close();
       first[0]!.ws.close();
       await first[0]!.closed;
-      await waitUntil(async () => {
-        const d = await dashboard({ token: BACKEND, session_id: 'capped' });
-        const outcome = await Promise.race([d.closed, new Promise<'open'>((r) => setTimeout(() => r('open'), 150))]);
-        d.ws.terminate();
-        return outcome === 'open';
-      }, 5_000, 'a freed dashboard place');
+      await waitUntil(
+        async () => {
+          const d = await dashboard({ token: BACKEND, session_id: 'capped' });
+          const outcome = await Promise.race([d.closed, new Promise<'open'>((r) => setTimeout(() => r('open'), 150))]);
+          d.ws.terminate();
+          return outcome === 'open';
+        },
+        5_000,
+        'a freed dashboard place',
+      );
     } finally {
       for (const d of first) d.ws.terminate();
     }
@@ -108,7 +123,12 @@ describe('concurrent updates', () => {
       );
       expect(results.every((r) => r.status === 200)).toBe(true);
       await waitUntil(
-        () => d.messages.filter((m) => (m as { agent_id: string; event_type: string }).agent_id === 'burst-agent' && (m as { event_type: string }).event_type === 'tool_execute').length >= n,
+        () =>
+          d.messages.filter(
+            (m) =>
+              (m as { agent_id: string; event_type: string }).agent_id === 'burst-agent' &&
+              (m as { event_type: string }).event_type === 'tool_execute',
+          ).length >= n,
         10_000,
         `${n} updates`,
       );
@@ -130,14 +150,35 @@ describe('concurrent updates', () => {
 describe('presence API errors', () => {
   it('answers 401, 400 validation_failed, 415 and 400 invalid_json with an ErrorBody', async () => {
     const cases = [
-      [await call(t.hub, 'POST', '/api/presence/x/events', { token: null, body: { event_type: 'tool_execute', tool_name: 'a', session_id: 's' } }), 401, 'unauthenticated'],
+      [
+        await call(t.hub, 'POST', '/api/presence/x/events', {
+          token: null,
+          body: { event_type: 'tool_execute', tool_name: 'a', session_id: 's' },
+        }),
+        401,
+        'unauthenticated',
+      ],
       [await call(t.hub, 'GET', '/api/presence', { token: null }), 401, 'unauthenticated'],
       [await toolEvent('x', { tool_name: 'a' }), 400, 'validation_failed'],
-      [await call(t.hub, 'POST', '/api/presence/x/events', { body: { event_type: 'other', tool_name: 'a', session_id: 's' } }), 400, 'validation_failed'],
+      [
+        await call(t.hub, 'POST', '/api/presence/x/events', { body: { event_type: 'other', tool_name: 'a', session_id: 's' } }),
+        400,
+        'validation_failed',
+      ],
       [await toolEvent('x', { tool_name: 'a', session_id: 's', cost_tokens: -1 }), 400, 'validation_failed'],
-      [await call(t.hub, 'POST', '/api/presence/x/events', { body: 'a=b', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type'],
+      [
+        await call(t.hub, 'POST', '/api/presence/x/events', { body: 'a=b', headers: { 'content-type': 'text/plain' } }),
+        415,
+        'unsupported_media_type',
+      ],
       [await call(t.hub, 'POST', '/api/broadcast/features/f/status', { body: '{' }), 400, 'invalid_json'],
-      [await call(t.hub, 'POST', `/api/presence/${'a'.repeat(201)}/events`, { body: { event_type: 'tool_execute', tool_name: 'a', session_id: 's' } }), 400, 'validation_failed'],
+      [
+        await call(t.hub, 'POST', `/api/presence/${'a'.repeat(201)}/events`, {
+          body: { event_type: 'tool_execute', tool_name: 'a', session_id: 's' },
+        }),
+        400,
+        'validation_failed',
+      ],
     ] as const;
     for (const [res, status, code] of cases) {
       expect(res.status, res.text).toBe(status);
@@ -152,7 +193,12 @@ describe('idle, offline and restart', () => {
     try {
       await toolEvent('quiet-agent', { tool_name: 'Edit', cost_tokens: 11, session_id: 'sess-q' });
       await waitUntil(
-        () => d.messages.some((m) => (m as { agent_id: string; presence: { status: string } }).agent_id === 'quiet-agent' && (m as { presence: { status: string } }).presence.status === 'offline'),
+        () =>
+          d.messages.some(
+            (m) =>
+              (m as { agent_id: string; presence: { status: string } }).agent_id === 'quiet-agent' &&
+              (m as { presence: { status: string } }).presence.status === 'offline',
+          ),
         FAST_TIMINGS.offlineAfterMs + 5_000,
         'offline',
       );
@@ -171,7 +217,12 @@ describe('idle, offline and restart', () => {
     expect((await open.closed).code).toBe(1001);
     const after = PresenceList.parse((await call(t.hub, 'GET', '/api/presence')).body).agents;
     expect(after).toEqual(before);
-    expect(after.find((a) => a.agent_id === 'quiet-agent')).toMatchObject({ status: 'offline', total_cost_tokens: 11, session_id: 'sess-q', last_tool_name: 'Edit' });
+    expect(after.find((a) => a.agent_id === 'quiet-agent')).toMatchObject({
+      status: 'offline',
+      total_cost_tokens: 11,
+      session_id: 'sess-q',
+      last_tool_name: 'Edit',
+    });
     // Counters continue within the same session after the restart.
     const next = await toolEvent('quiet-agent', { tool_name: 'Bash', cost_tokens: 1, session_id: 'sess-q' });
     expect(next.body.presence).toMatchObject({ status: 'active', total_tools_executed: 2, total_cost_tokens: 12 });

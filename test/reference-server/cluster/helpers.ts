@@ -57,8 +57,13 @@ export async function pusherClient(node: TestHub, userId = 'anon', clients?: Pus
       endpoint: '/unused',
       transport: 'ajax',
       customHandler: ({ socketId, channelName }, callback) => {
-        const channelData = channelName.startsWith('presence-') ? JSON.stringify({ user_id: userId, user_info: { name: `User ${userId}` } }) : undefined;
-        callback(null, { auth: signChannelAuth(app, socketId, channelName, channelData), ...(channelData === undefined ? {} : { channel_data: channelData }) });
+        const channelData = channelName.startsWith('presence-')
+          ? JSON.stringify({ user_id: userId, user_info: { name: `User ${userId}` } })
+          : undefined;
+        callback(null, {
+          auth: signChannelAuth(app, socketId, channelName, channelData),
+          ...(channelData === undefined ? {} : { channel_data: channelData }),
+        });
       },
     },
   });

@@ -52,7 +52,11 @@ describe('hubproof hub with Redis', () => {
     it('starts redis-server and two nodes behind one target, and stops all of them on SIGTERM', async () => {
       const targetPath = join(tempDir(), 'cluster.json');
       const hub = run(['--cluster', '2', '--port', '0', '--target-out', targetPath]);
-      await until(() => hub.out().includes('Press Ctrl+C') || hub.child.exitCode !== null, 40_000, `the cluster banner (stderr: ${hub.err()})`);
+      await until(
+        () => hub.out().includes('Press Ctrl+C') || hub.child.exitCode !== null,
+        40_000,
+        `the cluster banner (stderr: ${hub.err()})`,
+      );
       const target = parseTarget(JSON.parse(readFileSync(targetPath, 'utf8')));
       expect(target.nodes).toHaveLength(2);
       for (const node of target.nodes) {
@@ -69,13 +73,20 @@ describe('hubproof hub with Redis', () => {
 
     it('leaves nothing running when the parent is killed with SIGKILL', async () => {
       const hub = run(['--cluster', '2', '--port', '0']);
-      await until(() => hub.out().includes('Press Ctrl+C') || hub.child.exitCode !== null, 40_000, `the cluster banner (stderr: ${hub.err()})`);
+      await until(
+        () => hub.out().includes('Press Ctrl+C') || hub.child.exitCode !== null,
+        40_000,
+        `the cluster banner (stderr: ${hub.err()})`,
+      );
       const started = pids(hub.out());
       expect(started).toHaveLength(3);
       hub.child.kill('SIGKILL');
       await hub.exited;
-      await until(() => started.every((pid) => !alive(pid)), 10_000, `the nodes and redis-server (${started.join(', ')}) to exit with their parent`);
+      await until(
+        () => started.every((pid) => !alive(pid)),
+        10_000,
+        `the nodes and redis-server (${started.join(', ')}) to exit with their parent`,
+      );
     }, 60_000);
   });
 });
-

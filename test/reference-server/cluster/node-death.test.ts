@@ -9,7 +9,17 @@ import { startCluster, type RunningCluster } from '../../../reference-server/clu
 import { HubInfo } from '../../../spec/schemas/sync.ts';
 import { api, type TestHub } from '../pusher/helpers.ts';
 import { BACKEND } from '../sync/helpers.ts';
-import { collect, NO_REDIS, pusherClient, startRedisServer, subscribed, uniquePrefix, until, type PusherClient, type RedisServer } from './helpers.ts';
+import {
+  collect,
+  NO_REDIS,
+  pusherClient,
+  startRedisServer,
+  subscribed,
+  uniquePrefix,
+  until,
+  type PusherClient,
+  type RedisServer,
+} from './helpers.ts';
 
 /** Delivery of the removal after the bound: one log round trip and a busy machine's scheduling. */
 const DELIVERY_MS = 1_000;
@@ -41,7 +51,7 @@ describe.skipIf(NO_REDIS !== undefined)(`a killed cluster node${NO_REDIS ? ` —
   };
   const info = async (i: number) => HubInfo.parse(await (await fetch(`${cluster.nodes[i]!.http}/api/hub`)).json());
 
-  it('removes the dead node\'s presence members and dashboards within the stated bound while the other node keeps serving', async () => {
+  it("removes the dead node's presence members and dashboards within the stated bound while the other node keeps serving", async () => {
     const survivor = node(0);
     const watcher = await pusherClient(survivor, 'watcher', clients);
     const { ch } = await subscribed(watcher, 'presence-ghosts');
@@ -51,15 +61,21 @@ describe.skipIf(NO_REDIS !== undefined)(`a killed cluster node${NO_REDIS ? ` —
     const dashboard = new WebSocket(`${cluster.nodes[1]!.ws}/ws/broadcasts?token=${BACKEND}&session_id=ghost`);
     dashboard.on('error', () => undefined);
     await new Promise((r) => dashboard.once('open', r));
-    await until(async () => (await api(survivor, 'GET', '/channels/presence-ghosts/users')).body.users?.length === 2, 5_000, 'both members listed');
+    await until(
+      async () => (await api(survivor, 'GET', '/channels/presence-ghosts/users')).body.users?.length === 2,
+      5_000,
+      'both members listed',
+    );
 
     const bound = (await info(0)).cluster!.dead_node_removal_ms;
     expect((await info(0)).cluster!.nodes).toBe(2);
     const killedAt = Date.now();
     await cluster.kill(1);
-    await until(() => removed.some((m) => m.id === 'doomed'), bound + DELIVERY_MS + 2_000, 'member_removed for the dead node\'s user');
+    await until(() => removed.some((m) => m.id === 'doomed'), bound + DELIVERY_MS + 2_000, "member_removed for the dead node's user");
     const elapsed = Date.now() - killedAt;
-    expect(elapsed, `member_removed ${elapsed} ms after SIGKILL; bound ${bound} ms + ${DELIVERY_MS} ms delivery`).toBeLessThanOrEqual(bound + DELIVERY_MS);
+    expect(elapsed, `member_removed ${elapsed} ms after SIGKILL; bound ${bound} ms + ${DELIVERY_MS} ms delivery`).toBeLessThanOrEqual(
+      bound + DELIVERY_MS,
+    );
 
     expect((await api(survivor, 'GET', '/channels/presence-ghosts/users')).body.users).toEqual([{ id: 'watcher' }]);
     expect((await info(0)).cluster!.nodes).toBe(1);

@@ -6,7 +6,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, trigger, type TestHub } from '../pusher/helpers.ts';
-import { collect, NO_REDIS, once, pusherClient, sleep, startNodes, startRedisServer, subscribed, uniquePrefix, until, type PusherClient, type RedisServer } from './helpers.ts';
+import {
+  collect,
+  NO_REDIS,
+  once,
+  pusherClient,
+  sleep,
+  startNodes,
+  startRedisServer,
+  subscribed,
+  uniquePrefix,
+  until,
+  type PusherClient,
+  type RedisServer,
+} from './helpers.ts';
 
 /** Time to wait for a duplicate that must not come. */
 const QUIET_MS = 300;
@@ -120,7 +133,9 @@ describe.skipIf(NO_REDIS !== undefined)(`pusher profile across cluster nodes${NO
       expect(list.body).toEqual({ channels: { 'presence-count': { user_count: 2 } } });
       const pub = await api(node, 'GET', '/channels/count-public', { params: { info: 'subscription_count' } });
       expect(pub.body).toEqual({ occupied: true, subscription_count: 1 });
-      const ev = await api(node, 'POST', '/events', { body: { name: 'x', data: '{}', channel: 'presence-count', info: 'user_count,subscription_count' } });
+      const ev = await api(node, 'POST', '/events', {
+        body: { name: 'x', data: '{}', channel: 'presence-count', info: 'user_count,subscription_count' },
+      });
       expect(ev.body).toEqual({ channels: { 'presence-count': { user_count: 2, subscription_count: 2 } } });
     }
   });
@@ -142,7 +157,14 @@ describe.skipIf(NO_REDIS !== undefined)(`pusher profile across cluster nodes${NO
     const mine = () => webhooks.filter((w) => w.channel === 'presence-hooks').map((w) => `${w.name}${w.user_id ? ` ${w.user_id}` : ''}`);
     await until(() => mine().includes('channel_vacated'), 5_000, 'channel_vacated');
     await sleep(QUIET_MS * 2);
-    expect(mine().sort()).toEqual(['channel_occupied', 'channel_vacated', 'member_added w1', 'member_added w2', 'member_removed w1', 'member_removed w2']);
+    expect(mine().sort()).toEqual([
+      'channel_occupied',
+      'channel_vacated',
+      'member_added w1',
+      'member_added w2',
+      'member_removed w1',
+      'member_removed w2',
+    ]);
   });
 
   it('keeps two hubs with different key prefixes on one Redis apart', async () => {

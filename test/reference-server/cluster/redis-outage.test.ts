@@ -10,7 +10,19 @@ import type { RunningHub } from '../../../reference-server/hub.ts';
 import { HubInfo } from '../../../spec/schemas/sync.ts';
 import { trigger, type TestHub } from '../pusher/helpers.ts';
 import { call } from '../sync/helpers.ts';
-import { collect, NO_REDIS, pusherClient, sleep, startNodes, startRedisServer, subscribed, uniquePrefix, until, type PusherClient, type RedisServer } from './helpers.ts';
+import {
+  collect,
+  NO_REDIS,
+  pusherClient,
+  sleep,
+  startNodes,
+  startRedisServer,
+  subscribed,
+  uniquePrefix,
+  until,
+  type PusherClient,
+  type RedisServer,
+} from './helpers.ts';
 
 const clusterStatus = async (node: RunningHub) => HubInfo.parse(await (await fetch(`${node.httpUrl}/api/hub`)).json()).cluster!.status;
 
@@ -43,7 +55,8 @@ describe.skipIf(NO_REDIS !== undefined)(`a cluster whose Redis goes away${NO_RED
   it('loses no acknowledged publish or todo across a Redis crash and restart; answers 503 meanwhile', async () => {
     const subscriber = await pusherClient(b, 'sub', clients);
     const got = collect<{ i: number }>((await subscribed(subscriber, 'outage')).ch, 'tick');
-    const session = (await call(a, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 9200, coordinator_type: 'hybrid' } })).body.session_id as number;
+    const session = (await call(a, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 9200, coordinator_type: 'hybrid' } })).body
+      .session_id as number;
     expect((await call(a, 'POST', `/api/sessions/${session}/participants`, { body: { agent_type: 'w' } })).status).toBe(201);
 
     const acked: number[] = [];
@@ -67,11 +80,19 @@ describe.skipIf(NO_REDIS !== undefined)(`a cluster whose Redis goes away${NO_RED
 
     await until(() => acked.length >= 10, 10_000, 'publishes before the crash');
     await redis.kill();
-    await until(async () => (await clusterStatus(a)) === 'disconnected' && (await clusterStatus(b)) === 'disconnected', 5_000, 'both nodes reporting the outage');
+    await until(
+      async () => (await clusterStatus(a)) === 'disconnected' && (await clusterStatus(b)) === 'disconnected',
+      5_000,
+      'both nodes reporting the outage',
+    );
     const before = statuses.get(503) ?? 0;
     await until(() => (statuses.get(503) ?? 0) >= before + 5, 5_000, '503 answers during the outage');
     await redis.restart();
-    await until(async () => (await clusterStatus(a)) === 'connected' && (await clusterStatus(b)) === 'connected', 10_000, 'both nodes reconnected');
+    await until(
+      async () => (await clusterStatus(a)) === 'connected' && (await clusterStatus(b)) === 'connected',
+      10_000,
+      'both nodes reconnected',
+    );
     const afterRestart = acked.length;
     await until(() => acked.length >= afterRestart + 10, 10_000, 'publishes after the restart');
     stop = true;
@@ -87,7 +108,9 @@ describe.skipIf(NO_REDIS !== undefined)(`a cluster whose Redis goes away${NO_RED
     const [late] = (await startNodes(1, redis.url, prefix, { redis: { url: '', leaseMs: 2_000 } })) as [TestHub];
     try {
       const fresh = await call(late, 'GET', `/api/channels/private-session.${session}/events?limit=1000`);
-      expect(fresh.body.events.map((e: any) => `${e.seq} ${e.event_id}`)).toEqual(history.body.events.map((e: any) => `${e.seq} ${e.event_id}`));
+      expect(fresh.body.events.map((e: any) => `${e.seq} ${e.event_id}`)).toEqual(
+        history.body.events.map((e: any) => `${e.seq} ${e.event_id}`),
+      );
     } finally {
       await late.close();
     }

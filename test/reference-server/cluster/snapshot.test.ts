@@ -7,7 +7,18 @@ import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, trigger, type TestHub } from '../pusher/helpers.ts';
 import { call } from '../sync/helpers.ts';
-import { NO_REDIS, once, pusherClient, startNodes, startRedisServer, subscribed, uniquePrefix, until, type PusherClient, type RedisServer } from './helpers.ts';
+import {
+  NO_REDIS,
+  once,
+  pusherClient,
+  startNodes,
+  startRedisServer,
+  subscribed,
+  uniquePrefix,
+  until,
+  type PusherClient,
+  type RedisServer,
+} from './helpers.ts';
 
 describe.skipIf(NO_REDIS !== undefined)(`snapshots of the shared state${NO_REDIS ? ` — skipped: ${NO_REDIS}` : ''}`, () => {
   let redis: RedisServer;
@@ -30,8 +41,12 @@ describe.skipIf(NO_REDIS !== undefined)(`snapshots of the shared state${NO_REDIS
   it('trims the log after a snapshot, and a node started later rebuilds the same state from it', async () => {
     const [a, b] = nodes as [TestHub, TestHub];
     await subscribed(await pusherClient(b, 'member-1', clients), 'presence-snap');
-    const session = (await call(a, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 9300, coordinator_type: 'hybrid' } })).body.session_id;
-    for (let i = 0; i < 120; i++) expect((await call(i % 2 ? a : b, 'POST', `/api/sessions/${session}/todos`, { body: { title: `snapshot todo ${i} ${i * 31}` } })).status).toBe(201);
+    const session = (await call(a, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 9300, coordinator_type: 'hybrid' } })).body
+      .session_id;
+    for (let i = 0; i < 120; i++)
+      expect(
+        (await call(i % 2 ? a : b, 'POST', `/api/sessions/${session}/todos`, { body: { title: `snapshot todo ${i} ${i * 31}` } })).status,
+      ).toBe(201);
     expect((await trigger(a, 'cache-snap', 'last', { v: 7 })).status).toBe(200);
 
     const r = createClient({ url: redis.url, RESP: 2 });
@@ -39,7 +54,11 @@ describe.skipIf(NO_REDIS !== undefined)(`snapshots of the shared state${NO_REDIS
     await r.connect();
     try {
       await until(async () => Number(await r.sendCommand(['EXISTS', `${prefix}:snapshot`])) === 1, 5_000, 'a snapshot');
-      await until(async () => Number(await r.sendCommand(['XLEN', `${prefix}:log`])) < 100, 5_000, 'the log trimmed below one snapshot interval');
+      await until(
+        async () => Number(await r.sendCommand(['XLEN', `${prefix}:log`])) < 100,
+        5_000,
+        'the log trimmed below one snapshot interval',
+      );
     } finally {
       r.destroy();
     }

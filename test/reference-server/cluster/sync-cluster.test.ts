@@ -32,7 +32,12 @@ async function newSession(node: RunningHub, issue: number) {
   };
   const silent = await join();
   const alive = await join();
-  timers.push(setInterval(() => void call(node, 'POST', `/api/sessions/${id}/participants/${alive}/heartbeat`).catch(() => undefined), FAST_TIMINGS.heartbeatTimeoutMs / 4));
+  timers.push(
+    setInterval(
+      () => void call(node, 'POST', `/api/sessions/${id}/participants/${alive}/heartbeat`).catch(() => undefined),
+      FAST_TIMINGS.heartbeatTimeoutMs / 4,
+    ),
+  );
   return { id, participant: silent, channel: `private-session.${id}` };
 }
 
@@ -43,7 +48,10 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    [a, b] = (await startNodes(2, redis.url, uniquePrefix('sync'), { timings: FAST_TIMINGS, limits: { maxDashboardsPerSession: 2 } })) as [TestHub, TestHub];
+    [a, b] = (await startNodes(2, redis.url, uniquePrefix('sync'), { timings: FAST_TIMINGS, limits: { maxDashboardsPerSession: 2 } })) as [
+      TestHub,
+      TestHub,
+    ];
   });
 
   afterAll(async () => {
@@ -61,7 +69,9 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
     const worker = async () => {
       while (next < total) {
         const i = next++;
-        const res = await call(i % 2 ? b : a, 'POST', `/api/sessions/${s.id}/todos`, { body: { title: `task ${i} ${(i * 7919).toString(36)}`, description: 'x'.repeat(i % 3) } });
+        const res = await call(i % 2 ? b : a, 'POST', `/api/sessions/${s.id}/todos`, {
+          body: { title: `task ${i} ${(i * 7919).toString(36)}`, description: 'x'.repeat(i % 3) },
+        });
         expect(res.status).toBe(201);
         acked.push(res.body.todo_id);
       }
@@ -82,7 +92,8 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
     const s = await newSession(b, 9102);
     await until(async () => (await history(a, s.channel)).events.some((e) => e.data.reason === 'stale'), 10_000, 'the stale report');
     await sleep(FAST_TIMINGS.sweepIntervalMs * 5);
-    const left = async (node: RunningHub) => (await history(node, s.channel)).events.filter((e) => e.event.endsWith('AgentParticipantLeft'));
+    const left = async (node: RunningHub) =>
+      (await history(node, s.channel)).events.filter((e) => e.event.endsWith('AgentParticipantLeft'));
     const [onA, onB] = [await left(a), await left(b)];
     expect(onB.map((e) => `${e.data.participant_id} ${e.data.reason}`)).toEqual([`${s.participant} stale`]);
     // One report, the same event on both nodes (a node sweeping on its own would log its own).
@@ -104,15 +115,19 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
     await sleep(200); // both registrations applied
     const third = await open(a);
     expect(await Promise.race([third.closed, sleep(3_000).then(() => 'still open')])).toBe(1013);
-    const res = await call(a, 'POST', '/api/presence/agent-x/events', { body: { event_type: 'tool_execute', tool_name: 'Edit', session_id: 'dash-1', cost_tokens: 5 } });
+    const res = await call(a, 'POST', '/api/presence/agent-x/events', {
+      body: { event_type: 'tool_execute', tool_name: 'Edit', session_id: 'dash-1', cost_tokens: 5 },
+    });
     expect(res.status).toBe(200);
-    await until(() => first.got.some((m) => m.agent_id === 'agent-x'), 5_000, 'the update on the other node\'s dashboard');
+    await until(() => first.got.some((m) => m.agent_id === 'agent-x'), 5_000, "the update on the other node's dashboard");
     expect(second.got.some((m) => m.agent_id === 'agent-x')).toBe(true);
     first.ws.close();
     second.ws.close();
     await Promise.all([first.closed, second.closed]);
     // The same agent read through the other node: one state, cumulative counters.
-    const again = await call(b, 'POST', '/api/presence/agent-x/events', { body: { event_type: 'tool_execute', tool_name: 'Read', session_id: 'dash-1', cost_tokens: 7 } });
+    const again = await call(b, 'POST', '/api/presence/agent-x/events', {
+      body: { event_type: 'tool_execute', tool_name: 'Read', session_id: 'dash-1', cost_tokens: 7 },
+    });
     expect(again.body.presence.total_tools_executed).toBe(2);
     expect(again.body.presence.total_cost_tokens).toBe(12);
   });

@@ -16,7 +16,17 @@ const channelName = fc.oneof(
 );
 const eventName = fc.oneof(
   fc.string({ maxLength: 80 }),
-  fc.constantFrom('pusher:subscribe', 'pusher:unsubscribe', 'pusher:signin', 'pusher:ping', 'pusher:pong', 'pusher:bogus', 'pusher_internal:member_added', 'client-x', 'client-'),
+  fc.constantFrom(
+    'pusher:subscribe',
+    'pusher:unsubscribe',
+    'pusher:signin',
+    'pusher:ping',
+    'pusher:pong',
+    'pusher:bogus',
+    'pusher_internal:member_added',
+    'client-x',
+    'client-',
+  ),
   fc.string({ maxLength: 30 }).map((s) => `client-${s}`),
   fc.string({ maxLength: 30 }).map((s) => `pusher:${s}`),
 );
@@ -25,14 +35,20 @@ const eventName = fc.oneof(
 const garbage = fc.oneof(
   fc.json().map((s) => ({ text: s })),
   fc.string({ maxLength: 300 }).map((s) => ({ text: s })),
-  fc.integer({ min: MAX_FRAME + 1, max: MAX_FRAME * 4 }).map((n) => ({ text: JSON.stringify({ event: 'client-x', channel: 'held', data: 'y'.repeat(n) }) })),
+  fc
+    .integer({ min: MAX_FRAME + 1, max: MAX_FRAME * 4 })
+    .map((n) => ({ text: JSON.stringify({ event: 'client-x', channel: 'held', data: 'y'.repeat(n) }) })),
   fc.uint8Array({ maxLength: 200 }).map((b) => ({ binary: Buffer.from(b) })),
   fc
     .record({ event: eventName, channel: fc.option(channelName, { nil: undefined }), data: fc.option(fc.jsonValue(), { nil: undefined }) })
     .filter((f) => f.event !== 'pusher:unsubscribe')
     .map((f) => ({ text: JSON.stringify(f) })),
   fc
-    .record({ channel: channelName, auth: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }), channel_data: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }) })
+    .record({
+      channel: channelName,
+      auth: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
+      channel_data: fc.option(fc.string({ maxLength: 100 }), { nil: undefined }),
+    })
     .map((data) => ({ text: JSON.stringify({ event: 'pusher:subscribe', data }) })),
 );
 

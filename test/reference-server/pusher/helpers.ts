@@ -68,10 +68,12 @@ export class TestClient {
       this.frames.push({ ...parsed, value, raw: text });
       this.wake();
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => {
-      resolve({ code, reason: reason.toString() });
-      this.wake();
-    }));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        resolve({ code, reason: reason.toString() });
+        this.wake();
+      }),
+    );
     ws.on('error', () => undefined);
   }
 
@@ -106,7 +108,9 @@ export class TestClient {
       if (i !== -1) return this.frames.splice(i, 1)[0]!;
       const left = deadline - Date.now();
       if (left <= 0 || this.ws.readyState === WebSocket.CLOSED) {
-        throw new Error(`no matching frame within ${timeoutMs} ms; queued: ${this.frames.map((f) => f.raw.slice(0, 120)).join(' | ') || '(none)'}`);
+        throw new Error(
+          `no matching frame within ${timeoutMs} ms; queued: ${this.frames.map((f) => f.raw.slice(0, 120)).join(' | ') || '(none)'}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
@@ -133,7 +137,10 @@ export class TestClient {
   subscribe(channel: string, opts: { app?: AppCredentials; channelData?: unknown; auth?: string } = {}): void {
     const channelData = opts.channelData === undefined ? undefined : JSON.stringify(opts.channelData);
     const auth = opts.auth ?? (opts.app ? signChannelAuth(opts.app, this.socketId, channel, channelData) : undefined);
-    this.send({ event: 'pusher:subscribe', data: { channel, ...(auth ? { auth } : {}), ...(channelData ? { channel_data: channelData } : {}) } });
+    this.send({
+      event: 'pusher:subscribe',
+      data: { channel, ...(auth ? { auth } : {}), ...(channelData ? { channel_data: channelData } : {}) },
+    });
   }
 
   async subscribed(channel: string, opts: Parameters<TestClient['subscribe']>[1] = {}): Promise<ReceivedFrame> {
@@ -162,7 +169,13 @@ export async function api(
   hub: TestHub,
   method: 'GET' | 'POST',
   path: string,
-  opts: { params?: Record<string, string>; body?: unknown; app?: AppCredentials & { id?: string }; rawBody?: string; tamper?: (q: Record<string, string>) => void } = {},
+  opts: {
+    params?: Record<string, string>;
+    body?: unknown;
+    app?: AppCredentials & { id?: string };
+    rawBody?: string;
+    tamper?: (q: Record<string, string>) => void;
+  } = {},
 ): Promise<ApiResponse> {
   const app = opts.app ?? hub.app;
   const fullPath = `/apps/${app.id ?? hub.app.id}${path}`;
@@ -186,7 +199,12 @@ export async function api(
 
 export const trigger = (hub: TestHub, channel: string | string[], name: string, data: unknown, extra: Record<string, unknown> = {}) =>
   api(hub, 'POST', '/events', {
-    body: { name, data: typeof data === 'string' ? data : JSON.stringify(data), ...(Array.isArray(channel) ? { channels: channel } : { channel }), ...extra },
+    body: {
+      name,
+      data: typeof data === 'string' ? data : JSON.stringify(data),
+      ...(Array.isArray(channel) ? { channels: channel } : { channel }),
+      ...extra,
+    },
   });
 
 /** Fast timings for tests (the heartbeat and idle rules in well under a second). */

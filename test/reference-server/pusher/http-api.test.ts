@@ -54,7 +54,12 @@ describe('pusher HTTP API', () => {
     const a = await TestClient.connect(hub);
     await a.subscribed('batch-a');
     const res = await api(hub, 'POST', '/batch_events', {
-      body: { batch: [{ channel: 'batch-a', name: 'one', data: '1', info: 'subscription_count' }, { channel: 'batch-b', name: 'two', data: '2' }] },
+      body: {
+        batch: [
+          { channel: 'batch-a', name: 'one', data: '1', info: 'subscription_count' },
+          { channel: 'batch-b', name: 'two', data: '2' },
+        ],
+      },
     });
     expect(res).toEqual({ status: 200, body: { batch: [{ subscription_count: 1 }, {}] } });
     expect((await a.event('one', 'batch-a')).data).toBe('1');
@@ -78,7 +83,10 @@ describe('pusher HTTP API', () => {
   it('answers channel info, and users for presence channels only', async () => {
     const a = await TestClient.connect(hub);
     await a.subscribed('presence-who', { app: hub.app, channelData: { user_id: 'ann' } });
-    expect((await api(hub, 'GET', '/channels/presence-who', { params: { info: 'subscription_count' } })).body).toEqual({ occupied: true, subscription_count: 1 });
+    expect((await api(hub, 'GET', '/channels/presence-who', { params: { info: 'subscription_count' } })).body).toEqual({
+      occupied: true,
+      subscription_count: 1,
+    });
     expect((await api(hub, 'GET', '/channels/nobody-here')).body).toEqual({ occupied: false });
     expect(UsersResponse.parse((await api(hub, 'GET', '/channels/presence-who/users')).body).users).toEqual([{ id: 'ann' }]);
     expect((await api(hub, 'GET', '/channels/private-x/users')).status).toBe(400);
@@ -90,7 +98,11 @@ describe('pusher HTTP API', () => {
   it.each([
     ['a wrong secret', { app: { id: '1', key: 'hubproof-key', secret: 'not-the-secret' } }, 'invalid_signature'],
     ['a wrong key', { app: { id: '1', key: 'other-key', secret: 'hubproof-secret-change-me' } }, 'unknown_auth_key'],
-    ['a stale timestamp', { tamper: (q: Record<string, string>) => (q.auth_timestamp = String(Math.floor(Date.now() / 1000) - 3600)) }, 'stale_timestamp'],
+    [
+      'a stale timestamp',
+      { tamper: (q: Record<string, string>) => (q.auth_timestamp = String(Math.floor(Date.now() / 1000) - 3600)) },
+      'stale_timestamp',
+    ],
     ['no signature', { tamper: (q: Record<string, string>) => delete q.auth_signature }, 'missing_auth_params'],
     ['a tampered body_md5', { tamper: (q: Record<string, string>) => (q.body_md5 = '0'.repeat(32)) }, 'body_md5_mismatch'],
   ])('answers 401 naming the reason for %s', async (_label, opts, reason) => {
@@ -137,7 +149,12 @@ describe('pusher HTTP API', () => {
     });
     expect(over.status).toBe(400);
     const half = await api(hub, 'POST', '/batch_events', {
-      body: { batch: [{ channel: 'batch-atomic', name: 'good', data: '{}' }, { channel: 'batch-atomic', name: 'bad' }] },
+      body: {
+        batch: [
+          { channel: 'batch-atomic', name: 'good', data: '{}' },
+          { channel: 'batch-atomic', name: 'bad' },
+        ],
+      },
     });
     expect(half.status).toBe(400);
     await trigger(hub, 'batch-atomic', 'marker', {});

@@ -10,7 +10,10 @@ describe('pusher presence (per user, not per connection)', () => {
 
   const join = async (channel: string, userId: string, userInfo?: unknown) => {
     const c = await TestClient.connect(hub);
-    const ack = await c.subscribed(channel, { app: hub.app, channelData: userInfo === undefined ? { user_id: userId } : { user_id: userId, user_info: userInfo } });
+    const ack = await c.subscribed(channel, {
+      app: hub.app,
+      channelData: userInfo === undefined ? { user_id: userId } : { user_id: userId, user_info: userInfo },
+    });
     return { c, ack };
   };
 

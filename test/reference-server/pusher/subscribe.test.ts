@@ -43,7 +43,10 @@ describe('pusher subscribe', () => {
   it.each([
     ['a forged signature', (_c: TestClient, hub: TestHub) => `${hub.app.key}:${'0'.repeat(64)}`],
     ['a signature made for another socket', (_c: TestClient, hub: TestHub) => signChannelAuth(hub.app, '1234.5678', 'private-b')],
-    ['a signature made with another secret', (c: TestClient, hub: TestHub) => signChannelAuth({ key: hub.app.key, secret: 'wrong-secret-123' }, c.socketId, 'private-b')],
+    [
+      'a signature made with another secret',
+      (c: TestClient, hub: TestHub) => signChannelAuth({ key: hub.app.key, secret: 'wrong-secret-123' }, c.socketId, 'private-b'),
+    ],
     ['an empty auth', () => ''],
   ])('rejects a private subscription with %s: pusher:error 4009, connection stays open', async (_label, makeAuth) => {
     const c = await TestClient.connect(hub);
@@ -72,7 +75,11 @@ describe('pusher subscribe', () => {
     const signed = JSON.stringify({ user_id: 'u1' });
     c.send({
       event: 'pusher:subscribe',
-      data: { channel: 'presence-p', auth: signChannelAuth(hub.app, c.socketId, 'presence-p', signed), channel_data: JSON.stringify({ user_id: 'admin' }) },
+      data: {
+        channel: 'presence-p',
+        auth: signChannelAuth(hub.app, c.socketId, 'presence-p', signed),
+        channel_data: JSON.stringify({ user_id: 'admin' }),
+      },
     });
     expect((await c.event('pusher:error')).value.code).toBe(4009);
     c.close();

@@ -26,7 +26,8 @@ describe('pusher webhooks', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString();
-        if (req.headers['x-pusher-signature'] !== hmacHex(hub.app.secret, body) || req.headers['x-pusher-key'] !== hub.app.key) badSignatures.push(body);
+        if (req.headers['x-pusher-signature'] !== hmacHex(hub.app.secret, body) || req.headers['x-pusher-key'] !== hub.app.key)
+          badSignatures.push(body);
         events.push(...WebhookBody.parse(JSON.parse(body)).events);
         res.end('ok');
       });

@@ -23,7 +23,9 @@ function expectError(res: { status: number; body: unknown }, status: number, cod
 }
 
 async function newSession(projectId = 1, issueId = 100 + Math.floor(Math.random() * 1e6)) {
-  const res = await call(t.hub, 'POST', '/api/sessions', { body: { project_id: projectId, issue_id: issueId, coordinator_type: 'hybrid' } });
+  const res = await call(t.hub, 'POST', '/api/sessions', {
+    body: { project_id: projectId, issue_id: issueId, coordinator_type: 'hybrid' },
+  });
   expect(res.status, res.text).toBe(201);
   return Session.parse(res.body);
 }
@@ -45,7 +47,11 @@ describe('GET /api/hub', () => {
 
 describe('authentication and input errors', () => {
   it('answers 401 unauthenticated without a token or with an unknown one', async () => {
-    expectError(await call(t.hub, 'POST', '/api/sessions', { token: null, body: { project_id: 1, issue_id: 1, coordinator_type: 'x' } }), 401, 'unauthenticated');
+    expectError(
+      await call(t.hub, 'POST', '/api/sessions', { token: null, body: { project_id: 1, issue_id: 1, coordinator_type: 'x' } }),
+      401,
+      'unauthenticated',
+    );
     expectError(await call(t.hub, 'GET', '/api/sessions/1/todos', { token: 'not-a-token-at-all' }), 401, 'unauthenticated');
   });
 
@@ -74,9 +80,17 @@ describe('authentication and input errors', () => {
   it('answers 404 not_found for unknown or malformed ids and 403 outside the agent projects', async () => {
     expectError(await call(t.hub, 'GET', '/api/sessions/999999/todos'), 404, 'not_found');
     expectError(await call(t.hub, 'GET', '/api/sessions/abc/todos'), 404, 'not_found');
-    expectError(await call(t.hub, 'POST', '/api/sessions', { token: SECURITY, body: { project_id: 2, issue_id: 5, coordinator_type: 'x' } }), 403, 'forbidden');
+    expectError(
+      await call(t.hub, 'POST', '/api/sessions', { token: SECURITY, body: { project_id: 2, issue_id: 5, coordinator_type: 'x' } }),
+      403,
+      'forbidden',
+    );
     const s = await newSession(2);
-    expectError(await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { token: SECURITY, body: { agent_type: 'sec' } }), 403, 'forbidden');
+    expectError(
+      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { token: SECURITY, body: { agent_type: 'sec' } }),
+      403,
+      'forbidden',
+    );
   });
 });
 
@@ -101,7 +115,11 @@ describe('sessions and participants', () => {
       expect(res.status).toBe(201);
       ids.push(Participant.parse(res.body).participant_id);
     }
-    expectError(await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'd' } }), 409, 'session_full');
+    expectError(
+      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'd' } }),
+      409,
+      'session_full',
+    );
     expect((await call(t.hub, 'DELETE', `/api/sessions/${s.session_id}/participants/${ids[0]}`)).status).toBe(204);
     expect((await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'd' } })).status).toBe(201);
 
@@ -119,7 +137,9 @@ describe('sessions and participants', () => {
 
   it('heartbeats with 204, refuses another agent participant with 403, and leaving twice emits once', async () => {
     const s = await newSession();
-    const p = Participant.parse((await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } })).body);
+    const p = Participant.parse(
+      (await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } })).body,
+    );
     const base = `/api/sessions/${s.session_id}/participants/${p.participant_id}`;
     expect((await call(t.hub, 'POST', `${base}/heartbeat`)).status).toBe(204);
     expectError(await call(t.hub, 'POST', `${base}/heartbeat`, { token: FRONTEND }), 403, 'forbidden');
@@ -129,7 +149,9 @@ describe('sessions and participants', () => {
     expectError(await call(t.hub, 'POST', `${base}/heartbeat`), 404, 'not_found');
     // History of a session channel is for its active participants: read it as another one.
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { token: FRONTEND, body: { agent_type: 'observer' } });
-    const history = HistoryPage.parse((await call(t.hub, 'GET', `/api/channels/private-session.${s.session_id}/events`, { token: FRONTEND })).body);
+    const history = HistoryPage.parse(
+      (await call(t.hub, 'GET', `/api/channels/private-session.${s.session_id}/events`, { token: FRONTEND })).body,
+    );
     expect(history.events.filter((e) => e.event.endsWith('AgentParticipantLeft'))).toHaveLength(1);
   });
 });
@@ -139,14 +161,18 @@ describe('POST /broadcasting/auth', () => {
     call(t.hub, 'POST', '/broadcasting/auth', {
       token,
       headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
-      body: form ? new URLSearchParams({ socket_id: socketId, channel_name: channel }).toString() : JSON.stringify({ socket_id: socketId, channel_name: channel }),
+      body: form
+        ? new URLSearchParams({ socket_id: socketId, channel_name: channel }).toString()
+        : JSON.stringify({ socket_id: socketId, channel_name: channel }),
     });
 
   it('signs a session channel only for its active participants', async () => {
     const s = await newSession();
     const channel = `private-session.${s.session_id}`;
     expectError(await auth(BACKEND, channel), 403, 'forbidden');
-    const p = Participant.parse((await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } })).body);
+    const p = Participant.parse(
+      (await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } })).body,
+    );
     const ok = await auth(BACKEND, channel);
     expect(ok.status).toBe(200);
     expect(ok.body.auth).toBe(signChannelAuth(t.hub.config.app, '123.456', channel));
@@ -191,7 +217,10 @@ describe('GET /api/channels/{channel}/events', () => {
   it('pages by after_seq and limit, with last_seq the channel head', async () => {
     const s = await newSession();
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } });
-    for (let i = 0; i < 6; i++) await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, { body: { title: `task number ${i} ${'abcdefghij'[i]}${i * 7919}` } });
+    for (let i = 0; i < 6; i++)
+      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, {
+        body: { title: `task number ${i} ${'abcdefghij'[i]}${i * 7919}` },
+      });
     const channel = `private-session.${s.session_id}`;
     const page = HistoryPage.parse((await call(t.hub, 'GET', `/api/channels/${channel}/events?after_seq=2&limit=3`)).body);
     expect(page.channel).toBe(channel);

@@ -14,9 +14,20 @@ afterAll(async () => {
 
 /** A session with a backend-architect (BACKEND) and a database-architect (FRONTEND) and a subscriber. */
 async function setup() {
-  const s = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 9, coordinator_type: 'hybrid' } })).body);
-  Participant.parse((await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'backend-architect' } })).body);
-  Participant.parse((await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { token: FRONTEND, body: { agent_type: 'database-architect' } })).body);
+  const s = Session.parse(
+    (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 9, coordinator_type: 'hybrid' } })).body,
+  );
+  Participant.parse(
+    (await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'backend-architect' } })).body,
+  );
+  Participant.parse(
+    (
+      await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, {
+        token: FRONTEND,
+        body: { agent_type: 'database-architect' },
+      })
+    ).body,
+  );
   const client = await PusherTestClient.connect(t.hub);
   await client.subscribe(`private-session.${s.session_id}`);
   const todo = async (token: string, title: string, description: string) => {
@@ -36,7 +47,13 @@ describe('duplicate todos', () => {
       const first = await todo(BACKEND, 'Create user model', 'short');
       const second = await todo(FRONTEND, 'Create User model', 'a much longer description of the model');
       const events = await client.waitEvents(5, (e) => e.event.includes('Todo') || e.event.includes('Conflict'));
-      expect(names(events)).toEqual(['AgentTodoChanged', 'AgentTodoChanged', 'AgentConflictDetected', 'AgentTodoChanged', 'AgentConflictResolved']);
+      expect(names(events)).toEqual([
+        'AgentTodoChanged',
+        'AgentTodoChanged',
+        'AgentConflictDetected',
+        'AgentTodoChanged',
+        'AgentConflictResolved',
+      ]);
       const detected = SYNC_EVENTS.AgentConflictDetected.parse(events[2]!.data);
       expect(detected).toMatchObject({
         conflict_type: 'duplicate_todo',
@@ -49,7 +66,12 @@ describe('duplicate todos', () => {
       expect(cancelled.change).toBe('cancelled');
       expect(cancelled.todo.todo_id).toBe(first.todo_id);
       const resolved = SYNC_EVENTS.AgentConflictResolved.parse(events[4]!.data);
-      expect(resolved).toMatchObject({ conflict_id: detected.conflict_id, kept_todo_id: second.todo_id, cancelled_todo_id: first.todo_id, strategy: 'keep_more_detailed' });
+      expect(resolved).toMatchObject({
+        conflict_id: detected.conflict_id,
+        kept_todo_id: second.todo_id,
+        cancelled_todo_id: first.todo_id,
+        strategy: 'keep_more_detailed',
+      });
       // Resolution reached the subscriber promptly (generous bound: the machine is shared).
       expect(events[4]!.at - events[1]!.at).toBeLessThan(2_000);
       const seqs = client.events.filter((e) => e.channel === `private-session.${s.session_id}`).map((e) => e.data.seq);
@@ -92,11 +114,16 @@ describe('duplicate todos', () => {
   });
 
   it('uses the agent identifier when the creator has no participant in the session', async () => {
-    const s = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 2, issue_id: 3, coordinator_type: 'solo' } })).body);
+    const s = Session.parse(
+      (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 2, issue_id: 3, coordinator_type: 'solo' } })).body,
+    );
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, { body: { title: 'Ship it', description: 'x' } });
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, { token: FRONTEND, body: { title: 'ship it', description: '' } });
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'reader' } });
-    const history = (await call(t.hub, 'GET', `/api/channels/private-session.${s.session_id}/events`)).body.events as { event: string; data: any }[];
+    const history = (await call(t.hub, 'GET', `/api/channels/private-session.${s.session_id}/events`)).body.events as {
+      event: string;
+      data: any;
+    }[];
     const detected = history.find((e) => e.event.endsWith('AgentConflictDetected'))!;
     expect(detected.data.first_agent).toBe('claude-backend-001');
     expect(detected.data.second_agent).toBe('claude-frontend-002');
@@ -130,7 +157,9 @@ describe('concurrent updates', () => {
         cancelled_todo_id: null,
         strategy: 'first_writer_wins',
       });
-      const now = (await call(t.hub, 'GET', `/api/sessions/${s.session_id}/todos`)).body.todos.find((x: { todo_id: number }) => x.todo_id === item.todo_id);
+      const now = (await call(t.hub, 'GET', `/api/sessions/${s.session_id}/todos`)).body.todos.find(
+        (x: { todo_id: number }) => x.todo_id === item.todo_id,
+      );
       expect(now.description).toBe('backend edit');
     } finally {
       client.close();
@@ -149,7 +178,9 @@ describe('concurrent updates', () => {
       expect(changes[2]!.data.todo.version).toBe(3);
       const other = await setup();
       other.client.close();
-      const res = await call(t.hub, 'PATCH', `/api/sessions/${other.s.session_id}/todos/${item.todo_id}`, { body: { status: 'done', expected_version: 3 } });
+      const res = await call(t.hub, 'PATCH', `/api/sessions/${other.s.session_id}/todos/${item.todo_id}`, {
+        body: { status: 'done', expected_version: 3 },
+      });
       expect(res.status).toBe(404);
     } finally {
       client.close();

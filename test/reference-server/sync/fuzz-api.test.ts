@@ -19,12 +19,17 @@ let stored: Map<string, unknown[]>;
 
 beforeAll(async () => {
   t = await startTestHub({ limits: { maxBodyBytes: 4096, maxParticipants: 4 }, timings: { heartbeatTimeoutMs: 600_000 } });
-  sessionId = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 5, coordinator_type: 'hybrid' } })).body).session_id;
+  sessionId = Session.parse(
+    (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 5, coordinator_type: 'hybrid' } })).body,
+  ).session_id;
   await call(t.hub, 'POST', `/api/sessions/${sessionId}/participants`, { body: { agent_type: 'backend-architect' } });
-  todoId = Todo.parse((await call(t.hub, 'POST', `/api/sessions/${sessionId}/todos`, { body: { title: 'Seed todo', description: 'seed' } })).body).todo_id;
+  todoId = Todo.parse(
+    (await call(t.hub, 'POST', `/api/sessions/${sessionId}/todos`, { body: { title: 'Seed todo', description: 'seed' } })).body,
+  ).todo_id;
   channels = [`private-session.${sessionId}`, 'private-project.1', 'private-issue.5'];
   stored = new Map();
-  for (const c of channels) stored.set(c, HistoryPage.parse((await call(t.hub, 'GET', `/api/channels/${c}/events?limit=1000`)).body).events);
+  for (const c of channels)
+    stored.set(c, HistoryPage.parse((await call(t.hub, 'GET', `/api/channels/${c}/events?limit=1000`)).body).events);
 });
 afterAll(async () => {
   await t.close();
@@ -47,9 +52,12 @@ const path = fc.oneof(
   fc.constant(`/api/sessions/SESSION/todos`),
   fc.constant(`/api/sessions/SESSION/todos/TODO`),
   fc.constant('/broadcasting/auth'),
-  fc.tuple(fc.constantFrom('private-session.', 'private-project.', 'private-issue.', 'presence-', ''), id, fc.string({ maxLength: 12 })).map(
-    ([p, i, q]) => `/api/channels/${encodeURIComponent(p + i)}/events?${new URLSearchParams({ after_seq: q, limit: q.length ? q : '5' })}`,
-  ),
+  fc
+    .tuple(fc.constantFrom('private-session.', 'private-project.', 'private-issue.', 'presence-', ''), id, fc.string({ maxLength: 12 }))
+    .map(
+      ([p, i, q]) =>
+        `/api/channels/${encodeURIComponent(p + i)}/events?${new URLSearchParams({ after_seq: q, limit: q.length ? q : '5' })}`,
+    ),
   fc.constant('/api/hub'),
   fc.constant('/api/presence'),
   id.map((i) => `/api/presence/${i}/events`),
@@ -87,28 +95,63 @@ const body = fc.oneof(
 );
 const headers = fc.record(
   {
-    'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', ''),
-    authorization: fc.constantFrom(`Bearer ${BACKEND}`, `Bearer ${FRONTEND}`, `Bearer ${SECURITY}`, 'Bearer nope', 'Basic abc', BACKEND, ''),
+    'content-type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/vnd.api+json',
+      '',
+    ),
+    authorization: fc.constantFrom(
+      `Bearer ${BACKEND}`,
+      `Bearer ${FRONTEND}`,
+      `Bearer ${SECURITY}`,
+      'Bearer nope',
+      'Basic abc',
+      BACKEND,
+      '',
+    ),
     'idempotency-key': fc.oneof(fc.constantFrom('k1', 'k2', 'has space'), fc.string({ maxLength: 10 })),
   },
   { requiredKeys: [] },
 );
 const randomRequest = fc.record({ method: fc.constantFrom('GET', 'POST', 'PATCH', 'DELETE', 'PUT'), path, body, headers });
 /** Well-formed requests, so the random ones also meet real state (todos, participants, conflicts). */
-const goodHeaders = fc.record({ 'content-type': fc.constant('application/json'), authorization: fc.constantFrom(`Bearer ${BACKEND}`, `Bearer ${FRONTEND}`) });
-const title = fc.constantFrom('Create user model', 'create User model', 'Fix login', 'fix log-in', 'Write docs').chain((base) =>
-  fc.string({ maxLength: 3 }).map((suffix) => base + suffix),
-);
+const goodHeaders = fc.record({
+  'content-type': fc.constant('application/json'),
+  authorization: fc.constantFrom(`Bearer ${BACKEND}`, `Bearer ${FRONTEND}`),
+});
+const title = fc
+  .constantFrom('Create user model', 'create User model', 'Fix login', 'fix log-in', 'Write docs')
+  .chain((base) => fc.string({ maxLength: 3 }).map((suffix) => base + suffix));
 const wellFormed = fc.oneof(
-  fc.record({ method: fc.constant('POST'), path: fc.constant('/api/sessions/SESSION/todos'), headers: goodHeaders, body: fc.record({ title, description: fc.string({ maxLength: 20 }) }).map((b) => JSON.stringify(b)) }),
+  fc.record({
+    method: fc.constant('POST'),
+    path: fc.constant('/api/sessions/SESSION/todos'),
+    headers: goodHeaders,
+    body: fc.record({ title, description: fc.string({ maxLength: 20 }) }).map((b) => JSON.stringify(b)),
+  }),
   fc.record({
     method: fc.constant('PATCH'),
     path: fc.constant('/api/sessions/SESSION/todos/TODO'),
     headers: goodHeaders,
-    body: fc.record({ status: fc.constantFrom('open', 'done'), expected_version: fc.integer({ min: 1, max: 4 }) }).map((b) => JSON.stringify(b)),
+    body: fc
+      .record({ status: fc.constantFrom('open', 'done'), expected_version: fc.integer({ min: 1, max: 4 }) })
+      .map((b) => JSON.stringify(b)),
   }),
-  fc.record({ method: fc.constant('POST'), path: fc.constant('/api/sessions/SESSION/participants'), headers: goodHeaders, body: fc.string({ minLength: 1, maxLength: 10 }).map((a) => JSON.stringify({ agent_type: a })) }),
-  fc.record({ method: fc.constant('DELETE'), path: fc.integer({ min: 1, max: 8 }).map((p) => `/api/sessions/SESSION/participants/${p}`), headers: goodHeaders, body: fc.constant(undefined) }),
+  fc.record({
+    method: fc.constant('POST'),
+    path: fc.constant('/api/sessions/SESSION/participants'),
+    headers: goodHeaders,
+    body: fc.string({ minLength: 1, maxLength: 10 }).map((a) => JSON.stringify({ agent_type: a })),
+  }),
+  fc.record({
+    method: fc.constant('DELETE'),
+    path: fc.integer({ min: 1, max: 8 }).map((p) => `/api/sessions/SESSION/participants/${p}`),
+    headers: goodHeaders,
+    body: fc.constant(undefined),
+  }),
 );
 const request = fc.oneof(randomRequest, wellFormed);
 
@@ -146,8 +189,16 @@ describe('HTTP API under random input', () => {
   it('still holds every previously stored event, unchanged and gapless, afterwards', async () => {
     // Random DELETEs may have removed every participant and random joins may have filled the session:
     // free it and join again, so the session channel is readable.
-    const tokens: Record<string, string> = { 'claude-backend-001': BACKEND, 'claude-frontend-002': FRONTEND, 'claude-security-003': SECURITY };
-    const list = (await call(t.hub, 'GET', `/api/sessions/${sessionId}/participants`)).body.participants as { participant_id: number; agent_identifier: string; status: string }[];
+    const tokens: Record<string, string> = {
+      'claude-backend-001': BACKEND,
+      'claude-frontend-002': FRONTEND,
+      'claude-security-003': SECURITY,
+    };
+    const list = (await call(t.hub, 'GET', `/api/sessions/${sessionId}/participants`)).body.participants as {
+      participant_id: number;
+      agent_identifier: string;
+      status: string;
+    }[];
     for (const p of list.filter((x) => x.status === 'active')) {
       await call(t.hub, 'DELETE', `/api/sessions/${sessionId}/participants/${p.participant_id}`, { token: tokens[p.agent_identifier]! });
     }

@@ -17,7 +17,9 @@ async function allHistory(hub: TestHub['hub'], channel: string, token?: string) 
 
 describe('event envelope and ordering', () => {
   it('gives concurrent mutations gapless per-channel seq, delivered in seq order and stored once each', async () => {
-    const s = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 8, coordinator_type: 'hybrid' } })).body);
+    const s = Session.parse(
+      (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 1, issue_id: 8, coordinator_type: 'hybrid' } })).body,
+    );
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } });
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { token: FRONTEND, body: { agent_type: 'b' } });
     const channel = `private-session.${s.session_id}`;
@@ -31,7 +33,13 @@ describe('event envelope and ordering', () => {
         Array.from({ length: n }, (_, i) =>
           call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, {
             token: i % 2 ? FRONTEND : undefined,
-            body: { title: i % 10 === 9 ? `item ${i - 1} ${String.fromCharCode(97 + ((i - 1) % 26)).repeat(3)}` : `item ${i} ${String.fromCharCode(97 + (i % 26)).repeat(3)}`, description: 'x'.repeat(i % 3) },
+            body: {
+              title:
+                i % 10 === 9
+                  ? `item ${i - 1} ${String.fromCharCode(97 + ((i - 1) % 26)).repeat(3)}`
+                  : `item ${i} ${String.fromCharCode(97 + (i % 26)).repeat(3)}`,
+              description: 'x'.repeat(i % 3),
+            },
           }),
         ),
       );
@@ -67,7 +75,9 @@ describe('event envelope and ordering', () => {
   });
 
   it('keeps events and seq across a restart on the same data dir', async () => {
-    const s = Session.parse((await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 2, issue_id: 12, coordinator_type: 'hybrid' } })).body);
+    const s = Session.parse(
+      (await call(t.hub, 'POST', '/api/sessions', { body: { project_id: 2, issue_id: 12, coordinator_type: 'hybrid' } })).body,
+    );
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/participants`, { body: { agent_type: 'a' } });
     await call(t.hub, 'POST', `/api/sessions/${s.session_id}/todos`, { body: { title: 'before restart' } });
     const channel = `private-session.${s.session_id}`;

@@ -45,7 +45,9 @@ describe('failsRun and exitCodeOf', () => {
     const failing = OUTCOMES.filter((o) => failsRun(o));
     expect(failing).toEqual(['fail']);
     expect(OUTCOMES.filter((o) => failsRun(o, { failOnFixed: true }))).toEqual(['fail', 'fixed']);
-    expect(exitCodeOf([row('a/b/1#1', 'blocked'), row('a/b/2#1', 'expected-fail'), row('a/b/3#1', 'non-strict'), row('a/b/4#1', 'fixed')])).toBe(0);
+    expect(
+      exitCodeOf([row('a/b/1#1', 'blocked'), row('a/b/2#1', 'expected-fail'), row('a/b/3#1', 'non-strict'), row('a/b/4#1', 'fixed')]),
+    ).toBe(0);
     expect(exitCodeOf([row('a/b/4#1', 'fixed')], [], { failOnFixed: true })).toBe(1);
     const crash: RunFinding = { id: 'crash#1', kind: 'crash', severity: 'fail', text: 'during a/b/1#1' };
     expect(exitCodeOf([row('a/b/1#1', 'pass')], [crash])).toBe(1);
@@ -71,7 +73,11 @@ describe('known deviations', () => {
       ['expected-fail', 'expected-fail'],
       ['fixed', 'fixed'],
     ]);
-    expect(withDeviation(row('pusher/http-auth/4#1', 'fail', { reason: 'accepted' }), dev)).toMatchObject({ outcome: 'expected-fail', reason: 'accepted', deviation: dev });
+    expect(withDeviation(row('pusher/http-auth/4#1', 'fail', { reason: 'accepted' }), dev)).toMatchObject({
+      outcome: 'expected-fail',
+      reason: 'accepted',
+      deviation: dev,
+    });
     const blocked = row('pusher/http-auth/4#1', 'blocked');
     expect(withDeviation(blocked, dev)).toBe(blocked);
   });
@@ -79,7 +85,13 @@ describe('known deviations', () => {
 
 describe('summarize', () => {
   it('counts every outcome, the new ones included', () => {
-    const s = summarize([row('a/b/1#1', 'pass'), row('a/b/1#2', 'blocked'), row('a/b/2#1', 'expected-fail'), row('a/b/3#1', 'fixed'), row('a/b/3#2', 'fail')]);
+    const s = summarize([
+      row('a/b/1#1', 'pass'),
+      row('a/b/1#2', 'blocked'),
+      row('a/b/2#1', 'expected-fail'),
+      row('a/b/3#1', 'fixed'),
+      row('a/b/3#2', 'fail'),
+    ]);
     expect(s).toMatchObject({ total: 5, pass: 1, fail: 1, blocked: 1, 'expected-fail': 1, fixed: 1, skipped: 0 });
   });
 });
@@ -88,12 +100,36 @@ describe('requirement and section rows', () => {
   it('carry the deciding row, its blocker or deviation, and roll sections up without letting blocked MUSTs pass', () => {
     const blockedBy = { kind: 'requirement' as const, id: 'a/b/1', case: 'a/b/1#1' };
     const rows = requirementRows(
-      [row('a/b/1#1', 'fail', { reason: 'wrong', replay: 'npx hubproof conform a/b/1#1' }), row('a/b/2#1', 'pass'), row('a/b/2#2', 'blocked', { reason: 'not judged', blockedBy })],
+      [
+        row('a/b/1#1', 'fail', { reason: 'wrong', replay: 'npx hubproof conform a/b/1#1' }),
+        row('a/b/2#1', 'pass'),
+        row('a/b/2#2', 'blocked', { reason: 'not judged', blockedBy }),
+      ],
       () => ({ text: 'rule' }),
     );
     expect(rows).toEqual([
-      { id: 'a/b/1', level: 'MUST', section: 'a/b', text: 'rule', outcome: 'fail', cases: ['a/b/1#1'], worstCase: 'a/b/1#1', reason: 'wrong', replay: 'npx hubproof conform a/b/1#1' },
-      { id: 'a/b/2', level: 'MUST', section: 'a/b', text: 'rule', outcome: 'blocked', cases: ['a/b/2#1', 'a/b/2#2'], worstCase: 'a/b/2#2', reason: 'not judged', blockedBy },
+      {
+        id: 'a/b/1',
+        level: 'MUST',
+        section: 'a/b',
+        text: 'rule',
+        outcome: 'fail',
+        cases: ['a/b/1#1'],
+        worstCase: 'a/b/1#1',
+        reason: 'wrong',
+        replay: 'npx hubproof conform a/b/1#1',
+      },
+      {
+        id: 'a/b/2',
+        level: 'MUST',
+        section: 'a/b',
+        text: 'rule',
+        outcome: 'blocked',
+        cases: ['a/b/2#1', 'a/b/2#2'],
+        worstCase: 'a/b/2#2',
+        reason: 'not judged',
+        blockedBy,
+      },
     ]);
     const [s] = sectionRows(rows.slice(1));
     expect(s).toMatchObject({ section: 'a/b', outcome: 'blocked', MUST: { total: 1, passed: 0, missed: 0, notRun: false } });

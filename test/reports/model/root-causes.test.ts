@@ -22,7 +22,9 @@ describe('root causes', () => {
     expect(twoHundred.cause).toBe('HTTP API errors answered with status 200 (the body carries the real code)');
     expect(httpStatusCause(200, [413, 400], '{}').fingerprint).toBe('http-error-as-2xx:200');
     expect(httpStatusCause(500, [400], 'oops').fingerprint).toBe('http-error-as-5xx:500');
-    expect(subscriptionRefusedCause({ kind: 'presence', userInfo: false }, 'pusher:error', 4200, 'Invalid message format').fingerprint).toBe('subscription-refused:presence:no-user_info:pusher:error:4200');
+    expect(
+      subscriptionRefusedCause({ kind: 'presence', userInfo: false }, 'pusher:error', 4200, 'Invalid message format').fingerprint,
+    ).toBe('subscription-refused:presence:no-user_info:pusher:error:4200');
   });
 
   it('groups rows by fingerprint, two or more to a group, largest first; passes and lone causes are not groups', () => {
@@ -36,7 +38,11 @@ describe('root causes', () => {
       row('pusher/close-codes/3#1', 'fail', { rootCause: { fingerprint: 'close-code-class:4001', cause: 'x' } }),
     ];
     expect(groupRootCauses(rows)).toEqual([
-      { fingerprint: twoHundred.fingerprint, cause: twoHundred.cause, cases: ['pusher/http-auth/2#1', 'pusher/http-api/6#1', 'pusher/http-api/7#1'] },
+      {
+        fingerprint: twoHundred.fingerprint,
+        cause: twoHundred.cause,
+        cases: ['pusher/http-auth/2#1', 'pusher/http-api/6#1', 'pusher/http-api/7#1'],
+      },
       { fingerprint: 'no-server-ping', cause: NO_SERVER_PING.cause, cases: ['pusher/heartbeat/3#1', 'pusher/heartbeat/4#1'] },
     ]);
   });
@@ -58,15 +64,26 @@ describe('root causes', () => {
   it('shows each unmet requirement once, its dependants under it, and theirs under them', () => {
     const rows = linkBlockers([
       row('pusher/heartbeat/3#1', 'non-strict', { level: 'SHOULD', reason: 'no ping' }),
-      row('pusher/heartbeat/4#1', 'blocked', { blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/3' }, reason: 'blocked by pusher/heartbeat/3: no ping' }),
-      row('pusher/heartbeat/5#1', 'blocked', { blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/3' }, reason: 'blocked by pusher/heartbeat/3: no ping' }),
-      row('pusher/presence/7#1', 'blocked', { blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/4' }, reason: 'blocked by pusher/heartbeat/4: stall' }),
+      row('pusher/heartbeat/4#1', 'blocked', {
+        blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/3' },
+        reason: 'blocked by pusher/heartbeat/3: no ping',
+      }),
+      row('pusher/heartbeat/5#1', 'blocked', {
+        blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/3' },
+        reason: 'blocked by pusher/heartbeat/3: no ping',
+      }),
+      row('pusher/presence/7#1', 'blocked', {
+        blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/4' },
+        reason: 'blocked by pusher/heartbeat/4: stall',
+      }),
     ]);
     const tree = blockedTree(rows);
     expect(tree).toHaveLength(1);
     expect(tree[0]!.blocker).toBe('pusher/heartbeat/3');
     expect(tree[0]!.row?.outcome).toBe('non-strict');
     expect(tree[0]!.dependants.map((d) => d.row.id)).toEqual(['pusher/heartbeat/4#1', 'pusher/heartbeat/5#1']);
-    expect(tree[0]!.dependants[0]!.below.map((b) => [b.blocker, b.dependants.map((d) => d.row.id)])).toEqual([['pusher/heartbeat/4', ['pusher/presence/7#1']]]);
+    expect(tree[0]!.dependants[0]!.below.map((b) => [b.blocker, b.dependants.map((d) => d.row.id)])).toEqual([
+      ['pusher/heartbeat/4', ['pusher/presence/7#1']],
+    ]);
   });
 });

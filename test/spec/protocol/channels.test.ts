@@ -44,7 +44,9 @@ describe('channel names', () => {
 });
 
 describe('channel kinds', () => {
-  const table: Array<[string, ChannelKind, { auth: boolean; presence: boolean; cache: boolean; encrypted: boolean; clientEvents: boolean }]> = [
+  const table: Array<
+    [string, ChannelKind, { auth: boolean; presence: boolean; cache: boolean; encrypted: boolean; clientEvents: boolean }]
+  > = [
     ['news', 'public', { auth: false, presence: false, cache: false, encrypted: false, clientEvents: false }],
     ['Private-x', 'public', { auth: false, presence: false, cache: false, encrypted: false, clientEvents: false }],
     ['private-x', 'private', { auth: true, presence: false, cache: false, encrypted: false, clientEvents: true }],
@@ -53,7 +55,11 @@ describe('channel kinds', () => {
     ['cache-x', 'cache', { auth: false, presence: false, cache: true, encrypted: false, clientEvents: false }],
     ['private-cache-x', 'private-cache', { auth: true, presence: false, cache: true, encrypted: false, clientEvents: true }],
     ['presence-cache-x', 'presence-cache', { auth: true, presence: true, cache: true, encrypted: false, clientEvents: true }],
-    ['private-encrypted-cache-x', 'private-encrypted-cache', { auth: true, presence: false, cache: true, encrypted: true, clientEvents: false }],
+    [
+      'private-encrypted-cache-x',
+      'private-encrypted-cache',
+      { auth: true, presence: false, cache: true, encrypted: true, clientEvents: false },
+    ],
     ['private-session.42', 'private', { auth: true, presence: false, cache: false, encrypted: false, clientEvents: true }],
   ];
   it.each(table)('%s is %s', (name, kind, f) => {

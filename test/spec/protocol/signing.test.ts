@@ -137,7 +137,12 @@ describe('HTTP API request signing (public worked example)', () => {
   });
 
   it('accepts GET requests with extra parameters signed by signHttpRequest', () => {
-    const q = signHttpRequest(APP, { method: 'GET', path: '/apps/3/channels', params: { filter_by_prefix: 'presence-', info: 'user_count' }, timestamp: TS });
+    const q = signHttpRequest(APP, {
+      method: 'GET',
+      path: '/apps/3/channels',
+      params: { filter_by_prefix: 'presence-', info: 'user_count' },
+      timestamp: TS,
+    });
     expect(q.body_md5).toBeUndefined();
     expect(verifyHttpRequest(APP, { method: 'GET', path: '/apps/3/channels', query: q, body: '', now: TS })).toEqual({ ok: true });
   });
@@ -148,7 +153,18 @@ describe('webhook signature', () => {
     const sdk = new Pusher({ appId: '3', key: APP.key, secret: APP.secret, cluster: 'mt1' });
     const body = '{"time_ms":1,"events":[{"name":"channel_occupied","channel":"a"}]}';
     const sig = signWebhook(APP, body);
-    expect(sdk.webhook({ headers: { 'content-type': 'application/json', 'x-pusher-key': APP.key, 'x-pusher-signature': sig }, rawBody: body }).isValid()).toBe(true);
-    expect(sdk.webhook({ headers: { 'content-type': 'application/json', 'x-pusher-key': APP.key, 'x-pusher-signature': sig }, rawBody: `${body} ` }).isValid()).toBe(false);
+    expect(
+      sdk
+        .webhook({ headers: { 'content-type': 'application/json', 'x-pusher-key': APP.key, 'x-pusher-signature': sig }, rawBody: body })
+        .isValid(),
+    ).toBe(true);
+    expect(
+      sdk
+        .webhook({
+          headers: { 'content-type': 'application/json', 'x-pusher-key': APP.key, 'x-pusher-signature': sig },
+          rawBody: `${body} `,
+        })
+        .isValid(),
+    ).toBe(false);
   });
 });

@@ -32,7 +32,10 @@ export function clearTimeout(id: number): void {
 export function setInterval(fn: (...args: unknown[]) => void, delay: number, ...args: unknown[]): number {
   const id = next++;
   hold();
-  live.set(id, globalThis.setInterval(() => fn(...args), delay));
+  live.set(
+    id,
+    globalThis.setInterval(() => fn(...args), delay),
+  );
   return id;
 }
 

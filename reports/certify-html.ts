@@ -35,30 +35,9 @@ function levelCell(c: LevelCount): RawHtml {
 function sectionMatrix(rows: readonly RequirementRow[]): RawHtml {
   const body = sectionRows(rows).map(
     (s) =>
-      html`<tr class="row-${s.outcome}">
-        <td class="mono">${s.section}</td>
-        <td>${levelCell(s.MUST)}</td>
-        <td>${levelCell(s.SHOULD)}</td>
-        <td>${levelCell(s.MAY)}</td>
-        <td>${badge(s.outcome)}</td>
-        <td class="mono">${s.missed.map((r) => html`<a href="#fail-${anchor(r.worstCase)}">${r.id}</a> `)}</td>
-      </tr>`,
+      html`<tr class="row-${s.outcome}"><td class="mono">${s.section}</td><td>${levelCell(s.MUST)}</td><td>${levelCell(s.SHOULD)}</td><td>${levelCell(s.MAY)}</td><td>${badge(s.outcome)}</td><td class="mono">${s.missed.map((r) => html`<a href="#fail-${anchor(r.worstCase)}">${r.id}</a> `)}</td></tr>`,
   );
-  return html`<table id="certify-matrix">
-    <thead>
-      <tr>
-        <th>Section</th>
-        <th>MUST passed</th>
-        <th>SHOULD passed</th>
-        <th>MAY passed</th>
-        <th>Result</th>
-        <th>Failed</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${body}
-    </tbody>
-  </table>`;
+  return html`<table id="certify-matrix"><thead><tr><th>Section</th><th>MUST passed</th><th>SHOULD passed</th><th>MAY passed</th><th>Result</th><th>Failed</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function sloTable(report: CertifyReport): RawHtml {
@@ -66,30 +45,9 @@ function sloTable(report: CertifyReport): RawHtml {
   const cls = { held: 'pass', breached: 'fail', unmeasured: 'non-strict' } as const;
   const rows = report.slos.map(
     (s) =>
-      html`<tr class="row-${cls[s.status]}">
-        <td><a href="#${s.scenario}">${s.scenario}</a></td>
-        <td><code>${s.name}</code> ${s.label}</td>
-        <td>${s.comparator} ${s.limit} ${s.unit}</td>
-        <td>${s.actual === null ? 'not measured' : `${s.actual} ${s.unit}`}</td>
-        <td><span class="badge o-${cls[s.status]}">${s.status}</span>${s.note ? html`<div class="muted">${s.note}</div>` : ''}</td>
-        <td class="mono">${(s.requirements ?? []).join(' ') || '-'}</td>
-      </tr>`,
+      html`<tr class="row-${cls[s.status]}"><td><a href="#${s.scenario}">${s.scenario}</a></td><td><code>${s.name}</code> ${s.label}</td><td>${s.comparator} ${s.limit} ${s.unit}</td><td>${s.actual === null ? 'not measured' : `${s.actual} ${s.unit}`}</td><td><span class="badge o-${cls[s.status]}">${s.status}</span>${s.note ? html`<div class="muted">${s.note}</div>` : ''}</td><td class="mono">${(s.requirements ?? []).join(' ') || '-'}</td></tr>`,
   );
-  return html`<table id="certify-slos">
-    <thead>
-      <tr>
-        <th>Scenario</th>
-        <th>SLO</th>
-        <th>Required</th>
-        <th>Actual</th>
-        <th>Result</th>
-        <th>Certifies</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return html`<table id="certify-slos"><thead><tr><th>Scenario</th><th>SLO</th><th>Required</th><th>Actual</th><th>Result</th><th>Certifies</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function certifyHtml(report: CertifyReport, conformance: RunReport, load: LoadReport): string {
@@ -100,76 +58,24 @@ export function certifyHtml(report: CertifyReport, conformance: RunReport, load:
   const ld = pageParts(renderLoadHtml(load));
   const s = report.summary;
   const v = VERDICT_CLASS[report.verdict];
-  const meta = html`Hub
-    <b>${report.hub.name}</b
-    >${report.hub.embedded ? ' (embedded reference hub)' : ''}${report.hub.info ? ` ${report.hub.info.version}, spec ${report.hub.info.spec_version}` : ''}
-    · profiles ${report.hub.profiles.join(', ')} · ${report.harness.name} ${report.harness.version} · seed
-    <span class="mono">${report.seeds.conformance}</span> · ${report.startedAt} · ${(report.durationsMs.total / 1000).toFixed(1)} s
-    (conformance ${(report.durationsMs.conformance / 1000).toFixed(1)} s, load ${(report.durationsMs.load / 1000).toFixed(1)} s)`;
-  const body = html`${findingsSection(report)}
-    <div class="cards">
-      <div class="card">
-        <div class="l">verdict</div>
-        <div class="n t-${v}">${verdictLabel(report)}</div>
-      </div>
-      <div class="card">
-        <div class="l">MUST passed</div>
-        <div class="n">${s.must.passed}/${s.must.total}</div>
-      </div>
-      <div class="card">
-        <div class="l">SHOULD passed</div>
-        <div class="n">${s.should.other === s.should.total ? 'not run' : `${s.should.passed}/${s.should.total}`}</div>
-        ${s.should.other ? html`<div class="l">${s.should.other} ${report.options.strict ? 'informational or skipped' : 'not run (no --strict)'}</div>` : ''}
-      </div>
-      <div class="card">
-        <div class="l">SLOs held</div>
-        <div class="n">${s.slo.held}/${s.slo.total}</div>
-      </div>
-      <div class="card">
-        <div class="l">exit code</div>
-        <div class="n">${report.exitCode}</div>
-      </div>
-    </div>
-    ${
-      report.deviations.length
-        ? html`<h2>Known deviations</h2>
-            <ul>
-              ${report.deviations.map((d) => html`<li class="t-expected-fail">${d}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${
-      report.reasons.length
-        ? html`<h2>${report.verdict === 'inconclusive' ? 'Why inconclusive' : 'Why not certified'}</h2>
-            <ul>
-              ${report.reasons.map((r) => html`<li class="t-${v}">${r}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${
-      report.notCovered.length
-        ? html`<h2>Not covered by this run</h2>
-            <p class="muted">
-              These MUST requirements were skipped because of the target, or blocked by another requirement the hub did not meet: not
-              failed, not certified either. Give the target what they need (e.g. <code>restart.command</code>) to cover them.
-            </p>
-            <ul>
-              ${report.notCovered.map((r) => html`<li>${r}</li>`)}
-            </ul>`
-        : ''
-    }
-    <h2>Requirement matrix</h2>
-    ${sectionMatrix(report.requirements)} ${groupsSection(report)}
-    <h2>Service levels (load, ${report.options.loadDurationS ?? '?'} s per scenario)</h2>
-    ${sloTable(report)}
-    <section class="part">
-      <h2 class="part-title">Conformance</h2>
-      ${raw(conf.body)}
-    </section>
-    <section class="part">
-      <h2 class="part-title">Load</h2>
-      ${raw(ld.body)}
-    </section>`;
+  const meta = html`Hub <b>${report.hub.name}</b>${report.hub.embedded ? ' (embedded reference hub)' : ''}${report.hub.info ? ` ${report.hub.info.version}, spec ${report.hub.info.spec_version}` : ''} · profiles ${report.hub.profiles.join(', ')} · ${report.harness.name} ${report.harness.version} · seed <span class="mono">${report.seeds.conformance}</span> · ${report.startedAt} · ${(report.durationsMs.total / 1000).toFixed(1)} s (conformance ${(report.durationsMs.conformance / 1000).toFixed(1)} s, load ${(report.durationsMs.load / 1000).toFixed(1)} s)`;
+  const body = html`${findingsSection(report)}<div class="cards">
+<div class="card"><div class="l">verdict</div><div class="n t-${v}">${verdictLabel(report)}</div></div>
+<div class="card"><div class="l">MUST passed</div><div class="n">${s.must.passed}/${s.must.total}</div></div>
+<div class="card"><div class="l">SHOULD passed</div><div class="n">${s.should.other === s.should.total ? 'not run' : `${s.should.passed}/${s.should.total}`}</div>${s.should.other ? html`<div class="l">${s.should.other} ${report.options.strict ? 'informational or skipped' : 'not run (no --strict)'}</div>` : ''}</div>
+<div class="card"><div class="l">SLOs held</div><div class="n">${s.slo.held}/${s.slo.total}</div></div>
+<div class="card"><div class="l">exit code</div><div class="n">${report.exitCode}</div></div>
+</div>
+${report.deviations.length ? html`<h2>Known deviations</h2><ul>${report.deviations.map((d) => html`<li class="t-expected-fail">${d}</li>`)}</ul>` : ''}
+${report.reasons.length ? html`<h2>${report.verdict === 'inconclusive' ? 'Why inconclusive' : 'Why not certified'}</h2><ul>${report.reasons.map((r) => html`<li class="t-${v}">${r}</li>`)}</ul>` : ''}
+${report.notCovered.length ? html`<h2>Not covered by this run</h2><p class="muted">These MUST requirements were skipped because of the target, or blocked by another requirement the hub did not meet: not failed, not certified either. Give the target what they need (e.g. <code>restart.command</code>) to cover them.</p><ul>${report.notCovered.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
+<h2>Requirement matrix</h2>
+${sectionMatrix(report.requirements)}
+${groupsSection(report)}
+<h2>Service levels (load, ${report.options.loadDurationS ?? '?'} s per scenario)</h2>
+${sloTable(report)}
+<section class="part"><h2 class="part-title">Conformance</h2>${raw(conf.body)}</section>
+<section class="part"><h2 class="part-title">Load</h2>${raw(ld.body)}</section>`;
   return htmlPage({ title: `hubproof certify — ${report.hub.name}`, meta, body, css: `${conf.css}\n${ld.css}\n${CSS}` });
 }
 

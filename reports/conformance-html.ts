@@ -19,90 +19,49 @@ export const badge = (o: Outcome): RawHtml => html`<span class="badge o-${o}">${
 export function findingsSection(report: Pick<RunReport, 'findings'>): RawHtml {
   if (report.findings.length === 0) return html``;
   const failing = report.findings.some((f) => f.severity === 'fail');
-  return html`<div id="findings" class="findings${failing ? '' : ' info'}">
-    ${findingLines(report.findings).map((l) => html`<div>${l}</div>`)}
-  </div>`;
+  return html`<div id="findings" class="findings${failing ? '' : ' info'}">${findingLines(report.findings).map((l) => html`<div>${l}</div>`)}</div>`;
 }
 
 /** The blocked rows as the terminal shows them: each unmet requirement once, its dependants indented under it. */
 export function blockedSection(report: Pick<RunReport, 'results'>): RawHtml {
   const lines = blockedLines(report.results);
   if (lines.length === 0) return html``;
-  return html`<h2>Blocked, not judged</h2>
-    <pre id="blocked" class="mono">${lines.join('\n')}</pre>`;
+  return html`<h2>Blocked, not judged</h2><pre id="blocked" class="mono">${lines.join('\n')}</pre>`;
 }
 
 export function groupsSection(report: Pick<RunReport, 'groups'>): RawHtml {
   if (report.groups.length === 0) return html``;
   const items = report.groups.map(
     (g) =>
-      html`<li>
-        <b>${groupLine(g)}</b>
-        <div class="mono muted">${g.cases.map((id) => html`<a href="#${anchor(id)}">${id}</a> `)}</div>
-      </li>`,
+      html`<li><b>${groupLine(g)}</b><div class="mono muted">${g.cases.map((id) => html`<a href="#${anchor(id)}">${id}</a> `)}</div></li>`,
   );
-  return html`<h2>Root causes</h2>
-    <ul id="groups">
-      ${items}
-    </ul>`;
+  return html`<h2>Root causes</h2><ul id="groups">${items}</ul>`;
 }
 
 function summaryCards(report: RunReport): RawHtml {
   const shown = OUTCOMES.filter((o) => CORE_OUTCOMES.includes(o) || report.summary[o] > 0);
-  const cards = shown.map(
-    (o) =>
-      html`<div class="card">
-        <div class="n t-${o}">${report.summary[o]}</div>
-        <div class="l">${o}</div>
-      </div>`,
-  );
-  return html`<div class="cards" id="summary">
-    <div class="card">
-      <div class="n">${report.summary.total}</div>
-      <div class="l">cases</div>
-    </div>
-    ${cards}
-  </div>`;
+  const cards = shown.map((o) => html`<div class="card"><div class="n t-${o}">${report.summary[o]}</div><div class="l">${o}</div></div>`);
+  return html`<div class="cards" id="summary"><div class="card"><div class="n">${report.summary.total}</div><div class="l">cases</div></div>${cards}</div>`;
 }
 
 function requirementTable(report: RunReport): RawHtml {
   const rows = requirementRows(report.results).map((row) => {
     const cases = row.cases.map((id) => html`<a href="#${anchor(id)}" class="mono">${id.slice(row.id.length)}</a> `);
-    return html`<tr class="req-row row-${row.outcome}" data-outcome="${row.outcome}">
-      <td class="mono">${row.id}</td>
-      <td>${row.level}</td>
-      <td>${row.text}</td>
-      <td>${badge(row.outcome)}</td>
-      <td>${cases}</td>
-    </tr>`;
+    return html`<tr class="req-row row-${row.outcome}" data-outcome="${row.outcome}"><td class="mono">${row.id}</td><td>${row.level}</td><td>${row.text}</td><td>${badge(row.outcome)}</td><td>${cases}</td></tr>`;
   });
-  return html`<table id="requirements">
-    <thead>
-      <tr>
-        <th>Requirement</th>
-        <th>Level</th>
-        <th>Rule</th>
-        <th>Outcome</th>
-        <th>Cases</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return html`<table id="requirements"><thead><tr><th>Requirement</th><th>Level</th><th>Rule</th><th>Outcome</th><th>Cases</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function failureCard(r: CaseResult): RawHtml {
   return html`<div class="failure${r.outcome === 'expected-fail' ? ' known' : ''}" id="fail-${anchor(r.id)}">
-    <h3 class="mono">${badge(r.outcome)} ${r.id}</h3>
-    <p>${r.desc}</p>
-    <p class="muted">${requirementById(r.requirement)?.text ?? ''}</p>
-    ${r.outcome === 'expected-fail' ? html`<p class="t-expected-fail">${deviationText(r)}</p>` : ''}
-    <pre>
-Expected: ${r.expected ?? '(see requirement)'}
+<h3 class="mono">${badge(r.outcome)} ${r.id}</h3>
+<p>${r.desc}</p>
+<p class="muted">${requirementById(r.requirement)?.text ?? ''}</p>
+${r.outcome === 'expected-fail' ? html`<p class="t-expected-fail">${deviationText(r)}</p>` : ''}
+<pre>Expected: ${r.expected ?? '(see requirement)'}
 Actual:   ${r.actual ?? r.reason ?? ''}${r.counterexample !== undefined ? `\nCounterexample: ${JSON.stringify(r.counterexample)}` : ''}</pre>
-    ${r.replay ? html`<div>Replay: <code>${r.replay}</code></div>` : ''}
-  </div>`;
+${r.replay ? html`<div>Replay: <code>${r.replay}</code></div>` : ''}
+</div>`;
 }
 
 function failureSection(report: RunReport): RawHtml {
@@ -110,17 +69,11 @@ function failureSection(report: RunReport): RawHtml {
   const fixed = report.results.filter((r) => r.outcome === 'fixed');
   const known = report.results.filter((r) => r.outcome === 'expected-fail');
   const fixedList = fixed.length
-    ? html`<ul id="fixed">
-        ${fixed.map((r) => html`<li class="t-fixed"><a href="#${anchor(r.id)}" class="mono">${r.id}</a> ${deviationText(r)}, but it passed: remove it from the list</li>`)}
-      </ul>`
+    ? html`<ul id="fixed">${fixed.map((r) => html`<li class="t-fixed"><a href="#${anchor(r.id)}" class="mono">${r.id}</a> ${deviationText(r)}, but it passed: remove it from the list</li>`)}</ul>`
     : '';
-  return html`${failed.length ? failed.map(failureCard) : html`<p class="muted">No requirement failed.</p>`} ${fixedList}
-  ${
-    known.length
-      ? html`<h2>Known deviations</h2>
-          ${known.map(failureCard)}`
-      : ''
-  }`;
+  return html`${failed.length ? failed.map(failureCard) : html`<p class="muted">No requirement failed.</p>`}
+${fixedList}
+${known.length ? html`<h2>Known deviations</h2>${known.map(failureCard)}` : ''}`;
 }
 
 function wireLog(r: CaseResult): RawHtml {
@@ -128,35 +81,15 @@ function wireLog(r: CaseResult): RawHtml {
     return html`<div class="muted">wire log with <a href="#${anchor(r.sameRunAs)}" class="mono">${r.sameRunAs}</a> (same run)</div>`;
   if (r.wire.length === 0) return html`<div class="muted">no wire log kept</div>`;
   const lines = r.wire.map((w) => `${w.t.toFixed(1).padStart(8)} ms  ${w.dir.padEnd(5)} ${w.conn.padEnd(8)} ${w.text}`).join('\n');
-  return html`<details>
-    <summary>wire log (${r.wire.length} entries)</summary>
-    <pre>${lines}</pre>
-  </details>`;
+  return html`<details><summary>wire log (${r.wire.length} entries)</summary><pre>${lines}</pre></details>`;
 }
 
 function caseTable(report: RunReport): RawHtml {
   const rows = report.results.map(
     (r) =>
-      html`<tr id="${anchor(r.id)}" class="row-${r.outcome}">
-        <td class="mono">${r.id}</td>
-        <td>${badge(r.outcome)}</td>
-        <td>${r.desc}${r.reason && r.outcome !== 'pass' ? html`<div class="muted">${r.reason}</div>` : ''}${wireLog(r)}</td>
-        <td>${r.durationMs}&nbsp;ms</td>
-      </tr>`,
+      html`<tr id="${anchor(r.id)}" class="row-${r.outcome}"><td class="mono">${r.id}</td><td>${badge(r.outcome)}</td><td>${r.desc}${r.reason && r.outcome !== 'pass' ? html`<div class="muted">${r.reason}</div>` : ''}${wireLog(r)}</td><td>${r.durationMs}&nbsp;ms</td></tr>`,
   );
-  return html`<table id="cases">
-    <thead>
-      <tr>
-        <th>Case</th>
-        <th>Outcome</th>
-        <th>What the harness did</th>
-        <th>Time</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  return html`<table id="cases"><thead><tr><th>Case</th><th>Outcome</th><th>What the harness did</th><th>Time</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 export function anchor(id: string): string {
@@ -165,26 +98,17 @@ export function anchor(id: string): string {
 
 export function conformanceHtml(report: RunReport): string {
   const verdict = report.exitCode === 0 ? 'no MUST failed' : `${report.summary.fail} MUST failure(s)`;
-  const meta = html`Target <b>${report.target.name}</b>${report.target.embedded ? ' (embedded reference hub)' : ''} · profiles
-    ${report.target.profiles.join(', ')} · ${report.harness.name} ${report.harness.version} · seed
-    <span class="mono">${report.seed}</span> · ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · <b>${verdict}</b>`;
-  const body = html`${findingsSection(report)}
-    <section>${summaryCards(report)}</section>
-    ${
-      report.warnings.length
-        ? html`<h2>Warnings</h2>
-            <ul>
-              ${report.warnings.map((w) => html`<li>${w}</li>`)}
-            </ul>`
-        : ''
-    }
-    ${groupsSection(report)} ${blockedSection(report)}
-    <h2>Requirements</h2>
-    ${requirementTable(report)}
-    <h2>Failures</h2>
-    ${failureSection(report)}
-    <h2>Cases</h2>
-    ${caseTable(report)}`;
+  const meta = html`Target <b>${report.target.name}</b>${report.target.embedded ? ' (embedded reference hub)' : ''} · profiles ${report.target.profiles.join(', ')} · ${report.harness.name} ${report.harness.version} · seed <span class="mono">${report.seed}</span> · ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · <b>${verdict}</b>`;
+  const body = html`${findingsSection(report)}<section>${summaryCards(report)}</section>
+${report.warnings.length ? html`<h2>Warnings</h2><ul>${report.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
+${groupsSection(report)}
+${blockedSection(report)}
+<h2>Requirements</h2>
+${requirementTable(report)}
+<h2>Failures</h2>
+${failureSection(report)}
+<h2>Cases</h2>
+${caseTable(report)}`;
   return htmlPage({ title: `hubproof conformance — ${report.target.name}`, meta, body, css: CSS });
 }
 

@@ -25,33 +25,11 @@ const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 export function browserFigures(b: BrowserFigures, endToEnd: ScenarioResult['latency']): RawHtml {
   const lt = b.longTasks;
-  return html`<p>
-      End to end (scheduled send → applied in the page DOM) p50 <b>${ms(endToEnd.p50)} ms</b>, p99 <b>${ms(endToEnd.p99)} ms</b>; the same
-      updates on the wire p50 ${ms(b.wire.latency.p50)} ms, p99 ${ms(b.wire.latency.p99)} ms (reach
-      ${b.wire.delivery.reach === 1 ? '1' : b.wire.delivery.reach.toFixed(4)}); at the pages' sockets p50 ${ms(b.receive.p50)} ms, p99
-      ${ms(b.receive.p99)} ms. ${b.pages} ${b.page === 'hub' ? "page(s) of the target's /dashboard" : 'measuring page(s)'} in Chromium
-      ${b.chromium}:
-      ${lt.supported ? html`<b>${lt.inWindow} long task(s)</b> in the window${lt.inWindow ? ` (longest ${lt.maxMs} ms, ${lt.totalMs} ms in all)` : ''}, ${lt.outsideWindow} outside it` : 'long tasks not measurable in this browser'};
-      ${b.framesPerS} frames/s per page; browser CPU ${b.cpuPct === null ? 'n/a' : `${Math.round(b.cpuPct)}% of a core`}; page clocks within
-      ±${b.clock.maxErrorMs} ms.
-    </p>
-    <table class="pages">
-      <tr>
-        <th class="num">page</th>
-        <th class="num">p99 end to end ms</th>
-        <th class="num">reach</th>
-        <th class="num">long tasks</th>
-        <th class="num">frames/s</th>
-      </tr>
-      ${b.perPage.map(
-        (p) =>
-          html`<tr>
-            <td class="num">${p.page}</td>
-            <td class="num">${ms(p.p99Ms)}</td>
-            <td class="num">${p.reach === 1 ? '1' : p.reach.toFixed(4)}</td>
-            <td class="num">${p.longTasks}</td>
-            <td class="num">${p.framesPerS}</td>
-          </tr>`,
-      )}
-    </table>`;
+  return html`<p>End to end (scheduled send → applied in the page DOM) p50 <b>${ms(endToEnd.p50)} ms</b>, p99 <b>${ms(endToEnd.p99)} ms</b>;
+the same updates on the wire p50 ${ms(b.wire.latency.p50)} ms, p99 ${ms(b.wire.latency.p99)} ms (reach ${b.wire.delivery.reach === 1 ? '1' : b.wire.delivery.reach.toFixed(4)});
+at the pages' sockets p50 ${ms(b.receive.p50)} ms, p99 ${ms(b.receive.p99)} ms.
+${b.pages} ${b.page === 'hub' ? "page(s) of the target's /dashboard" : 'measuring page(s)'} in Chromium ${b.chromium}: ${lt.supported ? html`<b>${lt.inWindow} long task(s)</b> in the window${lt.inWindow ? ` (longest ${lt.maxMs} ms, ${lt.totalMs} ms in all)` : ''}, ${lt.outsideWindow} outside it` : 'long tasks not measurable in this browser'};
+${b.framesPerS} frames/s per page; browser CPU ${b.cpuPct === null ? 'n/a' : `${Math.round(b.cpuPct)}% of a core`}; page clocks within ±${b.clock.maxErrorMs} ms.</p>
+<table class="pages"><tr><th class="num">page</th><th class="num">p99 end to end ms</th><th class="num">reach</th><th class="num">long tasks</th><th class="num">frames/s</th></tr>
+${b.perPage.map((p) => html`<tr><td class="num">${p.page}</td><td class="num">${ms(p.p99Ms)}</td><td class="num">${p.reach === 1 ? '1' : p.reach.toFixed(4)}</td><td class="num">${p.longTasks}</td><td class="num">${p.framesPerS}</td></tr>`)}</table>`;
 }

@@ -40,7 +40,10 @@ describe('parseDeviations', () => {
       reason: expect.stringContaining('replay window'),
       link: 'https://github.com/example/hub/issues/12',
     });
-    expect(list.get('pusher/close-codes/3#1')).toEqual({ key: 'pusher/close-codes/3#1', reason: 'closes with 1006 on shutdown' });
+    expect(list.get('pusher/close-codes/3#1')).toEqual({
+      key: 'pusher/close-codes/3#1',
+      reason: 'closes a silent connection with 1006, not a code in 4200-4299',
+    });
   });
 
   it('names the bad entry of a malformed file', () => {

@@ -31,6 +31,14 @@ export interface BareServerOptions {
   delayMs?: number;
   /** Fault injection: silently drop every Nth published event (default 0 = never). */
   dropEvery?: number;
+  /**
+   * Coalesce each subscriber's writes per event-loop turn (cork on the first frame, uncork in setImmediate),
+   * as uWebSockets-based hubs do: events published in one turn reach a socket in one write, so server and
+   * client pay one TCP segment for them instead of one each. Off by default: `hubproof bench` compares a hub
+   * against the least a hub must do per event; `bench --driver` turns it on so the one server thread is not
+   * the limit of the driver's benchmark (default false).
+   */
+  coalesce?: boolean;
 }
 
 export interface BareServer {
@@ -52,13 +60,21 @@ interface Peer {
 const DEFAULT_APP = { id: '1', key: 'bare-key', secret: 'bare-secret-0000' };
 
 export async function startBareServer(options: BareServerOptions = {}): Promise<BareServer> {
-  const o = { port: 0, host: '127.0.0.1', app: DEFAULT_APP, verifySignatures: true, delayMs: 0, dropEvery: 0, ...options };
+  const o = { port: 0, host: '127.0.0.1', app: DEFAULT_APP, verifySignatures: true, delayMs: 0, dropEvery: 0, coalesce: false, ...options };
   const channels = new Map<string, Set<Peer>>();
   const dashboards = new Set<Peer>();
   let published = 0;
   let dropped = 0;
   let nextSocket = 1;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
+
+  const corked = new Set<Duplex>();
+  let flushScheduled = false;
+  const flush = (): void => {
+    flushScheduled = false;
+    for (const socket of corked) socket.uncork();
+    corked.clear();
+  };
 
   /** Frames the text once, then writes the same bytes to every peer's TCP socket: no per-subscriber framing. */
   const deliver = (targets: Iterable<Peer>, text: Buffer): void => {
@@ -69,7 +85,18 @@ export async function startBareServer(options: BareServerOptions = {}): Promise<
     }
     const frame = textFrame(text);
     const send = (): void => {
-      for (const p of targets) if (p.ws.readyState === 1) p.socket.write(frame);
+      for (const p of targets) {
+        if (p.ws.readyState !== 1) continue;
+        if (o.coalesce && !corked.has(p.socket)) {
+          p.socket.cork();
+          corked.add(p.socket);
+        }
+        p.socket.write(frame);
+      }
+      if (corked.size > 0 && !flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
     };
     if (o.delayMs > 0) setTimeout(send, o.delayMs);
     else send();
@@ -212,12 +239,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       'target-out': { type: 'string' },
       'delay-ms': { type: 'string', default: '0' },
       'drop-every': { type: 'string', default: '0' },
+      coalesce: { type: 'boolean', default: false },
     },
   });
   const bare = await startBareServer({
     port: Number(values.port),
     delayMs: Number(values['delay-ms']),
     dropEvery: Number(values['drop-every']),
+    coalesce: values.coalesce,
   });
   const target = bare.target();
   if (values['target-out']) writeFileSync(values['target-out'], JSON.stringify(target, null, 2));

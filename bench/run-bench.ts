@@ -12,6 +12,7 @@ import type { Progress } from '../load/progress.ts';
 import type { LoadReport, ScenarioResult } from '../load/report-types.ts';
 import { startEmbeddedTarget } from '../cli/embedded-target.ts';
 import { spawnTargetProcess, type SpawnedTarget } from '../cli/hub-process.ts';
+import { placeApart, type Placement } from './placement.ts';
 
 export interface BenchOptions {
   /** Fixed-load rate, events/s (default 1000). */
@@ -211,6 +212,10 @@ export interface DriverCeiling {
   kind: 'driver-ceiling';
   generatedAt: string;
   machine: BenchReport['machine'];
+  /** Where the bare server and the driver ran (pinned apart with taskset where possible). */
+  placement: Placement;
+  /** The bare server coalesces each socket's writes per event-loop turn (bare-ws-server.ts `coalesce`). */
+  serverCoalesces: boolean;
   subscribers: number;
   /** Highest step the driver held unsaturated with reach 1. */
   ceiling: {
@@ -218,6 +223,8 @@ export interface DriverCeiling {
     deliveredPerS: number;
     p99Ms: number;
     driverCpuShare: number;
+    /** Driver CPU per 1000 deliveries at this step, ms (all threads, user + kernel). */
+    driverCpuMsPer1000: number;
     driverLagMs: number;
     serverCpuPct: number | null;
   } | null;
@@ -232,24 +239,43 @@ export interface DriverCeiling {
     deliveredPerS: number;
     reach: number;
     p99Ms: number;
+    /** process.cpuUsage() of the driver (every thread), cores, over the measured window. */
     driverCores: number;
+    /** Its user-space and kernel parts, cores. */
+    driverUserCores: number | null;
+    driverKernelCores: number | null;
+    /** Driver CPU per 1000 deliveries, ms. */
+    driverCpuMsPer1000: number;
     driverLagMs: number;
     serverCpuPct: number | null;
     status: string;
   } | null;
+  /** The ceiling step's CPU per 1000 deliveries ÷ the fixed step's: below 1, deliveries get cheaper as reads carry several frames. */
+  costRatio: number | null;
 }
+
+/** Driver CPU per 1000 deliveries, ms, from a step's CPU share of `cores` cores. */
+const msPer1000 = (cpuShare: number, cores: number, deliveredPerS: number): number =>
+  deliveredPerS > 0 ? Math.round(((cpuShare * cores * 1e6) / deliveredPerS) * 1000) / 1000 : 0;
 
 /**
  * The driver's own ceiling: fanout to `subscribers` sockets of one channel on the bare server, the rate
- * stepped up until the driver saturates or events go missing. Latency is not the criterion here (the bare
- * server is single-threaded and shares the machine with the driver), so the p99 limit is lifted to 2.5 s;
- * the server's own CPU per step says whether it, rather than the driver, was the limit.
+ * stepped up until the driver saturates or events go missing. The bare server runs in its own process and
+ * coalesces each socket's writes per loop turn, so its one thread is not what the search measures first;
+ * `pin` puts it on a core of its own and the driver on the others (taskset). Latency is not the criterion (the p99 limit is lifted to
+ * 2.5 s); the server's own CPU per step says whether it, rather than the driver, was the limit.
  */
 export async function runDriverCeiling(
-  o: { subscribers?: number; stepS?: number; startRate?: number; progress?: Progress | false } = {},
+  o: { subscribers?: number; stepS?: number; startRate?: number; pin?: boolean; progress?: Progress | false } = {},
 ): Promise<DriverCeiling> {
-  const subscribers = o.subscribers ?? 200;
-  const server = await startBareChild();
+  const subscribers = o.subscribers ?? 500;
+  const server = await startBareChild(['--coalesce']);
+  const cores = availableParallelism();
+  const { placement, undo } =
+    o.pin === true
+      ? placeApart(server.pid)
+      : { placement: { mode: 'shared' as const, serverCores: null, driverCores: null }, undo: () => {} };
+  const driverCores = placement.driverCores?.length ?? cores;
   try {
     // The fixed load first, on a fresh server: 100,000 deliveries/s, the driver's CPU in cores.
     const fixedRun = await runLoad({
@@ -267,8 +293,8 @@ export async function runDriverCeiling(
         set: [
           'channels=1',
           `subscribersPerChannel=${subscribers}`,
-          `stepStartRate=${o.startRate ?? 250}`,
-          'stepFactor=1.4',
+          `stepStartRate=${o.startRate ?? 100}`,
+          'stepFactor=1.25',
           `stepS=${o.stepS ?? 3}`,
           'warmupS=1',
           'maxRate=20000',
@@ -291,40 +317,53 @@ export async function runDriverCeiling(
           : (failed.hubCpuPct ?? 0) >= 85
             ? 'server'
             : 'unclear';
+    const fixed = f
+      ? {
+          rate: 1000,
+          subscribers: 100,
+          deliveredPerS: f.throughput.deliveredPerS,
+          reach: f.delivery.reach,
+          p99Ms: f.latency.p99,
+          driverCores: Math.round(f.driver.cpuPct) / 100,
+          driverUserCores: f.driver.cpuUserPct === undefined ? null : Math.round(f.driver.cpuUserPct) / 100,
+          driverKernelCores: f.driver.cpuUserPct === undefined ? null : Math.round(f.driver.cpuPct - f.driver.cpuUserPct) / 100,
+          driverCpuMsPer1000: msPer1000(f.driver.cpuPct / 100, 1, f.throughput.deliveredPerS),
+          driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
+          serverCpuPct: f.hub?.cpuPct ?? null,
+          status: f.status,
+        }
+      : null;
+    const ceiling = best
+      ? {
+          rate: best.rate,
+          deliveredPerS: best.deliveredPerS,
+          p99Ms: best.p99Ms,
+          driverCpuShare: best.driverCpuShare,
+          driverCpuMsPer1000: msPer1000(best.driverCpuShare, driverCores, best.deliveredPerS),
+          driverLagMs: best.driverLagMs,
+          serverCpuPct: best.hubCpuPct,
+        }
+      : null;
     return {
       tool: 'hubproof',
       kind: 'driver-ceiling',
       generatedAt: new Date().toISOString(),
-      machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+      machine: { cores, cpu: cpus()[0]?.model ?? 'unknown', node: process.version },
+      placement,
+      serverCoalesces: true,
       subscribers,
-      ceiling: best
-        ? {
-            rate: best.rate,
-            deliveredPerS: best.deliveredPerS,
-            p99Ms: best.p99Ms,
-            driverCpuShare: best.driverCpuShare,
-            driverLagMs: best.driverLagMs,
-            serverCpuPct: best.hubCpuPct,
-          }
-        : null,
+      ceiling,
       limitedBy,
       stoppedBecause: c?.stoppedBecause ?? r.errors[0]?.message ?? 'not run',
       steps,
-      fixed: f
-        ? {
-            rate: 1000,
-            subscribers: 100,
-            deliveredPerS: f.throughput.deliveredPerS,
-            reach: f.delivery.reach,
-            p99Ms: f.latency.p99,
-            driverCores: Math.round(f.driver.cpuPct) / 100,
-            driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
-            serverCpuPct: f.hub?.cpuPct ?? null,
-            status: f.status,
-          }
-        : null,
+      fixed,
+      costRatio:
+        ceiling && fixed && fixed.driverCpuMsPer1000 > 0
+          ? Math.round((ceiling.driverCpuMsPer1000 / fixed.driverCpuMsPer1000) * 100) / 100
+          : null,
     };
   } finally {
+    undo();
     await server.close();
   }
 }

@@ -1,4 +1,4 @@
-/** `hubproof bench [--json file] [--driver] [--quick]`: a benchmark script that prints figures and writes JSON. */
+/** `hubproof bench [--json file] [--driver [--pin]] [--quick]`: a benchmark script that prints figures and writes JSON. */
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +13,7 @@ export async function run(argv: string[]): Promise<number> {
       driver: { type: 'boolean', default: false },
       subscribers: { type: 'string' },
       'start-rate': { type: 'string' },
+      pin: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
     },
@@ -20,7 +21,12 @@ export async function run(argv: string[]): Promise<number> {
   const progress = values.verbose ? createProgress() : false;
   const subscribers = values.subscribers ? Number(values.subscribers) : undefined;
   const result = values.driver
-    ? await runDriverCeiling({ subscribers, progress, startRate: values['start-rate'] ? Number(values['start-rate']) : undefined })
+    ? await runDriverCeiling({
+        subscribers,
+        progress,
+        pin: values.pin,
+        startRate: values['start-rate'] ? Number(values['start-rate']) : undefined,
+      })
     : await runBench({ progress, subscribers, ...(values.quick ? { durationS: 3, stepS: 2, connections: 500 } : {}) });
   process.stdout.write(result.kind === 'bench' ? formatBench(result) : formatCeiling(result));
   mkdirSync(dirname(values.json), { recursive: true });
@@ -84,35 +90,43 @@ function stoppedBy(reason: string): string {
 }
 
 function formatCeiling(r: DriverCeiling): string {
+  const p = r.placement;
+  const placed =
+    p.mode === 'pinned'
+      ? `bare server pinned to core ${p.serverCores!.join(',')}, driver to core ${p.driverCores!.join(',')}`
+      : `bare server (own process) and driver sharing all ${r.machine.cores} cores${p.reason ? ` (${p.reason})` : ''}`;
   const lines = [
     `hubproof bench --driver — driver ceiling against the bare ws server, 1 channel × ${r.subscribers} subscribers, ${r.machine.cores} cores`,
+    `${placed}; the server ${r.serverCoalesces ? 'coalesces each socket’s writes per loop turn' : 'writes every frame on its own'}`,
     '',
   ];
+  const driverCores = p.driverCores?.length ?? r.machine.cores;
   for (const s of r.steps) {
     lines.push(
-      `  ${String(s.rate).padStart(6)}/s → ${String(Math.round(s.deliveredPerS)).padStart(8)} deliveries/s  p99 ${s.p99Ms.toFixed(1).padStart(7)} ms  reach ${s.reach.toFixed(4)}  driver cpu ${Math.round(s.driverCpuShare * 100)}% of cores, lag ${s.driverLagMs} ms  server cpu ${s.hubCpuPct ?? '?'}% of a core${s.ok ? '' : '  ✗'}`,
+      `  ${String(s.rate).padStart(6)}/s → ${String(Math.round(s.deliveredPerS)).padStart(8)} deliveries/s  p99 ${s.p99Ms.toFixed(1).padStart(7)} ms  reach ${s.reach.toFixed(4)}  driver ${(s.driverCpuShare * driverCores).toFixed(2)} cores, lag ${s.driverLagMs} ms  server cpu ${s.hubCpuPct ?? '?'}% of a core${s.ok ? '' : '  ✗'}`,
     );
   }
   const c = r.ceiling;
   const held = c
-    ? `${Math.round(c.deliveredPerS)} deliveries/s (${c.rate} events/s × ${r.subscribers}) held with reach 1, driver CPU ${Math.round(c.driverCpuShare * 100)}% of ${r.machine.cores} cores, loop lag p99 ${c.driverLagMs} ms`
+    ? `${Math.round(c.deliveredPerS)} deliveries/s (${c.rate} events/s × ${r.subscribers}) held with reach 1, driver ${(c.driverCpuShare * driverCores).toFixed(2)} of its ${driverCores} core${driverCores === 1 ? '' : 's'} (${c.driverCpuMsPer1000} ms CPU per 1000 deliveries), loop lag p99 ${c.driverLagMs} ms`
     : 'no step held';
   const verdicts: Record<DriverCeiling['limitedBy'], string> = {
     driver: `Driver ceiling: ${held}; the next step saturated the driver.`,
     machine: c
       ? `Highest held: ${held}; then the machine's cores were saturated (other processes, or server + driver together), so this is a lower bound on the driver's ceiling.`
       : "No step could be measured: the machine's cores were saturated (other processes, or server + driver together); rerun on a quieter machine.",
-    server: `Driver ceiling not reached: ${held}; the bare server ran out of its core first, so the driver's ceiling is higher.`,
+    server: `Driver ceiling not reached: ${held}; the bare server ran out of its core first, so the driver's ceiling is higher (a lower bound).`,
     'max-rate': `Driver ceiling not reached up to the highest step: ${held}.`,
-    unclear: `Highest held: ${held}; the next step failed with neither process saturated (machine contention?).`,
+    unclear: `Highest held: ${held}; the next step failed with neither process saturated (machine contention?), so this is a lower bound.`,
   };
-  const verdict = verdicts[r.limitedBy];
-  lines.push('', verdict, `Stopped: ${r.stoppedBecause}`);
+  lines.push('', verdicts[r.limitedBy], `Stopped: ${r.stoppedBecause}`);
   const f = r.fixed;
   if (f) {
+    const split = f.driverUserCores === null ? '' : ` (user ${f.driverUserCores.toFixed(2)}, kernel ${f.driverKernelCores!.toFixed(2)})`;
     lines.push(
-      `At ${f.rate} events/s × ${f.subscribers} subscribers: ${Math.round(f.deliveredPerS)} deliveries/s, reach ${f.reach.toFixed(4)}, p99 ${f.p99Ms} ms; driver ${f.driverCores.toFixed(2)} cores (all threads), loop lag p99 ${f.driverLagMs} ms; server ${f.serverCpuPct ?? '?'}% of a core (${f.status})`,
+      `At ${f.rate} events/s × ${f.subscribers} subscribers: ${Math.round(f.deliveredPerS)} deliveries/s, reach ${f.reach.toFixed(4)}, p99 ${f.p99Ms} ms; driver ${f.driverCores.toFixed(2)} cores${split}, ${f.driverCpuMsPer1000} ms CPU per 1000 deliveries, loop lag p99 ${f.driverLagMs} ms; server ${f.serverCpuPct ?? '?'}% of a core (${f.status})`,
     );
   }
+  if (r.costRatio !== null) lines.push(`CPU per delivery at the ceiling ÷ at the fixed load: ${r.costRatio}×`);
   return `${lines.join('\n')}\n`;
 }

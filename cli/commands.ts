@@ -206,9 +206,11 @@ highest rate held at p99 < 50 ms (step search), and RSS per 1000 idle subscribed
 Options:
   --json FILE         Where to write the figures (default reports/out/bench.json)
   --quick             Shorter steps (3 s) and 500 connections for the memory figure
-  --driver            Measure the load driver's own ceiling against the bare server instead
-  --subscribers N     Subscribers for the fixed-load step (default 100)
-  --start-rate N      First rate of the --driver search
+  --driver            Measure the load driver's own ceiling against the bare server instead (the server in
+                      its own process, coalescing each socket's writes per loop turn)
+  --pin               With --driver: server on the last core, driver on the others (taskset)
+  --subscribers N     Subscribers for the fixed-load step (default 100; --driver search: 500)
+  --start-rate N      First rate of the --driver search (default 100 events/s)
   --verbose           Show per-second progress
   -h, --help          Show this help
 `,

@@ -9,6 +9,8 @@ export interface DriverHealth {
   cores: number;
   /** Mean process CPU over the measured window, % of one core. */
   cpuPct: number;
+  /** Its user-space part (the rest is kernel time: socket reads and writes), % of one core. */
+  cpuUserPct?: number;
   /** The same as a share of all cores, 0…1. */
   cpuShare: number;
   /** p99 over the window of the per-second main-thread loop lag p99, ms. */

@@ -28,6 +28,8 @@ export const DEFAULT_DRIVER_LIMITS: DriverLimits = { maxCpuShare: 0.9, maxLoopLa
 export interface DriverSecond {
   /** Process CPU in this second as % of ONE core (200 = two cores busy). */
   cpuPct: number;
+  /** The user-space part of cpuPct; the rest is the kernel's (socket reads and writes). */
+  userPct?: number;
   mainLoopP99Ms: number;
   workerLoopP99Ms: number;
   /** Whole-machine CPU busy share this second (0…1), from /proc/stat; null off Linux. */
@@ -57,7 +59,8 @@ export class DriverMonitor {
     const cpu = process.cpuUsage();
     const at = process.hrtime.bigint();
     const elapsedUs = Number(at - this.lastAt) / 1000;
-    const usedUs = cpu.user - this.lastCpu.user + (cpu.system - this.lastCpu.system);
+    const userUs = cpu.user - this.lastCpu.user;
+    const usedUs = userUs + (cpu.system - this.lastCpu.system);
     this.lastCpu = cpu;
     this.lastAt = at;
     const machine = readMachineTicks();
@@ -66,6 +69,7 @@ export class DriverMonitor {
     const total = machine && prev ? machine.total - prev.total : 0;
     const s: DriverSecond = {
       cpuPct: elapsedUs > 0 ? round1((usedUs / elapsedUs) * 100) : 0,
+      userPct: elapsedUs > 0 ? round1((userUs / elapsedUs) * 100) : 0,
       mainLoopP99Ms: round1(Math.max(0, this.loop.percentile(99) / 1e6 - 10)),
       workerLoopP99Ms: round1(this.workerLagMs),
       machineShare: machine && prev && total > 0 ? Math.round(((machine.busy - prev.busy) / total) * 1000) / 1000 : null,
@@ -106,6 +110,8 @@ export function judgeDriver(
   hubLocal = hubInProcess,
 ): DriverHealth {
   const cpuPct = seconds.length ? seconds.reduce((a, s) => a + s.cpuPct, 0) / seconds.length : 0;
+  const withUser = seconds.filter((s) => s.userPct !== undefined);
+  const userPct = withUser.length ? withUser.reduce((a, s) => a + s.userPct!, 0) / withUser.length : undefined;
   const mainLag = p99(seconds.map((s) => s.mainLoopP99Ms));
   const workerLag = p99(seconds.map((s) => s.workerLoopP99Ms));
   const reasons: string[] = [];
@@ -129,6 +135,7 @@ export function judgeDriver(
   return {
     cores,
     cpuPct: round1(cpuPct),
+    ...(userPct !== undefined ? { cpuUserPct: round1(userPct) } : {}),
     cpuShare: Math.round(share * 1000) / 1000,
     mainLoopLagP99Ms: mainLag,
     workerLoopLagP99Ms: workerLag,

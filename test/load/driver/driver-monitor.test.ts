@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeDriver, type DriverSecond } from '../../../load/driver/driver-monitor.ts';
+import { DriverMonitor, judgeDriver, type DriverSecond } from '../../../load/driver/driver-monitor.ts';
 import { scenarioStatus as verdict } from '../../../load/report-verdict.ts';
 
 const second = (cpuPct: number, lag = 1, machineShare: number | null = 0.5): DriverSecond => ({
@@ -13,6 +13,33 @@ describe('driver saturation', () => {
   it('is healthy under the limits', () => {
     const h = judgeDriver([second(50), second(60)], 2, 2, false);
     expect(h).toMatchObject({ saturated: false, reasons: [], cpuShare: 0.275 });
+  });
+
+  it('splits the CPU into its user-space part and the kernel rest when the seconds carry it', () => {
+    const h = judgeDriver(
+      [
+        { ...second(80), userPct: 30 },
+        { ...second(60), userPct: 20 },
+      ],
+      1,
+      2,
+      false,
+    );
+    expect(h).toMatchObject({ cpuPct: 70, cpuUserPct: 25 });
+    expect(judgeDriver([second(80)], 1, 2, false)).not.toHaveProperty('cpuUserPct');
+  });
+
+  it('samples its user-space CPU as part of the process CPU', () => {
+    const m = new DriverMonitor();
+    m.start();
+    const until = Date.now() + 50;
+    let x = 0;
+    while (Date.now() < until) x += Math.sqrt(x + 1);
+    const s = m.sample();
+    m.stop();
+    expect(x).toBeGreaterThan(0);
+    expect(s.userPct).toBeGreaterThan(0);
+    expect(s.userPct!).toBeLessThanOrEqual(s.cpuPct + 0.1);
   });
 
   it('flags CPU above 90 % of the cores', () => {

@@ -1,0 +1,114 @@
+/**
+ * The bare server's write coalescing (`coalesce`, on in `bench --driver`): events published in one
+ * event-loop turn reach a socket in one TCP write, and coalescing changes nothing about what arrives:
+ * every event once, in publish order, drops still missing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBareServer, type BareServer } from '../../bench/bare-ws-server.ts';
+import { RawWsClient } from '../../load/driver/raw-ws-client.ts';
+import { connectionUrl, signHttpRequest } from '../../spec/protocol/index.ts';
+import { runLoad } from '../../load/run-load.ts';
+
+let server: BareServer | undefined;
+const clients: RawWsClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.terminate();
+  await server?.close();
+  server = undefined;
+});
+
+const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+interface Arrival {
+  text: string;
+  /** Which TCP read carried the frame (the client's clock counts reads). */
+  read: number;
+}
+
+/** A client subscribed to `channels`; resolves once every subscription succeeded. */
+async function subscriber(s: BareServer, channels: string[], seen: Arrival[]): Promise<void> {
+  let reads = 0;
+  let pending = channels.length;
+  await new Promise<void>((resolve, reject) => {
+    const c: RawWsClient = new RawWsClient(
+      connectionUrl(s.wsUrl, s.target().app.key),
+      {
+        open: () => {},
+        text: (buf, start, end, read) => {
+          const text = buf.toString('utf8', start, end);
+          if (text.includes('pusher:connection_established')) {
+            for (const channel of channels) c.sendText(JSON.stringify({ event: 'pusher:subscribe', data: { channel } }));
+          } else if (text.includes('subscription_succeeded')) {
+            if (--pending === 0) resolve();
+          } else seen.push({ text, read });
+        },
+        close: () => {},
+        error: reject,
+      },
+      5000,
+      () => ++reads,
+    );
+    clients.push(c);
+  });
+}
+
+/** One signed POST publishing `name` to every channel of `channels` (the server delivers them in one turn). */
+async function publish(s: BareServer, channels: string[], name: string): Promise<void> {
+  const app = s.target().app;
+  const path = `/apps/${app.id}/events`;
+  const body = JSON.stringify({ name, channels, data: name });
+  const query = signHttpRequest(app, { method: 'POST', path, body });
+  const r = await fetch(`${s.httpUrl}${path}?${new URLSearchParams(query)}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(r.status).toBe(200);
+}
+
+describe('bare ws server write coalescing', () => {
+  it('flushes the frames corked in one loop turn, in publish order, in one read', async () => {
+    server = await startBareServer({ coalesce: true });
+    const seen: Arrival[] = [];
+    const channels = ['c-0', 'c-1', 'c-2', 'c-3'];
+    await subscriber(server, channels, seen);
+    await publish(server, channels, 'e1');
+    await until(() => seen.length === 4);
+    expect(seen.map((a) => JSON.parse(a.text).channel)).toEqual(channels);
+    expect(new Set(seen.map((a) => a.read)).size).toBe(1);
+  });
+
+  it('still delivers every event exactly once and in order to every subscriber, and a dropped event stays lost', async () => {
+    server = await startBareServer({ coalesce: true, dropEvery: 5 });
+    const a: Arrival[] = [];
+    const b: Arrival[] = [];
+    await subscriber(server, ['c-0'], a);
+    await subscriber(server, ['c-0'], b);
+    for (let i = 1; i <= 20; i++) await publish(server, ['c-0'], `e${i}`);
+    const expected = Array.from({ length: 20 }, (_, i) => `e${i + 1}`).filter((_, i) => (i + 1) % 5 !== 0);
+    await until(() => a.length === expected.length && b.length === expected.length);
+    await new Promise((r) => setTimeout(r, 100));
+    for (const seen of [a, b]) expect(seen.map((x) => JSON.parse(x.text).event)).toEqual(expected);
+    expect(server.stats()).toMatchObject({ published: 20, dropped: 4 });
+  });
+
+  it('leaves the driver counting nothing lost, duplicated or out of order at a rate where turns carry several events', async () => {
+    server = await startBareServer({ coalesce: true });
+    const report = await runLoad({
+      target: server.target(),
+      scenarios: 'fanout',
+      overrides: { durationS: 2, rate: 400, set: ['channels=1', 'subscribersPerChannel=4', 'warmupS=0.5', 'workers=1'] },
+      driverLimits: { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 },
+      progress: false,
+    });
+    const s = report.scenarios[0]!;
+    expect(s.delivery).toMatchObject({ reach: 1, lost: 0, duplicated: 0, outOfOrder: 0, publishErrors: 0 });
+    expect(s.delivery.expected).toBe(s.throughput.sent * 4);
+  });
+});

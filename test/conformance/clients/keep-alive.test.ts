@@ -6,10 +6,9 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createCaseContext, effectiveTimings } from '../../../conformance/context.ts';
 import { openPusherSocket } from '../../../conformance/clients/pusher-socket.ts';
 import { isEvent } from '../../../conformance/clients/wire-socket.ts';
-import type { TargetFile } from '../../../spec/target.ts';
+import { standInContext } from '../helpers/case-context.ts';
 
 /** A hub stand-in: announces activity_timeout 1 s, never pings, answers each pusher:ping with a numbered pong. */
 let wss: WebSocketServer;
@@ -36,23 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => wss.close(() => r())));
 
-function context() {
-  const target: TargetFile = {
-    name: 't',
-    profiles: ['pusher'],
-    nodes: [{ ws: url, http: 'http://127.0.0.1:1' }],
-    app: { id: '1', key: 'k', secret: 's' },
-    agents: [],
-  };
-  return createCaseContext({
-    target,
-    requirements: ['pusher/heartbeat/1'],
-    hub: undefined,
-    timings: effectiveTimings(target, undefined),
-    fc: { seed: 1, numRuns: 1 },
-    signal: new AbortController().signal,
-  });
-}
+const context = () => standInContext({ ws: url }, 'pusher/heartbeat/1');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,9 +6,11 @@ import { spawn } from 'node:child_process';
 import type { TargetFile } from '../spec/target.ts';
 import type { NodeControl } from './handle.ts';
 import { waitUntilReachable } from './probe.ts';
+import { openRestartWitness, untilWelcomed } from './restart-witness.ts';
 
-/** How long the command may run, then how long the hub may take to answer again. */
+/** How long the command may run, how long the hub may take to act on it, then to answer again. */
 const COMMAND_TIMEOUT_MS = 60_000;
+const DOWN_WITHIN_MS = 10_000;
 const BACK_WITHIN_MS = 30_000;
 
 /** Runs `command` through the shell; rejects on a non-zero exit or after COMMAND_TIMEOUT_MS. */
@@ -26,13 +28,23 @@ function runCommand(what: string, command: string): Promise<void> {
   });
 }
 
-/** Runs the command through the shell, then waits until the hub answers again; undefined without one. */
+/**
+ * Runs the command through the shell, waits until the hub has acted on it (closed a connection opened
+ * before it), then until it answers again; undefined without one.
+ */
 export function commandRestart(target: TargetFile): (() => Promise<void>) | undefined {
   const command = target.restart?.command;
   if (!command) return undefined;
   return async () => {
+    const witness = await openRestartWitness(target);
     await runCommand('restart', command);
+    await witness.gone(DOWN_WITHIN_MS);
     await waitUntilReachable(target, BACK_WITHIN_MS);
+    // Accepting TCP is not enough: a hub still shutting down may accept and close at once.
+    if (!(await untilWelcomed(target, BACK_WITHIN_MS)))
+      throw new Error(
+        `the hub accepted connections but sent no pusher:connection_established within ${BACK_WITHIN_MS / 1000} s of: ${command}`,
+      );
   };
 }
 

@@ -10,6 +10,9 @@ import { connectionRefusedCause, subscriptionRefusedCause, type SubscriptionShap
 import { CheckFailure, type CaseContext } from '../types.ts';
 import { openWireSocket, WireSocket, type WireSocketOptions } from './wire-socket.ts';
 
+/** pusher-js's own `activityTimeout` default; it pings after the shorter of this and the hub's announced one. */
+const PUSHER_JS_ACTIVITY_TIMEOUT_S = 120;
+
 export interface OpenPusherSocketOptions {
   /** Which target node (default the first). */
   node?: CaseContext['node'];
@@ -23,6 +26,12 @@ export interface OpenPusherSocketOptions {
   autoPong?: boolean;
   /** Answer `pusher:ping` with `pusher:pong` (default true). */
   answerPings?: boolean;
+  /**
+   * Ping like pusher-js: `pusher:ping` after min(activity_timeout, 120 s) without a frame from the hub.
+   * Default: whatever `answerPings` is — a connection that answers pings also sends them, a silent one
+   * stays silent. False for a case that watches what the hub does with an idle client.
+   */
+  clientPings?: boolean;
   /** Deadline for the handshake and `pusher:connection_established` (default 5000 ms). */
   timeoutMs?: number;
 }
@@ -210,6 +219,8 @@ export async function openPusherSocket(ctx: CaseContext, opts: OpenPusherSocketO
   sock.socketId = socketId;
   sock.activityTimeout = typeof data.activity_timeout === 'number' ? data.activity_timeout : 0;
   sock.established = frame;
+  if ((opts.clientPings ?? opts.answerPings ?? true) && sock.activityTimeout > 0)
+    sock.keepAlive(Math.min(sock.activityTimeout, PUSHER_JS_ACTIVITY_TIMEOUT_S) * 1000);
   return sock;
 }
 

@@ -76,6 +76,11 @@ export class WireSocket {
   private readonly collectors: Array<{ pred: FramePredicate; into: Frame[] }> = [];
   private readonly listeners = new Set<(f: Frame) => void>();
   private resolveClosed!: (c: CloseInfo) => void;
+  /** Keep-alive: ping after this long without a frame from the hub (0: never). */
+  private keepAliveMs = 0;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  /** Pongs still due for keep-alive pings; they answer the harness's pings, not a case's. */
+  private keepAlivePongsDue = 0;
 
   constructor(
     protected readonly ctx: CaseContext,
@@ -123,6 +128,29 @@ export class WireSocket {
     }
     this.ctx.log('>', this.label, shown);
     this.ws.send(data, { binary: typeof data !== 'string' });
+  }
+
+  /**
+   * Behaves like pusher-js from now on: after `ms` without a frame from the hub, sends `pusher:ping`.
+   * The pongs it gets back are not offered to a case's waits (a case's own ping/pong sync point stays
+   * its own); the harness never closes the connection for a missing pong — that is the hub's call to judge.
+   */
+  keepAlive(ms: number): void {
+    this.keepAliveMs = ms;
+    this.armKeepAlive();
+  }
+
+  private armKeepAlive(): void {
+    clearTimeout(this.keepAliveTimer);
+    if (this.keepAliveMs <= 0 || this.closeInfo) return;
+    this.keepAliveTimer = setTimeout(() => {
+      if (this.ws.readyState !== WebSocket.OPEN) return;
+      this.keepAlivePongsDue++;
+      this.ctx.log('note', this.label, `keep-alive: nothing from the hub for ${this.keepAliveMs} ms`);
+      this.send({ event: PusherEvent.PING, data: {} });
+      this.armKeepAlive();
+    }, this.keepAliveMs);
+    this.keepAliveTimer.unref();
   }
 
   /** Sends a WebSocket ping control frame. */
@@ -301,6 +329,12 @@ export class WireSocket {
       return;
     }
     if (this.answerPings && frame.event === PusherEvent.PING) this.send({ event: PusherEvent.PONG, data: {} });
+    this.armKeepAlive();
+    // The hub answers pings in order, so the first pongs after keep-alive pings are theirs.
+    if (frame.event === PusherEvent.PONG && this.keepAlivePongsDue > 0) {
+      this.keepAlivePongsDue--;
+      this.taken.add(frame);
+    }
     this.frames.push(frame);
     for (const c of this.collectors) if (c.pred(frame)) c.into.push(frame);
     for (const fn of this.listeners) fn(frame);
@@ -316,6 +350,7 @@ export class WireSocket {
   private onClose(info: CloseInfo): void {
     if (this.closeInfo) return;
     this.closeInfo = info;
+    clearTimeout(this.keepAliveTimer);
     this.ctx.log('close', this.label, `${info.code}${info.reason ? ` ${info.reason}` : ''}`);
     for (const w of [...this.waiters]) w.reject(this.closedBefore(w.desc));
     this.waiters.clear();

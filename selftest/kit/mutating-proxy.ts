@@ -169,6 +169,10 @@ class Relay implements ProxyConn {
       const verdict = hooks.fromClient?.(this, text, parse(text));
       if (verdict !== null) this.toHub(verdict ?? text);
     });
+    // A client may answer the hub's pusher:ping with a WebSocket pong (pusher/heartbeat/5): pass it on.
+    client.on('pong', (data: Buffer) => {
+      if (hub.readyState === WebSocket.OPEN) hub.pong(data);
+    });
     // 1005 (no code) and 1006 (no close frame) cannot be sent; an abrupt end stays abrupt on the other side.
     client.on('close', (code: number, reason: Buffer) => {
       hooks.onClose?.(this, code === 1006);

@@ -88,11 +88,16 @@ export function judgeNoPingRun(report: RunReport): string[] {
 export const noServerPings: Mutant = {
   name: 'no-server-pings',
   breaks: NO_PING,
-  selectors: ['pusher/heartbeat'],
+  // Every case that waits on a ping or an idle connection: heartbeats, silent closes, the stalled member.
+  selectors: ['pusher/heartbeat', 'pusher/close-codes', 'pusher/presence/7'],
   describe: `never pings (pusher:ping nor WebSocket ping), announces activity_timeout ${ANNOUNCED_ACTIVITY_S} s and closes connections idle for that long`,
   runOptions: { strict: true },
   judge: judgeNoPingRun,
-  // heartbeat/3 waits for a ping the whole window the requirement allows.
-  slowMs: 180_000,
+  story: {
+    notPassing: { 'pusher/heartbeat/3#1': 'non-strict', 'pusher/heartbeat/5#1': 'blocked:pusher/heartbeat/3' },
+    groups: { 'no-server-ping': ['pusher/heartbeat/3#1', 'pusher/heartbeat/5#1'] },
+  },
+  // The hub ends idle connections after 30 s; the stalled member of presence/7 after 30 s and its pong timeout.
+  slowMs: 60_000,
   start: () => startNoPingHub(),
 };

@@ -11,7 +11,17 @@ import { isEvent } from '../../clients/wire-socket.ts';
 import { NO_SERVER_PING } from '../../root-cause.ts';
 import type { Case, CaseContext } from '../../types.ts';
 import { expectAbsent, expectThat } from '../../verify.ts';
-import { announcedS, hubPing, needPing, noPing, pingWindowMs, pongWindowMs, silentCaseTimeout, silentClientEnd } from './server-ping.ts';
+import {
+  announcedS,
+  hubPing,
+  instead,
+  needPing,
+  noPing,
+  pingWindowMs,
+  pongWindowMs,
+  silentCaseTimeout,
+  silentClientEnd,
+} from './server-ping.ts';
 
 export const heartbeatCases: Case[] = [
   {
@@ -37,15 +47,21 @@ export const heartbeatCases: Case[] = [
     desc: 'Stays silent after connecting and expects the hub to ping within the later of its announced activity_timeout and 120 s',
     timeoutMs: (t) => pingWindowMs(t.activityTimeoutS) + 5000,
     async run(ctx: CaseContext) {
-      const sock = await openPusherSocket(ctx);
+      // Answers pings but sends none of its own: a client ping would reset the hub's idle timer.
+      const sock = await openPusherSocket(ctx, { clientPings: false });
       const window = pingWindowMs(announcedS(sock, ctx.timings));
       const kind = await hubPing(ctx, sock, window);
-      if (kind === 'none') {
-        ctx.fail(`hub never pinged an idle connection within ${window} ms`, {
-          expected: `pusher:ping or a WebSocket ping within ${window} ms (announced activity_timeout ${sock.activityTimeout} s, at least 120 s)`,
-          actual: `no ping; ${sock.recentSummary()}`,
-          rootCause: NO_SERVER_PING,
-        });
+      if (kind === 'none' || kind === 'closed') {
+        ctx.fail(
+          kind === 'closed'
+            ? `${instead(sock, kind, window)} (idle connection)`
+            : `hub never pinged an idle connection within ${window} ms`,
+          {
+            expected: `pusher:ping or a WebSocket ping within ${window} ms (announced activity_timeout ${sock.activityTimeout} s, at least 120 s)`,
+            actual: `no ping; ${sock.recentSummary()}`,
+            rootCause: NO_SERVER_PING,
+          },
+        );
       }
       ctx.note(`hub pinged with ${kind}`);
     },

@@ -41,32 +41,44 @@ export const silentCaseTimeout =
   (t: EffectiveTimings): number =>
     silentCloseWindowMs(t) + extraMs;
 
-/** Resolves with how the hub pinged (pusher:ping frame or WebSocket ping), or `none` after `ms`; rejects if the connection closes first. */
-export function hubPing(ctx: CaseContext, sock: PusherSocket, ms: number): Promise<'pusher:ping' | 'ws ping' | 'none'> {
+/** How the hub treated an idle connection: pinged it one way or the other, closed it without a ping, or neither. */
+export type PingSeen = 'pusher:ping' | 'ws ping' | 'closed' | 'none';
+
+/** Resolves with how the hub pinged, `closed` when it ended the connection first, or `none` after `ms`. */
+export function hubPing(ctx: CaseContext, sock: PusherSocket, ms: number): Promise<PingSeen> {
   const pingsBefore = sock.wsPingsReceived;
-  return waitUntil<'pusher:ping' | 'ws ping' | 'none'>(
+  return waitUntil<PingSeen>(
     ctx,
-    (resolve, reject) => {
+    (resolve) => {
       if (sock.frames.some((f) => f.event === PusherEvent.PING)) resolve('pusher:ping');
       if (sock.wsPingsReceived > 0) resolve('ws ping');
       const offFrame = sock.onFrame((f) => f.event === PusherEvent.PING && resolve('pusher:ping'));
       const onPing = () => sock.wsPingsReceived > pingsBefore && resolve('ws ping');
       sock.ws.on('ping', onPing);
       const timer = setTimeout(() => resolve('none'), ms);
-      void sock.closed.then((c) =>
-        reject(
-          new CheckFailure(`connection closed (${c.code}) before the hub pinged`, 'a ping from the hub', `close ${c.code} ${c.reason}`),
-        ),
-      );
+      void sock.closed.then(() => resolve('closed'));
       return () => (offFrame(), sock.ws.off('ping', onPing), clearTimeout(timer));
     },
     { timeoutMs: ms + 1000, desc: 'ping from the hub (pusher:ping or WebSocket ping) to an idle connection' },
   );
 }
 
+/** What the hub did instead of pinging, for a message. */
+export function instead(sock: PusherSocket, seen: 'closed' | 'none', windowMs: number): string {
+  const c = sock.closeInfo;
+  return seen === 'closed' && c
+    ? `the hub closed ${sock.label} (${c.code}${c.reason ? ` ${c.reason}` : ''}) without pinging it first`
+    : `the hub sent ${sock.label} no ping within ${windowMs} ms of idleness`;
+}
+
 /** The case needed a ping the hub never sent: blocked by pusher/heartbeat/3. */
-export function noPing(sock: PusherSocket, windowMs: number, scope: { requirement?: string } = {}): never {
-  blockedBy('pusher/heartbeat/3', `the hub sent ${sock.label} no ping within ${windowMs} ms of idleness`, {
+export function noPing(
+  sock: PusherSocket,
+  windowMs: number,
+  scope: { requirement?: string } = {},
+  seen: 'closed' | 'none' = 'none',
+): never {
+  blockedBy('pusher/heartbeat/3', instead(sock, seen, windowMs), {
     ...scope,
     rootCause: NO_SERVER_PING,
   });
@@ -80,7 +92,7 @@ export async function needPing(
 ): Promise<'pusher:ping' | 'ws ping'> {
   const window = pingWindowMs(announcedS(sock, ctx.timings));
   const kind = await hubPing(ctx, sock, window);
-  if (kind === 'none') noPing(sock, window, scope);
+  if (kind === 'none' || kind === 'closed') noPing(sock, window, scope, kind);
   return kind;
 }
 
@@ -97,10 +109,7 @@ export type SilentEnd =
 export async function silentClientEnd(ctx: CaseContext): Promise<SilentEnd> {
   const sock = await openPusherSocket(ctx, { autoPong: false, answerPings: false, label: 'silent' });
   const pingMs = pingWindowMs(announcedS(sock, ctx.timings));
-  const ping = await hubPing(ctx, sock, pingMs).catch((err: unknown) => {
-    if (err instanceof CheckFailure && sock.closeInfo) return 'closed' as const;
-    throw err;
-  });
+  const ping = await hubPing(ctx, sock, pingMs);
   if (ping === 'closed') return { kind: 'closed', close: sock.closeInfo!, pinged: false, sock };
   if (ping === 'none') return { kind: 'no-ping', windowMs: pingMs, sock };
   const pongMs = pongWindowMs(ctx.timings);

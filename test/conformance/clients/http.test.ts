@@ -2,10 +2,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaseContext, effectiveTimings } from '../../../conformance/context.ts';
 import { httpRequest } from '../../../conformance/clients/http.ts';
 import { CheckFailure } from '../../../conformance/types.ts';
-import type { TargetFile } from '../../../spec/target.ts';
+import { standInContext } from '../helpers/case-context.ts';
 
 let server: Server;
 let base: string;
@@ -28,23 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function context() {
-  const target: TargetFile = {
-    name: 't',
-    profiles: ['pusher'],
-    nodes: [{ ws: 'ws://127.0.0.1:1', http: base }],
-    app: { id: '1', key: 'k', secret: 's' },
-    agents: [],
-  };
-  return createCaseContext({
-    target,
-    requirements: ['pusher/http-api/1'],
-    hub: undefined,
-    timings: effectiveTimings(target, undefined),
-    fc: { seed: 1, numRuns: 1 },
-    signal: new AbortController().signal,
-  });
-}
+const context = () => standInContext({ http: base }, 'pusher/http-api/1');
 
 describe('httpRequest', () => {
   it('retries a GET once when the connection drops before any answer, and logs it', async () => {

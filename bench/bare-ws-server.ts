@@ -5,9 +5,9 @@
  *   - `WS /app/{key}`: pusher:connection_established; pusher:subscribe → subscription_succeeded (no auth
  *     check); pusher:ping → pusher:pong.
  *   - `POST /apps/{id}/events`: optionally signature-checked; encodes the frame once and writes the same
- *     buffer to every subscriber of the channel(s).
+ *     buffer to every subscriber of the channel(s) (with `coalesce`, one write per socket per loop turn).
  *   - `WS /ws/broadcasts` + `POST /api/presence/{agent}/events`: the same for presence dashboards.
- * Run alone: `node --import tsx bench/bare-ws-server.ts --port 0 --target-out bare.json`.
+ * Run alone: `node --import tsx bench/bare-ws-server.ts --port 0 --target-out bare.json [--coalesce]`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,8 +1,9 @@
 /**
  * The load marker carried in every generated event: `hp|<stream>|<seq>|<scheduledUs>|<after>|` plus
  * padding. `after` is the highest seq of the stream whose publish was acknowledged before this one was
- * sent: only those must arrive first. Publishes still in flight together may reach the hub in either
- * order, so counting them as out of order would blame the hub for the driver's own concurrency.
+ * sent: that event must arrive first (and, by the same rule, what it named, and so on). Lower seqs still
+ * in flight then may reach the hub in either order, so counting them as out of order would blame the hub
+ * for the driver's own concurrency.
  * It is plain ASCII with no JSON-escaped characters, so it survives being embedded in a JSON string (Pusher's
  * double-encoded `data`, a presence update's `last_tool_name`) byte for byte, and a subscriber finds it with
  * a byte scan (usually skipped: see findMarker's hint) and a digit scan instead of parsing the frame twice.

@@ -8,27 +8,35 @@ export type Arrival = 'new' | 'duplicate' | 'out-of-order';
 
 export class SequenceTracker {
   private seen = new Uint8Array(256);
+  /** Sequence numbers an arrival named as its `after` before they arrived themselves: late when they come. */
+  private owed = new Uint8Array(256);
   /** Highest sequence number seen so far (0 = none). */
   highest = 0;
-  /** Every seq up to this one had to arrive before something that already arrived. */
-  private mustPrecede = 0;
 
   /**
-   * Records one arrival and classifies it: a repeat is a duplicate; a first arrival of a seq that an
-   * earlier arrival had to follow is out of order. `after` is what this event had to follow: by default
-   * every lower seq (a hub-assigned, strictly ordered sequence); for driver publishes, the marker's
-   * highest seq acknowledged before it was sent.
+   * Records one arrival and classifies it: a repeat is a duplicate; a first arrival is out of order when
+   * something that had to follow it arrived first. Without `after` (a hub-assigned, strictly ordered
+   * sequence) every lower seq had to come first. With it (driver publishes) only that one: `after` is the
+   * highest seq whose publish was acknowledged before this one was sent (0: none). Publishes in flight
+   * together, from one driver's concurrent requests, another k6 VU or another shard, may reach the hub in
+   * either order; counting them would blame the hub for the generators' own concurrency.
    */
-  record(seq: number, after = seq - 1): Arrival {
-    if (seq >= this.seen.length * 8) this.grow(seq);
-    const byte = seq >>> 3;
-    const bit = 1 << (seq & 7);
-    if ((this.seen[byte]! & bit) !== 0) return 'duplicate';
-    this.seen[byte] = this.seen[byte]! | bit;
-    const late = seq <= this.mustPrecede;
-    if (after > this.mustPrecede) this.mustPrecede = after;
+  record(seq: number, after?: number): Arrival {
+    if (seq >= this.seen.length * 8 || (after ?? 0) >= this.seen.length * 8) this.grow(Math.max(seq, after ?? 0));
+    if (this.has(this.seen, seq)) return 'duplicate';
+    this.set(this.seen, seq);
+    const late = after === undefined ? seq < this.highest : this.has(this.owed, seq);
+    if (after !== undefined && after > 0 && !this.has(this.seen, after)) this.set(this.owed, after);
     if (seq > this.highest) this.highest = seq;
     return late ? 'out-of-order' : 'new';
+  }
+
+  private has(bits: Uint8Array, seq: number): boolean {
+    return (bits[seq >>> 3]! & (1 << (seq & 7))) !== 0;
+  }
+
+  private set(bits: Uint8Array, seq: number): void {
+    bits[seq >>> 3] = bits[seq >>> 3]! | (1 << (seq & 7));
   }
 
   /** Distinct sequence numbers seen in [from, to] inclusive. */
@@ -42,9 +50,12 @@ export class SequenceTracker {
   private grow(seq: number): void {
     let size = this.seen.length;
     while (seq >= size * 8) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.seen);
-    this.seen = next;
+    const seen = new Uint8Array(size);
+    seen.set(this.seen);
+    this.seen = seen;
+    const owed = new Uint8Array(size);
+    owed.set(this.owed);
+    this.owed = owed;
   }
 }
 

@@ -49,25 +49,29 @@ export function readMarker(text: string, out: Marker): boolean {
 /**
  * Per-socket order accounting with a bitmap sized up front (bounded memory: `maxSeq` bits), the same rules
  * as the Node SequenceTracker: a repeat is a duplicate; a first arrival of a seq that an earlier arrival
- * had to follow (its `after`) is out of order.
+ * had to follow (named as its `after`) is out of order.
  */
 export class SeqBitmap {
   private readonly bits: Uint8Array;
+  /** Seqs an arrival named as its `after` before they arrived: late when they come. */
+  private readonly owed: Uint8Array;
   highest = 0;
-  private mustPrecede = 0;
 
   constructor(maxSeq: number) {
     this.bits = new Uint8Array((maxSeq >> 3) + 1);
+    this.owed = new Uint8Array((maxSeq >> 3) + 1);
   }
 
-  record(seq: number, after = seq - 1): 'new' | 'duplicate' | 'out-of-order' | 'overflow' {
+  /** Without `after`, every lower seq had to come first; with it, only that one (0: none). */
+  record(seq: number, after?: number): 'new' | 'duplicate' | 'out-of-order' | 'overflow' {
     const byte = seq >> 3;
     if (seq < 0 || byte >= this.bits.length) return 'overflow';
     const bit = 1 << (seq & 7);
     if ((this.bits[byte]! & bit) !== 0) return 'duplicate';
     this.bits[byte] = this.bits[byte]! | bit;
-    const late = seq <= this.mustPrecede;
-    if (after > this.mustPrecede) this.mustPrecede = after;
+    const late = after === undefined ? seq < this.highest : (this.owed[byte]! & bit) !== 0;
+    if (after !== undefined && after > 0 && after >> 3 < this.bits.length && (this.bits[after >> 3]! & (1 << (after & 7))) === 0)
+      this.owed[after >> 3] = this.owed[after >> 3]! | (1 << (after & 7));
     if (seq > this.highest) this.highest = seq;
     return late ? 'out-of-order' : 'new';
   }

@@ -110,6 +110,11 @@ describe.skipIf(noChromium)('dashboard page', () => {
   it('takes an agent idle and then offline on the hub timers, in text and icon shape, announced, with a ticking last activity', async () => {
     const page = await open(dashboardUrl(suite.hub.hub, { token: TOKEN, session_id: 'timers' }));
     await expect.poll(() => page.locator('#connection').getAttribute('data-state'), { timeout: 5000 }).toBe('live');
+    // Agents of the earlier tests go offline on the same short timers; once they have, no other status change
+    // shares timer-agent's announcement (past three changes at once the announcer names only three).
+    await expect
+      .poll(() => page.locator('article.card:not([data-status="offline"])').count(), { timeout: SHORT_TIMINGS.offlineAfterMs + 5000 })
+      .toBe(0);
     const sentAt = Date.now();
     await toolEvent(suite.hub.hub, 'timer-agent', { tool: 'Write', session: 'sess-t' });
     const c = card(page, 'timer-agent');

@@ -17,7 +17,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeFrame, PusherEvent, verifyHttpRequest } from '../spec/protocol/index.ts';
-import { textFrame } from '../reference-server/pusher/text-frame.ts';
+import { textFrame } from '../reference-server/wire/text-frame.ts';
+import { writeThisTurn } from '../reference-server/wire/turn-writes.ts';
 import type { TargetFile } from '../spec/target.ts';
 
 export interface BareServerOptions {
@@ -32,11 +33,10 @@ export interface BareServerOptions {
   /** Fault injection: silently drop every Nth published event (default 0 = never). */
   dropEvery?: number;
   /**
-   * Coalesce each subscriber's writes per event-loop turn (cork on the first frame, uncork in setImmediate),
-   * as uWebSockets-based hubs do: events published in one turn reach a socket in one write, so server and
-   * client pay one TCP segment for them instead of one each. Off by default: `hubproof bench` compares a hub
-   * against the least a hub must do per event; `bench --driver` turns it on so the one server thread is not
-   * the limit of the driver's benchmark (default false).
+   * Coalesce each subscriber's writes per event-loop turn (reference-server/wire/turn-writes.ts), as the
+   * reference hub and uWebSockets-based hubs do: events published in one turn reach a socket in one write,
+   * so server and client pay one TCP segment for them instead of one each. `hubproof bench` and
+   * `bench --driver` turn it on; off, every frame is a write of its own (default false).
    */
   coalesce?: boolean;
 }
@@ -68,14 +68,6 @@ export async function startBareServer(options: BareServerOptions = {}): Promise<
   let nextSocket = 1;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
 
-  const corked = new Set<Duplex>();
-  let flushScheduled = false;
-  const flush = (): void => {
-    flushScheduled = false;
-    for (const socket of corked) socket.uncork();
-    corked.clear();
-  };
-
   /** Frames the text once, then writes the same bytes to every peer's TCP socket: no per-subscriber framing. */
   const deliver = (targets: Iterable<Peer>, text: Buffer): void => {
     published++;
@@ -87,15 +79,8 @@ export async function startBareServer(options: BareServerOptions = {}): Promise<
     const send = (): void => {
       for (const p of targets) {
         if (p.ws.readyState !== 1) continue;
-        if (o.coalesce && !corked.has(p.socket)) {
-          p.socket.cork();
-          corked.add(p.socket);
-        }
-        p.socket.write(frame);
-      }
-      if (corked.size > 0 && !flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flush);
+        if (o.coalesce) writeThisTurn(p.socket, frame);
+        else p.socket.write(frame);
       }
     };
     if (o.delayMs > 0) setTimeout(send, o.delayMs);

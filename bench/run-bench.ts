@@ -171,9 +171,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     return { target: hub.target, pid: hub.pid, close: () => hub.dispose() };
   };
   // The cluster's RSS is not one process's (the driver samples node 1 only): no memory figure for it.
+  // The bare server coalesces each socket's writes per loop turn, as the reference hub does.
   for (const [name, start, memory] of [
     ['reference-hub', hubOf(), true],
-    ['bare-ws', () => startBareChild(), true],
+    ['bare-ws', () => startBareChild(['--coalesce']), true],
     ['hub-2-nodes', hubOf(2), false],
   ] as const) {
     const server = await start();

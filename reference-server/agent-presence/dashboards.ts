@@ -10,6 +10,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { DASHBOARD_PATH } from '../../spec/schemas/agent-presence.ts';
 import type { HubContext } from '../context.ts';
 import { bearerToken, findAgent } from '../sync/http-input.ts';
+import { textFrame } from '../wire/text-frame.ts';
+import { writeThisTurn } from '../wire/turn-writes.ts';
 
 export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_TRY_AGAIN_LATER = 1013;
@@ -31,6 +33,8 @@ export class DashboardHub {
   /** This node's open dashboards by id. */
   private readonly local = new Map<string, WebSocket>();
   private readonly all = new Set<WebSocket>();
+  /** The TCP socket under each open dashboard: broadcasts write pre-framed bytes to it. */
+  private readonly sockets = new WeakMap<WebSocket, Duplex>();
   /** false once pinged until the pong arrives. */
   private readonly alive = new WeakMap<WebSocket, boolean>();
   private readonly opts: DashboardOptions;
@@ -41,7 +45,12 @@ export class DashboardHub {
     options: Partial<DashboardOptions> = {},
   ) {
     this.opts = { ...DEFAULTS, ...options };
-    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: ctx.config.limits.maxFrameBytes });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false, // broadcasts write pre-framed text frames
+      maxPayload: ctx.config.limits.maxFrameBytes,
+    });
     const timer = setInterval(() => this.pingAll(), ctx.config.timings.activityTimeoutS * 1000);
     timer.unref();
     ctx.onClose.push(async () => {
@@ -75,7 +84,10 @@ export class DashboardHub {
   readonly claim = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
     const url = new URL(req.url ?? '/', 'http://hub');
     if (url.pathname !== DASHBOARD_PATH) return false;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, url));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.set(ws, socket);
+      this.accept(ws, req, url);
+    });
     return true;
   };
 
@@ -147,18 +159,18 @@ export class DashboardHub {
     if (peers?.size === 0) this.bySession.delete(sessionId);
   }
 
-  /** Sends one message, encoded once, to every open dashboard. */
+  /** Sends one message, encoded and framed once, to every open dashboard (its frames of the turn in one write). */
   // implements: agent-presence/stream/4, agent-presence/performance/1
   broadcast(message: unknown): void {
     if (this.all.size === 0) return;
-    const frame = Buffer.from(JSON.stringify(message));
+    const frame = textFrame(Buffer.from(JSON.stringify(message)));
     for (const ws of this.all) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       if (ws.bufferedAmount > this.opts.maxBufferedBytes) {
         ws.close(CLOSE_TRY_AGAIN_LATER, 'dashboard too slow: send buffer full');
         continue;
       }
-      ws.send(frame, { binary: false });
+      writeThisTurn(this.sockets.get(ws)!, frame);
     }
   }
 

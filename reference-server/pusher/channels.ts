@@ -3,7 +3,7 @@
  * message once and writes those same bytes to every subscriber: no per-subscriber JSON or framing work.
  */
 import type { PusherConnection } from './connection.ts';
-import { textFrame } from './text-frame.ts';
+import { textFrame } from '../wire/text-frame.ts';
 
 export class ChannelRegistry {
   private readonly subscribers = new Map<string, Set<PusherConnection>>();

@@ -6,6 +6,7 @@ import { randomInt } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { closeReason, errorFrame } from './socket-errors.ts';
+import { writeThisTurn } from '../wire/turn-writes.ts';
 
 /**
  * A connection that does not finish the close handshake within this long after the hub closed it is
@@ -64,11 +65,12 @@ export class PusherConnection {
   }
 
   /**
-   * Writes a whole WebSocket frame built once by `textFrame` for every subscriber. Safe beside `ws`'s
-   * own writes: with permessage-deflate off, `ws` writes each frame to the socket at once, never queued.
+   * Writes a whole WebSocket frame built once by `textFrame` for every subscriber, with the connection's
+   * other frames of this loop turn (turn-writes.ts). Safe beside `ws`'s own writes: with permessage-deflate
+   * off, `ws` writes each frame to the socket at once, never queued, so they keep their order.
    */
   sendFramed(frame: Buffer): void {
-    if (this.writable()) this.socket!.write(frame);
+    if (this.writable()) writeThisTurn(this.socket!, frame);
   }
 
   /** Open and not a slow consumer; a subscriber too far behind is closed with 4100 (back off). */

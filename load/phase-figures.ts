@@ -61,6 +61,7 @@ export function phaseFigures(
       ctx.hubMode === 'in-process',
       ctx.driverLimits,
       ctx.hubMode !== 'external' || ctx.hubPid !== undefined,
+      s.thresholds.p99Ms !== undefined,
     ),
   };
 }
@@ -72,6 +73,7 @@ export function finishScenario(
 ): ScenarioResult {
   if (base.driver.hubInProcess) notes.push('the hub ran inside the driver process: driver CPU includes the hub, and both share the cores');
   if (base.driver.saturated) notes.push(`figures invalid, the load generator saturated: ${base.driver.reasons.join('; ')}`);
+  if (base.driver.stalls) notes.push(base.driver.stalls);
   return { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
 }
 

@@ -20,6 +20,11 @@ export interface DriverHealth {
   sendLagP99Ms: number;
   saturated: boolean;
   reasons: string[];
+  /**
+   * Event-loop stalls past the lag limit that did not make the figures invalid: the scenario times
+   * nothing (no latency threshold) and the stalls were brief, so what it counts stands.
+   */
+  stalls?: string;
   /** True when the hub runs inside the driver process, so CPU figures include the hub. */
   hubInProcess: boolean;
   /** Mean whole-machine CPU busy share over the window (null when unknown). */

@@ -99,7 +99,11 @@ function readMachineTicks(): { busy: number; total: number } | undefined {
 
 /**
  * Judges a window of seconds against the limits. `hubLocal`: the hub runs on this machine (child or
- * in-process), so a saturated machine means hub and driver starved each other.
+ * in-process), so a saturated machine means hub and driver starved each other. `timed`: the scenario
+ * judges latency. A driver stall (a GC pause, a burst of connection set-up) delays the timestamps of what
+ * arrives during it, so in a timed scenario any second over the lag limit makes the figures invalid; a
+ * scenario that only counts (reach, memory) loses nothing to a stall, and there only lag in most of the
+ * seconds (a driver that cannot keep up) does.
  */
 export function judgeDriver(
   seconds: DriverSecond[],
@@ -108,6 +112,7 @@ export function judgeDriver(
   hubInProcess: boolean,
   limits: DriverLimits = DEFAULT_DRIVER_LIMITS,
   hubLocal = hubInProcess,
+  timed = true,
 ): DriverHealth {
   const cpuPct = seconds.length ? seconds.reduce((a, s) => a + s.cpuPct, 0) / seconds.length : 0;
   const withUser = seconds.filter((s) => s.userPct !== undefined);
@@ -121,8 +126,15 @@ export function judgeDriver(
       `driver CPU ${Math.round(share * 100)}% of ${cores} cores > ${limits.maxCpuShare * 100}%${hubInProcess ? ' (includes the in-process hub)' : ''}`,
     );
   }
-  if (mainLag > limits.maxLoopLagMs) reasons.push(`driver main event-loop lag p99 ${mainLag} ms > ${limits.maxLoopLagMs} ms`);
-  if (workerLag > limits.maxLoopLagMs) reasons.push(`subscriber worker event-loop lag p99 ${workerLag} ms > ${limits.maxLoopLagMs} ms`);
+  const lagging = seconds.filter((s) => Math.max(s.mainLoopP99Ms, s.workerLoopP99Ms) > limits.maxLoopLagMs).length;
+  const sustained = lagging * 2 > seconds.length;
+  let stalls: string | undefined;
+  if (timed || sustained) {
+    if (mainLag > limits.maxLoopLagMs) reasons.push(`driver main event-loop lag p99 ${mainLag} ms > ${limits.maxLoopLagMs} ms`);
+    if (workerLag > limits.maxLoopLagMs) reasons.push(`subscriber worker event-loop lag p99 ${workerLag} ms > ${limits.maxLoopLagMs} ms`);
+  } else if (lagging > 0) {
+    stalls = `driver event-loop stalls up to ${Math.max(mainLag, workerLag)} ms in ${lagging} of ${seconds.length} s (limit ${limits.maxLoopLagMs} ms): not counted against the figures, this scenario times nothing`;
+  }
   if (sendLagP99Ms > limits.maxSendLagMs)
     reasons.push(`sends fell behind schedule: p99 ${sendLagP99Ms} ms late > ${limits.maxSendLagMs} ms`);
   const shares = seconds.map((s) => s.machineShare).filter((x): x is number => x !== null);
@@ -142,6 +154,7 @@ export function judgeDriver(
     sendLagP99Ms,
     saturated: reasons.length > 0,
     reasons,
+    ...(stalls !== undefined ? { stalls } : {}),
     hubInProcess,
     machineShare,
   };

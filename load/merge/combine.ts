@@ -46,6 +46,7 @@ export function mergeDriver(parts: DriverHealth[], labels: string[]): DriverHeal
     sendLagP99Ms: max(parts, (p) => p.sendLagP99Ms),
     saturated: parts.some((p) => p.saturated),
     reasons: parts.flatMap((p, i) => p.reasons.map((r) => `${labels[i]}: ${r}`)),
+    ...(parts.some((p) => p.stalls) ? { stalls: parts.flatMap((p, i) => (p.stalls ? [`${labels[i]}: ${p.stalls}`] : [])).join('; ') } : {}),
     hubInProcess: parts.some((p) => p.hubInProcess),
     machineShare: shares.length ? Math.max(...shares) : null,
     ...(k6.length

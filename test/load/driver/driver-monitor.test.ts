@@ -55,6 +55,26 @@ describe('driver saturation', () => {
     expect(h.reasons.join('\n')).toMatch(/sends fell behind schedule/);
   });
 
+  it('lets one stall pass in a scenario that times nothing, never in one that judges latency', () => {
+    // A 26 ms GC pause in one of five seconds: the counts (reach, memory) stand, the timestamps of that second do not.
+    const stall = [second(40, 26.3), second(40, 3), second(40, 4), second(40, 3), second(40, 5)];
+    const timed = judgeDriver(stall, 1, 2, false, undefined, true, true);
+    expect(timed.saturated).toBe(true);
+    expect(timed.reasons.join()).toMatch(/event-loop lag p99 26.3 ms > 20 ms/);
+    const counting = judgeDriver(stall, 1, 2, false, undefined, true, false);
+    expect(counting).toMatchObject({ saturated: false, reasons: [] });
+    expect(counting.stalls).toMatch(/stalls up to 26.3 ms in 1 of 5 s .*this scenario times nothing/);
+    expect(judgeDriver([second(40, 3)], 1, 2, false, undefined, true, false)).not.toHaveProperty('stalls');
+  });
+
+  it('still flags lag in most seconds of a scenario that times nothing: that driver cannot keep up', () => {
+    const behind = [second(40, 30), second(40, 25), second(40, 40), second(40, 3)];
+    const h = judgeDriver(behind, 1, 2, false, undefined, true, false);
+    expect(h.saturated).toBe(true);
+    expect(h.reasons.join()).toMatch(/event-loop lag p99 40 ms > 20 ms/);
+    expect(h).not.toHaveProperty('stalls');
+  });
+
   it('flags a saturated machine only when the hub runs on it', () => {
     const busy = [second(40, 1, 0.99), second(40, 1, 0.98)];
     expect(judgeDriver(busy, 1, 2, false, undefined, true).reasons.join()).toMatch(/machine CPU 99% busy/);

@@ -1,21 +1,36 @@
 /**
- * The bare server's write coalescing (`coalesce`, on in `bench --driver`): events published in one
- * event-loop turn reach a socket in one TCP write, and coalescing changes nothing about what arrives:
- * every event once, in publish order, drops still missing.
+ * The bare server's write coalescing (`coalesce`, on in `bench` and `bench --driver`): events published in
+ * one event-loop turn reach a socket in one TCP write — shown with the server in its own process, where
+ * the client reads while the server writes — and coalescing changes nothing about what arrives: every
+ * event once, in publish order, drops still missing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBareServer, type BareServer } from '../../bench/bare-ws-server.ts';
 import { RawWsClient } from '../../load/driver/raw-ws-client.ts';
 import { connectionUrl, signHttpRequest } from '../../spec/protocol/index.ts';
 import { runLoad } from '../../load/run-load.ts';
+import { startBareChild } from '../../bench/run-bench.ts';
+import type { SpawnedTarget } from '../../cli/hub-process.ts';
 
 let server: BareServer | undefined;
+let child: SpawnedTarget | undefined;
 const clients: RawWsClient[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) c.terminate();
   await server?.close();
+  await child?.close();
   server = undefined;
+  child = undefined;
 });
+
+/** Where a bare server listens and the app it signs for: in this process or a child. */
+interface Where {
+  ws: string;
+  http: string;
+  app: { id: string; key: string; secret: string };
+}
+const inProcess = (s: BareServer): Where => ({ ws: s.wsUrl, http: s.httpUrl, app: s.target().app });
+const ofChild = (c: SpawnedTarget): Where => ({ ws: c.target.nodes[0]!.ws, http: c.target.nodes[0]!.http!, app: c.target.app });
 
 const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
   const deadline = Date.now() + ms;
@@ -32,12 +47,12 @@ interface Arrival {
 }
 
 /** A client subscribed to `channels`; resolves once every subscription succeeded. */
-async function subscriber(s: BareServer, channels: string[], seen: Arrival[]): Promise<void> {
+async function subscriber(s: Where, channels: string[], seen: Arrival[]): Promise<void> {
   let reads = 0;
   let pending = channels.length;
   await new Promise<void>((resolve, reject) => {
     const c: RawWsClient = new RawWsClient(
-      connectionUrl(s.wsUrl, s.target().app.key),
+      connectionUrl(s.ws, s.app.key),
       {
         open: () => {},
         text: (buf, start, end, read) => {
@@ -59,12 +74,12 @@ async function subscriber(s: BareServer, channels: string[], seen: Arrival[]): P
 }
 
 /** One signed POST publishing `name` to every channel of `channels` (the server delivers them in one turn). */
-async function publish(s: BareServer, channels: string[], name: string): Promise<void> {
-  const app = s.target().app;
+async function publish(s: Where, channels: string[], name: string): Promise<void> {
+  const app = s.app;
   const path = `/apps/${app.id}/events`;
   const body = JSON.stringify({ name, channels, data: name });
   const query = signHttpRequest(app, { method: 'POST', path, body });
-  const r = await fetch(`${s.httpUrl}${path}?${new URLSearchParams(query)}`, {
+  const r = await fetch(`${s.http}${path}?${new URLSearchParams(query)}`, {
     method: 'POST',
     body,
     headers: { 'content-type': 'application/json' },
@@ -74,23 +89,28 @@ async function publish(s: BareServer, channels: string[], name: string): Promise
 
 describe('bare ws server write coalescing', () => {
   it('flushes the frames corked in one loop turn, in publish order, in one read', async () => {
-    server = await startBareServer({ coalesce: true });
+    child = await startBareChild(['--coalesce']);
+    const where = ofChild(child);
     const seen: Arrival[] = [];
-    const channels = ['c-0', 'c-1', 'c-2', 'c-3'];
-    await subscriber(server, channels, seen);
-    await publish(server, channels, 'e1');
-    await until(() => seen.length === 4);
-    expect(seen.map((a) => JSON.parse(a.text).channel)).toEqual(channels);
-    expect(new Set(seen.map((a) => a.read)).size).toBe(1);
+    const channels = Array.from({ length: 10 }, (_, i) => `c-${i}`);
+    await subscriber(where, channels, seen);
+    for (let round = 0; round < 3; round++) {
+      await publish(where, channels, `e${round}`);
+      await until(() => seen.length === 10 * (round + 1));
+      const got = seen.slice(10 * round);
+      expect(got.map((a) => JSON.parse(a.text).channel)).toEqual(channels);
+      expect(new Set(got.map((a) => a.read)).size, `reads carrying round ${round}`).toBe(1);
+    }
   });
 
   it('still delivers every event exactly once and in order to every subscriber, and a dropped event stays lost', async () => {
     server = await startBareServer({ coalesce: true, dropEvery: 5 });
     const a: Arrival[] = [];
     const b: Arrival[] = [];
-    await subscriber(server, ['c-0'], a);
-    await subscriber(server, ['c-0'], b);
-    for (let i = 1; i <= 20; i++) await publish(server, ['c-0'], `e${i}`);
+    const where = inProcess(server);
+    await subscriber(where, ['c-0'], a);
+    await subscriber(where, ['c-0'], b);
+    for (let i = 1; i <= 20; i++) await publish(where, ['c-0'], `e${i}`);
     const expected = Array.from({ length: 20 }, (_, i) => `e${i + 1}`).filter((_, i) => (i + 1) % 5 !== 0);
     await until(() => a.length === expected.length && b.length === expected.length);
     await new Promise((r) => setTimeout(r, 100));

@@ -46,6 +46,7 @@ export interface CertifyOptions extends Pick<
   | 'numRuns'
   | 'deviations'
   | 'failOnFixed'
+  | 'maxTimerWaitMs'
 > {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
@@ -88,6 +89,7 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
     progress: o.progress,
     deviations: o.deviations,
     failOnFixed: o.failOnFixed,
+    ...(o.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: o.maxTimerWaitMs } : {}),
   });
   const t1 = performance.now();
   const load = await runLoad({

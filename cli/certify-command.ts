@@ -32,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
       strict: { type: 'boolean', default: false },
       seed: { type: 'string' },
       'num-runs': { type: 'string' },
+      'max-timer-wait': { type: 'string' },
       only: { type: 'string', multiple: true },
       'load-duration': { type: 'string' },
       scenario: { type: 'string' },
@@ -45,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const seed = num('seed', values.seed, { integer: true, min: -0x80000000 });
   const numRuns = num('num-runs', values['num-runs'], { integer: true, min: 1 });
   const loadDurationS = num('load-duration', values['load-duration']);
+  const maxTimerWait = num('max-timer-wait', values['max-timer-wait'], { min: 1 });
   const lag = num('max-driver-lag', values['max-driver-lag']);
   const cpu = num('max-driver-cpu', values['max-driver-cpu']);
   const machine = num('max-machine-cpu', values['max-machine-cpu']);
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       strict: values.strict,
       seed,
       numRuns,
+      ...(maxTimerWait !== undefined ? { maxTimerWaitMs: maxTimerWait * 1000 } : {}),
       scenarios: values.scenario,
       loadDurationS,
       loadSet: values.set,

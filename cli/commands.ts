@@ -81,6 +81,9 @@ Options:
                     need the hub to themselves (restarts, latency bounds) run alone
   --hub-down-wait S Without restart.command, how long to wait for a hub that went
                     down to answer again before the remaining cases are blocked (default 30)
+  --max-timer-wait S
+                    The longest hub timer (offline_after, heartbeat_timeout) a case waits
+                    out; a longer one skips its case, naming it (default 600)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
@@ -178,6 +181,7 @@ Options:
   --strict              Also run SHOULD cases; a SHOULD miss then fails certification
   --seed N              fast-check seed of the conformance run (printed; replays a failure)
   --num-runs N          fast-check runs per property (default 10)
+  --max-timer-wait S    The longest hub timer a conformance case waits out (default 600)
   --only SELECTOR       Certify only requirements under this id prefix (repeatable; same as positionals)
   --expect FILE         Known deviations (see docs/known-deviations.md): verdict CONFORMANT WITH N KNOWN
                         DEVIATIONS, never CERTIFIED, while a listed MUST fails

@@ -1,6 +1,6 @@
 /**
  * `hubproof conform [--target file.json] [selector…] [--strict] [--seed N] [--num-runs N] [--path P]
- *  [--concurrency N] [--hub-down-wait S] [--dry-run] [--json file] [--junit file] [--html dir]`
+ *  [--concurrency N] [--hub-down-wait S] [--max-timer-wait S] [--dry-run] [--json file] [--junit file] [--html dir]`
  * Exit 0 when no MUST failed, 1 when one did, 2 when the harness could not run.
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       path: { type: 'string' },
       concurrency: { type: 'string' },
       'hub-down-wait': { type: 'string' },
+      'max-timer-wait': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'string' },
       junit: { type: 'string' },
@@ -40,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
   const numRuns = numberOption('num-runs', values['num-runs'], { integer: true, min: 1 });
   const concurrency = numberOption('concurrency', values.concurrency, { integer: true, min: 1 });
   const hubDownWait = numberOption('hub-down-wait', values['hub-down-wait'], { min: 0 });
+  const maxTimerWait = numberOption('max-timer-wait', values['max-timer-wait'], { min: 1 });
   if (values.path !== undefined && seed === undefined) {
     throw new HubproofError('HUBPROOF_ERR_USAGE', '--path replays a failure only together with the --seed it was found with');
   }
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       path: values.path,
       concurrency,
       ...(hubDownWait !== undefined ? { hubDownWaitMs: hubDownWait * 1000 } : {}),
+      ...(maxTimerWait !== undefined ? { maxTimerWaitMs: maxTimerWait * 1000 } : {}),
     }),
   );
   if (values.json) writeConformanceJson(report, resolve(values.json));

@@ -6,6 +6,7 @@ import type { HubInfo } from '../spec/schemas/sync.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { NodeControl } from '../target/handle.ts';
 import { CaseOutcome, CheckFailure, type CaseContext, type EffectiveTimings, type FcSettings, type WireEntry } from './types.ts';
+import { MAX_TIMER_WAIT_MS } from './timer-guard.ts';
 
 /** Used when neither GET /api/hub nor the target file says otherwise; the reference hub's defaults. */
 export const DEFAULT_TIMINGS: EffectiveTimings = {
@@ -52,6 +53,8 @@ export interface CaseContextInit {
   requirements: readonly string[];
   hub: HubInfo | undefined;
   timings: EffectiveTimings;
+  /** Default MAX_TIMER_WAIT_MS. */
+  maxTimerWaitMs?: number;
   fc: FcSettings;
   signal: AbortSignal;
   restart?: () => Promise<void>;
@@ -92,6 +95,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
     nodeControl: init.nodeControl,
     hub: init.hub,
     timings: init.timings,
+    maxTimerWaitMs: init.maxTimerWaitMs ?? MAX_TIMER_WAIT_MS,
     fc: init.fc,
     signal: init.signal,
     log,

@@ -22,6 +22,8 @@ export interface CaseEnv {
   target: TargetFile;
   hub: HubInfo | undefined;
   timings: EffectiveTimings;
+  /** The longest hub timer a case waits out (default MAX_TIMER_WAIT_MS). */
+  maxTimerWaitMs?: number;
   fc: FcSettings;
   strict: boolean;
   restart?: () => Promise<void>;
@@ -90,6 +92,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     requirements: rows.map((r) => r.req.id),
     hub: env.hub,
     timings: env.timings,
+    ...(env.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: env.maxTimerWaitMs } : {}),
     fc: env.fc,
     signal: controller.signal,
     restart: env.restart,

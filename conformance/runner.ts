@@ -68,6 +68,8 @@ export interface RunOptions extends TargetHandle {
   concurrency?: number;
   /** How long to wait for a hub that went down to answer again (default DEFAULT_HUB_DOWN_WAIT_MS). */
   hubDownWaitMs?: number;
+  /** The longest hub timer (offline_after, heartbeat_timeout) a case waits out; past it the case is skipped (default MAX_TIMER_WAIT_MS). */
+  maxTimerWaitMs?: number;
 }
 
 export type { RunReport };
@@ -188,6 +190,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
         hub,
         timings,
         strict,
+        ...(options.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: options.maxTimerWaitMs } : {}),
         fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
         restart: caseRestart,
         nodeControl,

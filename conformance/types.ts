@@ -145,6 +145,8 @@ export interface CaseContext {
   hub: HubInfo | undefined;
   /** Effective timings: hub info, then target overrides, then defaults. */
   timings: EffectiveTimings;
+  /** The longest single wait on a hub timer a case sits through (`--max-timer-wait`); a longer timer skips its case (timer-guard.ts). */
+  maxTimerWaitMs: number;
   fc: FcSettings;
   /** Aborted when the case's deadline passes; pass it to every wait. */
   signal: AbortSignal;

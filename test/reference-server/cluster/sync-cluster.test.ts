@@ -80,7 +80,13 @@ describe.skipIf(NO_REDIS !== undefined)(`sync and agent-presence across cluster 
     const [ha, hb] = [await history(a, s.channel), await history(b, s.channel)];
     expect(ha.events.map((e) => e.seq)).toEqual(ha.events.map((_, i) => i + 1));
     expect(ha.last_seq).toBe(ha.events.length);
-    expect(hb.events.map((e) => `${e.seq}:${e.event_id}`)).toEqual(ha.events.map((e) => `${e.seq}:${e.event_id}`));
+    // b is read after a: the session lives on (its silent participant goes stale after 2 s, which a slow
+    // machine reaches during the writes), so b may hold later events; up to a's last seq the two agree.
+    expect(hb.events.length).toBeGreaterThanOrEqual(ha.events.length);
+    expect(hb.events.slice(0, ha.events.length).map((e) => `${e.seq}:${e.event_id}`)).toEqual(
+      ha.events.map((e) => `${e.seq}:${e.event_id}`),
+    );
+    expect(hb.events.slice(ha.events.length).every((e) => e.data.change !== 'created')).toBe(true);
     expect(new Set(ha.events.map((e) => e.event_id)).size).toBe(ha.events.length);
     const created = new Set(ha.events.filter((e) => e.data.change === 'created').map((e) => e.data.todo.todo_id as number));
     expect(acked.filter((id) => !created.has(id))).toEqual([]);

@@ -6,8 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBareServer, type BareServer } from '../../bench/bare-ws-server.ts';
-import { RawWsClient } from '../../load/driver/raw-ws-client.ts';
-import { connectionUrl, signHttpRequest } from '../../spec/protocol/index.ts';
+import type { RawWsClient } from '../../load/driver/raw-ws-client.ts';
+import { readCountingSubscriber, type Arrival } from '../helpers/read-counting-subscriber.ts';
+import { signHttpRequest } from '../../spec/protocol/index.ts';
 import { runLoad } from '../../load/run-load.ts';
 import { startBareChild } from '../../bench/run-bench.ts';
 import type { SpawnedTarget } from '../../cli/hub-process.ts';
@@ -40,37 +41,9 @@ const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
   }
 };
 
-interface Arrival {
-  text: string;
-  /** Which TCP read carried the frame (the client's clock counts reads). */
-  read: number;
-}
-
 /** A client subscribed to `channels`; resolves once every subscription succeeded. */
 async function subscriber(s: Where, channels: string[], seen: Arrival[]): Promise<void> {
-  let reads = 0;
-  let pending = channels.length;
-  await new Promise<void>((resolve, reject) => {
-    const c: RawWsClient = new RawWsClient(
-      connectionUrl(s.ws, s.app.key),
-      {
-        open: () => {},
-        text: (buf, start, end, read) => {
-          const text = buf.toString('utf8', start, end);
-          if (text.includes('pusher:connection_established')) {
-            for (const channel of channels) c.sendText(JSON.stringify({ event: 'pusher:subscribe', data: { channel } }));
-          } else if (text.includes('subscription_succeeded')) {
-            if (--pending === 0) resolve();
-          } else seen.push({ text, read });
-        },
-        close: () => {},
-        error: reject,
-      },
-      5000,
-      () => ++reads,
-    );
-    clients.push(c);
-  });
+  clients.push(await readCountingSubscriber(s.ws, s.app.key, channels, seen));
 }
 
 /** One signed POST publishing `name` to every channel of `channels` (the server delivers them in one turn). */

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RawWsClient } from '../../../load/driver/raw-ws-client.ts';
-import { connectionUrl, signHttpRequest } from '../../../spec/protocol/index.ts';
+import { signHttpRequest } from '../../../spec/protocol/index.ts';
 import { parseTarget } from '../../../spec/target.ts';
 import { hubProcesses } from '../hub-process.ts';
+import { readCountingSubscriber, type Arrival } from '../../helpers/read-counting-subscriber.ts';
 
 const { tempDir, spawnHub } = hubProcesses();
 
@@ -30,28 +30,8 @@ describe('reference hub write coalescing', () => {
     await until(() => hub.out().includes('Press Ctrl+C'), 20_000, `the hub banner (stderr: ${hub.err()})`);
     const target = parseTarget(JSON.parse(readFileSync(targetPath, 'utf8')));
     const channel = 'coalesce-check';
-    const events: Array<{ name: string; read: number }> = [];
-    let reads = 0;
-    let client: RawWsClient | undefined;
-    await new Promise<void>((resolve, reject) => {
-      client = new RawWsClient(
-        connectionUrl(target.nodes[0]!.ws, target.app.key),
-        {
-          open: () => {},
-          text: (buf, start, end, read) => {
-            const frame = JSON.parse(buf.toString('utf8', start, end)) as { event: string };
-            if (frame.event === 'pusher:connection_established')
-              client!.sendText(JSON.stringify({ event: 'pusher:subscribe', data: { channel } }));
-            else if (frame.event === 'pusher_internal:subscription_succeeded') resolve();
-            else events.push({ name: frame.event, read });
-          },
-          close: () => {},
-          error: reject,
-        },
-        5000,
-        () => ++reads,
-      );
-    });
+    const seen: Arrival[] = [];
+    const client = await readCountingSubscriber(target.nodes[0]!.ws, target.app.key, [channel], seen);
     try {
       for (let round = 0; round < 3; round++) {
         const names = Array.from({ length: 10 }, (_, i) => `e${round}-${i}`);
@@ -64,13 +44,13 @@ describe('reference hub write coalescing', () => {
           headers: { 'content-type': 'application/json' },
         });
         expect(r.status).toBe(200);
-        await until(() => events.length === 10 * (round + 1), 5000, `the events of round ${round}`);
-        const got = events.slice(10 * round);
+        await until(() => seen.length === 10 * (round + 1), 5000, `the events of round ${round}`);
+        const got = seen.slice(10 * round).map((a) => ({ name: (JSON.parse(a.text) as { event: string }).event, read: a.read }));
         expect(got.map((e) => e.name)).toEqual(names);
         expect(new Set(got.map((e) => e.read)).size, `reads carrying round ${round}`).toBe(1);
       }
     } finally {
-      client?.terminate();
+      client.terminate();
       hub.child.kill('SIGKILL');
     }
   });

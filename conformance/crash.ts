@@ -125,6 +125,22 @@ export function rankSuspects(records: readonly CaseRecord[], from: number, until
   return inWindow.length ? inWindow : latest.slice(0, 1);
 }
 
+/**
+ * Whether a wire entry, logged in a crash window, is the crash's fallout: a sign of distress (a connection
+ * refused, reset or closed 42xx) or an HTTP answer 5xx (a hub shutting down answers 503).
+ */
+export function isFallout(e: WireEntry): boolean {
+  return isDistress(e) || (e.dir === 'http<' && /^5\d\d /.test(e.text));
+}
+
+/**
+ * The first entry of the crash's fallout a case logged at or after `since` (absolute ms, the last moment
+ * the hub was known up): what it saw then says nothing about any requirement.
+ */
+export function falloutSince(record: CaseRecord, since: number): WireEntry | undefined {
+  return record.wire.find((e) => abs(record, e) >= since && isFallout(e));
+}
+
 /** `> ws#3 {"event":"pusher:subscribe","data":null}` */
 export function entryText(e: WireEntry, max = 200): string {
   const text = e.text.length > max ? `${e.text.slice(0, max - 1)}…` : e.text;

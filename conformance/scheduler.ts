@@ -8,11 +8,13 @@
  * When a probe finds the hub down, every case still running is cut short, the culprit is picked from the
  * wire logs (crash.ts), and the hub is restarted (or awaited for `hubDownWaitMs`). With a restart the
  * suspects are run again alone, to confirm which one takes the hub down; the innocent cases that were cut
- * short run again. Without the hub back, every case not yet judged is `blocked` by the crash.
+ * short, or whose connections were closed or refused since the hub was last seen up (the crash window),
+ * run again: nothing they saw in that window is charged to a requirement. Without the hub back, every
+ * case not yet judged is `blocked` by the crash (one that passed in the window keeps its pass).
  */
 import type { CaseResult } from '../reports/model/case-result.ts';
 import type { RunFinding } from '../reports/model/run-report.ts';
-import { entryText, firstDistress, rankSuspects, type CaseRecord, type CrashCharge, type Suspect } from './crash.ts';
+import { entryText, falloutSince, firstDistress, rankSuspects, type CaseRecord, type CrashCharge, type Suspect } from './crash.ts';
 import { isDistress, type HubProbe } from './liveness.ts';
 import { LivenessWatch } from './liveness-watch.ts';
 import type { OrderedProgress } from './ordered-progress.ts';
@@ -302,9 +304,11 @@ export class Scheduler {
       const index = f.slot.index;
       if (charge && f.slot.id === culprit!.record.id) this.finalize(index, this.opts.charged(index, charge));
       else if (rerun.has(index)) this.finalize(index, rerun.get(index)!);
-      else if (!f.cut && (f.rows!.every((r) => r.outcome !== 'fail' && r.outcome !== 'non-strict') || !f.record.wire.some(isDistress)))
-        this.finalize(index, f.rows!);
+      else if (!f.cut && !falloutSince(f.record, since)) this.finalize(index, f.rows!);
+      // Cut short, or its connections were closed or refused in the crash window: whatever it concluded
+      // (a miss, a row blocked by another requirement) is the crash's doing, charged to no requirement.
       else if (back) requeue.push(index);
+      else if (!f.cut && f.rows!.every((r) => r.outcome === 'pass' || r.outcome === 'skipped')) this.finalize(index, f.rows!);
       else this.finalize(index, this.opts.blocked(index, crash, true));
     }
     if (back) {

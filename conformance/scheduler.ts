@@ -311,7 +311,7 @@ export class Scheduler {
     };
     // On a cluster, which node went down and how it came back lead the line.
     const node = down === 'the hub' ? '' : `${down} went down `;
-    const how = plan.kind === 'nodes' ? `; ${plan.nodes.length > 1 ? 'each' : 'it'} restarted with its own restart, not the hub's` : '';
+    const how = plan.kind === 'nodes' ? `; restarted alone with its own restart${plan.nodes.length > 1 ? 's' : ''}, not the hub's` : '';
     crash.text = charge
       ? `${node}during ${culprit!.record.id} after ${entryText(charge.fatal, 160)} (${charge.how}${how})`
       : `${node}while no case was sending to it (${downProbe.summary})`;

@@ -24,7 +24,7 @@ import type { Case, CaseResult } from './types.ts';
 import type { TargetHandle } from '../target/handle.ts';
 import { fetchHubInfo } from '../target/hub-info.ts';
 import { probeTarget } from '../target/probe.ts';
-import { commandNodeControl, commandRestart } from '../target/restart-command.ts';
+import { commandNodeControl, commandRestart, nodeRestart } from '../target/restart-command.ts';
 
 import pkg from '../package.json' with { type: 'json' };
 
@@ -208,6 +208,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
     probe,
     firstProbe: liveness.probe,
     restart,
+    restartNode: nodeRestart(target, options.nodeControl),
     hubDownWaitMs: options.hubDownWaitMs ?? DEFAULT_HUB_DOWN_WAIT_MS,
     progress,
     warn,

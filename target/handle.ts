@@ -18,6 +18,12 @@ export interface NodeControl {
   restart(i: number): Promise<void>;
 }
 
+/** Restarts single nodes of a clustered hub after a crash; `can(i)`: node `i` has a restart of its own. */
+export interface NodeRestart {
+  can(i: number): boolean;
+  restart(i: number): Promise<void>;
+}
+
 export interface TargetHandle {
   target: TargetFile;
   /** Restarts the hub on the same URLs and data; absent = the target file's `restart.command`, if any. */

@@ -23,18 +23,38 @@ export function display(value: unknown): string {
   return text.length > CLIP ? `${text.slice(0, CLIP)}… (${text.length - CLIP} more chars)` : text;
 }
 
-/** Structural equality as the wire sees it: primitives by `===`, objects and arrays by their JSON. */
+/**
+ * A value's JSON with every object's keys sorted, at any depth: one text per value whatever order a hub
+ * wrote its keys in (JSON gives object members no order). Arrays keep theirs; a set compares with
+ * expectSameSet. Strings are not opened: a `data` string is compared as the bytes it is.
+ */
+export function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  );
+}
+
+/**
+ * Structural equality as the wire sees it: primitives by `===`, objects and arrays by their JSON, object
+ * keys in any order, array items in order.
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 function fail(message: string, expected: string, actual: string, scope: CheckScope = {}): never {
   throw new CheckFailure(message, expected, actual, undefined, scope);
 }
 
-/** `actual` equals `expected` (sameValue). Arrays name their first differing index. */
+/** `actual` equals `expected` (sameValue: object keys in any order, arrays in order). Arrays name their first differing index. */
 export function expectEqual(actual: unknown, expected: unknown, message: string): void {
   if (sameValue(actual, expected)) return;
   let where = '';

@@ -68,7 +68,8 @@ export async function startWrapped(wrap: (upstream: TargetFile) => Promise<Runni
   }
 }
 
-async function relayCluster(upstream: TargetFile, name: string, hooks: RelayHooks): Promise<RunningMutant> {
+/** Relays in front of every node of `upstream` (and of its neighbour), each with the hooks `hooks` gives its place. */
+export async function relayCluster(upstream: TargetFile, name: string, hooks: RelayHooks): Promise<RunningMutant> {
   const proxies: MutatingProxy[] = [];
   const relay = async (nodes: TargetFile['nodes'], app: RelayPlace['app']) => {
     const out: TargetFile['nodes'] = [];

@@ -34,3 +34,17 @@ export interface Mutant {
   slowMs?: number;
   start(): Promise<RunningMutant>;
 }
+
+/**
+ * A fair mutant: a hub that differs from the reference only where the protocol leaves it free (the order
+ * of object keys, the order of a set's members). It breaks nothing, so every case it reaches must pass;
+ * a failure is the suite's false failure, never the hub's.
+ */
+export interface FairMutant {
+  name: string;
+  /** What it changes, one sentence. */
+  describe: string;
+  /** What it runs: everything it can reach. */
+  selectors: string[];
+  start(): Promise<RunningMutant>;
+}

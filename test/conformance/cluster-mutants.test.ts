@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedTarget } from '../../cli/embedded-target.ts';
 import { runConformance } from '../../conformance/runner.ts';
 import { startMutantCluster, wrapClusterControl, type ClusterMutant } from '../../selftest/mutants/cluster-mutant.ts';
+import { reorderingCluster } from '../../selftest/mutants/fair-mutants.ts';
 import { CLUSTER_MUTANTS } from '../../selftest/mutants/index.ts';
 import { MUTANT_SEED } from '../../selftest/mutants/score-run.ts';
 import type { RunningMutant } from '../../selftest/mutants/types.ts';
@@ -39,6 +40,21 @@ describe('cluster mutants', () => {
     );
     expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`.trim())).toEqual(report.results.map((r) => `${r.id} pass`));
     expect(report.results.map((r) => r.requirement).sort()).toEqual(CLUSTER_MUTANTS.map((m) => m.breaks).sort());
+  }, 60_000);
+
+  it('pass every cluster case they reach against the fair mutant that reorders keys and sets on every node', async () => {
+    const report = await against(reorderingCluster.wrap, (x) => run(x.target, reorderingCluster.selectors));
+    // No webhooks on this cluster (cluster/7 unimplemented) and no node control (cluster/9 skipped): every other case passes.
+    expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`.trim())).toEqual(
+      report.results.map((r) =>
+        r.requirement === 'pusher/cluster/7'
+          ? `${r.id} unimplemented hub advertises capability webhooks: false (GET /api/hub)`
+          : r.requirement === 'pusher/cluster/9'
+            ? `${r.id} skipped ${r.reason}`
+            : `${r.id} pass`,
+      ),
+    );
+    expect(report.results.filter((r) => r.outcome === 'pass')).toHaveLength(report.results.length - 2);
   }, 60_000);
 
   for (const m of CLUSTER_MUTANTS as ClusterMutant[]) {

@@ -229,6 +229,36 @@ export function expectStatus(res: { status: number; text: string }, status: numb
 }
 
 /**
+ * Runs every check, also those after one fails, then throws one CheckFailure naming every miss, so the
+ * report shows each node (or answer) that was wrong, not the first. `what` leads the message; Expected
+ * and Actual list the misses in order, numbered. A root cause every miss shares is kept. A blocked
+ * check (DependencyUnmet) or an error that is not a check failure ends the run at once.
+ */
+export async function expectAll(what: string, checks: ReadonlyArray<() => unknown>): Promise<void> {
+  const missed: CheckFailure[] = [];
+  for (const check of checks) {
+    try {
+      await check();
+    } catch (err) {
+      if (!(err instanceof CheckFailure) || err instanceof DependencyUnmet) throw err;
+      missed.push(err);
+    }
+  }
+  if (missed.length === 0) return;
+  if (missed.length === 1) throw missed[0]!;
+  const causes = new Set(missed.map((f) => canonicalJson(f.rootCause)));
+  const rootCause = causes.size === 1 ? missed[0]!.rootCause : undefined;
+  const numbered = (pick: (f: CheckFailure) => string | undefined) => missed.map((f, i) => `(${i + 1}) ${pick(f) ?? '-'}`).join(' ');
+  throw new CheckFailure(
+    `${what}: ${missed.length} of ${checks.length} answers wrong — ${missed.map((f, i) => `(${i + 1}) ${f.message}`).join('; ')}`,
+    numbered((f) => f.expected),
+    numbered((f) => f.actual),
+    undefined,
+    rootCause ? { rootCause } : {},
+  );
+}
+
+/**
  * The check cannot judge its requirement: `dependency`, a requirement it relies on (its `dependsOn`,
  * directly or through others), was not met. The row reads `blocked` by it, never `fail`; `message`
  * says what the hub did not do ("the hub never pinged an idle connection").

@@ -57,6 +57,7 @@ export async function startWrapped(wrap: (upstream: TargetFile) => Promise<Runni
     const relayed = await wrap(cluster.target);
     return {
       target: relayed.target,
+      ...(cluster.nodeControl ? { nodeControl: cluster.nodeControl } : {}),
       async close() {
         await relayed.close();
         await cluster.dispose();

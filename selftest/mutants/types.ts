@@ -4,10 +4,14 @@
  * which selectors prove it, and how to start it — so the self-test and `npm run mutants` share one list.
  */
 import type { RunOptions, RunReport } from '../../conformance/runner.ts';
+import type { NodeControl } from '../../target/handle.ts';
 import type { BrokenHub } from '../kit/broken-hub.ts';
 
-/** Its target points at the mutating relay; a complete target file, `restart.command` included. */
-export type RunningMutant = BrokenHub;
+/**
+ * Its target points at the mutating relay; a complete target file, `restart.command` included. A
+ * cluster's also kills and restarts its nodes (behind the relays), for the dead-node case.
+ */
+export type RunningMutant = BrokenHub & { nodeControl?: NodeControl };
 
 export interface Mutant {
   /** Kebab-case, unique: `swap-events`. */

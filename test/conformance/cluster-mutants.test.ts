@@ -8,15 +8,18 @@ import type { EmbeddedTarget } from '../../cli/embedded-target.ts';
 import { runConformance } from '../../conformance/runner.ts';
 import { startMutantCluster, wrapClusterControl, type ClusterMutant } from '../../selftest/mutants/cluster-mutant.ts';
 import { reorderingCluster } from '../../selftest/mutants/fair-mutants.ts';
+import { nodeLocalPresence } from '../../selftest/mutants/cluster-mutants.ts';
+import { wrapAnnouncing } from '../../selftest/mutants/cluster-state-mutants.ts';
 import { CLUSTER_MUTANTS } from '../../selftest/mutants/index.ts';
 import { MUTANT_SEED } from '../../selftest/mutants/score-run.ts';
 import type { RunningMutant } from '../../selftest/mutants/types.ts';
 import type { TargetFile } from '../../spec/target.ts';
 
-const run = (target: TargetFile, selectors: string[]) => runConformance({ target, selectors, seed: MUTANT_SEED, progress: null });
-
 describe('cluster mutants', () => {
   let cluster: EmbeddedTarget;
+  // The cluster's node control (the relays stay up while a node behind them is killed), for the dead-node case.
+  const run = (target: TargetFile, selectors: string[]) =>
+    runConformance({ target, selectors, seed: MUTANT_SEED, progress: null, nodeControl: cluster.nodeControl });
   beforeAll(async () => {
     cluster = await startMutantCluster();
   }, 60_000);
@@ -44,24 +47,43 @@ describe('cluster mutants', () => {
 
   it('pass every cluster case they reach against the fair mutant that reorders keys and sets on every node', async () => {
     const report = await against(reorderingCluster.wrap, (x) => run(x.target, reorderingCluster.selectors));
-    // No webhooks on this cluster (cluster/7 unimplemented) and no node control (cluster/9 skipped): every other case passes.
+    // No webhooks on this cluster (cluster/7 unimplemented): every other case passes, the dead-node case included.
     expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`.trim())).toEqual(
       report.results.map((r) =>
         r.requirement === 'pusher/cluster/7'
           ? `${r.id} unimplemented hub advertises capability webhooks: false (GET /api/hub)`
-          : r.requirement === 'pusher/cluster/9'
-            ? `${r.id} skipped ${r.reason}`
-            : `${r.id} pass`,
+          : `${r.id} pass`,
       ),
     );
-    expect(report.results.filter((r) => r.outcome === 'pass')).toHaveLength(report.results.length - 2);
+    expect(report.results.filter((r) => r.outcome === 'pass')).toHaveLength(report.results.length - 1);
   }, 60_000);
+
+  it('block pusher/cluster/9 by pusher/cluster/3 against node-local-presence, whose member events never leave their node', async () => {
+    const report = await against(nodeLocalPresence.wrap, (x) => run(x.target, ['pusher/cluster/9']));
+    expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.blockedBy?.id ?? ''}`)).toEqual([
+      'pusher/cluster/9#1 blocked pusher/cluster/3',
+    ]);
+    expect(report.results[0]!.reason).toMatch(
+      /^blocked by pusher\/cluster\/3: the subscriber on node 1 got no pusher_internal:member_added for gone/,
+    );
+  }, 30_000);
+
+  it('pass pusher/cluster/9 on a Pusher-only cluster announcing 4 s that removes a dead node’s members in time, naming the announcement as the bound’s source', async () => {
+    const report = await against(wrapAnnouncing('announces 4 s, removes in time', 0), (x) => run(x.target, ['pusher/cluster/9']));
+    expect(report.results.map((r) => `${r.id} ${r.outcome} ${r.reason ?? ''}`.trim())).toEqual(['pusher/cluster/9#1 pass']);
+    const notes = report.results[0]!.wire.filter((w) => w.dir === 'note').map((w) => w.text);
+    expect(notes).toContainEqual(
+      expect.stringMatching(/^dead-node bound 5000 ms from activity_timeout 4 s announced in pusher:connection_established/),
+    );
+  }, 30_000);
 
   for (const m of CLUSTER_MUTANTS as ClusterMutant[]) {
     it(`fail ${m.breaks} and nothing else against ${m.name} (${m.describe})`, async () => {
       const report = await against(m.wrap, (x) => run(x.target, m.selectors));
       const failed = report.results.filter((r) => r.outcome === 'fail');
       expect(failed.map((r) => r.requirement)).toEqual([m.breaks]);
+      // What else its failure must say (every node that answered wrong, where the bound came from).
+      expect(m.judge?.(report) ?? []).toEqual([]);
       expect(report.results.filter((r) => r.outcome !== 'fail' && r.outcome !== 'pass').map((r) => `${r.id} ${r.outcome}`)).toEqual([]);
       console.log(`${m.name}: ${report.results.map((r) => `${r.id} ${r.outcome}`).join(', ')} — ${failed[0]!.reason}`);
     }, 60_000);

@@ -71,6 +71,27 @@ describe('verify helpers', () => {
     ).toContain('more than once');
   });
 
+  it('expectAll runs every check and names every miss in one failure', async () => {
+    await v.expectAll('all good', [() => v.expectEqual(1, 1, 'one'), async () => v.expectEqual(2, 2, 'two')]);
+    const ran: number[] = [];
+    const err = await v
+      .expectAll('the nodes disagree', [
+        () => (ran.push(1), v.expectEqual(1, 2, 'a wrong through node 1')),
+        () => (ran.push(2), v.expectEqual(3, 3, 'b')),
+        async () => (ran.push(3), v.expectEqual('x', 'y', 'c wrong through node 2')),
+      ])
+      .catch((e: unknown) => e as CheckFailure);
+    expect(ran).toEqual([1, 2, 3]);
+    expect(err).toBeInstanceOf(CheckFailure);
+    expect(err).toMatchObject({
+      message: 'the nodes disagree: 2 of 3 answers wrong — (1) a wrong through node 1; (2) c wrong through node 2',
+      expected: '(1) 2 (2) "y"',
+      actual: '(1) 1 (2) "x"',
+    });
+    // One miss is that miss, as it was.
+    await expect(v.expectAll('x', [() => v.expectEqual(1, 2, 'only')])).rejects.toMatchObject({ message: 'only' });
+  });
+
   it('expectNotEqual', () => {
     v.expectNotEqual(1, 2, 'differ');
     expect(failure(() => v.expectNotEqual(7, 7, 'the second agent got the first agent’s todo'))).toMatchObject({

@@ -35,9 +35,9 @@ export function clusterMutant(spec: ClusterMutantSpec): ClusterMutant {
   return { ...rest, wrap, start: () => startWrapped(wrap) };
 }
 
-/** The cluster a cluster mutant wraps: 2 in-process nodes, fast timings, no webhooks (none of the mutants touch them). */
+/** The cluster a cluster mutant wraps: 2 in-process nodes, fast timings, webhooks to a loopback URL the target names. */
 export function startMutantCluster(): Promise<EmbeddedTarget> {
-  return startEmbeddedTarget({ cluster: 2, mode: 'in-process', webhooks: false });
+  return startEmbeddedTarget({ cluster: 2, mode: 'in-process', webhooks: true });
 }
 
 /** A faithful relay in front of every node: the control the cluster mutants are compared with. */

@@ -8,6 +8,7 @@ import { signHttpRequest } from '../../spec/protocol/signing.ts';
 import type { ProxyConn } from '../kit/mutating-proxy.ts';
 import { clusterMutant, type ClusterMutant } from './cluster-mutant.ts';
 import { lateDeadNodeRemoval, nodeLocalChannelQueries } from './cluster-state-mutants.ts';
+import { vacatedTwiceNowAndThen } from './cluster-webhook-mutants.ts';
 
 interface WireFrame {
   event?: unknown;
@@ -200,6 +201,7 @@ export const CLUSTER_MUTANTS: readonly ClusterMutant[] = [
   clientEventsTwiceAcrossNodes,
   socketIdExclusionLocal,
   nodeLocalChannelQueries,
+  vacatedTwiceNowAndThen,
   prefixIgnored,
   lateDeadNodeRemoval,
 ];

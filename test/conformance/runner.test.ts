@@ -207,6 +207,16 @@ describe('hubproof conform (CLI)', () => {
     for (const row of rows.slice(0, -1)) expect(row).toMatch(/^pusher\/heartbeat\/\d+#\d+\t(MUST|SHOULD|MAY)\t\S/);
     expect(rows.length).toBeGreaterThan(1);
   });
+
+  it('lists every row of a run that proves several requirements with --dry-run, and counts rows as the run will', () => {
+    const res = cli(['--dry-run', 'pusher/presence']);
+    expect(res.status).toBe(0);
+    const rows = res.stdout.trim().split('\n');
+    const [, cases, runs] = /^(\d+) case\(s\) in (\d+) runs$/.exec(rows.at(-1)!) ?? [];
+    expect(Number(cases)).toBe(rows.length - 1);
+    expect(Number(runs)).toBeLessThan(Number(cases));
+    expect(rows).toContainEqual(expect.stringMatching(/^pusher\/presence\/4#\d+\tMUST\t\(same run as pusher\/presence\/6#\d+\)$/));
+  });
 });
 
 describe('a case that proves several requirements', () => {
@@ -242,6 +252,22 @@ describe('a case that proves several requirements', () => {
     expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/two/1#2'] }).map((c) => c.id)).toEqual([
       'pusher/one/1#1',
     ]);
+  });
+
+  it('is counted in the run header as the summary counts it, one case per row', async () => {
+    let text = '';
+    const report = await runConformance({
+      target,
+      cases: CASES_MULTI,
+      requirements: MULTI_REQS,
+      progress: { write: (s: string) => (text += s) },
+      plain: true,
+      seed: 3,
+    });
+    const header = /^hubproof conform: (\d+) case\(s\) in 2 runs against "tiny"/m.exec(text);
+    expect(Number(header?.[1])).toBe(report.summary.total);
+    expect(report.summary.total).toBe(4);
+    expect(text).toMatch(new RegExp(`^${report.summary.total} cases · `, 'm'));
   });
 
   it('reports one row per requirement: the failing check on its own id, the rest blocked by it, the wire log on the failing row', async () => {

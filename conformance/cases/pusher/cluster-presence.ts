@@ -1,6 +1,6 @@
 /**
  * pusher/cluster, the cluster-wide state: presence read from every node, member events once per user,
- * webhooks once per cluster, and a killed node's members removed within the hub's bound.
+ * and a killed node's members removed within the hub's bound (webhooks once per cluster: cluster-webhooks.ts).
  */
 import { PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
 import { sleep } from '../../clients/wait.ts';
@@ -9,10 +9,10 @@ import { needs } from '../../needs.ts';
 import { guardTimerWait } from '../../timer-guard.ts';
 import { CheckFailure, type Case, type CaseContext, type EffectiveTimings } from '../../types.ts';
 import { expectAtMost, expectEqual } from '../../verify.ts';
-import { expectNoneBeforeSentinel, joinPresence, memberUserId, presenceOf, subscribed, uniq } from './helpers.ts';
+import { expectNoneBeforeSentinel, joinPresence, memberUserId, presenceOf, uniq } from './helpers.ts';
 import { infoOf, lastNode, nodeName, type Placed } from './cluster-nodes.ts';
 import { PING_FLOOR_S } from './server-ping.ts';
-import { is, LEAVE_WINDOW_MS, sinkOrUnimplemented } from './webhooks.ts';
+import { LEAVE_WINDOW_MS } from './webhooks.ts';
 
 /** Longer than any cluster's propagation bound (50 ms p99): what a join has to reach every node. */
 const SETTLE_MS = 300;
@@ -149,43 +149,6 @@ export const clusterPresenceCases: Case[] = [
         );
       for (const w of watchers)
         await expectNoneBeforeSentinel(ctx, w.sock, removed, `a second member_removed for u1 (watcher on ${nodeName(w.node)})`, channel);
-    },
-  },
-  {
-    requirement: 'pusher/cluster/7',
-    exclusive: 'listens on the one webhook URL the hub posts to',
-    desc: 'Occupies a channel from every node and joins u1 on every node and u2 on the last, closes them all, and expects one channel_occupied, one channel_vacated and one member_added and member_removed per user',
-    cluster: true,
-    timeoutMs: LEAVE_WINDOW_MS + 15_000,
-    async run(ctx) {
-      const sink = await sinkOrUnimplemented(ctx);
-      const channel = uniq();
-      const presence = uniq('presence-');
-      const last = lastNode(ctx);
-      const socks = [];
-      for (const [i, node] of ctx.target.nodes.entries()) {
-        socks.push(await subscribed(ctx, channel, { node }));
-        socks.push((await joinOn(ctx, i, presence, 'u1')).sock);
-      }
-      socks.push((await joinOn(ctx, last, presence, 'u2')).sock);
-      await sink.waitForEvent(is('member_added', presence, 'u2'), 'member_added u2');
-      for (const s of socks) await s.close();
-      await sink.waitForEvent(is('channel_vacated', channel), `channel_vacated for ${channel}`, LEAVE_WINDOW_MS);
-      await sink.waitForEvent(is('member_removed', presence, 'u2'), 'member_removed u2', LEAVE_WINDOW_MS);
-      await sink.waitForEvent(is('member_removed', presence, 'u1'), 'member_removed u1', LEAVE_WINDOW_MS);
-      // Another node's copy of a webhook comes about as late as the first one.
-      await sleep(ctx, 1000);
-      const count = (name: string, ch: string, user?: string) => sink.events().filter((e) => is(name, ch, user)(e.event)).length;
-      expectEqual(
-        {
-          channel_occupied: count('channel_occupied', channel),
-          channel_vacated: count('channel_vacated', channel),
-          member_added: { u1: count('member_added', presence, 'u1'), u2: count('member_added', presence, 'u2') },
-          member_removed: { u1: count('member_removed', presence, 'u1'), u2: count('member_removed', presence, 'u2') },
-        },
-        { channel_occupied: 1, channel_vacated: 1, member_added: { u1: 1, u2: 1 }, member_removed: { u1: 1, u2: 1 } },
-        `webhooks are not sent once per cluster (subscriptions on ${ctx.target.nodes.length} nodes)`,
-      );
     },
   },
   {

@@ -2,7 +2,7 @@
  * pusher/cluster: a hub of several nodes (the target's `nodes`) is one hub. Clients are spread over the
  * nodes and every check is made from each node: delivery and its latency, `socket_id` exclusion, client
  * events exactly once, the HTTP API's queries and no cross-talk with a neighbour app on the same store.
- * Presence, webhooks and the dead node are in cluster-presence.ts. A target with one node skips them all.
+ * Presence and the dead node are in cluster-presence.ts, webhooks in cluster-webhooks.ts. A target with one node skips them all.
  */
 import { PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
 import type { TargetFile } from '../../../spec/target.ts';
@@ -13,6 +13,7 @@ import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
 import { expectAll, expectBelow, expectEqual, expectFields, expectSameSet, expectStatus } from '../../verify.ts';
 import { percentile } from '../sync/propagation.ts';
 import { clusterPresenceCases } from './cluster-presence.ts';
+import { clusterWebhookCase } from './cluster-webhooks.ts';
 import { expectReached, infoOf, jsonOf, lastNode, nodeName, subscribedOn, through, userIdsOf, type Placed } from './cluster-nodes.ts';
 import {
   expectNoneBeforeSentinel,
@@ -271,4 +272,6 @@ const deliveryCases: Case[] = [
 
 const idNumber = (c: Case) => Number(c.requirement.split('/').at(-1));
 
-export const clusterCases: Case[] = [...deliveryCases, ...clusterPresenceCases].sort((a, b) => idNumber(a) - idNumber(b));
+export const clusterCases: Case[] = [...deliveryCases, ...clusterPresenceCases, clusterWebhookCase].sort(
+  (a, b) => idNumber(a) - idNumber(b),
+);

@@ -18,7 +18,7 @@ import type { TargetFile } from '../../spec/target.ts';
 describe('cluster mutants', () => {
   let cluster: EmbeddedTarget;
   // The cluster's node control (the relays stay up while a node behind them is killed), for the dead-node case;
-  // three tries of the webhook race (the default count, timed from the first try, is unit-tested).
+  // three tries of the webhook race (the default count, as many as fit its budget, is unit-tested).
   const run = (target: TargetFile, selectors: string[]) =>
     runConformance({ target, selectors, seed: MUTANT_SEED, progress: null, nodeControl: cluster.nodeControl, raceTries: 3 });
   beforeAll(async () => {

@@ -49,7 +49,7 @@ async function expectMemberEvent(
  * `pusher:connection_established` gave the case's connections, plus the pong timeout (the hub's, the
  * target's, else pusher-js's 30 s). A hub announcing 30 s is held to 60 s, whatever the harness's default.
  */
-export function deadNodeBound(ctx: CaseContext, announcedS: number): { ms: number; from: string } {
+function deadNodeBound(ctx: CaseContext, announcedS: number): { ms: number; from: string } {
   const declared = ctx.target.timings?.dead_node_removal_ms;
   if (declared !== undefined) return { ms: declared, from: 'the target’s timings.dead_node_removal_ms' };
   const hub = ctx.hub?.cluster?.dead_node_removal_ms;

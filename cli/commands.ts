@@ -84,6 +84,8 @@ Options:
   --max-timer-wait S
                     The longest hub timer (offline_after, heartbeat_timeout) a case waits
                     out; a longer one skips its case, naming it (default 600)
+  --race-tries N    How often a race case (pusher/cluster/7) repeats its race (default: as many
+                    tries as fit in 30 s after the first, each timed; 3 to 20)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)

@@ -14,7 +14,16 @@ import { rowVerdicts } from './case-rows.ts';
 import { CaseAbortedError } from './clients/wait.ts';
 import { createCaseContext } from './context.ts';
 import { PropertyFailure } from './property.ts';
-import { CaseOutcome, CheckFailure, type Case, type CaseResult, type EffectiveTimings, type FcSettings, type WireEntry } from './types.ts';
+import {
+  CaseOutcome,
+  CheckFailure,
+  type Case,
+  type CaseResult,
+  type EffectiveTimings,
+  type FcSettings,
+  type RunSettings,
+  type WireEntry,
+} from './types.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 10_000;
 
@@ -24,6 +33,8 @@ export interface CaseEnv {
   timings: EffectiveTimings;
   /** The longest hub timer a case waits out (default MAX_TIMER_WAIT_MS). */
   maxTimerWaitMs?: number;
+  /** Tries of a race case (default: as many as fit its budget). */
+  raceTries?: number;
   fc: FcSettings;
   strict: boolean;
   restart?: () => Promise<void>;
@@ -70,8 +81,8 @@ export function gate(
   return undefined;
 }
 
-export function caseTimeout(c: Case, timings: EffectiveTimings): number {
-  if (typeof c.timeoutMs === 'function') return c.timeoutMs(timings);
+export function caseTimeout(c: Case, timings: EffectiveTimings, run: RunSettings = {}): number {
+  if (typeof c.timeoutMs === 'function') return c.timeoutMs(timings, run);
   return c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
 }
 
@@ -85,7 +96,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
   );
   if (gated) return rows.map((row) => ({ ...base(row), ...gated, durationMs: 0, wire: [] }));
 
-  const timeoutMs = caseTimeout(c, env.timings);
+  const timeoutMs = caseTimeout(c, env.timings, { raceTries: env.raceTries });
   const controller = new AbortController();
   const harness = createCaseContext({
     target: env.target,
@@ -93,6 +104,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     hub: env.hub,
     timings: env.timings,
     ...(env.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: env.maxTimerWaitMs } : {}),
+    ...(env.raceTries !== undefined ? { raceTries: env.raceTries } : {}),
     fc: env.fc,
     signal: controller.signal,
     restart: env.restart,

@@ -191,6 +191,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
         timings,
         strict,
         ...(options.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: options.maxTimerWaitMs } : {}),
+        ...(options.singleNodeBecause ? { singleNodeBecause: options.singleNodeBecause } : {}),
         fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
         restart: caseRestart,
         nodeControl,

@@ -1,6 +1,6 @@
 /** The lines `hubproof certify` prints when it is done: findings first, the verdict, why, what is not covered. */
 import type { CertifyReport } from './model/certify-report.ts';
-import { scenariosNotCovered, verdictLabel } from './model/verdict.ts';
+import { notCoveredCount, verdictLabel } from './model/verdict.ts';
 import { findingLines, groupLine } from './lines.ts';
 
 export function certifyText(r: CertifyReport, files: { json: string; junit: string; html: string }): string {
@@ -24,11 +24,4 @@ export function certifyText(r: CertifyReport, files: { json: string; junit: stri
     `Report: ${files.html}  (also ${files.json}, ${files.junit})`,
     '',
   ].join('\n');
-}
-
-/** `12 MUST(s), 1 load scenario(s)` */
-export function notCoveredCount(r: Pick<CertifyReport, 'notCovered' | 'load'>): string {
-  const scenarios = scenariosNotCovered(r.load.skipped).length;
-  const musts = r.notCovered.length - scenarios;
-  return [musts ? `${musts} MUST(s)` : '', scenarios ? `${scenarios} load scenario(s)` : ''].filter(Boolean).join(', ');
 }

@@ -103,6 +103,13 @@ export function scenariosNotCovered(skipped: CertifyReport['load']['skipped']): 
   return skipped.filter((s) => s.tool !== undefined).map((s) => `load scenario ${s.name} (SLOs not measured): ${s.reason}`);
 }
 
+/** `12 MUST(s), 1 load scenario(s)` */
+export function notCoveredCount(r: Pick<CertifyReport, 'notCovered' | 'load'>): string {
+  const scenarios = scenariosNotCovered(r.load.skipped).length;
+  const musts = r.notCovered.length - scenarios;
+  return [musts ? `${musts} MUST(s)` : '', scenarios ? `${scenarios} load scenario(s)` : ''].filter(Boolean).join(', ');
+}
+
 export function matrixSummary(requirements: readonly RequirementRow[], slos: readonly SloRow[]): MatrixSummary {
   const must = requirements.filter((r) => r.level === 'MUST');
   const should = requirements.filter((r) => r.level === 'SHOULD');

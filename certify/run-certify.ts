@@ -47,6 +47,7 @@ export interface CertifyOptions extends Pick<
   | 'deviations'
   | 'failOnFixed'
   | 'maxTimerWaitMs'
+  | 'singleNodeBecause'
 > {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
@@ -90,6 +91,7 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
     deviations: o.deviations,
     failOnFixed: o.failOnFixed,
     ...(o.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: o.maxTimerWaitMs } : {}),
+    ...(o.singleNodeBecause ? { singleNodeBecause: o.singleNodeBecause } : {}),
   });
   const t1 = performance.now();
   const load = await runLoad({

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { CERTIFY_SCENARIOS, runCertify } from '../certify/run-certify.ts';
 import { writeCertify } from '../certify/write-certify.ts';
 import { certifyText } from '../reports/certify-terminal.ts';
+import { certifyMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { selectCases } from '../conformance/runner.ts';
 import { HubproofError } from '../spec/errors.ts';
 import { selectScenarios } from '../load/scenarios/index.ts';
@@ -41,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
       'max-driver-cpu': { type: 'string' },
       'max-machine-cpu': { type: 'string' },
       cluster: { type: 'string' },
+      markdown: { type: 'string' },
     },
   });
   const seed = num('seed', values.seed, { integer: true, min: -0x80000000 });
@@ -82,6 +85,8 @@ export async function run(argv: string[]): Promise<number> {
   );
   const files = writeCertify(result, out);
   const r = result.report;
+  // Before the exit-2 error below: a job summary says why there is no verdict too.
+  if (values.markdown) writeText(values.markdown, certifyMarkdown(r));
   process.stdout.write(certifyText(r, files));
   if (r.exitCode === 2) {
     throw new HubproofError(

@@ -90,6 +90,8 @@ Options:
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
   --html DIR        Write the HTML report
+  --markdown FILE   Write a Markdown summary (verdict, failures by root cause with replay
+                    commands) for a pull request or $GITHUB_STEP_SUMMARY
   --cluster N       Embedded hub as N nodes sharing a private redis-server (cluster cases run)
   -h, --help        Show this help
 `,
@@ -122,6 +124,7 @@ Options:
   --cluster N             Embedded hub as N nodes sharing a private redis-server
   --json FILE             Write the JSON report
   --html DIR              Write the HTML report with charts
+  --markdown FILE         Write a Markdown summary (verdict, breaches, SLO table) for $GITHUB_STEP_SUMMARY
   --quiet                 No progress line
   --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
   --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
@@ -180,6 +183,8 @@ single node: try --cluster 2) are listed as not covered.
 Options:
   --target FILE         Target file describing the hub
   --out DIR             Report directory (default reports/out)
+  --markdown FILE       Also write a Markdown summary (verdict, failures by root cause with replay
+                        commands, the SLO table) for a pull request or $GITHUB_STEP_SUMMARY
   --strict              Also run SHOULD cases; a SHOULD miss then fails certification
   --seed N              fast-check seed of the conformance run (printed; replays a failure)
   --num-runs N          fast-check runs per property (default 10)

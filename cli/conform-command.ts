@@ -12,6 +12,8 @@ import { countCases, runConformance, selectCases } from '../conformance/runner.t
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
+import { conformanceMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption } from './number-option.ts';
 
@@ -35,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: 'string' },
       junit: { type: 'string' },
       html: { type: 'string' },
+      markdown: { type: 'string' },
       cluster: { type: 'string' },
     },
   });
@@ -80,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (values.json) writeConformanceJson(report, resolve(values.json));
   if (values.junit) writeJunit(report, resolve(values.junit));
+  if (values.markdown) writeText(values.markdown, conformanceMarkdown(report));
   if (values.html) process.stderr.write(`HTML report: ${writeConformanceHtml(report, resolve(values.html))}\n`);
   return report.exitCode;
 }

@@ -10,6 +10,8 @@ import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { loadMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption as num } from './number-option.ts';
 
@@ -26,6 +28,7 @@ export async function run(argv: string[]): Promise<number> {
       hub: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      markdown: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
@@ -97,6 +100,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.json) {
     writeLoadJson(values.json, report);
     process.stdout.write(`JSON report: ${values.json}\n`);
+  }
+  if (values.markdown) {
+    writeText(values.markdown, loadMarkdown(report));
+    process.stdout.write(`Markdown summary: ${values.markdown}\n`);
   }
   if (values.html) {
     const file = writeLoadHtml(values.html, report);

@@ -39,6 +39,8 @@ export interface CaseEnv {
   strict: boolean;
   restart?: () => Promise<void>;
   nodeControl?: NodeControl;
+  /** Why a cluster that was asked for runs as one node (TargetHandle.singleNodeBecause). */
+  singleNodeBecause?: string;
   /** Builds the replay command for a case id (and seed/path for properties). */
   replay(id: string, seed: number, path?: string): string;
   /** The run cuts the case short (the hub went down): it ends at once, and the run replaces its rows. */
@@ -61,7 +63,7 @@ export interface CaseRow {
 export function gate(
   reqs: readonly Requirement[],
   c: Case,
-  env: Pick<CaseEnv, 'target' | 'hub' | 'strict'>,
+  env: Pick<CaseEnv, 'target' | 'hub' | 'strict' | 'singleNodeBecause'>,
 ): { outcome: Outcome; reason: string } | undefined {
   for (const req of reqs) {
     if (!env.target.profiles.includes(req.profile)) {
@@ -77,7 +79,11 @@ export function gate(
     }
   }
   if (reqs.every((r) => r.level === 'SHOULD') && !env.strict) return { outcome: 'skipped', reason: 'SHOULD; run with --strict' };
-  if (c.cluster && env.target.nodes.length < 2) return { outcome: 'skipped', reason: 'needs a cluster target (2 or more nodes)' };
+  if (c.cluster && env.target.nodes.length < 2)
+    return {
+      outcome: 'skipped',
+      reason: `needs a cluster target (2 or more nodes)${env.singleNodeBecause ? `; ${env.singleNodeBecause}` : ''}`,
+    };
   return undefined;
 }
 

@@ -203,6 +203,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
         strict,
         ...(options.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: options.maxTimerWaitMs } : {}),
         ...(options.raceTries !== undefined ? { raceTries: options.raceTries } : {}),
+        ...(options.singleNodeBecause ? { singleNodeBecause: options.singleNodeBecause } : {}),
         fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
         restart: caseRestart,
         nodeControl,

@@ -1,5 +1,6 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
 import type { BrowserFigures } from './browser/browser-figures.ts';
+import type { OptionalTool } from './optional-tool.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
@@ -226,8 +227,18 @@ export interface LoadReport {
   breaches: string[];
   /** One line per invalid scenario, saying why the driver could not be trusted. */
   invalid: string[];
-  /** Scenarios not run because the target does not implement their profile. */
-  skipped: Array<{ name: string; reason: string }>;
+  /**
+   * Scenarios not run: the target does not implement their profile, or the harness lacks a tool they need
+   * (then `install` says how to get it; certify lists them as not covered).
+   */
+  skipped: Array<{
+    name: string;
+    reason: string;
+    /** Set when the harness's own tool is missing or would not start (Chromium, playwright-core): certify lists the scenario as not covered. */
+    tool?: OptionalTool;
+    /** The command that installs the missing tool. */
+    install?: string;
+  }>;
   /** Scenarios that could not complete because the hub refused their setup (counts as a failure). */
   errors: Array<{ name: string; message: string }>;
 }

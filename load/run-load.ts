@@ -13,6 +13,7 @@ import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
 import { chromiumUnavailable } from './browser/chromium.ts';
 import { runBrowser } from './browser/run-browser.ts';
+import { runSoak } from './soak/run-soak.ts';
 import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
@@ -128,6 +129,8 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
       return runAgents(ctx, s);
     case 'browser':
       return runBrowser(ctx, s);
+    case 'soak':
+      return runSoak(ctx, s);
   }
 }
 

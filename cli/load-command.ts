@@ -11,6 +11,7 @@ import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
 import { clusterOption, withTarget } from './embedded-target.ts';
+import { durationOption } from './duration-option.ts';
 import { numberOption as num } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -55,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
     ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] }
     : {};
   const overrides: ScenarioOverrides = {
-    durationS: num('duration', values.duration),
+    durationS: durationOption('duration', values.duration),
     rate: num('rate', values.rate),
     subscribers: num('subscribers', values.subscribers),
     set: values.set,

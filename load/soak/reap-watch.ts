@@ -26,6 +26,7 @@ export class ReapWatch {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private drained: Array<() => void> = [];
+  private stopped = false;
 
   constructor(
     private readonly api: HubApi,
@@ -35,6 +36,8 @@ export class ReapWatch {
   ) {}
 
   add(kind: ReapKind, client: SoakClient, from: number, label: string, probe?: string): void {
+    // A client that finished opening after the run ended is not watched: it is closed at once.
+    if (this.stopped) return client.destroy();
     const p: Pending = { kind, client, from, label, ...(probe ? { probe } : {}) };
     this.all.push(p);
     this.open.push(p);
@@ -55,6 +58,7 @@ export class ReapWatch {
 
   /** Stops watching and destroys every client it was given (reaped ones stay open on this side until now, as dead peers do). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
     this.timer = undefined;
     for (const p of this.all) p.client.destroy();

@@ -8,6 +8,7 @@ import type { SoakFigures, SoakSample } from '../../load/soak/soak-types.ts';
 import { axisX, axisY, DEFAULT_FRAME, emptyChart, legend, linearScale, niceTicks, polyline, svgOpen, type Frame } from './svg.ts';
 
 const NODE_COLORS = ['#8250df', '#0969da', '#1a7f37', '#bf8700'];
+const FIT_COLORS = ['#cf222e', '#bc4c00', '#953800', '#a40e26'];
 
 interface Series {
   label: string;
@@ -67,7 +68,8 @@ function processChart(f: SoakFigures, series: 'rss' | 'fds'): string {
     const name = f.pids.length > 1 ? `node ${p.node}` : series === 'rss' ? 'RSS' : 'descriptors';
     lines.push({ label: name, color, points: points(f.samples, (s) => valueOf(s, p.node, series)) });
     const fit = f.growth.find((g) => g.series === series && g.node === p.node);
-    if (fit) lines.push({ label: `fit ${perHour(fit)}`, color, dash: true, points: fitLine(f, fit) });
+    if (fit)
+      lines.push({ label: `Theil–Sen ${perHour(fit)}`, color: FIT_COLORS[i % FIT_COLORS.length]!, dash: true, points: fitLine(f, fit) });
   });
   return timeSeriesSvg(title, series === 'rss' ? 'RSS MB' : 'descriptors', lines, f.warmup.seconds);
 }

@@ -21,6 +21,14 @@ export interface GrowthFit {
   perCycle: number;
   /** Half the interval's width: growth slower than this cannot be told from zero at this length. */
   resolutionPerHour: number;
+  /**
+   * The noise floor: `floor` (the return margin) spread over the fitted window, per hour. A heap grows and
+   * shrinks by tens of MB between collections; a rise smaller than the margin over the whole window is the
+   * hub settling, not shown growth, however narrow the interval (samples of one upswing are not independent).
+   */
+  floorPerHour: number;
+  /** The lower end of the interval is above the floor: growth shown. */
+  shown: boolean;
   /** Samples fitted, and how many samples there were (more than fitted when thinned). */
   fitted: number;
   samples: number;
@@ -40,6 +48,8 @@ export interface GrowthInput {
   cycleS: number;
   /** Where the series stops working: 1024 MB for RSS, the process's open-files limit for descriptors. */
   limit?: { value: number; label: string };
+  /** Rise over the whole fitted window that is still noise (the return margin: MB, descriptors); default 0. */
+  floor?: number;
 }
 
 const UNIT: Record<GrowthSeries, { name: string; unit: string; digits: number }> = {
@@ -58,6 +68,9 @@ export function fitGrowth(g: GrowthInput): GrowthFit | undefined {
   if (!fit) return undefined;
   const last = g.v[g.v.length - 1]!;
   const resolution = (fit.high - fit.low) / 2;
+  const windowH = (g.t[g.t.length - 1]! - g.t[0]!) / 3600;
+  const floorPerHour = windowH > 0 ? (g.floor ?? 0) / windowH : Infinity;
+  const shown = fit.low > 0 && fit.low > floorPerHour;
   const out: GrowthFit = {
     series: g.series,
     node: g.node,
@@ -67,12 +80,14 @@ export function fitGrowth(g: GrowthInput): GrowthFit | undefined {
     intercept: fit.intercept,
     perCycle: (fit.slope * g.cycleS) / 3600,
     resolutionPerHour: resolution,
+    floorPerHour,
+    shown,
     fitted: fit.n,
     samples: g.t.length,
     last,
     line: '',
   };
-  if (g.limit && fit.low > 0 && fit.slope > 0) {
+  if (g.limit && shown) {
     out.projection = { limit: g.limit.value, limitLabel: g.limit.label, hours: Math.max(0, (g.limit.value - last) / fit.slope) };
   }
   out.line = growthLine(out);
@@ -84,9 +99,10 @@ export function growthLine(f: GrowthFit): string {
   const n = (x: number) => fmt(x, u.digits);
   const head = `${u.name} ${sign(f.perHour)}${n(Math.abs(f.perHour))}${u.unit}/h (95 % CI ${n(f.lowPerHour)}–${n(f.highPerHour)}; ${sign(f.perCycle)}${fmt(Math.abs(f.perCycle), 3)}${u.unit} per cycle)`;
   if (f.projection) return `${head}, projected ${f.projection.limitLabel} in ${duration(f.projection.hours)}`;
-  if (f.lowPerHour > 0) return `${head}: growth shown`;
-  if (f.resolutionPerHour === 0) return `${head}: no growth, most samples alike`;
-  return `${head}: no growth shown; this run tells growth above ${n(f.resolutionPerHour)}${u.unit}/h from zero`;
+  if (f.shown) return `${head}: growth shown`;
+  const floor = f.floorPerHour > f.resolutionPerHour ? ` (over this window, less than the return margin is settling, not growth)` : '';
+  if (f.resolutionPerHour === 0 && f.lowPerHour <= 0) return `${head}: no growth, most samples alike`;
+  return `${head}: no growth shown; this run tells growth above ${n(Math.max(f.resolutionPerHour, f.floorPerHour))}${u.unit}/h from zero${floor}`;
 }
 
 /** `2.9 days`, `7.5 h`, `12 min`. */

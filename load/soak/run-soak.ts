@@ -181,7 +181,7 @@ export async function runSoak(ctx: RunContext, s: Scenario): Promise<ScenarioRes
         ...(api.subscriptionCount ? [] : ['the hub refused info=subscription_count: subscriptions are not sampled']),
       ],
       samples,
-      growth: growthFits(samples, watched.pids, s.cycleS),
+      growth: growthFits(samples, watched.pids, s.cycleS, { rss: s.thresholds.rssReturnMb, fds: s.thresholds.fdsReturn }),
       return: {
         apiCleanAfterS: back.cleanAfterMs === null ? null : round(back.cleanAfterMs / 1000),
         leftovers: back.leftovers,

@@ -8,6 +8,8 @@ export function growthFits(
   samples: readonly SoakSample[],
   pids: readonly WatchedPid[],
   cycleS: number,
+  /** The return margins (thresholds rssReturnMb, fdsReturn): rises smaller than these over the window are noise. */
+  floors: { rss?: number; fds?: number } = {},
   fdLimit: (pid: number) => number | null = readFdLimit,
 ): GrowthFit[] {
   const fits: GrowthFit[] = [];
@@ -20,7 +22,16 @@ export function growthFits(
         return v === null || v === undefined ? [] : [{ t: s.t, v }];
       });
       const limit = series === 'rss' ? { value: 1024, label: '1 GB' } : limitOf(fdLimit(p.pid));
-      const fit = fitGrowth({ series, node: p.node, t: pts.map((x) => x.t), v: pts.map((x) => x.v), cycleS, ...(limit ? { limit } : {}) });
+      const floor = floors[series];
+      const fit = fitGrowth({
+        series,
+        node: p.node,
+        t: pts.map((x) => x.t),
+        v: pts.map((x) => x.v),
+        cycleS,
+        ...(limit ? { limit } : {}),
+        ...(floor !== undefined ? { floor } : {}),
+      });
       if (fit) fits.push(fit);
     }
   }

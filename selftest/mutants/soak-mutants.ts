@@ -16,7 +16,7 @@ export interface SoakMutant {
   /** Soak threshold names that must be breached, and only they. */
   breaks: readonly string[];
   describe: string;
-  /** `leakKb`: what the buffer mutant keeps per closed connection (default 256). */
+  /** `leakKb`: what the buffer mutant keeps per closed connection (default 512). */
   start(options?: { leakKb?: number }): Promise<RunningMutant>;
 }
 
@@ -28,10 +28,10 @@ function ownProcess(m: RunningMutant): RunningMutant {
 export const keepsBuffers: SoakMutant = {
   name: 'soak-keeps-buffers',
   breaks: ['rssMbPerHour', 'rssReturnMb'],
-  describe: 'keeps a buffer (256 KB by default) for every connection that closed, and never frees it',
+  describe: 'keeps a buffer (512 KB by default) for every connection that closed, and never frees it',
   start: async (o = {}) => {
     const kept: Buffer[] = [];
-    const bytes = (o.leakKb ?? 256) * 1024;
+    const bytes = (o.leakKb ?? 512) * 1024;
     // Filled, so every page is touched and counts in RSS.
     return ownProcess(
       await startProxied('soak-keeps-buffers', () => ({ keepAlive: false, ws: { onClose: () => void kept.push(Buffer.alloc(bytes, 7)) } })),

@@ -21,8 +21,8 @@ const results = new Map<string, ScenarioResult>();
 beforeAll(async () => {
   await Promise.all(
     SOAK_MUTANTS.map(async (m) => {
-      // 4 MB per closed connection: far past the scaled growth bound within seconds (see scaled-soak.ts).
-      const p = await startHubProcess(['--import', 'tsx', SERVE, m.name, '--leak-kb', '4096'], join(dir, `${m.name}.json`));
+      // 8 MB per closed connection: past the return margin within the 3 s fitted (see scaled-soak.ts).
+      const p = await startHubProcess(['--import', 'tsx', SERVE, m.name, '--leak-kb', '8192'], join(dir, `${m.name}.json`));
       procs.push(p);
       results.set(m.name, await scaledSoak(p.target));
     }),
@@ -57,7 +57,7 @@ describe('soak mutants', () => {
 
   it('shows the leaks as growth with a projection, and the silent connections as not reaped', () => {
     const rss = results.get('soak-keeps-buffers')!.soak!.growth.find((g) => g.series === 'rss')!;
-    expect(rss.lowPerHour).toBeGreaterThan(30_000);
+    expect(rss.shown).toBe(true);
     expect(rss.line).toMatch(/^RSS \+[\d,]+ MB\/h \(95 % CI [\d,]+–[\d,]+; .*\), projected 1 GB in \d+ min$/);
     const fds = results.get('soak-leaks-descriptors')!.soak!.growth.find((g) => g.series === 'fds')!;
     expect(fds.line).toMatch(/projected its open-files limit of [\d,]+ in /);

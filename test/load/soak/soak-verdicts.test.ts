@@ -59,6 +59,24 @@ describe('growth', () => {
     );
   });
 
+  it('reads a short upswing smaller than the return margin as settling, not growth', () => {
+    const t = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90];
+    const g = fitGrowth({
+      series: 'rss',
+      node: 1,
+      t,
+      v: t.map((s) => 100 + s / 25),
+      cycleS: 2,
+      floor: 50,
+      limit: { value: 1024, label: '1 GB' },
+    })!;
+    expect(g.lowPerHour).toBeCloseTo(144, 0);
+    expect([g.shown, g.projection, Math.round(g.floorPerHour)]).toEqual([false, undefined, 2000]);
+    expect(g.line).toMatch(
+      /no growth shown; this run tells growth above 2,000 MB\/h from zero \(over this window, less than the return margin is settling, not growth\)$/,
+    );
+  });
+
   it('says what the run could resolve when nothing grows', () => {
     const t = every10min(12);
     const g = fitGrowth({
@@ -85,7 +103,7 @@ describe('growth', () => {
 describe('soakThresholds', () => {
   const t = DEFAULT_THRESHOLDS;
   const growth = (series: 'rss' | 'fds', low: number) =>
-    ({ series, node: 1, perHour: low + 5, lowPerHour: low, highPerHour: low + 10 }) as SoakFigures['growth'][number];
+    ({ series, node: 1, perHour: low + 5, lowPerHour: low, highPerHour: low + 10, floorPerHour: 0 }) as SoakFigures['growth'][number];
 
   it('passes a hub that returned, grew nothing shown and reaped everything; a kind that never occurred has no row', () => {
     const rows = soakThresholds(t, figures({ growth: [growth('rss', -3), growth('fds', 0)] }), { expected: 10, reach: 1 });
@@ -110,6 +128,17 @@ describe('soakThresholds', () => {
       (r) => r.name === 'rssMbPerHour',
     )!;
     expect([shown.ok, shown.actual, shown.limit]).toEqual([false, 51, 50]);
+  });
+
+  it('does not call a rise smaller than the return margin over the window growth: the limit is the larger', () => {
+    const settling = { ...growth('rss', 140), floorPerHour: 2000 };
+    const row = soakThresholds(t, figures({ growth: [settling] }), { expected: 1, reach: 1 }).find((r) => r.name === 'rssMbPerHour')!;
+    expect([row.ok, row.actual, row.limit]).toEqual([true, 140, 2000]);
+    expect(row.label).toMatch(/limit: the return margin over the fitted window, above thresholds.rssMbPerHour 50/);
+    const leak = { ...growth('rss', 4000), floorPerHour: 2000 };
+    expect(soakThresholds(t, figures({ growth: [leak] }), { expected: 1, reach: 1 }).find((r) => r.name === 'rssMbPerHour')!.ok).toBe(
+      false,
+    );
   });
 
   it('breaches exactly the part that did not return', () => {

@@ -115,7 +115,8 @@ Chromium, skipped with the reason without it; --set page=hub runs the target's o
 Options:
   --target FILE           Target file describing the hub
   --scenario LIST         Comma-separated scenario names, or all (default: connections,fanout,presence,agents)
-  --duration S            Measured seconds per scenario (after warm-up)
+  --duration T            Measured time per scenario after its warm-up: seconds, or 90s, 30m, 2h
+                          (soak: hours for real use; docs/soak.md)
   --rate N                Events or updates per second
   --subscribers N         Subscribers (or dashboards) per channel
   --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable);
@@ -194,6 +195,8 @@ Options:
                         DEVIATIONS, never CERTIFIED, while a listed MUST fails
   --fail-on-fixed       A listed deviation that now passes fails certification
   --load-duration S     Seconds measured per load scenario (default 3)
+  --soak                Add the soak scenario (growth, return to baseline, reaping; docs/soak.md) at its
+                        default 90 s after warm-up, or --soak-duration T (90s, 30m, 2h)
   --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections,browser)
   --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20
                         or browser:rate=1000 (one scenario only)

@@ -13,6 +13,7 @@ import { writeLoadHtml } from '../reports/load-html.ts';
 import { loadMarkdown } from '../reports/markdown.ts';
 import { writeText } from './write-text.ts';
 import { clusterOption, withTarget } from './embedded-target.ts';
+import { durationOption } from './duration-option.ts';
 import { numberOption as num } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -58,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] }
     : {};
   const overrides: ScenarioOverrides = {
-    durationS: num('duration', values.duration),
+    durationS: durationOption('duration', values.duration),
     rate: num('rate', values.rate),
     subscribers: num('subscribers', values.subscribers),
     set: values.set,

@@ -2,6 +2,7 @@
 import type { BrowserFigures } from './browser/browser-figures.ts';
 import type { OptionalTool } from './optional-tool.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
+import type { SoakFigures } from './soak/soak-types.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
 export const LOAD_REPORT_VERSION = 2;
@@ -193,6 +194,8 @@ export interface ScenarioResult {
   nodes?: NodeFigures[];
   /** browser: pages, wire latency of the same updates, long tasks (`latency` and `delivery` are end to end, at the pages). */
   browser?: BrowserFigures;
+  /** soak: samples per cycle, growth fits, return to baseline, reaping per kind (docs/soak.md). */
+  soak?: SoakFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];

@@ -14,6 +14,7 @@ import { runAgents } from './run-agents.ts';
 import { browserMissing } from './browser/chromium.ts';
 import { missingToolText } from './optional-tool.ts';
 import { runBrowser } from './browser/run-browser.ts';
+import { runSoak } from './soak/run-soak.ts';
 import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
@@ -137,6 +138,8 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
       return runAgents(ctx, s);
     case 'browser':
       return runBrowser(ctx, s);
+    case 'soak':
+      return runSoak(ctx, s);
   }
 }
 

@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_SHARD: 'The shards of a sharded load run did not all start.',
   HUBPROOF_ERR_K6: 'k6 is missing from PATH, too old, or did not write its report.',
   HUBPROOF_ERR_BROWSER: 'Chromium or playwright-core is missing, did not start, or a measuring page failed to load.',
+  HUBPROOF_ERR_CREDENTIALS_REJECTED:
+    'hubproof init: the hub refused the app key, the app id or secret, or an agent token; the message says which.',
+  HUBPROOF_ERR_NO_PROFILE: 'hubproof init: the URL answers, but not as a Pusher, sync or agent-presence hub.',
   HUBPROOF_ERR_REPORT_SCHEMA: 'A report does not match its published JSON Schema, so it was not written (a hubproof bug).',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -60,6 +60,8 @@ export interface MutatingProxyOptions {
   upstream: string;
   ws?: WsHooks;
   http?: HttpHooks;
+  /** An HTTP status to refuse a WebSocket upgrade with (as a hub without that endpoint does), or undefined to relay it. */
+  refuseUpgrade?(url: string): number | undefined;
 }
 
 export interface MutatingProxy {
@@ -114,6 +116,8 @@ export async function startMutatingProxy(opts: MutatingProxyOptions): Promise<Mu
   const upstreams = new Set<WebSocket>();
   let nextId = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refused = opts.refuseUpgrade?.(req.url ?? '/');
+    if (refused !== undefined) return void socket.end(`HTTP/1.1 ${refused} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     // Connect to the hub first, so a refused upgrade (or an early close) reaches the client as the hub sent it.
     const hub = new WebSocket(`ws://${up.host}${req.url ?? '/'}`);
     upstreams.add(hub);

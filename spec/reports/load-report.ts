@@ -193,7 +193,10 @@ const BrowserFigures = obj({
   page: z.enum(['hubproof', 'hub']),
   pages: count(),
   chromium: z.string(),
-  wire: obj({ latency: LatencyFigures, delivery: DeliveryAccounting }),
+  wire: obj({
+    latency: LatencyFigures,
+    delivery: obj({ ...deliveryAccounting, unexpected: count(), disconnects: count(), closeReasons: z.array(z.string()) }),
+  }),
   receive: LatencyFigures,
   longTasks: obj({
     supported: z.boolean(),

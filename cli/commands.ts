@@ -60,6 +60,35 @@ Options:
     run: lazy(() => import('./hub-command.ts')),
   },
   {
+    name: 'init',
+    summary: 'Probe a hub from its URL and write a target file for it',
+    help: `Usage: hubproof init ws://HOST:PORT [ws://… one per node] --app-id ID --key KEY --secret SECRET [options]
+
+Probes the hub from outside and writes a target file (validated like every --target) with what it found:
+which profiles answer (pusher: pusher:connection_established; sync: the channel history endpoint;
+agent-presence: GET /api/presence and /ws/broadcasts, both behind agent tokens), the announced
+activity_timeout, whether the HTTP API accepts the credentials (a signed GET /apps/ID/channels), signin,
+what GET /api/hub advertises (webhooks among it), and every node's reachability. What cannot be seen from
+outside (restart.command, process.pid, webhooks.listen, …) is left as a note under "_todo", saying why it
+matters. Bad credentials or an unreachable node: exit 2 with one Error: line saying which.
+
+Options:
+  --app-id ID            The Pusher app id (HTTP API: /apps/ID/…)
+  --key KEY              The app key (WebSocket: /app/KEY)
+  --secret SECRET        The app secret (signs HTTP API requests, private channels and signin)
+  --agent-token A        IDENTIFIER:TOKEN[:PROJECTS] of an agent (repeatable; e.g.
+                         claude-backend-001:token-backend-0001:1,2); without one the sync and
+                         agent-presence endpoints can only be seen to exist, not tested
+  --http URL             The HTTP base of a node when it is not the ws URL's (ws→http, wss→https);
+                         repeatable, in the order of the nodes
+  --name NAME            The target's name (default: GET /api/hub's name, else HOST:PORT)
+  --out FILE             Where to write the target (default target.json)
+  --force                Replace --out if it exists
+  -h, --help             Show this help
+`,
+    run: lazy(() => import('./init-command.ts')),
+  },
+  {
     name: 'conform',
     summary: 'Run the conformance suite against a hub',
     help: `Usage: hubproof conform [--target file.json] [selector…] [options]

@@ -3,9 +3,12 @@ import type { BrowserFigures } from './browser/browser-figures.ts';
 import type { OptionalTool } from './optional-tool.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 import type { SoakFigures } from './soak/soak-types.ts';
+import { REPORT_SCHEMA_VERSIONS } from '../spec/reports/versions.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
 export const LOAD_REPORT_VERSION = 2;
+/** `MAJOR.MINOR` of the published schema (spec/generated/load-report.schema.json); its major is LOAD_REPORT_VERSION. */
+export const LOAD_SCHEMA_VERSION = REPORT_SCHEMA_VERSIONS.load;
 
 export interface DriverHealth {
   cores: number;
@@ -214,6 +217,8 @@ export interface NodeFigures {
 export interface LoadReport {
   tool: 'hubproof';
   kind: 'load';
+  /** `MAJOR.MINOR` of the published schema this report follows. */
+  schemaVersion: string;
   reportVersion: number;
   /** Who generated the load: the Node driver, k6, or both (a merged report of Node and k6 runs). */
   generator: 'node' | 'k6' | 'mixed';

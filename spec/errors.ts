@@ -23,6 +23,10 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_SQLITE_NATIVE: "The reference hub cannot load better-sqlite3's native module: the install skipped its build.",
   HUBPROOF_ERR_BROWSER: 'A measuring page failed to load or to follow the hub.',
   HUBPROOF_ERR_BROWSER_UNAVAILABLE: 'Chromium or playwright-core is missing, or Chromium did not start: browser work is not covered.',
+  HUBPROOF_ERR_CREDENTIALS_REJECTED:
+    'hubproof init: the hub refused the app key, the app id or secret, or an agent token; the message says which.',
+  HUBPROOF_ERR_NO_PROFILE: 'hubproof init: the URL answers, but not as a Pusher, sync or agent-presence hub.',
+  HUBPROOF_ERR_REPORT_SCHEMA: 'A report does not match its published JSON Schema, so it was not written (a hubproof bug).',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -102,6 +102,14 @@ export const TargetFile = z
       })
       .strict()
       .optional(),
+    /**
+     * Notes for a person: a field path (`restart.command`) → what to put there and why. `hubproof init`
+     * writes one for each field it could not find out from outside the hub. Every command ignores them.
+     */
+    _todo: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe('Notes for a person, field path → what to put there and why (hubproof init writes them); ignored by every command'),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -3,12 +3,15 @@
  * harness version, seeds and durations. `certify.json` is this object; the JUnit and HTML files are
  * drawn from it and from the two underlying reports.
  */
+import { REPORT_SCHEMA_VERSIONS } from '../../spec/reports/versions.ts';
 import type { HubInfo } from '../../spec/schemas/sync.ts';
 import type { LoadReport, ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
 import type { RequirementRow } from './requirement-rows.ts';
 import type { RootCauseGroup, RunFinding, Summary } from './run-report.ts';
 
 export const CERTIFY_REPORT_FORMAT = 'hubproof-certify/1';
+/** `MAJOR.MINOR` of the published schema (spec/generated/certify-report.schema.json). */
+export const CERTIFY_SCHEMA_VERSION = REPORT_SCHEMA_VERSIONS.certify;
 
 /** `held`: met in a valid scenario; `breached`: missed in a valid one; `unmeasured`: the figures cannot be trusted or were never taken. */
 export type SloStatus = 'held' | 'breached' | 'unmeasured';
@@ -44,6 +47,8 @@ export interface MatrixSummary {
 
 export interface CertifyReport {
   format: typeof CERTIFY_REPORT_FORMAT;
+  /** `MAJOR.MINOR` of the published schema this report follows. */
+  schemaVersion: string;
   verdict: CertifyVerdict;
   exitCode: 0 | 1 | 2;
   /** One line per reason the hub is not certified (or why the run is inconclusive). */

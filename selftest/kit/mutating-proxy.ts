@@ -67,6 +67,8 @@ export interface MutatingProxyOptions {
    * keep-alive agent). A relay whose descriptors are counted as the hub's must not keep a pool of its own.
    */
   keepAlive?: boolean;
+  /** An HTTP status to refuse a WebSocket upgrade with (as a hub without that endpoint does), or undefined to relay it. */
+  refuseUpgrade?(url: string): number | undefined;
 }
 
 export interface MutatingProxy {
@@ -131,6 +133,8 @@ export async function startMutatingProxy(opts: MutatingProxyOptions): Promise<Mu
   const upstreams = new Set<WebSocket>();
   let nextId = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refused = opts.refuseUpgrade?.(req.url ?? '/');
+    if (refused !== undefined) return void socket.end(`HTTP/1.1 ${refused} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     // Connect to the hub first, so a refused upgrade (or an early close) reaches the client as the hub sent it.
     const hub = new WebSocket(`ws://${up.host}${req.url ?? '/'}`);
     upstreams.add(hub);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CertifyReport } from '../../reports/model/certify-report.ts';
 import { startMutant } from '../../selftest/mutants/index.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -55,7 +56,12 @@ function certify(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
-const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'certify.json'), 'utf8')) as CertifyReport;
+/** certify.json, checked against its published JSON Schema on every read. */
+const readReport = (dir: string) => {
+  const report = JSON.parse(readFileSync(join(dir, 'certify.json'), 'utf8')) as CertifyReport;
+  expectPublishedReport('certify', report);
+  return report;
+};
 
 /** Every element opened is closed, in order (no XML parser in the dependencies; this catches truncation and bad nesting). */
 function expectBalancedXml(xml: string): void {

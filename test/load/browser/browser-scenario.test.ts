@@ -15,6 +15,7 @@ import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../s
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../../cli/embedded-target.ts';
 import { startHub } from '../../../reference-server/hub.ts';
 import type { TargetFile } from '../../../spec/target.ts';
+import { expectPublishedReport } from '../../helpers/published-schema.ts';
 
 const noChromium = chromiumUnavailable();
 /** The machine is shared: the driver's own limits are not under test here. */
@@ -51,6 +52,7 @@ async function run(target: TargetFile, set: string[] = []): Promise<{ report: Lo
   });
   expect(report.errors).toEqual([]);
   expect(report.skipped).toEqual([]);
+  expectPublishedReport('load', report);
   return { report, s: report.scenarios[0]! };
 }
 

@@ -106,9 +106,21 @@ export interface LatencyFigures extends LatencySummary {
 }
 
 export interface DeliveryFigures extends DeliveryAccounting {
-  /** Events the hub refused or never answered (HTTP status ≥ 400 or no answer) in the window. */
+  /**
+   * Events the hub refused or never answered (HTTP status ≥ 300, or no answer by the end of the drain) in the
+   * window. The Node driver leaves them out of expected and received: a publish the hub never accepted is
+   * not a delivery it lost.
+   */
   publishErrors: number;
   publishErrorSamples: string[];
+  /**
+   * Publishes written a second time on a new connection because the first went into a kept-alive connection
+   * the hub closed without answering (load/driver/raw-http-client.ts), and why. Absent: none, or not recorded.
+   */
+  publishRetries?: number;
+  publishRetrySamples?: string[];
+  /** The hub closed its HTTP connections after this many answers without announcing it (no `Connection: close`). */
+  httpConnectionLimit?: number;
   /** Subscriber connections that failed to open or subscribe. */
   connectFailures: number;
   connectErrorSamples: string[];

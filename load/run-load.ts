@@ -58,7 +58,7 @@ function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
-  const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
+  const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(gatePublishErrors(s), o.overrides ?? {}));
   const shardNotes = new Map(scenarios.map((s) => [s.name, prepareForShard(s, o.shard)]));
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
   const hub = { target: o.target, mode: o.embedded ?? 'external', pid: o.target.process?.pid } as const;
@@ -113,6 +113,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     monitor.stop();
   }
   return judgeReport(report);
+}
+
+/**
+ * Reach counts only what the hub accepted (a refused or unanswered publish is not a lost delivery), so every
+ * scenario that publishes also fails on publish errors, unless `--set thresholds.maxPublishErrors=N|off`.
+ */
+function gatePublishErrors(s: Scenario): Scenario {
+  if (s.kind !== 'capacity' && s.thresholds.maxPublishErrors === undefined) s.thresholds.maxPublishErrors = 0;
+  return s;
 }
 
 function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {

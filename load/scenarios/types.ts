@@ -17,6 +17,12 @@ export interface Thresholds {
   minReach?: number;
   /** Hub RSS growth per 1000 connected clients, MB (docs/protocol.md#performance: < 100 MB per 1000 dashboards). */
   maxMbPer1000?: number;
+  /**
+   * Publishes (and other driver requests) the hub refused (HTTP status ≥ 300) or never answered in the
+   * window. They are left out of reach, which counts only what the hub accepted, so this gate says what
+   * reach does not. The Node driver sets it to 0 for every scenario that publishes (load/run-load.ts).
+   */
+  maxPublishErrors?: number;
   /** p99 from the second near-duplicate create request to AgentConflictResolved at every session subscriber (docs/protocol.md#conflicts: 250 ms). */
   conflictP99Ms?: number;
 }

@@ -13,7 +13,8 @@ import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
 import { chromiumUnavailable } from './browser/chromium.ts';
 import { runBrowser } from './browser/run-browser.ts';
-import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
+import { runBroadcast, runConnections } from './run-broadcast.ts';
+import { runCapacity } from './capacity/run-capacity.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
 import { emptyReport, judgeReport } from './report-verdict.ts';
@@ -116,11 +117,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
 }
 
 /**
- * Reach counts only what the hub accepted (a refused or unanswered publish is not a lost delivery), so every
- * scenario that publishes also fails on publish errors, unless `--set thresholds.maxPublishErrors=N|off`.
+ * Reach counts only what the hub accepted (a refused or unanswered publish is not a lost delivery), so the
+ * scenarios that account that way also fail on publish errors, unless `--set thresholds.maxPublishErrors=N|off`.
+ * Not capacity (its steps judge publish errors) nor browser (its pages still count them as lost).
  */
 function gatePublishErrors(s: Scenario): Scenario {
-  if (s.kind !== 'capacity' && s.thresholds.maxPublishErrors === undefined) s.thresholds.maxPublishErrors = 0;
+  if (s.kind !== 'capacity' && s.kind !== 'browser' && s.thresholds.maxPublishErrors === undefined) s.thresholds.maxPublishErrors = 0;
   return s;
 }
 

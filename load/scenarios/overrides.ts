@@ -19,6 +19,8 @@ const NUMERIC_KEYS = [
   'stepFactor',
   'stepS',
   'maxRate',
+  'resolution',
+  'repeat',
   'burstsPerS',
   'todosPerS',
 ] as const satisfies ReadonlyArray<keyof Scenario>;
@@ -63,7 +65,10 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
       key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS'
         ? 0
         : Number.MIN_VALUE;
-    (s as unknown as Record<string, number>)[key] = toNumber(key, raw, min);
+    const n = toNumber(key, raw, min);
+    if (key === 'repeat' && !Number.isInteger(n))
+      throw new HubproofError('HUBPROOF_ERR_SCENARIO', `repeat must be a whole number ≥ 1, got "${raw}"`);
+    (s as unknown as Record<string, number>)[key] = n;
     return s;
   }
   throw new HubproofError(

@@ -57,6 +57,13 @@ export interface Scenario {
   stepS: number;
   /** capacity: the highest rate tried. */
   maxRate: number;
+  /**
+   * capacity: how close the search gets: it bisects until the lowest rate that failed twice is at most the
+   * highest that held × (1 + resolution). 0.1: the figure is within 10 % below the hub's limit.
+   */
+  resolution: number;
+  /** capacity: whole searches run one after another; the figure is their median, reported with the range. */
+  repeat: number;
   /** agents: near-duplicate bursts per session per second, and plain todos per session per second. */
   burstsPerS: number;
   todosPerS: number;

@@ -104,12 +104,15 @@ driver's own CPU and event-loop lag. A breached SLO exits 1; figures from a satu
 invalid (exit 2) instead of being blamed on the hub. Without --target it benchmarks the embedded
 reference hub, started as a child process so its memory is its own.
 
-Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms),
+Scenarios: connections, fanout, presence, agents (the default set), capacity (the highest rate held at
+p99 < 50 ms with reach 1: ramp, re-run a step that misses, bisect to --set capacity:resolution=0.1),
 browser (K Chromium pages, default 5: scheduled send → applied in the page DOM beside the wire; needs
 Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard).
 
 Options:
-  --target FILE           Target file describing the hub
+  --target FILE           Target file describing the hub; several (--target A --target B) with
+                          --scenario capacity compare the hubs: their searches interleaved, a ratio
+  --repeat N              Run the capacity search N times: median and range (side by side: N rounds)
   --scenario LIST         Comma-separated scenario names, or all (default: connections,fanout,presence,agents)
   --duration S            Measured seconds per scenario (after warm-up)
   --rate N                Events or updates per second

@@ -159,6 +159,8 @@ export interface CapacityStep {
   stage?: 'ramp' | 'retry' | 'down' | 'bisect';
   /** Index of the search (0-based) with `repeat` > 1. */
   run?: number;
+  /** Seconds measured (after the warm-up). */
+  seconds?: number;
   p99Ms: number;
   p50Ms?: number;
   reach: number;

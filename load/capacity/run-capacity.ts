@@ -9,7 +9,7 @@ import type { RunContext } from '../run-context.ts';
 import { connect, rigFor } from '../run-broadcast.ts';
 import type { Scenario } from '../scenarios/types.ts';
 import { DEFAULT_THRESHOLDS } from '../scenarios/types.ts';
-import { searchCapacity, validateSearch } from './search.ts';
+import { searchCapacity, validateSearch, type Stage } from './search.ts';
 import { capacityStep, stepLine, type PhaseFigures } from './step-evidence.ts';
 import { capacitySpread } from './spread.ts';
 
@@ -29,7 +29,7 @@ async function oneSearch(ctx: RunContext, s: Scenario, run: number | undefined, 
     const outcome = await searchCapacity(
       { startRate: s.stepStartRate, factor: s.stepFactor, maxRate: s.maxRate, resolution: s.resolution },
       async (rate, stage) => {
-        const phase = await rig.phase(rate, s.warmupS, s.stepS);
+        const phase = await rig.phase(rate, s.warmupS, stepSeconds(s, stage));
         ctx.progress.done();
         const f = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
         const { step, trial } = capacityStep(f, rate, stage, limit, run);
@@ -44,6 +44,11 @@ async function oneSearch(ctx: RunContext, s: Scenario, run: number | undefined, 
   } finally {
     await rig.close();
   }
+}
+
+/** Seconds measured in a step: the ramp's stepS, confirmStepS for the steps that decide the figure. */
+export function stepSeconds(s: Pick<Scenario, 'stepS' | 'confirmStepS'>, stage: Stage): number {
+  return stage === 'ramp' || !(s.confirmStepS > 0) ? s.stepS : s.confirmStepS;
 }
 
 export async function runCapacity(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {

@@ -29,6 +29,7 @@ export function capacityStep(
     rate,
     stage,
     ...(run !== undefined ? { run } : {}),
+    seconds: f.windowS,
     p99Ms: f.latency.p99,
     p50Ms: f.latency.p50,
     reach: d.reach,

@@ -18,6 +18,7 @@ const NUMERIC_KEYS = [
   'stepStartRate',
   'stepFactor',
   'stepS',
+  'confirmStepS',
   'maxRate',
   'resolution',
   'repeat',
@@ -62,7 +63,12 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
   }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
     const min =
-      key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS'
+      key === 'warmupS' ||
+      key === 'workers' ||
+      key === 'payloadBytes' ||
+      key === 'burstsPerS' ||
+      key === 'todosPerS' ||
+      key === 'confirmStepS'
         ? 0
         : Number.MIN_VALUE;
     const n = toNumber(key, raw, min);

@@ -55,6 +55,12 @@ export interface Scenario {
   stepStartRate: number;
   stepFactor: number;
   stepS: number;
+  /**
+   * capacity: seconds measured in the steps that decide the figure: a re-run of a step that missed, a
+   * bisection, going down (0 = stepS). Near the limit p99 turns on a few stalls; a longer window weighs
+   * each one less, so repeated searches agree more closely.
+   */
+  confirmStepS: number;
   /** capacity: the highest rate tried. */
   maxRate: number;
   /**

@@ -19,6 +19,7 @@ const QUICK = [
     'workers=1',
     'warmupS=0.2',
     'stepS=0.5',
+    'confirmStepS=0',
     'stepStartRate=40',
     'maxRate=40',
     'thresholds.p99Ms=2500',

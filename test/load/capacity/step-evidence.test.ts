@@ -3,6 +3,7 @@ import { accounting } from '../../../load/measure/sequence-tracker.ts';
 import { capacityStep, stepLine, type PhaseFigures } from '../../../load/capacity/step-evidence.ts';
 import { roundRatios } from '../../../load/capacity/side-by-side.ts';
 import { capacitySpread } from '../../../load/capacity/spread.ts';
+import { stepSeconds } from '../../../load/capacity/run-capacity.ts';
 
 /** The figures of one measured step, as phaseFigures returns them (only what the step record reads). */
 function figures(o: { p99?: number; expected?: number; received?: number; publishErrors?: number; saturated?: boolean }): PhaseFigures {
@@ -33,6 +34,7 @@ function figures(o: { p99?: number; expected?: number; received?: number; publis
       machineShare: 0.6,
     },
     hub: { pid: 1, cpuPct: 44 },
+    windowS: 4,
   } as unknown as PhaseFigures;
 }
 
@@ -42,6 +44,7 @@ describe('a capacity step record', () => {
     expect(step).toMatchObject({
       rate: 1125,
       stage: 'ramp',
+      seconds: 4,
       expected: 45_000,
       received: 44_970,
       lost: 30,
@@ -97,5 +100,14 @@ describe('spread and ratios of repeated searches', () => {
     // The machine got slower in round 2: both figures fell, their ratio did not.
     expect(roundRatios([2000, 1500, 2100], [4000, 3000, 4000])).toEqual({ perRound: [0.5, 0.5, 0.53], median: 0.5, min: 0.5, max: 0.53 });
     expect(roundRatios([2000, null], [4000, 3000])).toMatchObject({ perRound: [0.5, null], median: null });
+  });
+});
+
+describe('step length', () => {
+  it('measures the steps that decide the figure (re-run, bisection, going down) for confirmStepS, the ramp for stepS', () => {
+    const s = { stepS: 4, confirmStepS: 8 };
+    expect(stepSeconds(s, 'ramp')).toBe(4);
+    expect(['retry', 'bisect', 'down'].map((stage) => stepSeconds(s, stage as 'retry'))).toEqual([8, 8, 8]);
+    expect(stepSeconds({ stepS: 4, confirmStepS: 0 }, 'bisect')).toBe(4);
   });
 });

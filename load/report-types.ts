@@ -185,6 +185,12 @@ export interface CapacityStep {
   machineShare?: number | null;
   /** Hub process CPU during the step, % of one core (null when not sampled). */
   hubCpuPct: number | null;
+  /** The machine's CPU besides the hub's and the driver's, % of one core (null: not known). */
+  othersCpuPct?: number | null;
+  /** The step missed while other processes kept the machine busy: no verdict, it was measured again. */
+  disturbed?: boolean;
+  /** Seconds waited before this step for other processes to leave the machine (after a disturbed step). */
+  waitedS?: number;
   ok: boolean;
   /** Why the step missed, one line per cause ("p99 71 ms ≥ 50 ms; lost 30 of 45,000 deliveries"). */
   failure?: string;

@@ -1,9 +1,9 @@
 /** The capacity figure and its search, as lines of the terminal summary. */
 import type { CapacityFigures, CapacitySearch } from '../report-types.ts';
 
-/** `500✓ 750✓ 1125✗ 1125✓r …`: every step in order, r for the re-run of a step that missed. */
+/** `500✓ 750✓ 1125✗~ 1125✗ 1125✓r …`: every step in order; r a re-run of a step that missed, ~ disturbed by other work. */
 export function stepTrail(r: CapacitySearch): string {
-  return r.steps.map((x) => `${x.rate}${x.ok ? '✓' : '✗'}${x.stage === 'retry' ? 'r' : ''}`).join(' ');
+  return r.steps.map((x) => `${x.rate}${x.ok ? '✓' : '✗'}${x.stage === 'retry' ? 'r' : ''}${x.disturbed ? '~' : ''}`).join(' ');
 }
 
 /** The figure in one sentence: the rate, how it was bounded, and how far repeated searches agree. */

@@ -12,6 +12,7 @@ import { DEFAULT_THRESHOLDS } from '../scenarios/types.ts';
 import { searchCapacity, validateSearch, type Stage } from './search.ts';
 import { capacityStep, stepLine, type PhaseFigures } from './step-evidence.ts';
 import { capacitySpread } from './spread.ts';
+import { waitForQuiet } from './quiet-machine.ts';
 
 interface SearchRun {
   search: CapacitySearch;
@@ -26,13 +27,22 @@ async function oneSearch(ctx: RunContext, s: Scenario, run: number | undefined, 
     const ready = await connect(ctx, s, rig);
     const steps: CapacityStep[] = [];
     const figures = new Map<CapacityStep, PhaseFigures>();
+    let disturbed = false;
     const outcome = await searchCapacity(
       { startRate: s.stepStartRate, factor: s.stepFactor, maxRate: s.maxRate, resolution: s.resolution },
       async (rate, stage) => {
+        // Measured again because other work disturbed it: first let that work finish, if it will.
+        const waited = disturbed ? await waitForQuiet(ctx.hubPid) : undefined;
+        if (waited)
+          ctx.progress.note(
+            `${s.name}: the machine was busy with other work: waited ${waited.waitedS} s${waited.quiet ? '' : ', still busy'}`,
+          );
         const phase = await rig.phase(rate, s.warmupS, stepSeconds(s, stage));
         ctx.progress.done();
         const f = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
         const { step, trial } = capacityStep(f, rate, stage, limit, run);
+        if (waited) step.waitedS = waited.waitedS;
+        disturbed = trial.disturbed === true;
         steps.push(step);
         figures.set(step, f);
         ctx.progress.note(stepLine(s.name, step));

@@ -11,6 +11,9 @@
  *      rate holds, then it bisects as above.
  * When the lowest failed rate failed because of the load generator (driver or machine saturated), the
  * figure is a lower bound: the hub held it, and more was not measured.
+ *   5. A step that missed while other processes kept the machine busy (neither the hub nor the driver) is
+ *      no verdict: it is measured again, up to `maxReruns` times; still disturbed, the miss counts as the
+ *      load generator's (a lower bound), never as the hub's.
  */
 
 export type Stage = 'ramp' | 'retry' | 'down' | 'bisect';
@@ -24,6 +27,8 @@ export interface SearchOptions {
   resolution: number;
   /** Lowest rate tried when the first step fails (default startRate ÷ factor⁴). */
   minRate?: number;
+  /** Times a step that missed while the machine was busy with other work is measured again (default 3). */
+  maxReruns?: number;
 }
 
 /** What one run of a step concluded. */
@@ -31,6 +36,8 @@ export interface Trial {
   ok: boolean;
   /** The failure was the load generator's (driver or machine saturated): says nothing about the hub. */
   generatorLimited: boolean;
+  /** Other processes kept the machine busy during the step: a miss says nothing yet. */
+  disturbed?: boolean;
   /** Why it missed, one line (absent when ok). */
   failure?: string;
 }
@@ -62,11 +69,18 @@ export async function searchCapacity(o: SearchOptions, run: StepRunner): Promise
   let good: number | null = null;
   let bad: { rate: number; trial: Trial } | null = null;
 
+  /** One verdict on `rate`: a miss on a machine busy with other work is measured again. */
+  const measure = async (rate: number, stage: Stage): Promise<Trial> => {
+    let t = await run(rate, stage);
+    for (let n = 0; !t.ok && t.disturbed && n < (o.maxReruns ?? 3); n++) t = await run(rate, stage);
+    if (t.ok || !t.disturbed) return t;
+    return { ...t, generatorLimited: true, failure: `${t.failure ?? 'missed'}; the machine stayed busy with other work` };
+  };
   /** Runs `rate`, and once more if it missed: held when either run passed. */
   const judge = async (rate: number, stage: Stage): Promise<Trial> => {
-    const first = await run(rate, stage);
+    const first = await measure(rate, stage);
     if (first.ok) return first;
-    const again = await run(rate, 'retry');
+    const again = await measure(rate, 'retry');
     if (again.ok) heldOnRetry.push(rate);
     return again;
   };

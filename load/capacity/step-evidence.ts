@@ -8,6 +8,19 @@ import type { Stage, Trial } from './search.ts';
 
 export type PhaseFigures = ReturnType<typeof phaseFigures>;
 
+/**
+ * CPU of other processes, % of one core, above which a step that missed is no verdict. Against hubproof hub
+ * on the 2-core build machine, steps with nothing else running measured 0-8 % besides hub and driver (up to
+ * ~24 % at moments); steps disturbed by other work measured 30-117 %, and missed at a third of the rate.
+ */
+export const DISTURBED_CPU_PCT = 25;
+
+/** The machine's CPU besides the hub's and the driver's, % of one core (null: machine or hub CPU unknown). */
+export function othersCpuPct(f: PhaseFigures): number | null {
+  if (f.driver.machineShare === null || f.hub === undefined) return null;
+  return Math.round(f.driver.machineShare * f.driver.cores * 100 - f.hub.cpuPct - f.driver.cpuPct);
+}
+
 export function capacityStep(
   f: PhaseFigures,
   rate: number,
@@ -18,6 +31,7 @@ export function capacityStep(
   const d = f.delivery;
   const causes: string[] = [];
   const generatorLimited = f.driver.saturated;
+  const others = othersCpuPct(f);
   if (generatorLimited) causes.push(`load generator saturated: ${f.driver.reasons.join('; ')}`);
   if (d.publishErrors > 0)
     causes.push(`${d.publishErrors} publishes refused or unanswered${d.publishErrorSamples[0] ? ` (${d.publishErrorSamples[0]})` : ''}`);
@@ -25,6 +39,8 @@ export function capacityStep(
   if (f.latency.count === 0) causes.push('nothing delivered');
   else if (f.latency.p99 >= p99LimitMs) causes.push(`p99 ${f.latency.p99} ms ≥ ${p99LimitMs} ms`);
   const ok = causes.length === 0;
+  const disturbed = !ok && others !== null && others > DISTURBED_CPU_PCT;
+  if (disturbed) causes.push(`other processes used ${others} % of a core besides hub and driver`);
   const step: CapacityStep = {
     rate,
     stage,
@@ -48,15 +64,21 @@ export function capacityStep(
     driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
     machineShare: f.driver.machineShare,
     hubCpuPct: f.hub?.cpuPct ?? null,
+    othersCpuPct: others,
+    ...(disturbed ? { disturbed } : {}),
     ok,
     ...(ok ? {} : { failure: causes.join('; ') }),
   };
-  return { step, trial: { ok, generatorLimited, ...(ok ? {} : { failure: causes.join('; ') }) } };
+  return { step, trial: { ok, generatorLimited, ...(disturbed ? { disturbed } : {}), ...(ok ? {} : { failure: causes.join('; ') }) } };
 }
 
 /** The progress line of a step: rate, stage, figures, and what it means for the search. */
 export function stepLine(name: string, s: CapacityStep): string {
   const hub = s.hubCpuPct === null ? '' : `, hub ${Math.round(s.hubCpuPct)}%`;
-  const verdict = s.ok ? (s.stage === 'retry' ? ' — held on retry' : ' — held') : ` — missed: ${s.failure}`;
+  const verdict = s.ok
+    ? s.stage === 'retry'
+      ? ' — held on retry'
+      : ' — held'
+    : ` — missed${s.disturbed ? ' (disturbed: measured again)' : ''}: ${s.failure}`;
   return `${name}: ${s.rate}/s${s.stage && s.stage !== 'ramp' ? ` (${s.stage})` : ''} → p99 ${s.p99Ms} ms, reach ${s.reach === 1 ? '1' : s.reach.toFixed(5)}, driver ${Math.round(s.driverCpuShare * 100)}%${hub}${verdict}`;
 }

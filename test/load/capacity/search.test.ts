@@ -122,3 +122,41 @@ describe('medianRate', () => {
     expect(medianRate([])).toBe(null);
   });
 });
+
+describe('capacity search on a busy machine', () => {
+  /** A hub of capacity 3000 on a machine where the runs listed were disturbed by other work (and missed). */
+  function busyMachine(disturbedRuns: number[]) {
+    const tried: Array<[number, Stage]> = [];
+    const run = async (rate: number, stage: Stage): Promise<Trial> => {
+      tried.push([rate, stage]);
+      if (disturbedRuns.includes(tried.length))
+        return { ok: false, generatorLimited: false, disturbed: true, failure: 'p99 140 ms ≥ 50 ms; other processes 96 % of a core' };
+      return rate <= 3000 ? { ok: true, generatorLimited: false } : { ok: false, generatorLimited: false, failure: 'p99 71 ms ≥ 50 ms' };
+    };
+    return { run, tried };
+  }
+
+  it('measures a step again when other work disturbed it, and does not count the disturbed run as a miss', async () => {
+    const m = busyMachine([3, 4]);
+    const r = await searchCapacity(DEFAULTS, m.run);
+    expect(m.tried.slice(2, 6)).toEqual([
+      [1125, 'ramp'],
+      [1125, 'ramp'],
+      [1125, 'ramp'],
+      [1688, 'ramp'],
+    ]);
+    expect(r.heldOnRetry).toEqual([]);
+    expect(r.lastGoodRate).toBe(2948);
+  });
+
+  it('calls the figure a lower bound when the machine stays busy with other work', async () => {
+    const m = busyMachine([3, 4, 5, 6, 7, 8, 9, 10]);
+    const r = await searchCapacity(DEFAULTS, m.run);
+    expect(m.tried.slice(2, 10).every(([rate]) => rate === 1125)).toBe(true);
+    expect(r.lowerBound).toBe(true);
+    expect(r.lastGoodRate).toBeLessThan(1125);
+    expect(r.stoppedBecause).toMatch(
+      /^the load generator, not the hub, failed at \d+\/s twice \(.*the machine stayed busy with other work\)/,
+    );
+  });
+});

@@ -6,7 +6,14 @@ import { capacitySpread } from '../../../load/capacity/spread.ts';
 import { stepSeconds } from '../../../load/capacity/run-capacity.ts';
 
 /** The figures of one measured step, as phaseFigures returns them (only what the step record reads). */
-function figures(o: { p99?: number; expected?: number; received?: number; publishErrors?: number; saturated?: boolean }): PhaseFigures {
+function figures(o: {
+  p99?: number;
+  expected?: number;
+  received?: number;
+  publishErrors?: number;
+  saturated?: boolean;
+  machineShare?: number;
+}): PhaseFigures {
   const expected = o.expected ?? 45_000;
   return {
     latency: { unit: 'ms', count: o.received ?? expected, p50: 1.2, p90: 3, p99: o.p99 ?? 7.2, p999: 9, max: 12, mean: 1.5, curve: [] },
@@ -31,7 +38,7 @@ function figures(o: { p99?: number; expected?: number; received?: number; publis
       saturated: o.saturated ?? false,
       reasons: o.saturated ? ['driver CPU 96% of 2 cores > 90%'] : [],
       hubInProcess: false,
-      machineShare: 0.6,
+      machineShare: o.machineShare ?? 0.5,
     },
     hub: { pid: 1, cpuPct: 44 },
     windowS: 4,
@@ -53,7 +60,8 @@ describe('a capacity step record', () => {
       sent: 4500,
       driverCpuShare: 0.25,
       hubCpuPct: 44,
-      machineShare: 0.6,
+      machineShare: 0.5,
+      othersCpuPct: 6,
       ok: false,
       failure: 'lost 30 of 45000 deliveries (reach 0.99933)',
     });
@@ -74,6 +82,17 @@ describe('a capacity step record', () => {
     const { step, trial } = capacityStep(figures({ saturated: true, p99: 80 }), 5697, 'bisect', 50);
     expect(trial.generatorLimited).toBe(true);
     expect(step.failure).toBe('load generator saturated: driver CPU 96% of 2 cores > 90%; p99 80 ms ≥ 50 ms');
+  });
+
+  it('makes a miss while other processes kept the machine busy no verdict, and says how busy', () => {
+    // 2 cores at 85 %: 170 % of a core, 44 % the hub's, 50 % the driver's, 76 % someone else's.
+    const { step, trial } = capacityStep(figures({ p99: 140, machineShare: 0.85 }), 2532, 'ramp', 50);
+    expect(step).toMatchObject({ othersCpuPct: 76, disturbed: true, ok: false });
+    expect(trial).toMatchObject({ ok: false, disturbed: true, generatorLimited: false });
+    expect(step.failure).toBe('p99 140 ms ≥ 50 ms; other processes used 76 % of a core besides hub and driver');
+    expect(stepLine('capacity', step)).toMatch(/— missed \(disturbed: measured again\): p99 140 ms/);
+    // The same busy machine under a step that held: the hub held it anyway.
+    expect(capacityStep(figures({ machineShare: 0.85 }), 2532, 'ramp', 50).trial).toEqual({ ok: true, generatorLimited: false });
   });
 
   it('holds a step under every limit', () => {

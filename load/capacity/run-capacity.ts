@@ -40,7 +40,8 @@ async function oneSearch(ctx: RunContext, s: Scenario, run: number | undefined, 
         const phase = await rig.phase(rate, s.warmupS, stepSeconds(s, stage));
         ctx.progress.done();
         const f = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
-        const { step, trial } = capacityStep(f, rate, stage, limit, run);
+        const heldOthers = steps.filter((x) => x.ok).map((x) => x.othersCpuPct);
+        const { step, trial } = capacityStep(f, rate, stage, limit, run, heldOthers);
         if (waited) step.waitedS = waited.waitedS;
         disturbed = trial.disturbed === true;
         steps.push(step);

@@ -12,8 +12,8 @@
  * When the lowest failed rate failed because of the load generator (driver or machine saturated), the
  * figure is a lower bound: the hub held it, and more was not measured.
  *   5. A step that missed while other processes kept the machine busy (neither the hub nor the driver) is
- *      no verdict: it is measured again, up to `maxReruns` times; still disturbed, the miss counts as the
- *      load generator's (a lower bound), never as the hub's.
+ *      no verdict: it is measured again, `maxReruns` times in a whole search at most; still disturbed,
+ *      the miss counts as the load generator's (a lower bound), never as the hub's.
  */
 
 export type Stage = 'ramp' | 'retry' | 'down' | 'bisect';
@@ -27,7 +27,7 @@ export interface SearchOptions {
   resolution: number;
   /** Lowest rate tried when the first step fails (default startRate ÷ factor⁴). */
   minRate?: number;
-  /** Times a step that missed while the machine was busy with other work is measured again (default 3). */
+  /** Re-measurements of steps that missed while the machine was busy with other work, per search (default 4). */
   maxReruns?: number;
 }
 
@@ -70,9 +70,13 @@ export async function searchCapacity(o: SearchOptions, run: StepRunner): Promise
   let bad: { rate: number; trial: Trial } | null = null;
 
   /** One verdict on `rate`: a miss on a machine busy with other work is measured again. */
+  let reruns = o.maxReruns ?? 4;
   const measure = async (rate: number, stage: Stage): Promise<Trial> => {
     let t = await run(rate, stage);
-    for (let n = 0; !t.ok && t.disturbed && n < (o.maxReruns ?? 3); n++) t = await run(rate, stage);
+    while (!t.ok && t.disturbed && reruns > 0) {
+      reruns--;
+      t = await run(rate, stage);
+    }
     if (t.ok || !t.disturbed) return t;
     return { ...t, generatorLimited: true, failure: `${t.failure ?? 'missed'}; the machine stayed busy with other work` };
   };

@@ -15,6 +15,17 @@ export type PhaseFigures = ReturnType<typeof phaseFigures>;
  */
 export const DISTURBED_CPU_PCT = 25;
 
+/**
+ * The other processes' CPU above which a step counts as disturbed, given what they used during the steps
+ * that held before it: a hub of several processes (a second node, its Redis) shows as "other" CPU that
+ * grows with the load, and must not read as someone else's work.
+ */
+export function disturbedAbove(heldOthers: ReadonlyArray<number | null | undefined>): number {
+  const xs = heldOthers.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+  const median = xs.length ? xs[Math.floor((xs.length - 1) / 2)]! : 0;
+  return Math.max(DISTURBED_CPU_PCT, 2 * median + 10);
+}
+
 /** The machine's CPU besides the hub's and the driver's, % of one core (null: machine or hub CPU unknown). */
 export function othersCpuPct(f: PhaseFigures): number | null {
   if (f.driver.machineShare === null || f.hub === undefined) return null;
@@ -27,6 +38,8 @@ export function capacityStep(
   stage: Stage,
   p99LimitMs: number,
   run?: number,
+  /** What other processes used during the steps that held before this one (see disturbedAbove). */
+  heldOthers: ReadonlyArray<number | null | undefined> = [],
 ): { step: CapacityStep; trial: Trial } {
   const d = f.delivery;
   const causes: string[] = [];
@@ -39,7 +52,7 @@ export function capacityStep(
   if (f.latency.count === 0) causes.push('nothing delivered');
   else if (f.latency.p99 >= p99LimitMs) causes.push(`p99 ${f.latency.p99} ms ≥ ${p99LimitMs} ms`);
   const ok = causes.length === 0;
-  const disturbed = !ok && others !== null && others > DISTURBED_CPU_PCT;
+  const disturbed = !ok && others !== null && others > disturbedAbove(heldOthers);
   if (disturbed) causes.push(`other processes used ${others} % of a core besides hub and driver`);
   const step: CapacityStep = {
     rate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accounting } from '../../../load/measure/sequence-tracker.ts';
-import { capacityStep, stepLine, type PhaseFigures } from '../../../load/capacity/step-evidence.ts';
+import { capacityStep, disturbedAbove, stepLine, type PhaseFigures } from '../../../load/capacity/step-evidence.ts';
 import { roundRatios } from '../../../load/capacity/side-by-side.ts';
 import { capacitySpread } from '../../../load/capacity/spread.ts';
 import { stepSeconds } from '../../../load/capacity/run-capacity.ts';
@@ -128,5 +128,16 @@ describe('step length', () => {
     expect(stepSeconds(s, 'ramp')).toBe(4);
     expect(['retry', 'bisect', 'down'].map((stage) => stepSeconds(s, stage as 'retry'))).toEqual([8, 8, 8]);
     expect(stepSeconds({ stepS: 4, confirmStepS: 0 }, 'bisect')).toBe(4);
+  });
+});
+
+describe('disturbance limit', () => {
+  it('is 25 % of a core over a hub of one process, and follows the other processes a multi-process hub keeps busy', () => {
+    expect(disturbedAbove([])).toBe(25);
+    expect(disturbedAbove([2, 5, 3, null])).toBe(25);
+    // A second node and its Redis: 30-45 % besides node 1 and the driver in the steps that held.
+    expect(disturbedAbove([30, 38, 45])).toBe(86);
+    const { trial } = capacityStep(figures({ p99: 140, machineShare: 0.85 }), 2532, 'ramp', 50, undefined, [30, 38, 45]);
+    expect(trial.disturbed).toBeUndefined();
   });
 });

@@ -33,8 +33,8 @@ export async function run(argv: string[]): Promise<number> {
     : await runBench({
         progress,
         subscribers,
-        repeat: numberOption('repeat', values.repeat, { integer: true, min: 1 }),
         ...(values.quick ? { durationS: 3, stepS: 2, connections: 500, repeat: 1 } : {}),
+        ...(values.repeat === undefined ? {} : { repeat: numberOption('repeat', values.repeat, { integer: true, min: 1 }) }),
       });
   process.stdout.write(result.kind === 'bench' ? formatBench(result) : formatCeiling(result));
   mkdirSync(dirname(values.json), { recursive: true });

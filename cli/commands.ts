@@ -208,11 +208,13 @@ Options:
 
 A benchmark, not a test: measures the reference hub and a bare ws broadcast server in the same run and
 prints hub/bare ratios: deliveries/s and p50/p99 propagation at 1000 updates/s × 100 subscribers, the
-highest rate held at p99 < 50 ms (step search), and RSS per 1000 idle subscribed connections.
+highest rate held at p99 < 50 ms (the capacity search, run for every server interleaved, each figure the
+median with its range), and RSS per 1000 idle subscribed connections.
 
 Options:
   --json FILE         Where to write the figures (default reports/out/bench.json)
-  --quick             Shorter steps (3 s) and 500 connections for the memory figure
+  --repeat N          Capacity searches per server (default 3)
+  --quick             Shorter steps (3 s), one capacity search, 500 connections for the memory figure
   --driver            Measure the load driver's own ceiling against the bare server instead (the server in
                       its own process, coalescing each socket's writes per loop turn)
   --pin               With --driver: server on the last core, driver on the others (taskset)

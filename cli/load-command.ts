@@ -11,7 +11,10 @@ import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { loadMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { clusterOption, withTarget } from './embedded-target.ts';
+import { durationOption } from './duration-option.ts';
 import { numberOption as num } from './number-option.ts';
 import { runSideBySide } from '../load/capacity/side-by-side.ts';
 import { formatComparison } from '../load/capacity/comparison-lines.ts';
@@ -31,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
       hub: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      markdown: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
@@ -63,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const repeat = repeatOption(values.repeat, values.scenario);
   if (targets.length > 1) sideBySideUsage(values);
   const overrides: ScenarioOverrides = {
-    durationS: num('duration', values.duration),
+    durationS: durationOption('duration', values.duration),
     rate: num('rate', values.rate),
     subscribers: num('subscribers', values.subscribers),
     // --repeat repeats the capacity search (side by side: rounds of the hubs' searches).
@@ -122,6 +126,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.json) {
     writeLoadJson(values.json, report);
     process.stdout.write(`JSON report: ${values.json}\n`);
+  }
+  if (values.markdown) {
+    writeText(values.markdown, loadMarkdown(report));
+    process.stdout.write(`Markdown summary: ${values.markdown}\n`);
   }
   if (values.html) {
     const file = writeLoadHtml(values.html, report);

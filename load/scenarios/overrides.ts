@@ -24,6 +24,7 @@ const NUMERIC_KEYS = [
   'repeat',
   'burstsPerS',
   'todosPerS',
+  'cycleS',
 ] as const satisfies ReadonlyArray<keyof Scenario>;
 const THRESHOLD_KEYS = [
   'p99Ms',
@@ -32,6 +33,15 @@ const THRESHOLD_KEYS = [
   'maxMbPer1000',
   'conflictP99Ms',
   'maxPublishErrors',
+  'rssMbPerHour',
+  'fdsPerHour',
+  'leftovers',
+  'rssReturnMb',
+  'fdsReturn',
+  'idleCpuPct',
+  'reapDestroyed',
+  'reapUnresponsive',
+  'reapSilent',
 ] as const satisfies ReadonlyArray<keyof Thresholds>;
 
 /** Applies one `key=value`; `thresholds.p99Ms=20` sets a threshold, `thresholds.p99Ms=off` removes it. */

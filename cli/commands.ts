@@ -137,12 +137,15 @@ driver's own CPU and event-loop lag. A breached SLO exits 1; figures from a satu
 invalid (exit 2) instead of being blamed on the hub. Without --target it benchmarks the embedded
 reference hub, started as a child process so its memory is its own.
 
-Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms),
+Scenarios: connections, fanout, presence, agents (the default set), capacity (the highest rate held at
+p99 < 50 ms with reach 1: ramp, re-run a step that misses, bisect to --set capacity:resolution=0.1),
 browser (K Chromium pages, default 5: scheduled send → applied in the page DOM beside the wire; needs
 Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard).
 
 Options:
-  --target FILE           Target file describing the hub
+  --target FILE           Target file describing the hub; several (--target A --target B) with
+                          --scenario capacity compare the hubs: their searches interleaved, a ratio
+  --repeat N              Run the capacity search N times: median and range (side by side: N rounds)
   --scenario LIST         Comma-separated scenario names, or all (default: connections,fanout,presence,agents)
   --duration T            Measured time per scenario after its warm-up: seconds, or 90s, 30m, 2h
                           (soak: hours for real use; docs/soak.md)
@@ -244,11 +247,13 @@ Options:
 
 A benchmark, not a test: measures the reference hub and a bare ws broadcast server in the same run and
 prints hub/bare ratios: deliveries/s and p50/p99 propagation at 1000 updates/s × 100 subscribers, the
-highest rate held at p99 < 50 ms (step search), and RSS per 1000 idle subscribed connections.
+highest rate held at p99 < 50 ms (the capacity search, run for every server interleaved, each figure the
+median with its range), and RSS per 1000 idle subscribed connections.
 
 Options:
   --json FILE         Where to write the figures (default reports/out/bench.json)
-  --quick             Shorter steps (3 s) and 500 connections for the memory figure
+  --repeat N          Capacity searches per server (default 3)
+  --quick             Shorter steps (3 s), one capacity search, 500 connections for the memory figure
   --driver            Measure the load driver's own ceiling against the bare server instead (the server in
                       its own process, coalescing each socket's writes per loop turn)
   --pin               With --driver: server on the last core, driver on the others (taskset)

@@ -15,7 +15,8 @@ import { browserMissing } from './browser/chromium.ts';
 import { missingToolText } from './optional-tool.ts';
 import { runBrowser } from './browser/run-browser.ts';
 import { runSoak } from './soak/run-soak.ts';
-import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
+import { runBroadcast, runConnections } from './run-broadcast.ts';
+import { runCapacity } from './capacity/run-capacity.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
 import { emptyReport, judgeReport } from './report-verdict.ts';
@@ -60,7 +61,7 @@ function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
-  const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(s, o.overrides ?? {}));
+  const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(gatePublishErrors(s), o.overrides ?? {}));
   const shardNotes = new Map(scenarios.map((s) => [s.name, prepareForShard(s, o.shard)]));
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
   const hub = { target: o.target, mode: o.embedded ?? 'external', pid: o.target.process?.pid } as const;
@@ -123,6 +124,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     monitor.stop();
   }
   return judgeReport(report);
+}
+
+/**
+ * Reach counts only what the hub accepted (a refused or unanswered publish is not a lost delivery), so the
+ * scenarios that account that way also fail on publish errors, unless `--set thresholds.maxPublishErrors=N|off`.
+ * Not capacity (its steps judge publish errors), browser (its pages still count them as lost) nor soak (it
+ * judges its own rows).
+ */
+const GATED: ReadonlyArray<Scenario['kind']> = ['fanout', 'presence', 'connections', 'agents'];
+function gatePublishErrors(s: Scenario): Scenario {
+  if (GATED.includes(s.kind) && s.thresholds.maxPublishErrors === undefined) s.thresholds.maxPublishErrors = 0;
+  return s;
 }
 
 function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {

@@ -11,9 +11,10 @@ import { latencyCurveSvg } from './charts/latency-curve.ts';
 import { memorySvg } from './charts/memory.ts';
 import { timelineSvg } from './charts/timeline.ts';
 import { browserChart, browserFigures, browserSeries } from './load-browser-html.ts';
+import { capacityChart, capacitySection } from './load-capacity-html.ts';
 import { soakChartsSvg, soakFigures } from './load-soak-html.ts';
 
-const CSS = `
+export const LOAD_CSS = `
 .scenario { margin-top: 28px; padding-top: 8px; border-top: 2px solid var(--line); }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; margin: 12px 0; }
 .charts svg { border: 1px solid var(--line); border-radius: 6px; background: #fff; max-width: 100%; height: auto; }
@@ -44,7 +45,7 @@ ${s.thresholds.map(
 )}</table>`;
 }
 
-function scenarioSection(s: ScenarioResult): RawHtml {
+export function scenarioSection(s: ScenarioResult): RawHtml {
   const perEvent = s.throughput.sent > 0 ? s.delivery.expected / s.throughput.sent : 1;
   const series = [
     {
@@ -74,9 +75,8 @@ function scenarioSection(s: ScenarioResult): RawHtml {
     );
   }
   if (s.capacity) {
-    extras.push(html`<p>Capacity: last good step <b>${s.capacity.lastGoodRate ?? 'none'}/s</b>; ${s.capacity.stoppedBecause}.</p>
-<table class="steps"><tr><th class="num">rate/s</th><th class="num">p99 ms</th><th class="num">reach</th><th class="num">delivered/s</th><th>driver</th><th>ok</th></tr>
-${s.capacity.steps.map((x) => html`<tr><td class="num">${x.rate}</td><td class="num">${fixed(x.p99Ms)}</td><td class="num">${fixed(x.reach, 4)}</td><td class="num">${fixed(x.deliveredPerS, 0)}</td><td>${x.driverSaturated ? 'saturated' : 'ok'}</td><td>${x.ok ? 'yes' : 'no'}</td></tr>`)}</table>`);
+    extras.push(capacitySection(s));
+    charts.push(capacityChart(s));
   }
   if (s.nodes) {
     extras.push(html`<p>Per node (subscribers spread over the cluster's nodes, every event published through node 1):</p>
@@ -110,7 +110,7 @@ ${report.scenarios.map(scenarioSection)}`;
     title: `hubproof load — ${report.target.name}`,
     meta: `${report.generatedAt} · ${report.target.http} · hub ${report.target.hub} · generator ${report.generator} · ${report.generator === 'node' ? `Node ${report.driver.node}` : report.driver.node}${report.mergedFrom ? ` · merged from ${report.mergedFrom.length} reports` : ''}`,
     body,
-    css: CSS,
+    css: LOAD_CSS,
   });
 }
 

@@ -18,7 +18,10 @@ const NUMERIC_KEYS = [
   'stepStartRate',
   'stepFactor',
   'stepS',
+  'confirmStepS',
   'maxRate',
+  'resolution',
+  'repeat',
   'burstsPerS',
   'todosPerS',
   'cycleS',
@@ -29,6 +32,7 @@ const THRESHOLD_KEYS = [
   'minReach',
   'maxMbPer1000',
   'conflictP99Ms',
+  'maxPublishErrors',
   'rssMbPerHour',
   'fdsPerHour',
   'leftovers',
@@ -69,10 +73,18 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
   }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
     const min =
-      key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS'
+      key === 'warmupS' ||
+      key === 'workers' ||
+      key === 'payloadBytes' ||
+      key === 'burstsPerS' ||
+      key === 'todosPerS' ||
+      key === 'confirmStepS'
         ? 0
         : Number.MIN_VALUE;
-    (s as unknown as Record<string, number>)[key] = toNumber(key, raw, min);
+    const n = toNumber(key, raw, min);
+    if (key === 'repeat' && !Number.isInteger(n))
+      throw new HubproofError('HUBPROOF_ERR_SCENARIO', `repeat must be a whole number ≥ 1, got "${raw}"`);
+    (s as unknown as Record<string, number>)[key] = n;
     return s;
   }
   throw new HubproofError(

@@ -62,7 +62,7 @@ describe('fanout against the bare ws server', () => {
     expect(Object.keys(s.latency)).toEqual(expect.arrayContaining(['p50', 'p90', 'p99', 'p999', 'max', 'curve']));
     expect(s.timeline.length).toBeGreaterThan(1);
     expect(s.driver).toHaveProperty('cpuPct');
-    expect(s.thresholds.map((t) => t.name)).toEqual(['p99Ms', 'minReach']);
+    expect(s.thresholds.map((t) => t.name)).toEqual(['p99Ms', 'minReach', 'maxPublishErrors']);
     expect(report.verdict, report.breaches.join('; ')).toBe('pass');
     expect(exitCodeFor(report)).toBe(0);
     expectPublishedReport('load', report);

@@ -95,7 +95,7 @@ describe('--markdown', () => {
     for (const q of failed) expect(text).toContain(`\`${q.replay!}\``);
     for (const reason of report.reasons) expect(section(text, 'Why not certified')).toContain(cell(reason));
     const slos = section(text, 'SLOs');
-    expect(report.slos.length).toBe(3);
+    expect(report.slos.length).toBe(4);
     for (const s of report.slos) expect(slos).toMatch(new RegExp(`\\| \`${s.id}\` \\|.*\\| (✅|❌|⚠️) ${s.status}`));
     expect(slos).toContain('| `agents/p99Ms` |');
     expect(slos).toMatch(/agents\/p99Ms.*❌ breached/);

@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_SHARD: 'The shards of a sharded load run did not all start.',
   HUBPROOF_ERR_K6: 'k6 is missing from PATH, too old, or did not write its report.',
   HUBPROOF_ERR_BROWSER: 'Chromium or playwright-core is missing, did not start, or a measuring page failed to load.',
+  HUBPROOF_ERR_DRIVER: 'The client driver of hubproof client did not start or does not speak the driver protocol.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import * as requirements from '../requirements/types.ts';
 import * as agentPresence from '../schemas/agent-presence.ts';
+import * as clientDriver from '../schemas/client-driver.ts';
 import * as common from '../schemas/common.ts';
 import * as pusherFrames from '../schemas/pusher-frames.ts';
 import * as pusherHttp from '../schemas/pusher-http.ts';
@@ -40,6 +41,12 @@ const MODULES: ReadonlyArray<{ name: string; title: string; source: string; modu
   },
   { name: 'target', title: 'The hubproof target file', source: 'spec/target.ts', module: target },
   { name: 'requirements', title: 'The requirement registry entry', source: 'spec/requirements/types.ts', module: requirements },
+  {
+    name: 'client-driver',
+    title: 'The client driver protocol of hubproof client: commands and observations',
+    source: 'spec/schemas/client-driver.ts',
+    module: clientDriver,
+  },
 ];
 
 function schemaId(value: unknown): string | undefined {

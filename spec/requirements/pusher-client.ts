@@ -15,6 +15,7 @@ const DOC = 'docs/protocol.md';
 
 /** Most cases need a client that connected, and one that came back after a 4200. */
 const CONNECTED = 'pusher-client/connection/2';
+const SUBSCRIBES = 'pusher-client/subscribe/1';
 const RECONNECTS = 'pusher-client/reconnect/3';
 
 /** Why the three close-code ranges are MUSTs although the page words them as SHOULDs. */
@@ -43,6 +44,28 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     { dependsOn: ['pusher-client/connection/1'] },
   ),
 
+  // subscribe
+  req(
+    'pusher-client/subscribe/1',
+    'MUST',
+    'When the application subscribes, a client MUST send `pusher:subscribe` for the channel (with an `auth` from the authorization endpoint signed for its `socket_id`, and the signed `channel_data` on a presence channel, where the channel needs one) and tell the application once `pusher_internal:subscription_succeeded` arrives.',
+    `${WS}#subscription-events`,
+    derived(
+      'The page has clients send `pusher:subscribe` with `auth` (and `channel_data` for presence) and the hub confirm with `pusher_internal:subscription_succeeded`; the auth signatures page signs `socket_id:channel_name`. A client that cannot subscribe delivers nothing, and an app that is not told when it may rely on a channel loses what it sends before.',
+    ),
+    { dependsOn: [CONNECTED] },
+  ),
+  req(
+    'pusher-client/subscribe/2',
+    'MUST',
+    'A client MUST tell the application when the authorization endpoint refuses a subscription, and MUST NOT send `pusher:subscribe` for it.',
+    `${DOC}#client-subscriptions`,
+    quote(
+      'The application is told when the hub confirms (`pusher_internal:subscription_succeeded`), and told when the endpoint refuses (any answer other than 2xx); then the client sends no subscribe for that channel, since a subscribe without a valid signature is refused by every hub.',
+    ),
+    { dependsOn: [CONNECTED] },
+  ),
+
   // events
   req(
     'pusher-client/events/1',
@@ -52,7 +75,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'The page says "Pusher Channels tries to send the `data` field as a string", JSON-encoded by the publisher; client libraries decode it once for the app (pusher-js parses a string that holds JSON and passes any other string through). Delivering events is what a client is for: a lost, reordered or twice-decoded event breaks every app.',
     ),
-    { dependsOn: [CONNECTED] },
+    { dependsOn: [SUBSCRIBES] },
   ),
 
   // heartbeat
@@ -143,7 +166,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
   req(
     'pusher-client/backoff/1',
     'SHOULD',
-    'A client SHOULD randomise its reconnect delay, so that clients closed at one instant with a code from 4100 to 4199 come back spread by at least 100 ms and a tenth of their median delay.',
+    'A client SHOULD randomise its reconnect delay, so that clients closed at one instant with a code from 4100 to 4199 come back spread by at least 250 ms and a quarter of their median delay.',
     `${DOC}#back-off-and-jitter`,
     quote('The protocol says nothing of jitter, so this is a SHOULD.'),
     { dependsOn: ['pusher-client/reconnect/2'] },
@@ -158,7 +181,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'A hub forgets a connection\'s subscriptions when it ends, and the application still holds its channels; a client that does not subscribe again leaves the app listening to nothing (pusher-js#203, fixed in 3.2.4; Pysher PR#7). docs/protocol.md ("Re-subscribing") sets the 2 s bound.',
     ),
-    { dependsOn: [RECONNECTS] },
+    { dependsOn: [RECONNECTS, SUBSCRIBES] },
   ),
   req(
     'pusher-client/resubscribe/2',
@@ -186,7 +209,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'The application asked for the channel and was never told it failed; a client that leaves it pending after the drop never delivers its events (pusher-js PR#251 fixed exactly this).',
     ),
-    { dependsOn: [RECONNECTS] },
+    { dependsOn: [RECONNECTS, SUBSCRIBES] },
   ),
 
   // presence
@@ -198,7 +221,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       "The presence page gives apps `channel.members` with `count`, `each` and `me` from the subscription; they come from the hub's `presence` data (`ids`, `hash`, `count`) and the app's own channel data. A list that differs from the hub's shows users online who are not, or hides those who are.",
     ),
-    { dependsOn: [CONNECTED] },
+    { dependsOn: [SUBSCRIBES] },
   ),
   req(
     'pusher-client/presence/2',
@@ -236,7 +259,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'The events page lets apps trigger `client-` events on private and presence channels ("channel.trigger(eventName, data)"), relayed by the hub to the other subscribers as they were sent; a client that renames, drops or re-encodes them breaks the apps on the other end.',
     ),
-    { dependsOn: [CONNECTED] },
+    { dependsOn: [SUBSCRIBES] },
   ),
   req(
     'pusher-client/client-events/2',
@@ -246,7 +269,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'The events page says "Events with any other prefix will be rejected by the Channels server, as will events sent to channels to which the client is not subscribed."; a client that sends one anyway loses the event without the application knowing, and may send `pusher:` frames that change its connection.',
     ),
-    { dependsOn: [CONNECTED] },
+    { dependsOn: [SUBSCRIBES] },
   ),
   req(
     'pusher-client/client-events/3',
@@ -256,7 +279,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'The events page says "Client events can only be triggered on private and presence channels because they require authentication"; every hub refuses one on a public channel with `pusher:error`, so a client that sends it breaks nothing but tells the app too late: a SHOULD.',
     ),
-    { dependsOn: [CONNECTED] },
+    { dependsOn: [SUBSCRIBES] },
   ),
 
   // robustness

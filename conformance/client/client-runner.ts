@@ -1,0 +1,161 @@
+/**
+ * The client conformance runner (`hubproof client`): selects client cases by requirement-id prefix or
+ * case id, asks the driver who it is, runs the cases a few at a time (each with its own scripted hub and
+ * driver process) and returns the hub runner's RunReport, so every renderer, `--expect` and the exit
+ * code work as they do for hubs.
+ */
+import { HubproofError } from '../../spec/errors.ts';
+import { PUSHER_CLIENT_REQUIREMENTS } from '../../spec/requirements/index.ts';
+import { matchesSelector, type Requirement } from '../../spec/requirements/types.ts';
+import { DEFAULT_RULES } from '../../reports/model/outcomes.ts';
+import { exitCodeOf, summarize, type RunReport } from '../../reports/model/run-report.ts';
+import { runEndText } from '../../reports/conformance-terminal.ts';
+import { DEFAULT_TIMINGS } from '../context.ts';
+import { applyDeviations, type DeviationList } from '../deviations.ts';
+import { OrderedProgress } from '../ordered-progress.ts';
+import { HARNESS } from '../runner.ts';
+import type { CaseRow } from '../run-case.ts';
+import { tellStory } from '../story.ts';
+import type { CaseResult } from '../types.ts';
+import type { ClientCase } from './client-case.ts';
+import { assignClientCaseIds, CLIENT_CASES, type IdentifiedClientCase } from './cases/index.ts';
+import { DriverSession } from './driver/driver-session.ts';
+import type { DriverSpec } from './driver/driver-spec.ts';
+import { runClientCase } from './run-client-case.ts';
+
+/** Client cases at once unless --concurrency says otherwise (each is a driver process and a small hub). */
+export const DEFAULT_CLIENT_CONCURRENCY = 4;
+
+export interface ClientRunOptions {
+  driver: DriverSpec;
+  /** Requirement-id prefixes or case ids; none = every client case. */
+  selectors?: string[];
+  /** Also run SHOULD cases. */
+  strict?: boolean;
+  concurrency?: number;
+  deviations?: DeviationList;
+  failOnFixed?: boolean;
+  /** Default process.stderr; null for silence. */
+  progress?: { write(s: string): unknown } | null;
+  plain?: boolean;
+  onResult?: (r: CaseResult) => void;
+  /** Cases to choose from (default CLIENT_CASES); requirements (default the pusher-client profile). */
+  cases?: readonly ClientCase[];
+  requirements?: readonly Requirement[];
+}
+
+export interface SelectedClientCase extends IdentifiedClientCase {
+  reqRows: CaseRow[];
+}
+
+/** Cases whose id or a requirement they prove matches a selector; a selector matching nothing is a usage error. */
+export function selectClientCases(opts: Pick<ClientRunOptions, 'selectors' | 'cases' | 'requirements'> = {}): SelectedClientCase[] {
+  const registry = opts.requirements ?? PUSHER_CLIENT_REQUIREMENTS;
+  const byId = new Map(registry.map((r) => [r.id, r]));
+  const all = assignClientCaseIds(opts.cases ?? CLIENT_CASES);
+  const selectors = opts.selectors ?? [];
+  for (const s of selectors) {
+    const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.rows.some((row) => row.id === s));
+    if (!known)
+      throw new HubproofError(
+        'HUBPROOF_ERR_SELECTOR',
+        `selector "${s}" matches no client requirement; list them with \`hubproof spec pusher-client\``,
+      );
+  }
+  const picked = all.filter(
+    (c) => selectors.length === 0 || selectors.some((s) => c.rows.some((row) => row.id === s || matchesSelector(row.requirement, s))),
+  );
+  return picked.map((c) => ({
+    ...c,
+    reqRows: c.rows.map((row) => {
+      const req = byId.get(row.requirement);
+      if (!req) throw new Error(`client case ${row.id} proves ${row.requirement}, which is not a client requirement`);
+      return { id: row.id, req };
+    }),
+  }));
+}
+
+/** `npx hubproof client <id> [--driver …] [--client-path …]` */
+export function clientReplayCommand(id: string, driver: DriverSpec): string {
+  return ['npx hubproof client', id, ...driver.replayFlags].join(' ');
+}
+
+/** Starts the driver once, outside any case, to learn which library and version it runs (exit 2 if it cannot start). */
+export async function driverHello(driver: DriverSpec): Promise<{ library: string; version: string }> {
+  const controller = new AbortController();
+  try {
+    const session = await DriverSession.start(driver, { now: () => 0, log: () => undefined, signal: controller.signal });
+    await session.close();
+    return { library: session.hello!.library, version: session.hello!.version };
+  } catch (err) {
+    throw new HubproofError(
+      'HUBPROOF_ERR_DRIVER',
+      `${(err as Error).message}; check --driver (it must speak docs/client-driver-protocol.md)`,
+    );
+  } finally {
+    controller.abort();
+  }
+}
+
+export async function runClientConformance(options: ClientRunOptions): Promise<RunReport> {
+  const selected = selectClientCases(options);
+  const out = options.progress === undefined ? process.stderr : options.progress;
+  const plain = options.plain ?? (Boolean(process.env.CI) || !(out as { isTTY?: boolean } | null)?.isTTY);
+  const write = (s: string) => void out?.write(s);
+  const strict = options.strict ?? false;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const hello = await driverHello(options.driver);
+  const name = `${hello.library} ${hello.version}`;
+  write(`hubproof client: ${selected.length} case(s) against ${name} (driver ${options.driver.label})${strict ? ', strict' : ''}\n`);
+
+  const progress = new OrderedProgress(selected.length, { write, plain, onResult: options.onResult });
+  const rows = new Array<CaseResult[]>(selected.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < selected.length) {
+      const index = next++;
+      const sel = selected[index]!;
+      progress.started(sel.id);
+      const result = await runClientCase(sel.reqRows, sel.case, {
+        driver: options.driver,
+        strict,
+        replay: (id) => clientReplayCommand(id, options.driver),
+      });
+      progress.stopped(sel.id);
+      rows[index] = applyDeviations(result, options.deviations);
+      progress.done(index, rows[index]!);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_CLIENT_CONCURRENCY) }, worker));
+  } finally {
+    progress.finish();
+  }
+
+  const told = tellStory(rows.flat());
+  const rules = { ...DEFAULT_RULES, failOnFixed: options.failOnFixed ?? false };
+  const report: RunReport = {
+    target: { name, profiles: [], nodes: [], embedded: false },
+    client: { driver: options.driver.label, library: hello.library, version: hello.version },
+    hub: undefined,
+    harness: HARNESS,
+    seed: 0,
+    numRuns: 0,
+    strict,
+    selectors: options.selectors ?? [],
+    timings: DEFAULT_TIMINGS,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    warnings: [],
+    findings: [],
+    groups: told.groups,
+    rules,
+    results: told.results,
+    summary: summarize(told.results),
+    exitCode: exitCodeOf(told.results, [], rules),
+  };
+  const reqText = new Map((options.requirements ?? PUSHER_CLIENT_REQUIREMENTS).map((r) => [r.id, r]));
+  write(runEndText(report, (id) => reqText.get(id)));
+  return report;
+}

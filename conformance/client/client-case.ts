@@ -19,6 +19,11 @@ export interface ClientCase {
   desc: string;
   /** Deadline for the whole case (default DEFAULT_CLIENT_CASE_TIMEOUT_MS). */
   timeoutMs?: number;
+  /**
+   * Why the case runs with no other case beside it (it judges a spread of a few hundred ms that other
+   * cases' load would blur): the runner runs it after the others, alone.
+   */
+  alone?: string;
   run(ctx: ClientCaseContext): Promise<void>;
 }
 

@@ -11,9 +11,8 @@ import { DEFAULT_RULES } from '../../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../../reports/model/run-report.ts';
 import { runEndText } from '../../reports/conformance-terminal.ts';
 import { DEFAULT_TIMINGS } from '../context.ts';
-import { applyDeviations, type DeviationList } from '../deviations.ts';
+import { withDeviation } from '../../reports/model/case-result.ts';
 import { OrderedProgress } from '../ordered-progress.ts';
-import { HARNESS } from '../runner.ts';
 import type { CaseRow } from '../run-case.ts';
 import { tellStory } from '../story.ts';
 import type { CaseResult } from '../types.ts';
@@ -22,6 +21,13 @@ import { assignClientCaseIds, CLIENT_CASES, type IdentifiedClientCase } from './
 import { DriverSession } from './driver/driver-session.ts';
 import type { DriverSpec } from './driver/driver-spec.ts';
 import { runClientCase } from './run-client-case.ts';
+
+import pkg from '../../package.json' with { type: 'json' };
+
+const HARNESS = { name: 'hubproof', version: pkg.version };
+
+/** Listed id (case or requirement) → its known-deviation entry, as conformance/deviations.ts parses them. */
+export type DeviationList = ReadonlyMap<string, Parameters<typeof withDeviation>[1]>;
 
 /** Client cases at once unless --concurrency says otherwise (each is a driver process and a small hub). */
 export const DEFAULT_CLIENT_CONCURRENCY = 4;
@@ -111,24 +117,30 @@ export async function runClientConformance(options: ClientRunOptions): Promise<R
 
   const progress = new OrderedProgress(selected.length, { write, plain, onResult: options.onResult });
   const rows = new Array<CaseResult[]>(selected.length);
-  let next = 0;
+  const shared = selected.map((_, i) => i).filter((i) => !selected[i]!.case.alone);
+  const alone = selected.map((_, i) => i).filter((i) => selected[i]!.case.alone);
+  const runOne = async (index: number) => {
+    const sel = selected[index]!;
+    progress.started(sel.id);
+    const result = await runClientCase(sel.reqRows, sel.case, {
+      driver: options.driver,
+      strict,
+      replay: (id) => clientReplayCommand(id, options.driver),
+    });
+    progress.stopped(sel.id);
+    rows[index] = result.map((r) => {
+      const d = options.deviations?.get(r.id) ?? options.deviations?.get(r.requirement);
+      return d ? withDeviation(r, d) : r;
+    });
+    progress.done(index, rows[index]!);
+  };
+  const queue = [...shared];
   const worker = async () => {
-    while (next < selected.length) {
-      const index = next++;
-      const sel = selected[index]!;
-      progress.started(sel.id);
-      const result = await runClientCase(sel.reqRows, sel.case, {
-        driver: options.driver,
-        strict,
-        replay: (id) => clientReplayCommand(id, options.driver),
-      });
-      progress.stopped(sel.id);
-      rows[index] = applyDeviations(result, options.deviations);
-      progress.done(index, rows[index]!);
-    }
+    for (let index = queue.shift(); index !== undefined; index = queue.shift()) await runOne(index);
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_CLIENT_CONCURRENCY) }, worker));
+    for (const index of alone) await runOne(index);
   } finally {
     progress.finish();
   }

@@ -209,7 +209,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'The application asked for the channel and was never told it failed; a client that leaves it pending after the drop never delivers its events (pusher-js PR#251 fixed exactly this).',
     ),
-    { dependsOn: [RECONNECTS, SUBSCRIBES] },
+    { dependsOn: ['pusher-client/resubscribe/1'] },
   ),
 
   // presence
@@ -247,7 +247,7 @@ export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     'After a re-subscription, a client MUST replace its member list with the new `subscription_succeeded` list, so members who left while it was away are gone.',
     `${DOC}#presence-bookkeeping`,
     quote("After a re-subscribe the list is the new `subscription_succeeded`'s, so members who left while the client was away are gone."),
-    { dependsOn: ['pusher-client/presence/1', 'pusher-client/resubscribe/1'] },
+    { dependsOn: ['pusher-client/presence/1', 'pusher-client/resubscribe/2'] },
   ),
 
   // client-events

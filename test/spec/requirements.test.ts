@@ -43,7 +43,18 @@ const EXPECTED_SECTIONS: Record<string, string[]> = {
     'cluster',
   ],
   'agent-presence': ['stream', 'api', 'status', 'persistence', 'limits', 'performance', 'bad-input'],
-  'pusher-client': ['connection', 'events', 'heartbeat', 'reconnect', 'backoff', 'resubscribe', 'presence', 'client-events', 'robustness'],
+  'pusher-client': [
+    'connection',
+    'subscribe',
+    'events',
+    'heartbeat',
+    'reconnect',
+    'backoff',
+    'resubscribe',
+    'presence',
+    'client-events',
+    'robustness',
+  ],
 };
 
 describe('requirement registry', () => {

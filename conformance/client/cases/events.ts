@@ -31,9 +31,10 @@ export const eventsCases: ClientCase[] = [
         });
       SAMPLES.forEach((s, i) => {
         if (!isDeepStrictEqual(seen[i]!.data, s.app))
+          // Both as JSON, so a string reads in quotes and an object without: `"{\"a\":1}"` is not `{"a":1}`.
           ctx.fail(`update-${i + 1} (${s.what}) reached the application as ${JSON.stringify(seen[i]!.data)}`, {
-            expected: s.app,
-            actual: seen[i]!.data,
+            expected: JSON.stringify(s.app),
+            actual: JSON.stringify(seen[i]!.data),
           });
       });
     },

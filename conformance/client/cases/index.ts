@@ -2,7 +2,7 @@
  * Every client conformance case, in run order, with ids `<requirement>#<n>` assigned as the hub cases'
  * are (conformance/cases/index.ts): stable while cases are appended.
  */
-import { assignCaseIds } from '../../cases/index.ts';
+import { assignCaseIds } from '../../case-ids.ts';
 import type { ClientCase } from '../client-case.ts';
 import { backoffCases } from './backoff.ts';
 import { clientEventCases } from './client-events.ts';

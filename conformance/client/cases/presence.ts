@@ -14,6 +14,7 @@ import { connectedClient, nextConnection, STEP_MS, subscribe, type Client } from
 const ROOM = 'presence-room';
 const LISTED = 'pusher-client/presence/1';
 const RESUBSCRIBES = 'pusher-client/resubscribe/1';
+const FRESH_AUTH = 'pusher-client/resubscribe/2';
 const BACK_WITHIN_MS = 10_000;
 
 type Seen = { count: number; ids: string[]; me: string | null };
@@ -114,8 +115,13 @@ export const presenceCases: ClientCase[] = [
       const from = c.app.observations.length;
       const next = await nextConnection(c.hub, c.conn, BACK_WITHIN_MS);
       if (!next) throw new DependencyUnmet(RESUBSCRIBES, `the client did not reconnect within ${BACK_WITHIN_MS} ms of a close with 4200`);
-      const again = await c.hub.until(() => next.subscriptions.get(ROOM)?.confirmedAt !== undefined, STEP_MS);
+      const again = await c.hub.until(
+        () => next.subscriptions.get(ROOM)?.confirmedAt !== undefined || next.subscriptions.get(ROOM)?.refused,
+        STEP_MS,
+      );
       if (!again) throw new DependencyUnmet(RESUBSCRIBES, 'the client did not subscribe again to the presence channel after the reconnect');
+      const refused = next.subscriptions.get(ROOM)?.refused;
+      if (refused) throw new DependencyUnmet(FRESH_AUTH, `the hub refused the re-subscription: ${refused}`);
       const want = ['u-a', c.userId];
       await c.app.until(() => c.app.find('subscribed', (o) => o.channel === ROOM, from) && same(lastMembers(c.app, from), want), STEP_MS);
       const seen = lastMembers(c.app, from);

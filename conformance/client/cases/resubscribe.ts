@@ -83,20 +83,25 @@ export const resubscribeCases: ClientCase[] = [
   },
   {
     requirement: 'pusher-client/resubscribe/4',
-    desc: 'Holds back subscription_succeeded for a public channel, then closes the connection with 4200; expects the subscription sent again on the new connection and the application told it succeeded',
+    desc: 'Holds a public channel and holds back subscription_succeeded for a second one, then closes the connection with 4200; expects the second subscription sent again on the new connection and the application told it succeeded',
     timeoutMs: BACK_WITHIN_MS + 10_000,
     async run(ctx: ClientCaseContext) {
       const c = await connectedClient(ctx);
       const first = c.conn;
-      c.hub.confirm = (_channel, conn) => conn !== first;
+      await subscribe(c, first, 'held');
+      c.hub.confirm = (channel, conn) => channel !== 'pending' || conn !== first;
       await c.app.send({ cmd: 'subscribe', client: c.name, channel: 'pending' });
       const asked = await c.hub.until(() => first.subscriptions.has('pending'), STEP_MS);
       if (!asked) throw new DependencyUnmet('pusher-client/subscribe/1', 'the client sent no pusher:subscribe for the channel');
       first.closeWith(4200, 'Generic reconnect immediately');
       const next = await nextConnection(c.hub, first, BACK_WITHIN_MS);
       if (!next) throw new DependencyUnmet(RECONNECTS, `the client did not reconnect within ${BACK_WITHIN_MS} ms of a close with 4200`);
-      const again = await c.hub.until(() => next.subscriptions.has('pending'), next.establishedAt! + RESUBSCRIBE_WITHIN_MS - ctx.now());
-      if (!again)
+      await c.hub.until(
+        () => next.subscriptions.has('pending') && next.subscriptions.has('held'),
+        next.establishedAt! + RESUBSCRIBE_WITHIN_MS - ctx.now(),
+      );
+      if (!next.subscriptions.has('held')) throw new DependencyUnmet(AGAIN, 'the client did not subscribe again to the channel it held');
+      if (!next.subscriptions.has('pending'))
         ctx.fail('the subscription cut short by the drop was not sent again after the reconnect', {
           expected: `pusher:subscribe for pending on ${next.name}`,
           actual: `${[...next.subscriptions.keys()].join(', ') || 'no subscribe'} on ${next.name}`,

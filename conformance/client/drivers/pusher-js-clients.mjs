@@ -19,7 +19,7 @@ const LIBRARY_EVENTS = new Set([
  * @typedef {object} PusherJsHooks
  * @property {(options: Record<string, any>) => Record<string, any>} [options] rewrites the constructor options
  * @property {(pusher: any, client: string) => void} [instance] patches a new instance
- * @property {(channel: any, pusher: any, client: string) => void} [channel] patches a channel the app subscribed
+ * @property {(channel: any, pusher: any, client: string) => void} [channel] patches each channel as pusher-js creates it
  */
 
 /**
@@ -96,6 +96,16 @@ export function pusherJsHandlers(Pusher, hooks = {}) {
       // pusher-js connects from its constructor, before any binding: report where it is now.
       emit({ type: 'state', client: cmd.client, state: pusher.connection.state });
       hooks.instance?.(pusher, cmd.client);
+      if (hooks.channel) {
+        // Patch each channel as pusher-js creates it, before its first subscribe (and authorization).
+        const add = pusher.channels.add.bind(pusher.channels);
+        pusher.channels.add = (/** @type {string} */ name, /** @type {any} */ owner) => {
+          const fresh = !pusher.channels.channels[name];
+          const channel = add(name, owner);
+          if (fresh) hooks.channel?.(channel, pusher, cmd.client);
+          return channel;
+        };
+      }
       if (typeof pusher.connect === 'function' && pusher.connection.state === 'initialized') pusher.connect();
     },
 
@@ -135,7 +145,6 @@ export function pusherJsHandlers(Pusher, hooks = {}) {
           ...(metadata?.user_id !== undefined ? { userId: String(metadata.user_id) } : {}),
         });
       });
-      hooks.channel?.(channel, pusher, cmd.client);
     },
 
     /** @param {any} cmd */

@@ -94,10 +94,7 @@ export async function driverHello(driver: DriverSpec): Promise<{ library: string
     await session.close();
     return { library: session.hello!.library, version: session.hello!.version };
   } catch (err) {
-    throw new HubproofError(
-      'HUBPROOF_ERR_DRIVER',
-      `${(err as Error).message}; check --driver (it must speak docs/client-driver-protocol.md)`,
-    );
+    throw new HubproofError('HUBPROOF_ERR_DRIVER', (err as Error).message);
   } finally {
     controller.abort();
   }

@@ -54,7 +54,9 @@ export class DriverSession {
     session.wire();
     const hello = await session.until(() => session.hello ?? session.exited, DRIVER_HELLO_MS);
     if (!session.hello) {
-      const wrote = session.protocolErrors[0] ? `; its first line was ${session.protocolErrors[0]}` : '';
+      const wrote = session.protocolErrors[0]
+        ? `; its first line was ${session.protocolErrors[0]} (a driver writes a hello line first: docs/client-driver-protocol.md)`
+        : '';
       throw new DriverFailure(
         `the driver ${spec.label} ${hello ? `exited (${session.exitText()}) before saying hello` : `wrote no hello within ${DRIVER_HELLO_MS} ms`}${wrote}${session.stderrTail()}`,
       );
@@ -171,7 +173,9 @@ export class DriverSession {
   }
 
   private stderrTail(): string {
-    const tail = this.stderr.trim().split('\n').slice(-3).join(' | ');
+    // Stack frames and Node's version banner say less than the error line above them.
+    const lines = this.stderr.split('\n').filter((l) => l.trim() !== '' && !/^\s+at |^Node\.js v\d/.test(l));
+    const tail = lines.slice(-3).join(' | ');
     return tail ? `; stderr: ${tail.slice(-400)}` : '';
   }
 }

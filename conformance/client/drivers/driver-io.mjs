@@ -96,3 +96,19 @@ export function driverArgs(argv) {
   }
   return out;
 }
+
+/**
+ * Runs `load` (finding and loading the library); on failure writes one `driver: …` line to stderr and
+ * exits 2, so hubproof's error says what to fix instead of a stack.
+ * @template T
+ * @param {() => T | Promise<T>} load
+ * @returns {Promise<T>}
+ */
+export async function orExit(load) {
+  try {
+    return await load();
+  } catch (err) {
+    process.stderr.write(`driver: ${/** @type {Error} */ (err)?.message ?? err}\n`);
+    process.exit(2);
+  }
+}

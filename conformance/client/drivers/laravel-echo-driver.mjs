@@ -9,13 +9,13 @@
  * for members. Echo hands the app member infos, not ids: the app keeps its list keyed by `info.id`, the
  * Laravel convention the scripted hub's auth endpoint follows.
  */
-import { driverArgs, emit, serveDriver } from './driver-io.mjs';
+import { driverArgs, emit, orExit, serveDriver } from './driver-io.mjs';
 import { importLibrary, loadLibrary } from './load-library.mjs';
 import { pusherClass } from './pusher-js-class.mjs';
 
-const args = driverArgs(process.argv.slice(2));
-const echoLib = await importLibrary('laravel-echo', args['client-path']);
-const pusherLib = loadLibrary('pusher-js', undefined);
+const args = await orExit(() => driverArgs(process.argv.slice(2)));
+const echoLib = await orExit(() => importLibrary('laravel-echo', args['client-path']));
+const pusherLib = await orExit(() => loadLibrary('pusher-js', undefined, 'node.js'));
 const Echo = echoLib.module.default ?? echoLib.module;
 const Pusher = pusherClass(pusherLib.module);
 /** Echo's default event namespace; events outside it reach `listenToAll` with a leading dot. */

@@ -17,7 +17,7 @@ export function packageDir(name, dir) {
   if (dir === undefined) {
     // Not require.resolve(`${name}/package.json`): packages with an `exports` map (laravel-echo) hide it.
     const found = (require.resolve.paths(name) ?? []).map((p) => join(p, name)).find((p) => existsSync(join(p, 'package.json')));
-    if (!found) throw new Error(`driver: ${name} is not installed next to hubproof (npm install ${name})`);
+    if (!found) throw new Error(`${name} is not installed next to hubproof (npm install ${name})`);
     return found;
   }
   for (const candidate of [resolve(dir), join(resolve(dir), 'node_modules', name)]) {
@@ -28,14 +28,17 @@ export function packageDir(name, dir) {
 }
 
 /**
- * `require`s the package (its CommonJS entry, the one a Node app gets) and reads its version.
+ * `require`s the package (its CommonJS entry, the one a Node app gets, or `entry` inside it when that
+ * file exists) and reads its version.
  * @param {string} name
  * @param {string | undefined} dir
+ * @param {string} [entry]
  * @returns {{ module: any, version: string, dir: string }}
  */
-export function loadLibrary(name, dir) {
+export function loadLibrary(name, dir, entry) {
   const at = packageDir(name, dir);
-  return { module: require(at), version: manifest(at).version, dir: at };
+  const file = entry !== undefined && existsSync(join(at, entry)) ? join(at, entry) : at;
+  return { module: require(file), version: manifest(at).version, dir: at };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignClientCaseIds, CLIENT_CASES } from '../../../conformance/client/cases/index.ts';
 import { selectClientCases } from '../../../conformance/client/client-runner.ts';
+import { selectCases } from '../../../conformance/runner.ts';
 import { PUSHER_CLIENT_REQUIREMENTS } from '../../../spec/requirements/index.ts';
 
 describe('client cases', () => {
@@ -24,5 +25,12 @@ describe('client cases', () => {
     ]);
     expect(selectClientCases({ selectors: ['pusher-client/reconnect/4#1'] }).map((c) => c.id)).toEqual(['pusher-client/reconnect/3#1']);
     expect(() => selectClientCases({ selectors: ['pusher/subscribe'] })).toThrow(/matches no client requirement/);
+  });
+
+  it('are not hub cases: `hubproof conform pusher-client…` is refused with the command that runs them, not run as zero cases', () => {
+    expect(() => selectCases({ selectors: ['pusher-client/presence'] })).toThrow(
+      /names client rules; run them with `hubproof client pusher-client\/presence`/,
+    );
+    expect(selectCases({ selectors: ['pusher/presence/1'] }).length).toBeGreaterThan(0);
   });
 });

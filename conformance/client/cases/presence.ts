@@ -16,6 +16,8 @@ const LISTED = 'pusher-client/presence/1';
 const RESUBSCRIBES = 'pusher-client/resubscribe/1';
 const FRESH_AUTH = 'pusher-client/resubscribe/2';
 const BACK_WITHIN_MS = 10_000;
+/** docs/protocol.md, "Re-subscribing". */
+const RESUBSCRIBE_WITHIN_MS = 2000;
 
 type Seen = { count: number; ids: string[]; me: string | null };
 
@@ -115,9 +117,10 @@ export const presenceCases: ClientCase[] = [
       const from = c.app.observations.length;
       const next = await nextConnection(c.hub, c.conn, BACK_WITHIN_MS);
       if (!next) throw new DependencyUnmet(RESUBSCRIBES, `the client did not reconnect within ${BACK_WITHIN_MS} ms of a close with 4200`);
+      // The re-subscription rule's own bound (resubscribe/1): 2 s after the new connection_established.
       const again = await c.hub.until(
         () => next.subscriptions.get(ROOM)?.confirmedAt !== undefined || next.subscriptions.get(ROOM)?.refused,
-        STEP_MS,
+        next.establishedAt! + RESUBSCRIBE_WITHIN_MS - ctx.now(),
       );
       if (!again) throw new DependencyUnmet(RESUBSCRIBES, 'the client did not subscribe again to the presence channel after the reconnect');
       const refused = next.subscriptions.get(ROOM)?.refused;

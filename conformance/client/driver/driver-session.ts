@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { DriverObservation, type DriverCommand } from '../../../spec/schemas/client-driver.ts';
+import { DRIVER_PROTOCOL_VERSION, DriverObservation, type DriverCommand } from '../../../spec/schemas/client-driver.ts';
 import { Changes } from '../changes.ts';
 import type { DriverSpec } from './driver-spec.ts';
 
@@ -59,6 +59,12 @@ export class DriverSession {
         : '';
       throw new DriverFailure(
         `the driver ${spec.label} ${hello ? `exited (${session.exitText()}) before saying hello` : `wrote no hello within ${DRIVER_HELLO_MS} ms`}${wrote}${session.stderrTail()}`,
+      );
+    }
+    if (session.hello.protocol !== DRIVER_PROTOCOL_VERSION) {
+      await session.close();
+      throw new DriverFailure(
+        `the driver ${spec.label} speaks driver protocol ${session.hello.protocol}; this hubproof speaks ${DRIVER_PROTOCOL_VERSION} (docs/client-driver-protocol.md)`,
       );
     }
     return session;

@@ -20,6 +20,14 @@ describe('driver sessions', () => {
     expect((err as Error).message).toMatch(/exited \(code 3\) before saying hello; its first line was not JSON: hi/);
   });
 
+  it('refuse a driver that speaks another protocol revision', async () => {
+    const err = await DriverSession.start(
+      inline("console.log(JSON.stringify({type:'hello',protocol:2,driver:'x',library:'x',version:'1'})); setTimeout(()=>{}, 5000)"),
+      opts(),
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/speaks driver protocol 2; this hubproof speaks 1/);
+  });
+
   it('keep lines outside the schema as protocol errors, not observations', async () => {
     const s = await DriverSession.start(
       inline(

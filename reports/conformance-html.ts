@@ -113,7 +113,7 @@ ${requirementTable(report)}
 ${failureSection(report)}
 <h2>Cases</h2>
 ${caseTable(report)}`;
-  return htmlPage({ title: `hubproof conformance — ${report.target.name}`, meta, body, css: CSS });
+  return htmlPage({ title: `hubproof ${report.client ? 'client' : 'conformance'} — ${report.target.name}`, meta, body, css: CSS });
 }
 
 const CSS = `

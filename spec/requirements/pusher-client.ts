@@ -20,7 +20,7 @@ const RECONNECTS = 'pusher-client/reconnect/3';
 
 /** Why the three close-code ranges are MUSTs although the page words them as SHOULDs. */
 const ONLY_LEVER =
-  'The close code is the only lever a hub has on its clients, and every hub (Pusher, Reverb, Soketi) chooses it for what the client must do next, so hubproof holds clients to it as a MUST (docs/protocol.md, "Reconnecting").';
+  'The close code is the only lever a hub has on its clients, and the protocol page defines each range by what the client does next, so hubproof holds clients to it as a MUST (docs/protocol.md, "Reconnecting").';
 
 export const PUSHER_CLIENT_REQUIREMENTS: readonly Requirement[] = [
   // connection

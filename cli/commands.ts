@@ -108,6 +108,7 @@ judges from both ends. Selectors are id prefixes (pusher-client/reconnect) or ca
 Options:
   --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
                      (Echo's pusher connector over pusher-js), or a command line speaking the protocol
+                     (dashboard, the /dashboard page in Chromium, is not built yet)
   --client-path DIR  With pusher-js or laravel-echo: load that library from DIR, an installed copy
                      (e.g. a folder where you ran npm install pusher-js@7.0.0, or the package itself)
   --strict           Also run SHOULD cases; a miss is reported non-strict

@@ -21,6 +21,8 @@ import { assignClientCaseIds, CLIENT_CASES, type IdentifiedClientCase } from './
 import { DriverSession } from './driver/driver-session.ts';
 import type { DriverSpec } from './driver/driver-spec.ts';
 import { runClientCase } from './run-client-case.ts';
+import { PONG_TIMEOUT_MS } from './cases/helpers.ts';
+import { SCRIPTED_ACTIVITY_TIMEOUT_S } from './scripted-hub/scripted-hub.ts';
 
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -153,7 +155,9 @@ export async function runClientConformance(options: ClientRunOptions): Promise<R
     numRuns: 0,
     strict,
     selectors: options.selectors ?? [],
-    timings: DEFAULT_TIMINGS,
+    // The hub here is the scripted one: its activity_timeout outside the heartbeat cases, and the pong
+    // timeout the driver was asked for; the other hub timers do not apply to a client run.
+    timings: { ...DEFAULT_TIMINGS, activityTimeoutS: SCRIPTED_ACTIVITY_TIMEOUT_S, pongTimeoutMs: PONG_TIMEOUT_MS },
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     warnings: [],

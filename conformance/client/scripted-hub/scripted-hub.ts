@@ -42,6 +42,8 @@ export interface ScriptedHubOptions {
 }
 
 export const SCRIPTED_APP = { id: '1', key: 'hubproof-client-key', secret: 'hubproof-client-secret' } as const;
+/** The activity_timeout announced unless a case asks for another (long enough that no client pings unasked). */
+export const SCRIPTED_ACTIVITY_TIMEOUT_S = 30;
 
 export class ScriptedHub {
   readonly connections: HubConnection[] = [];
@@ -62,7 +64,7 @@ export class ScriptedHub {
     readonly changes: Changes,
     private readonly opts: ScriptedHubOptions,
   ) {
-    this.activityTimeoutS = opts.activityTimeoutS ?? 30;
+    this.activityTimeoutS = opts.activityTimeoutS ?? SCRIPTED_ACTIVITY_TIMEOUT_S;
     this.establishDelayMs = opts.establishDelayMs ?? 0;
   }
 

@@ -84,10 +84,14 @@ Options:
   --max-timer-wait S
                     The longest hub timer (offline_after, heartbeat_timeout) a case waits
                     out; a longer one skips its case, naming it (default 600)
+  --race-tries N    How often a race case (pusher/cluster/7) repeats its race (default: as many
+                    tries as fit in 30 s after the first, each timed; 3 to 20)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
   --html DIR        Write the HTML report
+  --markdown FILE   Write a Markdown summary (verdict, failures by root cause with replay
+                    commands) for a pull request or $GITHUB_STEP_SUMMARY
   --cluster N       Embedded hub as N nodes sharing a private redis-server (cluster cases run)
   -h, --help        Show this help
 `,
@@ -141,7 +145,8 @@ Chromium, skipped with the reason without it; --set page=hub runs the target's o
 Options:
   --target FILE           Target file describing the hub
   --scenario LIST         Comma-separated scenario names, or all (default: connections,fanout,presence,agents)
-  --duration S            Measured seconds per scenario (after warm-up)
+  --duration T            Measured time per scenario after its warm-up: seconds, or 90s, 30m, 2h
+                          (soak: hours for real use; docs/soak.md)
   --rate N                Events or updates per second
   --subscribers N         Subscribers (or dashboards) per channel
   --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable);
@@ -150,6 +155,7 @@ Options:
   --cluster N             Embedded hub as N nodes sharing a private redis-server
   --json FILE             Write the JSON report
   --html DIR              Write the HTML report with charts
+  --markdown FILE         Write a Markdown summary (verdict, breaches, SLO table) for $GITHUB_STEP_SUMMARY
   --quiet                 No progress line
   --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
   --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
@@ -208,6 +214,8 @@ single node: try --cluster 2) are listed as not covered.
 Options:
   --target FILE         Target file describing the hub
   --out DIR             Report directory (default reports/out)
+  --markdown FILE       Also write a Markdown summary (verdict, failures by root cause with replay
+                        commands, the SLO table) for a pull request or $GITHUB_STEP_SUMMARY
   --strict              Also run SHOULD cases; a SHOULD miss then fails certification
   --seed N              fast-check seed of the conformance run (printed; replays a failure)
   --num-runs N          fast-check runs per property (default 10)
@@ -217,6 +225,8 @@ Options:
                         DEVIATIONS, never CERTIFIED, while a listed MUST fails
   --fail-on-fixed       A listed deviation that now passes fails certification
   --load-duration S     Seconds measured per load scenario (default 3)
+  --soak                Add the soak scenario (growth, return to baseline, reaping; docs/soak.md) at its
+                        default 90 s after warm-up, or --soak-duration T (90s, 30m, 2h)
   --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections,browser)
   --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20
                         or browser:rate=1000 (one scenario only)

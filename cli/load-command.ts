@@ -10,7 +10,10 @@ import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { loadMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { clusterOption, withTarget } from './embedded-target.ts';
+import { durationOption } from './duration-option.ts';
 import { numberOption as num } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -26,6 +29,7 @@ export async function run(argv: string[]): Promise<number> {
       hub: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      markdown: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
@@ -55,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] }
     : {};
   const overrides: ScenarioOverrides = {
-    durationS: num('duration', values.duration),
+    durationS: durationOption('duration', values.duration),
     rate: num('rate', values.rate),
     subscribers: num('subscribers', values.subscribers),
     set: values.set,
@@ -97,6 +101,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values.json) {
     writeLoadJson(values.json, report);
     process.stdout.write(`JSON report: ${values.json}\n`);
+  }
+  if (values.markdown) {
+    writeText(values.markdown, loadMarkdown(report));
+    process.stdout.write(`Markdown summary: ${values.markdown}\n`);
   }
   if (values.html) {
     const file = writeLoadHtml(values.html, report);

@@ -1,6 +1,8 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
 import type { BrowserFigures } from './browser/browser-figures.ts';
+import type { OptionalTool } from './optional-tool.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
+import type { SoakFigures } from './soak/soak-types.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
 export const LOAD_REPORT_VERSION = 2;
@@ -192,6 +194,8 @@ export interface ScenarioResult {
   nodes?: NodeFigures[];
   /** browser: pages, wire latency of the same updates, long tasks (`latency` and `delivery` are end to end, at the pages). */
   browser?: BrowserFigures;
+  /** soak: samples per cycle, growth fits, return to baseline, reaping per kind (docs/soak.md). */
+  soak?: SoakFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];
@@ -226,8 +230,18 @@ export interface LoadReport {
   breaches: string[];
   /** One line per invalid scenario, saying why the driver could not be trusted. */
   invalid: string[];
-  /** Scenarios not run because the target does not implement their profile. */
-  skipped: Array<{ name: string; reason: string }>;
+  /**
+   * Scenarios not run: the target does not implement their profile, or the harness lacks a tool they need
+   * (then `install` says how to get it; certify lists them as not covered).
+   */
+  skipped: Array<{
+    name: string;
+    reason: string;
+    /** Set when the harness's own tool is missing or would not start (Chromium, playwright-core): certify lists the scenario as not covered. */
+    tool?: OptionalTool;
+    /** The command that installs the missing tool. */
+    install?: string;
+  }>;
   /** Scenarios that could not complete because the hub refused their setup (counts as a failure). */
   errors: Array<{ name: string; message: string }>;
 }

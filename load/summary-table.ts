@@ -79,7 +79,7 @@ export function formatSummary(r: LoadReport): string {
     for (const n of s.notes) extra.push(n);
     if (extra.length) out.push('', `${s.name}:`, ...extra.map((e) => `  ${e}`));
   }
-  for (const k of r.skipped) out.push(`${k.name}: skipped — ${k.reason}`);
+  for (const k of r.skipped) out.push(`${k.name}: ${k.tool ? 'not covered' : 'skipped'} — ${k.reason}`);
   for (const e of r.errors) out.push(`${e.name}: could not run — ${e.message}`);
   out.push('');
   if (r.breaches.length) out.push('Thresholds breached:', ...r.breaches.map((b) => `  ✗ ${b}`));

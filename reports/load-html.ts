@@ -11,6 +11,7 @@ import { latencyCurveSvg } from './charts/latency-curve.ts';
 import { memorySvg } from './charts/memory.ts';
 import { timelineSvg } from './charts/timeline.ts';
 import { browserChart, browserFigures, browserSeries } from './load-browser-html.ts';
+import { soakChartsSvg, soakFigures } from './load-soak-html.ts';
 
 const CSS = `
 .scenario { margin-top: 28px; padding-top: 8px; border-top: 2px solid var(--line); }
@@ -58,8 +59,10 @@ function scenarioSection(s: ScenarioResult): RawHtml {
   const charts = [latencyCurveSvg(series, limit), timelineSvg(s.timeline, perEvent)];
   if (s.memory || s.kind === 'connections') charts.push(memorySvg(s.memory?.samples ?? [], s.scenario.thresholds.maxMbPer1000));
   if (s.browser) charts.push(browserChart(s));
+  if (s.soak) charts.push(...soakChartsSvg(s.soak));
   const extras: RawHtml[] = [];
   if (s.browser) extras.push(browserFigures(s.browser, s.latency));
+  if (s.soak) extras.push(soakFigures(s.soak));
   if (s.memory)
     extras.push(
       html`<p>Hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} connections: <b>${s.memory.mbPer1000} MB per 1000</b>.</p>`,

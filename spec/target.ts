@@ -23,6 +23,11 @@ export const TargetNode = z
       .optional()
       .describe('For the dead-node case of a cluster; needs `restart` too, which brings the node back afterwards'),
     restart: Command('starts this node again on the same URLs (e.g. `docker start hub-2`)').optional(),
+    process: z
+      .object({ pid: z.number().int().positive() })
+      .strict()
+      .optional()
+      .describe("This node's process on the harness's machine: the soak samples its RSS, CPU and open descriptors"),
   })
   .strict();
 

@@ -21,8 +21,24 @@ const NUMERIC_KEYS = [
   'maxRate',
   'burstsPerS',
   'todosPerS',
+  'cycleS',
 ] as const satisfies ReadonlyArray<keyof Scenario>;
-const THRESHOLD_KEYS = ['p99Ms', 'minRate', 'minReach', 'maxMbPer1000', 'conflictP99Ms'] as const satisfies ReadonlyArray<keyof Thresholds>;
+const THRESHOLD_KEYS = [
+  'p99Ms',
+  'minRate',
+  'minReach',
+  'maxMbPer1000',
+  'conflictP99Ms',
+  'rssMbPerHour',
+  'fdsPerHour',
+  'leftovers',
+  'rssReturnMb',
+  'fdsReturn',
+  'idleCpuPct',
+  'reapDestroyed',
+  'reapUnresponsive',
+  'reapSilent',
+] as const satisfies ReadonlyArray<keyof Thresholds>;
 
 /** Applies one `key=value`; `thresholds.p99Ms=20` sets a threshold, `thresholds.p99Ms=off` removes it. */
 export function applyOverride(s: Scenario, assignment: string): Scenario {

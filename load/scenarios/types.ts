@@ -6,7 +6,7 @@
  */
 import defaults from './defaults.json' with { type: 'json' };
 
-export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser';
+export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser' | 'soak';
 
 export interface Thresholds {
   /** p99 propagation, scheduled send → receipt at every subscriber (docs/protocol.md#propagation: < 50 ms). */
@@ -19,6 +19,22 @@ export interface Thresholds {
   maxMbPer1000?: number;
   /** p99 from the second near-duplicate create request to AgentConflictResolved at every session subscriber (docs/protocol.md#conflicts: 250 ms). */
   conflictP99Ms?: number;
+  /** soak (docs/soak.md): RSS growth, lower end of the 95 % CI of the Theil–Sen slope, MB per hour. */
+  rssMbPerHour?: number;
+  /** soak: open-descriptor growth, lower end of the 95 % CI, per hour. */
+  fdsPerHour?: number;
+  /** soak: channels, subscriptions and presence members of the run left once the hub's bound has passed. */
+  leftovers?: number;
+  /** soak: RSS above the pre-run baseline after the run, MB. */
+  rssReturnMb?: number;
+  /** soak: open descriptors above the pre-run baseline after the run. */
+  fdsReturn?: number;
+  /** soak: hub CPU once idle after the run, % of one core. */
+  idleCpuPct?: number;
+  /** soak: connections of each kind (destroyed, unresponsive, silent) the hub had not closed within its bound. */
+  reapDestroyed?: number;
+  reapUnresponsive?: number;
+  reapSilent?: number;
 }
 
 export interface Scenario {
@@ -56,6 +72,8 @@ export interface Scenario {
   todosPerS: number;
   /** browser: what the Chromium pages run: hubproof's measuring page (default) or the target's own `/dashboard`. */
   page: 'hubproof' | 'hub';
+  /** soak: seconds from one cycle's start to the next (connect, subscribe, publish, receive, leave). */
+  cycleS: number;
   thresholds: Thresholds;
 }
 

@@ -4,7 +4,7 @@
  * drawn from it and from the two underlying reports.
  */
 import type { HubInfo } from '../../spec/schemas/sync.ts';
-import type { ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
+import type { LoadReport, ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
 import type { RequirementRow } from './requirement-rows.ts';
 import type { RootCauseGroup, RunFinding, Summary } from './run-report.ts';
 
@@ -52,7 +52,8 @@ export interface CertifyReport {
   deviations: string[];
   /**
    * MUST requirements that were skipped because of the target's shape (no restart command, a single
-   * node…) or blocked: not failed, but not covered by this certificate either. Listed so nobody reads them as passed.
+   * node…) or blocked, then load scenarios the harness lacked a tool for (`load scenario browser …`): not
+   * failed, but not covered by this certificate either. Listed so nobody reads them as passed.
    */
   notCovered: string[];
   harness: { name: string; version: string; node: string; platform: string };
@@ -80,7 +81,7 @@ export interface CertifyReport {
     scenarios: Array<{ name: string; status: ScenarioStatus; windowS: number }>;
     breaches: string[];
     invalid: string[];
-    skipped: Array<{ name: string; reason: string }>;
+    skipped: LoadReport['skipped'];
     errors: Array<{ name: string; message: string }>;
   };
   warnings: string[];

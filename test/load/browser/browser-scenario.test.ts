@@ -125,7 +125,7 @@ describe.skipIf(noChromium)('browser load scenario', () => {
 });
 
 describe('browser load scenario without a browser', () => {
-  it('is skipped with the reason, not failed, when there is no Chromium', async () => {
+  it('is not covered, with the reason and the install command, not failed, when there is no Chromium', async () => {
     const local = await startHub({ port: 0, dataDir: ':memory:' });
     const saved = process.env.HUBPROOF_CHROMIUM;
     process.env.HUBPROOF_CHROMIUM = '/nonexistent/chromium';
@@ -133,7 +133,12 @@ describe('browser load scenario without a browser', () => {
       const report = await runLoad({ target: local.target(), scenarios: 'browser', progress: false });
       expect(report.scenarios).toEqual([]);
       expect(report.skipped).toEqual([
-        { name: 'browser', reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist/) },
+        {
+          name: 'browser',
+          reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist; install it: apt-get install chromium/),
+          tool: 'chromium',
+          install: 'apt-get install chromium',
+        },
       ]);
       expect(report.verdict).toBe('pass');
     } finally {

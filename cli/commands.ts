@@ -127,6 +127,36 @@ Options:
     run: lazy(() => import('./conform-command.ts')),
   },
   {
+    name: 'client',
+    summary: 'Run the client conformance suite against a Pusher client library',
+    help: `Usage: hubproof client [selector…] [--driver pusher-js|laravel-echo|"<command>"] [--client-path DIR] [options]
+
+Judges a Pusher client library (profile pusher-client: reconnects per close code, pings and pong
+timeouts, re-subscribing with fresh auth, presence bookkeeping, client events, unknown frames). hubproof
+plays the hub: a scripted Pusher server on 127.0.0.1, one per case, closing, going silent, restarting,
+refusing auth or sending odd frames on cue. The client runs inside a driver program that takes commands
+on stdin and reports what the application sees on stdout (docs/client-driver-protocol.md); each case
+judges from both ends. Selectors are id prefixes (pusher-client/reconnect) or case ids.
+
+Options:
+  --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
+                     (Echo's pusher connector over pusher-js), or a command line speaking the protocol
+                     (dashboard, the /dashboard page in Chromium, is not built yet)
+  --client-path DIR  With pusher-js or laravel-echo: load that library from DIR, an installed copy
+                     (e.g. a folder where you ran npm install pusher-js@7.0.0, or the package itself)
+  --strict           Also run SHOULD cases; a miss is reported non-strict
+  --expect FILE      Known deviations (client case or requirement id → reason); see docs/known-deviations.md
+  --fail-on-fixed    A listed deviation that now passes fails the run
+  --concurrency N    Cases at once (default 4; each is a driver process and a small hub)
+  --dry-run          List the cases that would run, then exit
+  --json FILE        Write the full JSON report
+  --junit FILE       Write JUnit XML (one testsuite per section)
+  --html DIR         Write the HTML report
+  -h, --help         Show this help
+`,
+    run: lazy(() => import('./client-command.ts')),
+  },
+  {
     name: 'load',
     summary: 'Run a load scenario against a hub',
     help: `Usage: hubproof load [--target file.json] [--scenario name[,name…]|all] [options]

@@ -66,7 +66,7 @@ export function gate(
   env: Pick<CaseEnv, 'target' | 'hub' | 'strict' | 'singleNodeBecause'>,
 ): { outcome: Outcome; reason: string } | undefined {
   for (const req of reqs) {
-    if (!env.target.profiles.includes(req.profile)) {
+    if (!(env.target.profiles as readonly string[]).includes(req.profile)) {
       return { outcome: 'unimplemented', reason: `target does not implement the ${req.profile} profile` };
     }
     if (req.capability) {

@@ -96,6 +96,12 @@ export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requ
     const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.rows.some((row) => row.id === s));
     if (!known)
       throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" matches no requirement; list them with \`hubproof spec\``);
+    // Client rules have no hub cases: a run of none would read as "all passed".
+    if (
+      registry.filter((r) => matchesSelector(r.id, s)).every((r) => r.profile.endsWith('-client')) &&
+      !all.some((c) => c.rows.some((row) => row.id === s))
+    )
+      throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" names client rules; run them with \`hubproof client ${s}\``);
   }
   const picked = all.filter(
     (c) => selectors.length === 0 || selectors.some((s) => c.rows.some((row) => row.id === s || matchesSelector(row.requirement, s))),

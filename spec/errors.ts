@@ -27,6 +27,7 @@ export const ERROR_CODES = {
     'hubproof init: the hub refused the app key, the app id or secret, or an agent token; the message says which.',
   HUBPROOF_ERR_NO_PROFILE: 'hubproof init: the URL answers, but not as a Pusher, sync or agent-presence hub.',
   HUBPROOF_ERR_REPORT_SCHEMA: 'A report does not match its published JSON Schema, so it was not written (a hubproof bug).',
+  HUBPROOF_ERR_DRIVER: 'The client driver of hubproof client did not start or does not speak the driver protocol.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -9,6 +9,7 @@ import * as certifyReport from '../reports/certify-report.ts';
 import * as conformanceReport from '../reports/conformance-report.ts';
 import * as loadReport from '../reports/load-report.ts';
 import * as agentPresence from '../schemas/agent-presence.ts';
+import * as clientDriver from '../schemas/client-driver.ts';
 import * as common from '../schemas/common.ts';
 import * as pusherFrames from '../schemas/pusher-frames.ts';
 import * as pusherHttp from '../schemas/pusher-http.ts';
@@ -71,6 +72,12 @@ const MODULES: ReadonlyArray<Module> = [
     source: 'spec/reports/certify-report.ts',
     module: certifyReport,
     report: 'CertifyReport',
+  },
+  {
+    name: 'client-driver',
+    title: 'The client driver protocol of hubproof client: commands and observations',
+    source: 'spec/schemas/client-driver.ts',
+    module: clientDriver,
   },
 ];
 

@@ -12,7 +12,9 @@ const count = () => z.number().int().nonnegative();
 const num = () => z.number();
 const share = () => z.number().describe('0…1');
 
-export const ScenarioKind = z.enum(['fanout', 'presence', 'agents', 'connections', 'capacity', 'browser']).meta({ id: 'ScenarioKind' });
+export const ScenarioKind = z
+  .enum(['fanout', 'presence', 'agents', 'connections', 'capacity', 'browser', 'storm'])
+  .meta({ id: 'ScenarioKind' });
 export const ScenarioStatus = z
   .enum(['pass', 'fail', 'invalid'])
   .describe('invalid: the load generator saturated, so the figures say nothing about the hub')
@@ -24,6 +26,10 @@ export const Thresholds = obj({
   minReach: num().optional().describe('Received ÷ expected deliveries'),
   maxMbPer1000: num().optional().describe('Hub RSS growth per 1000 connected clients, MB'),
   conflictP99Ms: num().optional().describe('p99 near-duplicate create → AgentConflictResolved at every session subscriber, ms'),
+  restoreS: num().optional().describe("storm: seconds from the hub answering again until the fleet's last subscription was restored"),
+  unrestored: num().optional().describe('storm: subscriptions not restored within recoverS'),
+  maxDuplicated: num().optional().describe('storm: events that arrived twice at one subscription'),
+  presenceWrong: num().optional().describe('storm: restored presence views with a wrong member list or me'),
 }).meta({ id: 'LoadThresholds' });
 
 export const Scenario = obj({
@@ -47,6 +53,9 @@ export const Scenario = obj({
   burstsPerS: num(),
   todosPerS: num(),
   page: z.enum(['hubproof', 'hub']),
+  outageS: num().describe('storm: seconds the embedded hub stays down'),
+  stopSignal: z.enum(['SIGTERM', 'SIGKILL']).describe('storm: how the embedded hub is stopped'),
+  recoverS: num().describe('storm: seconds after the hub answers again to wait for the fleet'),
   thresholds: Thresholds,
 }).meta({ id: 'LoadScenario', description: 'The scenario as run, overrides applied' });
 
@@ -212,6 +221,54 @@ const BrowserFigures = obj({
   cpuPct: num().nullable(),
 });
 
+const Durations = obj({ count: count(), p50S: num().nullable(), p99S: num().nullable(), maxS: num().nullable() });
+
+const StormFigures = obj({
+  client: obj({ library: z.literal('pusher-js'), version: z.string() }),
+  clients: count(),
+  subscriptions: count(),
+  groups: count(),
+  restart: obj({
+    how: z.string(),
+    outageAskedS: num().nullable(),
+    downAtS: num().describe('seconds since publishing began'),
+    backAtS: num().describe('when the hub answered again'),
+  }),
+  reconnect: Durations.describe('per client: hub answering again → its connection up again'),
+  restore: obj({ ...Durations.shape, unrestoredSubscriptions: count() }).describe(
+    'per client: hub answering again → all three subscriptions confirmed again',
+  ),
+  spread: obj({
+    firstToLastMs: num().nullable(),
+    p10ToP90Ms: num().nullable(),
+    peakPerSecond: count(),
+    lockStep: z.boolean().describe('the middle 80 % of the fleet reconnected within 250 ms'),
+  }),
+  events: obj({
+    published: count(),
+    accepted: count(),
+    refusedDuringOutage: count(),
+    refusedOutside: count(),
+    expected: count().describe('deliveries owed across the restart (docs/storm.md#lost)'),
+    received: count(),
+    lost: count(),
+    duplicated: count(),
+    lostSamples: z.array(z.string()),
+  }),
+  presence: obj({ checked: count(), wrong: count(), samples: z.array(z.string()) }),
+  timeline: z.array(
+    obj({
+      t: count(),
+      reconnects: count(),
+      restored: count(),
+      published: count(),
+      refused: count(),
+      delivered: count(),
+      down: z.boolean(),
+    }),
+  ),
+}).meta({ id: 'LoadStormFigures', description: 'storm: how the fleet came back from a hub restart (docs/storm.md)' });
+
 export const ScenarioResult = obj({
   name: z.string(),
   kind: ScenarioKind,
@@ -232,6 +289,7 @@ export const ScenarioResult = obj({
   capacity: obj({ steps: z.array(CapacityStep), lastGoodRate: num().nullable(), stoppedBecause: z.string() }).optional(),
   nodes: z.array(NodeFigures).optional(),
   browser: BrowserFigures.optional(),
+  storm: StormFigures.optional(),
   thresholds: z.array(ThresholdResult),
   notes: z.array(z.string()),
 }).meta({ id: 'LoadScenarioResult' });

@@ -54,6 +54,9 @@ export function stormNotes(f: StormFigures): string[] {
     `restart: ${f.restart.how}; stopped at ${f.restart.downAtS} s, answering again at ${f.restart.backAtS} s`,
     `${f.reconnect.count} of ${f.clients} clients reconnected: p50 ${f.reconnect.p50S ?? '–'} s, max ${f.reconnect.maxS ?? '–'} s after the hub answered again`,
   ];
+  notes.push(
+    `every subscription of a client restored: p50 ${f.restore.p50S ?? '–'} s, p99 ${f.restore.p99S ?? '–'} s, the fleet's last ${f.restore.maxS ?? '–'} s after the hub answered again${f.restore.unrestoredSubscriptions ? `; ${f.restore.unrestoredSubscriptions} subscriptions never restored` : ''}`,
+  );
   if (f.spread.firstToLastMs !== null)
     notes.push(
       `reconnects spread over ${f.spread.firstToLastMs} ms (middle 80 % within ${f.spread.p10ToP90Ms} ms, peak ${f.spread.peakPerSecond}/s)${f.spread.lockStep ? ': the fleet came back in lock-step' : ''}`,

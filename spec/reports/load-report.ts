@@ -267,7 +267,7 @@ const StormFigures = obj({
       down: z.boolean(),
     }),
   ),
-}).meta({ id: 'LoadStormFigures', description: 'storm: how the fleet came back from a hub restart (docs/storm.md)' });
+}).describe('storm: how the fleet came back from a hub restart (docs/storm.md)');
 
 export const ScenarioResult = obj({
   name: z.string(),

@@ -147,6 +147,11 @@ function result(
     notes.push(
       `the machine was ${Math.round(driver.machineShare * 100)} % busy: the hub, its restart and hubproof shared what was left of its cores`,
     );
+  const worstLag = Math.max(0, ...seconds.map((x) => x.mainLoopP99Ms));
+  if (worstLag > 100)
+    notes.push(
+      `hubproof's event loop stalled up to ${Math.round(worstLag)} ms while the herd landed in its own process: reconnect and restore times, and the spread, are known to within that`,
+    );
   if (driver.saturated) notes.push(`figures invalid, the load generator saturated: ${driver.reasons.join('; ')}`);
   if (driver.stalls) notes.push(driver.stalls);
   const windowS = f.timeline.length;

@@ -26,7 +26,9 @@ export function stormSvg(f: StormFigures, frame: Frame = DEFAULT_FRAME): string 
     axisY(frame, niceTicks(vMax), y, 'per second'),
     axisX(
       frame,
-      niceTicks(tMax, 8).map((v) => ({ v, label: `${v}s` })),
+      niceTicks(tMax, 8)
+        .filter((v) => v <= tMax)
+        .map((v) => ({ v, label: `${v}s` })),
       x,
       'seconds since publishing began',
     ),

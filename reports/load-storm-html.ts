@@ -19,6 +19,7 @@ export function stormFigures(f: StormFigures): RawHtml {
   const sp = f.spread;
   return html`<p>${f.clients} ${f.client.library} ${f.client.version} clients holding ${f.subscriptions} subscriptions (public, private, presence in ${f.groups} groups). Restart: ${f.restart.how}; stopped at ${f.restart.downAtS} s, answering again at <b>${f.restart.backAtS} s</b>.</p>
 <table class="storm"><tr><th>after the hub answered again</th><th class="num">clients</th><th class="num">p50 s</th><th class="num">p99 s</th><th class="num">max s</th><th></th></tr>
+${row('connection seen going (from the stop)', f.noticed)}
 ${row('connection up again', f.reconnect)}
 ${row('every subscription restored', f.restore, f.restore.unrestoredSubscriptions ? `${f.restore.unrestoredSubscriptions} subscriptions never restored` : "max is the fleet's last")}</table>
 <p>Reconnects spread over ${sp.firstToLastMs ?? '—'} ms (the middle 80 % within ${sp.p10ToP90Ms ?? '—'} ms), at most ${sp.peakPerSecond} in one second${sp.lockStep ? html`: <b>the fleet came back in lock-step</b>` : ''}.</p>

@@ -55,10 +55,13 @@ export function accountStorm(clients: ClientRecord[], publishes: PublishRecord[]
   const { t0, downAt, backAt, endAt } = times;
   // Reconnects and restores, per client, from the hub answering again.
   const reconnectAt: number[] = [];
+  const noticedMs: number[] = [];
   const restoreMs: number[] = [];
   let unrestored = 0;
   const restoredChannel = new Map<string, boolean>();
   for (const r of clients) {
+    const noticed = r.left.find((t) => t >= downAt);
+    if (noticed !== undefined) noticedMs.push(noticed - downAt);
     const up = backUp(r, downAt);
     if (up !== undefined) reconnectAt.push(up);
     const each = r.channels.map((c) => restoredAt(r, c, downAt));
@@ -125,6 +128,7 @@ export function accountStorm(clients: ClientRecord[], publishes: PublishRecord[]
     clients: clients.length,
     subscriptions: clients.length * 3,
     restart: { downAtS: s(downAt - t0), backAtS: s(backAt - t0) },
+    noticed: durations(noticedMs),
     reconnect: durations(reconnectAt.map((t) => Math.max(0, t - backAt))),
     restore: { ...durations(restoreMs), unrestoredSubscriptions: unrestored },
     spread: {

@@ -40,6 +40,8 @@ export interface StormFigures {
     /** When the hub answered again (the restart resolved). */
     backAtS: number;
   };
+  /** Per client: from the stop to the client seeing its connection go (pusher-js leaving `connected`). */
+  noticed: DurationFigures;
   /** Per client: from the hub answering again to its connection being up again. */
   reconnect: DurationFigures;
   /** Per client: from the hub answering again until all three of its subscriptions were confirmed again. */

@@ -52,6 +52,7 @@ export function stormThresholds(t: Thresholds, f: StormFigures, d: DeliveryFigur
 export function stormNotes(f: StormFigures): string[] {
   const notes = [
     `restart: ${f.restart.how}; stopped at ${f.restart.downAtS} s, answering again at ${f.restart.backAtS} s`,
+    `${f.noticed.count} clients saw their connection go: p50 ${f.noticed.p50S ?? '–'} s, max ${f.noticed.maxS ?? '–'} s after the stop`,
     `${f.reconnect.count} of ${f.clients} clients reconnected: p50 ${f.reconnect.p50S ?? '–'} s, max ${f.reconnect.maxS ?? '–'} s after the hub answered again`,
   ];
   notes.push(

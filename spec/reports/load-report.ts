@@ -234,6 +234,7 @@ const StormFigures = obj({
     downAtS: num().describe('seconds since publishing began'),
     backAtS: num().describe('when the hub answered again'),
   }),
+  noticed: Durations.describe('per client: the stop → the client seeing its connection go'),
   reconnect: Durations.describe('per client: hub answering again → its connection up again'),
   restore: obj({ ...Durations.shape, unrestoredSubscriptions: count() }).describe(
     'per client: hub answering again → all three subscriptions confirmed again',

@@ -13,7 +13,7 @@ import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../s
 import type { LoadReport } from '../../../load/report-types.ts';
 
 const RELAXED = { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 };
-const SMALL = ['channels=2', 'subscribersPerChannel=2', 'warmupS=1', 'durationS=2', 'rate=12', 'outageS=0.5', 'recoverS=20'];
+const SMALL = ['channels=2', 'subscribersPerChannel=2', 'warmupS=1', 'durationS=2', 'rate=12', 'outageS=0.5', 'recoverS=25'];
 
 const hubs: EmbeddedTarget[] = [];
 const proxies: MutatingProxy[] = [];

@@ -43,6 +43,8 @@ describe('storm accounting', () => {
   it('times the restore from the hub answering again, and counts a subscription never confirmed again as unrestored', () => {
     const a = accountStorm([client()], [], TIMES, [view]);
     expect(a.restore).toMatchObject({ count: 1, maxS: 4, unrestoredSubscriptions: 0 });
+    expect(a.noticed).toMatchObject({ count: 1, maxS: 0.005 });
+    expect(a.reconnect).toMatchObject({ count: 1, maxS: 3.99 });
     const b = accountStorm([client({}, null)], [], TIMES, [view]);
     expect(b.restore).toMatchObject({ count: 0, maxS: null, unrestoredSubscriptions: 3 });
   });

@@ -80,7 +80,7 @@ export async function runStorm(ctx: RunContext, s: Scenario, restart: StormResta
         groups,
         restart: { how: restart.how, outageAskedS: restart.outageAskedS, ...accounted.restart },
       };
-      return result(ctx, s, figures, seconds, startedAt, latencyOf(fleet, publisher));
+      return result(ctx, s, figures, seconds, startedAt, latencyOf(fleet, publisher), openPerSecond(fleet, t0, figures.timeline.length));
     } finally {
       clearInterval(perSecond);
       await publisher.stop();
@@ -98,6 +98,15 @@ function restoredSubscriptions(fleet: StormFleet, downAt: number): number {
     for (const times of r.subscribed.values()) if (times.some((t) => t > lost)) n++;
   }
   return n;
+}
+
+/** Clients connected at the end of each second of the timeline. */
+function openPerSecond(fleet: StormFleet, t0: number, seconds: number): number[] {
+  return Array.from({ length: seconds }, (_, i) => {
+    const at = t0 + (i + 1) * 1000;
+    return fleet.records.filter((r) => (r.connected.filter((t) => t <= at).at(-1) ?? -1) > (r.left.filter((t) => t <= at).at(-1) ?? -1))
+      .length;
+  });
 }
 
 /** Publish sent → first arrival, at every subscription that got it. */
@@ -119,6 +128,7 @@ function result(
   seconds: DriverSecond[],
   startedAt: string,
   latency: ReturnType<typeof latencyFigures>,
+  open: number[],
 ): ScenarioResult {
   // The storm times seconds (restores) and counts; a brief stall while the herd lands in this very process
   // blurs the spread by its length, which the notes say, but is no reason to throw the figures away. A
@@ -138,7 +148,7 @@ function result(
     connectFailures: 0,
     connectErrorSamples: [],
     unexpected: 0,
-    disconnects: f.clients - f.reconnect.count,
+    disconnects: f.noticed.count,
     closeReasons: [],
   };
   const thresholds = stormThresholds(s.thresholds, f, delivery);
@@ -165,7 +175,7 @@ function result(
     mainLoopP99Ms: seconds[i]?.mainLoopP99Ms ?? 0,
     workerLoopP99Ms: 0,
     hubCpuPct: null,
-    open: x.reconnects,
+    open: open[i] ?? 0,
   }));
   return {
     name: s.name,

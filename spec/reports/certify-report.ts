@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Level } from '../requirements/types.ts';
 import { HubInfo } from '../schemas/sync.ts';
 import { BlockedBy, Deviation, Outcome, RootCauseGroup, RunFinding, Summary } from './conformance-report.ts';
-import { ScenarioStatus } from './load-report.ts';
+import { ScenarioStatus, SkippedScenario } from './load-report.ts';
 import { schemaVersionField } from './schema-version.ts';
 
 const obj = z.strictObject;
@@ -84,7 +84,7 @@ export const CertifyReport = obj({
     scenarios: z.array(obj({ name: z.string(), status: ScenarioStatus, windowS: z.number() })),
     breaches: z.array(z.string()),
     invalid: z.array(z.string()),
-    skipped: z.array(obj({ name: z.string(), reason: z.string() })),
+    skipped: z.array(SkippedScenario).describe('Scenarios not run; those with `tool` are listed under notCovered'),
     errors: z.array(obj({ name: z.string(), message: z.string() })),
   }),
   warnings: z.array(z.string()),

@@ -20,7 +20,11 @@ export const Outcome = z
 
 export const WireEntry = obj({
   t: z.number().describe('ms since the case started'),
-  dir: z.enum(['>', '<', 'http>', 'http<', 'close', 'open', 'note', 'fault']),
+  dir: z
+    .enum(['>', '<', 'http>', 'http<', 'close', 'open', 'note', 'fault', 'app>', 'app<'])
+    .describe(
+      '`>` sent, `<` received on a WebSocket; `http>`/`http<` HTTP; `app>` a command to a client driver, `app<` what the client application observed (`hubproof client`)',
+    ),
   conn: z.string(),
   text: z.string(),
 }).meta({ id: 'WireEntry' });
@@ -97,6 +101,15 @@ const runReport = {
   schemaVersion: schemaVersionField('conformance'),
   target: obj({ name: z.string(), profiles: z.array(Profile), nodes: z.array(TargetNode), embedded: z.boolean() }),
   hub: HubInfo.optional().describe('GET /api/hub, when the hub answers it'),
+  client: obj({
+    driver: z.string().describe('`pusher-js`, `laravel-echo`, or the driver command'),
+    library: z.string().describe('The client library, as its driver announced it'),
+    version: z.string().describe('Its version, as its driver announced it'),
+  })
+    .optional()
+    .describe(
+      'Set by `hubproof client`: the client library judged (then `target` names the client and the hub is hubproof’s scripted hub)',
+    ),
   harness: obj({ name: z.string(), version: z.string() }),
   seed: z.number().int(),
   numRuns: z.number().int(),

@@ -5,10 +5,13 @@
  * TypeScript types and these schemas differ. Units are in the field names or descriptions (ms, MB, % of a core).
  */
 import { z } from 'zod';
+import { BrowserFigures } from './load-browser.ts';
+import { DeliveryAccounting, deliveryAccounting, LatencyFigures } from './load-latency.ts';
 import { CapacityFigures } from './load-capacity.ts';
 import { SoakFigures } from './load-soak.ts';
 import { schemaVersionField } from './schema-version.ts';
 
+export { DeliveryAccounting, EncodedHistogram, LatencyFigures } from './load-latency.ts';
 export { CapacityFigures, CapacitySearch, CapacitySpread, CapacityStep } from './load-capacity.ts';
 export { GrowthFit, SoakFigures, SoakSample } from './load-soak.ts';
 
@@ -117,49 +120,6 @@ const TimelineRow = obj({
   open: count().describe('Open subscriber connections'),
 }).describe('One second of the run');
 
-const latencySummary = {
-  unit: z.literal('ms').describe('Every figure below is in ms'),
-  count: count().describe('Samples'),
-  p50: num().describe('ms'),
-  p90: num().describe('ms'),
-  p99: num().describe('ms'),
-  p999: num().describe('p99.9, ms'),
-  max: num().describe('ms'),
-  mean: num().describe('ms'),
-};
-
-export const EncodedHistogram = z
-  .discriminatedUnion('encoding', [
-    obj({
-      encoding: z.literal('hdr').describe("The Node driver's HDR histogram"),
-      unit: z.literal('us').describe('Recorded values in µs'),
-      data: z.string().describe('Compressed HDR histogram (3 significant digits), base64'),
-    }),
-    obj({
-      encoding: z.literal('log-linear').describe("The k6 scripts' fixed log-linear buckets (load/measure/log-linear.ts)"),
-      unit: z.literal('ms').describe('Bucket bounds in ms'),
-      subBuckets: count().describe('Linear sub-buckets per power of two'),
-      counts: z.record(z.string(), num()).describe('Bucket index → count (load/measure/log-linear.ts)'),
-    }),
-  ])
-  .meta({ id: 'LoadHistogram', description: 'The whole latency distribution, in a form `hubproof merge` combines exactly' });
-
-export const LatencyFigures = obj({
-  ...latencySummary,
-  curve: z.array(z.tuple([num(), num()])).describe('[percentile, ms] points of the distribution'),
-  histogram: EncodedHistogram.optional(),
-}).meta({ id: 'LoadLatency', description: 'Latency in ms from an HDR (or log-linear) histogram' });
-
-const deliveryAccounting = {
-  expected: count().describe('Deliveries expected: events published in the window × subscribers that should get them'),
-  received: count().describe('Distinct expected deliveries that arrived'),
-  lost: count().describe('expected − received'),
-  duplicated: count().describe('Arrivals of an event a subscriber already had'),
-  outOfOrder: count().describe('First arrivals after an event of the same stream sent only once this one was acknowledged'),
-  reach: num().describe('received ÷ expected (1 when nothing was expected)'),
-};
-export const DeliveryAccounting = obj(deliveryAccounting).meta({ id: 'LoadDeliveryAccounting', description: 'Reach, loss and order' });
-
 const DeliveryFigures = obj({
   ...deliveryAccounting,
   publishErrors: count().describe('Publishes the hub refused (HTTP status ≥ 300) or never answered; left out of expected and received'),
@@ -216,51 +176,6 @@ const NodeFigures = obj({
   latency: LatencyFigures,
   delivery: DeliveryAccounting,
 }).describe('What the subscribers on one node of a cluster measured');
-
-const BrowserFigures = obj({
-  page: z.enum(['hubproof', 'hub']).describe("hubproof's measuring page, or the target's own /dashboard"),
-  pages: count().describe('Chromium pages'),
-  chromium: z.string().describe("Chromium's version string"),
-  wire: obj({
-    latency: LatencyFigures,
-    delivery: obj({
-      ...deliveryAccounting,
-      unexpected: count().describe('Arrivals on a stream it did not subscribe to'),
-      disconnects: count().describe('Times the hub closed it'),
-      closeReasons: z.array(z.string()).describe('Close codes and reasons (the first few)'),
-    }).describe('Reach at the wire subscriber'),
-  }).describe('The same updates at one driver-side /ws/broadcasts subscriber'),
-  receive: LatencyFigures,
-  longTasks: obj({
-    supported: z.boolean().describe('false: the browser has no long-task timing, the counts are not measured'),
-    inWindow: count().describe('Long tasks (main-thread work > 50 ms) that started in the window, over all pages'),
-    maxMs: num().describe('Longest, ms'),
-    totalMs: num().describe('Sum, ms'),
-    outsideWindow: count().describe('Long tasks before or after the window (page load, warm-up, drain)'),
-    tasks: z
-      .array(
-        obj({ page: count().describe('Page index'), atS: num().describe('Seconds into the window'), ms: num().describe('Length, ms') }),
-      )
-      .describe('Those in the window, longest first (at most 200)'),
-  }).describe("The pages' long tasks"),
-  framesPerS: num().describe('Mean frames drawn per second per page'),
-  perPage: z
-    .array(
-      obj({
-        page: count().describe('Page index'),
-        p99Ms: num().describe('p99 end to end at this page, ms'),
-        reach: num().describe('received ÷ expected at this page'),
-        longTasks: count().describe('Long tasks in the window'),
-        framesPerS: num().describe('Frames drawn per second'),
-      }),
-    )
-    .describe('One row per page'),
-  clock: obj({
-    maxErrorMs: num().describe('Largest possible error of the page clock → driver clock mapping, ms'),
-    driftMs: num().describe('How far the mapping moved by the end, ms'),
-  }).describe('Page clock → driver clock'),
-  cpuPct: num().nullable().describe('CPU of the Chromium processes over the window, % of one core (null: not measurable)'),
-}).describe('browser: pages, wire latency of the same updates, long tasks');
 
 export const ScenarioResult = obj({
   name: z.string().describe('Scenario name'),

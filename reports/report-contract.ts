@@ -15,11 +15,13 @@ import { describeZodError } from '../spec/target.ts';
 import type * as L from '../load/report-types.ts';
 import type { Scenario } from '../load/scenarios/types.ts';
 import type { BrowserFigures } from '../load/browser/browser-figures.ts';
+import type { GrowthFit } from '../load/soak/growth.ts';
+import type { SoakFigures, SoakSample } from '../load/soak/soak-types.ts';
 import type { EffectiveTimings } from '../conformance/types.ts';
-import type { CaseResult } from './model/case-result.ts';
+import type { CaseResult, WireEntry } from './model/case-result.ts';
 import type { CertifyReport, SloRow } from './model/certify-report.ts';
 import type { RequirementRow } from './model/requirement-rows.ts';
-import type { RunReport, Summary } from './model/run-report.ts';
+import type { ClientSubject, RunReport, Summary } from './model/run-report.ts';
 
 export const REPORT_SCHEMAS = {
   conformance: conformance.ConformanceReport,
@@ -98,8 +100,16 @@ same<typeof load.LatencyFigures, L.LatencyFigures>(true);
 same<typeof load.DeliveryAccounting, L.DeliveryAccounting>(true);
 same<typeof load.ThresholdResult, L.ThresholdResult>(true);
 same<typeof load.CapacityStep, L.CapacityStep>(true);
+same<typeof load.CapacitySearch, L.CapacitySearch>(true);
+same<typeof load.CapacitySpread, L.CapacitySpread>(true);
+same<typeof load.CapacityFigures, L.CapacityFigures>(true);
+same<typeof load.SoakSample, SoakSample>(true);
+same<typeof load.GrowthFit, GrowthFit>(true);
+same<typeof load.SoakFigures, SoakFigures>(true);
+same<typeof load.SkippedScenario, L.LoadReport['skipped'][number]>(true);
 same<typeof load.ScenarioResult.shape.browser, BrowserFigures | undefined>(true);
 same<typeof load.ScenarioResult.shape.capacity, L.ScenarioResult['capacity']>(true);
+same<typeof load.ScenarioResult.shape.soak, L.ScenarioResult['soak']>(true);
 same<typeof load.ScenarioResult.shape.conflicts, L.ConflictFigures | undefined>(true);
 same<typeof load.ScenarioResult.shape.memory, L.MemoryFigures | undefined>(true);
 same<typeof load.ScenarioResult.shape.nodes, L.NodeFigures[] | undefined>(true);
@@ -108,7 +118,9 @@ same<typeof load.ScenarioResult.shape.delivery, L.DeliveryFigures>(true);
 same<typeof load.ScenarioResult, L.ScenarioResult>(true);
 same<typeof load.LoadReport, L.LoadReport>(true);
 
+same<typeof conformance.WireEntry, WireEntry>(true);
 same<typeof conformance.CaseResult, CaseResult>(true);
+same<typeof conformance.ConformanceReport.shape.client, ClientSubject | undefined>(true);
 same<typeof conformance.Summary, Summary>(true);
 same<typeof conformance.EffectiveTimings, EffectiveTimings>(true);
 same<typeof conformance.ConformanceReport, ConformanceReportJson>(true);

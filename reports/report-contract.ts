@@ -3,8 +3,13 @@
  * must equal what its zod schema (spec/reports/) parses, as JSON sees it (a key whose value may be
  * `undefined` is an optional key), so a field added to one and not the other fails `npm run typecheck`
  * on the line naming that type. At run time: every writer passes its report through `checkedReport`,
- * which refuses a report the schema does not describe, so a file that breaks the contract is never written.
+ * which refuses a report the schema does not describe, so a file that breaks the contract is never written
+ * where readers look for it. Its content is not lost: it goes to a file in the temp directory that the
+ * error names (a long soak or certify run is not thrown away for a hubproof bug).
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { HubproofError } from '../spec/errors.ts';
 import * as certify from '../spec/reports/certify-report.ts';
@@ -35,7 +40,8 @@ export type ConformanceReportJson = RunReport & { format: 'hubproof-conformance/
 /**
  * The report's JSON text (two-space indent, trailing newline), once its schema has parsed exactly that
  * text (undefined keys dropped, NaN and Infinity as null); else HUBPROOF_ERR_REPORT_SCHEMA naming the
- * first field that does not match, and the caller writes nothing.
+ * first field that does not match and the file in the temp directory that holds the text instead; the
+ * caller writes nothing where the report belongs.
  */
 export function reportJson(kind: ReportKind | 'conformance-index' | 'case-record', report: unknown): string {
   const schema: z.ZodType =
@@ -43,9 +49,11 @@ export function reportJson(kind: ReportKind | 'conformance-index' | 'case-record
   const text = `${JSON.stringify(report, null, 2)}\n`;
   const parsed = schema.safeParse(JSON.parse(text));
   if (!parsed.success) {
+    const kept = join(tmpdir(), `hubproof-${kind}-report-${process.pid}-${Date.now()}.json`);
+    writeFileSync(kept, text);
     throw new HubproofError(
       'HUBPROOF_ERR_REPORT_SCHEMA',
-      `the ${kind} report does not match its published schema at ${describeZodError(parsed.error)}; it was not written (a hubproof bug: please report it)`,
+      `the ${kind} report does not match its published schema at ${describeZodError(parsed.error)}; it was not written where it belongs, its content is in ${kept} (a hubproof bug: please report it)`,
     );
   }
   return text;

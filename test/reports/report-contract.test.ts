@@ -147,16 +147,27 @@ function undescribedFields(defs: Record<string, JsonNode>): string[] {
 }
 
 describe('writers', () => {
-  it('refuse a report with a field the schema does not describe, and write nothing', () => {
+  it('refuse a report with a field the schema does not describe: nothing where it belongs, its content kept in the file the error names', () => {
     const file = join(dir, 'extra.json');
     const extra = { ...run, results: run.results.map((r, i) => (i === 0 ? { ...r, verdictNote: 'not in the schema' } : r)) };
-    expect(() => writeConformanceJson(extra, file)).toThrow(
+    let message = '';
+    expect(() => {
+      try {
+        writeConformanceJson(extra, file);
+      } catch (err) {
+        message = (err as Error).message;
+        throw err;
+      }
+    }).toThrow(
       expect.objectContaining({
         code: 'HUBPROOF_ERR_REPORT_SCHEMA',
-        message: expect.stringMatching(/at results\.0: Unrecognized key: "verdictNote"/),
+        message: expect.stringMatching(/at results\.0: Unrecognized key: "verdictNote".*its content is in \S+\.json/),
       }),
     );
     expect(existsSync(file)).toBe(false);
+    const kept = /its content is in (\S+\.json)/.exec(message)![1]!;
+    expect(JSON.parse(readFileSync(kept, 'utf8')).results[0].verdictNote).toBe('not in the schema');
+    rmSync(kept);
     expect(() => writeConformanceJsonDir(extra, join(dir, 'extra'))).toThrow(/HUBPROOF_ERR_REPORT_SCHEMA|does not match/);
     expect(existsSync(join(dir, 'extra'))).toBe(false);
   });

@@ -9,6 +9,7 @@ import { BrowserFigures } from './load-browser.ts';
 import { DeliveryAccounting, deliveryAccounting, LatencyFigures } from './load-latency.ts';
 import { CapacityFigures } from './load-capacity.ts';
 import { SoakFigures } from './load-soak.ts';
+import { StormFigures } from './load-storm.ts';
 import { schemaVersionField } from './schema-version.ts';
 
 export { DeliveryAccounting, EncodedHistogram, LatencyFigures } from './load-latency.ts';
@@ -21,7 +22,7 @@ const num = () => z.number();
 const share = () => z.number().describe('0…1');
 
 export const ScenarioKind = z
-  .enum(['fanout', 'presence', 'agents', 'connections', 'capacity', 'browser', 'soak'])
+  .enum(['fanout', 'presence', 'agents', 'connections', 'capacity', 'browser', 'soak', 'storm'])
   .meta({ id: 'ScenarioKind', description: 'What a scenario measures (load/scenarios/, README "Load")' });
 export const ScenarioStatus = z
   .enum(['pass', 'fail', 'invalid'])
@@ -46,6 +47,10 @@ export const Thresholds = obj({
   reapDestroyed: num().optional().describe('soak: connections gone without a close frame the hub had not closed within its bound'),
   reapUnresponsive: num().optional().describe('soak: connections that stopped answering pings the hub had not closed within its bound'),
   reapSilent: num().optional().describe('soak: connections that never subscribed the hub had not closed within its bound'),
+  restoreS: num().optional().describe("storm: seconds from the hub answering again until the fleet's last subscription was restored"),
+  unrestored: num().optional().describe('storm: subscriptions not restored within recoverS'),
+  maxDuplicated: num().optional().describe('storm: events that arrived twice at one subscription'),
+  presenceWrong: num().optional().describe('storm: restored presence views with a wrong member list or me'),
 }).meta({ id: 'LoadThresholds', description: 'SLOs that fail the run; a scenario lists only those it measures' });
 
 export const Scenario = obj({
@@ -77,6 +82,9 @@ export const Scenario = obj({
   todosPerS: num().describe('agents: plain todos per session per second'),
   page: z.enum(['hubproof', 'hub']).describe("browser: hubproof's measuring page, or the target's own /dashboard"),
   cycleS: num().describe("soak: seconds from one cycle's start to the next"),
+  outageS: num().describe('storm: seconds the embedded hub stays down'),
+  stopSignal: z.enum(['SIGTERM', 'SIGKILL']).describe('storm: how the embedded hub is stopped'),
+  recoverS: num().describe('storm: seconds after the hub answers again to wait for the fleet'),
   thresholds: Thresholds,
 }).meta({ id: 'LoadScenario', description: 'The scenario as run, overrides applied' });
 
@@ -206,6 +214,7 @@ export const ScenarioResult = obj({
   nodes: z.array(NodeFigures).optional().describe('A cluster target: subscribers spread over its nodes, published through the first'),
   browser: BrowserFigures.optional(),
   soak: SoakFigures.optional(),
+  storm: StormFigures.optional(),
   thresholds: z.array(ThresholdResult).describe('Every threshold of the scenario, judged'),
   notes: z.array(z.string()).describe('What a reader must know to trust the figures (in-process hub, skipped parts…)'),
 }).meta({ id: 'LoadScenarioResult', description: 'One scenario run' });

@@ -32,7 +32,11 @@ export function createDashboardContext(
       return stream;
     },
     async openPage(stream) {
-      const page = await DashboardPage.open(env.browser, stream.pageUrl, { log: common.log, signal: init.signal, transform: env.transform });
+      const page = await DashboardPage.open(env.browser, stream.pageUrl, {
+        log: common.log,
+        signal: init.signal,
+        transform: env.transform,
+      });
       common.defer(() => page.close());
       return page;
     },

@@ -67,7 +67,10 @@ export class DashboardPage {
   }
 
   /** The first truthy `check(rows)` within `ms` (the DOM read every 50 ms), or undefined with the last rows. */
-  async waitRows<T>(check: (rows: DashboardRow[]) => T | undefined | false, ms: number): Promise<{ value: T | undefined; rows: DashboardRow[] }> {
+  async waitRows<T>(
+    check: (rows: DashboardRow[]) => T | undefined | false,
+    ms: number,
+  ): Promise<{ value: T | undefined; rows: DashboardRow[] }> {
     const end = performance.now() + ms;
     for (;;) {
       const rows = await this.rows();

@@ -88,18 +88,16 @@ export async function runDashboardConformance(o: DashboardRunOptions): Promise<R
     const sel = selected[index]!;
     progress.started(sel.id);
     const result = notCovered
-      ? sel.reqRows.map(
-          (row): CaseResult => ({
-            id: row.id,
-            requirement: row.req.id,
-            level: row.req.level,
-            desc: sel.case.desc,
-            outcome: 'skipped',
-            reason: `not covered: ${notCovered}`,
-            durationMs: 0,
-            wire: [],
-          }),
-        )
+      ? sel.reqRows.map((row): CaseResult => ({
+          id: row.id,
+          requirement: row.req.id,
+          level: row.req.level,
+          desc: sel.case.desc,
+          outcome: 'skipped',
+          reason: `not covered: ${notCovered}`,
+          durationMs: 0,
+          wire: [],
+        }))
       : await runScriptedCase(
           sel.reqRows,
           { ...sel.case, timeoutMs: sel.case.timeoutMs ?? DEFAULT_DASHBOARD_CASE_TIMEOUT_MS },

@@ -62,7 +62,10 @@ export function pageFromUrl(url: string): PageSource {
   try {
     parsed = new URL(url);
   } catch {
-    throw new HubproofError('HUBPROOF_ERR_USAGE', `--client-url ${url} is not a URL; give the page's address, e.g. http://127.0.0.1:8080/dashboard`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      `--client-url ${url} is not a URL; give the page's address, e.g. http://127.0.0.1:8080/dashboard`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--client-url ${url} is not an http(s) URL`);
@@ -88,8 +91,14 @@ export async function checkPageSource(page: PageSource): Promise<void> {
   try {
     asset = await page.fetch(page.path);
   } catch (err) {
-    throw new HubproofError('HUBPROOF_ERR_TARGET_UNREACHABLE', `the dashboard page ${page.label} cannot be fetched: ${(err as Error).message}`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_TARGET_UNREACHABLE',
+      `the dashboard page ${page.label} cannot be fetched: ${(err as Error).message}`,
+    );
   }
   if (!asset)
-    throw new HubproofError('HUBPROOF_ERR_TARGET_UNREACHABLE', `the dashboard page ${page.label} was not found; give the page's URL with --client-url`);
+    throw new HubproofError(
+      'HUBPROOF_ERR_TARGET_UNREACHABLE',
+      `the dashboard page ${page.label} was not found; give the page's URL with --client-url`,
+    );
 }

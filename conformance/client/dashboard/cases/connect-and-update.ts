@@ -33,7 +33,8 @@ const connects: DashboardCase = {
     stream.update('gemini-2', { status: 'idle', total_tools_executed: 583 }, { broadcast: false });
     const page = await ctx.openPage(stream);
     const first = await stream.until(() => stream.connections[0], STEP_MS);
-    if (!first) return ctx.fail(`the page opened no stream within ${STEP_MS} ms`, { expected: 'a connection to /ws/broadcasts', actual: 'none' });
+    if (!first)
+      return ctx.fail(`the page opened no stream within ${STEP_MS} ms`, { expected: 'a connection to /ws/broadcasts', actual: 'none' });
     if (first.token !== stream.token)
       ctx.fail('the page opened the stream without its token', {
         expected: `/ws/broadcasts?token=${stream.token}`,
@@ -71,12 +72,17 @@ const applies: DashboardCase = {
     stream.update('claude-1', { total_tools_executed: 317 });
     const first: Record<string, Shown> = { 'claude-1': { status: 'active', tools: 317 } };
     const one = await page.waitRows((rows) => showsAll(rows, first), APPLY_MS);
-    if (!one.value) ctx.fail(`the page did not show a new agent's update within ${APPLY_MS} ms`, { expected: showWanted(first), actual: showRows(one.rows) });
+    if (!one.value)
+      ctx.fail(`the page did not show a new agent's update within ${APPLY_MS} ms`, {
+        expected: showWanted(first),
+        actual: showRows(one.rows),
+      });
     stream.update('claude-1', { status: 'idle', total_tools_executed: 318 });
     stream.update('gemini-2', { total_tools_executed: 583 });
     const next: Record<string, Shown> = { 'claude-1': { status: 'idle', tools: 318 }, 'gemini-2': { status: 'active', tools: 583 } };
     const two = await page.waitRows((rows) => showsAll(rows, next), APPLY_MS);
-    if (!two.value) ctx.fail(`the page did not show both updates within ${APPLY_MS} ms`, { expected: showWanted(next), actual: showRows(two.rows) });
+    if (!two.value)
+      ctx.fail(`the page did not show both updates within ${APPLY_MS} ms`, { expected: showWanted(next), actual: showRows(two.rows) });
     checkOneRowEach(await page.rows(), [APPLIES]);
   },
 };

@@ -83,13 +83,10 @@ export function duplicated(rows: readonly DashboardRow[]): string[] {
 export function checkOneRowEach(rows: readonly DashboardRow[], judged: readonly string[]): void {
   const twice = duplicated(rows);
   if (twice.length > 0)
-    throw new CheckFailure(
-      `the page shows ${twice.join(', ')} rows for one agent`,
-      'one row per agent id',
-      showRows(rows),
-      undefined,
-      { requirement: ONE_ROW, judged: [...judged, ONE_ROW] },
-    );
+    throw new CheckFailure(`the page shows ${twice.join(', ')} rows for one agent`, 'one row per agent id', showRows(rows), undefined, {
+      requirement: ONE_ROW,
+      judged: [...judged, ONE_ROW],
+    });
 }
 
 /** A failure of `requirement` whose run judged `judged` (passed) before it. */

@@ -75,7 +75,8 @@ const catchesUpAgain: DashboardCase = {
     });
     const { stream, page } = live;
     const before = await page.waitRows((rows) => showsAll(rows, BEFORE), CATCH_UP_MS * 2);
-    if (!before.value) throw new DependencyUnmet(CATCHES_UP, `the page never showed the agents of GET /api/presence: ${showRows(before.rows)}`);
+    if (!before.value)
+      throw new DependencyUnmet(CATCHES_UP, `the page never showed the agents of GET /api/presence: ${showRows(before.rows)}`);
     stream.dropAll();
     const dropAt = ctx.now();
     stream.update('claude-1', { status: 'offline', total_tools_executed: 320 }, { broadcast: false });

@@ -20,7 +20,7 @@ export const Outcome = z
 
 export const WireEntry = obj({
   t: z.number().describe('ms since the case started'),
-  dir: z.enum(['>', '<', 'http>', 'http<', 'close', 'open', 'note', 'fault']),
+  dir: z.enum(['>', '<', 'http>', 'http<', 'close', 'open', 'note', 'fault', 'app>', 'app<']),
   conn: z.string(),
   text: z.string(),
 }).meta({ id: 'WireEntry' });
@@ -96,6 +96,9 @@ const runReport = {
   format: z.literal('hubproof-conformance/1'),
   schemaVersion: schemaVersionField('conformance'),
   target: obj({ name: z.string(), profiles: z.array(Profile), nodes: z.array(TargetNode), embedded: z.boolean() }),
+  client: obj({ driver: z.string(), library: z.string(), version: z.string() })
+    .optional()
+    .describe('The client a `hubproof client` run judged (then `target` names it and the hub is hubproof’s scripted one)'),
   hub: HubInfo.optional().describe('GET /api/hub, when the hub answers it'),
   harness: obj({ name: z.string(), version: z.string() }),
   seed: z.number().int(),

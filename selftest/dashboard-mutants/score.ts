@@ -12,7 +12,7 @@ import { DASHBOARD_MUTANTS, mutantTransform, type DashboardMutant } from './inde
 
 export async function scoreDashboardMutant(
   m: DashboardMutant,
-  o: { browser?: Browser; concurrency?: number } = {},
+  o: { browser?: Browser; concurrency?: number; selectors?: string[] } = {},
 ): Promise<ClientMutantScore> {
   const report = await runDashboardConformance({
     page: pageFromFolder(REFERENCE_DASHBOARD_DIR),
@@ -20,6 +20,7 @@ export async function scoreDashboardMutant(
     name: `mutant dashboard ${m.name}`,
     strict: true,
     progress: null,
+    ...(o.selectors ? { selectors: o.selectors } : {}),
     ...(o.browser ? { browser: o.browser } : {}),
     ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
   });

@@ -54,7 +54,7 @@ const reconnects: DashboardCase = {
         [RECONNECTS],
         `the page connected again ${Math.round(soonest)} ms after ${gaps.indexOf(soonest) === 0 ? 'the drop' : 'a refused attempt'}`,
         `no attempt sooner than ${BACKOFF_MIN_MS} ms after the drop or a refused attempt`,
-        `${attempts.length} attempt(s) before it got in, at +${attempts.map((c) => Math.round(c.openedAt - dropAt)).join(', +')} ms`,
+        `${attempts.length} attempt(s) after the drop, the last one accepted, at +${attempts.map((c) => Math.round(c.openedAt - dropAt)).join(', +')} ms`,
       );
   },
 };

@@ -128,8 +128,9 @@ Options:
   },
   {
     name: 'client',
-    summary: 'Run the client conformance suite against a Pusher client library',
-    help: `Usage: hubproof client [selector…] [--driver pusher-js|laravel-echo|"<command>"] [--client-path DIR] [options]
+    summary: 'Run the client conformance suite against a Pusher client library or an agent-presence dashboard',
+    help: `Usage: hubproof client [selector…] [--driver pusher-js|laravel-echo|dashboard|"<command>"] [--client-path DIR]
+                      [--client-url URL] [options]
 
 Judges a Pusher client library (profile pusher-client: reconnects per close code, pings and pong
 timeouts, re-subscribing with fresh auth, presence bookkeeping, client events, unknown frames). hubproof
@@ -137,13 +138,18 @@ plays the hub: a scripted Pusher server on 127.0.0.1, one per case, closing, goi
 refusing auth or sending odd frames on cue. The client runs inside a driver program that takes commands
 on stdin and reports what the application sees on stdout (docs/client-driver-protocol.md); each case
 judges from both ends. Selectors are id prefixes (pusher-client/reconnect) or case ids.
+With --driver dashboard it judges an agent-presence dashboard instead (profile presence-client: token,
+catch-up from GET /api/presence after every reconnect, one row per agent, back-off, refused tokens):
+the page runs in Chromium against a scripted /ws/broadcasts and GET /api/presence.
 
 Options:
   --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
-                     (Echo's pusher connector over pusher-js), or a command line speaking the protocol
-                     (dashboard, the /dashboard page in Chromium, is not built yet)
+                     (Echo's pusher connector over pusher-js), dashboard (the reference hub's
+                     /dashboard page in Chromium), or a command line speaking the protocol
   --client-path DIR  With pusher-js or laravel-echo: load that library from DIR, an installed copy
                      (e.g. a folder where you ran npm install pusher-js@7.0.0, or the package itself)
+  --client-url URL   With dashboard: test the page at URL (e.g. http://127.0.0.1:8080/dashboard) instead;
+                     its files are fetched from there and served beside the scripted stream
   --strict           Also run SHOULD cases; a miss is reported non-strict
   --expect FILE      Known deviations (client case or requirement id → reason); see docs/known-deviations.md
   --fail-on-fixed    A listed deviation that now passes fails the run

@@ -17,7 +17,7 @@ import type { CaseRow } from '../run-case.ts';
 import { tellStory } from '../story.ts';
 import type { CaseResult } from '../types.ts';
 import type { ClientCase } from './client-case.ts';
-import { assignClientCaseIds, CLIENT_CASES, type IdentifiedClientCase } from './cases/index.ts';
+import { assignClientCaseIds, CLIENT_CASES, type CaseHead, type IdentifiedClientCase } from './cases/index.ts';
 import { DriverSession } from './driver/driver-session.ts';
 import type { DriverSpec } from './driver/driver-spec.ts';
 import { runClientCase } from './run-client-case.ts';
@@ -52,22 +52,30 @@ export interface ClientRunOptions {
   requirements?: readonly Requirement[];
 }
 
-export interface SelectedClientCase extends IdentifiedClientCase {
+export interface SelectedClientCase<C extends CaseHead = ClientCase> extends IdentifiedClientCase<C> {
   reqRows: CaseRow[];
 }
 
 /** Cases whose id or a requirement they prove matches a selector; a selector matching nothing is a usage error. */
-export function selectClientCases(opts: Pick<ClientRunOptions, 'selectors' | 'cases' | 'requirements'> = {}): SelectedClientCase[] {
+export function selectClientCases(opts?: Pick<ClientRunOptions, 'selectors' | 'cases' | 'requirements'>): SelectedClientCase[];
+export function selectClientCases<C extends CaseHead>(opts: {
+  selectors?: string[] | undefined;
+  cases: readonly C[];
+  requirements: readonly Requirement[];
+}): SelectedClientCase<C>[];
+export function selectClientCases(
+  opts: { selectors?: string[] | undefined; cases?: readonly CaseHead[]; requirements?: readonly Requirement[] } = {},
+): SelectedClientCase<CaseHead>[] {
   const registry = opts.requirements ?? PUSHER_CLIENT_REQUIREMENTS;
   const byId = new Map(registry.map((r) => [r.id, r]));
-  const all = assignClientCaseIds(opts.cases ?? CLIENT_CASES);
+  const all = assignClientCaseIds<CaseHead>(opts.cases ?? CLIENT_CASES);
   const selectors = opts.selectors ?? [];
   for (const s of selectors) {
     const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.rows.some((row) => row.id === s));
     if (!known)
       throw new HubproofError(
         'HUBPROOF_ERR_SELECTOR',
-        `selector "${s}" matches no client requirement; list them with \`hubproof spec pusher-client\``,
+        `selector "${s}" matches no client requirement; list them with \`hubproof spec ${registry[0]?.profile ?? 'pusher-client'}\``,
       );
   }
   const picked = all.filter(

@@ -22,13 +22,36 @@ export interface ClientCaseEnv {
 }
 
 export async function runClientCase(rows: readonly CaseRow[], c: ClientCase, env: ClientCaseEnv): Promise<CaseResult[]> {
+  return runScriptedCase(rows, c, { ...env, harness: (init) => createClientContext({ ...init, driver: env.driver }) });
+}
+
+/** A harness of any client kind: the context its cases run with, the wire log, and the cleanup. */
+export interface ScriptedHarness<Ctx> {
+  ctx: Ctx;
+  wire: CaseResult['wire'];
+  cleanup(): Promise<void>;
+}
+
+/** A case of any client kind (Pusher driver or dashboard page): what the rules below need of it. */
+export interface ScriptedCase<Ctx> {
+  desc: string;
+  timeoutMs?: number;
+  run(ctx: Ctx): Promise<void>;
+}
+
+/** Runs one case with the harness `env.harness` builds; the rules above, for any client kind. */
+export async function runScriptedCase<Ctx>(
+  rows: readonly CaseRow[],
+  c: ScriptedCase<Ctx>,
+  env: Omit<ClientCaseEnv, 'driver'> & { harness(init: { requirements: string[]; signal: AbortSignal }): ScriptedHarness<Ctx> },
+): Promise<CaseResult[]> {
   const base = (row: CaseRow) => ({ id: row.id, requirement: row.req.id, level: row.req.level, desc: c.desc });
   if (rows.every((r) => r.req.level !== 'MUST') && !env.strict)
     return rows.map((row) => ({ ...base(row), outcome: 'skipped', reason: 'SHOULD; run with --strict', durationMs: 0, wire: [] }));
 
   const timeoutMs = c.timeoutMs ?? DEFAULT_CLIENT_CASE_TIMEOUT_MS;
   const controller = new AbortController();
-  const harness = createClientContext({ requirements: rows.map((r) => r.req.id), signal: controller.signal, driver: env.driver });
+  const harness = env.harness({ requirements: rows.map((r) => r.req.id), signal: controller.signal });
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {

@@ -55,6 +55,7 @@ const EXPECTED_SECTIONS: Record<string, string[]> = {
     'client-events',
     'robustness',
   ],
+  'presence-client': ['connection', 'catch-up', 'updates', 'reconnect', 'refusal', 'robustness'],
 };
 
 describe('requirement registry', () => {

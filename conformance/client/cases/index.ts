@@ -28,13 +28,16 @@ export const CLIENT_CASES: readonly ClientCase[] = [
   ...robustnessCases,
 ];
 
-export interface IdentifiedClientCase {
+export interface IdentifiedClientCase<C extends CaseHead = ClientCase> {
   id: string;
-  case: ClientCase;
+  case: C;
   rows: Array<{ id: string; requirement: string }>;
 }
 
-export function assignClientCaseIds(cases: readonly ClientCase[]): IdentifiedClientCase[] {
+/** What ids and selection need of a case of any client kind (Pusher driver or dashboard page). */
+export type CaseHead = Pick<ClientCase, 'requirement' | 'alsoProves' | 'desc'>;
+
+export function assignClientCaseIds<C extends CaseHead = ClientCase>(cases: readonly C[]): IdentifiedClientCase<C>[] {
   // Ids depend only on requirement and alsoProves, so the hub cases' numbering applies as is.
   const ids = assignCaseIds(
     cases.map((c) => ({ requirement: c.requirement, alsoProves: c.alsoProves, desc: c.desc, run: async () => undefined })),

@@ -30,11 +30,9 @@ export function isShipped(name: string): name is ShippedDriver {
 /** Resolves `--driver` and `--client-path`; a bad combination is a usage error (exit 2). */
 export function driverSpec(driver = 'pusher-js', clientPath?: string): DriverSpec {
   if (driver.trim() === '') throw new HubproofError('HUBPROOF_ERR_USAGE', '--driver is empty; give pusher-js, laravel-echo or a command');
+  // The dashboard page runs in Chromium (conformance/client/dashboard/), not as a driver process.
   if (driver === 'dashboard')
-    throw new HubproofError(
-      'HUBPROOF_ERR_NOT_BUILT',
-      '--driver dashboard is not built yet: the /dashboard page speaks the agent-presence stream, not Pusher, and needs cases of its own (docs/client-conformance.md); use pusher-js, laravel-echo or a driver command',
-    );
+    throw new TypeError('--driver dashboard is the page in Chromium, not a driver process: run it with runDashboardConformance');
   if (!isShipped(driver)) {
     if (clientPath !== undefined)
       throw new HubproofError(

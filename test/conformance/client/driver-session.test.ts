@@ -53,6 +53,6 @@ describe('driver sessions', () => {
   it('refuses --client-path with a command driver, and a --client-path that does not exist', () => {
     expect(() => driverSpec('./my-driver', '/tmp')).toThrow(/--client-path works with the shipped drivers/);
     expect(() => driverSpec('pusher-js', '/nonexistent/hubproof')).toThrow(/does not exist/);
-    expect(() => driverSpec('dashboard')).toThrow(/--driver dashboard is not built yet/);
+    expect(() => driverSpec('dashboard')).toThrow(/not a driver process/);
   });
 });

@@ -14,6 +14,7 @@ const PROFILE_TITLES: Record<Requirement['profile'], string> = {
   sync: 'Profile sync: reliable agent collaboration',
   'agent-presence': 'Profile agent-presence: the live agent dashboard',
   'pusher-client': 'Profile pusher-client: what a Pusher client library does on its side of the wire',
+  'sync-client': 'Profile sync-client: what an agent does on its side of the sync API',
 };
 
 /** A link to a requirement's block in this catalogue. */

@@ -55,6 +55,7 @@ const EXPECTED_SECTIONS: Record<string, string[]> = {
     'client-events',
     'robustness',
   ],
+  'sync-client': ['join', 'backoff', 'heartbeat', 'idempotency', 'catch-up', 'events', 'leave'],
 };
 
 describe('requirement registry', () => {

@@ -1,5 +1,6 @@
 /**
- * `hubproof client [selector…] [--driver pusher-js|laravel-echo|"<command>"] [--client-path DIR] [--strict]
+ * `hubproof client [selector…] [--profile pusher-client|sync-client] [--driver pusher-js|laravel-echo|reference-agent|"<command>"]
+ *  [--client-path DIR] [--strict]
  *  [--expect FILE] [--fail-on-fixed] [--concurrency N] [--dry-run] [--json FILE] [--junit FILE] [--html DIR]`
  * Exit 0 when no MUST failed, 1 when one did, 2 when the harness could not run (bad flags, a driver that
  * does not start or does not speak the protocol).
@@ -7,14 +8,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AGENT_CASES } from '../conformance/client/agent-cases/index.ts';
 import { assignClientCaseIds, CLIENT_CASES } from '../conformance/client/cases/index.ts';
 import { runClientConformance, selectClientCases } from '../conformance/client/client-runner.ts';
-import { driverSpec } from '../conformance/client/driver/driver-spec.ts';
+import { driverSpec, isShipped } from '../conformance/client/driver/driver-spec.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { HubproofError } from '../spec/errors.ts';
-import { REQUIREMENTS } from '../spec/requirements/index.ts';
+import { PUSHER_CLIENT_REQUIREMENTS, SYNC_CLIENT_REQUIREMENTS } from '../spec/requirements/index.ts';
 import { numberOption } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
@@ -22,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      profile: { type: 'string' },
       driver: { type: 'string' },
       'client-path': { type: 'string' },
       strict: { type: 'boolean', default: false },
@@ -35,9 +38,18 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const concurrency = numberOption('concurrency', values.concurrency, { integer: true, min: 1 });
-  const driver = driverSpec(values.driver, values['client-path']);
-  const expected = await clientDeviations(values.expect, values['fail-on-fixed']);
-  const selected = selectClientCases({ selectors: positionals });
+  const profile = PROFILES[clientProfile(values.profile, positionals)];
+  const driverName = values.driver ?? profile.defaultDriver;
+  const driver = driverSpec(driverName, values['client-path']);
+  // A shipped driver speaks one of the two driver protocols; a command is taken at its word.
+  const agentDriver = driverName === 'reference-agent';
+  if (isShipped(driverName) && agentDriver !== (profile === PROFILES['sync-client']))
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      `--driver ${driver.label} does not speak the ${profile === PROFILES['sync-client'] ? 'agent' : 'client'} driver protocol of profile ${profile.requirements[0]!.profile}; see docs/client-driver-protocol.md`,
+    );
+  const expected = await clientDeviations(values.expect, values['fail-on-fixed'], profile);
+  const selected = selectClientCases({ selectors: positionals, cases: profile.cases, requirements: profile.requirements });
 
   if (values['dry-run']) {
     for (const c of selected) process.stdout.write(`${c.id}\t${c.reqRows[0]!.req.level}\t${c.case.desc}\n`);
@@ -45,15 +57,43 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const report = await runClientConformance({ driver, ...expected, selectors: positionals, strict: values.strict, concurrency });
+  const report = await runClientConformance({
+    driver,
+    ...expected,
+    selectors: positionals,
+    strict: values.strict,
+    concurrency,
+    cases: profile.cases,
+    requirements: profile.requirements,
+  });
   if (values.json) writeConformanceJson(report, resolve(values.json));
   if (values.junit) writeJunit(report, resolve(values.junit));
   if (values.html) process.stderr.write(`HTML report: ${writeConformanceHtml(report, resolve(values.html))}\n`);
   return report.exitCode;
 }
 
-/** `--expect FILE` for client runs: the ids it may list are client requirements and client case ids. */
-async function clientDeviations(path: string | undefined, failOnFixed: boolean) {
+/** The client profiles `hubproof client` runs: their cases, rules and the driver used without --driver. */
+const PROFILES = {
+  'pusher-client': { cases: CLIENT_CASES, requirements: PUSHER_CLIENT_REQUIREMENTS, defaultDriver: 'pusher-js' },
+  'sync-client': { cases: AGENT_CASES, requirements: SYNC_CLIENT_REQUIREMENTS, defaultDriver: 'reference-agent' },
+} as const;
+type ClientProfileName = keyof typeof PROFILES;
+
+/** `--profile`, or the profile every selector names (default pusher-client); a mix is a usage error. */
+function clientProfile(flag: string | undefined, selectors: readonly string[]): ClientProfileName {
+  if (flag !== undefined && !Object.hasOwn(PROFILES, flag))
+    throw new HubproofError('HUBPROOF_ERR_USAGE', `--profile ${flag} is not a client profile; give pusher-client or sync-client`);
+  const named = new Set(selectors.map((s) => s.split('/')[0]!).filter((p) => Object.hasOwn(PROFILES, p)));
+  if (named.size > 1 || (flag !== undefined && named.size === 1 && !named.has(flag)))
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      `selectors name ${[...new Set([...(flag ? [flag] : []), ...named])].join(' and ')}: run one client profile at a time (each has its own driver)`,
+    );
+  return (flag ?? [...named][0] ?? 'pusher-client') as ClientProfileName;
+}
+
+/** `--expect FILE` for client runs: the ids it may list are the profile's requirements and case ids. */
+async function clientDeviations(path: string | undefined, failOnFixed: boolean, profile: (typeof PROFILES)[ClientProfileName]) {
   if (path === undefined) {
     if (failOnFixed)
       throw new HubproofError('HUBPROOF_ERR_USAGE', '--fail-on-fixed needs --expect FILE (the known deviations it keeps honest)');
@@ -69,8 +109,8 @@ async function clientDeviations(path: string | undefined, failOnFixed: boolean) 
     );
   }
   const ids = {
-    requirements: new Set(REQUIREMENTS.filter((r) => r.profile === 'pusher-client').map((r) => r.id)),
-    cases: new Set(assignClientCaseIds(CLIENT_CASES).flatMap((c) => c.rows.map((r) => r.id))),
+    requirements: new Set(profile.requirements.map((r) => r.id)),
+    cases: new Set(assignClientCaseIds(profile.cases).flatMap((c) => c.rows.map((r) => r.id))),
   };
   // Loaded only with --expect: conformance/deviations.ts pulls in the hub case catalogue.
   const { parseDeviations } = await import('../conformance/deviations.ts');

@@ -139,9 +139,12 @@ on stdin and reports what the application sees on stdout (docs/client-driver-pro
 judges from both ends. Selectors are id prefixes (pusher-client/reconnect) or case ids.
 
 Options:
+  --profile P        pusher-client (default) or sync-client (agents of the sync API: back-off, heartbeat,
+                     idempotent retries, catch-up from history, leave); selectors sync-client/… imply it
   --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
                      (Echo's pusher connector over pusher-js), or a command line speaking the protocol
-                     (dashboard, the /dashboard page in Chromium, is not built yet)
+                     (dashboard, the /dashboard page in Chromium, is not built yet); with sync-client:
+                     reference-agent (default: hubproof's own reference agent) or an agent driver command
   --client-path DIR  With pusher-js or laravel-echo: load that library from DIR, an installed copy
                      (e.g. a folder where you ran npm install pusher-js@7.0.0, or the package itself)
   --strict           Also run SHOULD cases; a miss is reported non-strict

@@ -67,7 +67,7 @@ export function selectClientCases(opts: Pick<ClientRunOptions, 'selectors' | 'ca
     if (!known)
       throw new HubproofError(
         'HUBPROOF_ERR_SELECTOR',
-        `selector "${s}" matches no client requirement; list them with \`hubproof spec pusher-client\``,
+        `selector "${s}" matches no client requirement; list them with \`hubproof spec ${registry[0]?.profile ?? 'pusher-client'}\``,
       );
   }
   const picked = all.filter(

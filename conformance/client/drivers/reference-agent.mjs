@@ -162,7 +162,17 @@ export class ReferenceAgent {
     const url = new URL(this.join.api);
     const ws = new WebSocket(`ws://${url.host}/app/${this.join.key}?protocol=7&client=hubproof-reference-agent&version=1`);
     this.ws = ws;
-    ws.on('message', (raw) => void this.onFrame(JSON.parse(raw.toString())));
+    ws.on('message', (raw) => {
+      let frame;
+      try {
+        frame = JSON.parse(raw.toString());
+      } catch {
+        return this.emit({ type: 'log', agent: this.name, text: `ignored a frame that is not JSON: ${raw.toString().slice(0, 200)}` });
+      }
+      this.onFrame(frame).catch((err) =>
+        this.emit({ type: 'log', agent: this.name, text: `frame handling failed: ${err?.message ?? err}` }),
+      );
+    });
     ws.on('error', () => undefined);
     ws.on('close', () => {
       if (this.stopped || this.ws !== ws) return;

@@ -143,9 +143,13 @@ catch-up from GET /api/presence after every reconnect, one row per agent, back-o
 the page runs in Chromium against a scripted /ws/broadcasts and GET /api/presence.
 
 Options:
+  --profile P        pusher-client (default) or sync-client (agents of the sync API: back-off, heartbeat,
+                     idempotent retries, catch-up from history, leave); selectors sync-client/… imply it
   --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
                      (Echo's pusher connector over pusher-js), dashboard (the reference hub's
-                     /dashboard page in Chromium), or a command line speaking the protocol
+                     /dashboard page in Chromium), or a command line speaking the protocol; with
+                     sync-client: reference-agent (default: hubproof's own reference agent) or an agent
+                     driver command
   --client-path DIR  With pusher-js or laravel-echo: load that library from DIR, an installed copy
                      (e.g. a folder where you ran npm install pusher-js@7.0.0, or the package itself)
   --client-url URL   With dashboard: test the page at URL (e.g. http://127.0.0.1:8080/dashboard) instead;

@@ -4,8 +4,10 @@
  * context that gives the case its own scripted hub and its own driver process instead of a target.
  */
 import type { CaseContext } from '../types.ts';
+import type { AgentSession } from './driver/agent-session.ts';
 import type { DriverSession } from './driver/driver-session.ts';
 import type { ScriptedHub, ScriptedHubOptions } from './scripted-hub/scripted-hub.ts';
+import type { ScriptedSyncApi, SyncApiOptions } from './sync-api/sync-api.ts';
 
 /** Default deadline of a client case. */
 export const DEFAULT_CLIENT_CASE_TIMEOUT_MS = 15_000;
@@ -37,4 +39,8 @@ export interface ClientCaseContext extends Pick<
   startHub(options?: Pick<ScriptedHubOptions, 'activityTimeoutS' | 'establishDelayMs'>): Promise<ScriptedHub>;
   /** A driver process running the client under test, stopped after the case. */
   startDriver(): Promise<DriverSession>;
+  /** Profile sync-client: a scripted sync API (HTTP and event stream) for this case, closed after it. */
+  startSyncApi(options?: Pick<SyncApiOptions, 'heartbeatIntervalMs'>): Promise<ScriptedSyncApi>;
+  /** Profile sync-client: an agent driver process running the agent under test, stopped after the case. */
+  startAgent(): Promise<AgentSession>;
 }

@@ -6,9 +6,11 @@
 import { show } from '../context.ts';
 import { CaseOutcome, CheckFailure, type WireEntry } from '../types.ts';
 import type { ClientCaseContext } from './client-case.ts';
+import { AgentSession } from './driver/agent-session.ts';
 import { DriverSession } from './driver/driver-session.ts';
 import type { DriverSpec } from './driver/driver-spec.ts';
 import { ScriptedHub } from './scripted-hub/scripted-hub.ts';
+import { ScriptedSyncApi } from './sync-api/sync-api.ts';
 
 export interface ClientHarness {
   ctx: ClientCaseContext;
@@ -61,6 +63,17 @@ export function createClientContext(init: { requirements: readonly string[]; sig
     },
     async startDriver() {
       const session = await DriverSession.start(init.driver, { now, log, signal: init.signal });
+      deferred.push(() => session.close());
+      return session;
+    },
+    async startSyncApi(options = {}) {
+      const api = await ScriptedSyncApi.start({ ...options, now, log, signal: init.signal });
+      deferred.push(() => api.close());
+      log('note', 'hub', `scripted sync API on ${api.baseUrl} (event stream ws://127.0.0.1:${api.port}/app/${api.app.key})`);
+      return api;
+    },
+    async startAgent() {
+      const session = await AgentSession.start(init.driver, { now, log, signal: init.signal });
       deferred.push(() => session.close());
       return session;
     },

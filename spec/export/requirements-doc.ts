@@ -15,6 +15,7 @@ const PROFILE_TITLES: Record<Requirement['profile'], string> = {
   'agent-presence': 'Profile agent-presence: the live agent dashboard',
   'pusher-client': 'Profile pusher-client: what a Pusher client library does on its side of the wire',
   'presence-client': 'Profile presence-client: what a dashboard does with the agent-presence stream',
+  'sync-client': 'Profile sync-client: what an agent does on its side of the sync API',
 };
 
 /** A link to a requirement's block in this catalogue. */

@@ -9,6 +9,7 @@ import * as certifyReport from '../reports/certify-report.ts';
 import * as conformanceReport from '../reports/conformance-report.ts';
 import * as loadReport from '../reports/load-report.ts';
 import * as agentPresence from '../schemas/agent-presence.ts';
+import * as agentDriver from '../schemas/agent-driver.ts';
 import * as clientDriver from '../schemas/client-driver.ts';
 import * as common from '../schemas/common.ts';
 import * as pusherFrames from '../schemas/pusher-frames.ts';
@@ -78,6 +79,12 @@ const MODULES: ReadonlyArray<Module> = [
     title: 'The client driver protocol of hubproof client: commands and observations',
     source: 'spec/schemas/client-driver.ts',
     module: clientDriver,
+  },
+  {
+    name: 'agent-driver',
+    title: 'The agent driver protocol of hubproof client --profile sync-client: commands and observations',
+    source: 'spec/schemas/agent-driver.ts',
+    module: agentDriver,
   },
 ];
 

@@ -4,12 +4,20 @@ import { PUSHER_REQUIREMENTS } from './pusher.ts';
 import { PUSHER_CLIENT_REQUIREMENTS } from './pusher-client.ts';
 import { PRESENCE_CLIENT_REQUIREMENTS } from './presence-client.ts';
 import { SYNC_REQUIREMENTS } from './sync.ts';
+import { SYNC_CLIENT_REQUIREMENTS } from './sync-client.ts';
 import type { Requirement } from './types.ts';
 import { matchesSelector } from './types.ts';
 
 export * from './dependencies.ts';
 export * from './types.ts';
-export { AGENT_PRESENCE_REQUIREMENTS, PRESENCE_CLIENT_REQUIREMENTS, PUSHER_CLIENT_REQUIREMENTS, PUSHER_REQUIREMENTS, SYNC_REQUIREMENTS };
+export {
+  AGENT_PRESENCE_REQUIREMENTS,
+  PRESENCE_CLIENT_REQUIREMENTS,
+  PUSHER_CLIENT_REQUIREMENTS,
+  PUSHER_REQUIREMENTS,
+  SYNC_CLIENT_REQUIREMENTS,
+  SYNC_REQUIREMENTS,
+};
 
 export const REQUIREMENTS: readonly Requirement[] = [
   ...PUSHER_REQUIREMENTS,
@@ -17,6 +25,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   ...AGENT_PRESENCE_REQUIREMENTS,
   ...PUSHER_CLIENT_REQUIREMENTS,
   ...PRESENCE_CLIENT_REQUIREMENTS,
+  ...SYNC_CLIENT_REQUIREMENTS,
 ];
 
 /** The rules a hub is held to (every profile a target may declare); client rules are `hubproof client`'s. */

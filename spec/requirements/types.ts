@@ -5,7 +5,8 @@ export const Level = z.enum(['MUST', 'SHOULD', 'MAY']);
 export type Level = z.infer<typeof Level>;
 
 /** `profile/section/n`, e.g. `pusher/subscribe/3`. Ids are stable: never renumber, never reuse, only append. */
-export const REQUIREMENT_ID_PATTERN = /^(pusher|sync|agent-presence|pusher-client|presence-client)\/[a-z][a-z0-9-]*\/[1-9][0-9]*$/;
+export const REQUIREMENT_ID_PATTERN =
+  /^(pusher|sync|agent-presence|pusher-client|presence-client|sync-client)\/[a-z][a-z0-9-]*\/[1-9][0-9]*$/;
 
 const RequirementId = z.string().regex(REQUIREMENT_ID_PATTERN);
 

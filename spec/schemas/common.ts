@@ -24,7 +24,7 @@ export const PROFILES = Profile.options;
  * Profiles of client conformance (`hubproof client`): rules a client library is held to. Requirements may
  * belong to one; a target file never declares one (a hub is not a client).
  */
-export const ClientProfile = z.enum(['pusher-client', 'presence-client']).meta({ id: 'ClientProfile' });
+export const ClientProfile = z.enum(['pusher-client', 'presence-client', 'sync-client']).meta({ id: 'ClientProfile' });
 export type ClientProfile = z.infer<typeof ClientProfile>;
 export const CLIENT_PROFILES = ClientProfile.options;
 

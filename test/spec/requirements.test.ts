@@ -56,6 +56,7 @@ const EXPECTED_SECTIONS: Record<string, string[]> = {
     'robustness',
   ],
   'presence-client': ['connection', 'catch-up', 'updates', 'reconnect', 'refusal', 'robustness'],
+  'sync-client': ['join', 'backoff', 'heartbeat', 'idempotency', 'catch-up', 'events', 'leave'],
 };
 
 describe('requirement registry', () => {

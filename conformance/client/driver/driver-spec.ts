@@ -10,6 +10,8 @@ import { HubproofError } from '../../../spec/errors.ts';
 export const SHIPPED_DRIVERS = {
   'pusher-js': fileURLToPath(new URL('../drivers/pusher-js-driver.mjs', import.meta.url)),
   'laravel-echo': fileURLToPath(new URL('../drivers/laravel-echo-driver.mjs', import.meta.url)),
+  /** hubproof's reference agent (profile sync-client), speaking the agent driver protocol. */
+  'reference-agent': fileURLToPath(new URL('../drivers/reference-agent-driver.mjs', import.meta.url)),
 } as const;
 export type ShippedDriver = keyof typeof SHIPPED_DRIVERS;
 
@@ -41,10 +43,15 @@ export function driverSpec(driver = 'pusher-js', clientPath?: string): DriverSpe
       );
     return { label: driver, argv: [driver], shell: true, replayFlags: ['--driver', JSON.stringify(driver)] };
   }
+  if (driver === 'reference-agent' && clientPath !== undefined)
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      '--client-path works with pusher-js and laravel-echo; the reference agent has no library to load',
+    );
   if (clientPath !== undefined && !existsSync(clientPath))
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--client-path ${clientPath} does not exist; give the folder of an installed ${driver}`);
   const argv = [process.execPath, SHIPPED_DRIVERS[driver], ...(clientPath !== undefined ? ['--client-path', clientPath] : [])];
-  const replayFlags = driver === 'pusher-js' ? [] : ['--driver', driver];
+  const replayFlags = driver === 'pusher-js' || driver === 'reference-agent' ? [] : ['--driver', driver];
   if (clientPath !== undefined) replayFlags.push('--client-path', clientPath);
   return { label: clientPath !== undefined ? `${driver} (${clientPath})` : driver, argv, shell: false, replayFlags };
 }

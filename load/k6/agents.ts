@@ -244,6 +244,6 @@ export function handleSummary(data: SummaryData): Record<string, string> {
     vuPlan: run.vuPlan,
     maxLagMs: settings.maxLagMs,
     conflicts: true,
-    note: 'propagation = create request → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved',
+    notes: ['propagation = create request → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved'],
   });
 }

@@ -13,15 +13,17 @@ import { k6Options, settings } from './lib/options.ts';
 import { streamSeq } from './lib/plan.ts';
 import { connectionUrl, publish as publishEvent } from './lib/pusher.ts';
 import { broadcastRun, mySockets } from './lib/run.ts';
-import { loadScenario } from './lib/scenario.ts';
+import { loadScenario, sizeForMachine } from './lib/scenario.ts';
 import { shardSetup, shardStampUs } from './lib/shard.ts';
 import { holdSockets } from './lib/subscriber.ts';
+import { PUBLISH_CPU_MS } from './lib/sizing.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import type { SummaryData } from './lib/report.ts';
 import { loadTarget } from './lib/target.ts';
 
 const target = loadTarget(__ENV.TARGET);
 export const scenario = loadScenario('fanout');
+const sized = sizeForMachine(scenario, { sendCpuMs: PUBLISH_CPU_MS, deliveriesPerSend: scenario.subscribersPerChannel });
 const sockets = scenario.channels * scenario.subscribersPerChannel;
 export const run = broadcastRun(scenario, scenario.channels, sockets, scenario.rate / scenario.channels);
 const channel = (c: number): string => `hubproof-load-${c}`;
@@ -77,5 +79,6 @@ export function handleSummary(data: SummaryData): Record<string, string> {
     vuPlan: run.vuPlan,
     maxLagMs: run.hold.health.maxLagMs,
     shard: run.shard,
+    ...(sized ? { notes: [sized] } : {}),
   });
 }

@@ -14,9 +14,10 @@ import { k6Options, settings } from './lib/options.ts';
 import { streamSeq } from './lib/plan.ts';
 import type { SummaryData } from './lib/report.ts';
 import { broadcastRun, mySockets } from './lib/run.ts';
-import { loadScenario } from './lib/scenario.ts';
+import { loadScenario, sizeForMachine } from './lib/scenario.ts';
 import { shardSetup, shardStampUs } from './lib/shard.ts';
 import { holdSockets } from './lib/subscriber.ts';
+import { PRESENCE_UPDATE_CPU_MS } from './lib/sizing.ts';
 import { summaryOutputs } from './lib/summary.ts';
 import { loadTarget, trimSlash } from './lib/target.ts';
 
@@ -24,6 +25,7 @@ const target = loadTarget(__ENV.TARGET);
 export const scenario = loadScenario('presence');
 const perSession = scenario.subscribersPerChannel;
 const dashboards = scenario.channels * perSession;
+const sized = sizeForMachine(scenario, { sendCpuMs: PRESENCE_UPDATE_CPU_MS, deliveriesPerSend: dashboards });
 export const run = broadcastRun(scenario, scenario.publishers, dashboards, scenario.rate);
 const token = target.agents[0]?.token ?? '';
 
@@ -69,7 +71,6 @@ export function update(data: SetupData): void {
   });
   const r = http.post(`${trimSlash(target.nodes[0]!.http)}/api/presence/hp-agent-${stream}/events`, body, {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    tags: { name: 'presence-event' },
   });
   if (r.status < 200 || r.status >= 300) {
     if (inWindow) m.publishErrors.add(1);
@@ -83,6 +84,9 @@ export function handleSummary(data: SummaryData): Record<string, string> {
     vuPlan: run.vuPlan,
     shard: run.shard,
     maxLagMs: run.hold.health.maxLagMs,
-    note: `${scenario.channels} dashboard session_ids × ${perSession} dashboards; every dashboard expects every update`,
+    notes: [
+      `${scenario.channels} dashboard session_ids × ${perSession} dashboards; every dashboard expects every update`,
+      ...(sized ? [sized] : []),
+    ],
   });
 }

@@ -9,6 +9,7 @@ import type { Options } from 'k6/options';
 import type { Scenario } from '../../scenarios/types.ts';
 import * as m from './metrics.ts';
 import { shardSegment, type Shard } from './shard.ts';
+import { DEFAULT_SEND_VU_RATE, planSenders } from './sizing.ts';
 import { envNumber } from './target.ts';
 
 /** Run settings that are about the generator, not the test: `-e NAME=value`. */
@@ -58,13 +59,14 @@ export function k6Options(o: {
   };
   for (const send of o.sends) {
     if (!(send.rate > 0)) continue;
+    const senders = planSenders(send.rate, envNumber('SEND_VU_RATE', DEFAULT_SEND_VU_RATE));
     scenarios[send.name] = {
       executor: 'constant-arrival-rate',
       ...arrival(send.rate),
       duration: ms(s.warmupS + s.durationS),
       startTime: ms(settings.connectS),
-      preAllocatedVUs: envNumber('SEND_VUS', 0) || Math.max(5, Math.ceil(send.rate / 50)),
-      maxVUs: Math.max(50, Math.ceil(send.rate / 5)),
+      preAllocatedVUs: senders.preAllocatedVUs,
+      maxVUs: senders.maxVUs,
       exec: send.exec,
     };
   }

@@ -27,7 +27,7 @@ export interface K6Run {
   maxLagMs: number;
   /** agents: conflict resolution figures. */
   conflicts?: boolean;
-  note?: string;
+  notes?: string[];
   /** `-e SHARD=I/N`: this instance is one shard of the test. */
   shard?: Shard;
 }
@@ -170,7 +170,7 @@ export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadRe
   const thresholds = evaluateThresholds(shardThresholds(s.thresholds, r.shard), base);
   const notes = [
     "k6 run: latency from the publisher's Date.now() to the subscriber's (ms resolution), percentiles to log-linear bucket precision (exact below 32 ms, within 6.25 % above); no per-second timeline",
-    ...(r.note ? [r.note] : []),
+    ...(r.notes ?? []),
     ...(r.shard ? [shardNote(r.shard)] : []),
   ];
   if (base.driver.saturated) notes.push(`figures invalid, the load generator fell behind: ${base.driver.reasons.join('; ')}`);

@@ -14,6 +14,7 @@ const SOLO = [
   'test/certify/certify-browser.test.ts',
   'test/conformance/sync/sync-cases.test.ts',
   'test/conformance/pusher/cluster.test.ts',
+  'test/package/installed-package.test.ts',
 ];
 
 export default defineConfig({

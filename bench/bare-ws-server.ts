@@ -1,13 +1,15 @@
 /**
  * The bare broadcast server: the least a Pusher-speaking hub must do, with nothing else in the way. It is
  * the baseline in `hubproof bench` (what the driver and the machine can do without the hub's logic) and the
- * fault-injection fixture of the load tests (`delayMs`, `dropEvery`).
+ * fault-injection fixture of the load tests (`delayMs`, `dropEvery`, `refuseEvery`, and the HTTP connection
+ * behaviours of real servers: `closeAfter`, `announceClose`, `maxRequestsPerSocket`).
  *   - `WS /app/{key}`: pusher:connection_established; pusher:subscribe → subscription_succeeded (no auth
  *     check); pusher:ping → pusher:pong.
  *   - `POST /apps/{id}/events`: optionally signature-checked; encodes the frame once and writes the same
  *     buffer to every subscriber of the channel(s) (with `coalesce`, one write per socket per loop turn).
  *   - `WS /ws/broadcasts` + `POST /api/presence/{agent}/events`: the same for presence dashboards.
- * Run alone: `node --import tsx bench/bare-ws-server.ts --port 0 --target-out bare.json [--coalesce]`.
+ * Run alone: `node --import tsx bench/bare-ws-server.ts --port 0 --target-out bare.json [--coalesce]
+ * [--close-after N [--announce-close]] [--max-requests N]`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +34,8 @@ export interface BareServerOptions {
   delayMs?: number;
   /** Fault injection: silently drop every Nth published event (default 0 = never). */
   dropEvery?: number;
+  /** Fault injection: refuse every Nth publish with 503, delivering nothing (default 0 = never). */
+  refuseEvery?: number;
   /**
    * Coalesce each subscriber's writes per event-loop turn (reference-server/wire/turn-writes.ts), as the
    * reference hub and uWebSockets-based hubs do: events published in one turn reach a socket in one write,
@@ -39,6 +43,16 @@ export interface BareServerOptions {
    * `bench --driver` turn it on; off, every frame is a write of its own (default false).
    */
   coalesce?: boolean;
+  /**
+   * How the HTTP API treats its connections (default: kept alive). `closeAfter: N` closes each connection
+   * once it has answered N requests; without `announceClose` the last answer does not say so (no
+   * `Connection` header at all), as Laravel Reverb 1.10 does after every response (`closeAfter: 1`).
+   * `maxRequestsPerSocket` is Node's own limit: the Nth answer says `Connection: close`, and a request
+   * written after it is answered 503.
+   */
+  closeAfter?: number;
+  announceClose?: boolean;
+  maxRequestsPerSocket?: number;
 }
 
 export interface BareServer {
@@ -60,11 +74,26 @@ interface Peer {
 const DEFAULT_APP = { id: '1', key: 'bare-key', secret: 'bare-secret-0000' };
 
 export async function startBareServer(options: BareServerOptions = {}): Promise<BareServer> {
-  const o = { port: 0, host: '127.0.0.1', app: DEFAULT_APP, verifySignatures: true, delayMs: 0, dropEvery: 0, coalesce: false, ...options };
+  const o = {
+    port: 0,
+    host: '127.0.0.1',
+    app: DEFAULT_APP,
+    verifySignatures: true,
+    delayMs: 0,
+    dropEvery: 0,
+    refuseEvery: 0,
+    coalesce: false,
+    closeAfter: 0,
+    announceClose: false,
+    maxRequestsPerSocket: 0,
+    ...options,
+  };
+  const answers = new WeakMap<object, number>();
   const channels = new Map<string, Set<Peer>>();
   const dashboards = new Set<Peer>();
   let published = 0;
   let dropped = 0;
+  let requests = 0;
   let nextSocket = 1;
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 });
 
@@ -95,10 +124,20 @@ export async function startBareServer(options: BareServerOptions = {}): Promise<
       const url = new URL(req.url ?? '/', 'http://x');
       const reply = (status: number, json: unknown): void => {
         const text = JSON.stringify(json);
+        const answered = (answers.get(req.socket) ?? 0) + 1;
+        answers.set(req.socket, answered);
+        const closing = o.closeAfter > 0 && answered >= o.closeAfter;
+        if (closing && o.announceClose) res.setHeader('connection', 'close');
+        else if (closing) res.removeHeader('connection');
         res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-        res.end(text);
+        // Closed once the answer is flushed: a request the client wrote meanwhile is never read.
+        res.end(text, closing && !o.announceClose ? () => req.socket.destroy() : undefined);
       };
       try {
+        const isPublish =
+          req.method === 'POST' && (url.pathname === `/apps/${o.app.id}/events` || url.pathname.startsWith('/api/presence/'));
+        if (isPublish && o.refuseEvery > 0 && ++requests % o.refuseEvery === 0)
+          return reply(503, { error: { code: 'refused', message: 'fault injection' } });
         if (req.method === 'POST' && url.pathname === `/apps/${o.app.id}/events`) {
           if (o.verifySignatures) {
             const v = verifyHttpRequest(o.app, { method: 'POST', path: url.pathname, query: Object.fromEntries(url.searchParams), body });
@@ -142,6 +181,7 @@ export async function startBareServer(options: BareServerOptions = {}): Promise<
   };
 
   const server = createServer(onHttp);
+  if (o.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = o.maxRequestsPerSocket;
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === `/app/${o.app.key}`) {
@@ -224,14 +264,22 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       'target-out': { type: 'string' },
       'delay-ms': { type: 'string', default: '0' },
       'drop-every': { type: 'string', default: '0' },
+      'refuse-every': { type: 'string', default: '0' },
       coalesce: { type: 'boolean', default: false },
+      'close-after': { type: 'string', default: '0' },
+      'announce-close': { type: 'boolean', default: false },
+      'max-requests': { type: 'string', default: '0' },
     },
   });
   const bare = await startBareServer({
     port: Number(values.port),
     delayMs: Number(values['delay-ms']),
     dropEvery: Number(values['drop-every']),
+    refuseEvery: Number(values['refuse-every']),
     coalesce: values.coalesce,
+    closeAfter: Number(values['close-after']),
+    announceClose: values['announce-close'],
+    maxRequestsPerSocket: Number(values['max-requests']),
   });
   const target = bare.target();
   if (values['target-out']) writeFileSync(values['target-out'], JSON.stringify(target, null, 2));

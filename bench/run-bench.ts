@@ -8,8 +8,9 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad } from '../load/run-load.ts';
-import type { Progress } from '../load/progress.ts';
-import type { LoadReport, ScenarioResult } from '../load/report-types.ts';
+import { silentProgress, type Progress } from '../load/progress.ts';
+import type { CapacitySpread, CapacityStep, LoadReport, ScenarioResult } from '../load/report-types.ts';
+import { roundRatios, runSideBySide, type CapacityComparison } from '../load/capacity/side-by-side.ts';
 import { startEmbeddedTarget } from '../cli/embedded-target.ts';
 import { spawnTargetProcess, type SpawnedTarget } from '../cli/hub-process.ts';
 import { placeApart, type Placement } from './placement.ts';
@@ -25,6 +26,8 @@ export interface BenchOptions {
   connections?: number;
   /** Seconds per capacity step (default 3). */
   stepS?: number;
+  /** Capacity searches per server, interleaved across the servers round by round (default 3). */
+  repeat?: number;
   progress?: Progress | false;
 }
 
@@ -44,7 +47,14 @@ export interface ServerFigures {
     serverCpuPct: number | null;
     machineShare: number | null;
   };
-  capacity: { lastGoodRate: number | null; stoppedBecause: string; steps: NonNullable<ScenarioResult['capacity']>['steps'] };
+  /** The median search of `repeat` (its steps and why it stopped), with every search's figure and the range. */
+  capacity: {
+    lastGoodRate: number | null;
+    stoppedBecause: string;
+    steps: CapacityStep[];
+    spread: CapacitySpread | null;
+    lowerBound: boolean;
+  };
   memory: { connections: number; baselineMb: number; finalMb: number; mbPer1000: number } | null;
 }
 
@@ -54,8 +64,10 @@ export interface BenchReport {
   generatedAt: string;
   machine: { cores: number; cpu: string; node: string };
   servers: ServerFigures[];
-  /** reference hub ÷ bare server, per figure. */
+  /** reference hub ÷ bare server, per figure (capacity: the median of the rounds' ratios). */
   ratios: Record<string, number | null>;
+  /** Capacity searches per server, and the order the servers ran in, per round. */
+  capacityRounds: { repeat: number; order: string[][]; hubToBare: ReturnType<typeof roundRatios> };
   /**
    * The reference hub as 2 nodes on one Redis (subscribers spread over both, events published through
    * node 1) against the same hub as 1 node: what the Redis hop costs.
@@ -84,6 +96,18 @@ export function startBareChild(extra: string[] = []): Promise<SpawnedTarget> {
   ]);
 }
 
+/** The capacity search's settings in the bench: 10 channels × 10 subscribers, ×1.5 from 500/s. */
+const capacitySet = (stepS: number): string[] => [
+  'channels=10',
+  'subscribersPerChannel=10',
+  'stepStartRate=500',
+  'stepFactor=1.5',
+  `stepS=${stepS}`,
+  'warmupS=1',
+  'maxRate=40000',
+];
+
+/** Memory and the fixed load of one server (capacity is measured for all servers at once, interleaved). */
 async function measure(
   name: string,
   server: SpawnedTarget,
@@ -108,23 +132,7 @@ async function measure(
     scenarios: 'fanout',
     overrides: { rate: o.rate, durationS: o.durationS, set: ['channels=1', `subscribersPerChannel=${o.subscribers}`, 'warmupS=2'] },
   });
-  const cap = await runLoad({
-    ...common,
-    scenarios: 'capacity',
-    overrides: {
-      set: [
-        'channels=10',
-        'subscribersPerChannel=10',
-        'stepStartRate=500',
-        'stepFactor=1.5',
-        `stepS=${o.stepS}`,
-        'warmupS=1',
-        'maxRate=40000',
-      ],
-    },
-  });
   const f = one(fixed);
-  const c = one(cap);
   const m = mem && one(mem)?.memory;
   return {
     name,
@@ -142,11 +150,7 @@ async function measure(
       serverCpuPct: f?.hub?.cpuPct ?? null,
       machineShare: f?.driver.machineShare ?? null,
     },
-    capacity: {
-      lastGoodRate: c?.capacity?.lastGoodRate ?? null,
-      stoppedBecause: c?.capacity?.stoppedBecause ?? 'not run',
-      steps: c?.capacity?.steps ?? [],
-    },
+    capacity: { lastGoodRate: null, stoppedBecause: 'not run', steps: [], spread: null, lowerBound: false },
     memory: m ? { connections: m.connections, baselineMb: m.baselineMb, finalMb: m.finalMb, mbPer1000: m.mbPer1000 } : null,
   };
 }
@@ -163,7 +167,7 @@ const ratio = (a: number | null | undefined, b: number | null | undefined): numb
 
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as BenchOptions;
-  const o = { rate: 1000, subscribers: 100, durationS: 5, connections: 1000, stepS: 3, ...given };
+  const o = { rate: 1000, subscribers: 100, durationS: 5, connections: 1000, stepS: 3, repeat: 3, ...given };
   const progress = options.progress ?? false;
   const servers: ServerFigures[] = [];
   const hubOf = (cluster?: number) => async () => {
@@ -172,19 +176,42 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   };
   // The cluster's RSS is not one process's (the driver samples node 1 only): no memory figure for it.
   // The bare server coalesces each socket's writes per loop turn, as the reference hub does.
-  for (const [name, start, memory] of [
-    ['reference-hub', hubOf(), true],
-    ['bare-ws', () => startBareChild(['--coalesce']), true],
-    ['hub-2-nodes', hubOf(2), false],
-  ] as const) {
-    const server = await start();
-    try {
+  const started: SpawnedTarget[] = [];
+  let comparison: CapacityComparison;
+  try {
+    for (const [name, start, memory] of [
+      ['reference-hub', hubOf(), true],
+      ['bare-ws', () => startBareChild(['--coalesce']), true],
+      ['hub-2-nodes', hubOf(2), false],
+    ] as const) {
+      const server = await start();
+      started.push(server);
       servers.push(await measure(name, server, o, progress, memory));
-    } finally {
-      await server.close();
     }
+    // Capacity: every server's searches interleaved round by round (order alternating), so the ratios come
+    // from one session of a noisy machine; each figure is the median of `repeat` searches, with its range.
+    comparison = await runSideBySide({
+      targets: started.map((x, i) => ({ ...x.target, name: servers[i]!.name })),
+      rounds: o.repeat,
+      overrides: { set: capacitySet(o.stepS) },
+      progress: progress === false ? silentProgress : progress,
+    });
+  } finally {
+    for (const server of started) await server.close();
   }
+  comparison.hubs.forEach((h, i) => {
+    const c = h.report.scenarios[0]?.capacity;
+    servers[i]!.capacity = {
+      lastGoodRate: c?.spread?.median ?? c?.lastGoodRate ?? null,
+      stoppedBecause: c?.stoppedBecause ?? h.report.errors[0]?.message ?? 'not run',
+      steps: c?.steps ?? [],
+      spread: c?.spread ?? null,
+      lowerBound: c?.lowerBound ?? false,
+    };
+  });
   const [hub, bare, cluster] = servers as [ServerFigures, ServerFigures, ServerFigures];
+  const figures = (s: ServerFigures) => s.capacity.spread?.figures ?? [s.capacity.lastGoodRate];
+  const hubToBare = roundRatios(figures(hub), figures(bare));
   const extra = (a: number, b: number) => (a > 0 && b > 0 ? Math.round((a - b) * 100) / 100 : null);
   return {
     tool: 'hubproof',
@@ -196,11 +223,12 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       deliveredPerS: ratio(hub.fixed.deliveredPerS, bare.fixed.deliveredPerS),
       p50Ms: ratio(hub.fixed.p50Ms, bare.fixed.p50Ms),
       p99Ms: ratio(hub.fixed.p99Ms, bare.fixed.p99Ms),
-      capacity: ratio(hub.capacity.lastGoodRate, bare.capacity.lastGoodRate),
+      capacity: hubToBare.median,
       mbPer1000: ratio(hub.memory?.mbPer1000, bare.memory?.mbPer1000),
     },
+    capacityRounds: { repeat: o.repeat, order: comparison.order, hubToBare },
     cluster: {
-      capacityRatio: ratio(cluster.capacity.lastGoodRate, hub.capacity.lastGoodRate),
+      capacityRatio: roundRatios(figures(cluster), figures(hub)).median,
       p50ExtraMs: extra(cluster.fixed.p50Ms, hub.fixed.p50Ms),
       p99ExtraMs: extra(cluster.fixed.p99Ms, hub.fixed.p99Ms),
       firstStep: firstStep(hub, cluster),
@@ -306,8 +334,9 @@ export async function runDriverCeiling(
     });
     const c = r.scenarios[0]?.capacity;
     const steps = c?.steps ?? [];
-    const best = steps.filter((s) => s.ok).at(-1);
-    const failed = steps.find((s) => !s.ok);
+    // The figure's last run that held, and the last run of the lowest rate that failed twice.
+    const best = steps.filter((s) => s.ok && s.rate === c?.lastGoodRate).at(-1);
+    const failed = c?.firstBadRate == null ? undefined : steps.filter((s) => s.rate === c.firstBadRate).at(-1);
     const machineBusy = /machine CPU/.test(c?.stoppedBecause ?? '');
     const limitedBy = !failed
       ? 'max-rate'

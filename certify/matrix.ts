@@ -5,10 +5,10 @@
  * never `breached`: it says nothing about the hub.
  */
 import type { LoadReport } from '../load/report-types.ts';
-import { CERTIFY_REPORT_FORMAT, type CertifyReport, type SloRow } from '../reports/model/certify-report.ts';
+import { CERTIFY_REPORT_FORMAT, CERTIFY_SCHEMA_VERSION, type CertifyReport, type SloRow } from '../reports/model/certify-report.ts';
 import { requirementRows, type RequirementRow } from '../reports/model/requirement-rows.ts';
 import type { RunReport } from '../reports/model/run-report.ts';
-import { matrixSummary, notCovered, sloStatus, verdictOf } from '../reports/model/verdict.ts';
+import { matrixSummary, notCovered, scenariosNotCovered, sloStatus, verdictOf } from '../reports/model/verdict.ts';
 import { sloRequirements } from './slo-requirements.ts';
 
 export function sloRows(load: LoadReport): SloRow[] {
@@ -76,8 +76,9 @@ export function certifyReport({ conformance, load, options, startedAt, durations
   const requirements = linkSlos(requirementRows(conformance.results), slos);
   return {
     format: CERTIFY_REPORT_FORMAT,
+    schemaVersion: CERTIFY_SCHEMA_VERSION,
     ...verdictOf(requirements, slos, { strict: options.strict, rules: conformance.rules, findings: conformance.findings }),
-    notCovered: notCovered(requirements),
+    notCovered: [...notCovered(requirements), ...scenariosNotCovered(load.skipped)],
     harness: { ...conformance.harness, node: process.version, platform: `${process.platform}-${process.arch}` },
     hub: {
       name: conformance.hub?.name ?? conformance.target.name,

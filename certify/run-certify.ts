@@ -10,7 +10,7 @@ import type { DriverLimits } from '../load/driver/driver-monitor.ts';
 import type { Progress } from '../load/progress.ts';
 import type { LoadReport } from '../load/report-types.ts';
 import { runLoad } from '../load/run-load.ts';
-import { selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
+import { findScenario, selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
 import type { CertifyReport } from '../reports/model/certify-report.ts';
 import { certifyReport } from './matrix.ts';
 
@@ -41,6 +41,7 @@ export interface CertifyOptions extends Pick<
   | 'deviations'
   | 'failOnFixed'
   | 'maxTimerWaitMs'
+  | 'singleNodeBecause'
 > {
   /** Load scenarios, comma-separated (default CERTIFY_SCENARIOS). */
   scenarios?: string;
@@ -48,6 +49,8 @@ export interface CertifyOptions extends Pick<
   loadDurationS?: number;
   /** Extra `key=value` scenario overrides (as `hubproof load --set`). */
   loadSet?: string[];
+  /** Adds the soak scenario (docs/soak.md), measured `durationS` after its warm-up (default: the scenario's). */
+  soak?: { durationS?: number };
   driverLimits?: Partial<DriverLimits>;
   /** Conformance progress (default stderr; null silences both parts). */
   progress?: RunOptions['progress'];
@@ -62,10 +65,13 @@ export interface CertifyResult {
 }
 
 export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
-  const scenarios = o.scenarios ?? CERTIFY_SCENARIOS;
+  const chosen = o.scenarios ?? CERTIFY_SCENARIOS;
+  const scenarios = o.soak && !selectScenarios(chosen).some((x) => x.kind === 'soak') ? `${chosen},soak` : chosen;
   const loadDurationS = o.loadDurationS ?? CERTIFY_LOAD_DURATION_S;
   // The browser scenario is sized for this machine by runLoad (load/browser/browser-size.ts), as for `hubproof load`.
-  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: o.loadSet ?? [] };
+  // The soak keeps its own length: the few seconds of the other scenarios would show nothing.
+  const soakSet = o.soak ? [`soak:durationS=${o.soak.durationS ?? findScenario('soak').durationS}`] : [];
+  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: [...soakSet, ...(o.loadSet ?? [])] };
   // Validate the load selection before spending minutes on conformance.
   selectScenarios(scenarios);
 
@@ -85,6 +91,7 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
     deviations: o.deviations,
     failOnFixed: o.failOnFixed,
     ...(o.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: o.maxTimerWaitMs } : {}),
+    ...(o.singleNodeBecause ? { singleNodeBecause: o.singleNodeBecause } : {}),
   });
   const t1 = performance.now();
   const load = await runLoad({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CertifyResult } from './run-certify.ts';
 import { certifyHtml } from '../reports/certify-html.ts';
 import { certifyJunit } from '../reports/certify-junit.ts';
+import { reportJson } from '../reports/report-contract.ts';
 
 export interface CertifyFiles {
   json: string;
@@ -11,10 +12,12 @@ export interface CertifyFiles {
   html: string;
 }
 
+/** A certificate its published schema refuses is not written, nor are its JUnit and HTML files (reports/report-contract.ts). */
 export function writeCertify(result: CertifyResult, dir: string): CertifyFiles {
+  const json = reportJson('certify', result.report);
   mkdirSync(dir, { recursive: true });
   const files: CertifyFiles = { json: join(dir, 'certify.json'), junit: join(dir, 'junit.xml'), html: join(dir, 'index.html') };
-  writeFileSync(files.json, `${JSON.stringify(result.report, null, 2)}\n`);
+  writeFileSync(files.json, json);
   writeFileSync(files.junit, certifyJunit(result.report, result.conformance));
   writeFileSync(files.html, certifyHtml(result.report, result.conformance, result.load));
   return files;

@@ -4,6 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createProgress } from '../load/progress.ts';
 import { runBench, runDriverCeiling, type BenchReport, type DriverCeiling } from '../bench/run-bench.ts';
+import { stepTrail } from '../load/capacity/capacity-lines.ts';
+import { numberOption } from './number-option.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -16,6 +18,7 @@ export async function run(argv: string[]): Promise<number> {
       pin: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      repeat: { type: 'string' },
     },
   });
   const progress = values.verbose ? createProgress() : false;
@@ -27,7 +30,12 @@ export async function run(argv: string[]): Promise<number> {
         pin: values.pin,
         startRate: values['start-rate'] ? Number(values['start-rate']) : undefined,
       })
-    : await runBench({ progress, subscribers, ...(values.quick ? { durationS: 3, stepS: 2, connections: 500 } : {}) });
+    : await runBench({
+        progress,
+        subscribers,
+        ...(values.quick ? { durationS: 3, stepS: 2, connections: 500, repeat: 1 } : {}),
+        ...(values.repeat === undefined ? {} : { repeat: numberOption('repeat', values.repeat, { integer: true, min: 1 }) }),
+      });
   process.stdout.write(result.kind === 'bench' ? formatBench(result) : formatCeiling(result));
   mkdirSync(dirname(values.json), { recursive: true });
   writeFileSync(values.json, `${JSON.stringify(result, null, 2)}\n`);
@@ -50,11 +58,16 @@ function formatBench(r: BenchReport): string {
     ['  driver CPU (of all cores), loop lag', (s) => `${Math.round(s.fixed.driverCpuShare * 100)}%, ${s.fixed.driverLagMs} ms`, ''],
     ['  machine CPU busy', (s) => (s.fixed.machineShare === null ? 'n/a' : `${Math.round(s.fixed.machineShare * 100)}%`), ''],
     [
-      'capacity: highest rate at p99 < 50 ms',
-      (s) => (s.capacity.lastGoodRate === null ? 'none' : `${s.capacity.lastGoodRate}/s`),
+      `capacity at p99 < 50 ms, median of ${r.capacityRounds.repeat}`,
+      (s) => (s.capacity.lastGoodRate === null ? 'none' : `${s.capacity.lowerBound ? '≥ ' : ''}${s.capacity.lastGoodRate}/s`),
       'capacity',
     ],
-    ['  search stopped by', (s) => stoppedBy(s.capacity.stoppedBecause), ''],
+    [
+      '  range of the searches',
+      (s) => (s.capacity.spread ? `${s.capacity.spread.min ?? 'none'}–${s.capacity.spread.max ?? 'none'}/s` : 'n/a'),
+      '',
+    ],
+    ['  search stopped by', (s) => stoppedBy(s.capacity), ''],
     ['MB per 1000 idle connections', (s) => (s.memory ? s.memory.mbPer1000.toFixed(1) : 'n/a'), 'mbPer1000'],
   ];
   const lines = [`hubproof bench — ${r.machine.cores} cores, ${r.machine.cpu}, Node ${r.machine.node}`, ''];
@@ -73,20 +86,32 @@ function formatBench(r: BenchReport): string {
       '',
       `2 nodes on one Redis vs 1 node: capacity ${c.capacityRatio === null ? 'n/a' : `${c.capacityRatio}×`}, the Redis hop adds p50 ${signed(c.p50ExtraMs)}, p99 ${signed(c.p99ExtraMs)} at the fixed load${c.firstStep ? `; at ${c.firstStep.rate}/s × 100 subscribers p99 ${c.firstStep.p99Ms1} → ${c.firstStep.p99Ms2} ms (${signed(c.firstStep.p99ExtraMs)})` : ''} (subscribers spread over both nodes, published through node 1)`,
     );
+  const h = r.capacityRounds.hubToBare;
+  lines.push(
+    '',
+    `capacity searches interleaved, ${r.capacityRounds.order.map((o) => o.join(' → ')).join(' | ')}; hub ÷ bare per round: ${h.perRound.map((x) => x ?? 'n/a').join(', ')} (median ${h.median ?? 'n/a'}×, range ${h.min ?? 'n/a'}–${h.max ?? 'n/a'})`,
+  );
   for (const s of r.servers)
     lines.push(
       '',
-      `${s.name} capacity steps: ${s.capacity.steps.map((x) => `${x.rate}/s p99 ${x.p99Ms}ms${x.ok ? '' : ' ✗'}`).join(', ')}; stopped: ${s.capacity.stoppedBecause}`,
+      `${s.name} capacity searches: ${(s.capacity.spread?.figures ?? [s.capacity.lastGoodRate]).map((x) => (x === null ? 'none' : `${x}/s`)).join(', ')}; the median one: ${stepTrail(s.capacity)}; stopped: ${s.capacity.stoppedBecause}`,
     );
   return `${lines.join('\n')}\n`;
 }
 
 /** The capacity search's end in two words; a driver/machine stop means the figure is a lower bound. */
-function stoppedBy(reason: string): string {
-  if (reason.startsWith('driver saturated')) return /machine CPU/.test(reason) ? 'machine (lower bound)' : 'driver (lower bound)';
-  if (reason.startsWith('reach')) return 'loss';
-  if (reason.startsWith('p99')) return 'p99 limit';
-  return reason.slice(0, 20);
+function stoppedBy(c: BenchReport['servers'][number]['capacity']): string {
+  const reason = c.stoppedBecause;
+  if (c.lowerBound)
+    return /machine CPU/.test(reason) ? 'machine (lower bound)' : /maxRate/.test(reason) ? 'maxRate (lower bound)' : 'driver (lower bound)';
+  const why = /\((.*)\)/.exec(reason)?.[1] ?? reason;
+  return why.startsWith('lost')
+    ? 'loss'
+    : why.startsWith('p99')
+      ? 'p99 limit'
+      : /publishes refused/.test(why)
+        ? 'publish errors'
+        : why.slice(0, 20);
 }
 
 function formatCeiling(r: DriverCeiling): string {

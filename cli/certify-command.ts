@@ -9,12 +9,15 @@ import { parseArgs } from 'node:util';
 import { CERTIFY_SCENARIOS, runCertify } from '../certify/run-certify.ts';
 import { writeCertify } from '../certify/write-certify.ts';
 import { certifyText } from '../reports/certify-terminal.ts';
+import { certifyMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { selectCases } from '../conformance/runner.ts';
 import { HubproofError } from '../spec/errors.ts';
 import { selectScenarios } from '../load/scenarios/index.ts';
 import { loadTargetFile } from '../spec/target.ts';
 import { deviationOptions } from './expect-option.ts';
 import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
+import { durationOption } from './duration-option.ts';
 import { numberOption as num } from './number-option.ts';
 
 /** Where the report goes without --out (git-ignored). */
@@ -41,6 +44,9 @@ export async function run(argv: string[]): Promise<number> {
       'max-driver-cpu': { type: 'string' },
       'max-machine-cpu': { type: 'string' },
       cluster: { type: 'string' },
+      markdown: { type: 'string' },
+      soak: { type: 'boolean', default: false },
+      'soak-duration': { type: 'string' },
     },
   });
   const seed = num('seed', values.seed, { integer: true, min: -0x80000000 });
@@ -50,6 +56,9 @@ export async function run(argv: string[]): Promise<number> {
   const lag = num('max-driver-lag', values['max-driver-lag']);
   const cpu = num('max-driver-cpu', values['max-driver-cpu']);
   const machine = num('max-machine-cpu', values['max-machine-cpu']);
+  const soakDurationS = durationOption('soak-duration', values['soak-duration']);
+  const soak =
+    values.soak || soakDurationS !== undefined ? { ...(soakDurationS !== undefined ? { durationS: soakDurationS } : {}) } : undefined;
   // A bad target file, selector or scenario exits 2 before anything runs (or a hub starts).
   const target = values.target ? loadTargetFile(values.target) : undefined;
   const cluster = clusterOption(values.cluster, values.target);
@@ -73,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       scenarios: values.scenario,
       loadDurationS,
       loadSet: values.set,
+      ...(soak ? { soak } : {}),
       driverLimits: {
         ...(lag !== undefined ? { maxLoopLagMs: lag, maxSendLagMs: lag } : {}),
         ...(cpu !== undefined ? { maxCpuShare: cpu } : {}),
@@ -82,6 +92,8 @@ export async function run(argv: string[]): Promise<number> {
   );
   const files = writeCertify(result, out);
   const r = result.report;
+  // Before the exit-2 error below: a job summary says why there is no verdict too.
+  if (values.markdown) writeText(values.markdown, certifyMarkdown(r));
   process.stdout.write(certifyText(r, files));
   if (r.exitCode === 2) {
     throw new HubproofError(

@@ -60,6 +60,35 @@ Options:
     run: lazy(() => import('./hub-command.ts')),
   },
   {
+    name: 'init',
+    summary: 'Probe a hub from its URL and write a target file for it',
+    help: `Usage: hubproof init ws://HOST:PORT [ws://… one per node] --app-id ID --key KEY --secret SECRET [options]
+
+Probes the hub from outside and writes a target file (validated like every --target) with what it found:
+which profiles answer (pusher: pusher:connection_established; sync: the channel history endpoint;
+agent-presence: GET /api/presence and /ws/broadcasts, both behind agent tokens), the announced
+activity_timeout, whether the HTTP API accepts the credentials (a signed GET /apps/ID/channels), signin,
+what GET /api/hub advertises (webhooks among it), and every node's reachability. What cannot be seen from
+outside (restart.command, process.pid, webhooks.listen, …) is left as a note under "_todo", saying why it
+matters. Bad credentials or an unreachable node: exit 2 with one Error: line saying which.
+
+Options:
+  --app-id ID            The Pusher app id (HTTP API: /apps/ID/…)
+  --key KEY              The app key (WebSocket: /app/KEY)
+  --secret SECRET        The app secret (signs HTTP API requests, private channels and signin)
+  --agent-token A        IDENTIFIER:TOKEN[:PROJECTS] of an agent (repeatable; e.g.
+                         claude-backend-001:token-backend-0001:1,2); without one the sync and
+                         agent-presence endpoints can only be seen to exist, not tested
+  --http URL             The HTTP base of a node when it is not the ws URL's (ws→http, wss→https);
+                         repeatable, in the order of the nodes
+  --name NAME            The target's name (default: GET /api/hub's name, else HOST:PORT)
+  --out FILE             Where to write the target (default target.json)
+  --force                Replace --out if it exists
+  -h, --help             Show this help
+`,
+    run: lazy(() => import('./init-command.ts')),
+  },
+  {
     name: 'conform',
     summary: 'Run the conformance suite against a hub',
     help: `Usage: hubproof conform [--target file.json] [selector…] [options]
@@ -84,14 +113,48 @@ Options:
   --max-timer-wait S
                     The longest hub timer (offline_after, heartbeat_timeout) a case waits
                     out; a longer one skips its case, naming it (default 600)
+  --race-tries N    How often a race case (pusher/cluster/7) repeats its race (default: as many
+                    tries as fit in 30 s after the first, each timed; 3 to 20)
   --dry-run         List the cases that would run, then exit
   --json FILE       Write the full JSON report
   --junit FILE      Write JUnit XML (one testsuite per section)
   --html DIR        Write the HTML report
+  --markdown FILE   Write a Markdown summary (verdict, failures by root cause with replay
+                    commands) for a pull request or $GITHUB_STEP_SUMMARY
   --cluster N       Embedded hub as N nodes sharing a private redis-server (cluster cases run)
   -h, --help        Show this help
 `,
     run: lazy(() => import('./conform-command.ts')),
+  },
+  {
+    name: 'client',
+    summary: 'Run the client conformance suite against a Pusher client library',
+    help: `Usage: hubproof client [selector…] [--driver pusher-js|laravel-echo|"<command>"] [--client-path DIR] [options]
+
+Judges a Pusher client library (profile pusher-client: reconnects per close code, pings and pong
+timeouts, re-subscribing with fresh auth, presence bookkeeping, client events, unknown frames). hubproof
+plays the hub: a scripted Pusher server on 127.0.0.1, one per case, closing, going silent, restarting,
+refusing auth or sending odd frames on cue. The client runs inside a driver program that takes commands
+on stdin and reports what the application sees on stdout (docs/client-driver-protocol.md); each case
+judges from both ends. Selectors are id prefixes (pusher-client/reconnect) or case ids.
+
+Options:
+  --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
+                     (Echo's pusher connector over pusher-js), or a command line speaking the protocol
+                     (dashboard, the /dashboard page in Chromium, is not built yet)
+  --client-path DIR  With pusher-js or laravel-echo: load that library from DIR, an installed copy
+                     (e.g. a folder where you ran npm install pusher-js@7.0.0, or the package itself)
+  --strict           Also run SHOULD cases; a miss is reported non-strict
+  --expect FILE      Known deviations (client case or requirement id → reason); see docs/known-deviations.md
+  --fail-on-fixed    A listed deviation that now passes fails the run
+  --concurrency N    Cases at once (default 4; each is a driver process and a small hub)
+  --dry-run          List the cases that would run, then exit
+  --json FILE        Write the full JSON report
+  --junit FILE       Write JUnit XML (one testsuite per section)
+  --html DIR         Write the HTML report
+  -h, --help         Show this help
+`,
+    run: lazy(() => import('./client-command.ts')),
   },
   {
     name: 'load',
@@ -104,14 +167,18 @@ driver's own CPU and event-loop lag. A breached SLO exits 1; figures from a satu
 invalid (exit 2) instead of being blamed on the hub. Without --target it benchmarks the embedded
 reference hub, started as a child process so its memory is its own.
 
-Scenarios: connections, fanout, presence, agents (the default set), capacity (step search to p99 < 50 ms),
+Scenarios: connections, fanout, presence, agents (the default set), capacity (the highest rate held at
+p99 < 50 ms with reach 1: ramp, re-run a step that misses, bisect to --set capacity:resolution=0.1),
 browser (K Chromium pages, default 5: scheduled send → applied in the page DOM beside the wire; needs
 Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard).
 
 Options:
-  --target FILE           Target file describing the hub
+  --target FILE           Target file describing the hub; several (--target A --target B) with
+                          --scenario capacity compare the hubs: their searches interleaved, a ratio
+  --repeat N              Run the capacity search N times: median and range (side by side: N rounds)
   --scenario LIST         Comma-separated scenario names, or all (default: connections,fanout,presence,agents)
-  --duration S            Measured seconds per scenario (after warm-up)
+  --duration T            Measured time per scenario after its warm-up: seconds, or 90s, 30m, 2h
+                          (soak: hours for real use; docs/soak.md)
   --rate N                Events or updates per second
   --subscribers N         Subscribers (or dashboards) per channel
   --set KEY=VALUE         Override any scenario field, e.g. --set thresholds.p99Ms=20 (repeatable);
@@ -120,6 +187,7 @@ Options:
   --cluster N             Embedded hub as N nodes sharing a private redis-server
   --json FILE             Write the JSON report
   --html DIR              Write the HTML report with charts
+  --markdown FILE         Write a Markdown summary (verdict, breaches, SLO table) for $GITHUB_STEP_SUMMARY
   --quiet                 No progress line
   --max-driver-lag MS     Driver event-loop/send lag above which figures are invalid (default 20)
   --max-driver-cpu SHARE  Driver CPU share of its cores above which figures are invalid (default 0.9)
@@ -179,6 +247,8 @@ single node: try --cluster 2) are listed as not covered.
 Options:
   --target FILE         Target file describing the hub
   --out DIR             Report directory (default reports/out)
+  --markdown FILE       Also write a Markdown summary (verdict, failures by root cause with replay
+                        commands, the SLO table) for a pull request or $GITHUB_STEP_SUMMARY
   --strict              Also run SHOULD cases; a SHOULD miss then fails certification
   --seed N              fast-check seed of the conformance run (printed; replays a failure)
   --num-runs N          fast-check runs per property (default 10)
@@ -188,6 +258,8 @@ Options:
                         DEVIATIONS, never CERTIFIED, while a listed MUST fails
   --fail-on-fixed       A listed deviation that now passes fails certification
   --load-duration S     Seconds measured per load scenario (default 3)
+  --soak                Add the soak scenario (growth, return to baseline, reaping; docs/soak.md) at its
+                        default 90 s after warm-up, or --soak-duration T (90s, 30m, 2h)
   --scenario LIST       Load scenarios, comma-separated (default fanout,presence,agents,connections,browser)
   --set KEY=VALUE       Scenario override as in \`hubproof load --set\` (repeatable), e.g. thresholds.p99Ms=20
                         or browser:rate=1000 (one scenario only)
@@ -206,11 +278,13 @@ Options:
 
 A benchmark, not a test: measures the reference hub and a bare ws broadcast server in the same run and
 prints hub/bare ratios: deliveries/s and p50/p99 propagation at 1000 updates/s × 100 subscribers, the
-highest rate held at p99 < 50 ms (step search), and RSS per 1000 idle subscribed connections.
+highest rate held at p99 < 50 ms (the capacity search, run for every server interleaved, each figure the
+median with its range), and RSS per 1000 idle subscribed connections.
 
 Options:
   --json FILE         Where to write the figures (default reports/out/bench.json)
-  --quick             Shorter steps (3 s) and 500 connections for the memory figure
+  --repeat N          Capacity searches per server (default 3)
+  --quick             Shorter steps (3 s), one capacity search, 500 connections for the memory figure
   --driver            Measure the load driver's own ceiling against the bare server instead (the server in
                       its own process, coalescing each socket's writes per loop turn)
   --pin               With --driver: server on the last core, driver on the others (taskset)

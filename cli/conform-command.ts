@@ -1,6 +1,6 @@
 /**
  * `hubproof conform [--target file.json] [selector…] [--strict] [--seed N] [--num-runs N] [--path P]
- *  [--concurrency N] [--hub-down-wait S] [--max-timer-wait S] [--dry-run] [--json file] [--junit file] [--html dir]`
+ *  [--concurrency N] [--hub-down-wait S] [--max-timer-wait S] [--race-tries N] [--dry-run] [--json file] [--junit file] [--html dir]`
  * Exit 0 when no MUST failed, 1 when one did, 2 when the harness could not run.
  */
 import { parseArgs } from 'node:util';
@@ -8,10 +8,12 @@ import { resolve } from 'node:path';
 import { HubproofError } from '../spec/errors.ts';
 import { loadTargetFile } from '../spec/target.ts';
 import { deviationOptions } from './expect-option.ts';
-import { runConformance, selectCases } from '../conformance/runner.ts';
+import { countCases, runConformance, selectCases } from '../conformance/runner.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
 import { writeJunit } from '../reports/junit.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
+import { conformanceMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { numberOption } from './number-option.ts';
 
@@ -30,10 +32,12 @@ export async function run(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       'hub-down-wait': { type: 'string' },
       'max-timer-wait': { type: 'string' },
+      'race-tries': { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       json: { type: 'string' },
       junit: { type: 'string' },
       html: { type: 'string' },
+      markdown: { type: 'string' },
       cluster: { type: 'string' },
     },
   });
@@ -42,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const concurrency = numberOption('concurrency', values.concurrency, { integer: true, min: 1 });
   const hubDownWait = numberOption('hub-down-wait', values['hub-down-wait'], { min: 0 });
   const maxTimerWait = numberOption('max-timer-wait', values['max-timer-wait'], { min: 1 });
+  const raceTries = numberOption('race-tries', values['race-tries'], { integer: true, min: 1 });
   if (values.path !== undefined && seed === undefined) {
     throw new HubproofError('HUBPROOF_ERR_USAGE', '--path replays a failure only together with the --seed it was found with');
   }
@@ -52,8 +57,11 @@ export async function run(argv: string[]): Promise<number> {
   const selected = selectCases({ selectors: positionals });
 
   if (values['dry-run']) {
-    for (const c of selected) process.stdout.write(`${c.id}\t${c.req.level}\t${c.case.desc}\n`);
-    process.stdout.write(`${selected.length} case(s)\n`);
+    // One line per result row, as the run will report them: a run proving several requirements lists each.
+    for (const c of selected)
+      for (const [i, row] of c.reqRows.entries())
+        process.stdout.write(`${row.id}\t${row.req.level}\t${i === 0 ? c.case.desc : `(same run as ${c.id})`}\n`);
+    process.stdout.write(`${countCases(selected)}\n`);
     return 0;
   }
 
@@ -70,10 +78,12 @@ export async function run(argv: string[]): Promise<number> {
       concurrency,
       ...(hubDownWait !== undefined ? { hubDownWaitMs: hubDownWait * 1000 } : {}),
       ...(maxTimerWait !== undefined ? { maxTimerWaitMs: maxTimerWait * 1000 } : {}),
+      ...(raceTries !== undefined ? { raceTries } : {}),
     }),
   );
   if (values.json) writeConformanceJson(report, resolve(values.json));
   if (values.junit) writeJunit(report, resolve(values.junit));
+  if (values.markdown) writeText(values.markdown, conformanceMarkdown(report));
   if (values.html) process.stderr.write(`HTML report: ${writeConformanceHtml(report, resolve(values.html))}\n`);
   return report.exitCode;
 }

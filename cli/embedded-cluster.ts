@@ -57,18 +57,22 @@ export async function startEmbeddedCluster(spec: EmbeddedClusterSpec): Promise<E
     throw err;
   }
   const target: TargetFile = { ...cluster.target(), neighbour: { app: { ...NEIGHBOUR_APP }, nodes: neighbour.target().nodes } };
+  // A node started again is a new process: the pids the load driver samples must be the live ones.
+  const livePids = () => {
+    target.process = { pid: cluster.nodes[0]!.pid };
+    cluster.nodes.forEach((n, i) => (target.nodes[i]!.process = { pid: n.pid }));
+  };
   return {
     target,
     restart: async () => {
       await Promise.all(cluster.nodes.map((_, i) => cluster.restart(i)));
-      // A killed node started again is a new process: the pid the load driver samples must be live.
-      target.process = { pid: cluster.nodes[0]!.pid };
+      livePids();
     },
     nodeControl: {
       kill: (i) => cluster.kill(checkNode(cluster, i)),
       restart: async (i) => {
         await cluster.restart(checkNode(cluster, i));
-        target.process = { pid: cluster.nodes[0]!.pid };
+        livePids();
       },
     },
     pid: () => cluster.nodes[0]!.pid,

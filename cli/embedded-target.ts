@@ -15,6 +15,8 @@ import type { HubConfigInput } from '../reference-server/config.ts';
 import { HubproofError } from '../spec/errors.ts';
 import type { TargetFile } from '../spec/target.ts';
 import type { EmbeddedMode, NodeControl, TargetHandle } from '../target/handle.ts';
+import { findRedisServer } from '../reference-server/cluster/redis-server.ts';
+import { missingTool, missingToolText } from '../load/optional-tool.ts';
 import { FAST_LEASE_MS, startEmbeddedCluster } from './embedded-cluster.ts';
 import { startHubProcess, type HubProcess } from './hub-process.ts';
 
@@ -270,6 +272,18 @@ export function clusterOption(value: string | undefined, targetPath: string | un
   return n;
 }
 
+/**
+ * `--cluster N` of conform, load and certify without redis-server on PATH: the run goes on with one node
+ * (a missing tool of the harness's is not the hub's failure) and says why, with the command that installs
+ * it, on stderr and in every cluster case's skip reason. Undefined when the cluster can start.
+ */
+function clusterWithoutRedis(nodes: number | undefined): string | undefined {
+  if (nodes === undefined || findRedisServer() !== undefined) return undefined;
+  const why = `--cluster ${nodes} ran one node: ${missingToolText(missingTool('redis-server', 'redis-server is not on PATH'))}`;
+  process.stderr.write(`hubproof: ${why}\n`);
+  return why;
+}
+
 /** The embedded hub conformance and certify run against: timing rules in seconds, the hub in its own process. */
 export const CHECKS_HUB: EmbeddedTargetOptions = { timers: 'fast', mode: 'child' };
 
@@ -283,13 +297,15 @@ export async function withTarget<T>(
   fn: (hub: TargetHandle) => Promise<T>,
 ): Promise<T> {
   if (target) return fn({ target });
-  const hub = await startEmbeddedTarget(embedded);
+  const singleNodeBecause = clusterWithoutRedis(embedded.cluster);
+  const hub = await startEmbeddedTarget(singleNodeBecause ? { ...embedded, cluster: undefined } : embedded);
   try {
     return await fn({
       target: hub.target,
       restart: hub.restart,
       embedded: hub.mode,
       ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }),
+      ...(singleNodeBecause ? { singleNodeBecause } : {}),
     });
   } finally {
     await hub.dispose();

@@ -1,4 +1,5 @@
 /** `hubproof load`: parse flags, run `runLoad` (or k6 with --engine k6), print the figures table, write JSON/HTML, exit 0/1/2. */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HubproofError } from '../spec/errors.ts';
 import { parseShard } from '../load/driver/shard.ts';
@@ -10,14 +11,21 @@ import { loadTargetFile } from '../spec/target.ts';
 import { formatSummary } from '../load/summary-table.ts';
 import { writeLoadJson } from '../reports/load-json.ts';
 import { writeLoadHtml } from '../reports/load-html.ts';
+import { loadMarkdown } from '../reports/markdown.ts';
+import { writeText } from './write-text.ts';
 import { clusterOption, withTarget } from './embedded-target.ts';
+import { durationOption } from './duration-option.ts';
 import { numberOption as num } from './number-option.ts';
+import { runSideBySide } from '../load/capacity/side-by-side.ts';
+import { formatComparison } from '../load/capacity/comparison-lines.ts';
+import { writeComparisonHtml } from '../reports/capacity-comparison-html.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      target: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      repeat: { type: 'string' },
       scenario: { type: 'string' },
       duration: { type: 'string' },
       rate: { type: 'string' },
@@ -26,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
       hub: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      markdown: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       'max-driver-lag': { type: 'string' },
       'max-driver-cpu': { type: 'string' },
@@ -39,10 +48,11 @@ export async function run(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   const hub = values.hub;
+  const targets = values.target ?? [];
   if (hub !== undefined && hub !== 'auto' && hub !== 'child' && hub !== 'in-process') {
     throw new HubproofError('HUBPROOF_ERR_USAGE', `--hub must be auto, child or in-process, got "${hub}"`);
   }
-  if (hub !== undefined && values.target)
+  if (hub !== undefined && targets.length)
     throw new HubproofError('HUBPROOF_ERR_USAGE', '--hub applies to the embedded reference hub; drop it when you pass --target');
   const engine = values.engine ?? 'node';
   if (engine !== 'node' && engine !== 'k6') throw new HubproofError('HUBPROOF_ERR_USAGE', `--engine must be node or k6, got "${engine}"`);
@@ -54,11 +64,14 @@ export async function run(argv: string[]): Promise<number> {
   const shard = values.shard
     ? { shard: parseShard(values.shard), shardWaitS: num('shard-wait', values['shard-wait']), runId: values['run-id'] }
     : {};
+  const repeat = repeatOption(values.repeat, values.scenario);
+  if (targets.length > 1) sideBySideUsage(values);
   const overrides: ScenarioOverrides = {
-    durationS: num('duration', values.duration),
+    durationS: durationOption('duration', values.duration),
     rate: num('rate', values.rate),
     subscribers: num('subscribers', values.subscribers),
-    set: values.set,
+    // --repeat repeats the capacity search (side by side: rounds of the hubs' searches).
+    set: [...(values.set ?? []), ...(repeat > 1 && targets.length < 2 ? [`capacity:repeat=${repeat}`] : [])],
   };
   const driverLimits = {
     ...(values['max-driver-lag']
@@ -69,8 +82,24 @@ export async function run(argv: string[]): Promise<number> {
   };
   // Bad scenario names, overrides and target files, and a missing or old k6, exit 2 before a hub is started.
   for (const s of selectScenarios(values.scenario)) applyOverrides(s, overrides);
-  const target = values.target ? loadTargetFile(values.target) : undefined;
-  const cluster = clusterOption(values.cluster, values.target);
+  if (targets.length > 1) {
+    const comparison = await runSideBySide({
+      targets: targets.map((t) => loadTargetFile(t)),
+      rounds: repeat,
+      overrides,
+      driverLimits,
+      progress: values.quiet ? silentProgress : createProgress(),
+    });
+    process.stdout.write(formatComparison(comparison));
+    if (values.json) {
+      writeFileSync(values.json, `${JSON.stringify(comparison, null, 2)}\n`);
+      process.stdout.write(`JSON report: ${values.json}\n`);
+    }
+    if (values.html) process.stdout.write(`HTML report: ${writeComparisonHtml(values.html, comparison)}\n`);
+    return exitCodeFor(comparison);
+  }
+  const target = targets[0] ? loadTargetFile(targets[0]) : undefined;
+  const cluster = clusterOption(values.cluster, targets[0]);
   if (engine === 'k6') checkK6();
   // Load figures are about the hub's defaults; a child process keeps its CPU and RSS apart from the driver's.
   const embedded = { timers: 'default', mode: hub === 'in-process' ? 'in-process' : 'child', cluster } as const;
@@ -98,9 +127,34 @@ export async function run(argv: string[]): Promise<number> {
     writeLoadJson(values.json, report);
     process.stdout.write(`JSON report: ${values.json}\n`);
   }
+  if (values.markdown) {
+    writeText(values.markdown, loadMarkdown(report));
+    process.stdout.write(`Markdown summary: ${values.markdown}\n`);
+  }
   if (values.html) {
     const file = writeLoadHtml(values.html, report);
     process.stdout.write(`HTML report: ${file}\n`);
   }
   return exitCodeFor(report);
+}
+
+/** --repeat N: whole capacity searches (side by side: rounds); only with the capacity scenario. */
+function repeatOption(raw: string | undefined, scenario: string | undefined): number {
+  const n = num('repeat', raw, { integer: true, min: 1 });
+  if (n === undefined) return 1;
+  const names = scenario === 'all' ? ['capacity'] : (scenario ?? '').split(',').map((x) => x.trim());
+  if (!names.includes('capacity'))
+    throw new HubproofError('HUBPROOF_ERR_USAGE', '--repeat repeats the capacity search: add --scenario capacity');
+  return n;
+}
+
+/** Several --target compare the hubs' capacity, and nothing else. */
+function sideBySideUsage(v: { scenario?: string; engine?: string; shard?: string; cluster?: string }): void {
+  if (v.scenario !== 'capacity')
+    throw new HubproofError('HUBPROOF_ERR_USAGE', "several --target compare the hubs' capacity side by side: use --scenario capacity");
+  if ((v.engine ?? 'node') !== 'node' || v.shard || v.cluster)
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      'several --target run the Node driver on one machine: drop --engine, --shard and --cluster',
+    );
 }

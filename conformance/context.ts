@@ -55,6 +55,8 @@ export interface CaseContextInit {
   timings: EffectiveTimings;
   /** Default MAX_TIMER_WAIT_MS. */
   maxTimerWaitMs?: number;
+  /** Tries of a race case; default: as many as fit its budget. */
+  raceTries?: number;
   fc: FcSettings;
   signal: AbortSignal;
   restart?: () => Promise<void>;
@@ -96,6 +98,7 @@ export function createCaseContext(init: CaseContextInit): CaseHarness {
     hub: init.hub,
     timings: init.timings,
     maxTimerWaitMs: init.maxTimerWaitMs ?? MAX_TIMER_WAIT_MS,
+    raceTries: init.raceTries,
     fc: init.fc,
     signal: init.signal,
     log,

@@ -125,6 +125,22 @@ export function rankSuspects(records: readonly CaseRecord[], from: number, until
   return inWindow.length ? inWindow : latest.slice(0, 1);
 }
 
+/**
+ * Whether a wire entry, logged in a crash window, is the crash's fallout: a sign of distress (a connection
+ * refused, reset or closed 42xx) or an HTTP answer 5xx (a hub shutting down answers 503).
+ */
+export function isFallout(e: WireEntry): boolean {
+  return isDistress(e) || (e.dir === 'http<' && /^5\d\d /.test(e.text));
+}
+
+/**
+ * The first entry of the crash's fallout a case logged at or after `since` (absolute ms, the last moment
+ * the hub was known up): what it saw then says nothing about any requirement.
+ */
+export function falloutSince(record: CaseRecord, since: number): WireEntry | undefined {
+  return record.wire.find((e) => abs(record, e) >= since && isFallout(e));
+}
+
 /** `> ws#3 {"event":"pusher:subscribe","data":null}` */
 export function entryText(e: WireEntry, max = 200): string {
   const text = e.text.length > max ? `${e.text.slice(0, max - 1)}…` : e.text;
@@ -198,4 +214,32 @@ export function crashBlockedRows(rows: readonly CaseRow[], desc: string, crash: 
     durationMs: 0,
     wire: [],
   }));
+}
+
+/** Two suspects whose unanswered entries are this close are named together. */
+const AMBIGUOUS_MS = 20;
+
+/** Whether running the suspect again alone confirmed it, or why that was not done. */
+export type Confirmation = 'confirmed' | 'not-reproduced' | 'no-restart' | 'not-back' | 'came-back';
+
+const UNCONFIRMED: Record<Exclude<Confirmation, 'confirmed'>, string> = {
+  'not-reproduced': 'run again alone after a restart it did not take the hub down, so it may need other traffic too',
+  'no-restart': 'not confirmed: without restart.command the hub cannot be brought back to run it again alone',
+  'not-back': 'not confirmed: the hub did not answer again after the restart',
+  'came-back': 'not confirmed: the hub came back by itself, and hubproof runs a suspect again only where it can restart the hub',
+};
+
+/** One sentence for the finding: how the culprit was picked and whether a run alone confirmed it. */
+export function howIdentified(suspects: readonly Suspect[], check: Confirmation, down: string): string {
+  if (check === 'confirmed') return `confirmed: run again alone after a restart, it took ${down} down again`;
+  const [first, second] = suspects;
+  const basis =
+    suspects.length === 1
+      ? 'the only case with an entry the hub never answered since it last answered anyone'
+      : 'the first entry the hub never answered, with no answer to anyone after it (wire log times)';
+  const close =
+    second && Math.abs(second.at - first!.at) <= AMBIGUOUS_MS
+      ? `; ${second.record.id} sent an unanswered entry ${Math.abs(second.at - first!.at).toFixed(1)} ms ${second.at >= first!.at ? 'after' : 'before'} it`
+      : '';
+  return `${basis}${close}; ${UNCONFIRMED[check]}`;
 }

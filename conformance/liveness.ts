@@ -4,7 +4,9 @@
  * (any status: a 500 is the hub's bug, not its death). Each is judged only if it worked at the start of
  * the run (the baseline), so a target that never spoke one of them (a hub without the pusher profile, a
  * bare HTTP server in a test) is judged on the rest. A hub that answers a new connection with
- * `pusher:error 4200 "Server is closing"` (Soketi after an uncaught exception) is down.
+ * `pusher:error 4200 "Server is closing"` (Soketi after an uncaught exception) is down. A cluster's every
+ * node is probed: one that stops answering is down on its own (the run restarts that node), and the hub
+ * is down only when none answers.
  */
 import WebSocket from 'ws';
 import { closeClass, CloseCode } from '../spec/protocol/close-codes.ts';
@@ -23,15 +25,25 @@ export interface ProbePart {
 }
 
 export interface HubProbe {
+  /** Every node answered. */
   up: boolean;
   /** performance.now() when the probe started. */
   at: number;
   /** performance.now() when it was done. */
   doneAt: number;
-  ws?: ProbePart;
-  http?: ProbePart;
-  /** One line: `new connections answered with pusher:error 4200 "Server is closing"`. */
+  /** Indexes (in the target's `nodes`) of the nodes that did not answer; absent when every one did. */
+  downNodes?: number[];
+  /** How many nodes were probed (absent: one). */
+  nodeCount?: number;
+  /** One line: `new connections answered with pusher:error 4200 "Server is closing"`, prefixed `node 2:` on a cluster. */
   summary: string;
+}
+
+/** One node's answer to a probe. */
+interface NodeProbe {
+  up: boolean;
+  /** What failed, or (when up) what came back. */
+  detail: string;
 }
 
 /** Which parts of the probe the hub answered at the start of the run, and so which judge it later. */
@@ -40,39 +52,54 @@ export interface LivenessBaseline {
   http: boolean;
 }
 
-/** Probes every part once (no baseline yet): what the run will judge liveness on. */
+/** Probes every part of the first node once (no baseline yet): what the run will judge liveness on; then every node on it. */
 export async function livenessBaseline(
   target: TargetFile,
   timeoutMs = PROBE_TIMEOUT_MS,
 ): Promise<{ baseline: LivenessBaseline; probe: HubProbe }> {
-  const probe = await probeHub(target, { ws: true, http: true }, timeoutMs);
-  return { baseline: { ws: probe.ws?.ok ?? false, http: probe.http?.ok ?? false }, probe };
+  const [ws, http] = await Promise.all([speaksPusherWs(target) ? wsProbe(target, timeoutMs) : undefined, httpProbe(target, timeoutMs)]);
+  const baseline = { ws: ws?.ok ?? false, http: http.ok };
+  return { baseline, probe: await probeHub(target, baseline, timeoutMs) };
 }
 
-/** One probe of the first node, judged on the parts the baseline names. */
+/** One probe of every node, each judged on the parts the baseline names. */
 export async function probeHub(target: TargetFile, baseline: LivenessBaseline, timeoutMs = PROBE_TIMEOUT_MS): Promise<HubProbe> {
   const at = performance.now();
+  const nodes = await Promise.all(target.nodes.map((_, i) => probeNode(target, i, baseline, timeoutMs)));
+  const down = nodes.flatMap((n, i) => (n.up ? [] : [i]));
+  const many = nodes.length > 1;
+  const summary = down.length
+    ? down.map((i) => `${many ? `node ${i + 1}: ` : ''}${nodes[i]!.detail}`).join('; ')
+    : `up (${nodes[0]!.detail}${many ? `; all ${nodes.length} nodes` : ''})`;
+  return {
+    up: down.length === 0,
+    at,
+    doneAt: performance.now(),
+    ...(down.length ? { downNodes: down } : {}),
+    ...(many ? { nodeCount: nodes.length } : {}),
+    summary,
+  };
+}
+
+async function probeNode(target: TargetFile, i: number, baseline: LivenessBaseline, timeoutMs: number): Promise<NodeProbe> {
   const [ws, http, tcp] = await Promise.all([
-    baseline.ws && speaksPusherWs(target) ? wsProbe(target, timeoutMs) : undefined,
-    baseline.http ? httpProbe(target, timeoutMs) : undefined,
+    baseline.ws && speaksPusherWs(target) ? wsProbe(target, timeoutMs, i) : undefined,
+    baseline.http ? httpProbe(target, timeoutMs, i) : undefined,
     // Neither spoke at the start: a TCP connection is all there is to judge.
-    !baseline.ws && !baseline.http ? tcpPart(target, timeoutMs) : undefined,
+    !baseline.ws && !baseline.http ? tcpPart(target, timeoutMs, i) : undefined,
   ]);
   const failed = [
     ws && !ws.ok ? `new connections answered with ${ws.detail}` : undefined,
     http && !http.ok ? `the HTTP API did not answer (${http.detail})` : undefined,
     tcp && !tcp.ok ? tcp.detail : undefined,
   ].filter((x): x is string => x !== undefined);
-  const up = failed.length === 0;
-  const summary = up
-    ? `up (${[ws?.detail, http?.detail, tcp?.detail].filter(Boolean).join('; ') || 'nothing to probe'})`
-    : failed.join('; ');
-  return { up, at, doneAt: performance.now(), ...(ws ? { ws } : {}), ...(http ? { http } : {}), summary };
+  if (failed.length) return { up: false, detail: failed.join('; ') };
+  return { up: true, detail: [ws?.detail, http?.detail, tcp?.detail].filter(Boolean).join('; ') || 'nothing to probe' };
 }
 
-async function tcpPart(target: TargetFile, timeoutMs: number): Promise<ProbePart> {
+async function tcpPart(target: TargetFile, timeoutMs: number, node = 0): Promise<ProbePart> {
   try {
-    await probeTarget(target, timeoutMs);
+    await probeTarget({ ...target, nodes: [target.nodes[node]!] }, timeoutMs);
     return { ok: true, detail: 'TCP connection accepted' };
   } catch (err) {
     return { ok: false, detail: (err as Error).message };
@@ -84,9 +111,9 @@ function speaksPusherWs(target: TargetFile): boolean {
   return target.profiles.includes('pusher') || target.profiles.includes('sync');
 }
 
-/** Opens `/app/{key}` and waits for the first frame: connection_established is up, anything else down. */
-export function wsProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbePart> {
-  const url = connectionUrl(target.nodes[0]!.ws, target.app.key);
+/** Opens `/app/{key}` on node `node` and waits for the first frame: connection_established is up, anything else down. */
+export function wsProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS, node = 0): Promise<ProbePart> {
+  const url = connectionUrl(target.nodes[node]!.ws, target.app.key);
   return new Promise((resolve) => {
     let settled = false;
     const ws = new WebSocket(url, { handshakeTimeout: timeoutMs });
@@ -139,10 +166,11 @@ function safeJson(text: string): unknown {
 
 /**
  * Any answer from the HTTP API: a signed `GET /apps/{id}/channels` for the pusher profile, else
- * `GET /api/hub` with the first agent's token. Only no answer at all (refused, reset, silence) fails.
+ * `GET /api/hub` with the first agent's token, on node `node`. Only no answer at all (refused, reset,
+ * silence) fails.
  */
-export async function httpProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbePart> {
-  const base = target.nodes[0]!.http.replace(/\/+$/, '');
+export async function httpProbe(target: TargetFile, timeoutMs = PROBE_TIMEOUT_MS, node = 0): Promise<ProbePart> {
+  const base = target.nodes[node]!.http.replace(/\/+$/, '');
   let url: string;
   const headers: Record<string, string> = {};
   if (target.profiles.includes('pusher')) {

@@ -128,6 +128,24 @@ export const NO_SERVER_PING: RootCause = {
     'the hub never pings an idle connection (neither pusher:ping nor a WebSocket ping), so it cannot tell a stalled connection from an idle one',
 };
 
+/**
+ * The hub pinged idle connections of one kind only: those that hold a subscription and not those without
+ * (Laravel Reverb, laravel/reverb#375), or the reverse.
+ */
+export function pingsOnlyCause(pinged: 'subscribed' | 'unsubscribed'): RootCause {
+  return pinged === 'subscribed'
+    ? {
+        fingerprint: 'no-server-ping:without-subscriptions',
+        cause:
+          'the hub never pings an idle connection without subscriptions (it pings one that holds a subscription), so it cannot tell such a connection stalled from idle',
+      }
+    : {
+        fingerprint: 'no-server-ping:with-subscriptions',
+        cause:
+          'the hub never pings an idle connection that holds a subscription (it pings one without), so it cannot tell a subscriber stalled from idle',
+      };
+}
+
 /** A close or error code outside the class its condition calls for. */
 export function closeCodeCause(code: number): RootCause {
   return {

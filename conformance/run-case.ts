@@ -14,7 +14,16 @@ import { rowVerdicts } from './case-rows.ts';
 import { CaseAbortedError } from './clients/wait.ts';
 import { createCaseContext } from './context.ts';
 import { PropertyFailure } from './property.ts';
-import { CaseOutcome, CheckFailure, type Case, type CaseResult, type EffectiveTimings, type FcSettings, type WireEntry } from './types.ts';
+import {
+  CaseOutcome,
+  CheckFailure,
+  type Case,
+  type CaseResult,
+  type EffectiveTimings,
+  type FcSettings,
+  type RunSettings,
+  type WireEntry,
+} from './types.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 10_000;
 
@@ -24,10 +33,14 @@ export interface CaseEnv {
   timings: EffectiveTimings;
   /** The longest hub timer a case waits out (default MAX_TIMER_WAIT_MS). */
   maxTimerWaitMs?: number;
+  /** Tries of a race case (default: as many as fit its budget). */
+  raceTries?: number;
   fc: FcSettings;
   strict: boolean;
   restart?: () => Promise<void>;
   nodeControl?: NodeControl;
+  /** Why a cluster that was asked for runs as one node (TargetHandle.singleNodeBecause). */
+  singleNodeBecause?: string;
   /** Builds the replay command for a case id (and seed/path for properties). */
   replay(id: string, seed: number, path?: string): string;
   /** The run cuts the case short (the hub went down): it ends at once, and the run replaces its rows. */
@@ -50,10 +63,10 @@ export interface CaseRow {
 export function gate(
   reqs: readonly Requirement[],
   c: Case,
-  env: Pick<CaseEnv, 'target' | 'hub' | 'strict'>,
+  env: Pick<CaseEnv, 'target' | 'hub' | 'strict' | 'singleNodeBecause'>,
 ): { outcome: Outcome; reason: string } | undefined {
   for (const req of reqs) {
-    if (!env.target.profiles.includes(req.profile)) {
+    if (!(env.target.profiles as readonly string[]).includes(req.profile)) {
       return { outcome: 'unimplemented', reason: `target does not implement the ${req.profile} profile` };
     }
     if (req.capability) {
@@ -66,12 +79,16 @@ export function gate(
     }
   }
   if (reqs.every((r) => r.level === 'SHOULD') && !env.strict) return { outcome: 'skipped', reason: 'SHOULD; run with --strict' };
-  if (c.cluster && env.target.nodes.length < 2) return { outcome: 'skipped', reason: 'needs a cluster target (2 or more nodes)' };
+  if (c.cluster && env.target.nodes.length < 2)
+    return {
+      outcome: 'skipped',
+      reason: `needs a cluster target (2 or more nodes)${env.singleNodeBecause ? `; ${env.singleNodeBecause}` : ''}`,
+    };
   return undefined;
 }
 
-export function caseTimeout(c: Case, timings: EffectiveTimings): number {
-  if (typeof c.timeoutMs === 'function') return c.timeoutMs(timings);
+export function caseTimeout(c: Case, timings: EffectiveTimings, run: RunSettings = {}): number {
+  if (typeof c.timeoutMs === 'function') return c.timeoutMs(timings, run);
   return c.timeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
 }
 
@@ -85,7 +102,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
   );
   if (gated) return rows.map((row) => ({ ...base(row), ...gated, durationMs: 0, wire: [] }));
 
-  const timeoutMs = caseTimeout(c, env.timings);
+  const timeoutMs = caseTimeout(c, env.timings, { raceTries: env.raceTries });
   const controller = new AbortController();
   const harness = createCaseContext({
     target: env.target,
@@ -93,6 +110,7 @@ export async function runCase(rows: readonly CaseRow[], c: Case, env: CaseEnv): 
     hub: env.hub,
     timings: env.timings,
     ...(env.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: env.maxTimerWaitMs } : {}),
+    ...(env.raceTries !== undefined ? { raceTries: env.raceTries } : {}),
     fc: env.fc,
     signal: controller.signal,
     restart: env.restart,

@@ -24,7 +24,7 @@ import type { Case, CaseResult } from './types.ts';
 import type { TargetHandle } from '../target/handle.ts';
 import { fetchHubInfo } from '../target/hub-info.ts';
 import { probeTarget } from '../target/probe.ts';
-import { commandNodeControl, commandRestart } from '../target/restart-command.ts';
+import { commandNodeControl, commandRestart, nodeRestart } from '../target/restart-command.ts';
 
 import pkg from '../package.json' with { type: 'json' };
 
@@ -70,6 +70,8 @@ export interface RunOptions extends TargetHandle {
   hubDownWaitMs?: number;
   /** The longest hub timer (offline_after, heartbeat_timeout) a case waits out; past it the case is skipped (default MAX_TIMER_WAIT_MS). */
   maxTimerWaitMs?: number;
+  /** How often a race case (pusher/cluster/7) repeats its race (--race-tries); default as many tries as fit its time budget. */
+  raceTries?: number;
 }
 
 export type { RunReport };
@@ -94,6 +96,12 @@ export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requ
     const known = registry.some((r) => matchesSelector(r.id, s)) || all.some((c) => c.rows.some((row) => row.id === s));
     if (!known)
       throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" matches no requirement; list them with \`hubproof spec\``);
+    // Client rules have no hub cases: a run of none would read as "all passed".
+    if (
+      registry.filter((r) => matchesSelector(r.id, s)).every((r) => r.profile.endsWith('-client')) &&
+      !all.some((c) => c.rows.some((row) => row.id === s))
+    )
+      throw new HubproofError('HUBPROOF_ERR_SELECTOR', `selector "${s}" names client rules; run them with \`hubproof client ${s}\``);
   }
   const picked = all.filter(
     (c) => selectors.length === 0 || selectors.some((s) => c.rows.some((row) => row.id === s || matchesSelector(row.requirement, s))),
@@ -105,6 +113,15 @@ export function selectCases(opts: Pick<RunOptions, 'selectors' | 'cases' | 'requ
     req: lookup(c.case.requirement),
     reqRows: c.rows.map((row) => ({ id: row.id, req: lookup(row.requirement) })),
   }));
+}
+
+/**
+ * How many cases a selection is, as the summary will count them: one per result row. A run that proves
+ * several requirements (`alsoProves`) is one run but several cases, so the runs are named when they differ.
+ */
+export function countCases(selected: readonly SelectedCase[]): string {
+  const rows = selected.reduce((n, c) => n + c.reqRows.length, 0);
+  return `${rows} case(s)${rows === selected.length ? '' : ` in ${selected.length} runs`}`;
 }
 
 function unregistered(id: string): Requirement {
@@ -163,7 +180,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
   const hub = await fetchHubInfo(target, warn);
   const timings = effectiveTimings(target, hub);
   write(
-    `hubproof conform: ${selected.length} case(s) against "${target.name}"${embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`,
+    `hubproof conform: ${countCases(selected)} against "${target.name}"${embedded ? ' (embedded reference hub)' : ''}, seed ${seed}${strict ? ', strict' : ''}\n`,
   );
 
   const liveness = await livenessBaseline(target);
@@ -174,7 +191,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
     id: sel.id,
     ...(sel.case.exclusive ? { exclusive: sel.case.exclusive } : {}),
     ...(sel.case.timerBound ? { timerBound: true } : {}),
-    expectedMs: caseTimeout(sel.case, timings),
+    expectedMs: caseTimeout(sel.case, timings, { raceTries: options.raceTries }),
   }));
   const replay = (id: string, s: number, p?: string) => replayCommand(id, s, p, options.targetPath, embedded);
   // A restart a case asks for is on purpose: liveness probes pause meanwhile.
@@ -191,6 +208,8 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
         timings,
         strict,
         ...(options.maxTimerWaitMs !== undefined ? { maxTimerWaitMs: options.maxTimerWaitMs } : {}),
+        ...(options.raceTries !== undefined ? { raceTries: options.raceTries } : {}),
+        ...(options.singleNodeBecause ? { singleNodeBecause: options.singleNodeBecause } : {}),
         fc: { seed, numRuns, ...(options.path ? { path: options.path } : {}) },
         restart: caseRestart,
         nodeControl,
@@ -208,6 +227,7 @@ export async function runConformance(options: RunOptions): Promise<RunReport> {
     probe,
     firstProbe: liveness.probe,
     restart,
+    restartNode: nodeRestart(target, options.nodeControl),
     hubDownWaitMs: options.hubDownWaitMs ?? DEFAULT_HUB_DOWN_WAIT_MS,
     progress,
     warn,

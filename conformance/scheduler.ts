@@ -8,14 +8,28 @@
  * When a probe finds the hub down, every case still running is cut short, the culprit is picked from the
  * wire logs (crash.ts), and the hub is restarted (or awaited for `hubDownWaitMs`). With a restart the
  * suspects are run again alone, to confirm which one takes the hub down; the innocent cases that were cut
- * short run again. Without the hub back, every case not yet judged is `blocked` by the crash.
+ * short, or whose connections were closed or refused since the hub was last seen up (the crash window),
+ * run again: nothing they saw in that window is charged to a requirement. Without the hub back, every
+ * case not yet judged is `blocked` by the crash (one that passed in the window keeps its pass).
  */
 import type { CaseResult } from '../reports/model/case-result.ts';
 import type { RunFinding } from '../reports/model/run-report.ts';
-import { entryText, firstDistress, rankSuspects, type CaseRecord, type CrashCharge, type Suspect } from './crash.ts';
+import {
+  entryText,
+  falloutSince,
+  firstDistress,
+  howIdentified,
+  rankSuspects,
+  type CaseRecord,
+  type Confirmation,
+  type CrashCharge,
+  type Suspect,
+} from './crash.ts';
 import { isDistress, type HubProbe } from './liveness.ts';
 import { LivenessWatch } from './liveness-watch.ts';
 import type { OrderedProgress } from './ordered-progress.ts';
+import { carryOut, planText, revivePlan, whatWentDown, type Restarts } from './revive.ts';
+import type { NodeRestart } from '../target/handle.ts';
 
 export interface Slot {
   /** Registry position: rows are reported in this order. */
@@ -57,6 +71,8 @@ export interface SchedulerOptions {
   /** The first probe of the run (the hub is up): attribution windows start here. */
   firstProbe: HubProbe;
   restart?: () => Promise<void>;
+  /** Restarts single nodes of a cluster: a node that stops answering while others answer is restarted alone. */
+  restartNode?: NodeRestart;
   /** How long to wait for a hub to come back (after a restart, or by itself without one). */
   hubDownWaitMs: number;
   progress: OrderedProgress;
@@ -78,8 +94,6 @@ interface Flight {
 const MAX_CONFIRM = 3;
 /** After this many crashes the hub is not restarted again: the rest is blocked. */
 const MAX_CRASHES = 10;
-/** Two suspects whose unanswered entries are this close are named together. */
-const AMBIGUOUS_MS = 20;
 
 export class Scheduler {
   private readonly pending: number[];
@@ -260,13 +274,16 @@ export class Scheduler {
     const suspects = rankSuspects(records, since - 1000, diedAt);
     const crash: RunFinding = { id: `crash#${this.findings.length + 1}`, kind: 'crash', severity: 'fail', text: '' };
     this.findings.push(crash);
-    this.opts.progress.setNote(`${crash.id}: hub stopped answering (${downProbe.summary})`);
+    const down = whatWentDown(downProbe);
+    this.opts.progress.setNote(`${crash.id}: ${down} stopped answering (${downProbe.summary})`);
 
-    let back = await this.revive(crash);
+    const plan = revivePlan(downProbe, this.restarts);
+    const restartable = plan.kind !== 'wait';
+    let back = await this.revive(crash, downProbe);
     const rerun = new Map<number, CaseResult[]>();
     let confirmed: { suspect: Suspect; record: CaseRecord; probe: HubProbe; diedAt: number } | undefined;
-    let check: Confirmation = !back ? (this.opts.restart ? 'not-back' : 'no-restart') : this.opts.restart ? 'not-reproduced' : 'came-back';
-    if (back && this.opts.restart) {
+    let check: Confirmation = !back ? (restartable ? 'not-back' : 'no-restart') : restartable ? 'not-reproduced' : 'came-back';
+    if (back && restartable) {
       for (const s of suspects.slice(0, MAX_CONFIRM)) {
         const index = this.slotOf(s.record.id).index;
         const alone = await this.runAlone(index);
@@ -278,7 +295,7 @@ export class Scheduler {
         const again = rankSuspects([alone.record], -Infinity, alone.diedAt)[0] ?? { ...s, record: alone.record };
         confirmed = { suspect: again, record: alone.record, probe: alone.probe, diedAt: alone.diedAt };
         check = 'confirmed';
-        back = await this.revive(crash);
+        back = await this.revive(crash, alone.probe);
         break;
       }
     }
@@ -290,11 +307,14 @@ export class Scheduler {
       probe: confirmed?.probe ?? downProbe,
       diedAt: confirmed?.diedAt ?? diedAt,
       fatal: culprit.lastSent,
-      how: howIdentified(suspects, check),
+      how: howIdentified(suspects, check, confirmed ? whatWentDown(confirmed.probe) : down),
     };
+    // On a cluster, which node went down and how it came back lead the line.
+    const node = down === 'the hub' ? '' : `${down} went down `;
+    const how = plan.kind === 'nodes' ? `; restarted alone with its own restart${plan.nodes.length > 1 ? 's' : ''}, not the hub's` : '';
     crash.text = charge
-      ? `during ${culprit!.record.id} after ${entryText(charge.fatal, 160)} (${charge.how})`
-      : `while no case was sending to it (${downProbe.summary})`;
+      ? `${node}during ${culprit!.record.id} after ${entryText(charge.fatal, 160)} (${charge.how}${how})`
+      : `${node}while no case was sending to it (${downProbe.summary})`;
     if (charge) crash.cases = [culprit!.record.id];
 
     const requeue: number[] = [];
@@ -302,9 +322,11 @@ export class Scheduler {
       const index = f.slot.index;
       if (charge && f.slot.id === culprit!.record.id) this.finalize(index, this.opts.charged(index, charge));
       else if (rerun.has(index)) this.finalize(index, rerun.get(index)!);
-      else if (!f.cut && (f.rows!.every((r) => r.outcome !== 'fail' && r.outcome !== 'non-strict') || !f.record.wire.some(isDistress)))
-        this.finalize(index, f.rows!);
+      else if (!f.cut && !falloutSince(f.record, since)) this.finalize(index, f.rows!);
+      // Cut short, or its connections were closed or refused in the crash window: whatever it concluded
+      // (a miss, a row blocked by another requirement) is the crash's doing, charged to no requirement.
       else if (back) requeue.push(index);
+      else if (!f.cut && f.rows!.every((r) => r.outcome === 'pass' || r.outcome === 'skipped')) this.finalize(index, f.rows!);
       else this.finalize(index, this.opts.blocked(index, crash, true));
     }
     if (back) {
@@ -319,20 +341,23 @@ export class Scheduler {
     this.watch.resume();
   }
 
-  /** Restarts the hub (when the run can) and waits for it to answer again; undefined when it does not. */
-  private async revive(crash: RunFinding): Promise<HubProbe | undefined> {
+  private get restarts(): Restarts {
+    return { hub: this.opts.restart, node: this.opts.restartNode };
+  }
+
+  /**
+   * Brings back what `downProbe` found down (its nodes with their own restart, else the hub with its
+   * restart, else nothing) and waits for every node to answer again; undefined when they do not.
+   */
+  private async revive(crash: RunFinding, downProbe: HubProbe): Promise<HubProbe | undefined> {
     if (this.gone || this.findings.length > MAX_CRASHES) return undefined;
+    const plan = revivePlan(downProbe, this.restarts);
+    const down = whatWentDown(downProbe);
     const waitS = Math.round(this.opts.hubDownWaitMs / 1000);
-    if (this.opts.restart) {
-      this.opts.progress.setNote(`${crash.id}: restarting the hub`);
-      try {
-        await this.opts.restart();
-      } catch (err) {
-        this.opts.warn(`${crash.id}: the restart failed (${(err as Error).message}); waiting up to ${waitS} s for the hub to answer`);
-      }
-    } else {
-      this.opts.progress.setNote(`${crash.id}: hub down; no restart.command, waiting up to ${waitS} s for it to come back`);
-    }
+    this.opts.progress.setNote(`${crash.id}: ${planText(plan, down, waitS)}`);
+    await carryOut(plan, this.restarts, (message) =>
+      this.opts.warn(`${crash.id}: the restart failed (${message}); waiting up to ${waitS} s for ${down} to answer`),
+    );
     const deadline = performance.now() + this.opts.hubDownWaitMs;
     for (;;) {
       const p = await this.opts.probe();
@@ -384,31 +409,6 @@ export function startOrder(slots: readonly Slot[]): Slot[] {
   const exclusive = slots.filter((s) => s.exclusive);
   const shared = slots.filter((s) => !s.exclusive).sort((a, b) => b.expectedMs - a.expectedMs || a.index - b.index);
   return [...exclusive, ...shared];
-}
-
-/** Whether running the suspect again alone confirmed it, or why that was not done. */
-type Confirmation = 'confirmed' | 'not-reproduced' | 'no-restart' | 'not-back' | 'came-back';
-
-const UNCONFIRMED: Record<Exclude<Confirmation, 'confirmed'>, string> = {
-  'not-reproduced': 'run again alone after a restart it did not take the hub down, so it may need other traffic too',
-  'no-restart': 'not confirmed: without restart.command the hub cannot be brought back to run it again alone',
-  'not-back': 'not confirmed: the hub did not answer again after the restart',
-  'came-back': 'not confirmed: the hub came back by itself, and hubproof runs a suspect again only where it can restart the hub',
-};
-
-/** One sentence for the finding: how the culprit was picked and whether a run alone confirmed it. */
-function howIdentified(suspects: readonly Suspect[], check: Confirmation): string {
-  if (check === 'confirmed') return 'confirmed: run again alone after a restart, it took the hub down again';
-  const [first, second] = suspects;
-  const basis =
-    suspects.length === 1
-      ? 'the only case with an entry the hub never answered since it last answered anyone'
-      : 'the first entry the hub never answered, with no answer to anyone after it (wire log times)';
-  const close =
-    second && Math.abs(second.at - first!.at) <= AMBIGUOUS_MS
-      ? `; ${second.record.id} sent an unanswered entry ${Math.abs(second.at - first!.at).toFixed(1)} ms ${second.at >= first!.at ? 'after' : 'before'} it`
-      : '';
-  return `${basis}${close}; ${UNCONFIRMED[check]}`;
 }
 
 function sleep(ms: number): Promise<void> {

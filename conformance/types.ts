@@ -98,7 +98,7 @@ export interface Case {
    * Deadline for the whole case; the runner fails it with a timeout after this. Default 10 s. A function
    * derives it from the target's timings (a heartbeat case waits activity_timeout + pong timeout).
    */
-  timeoutMs?: number | ((timings: EffectiveTimings) => number);
+  timeoutMs?: number | ((timings: EffectiveTimings, run: RunSettings) => number);
   /** Property cases get fast-check settings from the run (`ctx.fc`). */
   property?: boolean;
   /** Needs a cluster target (several nodes). */
@@ -115,6 +115,12 @@ export interface Case {
    */
   timerBound?: boolean;
   run(ctx: CaseContext): Promise<void>;
+}
+
+/** What the run asks of every case beyond the hub's timings: how hard to try. */
+export interface RunSettings {
+  /** Tries of a race a case repeats (`--race-tries`); undefined: as many as fit the case's time budget. */
+  raceTries?: number;
 }
 
 export interface FcSettings {
@@ -147,6 +153,8 @@ export interface CaseContext {
   timings: EffectiveTimings;
   /** The longest single wait on a hub timer a case sits through (`--max-timer-wait`); a longer timer skips its case (timer-guard.ts). */
   maxTimerWaitMs: number;
+  /** How often a race case repeats its race (`--race-tries`); undefined: as many tries as fit its budget. */
+  raceTries: number | undefined;
   fc: FcSettings;
   /** Aborted when the case's deadline passes; pass it to every wait. */
   signal: AbortSignal;

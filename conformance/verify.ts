@@ -23,18 +23,38 @@ export function display(value: unknown): string {
   return text.length > CLIP ? `${text.slice(0, CLIP)}… (${text.length - CLIP} more chars)` : text;
 }
 
-/** Structural equality as the wire sees it: primitives by `===`, objects and arrays by their JSON. */
+/**
+ * A value's JSON with every object's keys sorted, at any depth: one text per value whatever order a hub
+ * wrote its keys in (JSON gives object members no order). Arrays keep theirs; a set compares with
+ * expectSameSet. Strings are not opened: a `data` string is compared as the bytes it is.
+ */
+export function canonicalJson(value: unknown): string | undefined {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, (v as Record<string, unknown>)[k]]),
+        )
+      : v,
+  );
+}
+
+/**
+ * Structural equality as the wire sees it: primitives by `===`, objects and arrays by their JSON, object
+ * keys in any order, array items in order.
+ */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 function fail(message: string, expected: string, actual: string, scope: CheckScope = {}): never {
   throw new CheckFailure(message, expected, actual, undefined, scope);
 }
 
-/** `actual` equals `expected` (sameValue). Arrays name their first differing index. */
+/** `actual` equals `expected` (sameValue: object keys in any order, arrays in order). Arrays name their first differing index. */
 export function expectEqual(actual: unknown, expected: unknown, message: string): void {
   if (sameValue(actual, expected)) return;
   let where = '';
@@ -206,6 +226,36 @@ export function expectStatus(res: { status: number; text: string }, status: numb
   fail(`${what} answered ${res.status}`, `HTTP ${allowed.join(' or ')}`, `${res.status} ${res.text.slice(0, 200)}`, {
     rootCause: httpStatusCause(res.status, allowed, res.text),
   });
+}
+
+/**
+ * Runs every check, also those after one fails, then throws one CheckFailure naming every miss, so the
+ * report shows each node (or answer) that was wrong, not the first. `what` leads the message; Expected
+ * and Actual list the misses in order, numbered. A root cause every miss shares is kept. A blocked
+ * check (DependencyUnmet) or an error that is not a check failure ends the run at once.
+ */
+export async function expectAll(what: string, checks: ReadonlyArray<() => unknown>): Promise<void> {
+  const missed: CheckFailure[] = [];
+  for (const check of checks) {
+    try {
+      await check();
+    } catch (err) {
+      if (!(err instanceof CheckFailure) || err instanceof DependencyUnmet) throw err;
+      missed.push(err);
+    }
+  }
+  if (missed.length === 0) return;
+  if (missed.length === 1) throw missed[0]!;
+  const causes = new Set(missed.map((f) => canonicalJson(f.rootCause)));
+  const rootCause = causes.size === 1 ? missed[0]!.rootCause : undefined;
+  const numbered = (pick: (f: CheckFailure) => string | undefined) => missed.map((f, i) => `(${i + 1}) ${pick(f) ?? '-'}`).join(' ');
+  throw new CheckFailure(
+    `${what}: ${missed.length} of ${checks.length} answers wrong — ${missed.map((f, i) => `(${i + 1}) ${f.message}`).join('; ')}`,
+    numbered((f) => f.expected),
+    numbered((f) => f.actual),
+    undefined,
+    rootCause ? { rootCause } : {},
+  );
 }
 
 /**

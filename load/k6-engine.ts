@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HubproofError } from '../spec/errors.ts';
 import type { TargetFile } from '../spec/target.ts';
+import { INSTALL_COMMAND } from './optional-tool.ts';
 import type { Progress } from './progress.ts';
 import type { LoadReport } from './report-types.ts';
 import { emptyReport, judgeReport } from './report-verdict.ts';
@@ -39,7 +40,7 @@ export function checkK6(bin = 'k6'): string {
     throw new HubproofError(
       'HUBPROOF_ERR_K6',
       code === 'ENOENT'
-        ? `k6 is not on PATH; install k6 v${MIN_K6.major} or later, or drop --engine k6 to use the Node driver`
+        ? `k6 is not on PATH; install k6 v${MIN_K6.major} or later (${INSTALL_COMMAND.k6}), or drop --engine k6 to use the Node driver`
         : `cannot run ${bin} version: ${r.error.message}`,
     );
   }

@@ -31,6 +31,8 @@ export function phaseFigures(
       ...phase.delivery,
       publishErrors: phase.publishErrors,
       publishErrorSamples: phase.publishErrorSamples,
+      ...(phase.publishRetries > 0 ? { publishRetries: phase.publishRetries, publishRetrySamples: phase.publishRetrySamples } : {}),
+      ...(phase.httpReuseLimit !== null ? { httpConnectionLimit: phase.httpReuseLimit } : {}),
       connectFailures: ready.failed,
       connectErrorSamples: ready.errors,
     },
@@ -74,7 +76,22 @@ export function finishScenario(
   if (base.driver.hubInProcess) notes.push('the hub ran inside the driver process: driver CPU includes the hub, and both share the cores');
   if (base.driver.saturated) notes.push(`figures invalid, the load generator saturated: ${base.driver.reasons.join('; ')}`);
   if (base.driver.stalls) notes.push(base.driver.stalls);
+  notes.push(...publishNotes(base.delivery));
   return { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
+}
+
+/** What a reader of reach must know about the publishes: connections the hub closed, requests sent twice. */
+export function publishNotes(d: ScenarioResult['delivery']): string[] {
+  const out: string[] = [];
+  if (d.httpConnectionLimit !== undefined)
+    out.push(
+      `the hub closed its HTTP connections after ${d.httpConnectionLimit} answer${d.httpConnectionLimit === 1 ? '' : 's'} without saying so (no Connection: close); the driver used no connection for more`,
+    );
+  if (d.publishRetries)
+    out.push(
+      `${d.publishRetries} publish${d.publishRetries === 1 ? ' was' : 'es were'} written again on a new connection: the hub had closed the kept-alive one before answering (${d.publishRetrySamples?.[0] ?? ''}); duplicates of them would be the driver's`,
+    );
+  return out;
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;

@@ -1,9 +1,14 @@
 /** The load report: what `runLoad` returns, `--json` writes, the HTML page draws and k6's handleSummary mimics. */
 import type { BrowserFigures } from './browser/browser-figures.ts';
+import type { OptionalTool } from './optional-tool.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
+import type { SoakFigures } from './soak/soak-types.ts';
+import { REPORT_SCHEMA_VERSIONS } from '../spec/reports/versions.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
 export const LOAD_REPORT_VERSION = 2;
+/** `MAJOR.MINOR` of the published schema (spec/generated/load-report.schema.json); its major is LOAD_REPORT_VERSION. */
+export const LOAD_SCHEMA_VERSION = REPORT_SCHEMA_VERSIONS.load;
 
 export interface DriverHealth {
   cores: number;
@@ -109,9 +114,21 @@ export interface LatencyFigures extends LatencySummary {
 }
 
 export interface DeliveryFigures extends DeliveryAccounting {
-  /** Events the hub refused or never answered (HTTP status ≥ 400 or no answer) in the window. */
+  /**
+   * Events the hub refused or never answered (HTTP status ≥ 300, or no answer by the end of the drain) in the
+   * window. The Node driver leaves them out of expected and received: a publish the hub never accepted is
+   * not a delivery it lost.
+   */
   publishErrors: number;
   publishErrorSamples: string[];
+  /**
+   * Publishes written a second time on a new connection because the first went into a kept-alive connection
+   * the hub closed without answering (load/driver/raw-http-client.ts), and why. Absent: none, or not recorded.
+   */
+  publishRetries?: number;
+  publishRetrySamples?: string[];
+  /** The hub closed its HTTP connections after this many answers without announcing it (no `Connection: close`). */
+  httpConnectionLimit?: number;
   /** Subscriber connections that failed to open or subscribe. */
   connectFailures: number;
   connectErrorSamples: string[];
@@ -146,16 +163,81 @@ export interface MemoryFigures {
 
 export interface CapacityStep {
   rate: number;
+  /** Which part of the search ran it: the ramp, the re-run of a step that missed, going down, or bisecting. */
+  stage?: 'ramp' | 'retry' | 'down' | 'bisect';
+  /** Index of the search (0-based) with `repeat` > 1. */
+  run?: number;
+  /** Seconds measured (after the warm-up). */
+  seconds?: number;
   p99Ms: number;
+  p50Ms?: number;
   reach: number;
   deliveredPerS: number;
+  /** Publishes scheduled in the step's window, and the deliveries they called for (publish errors left out). */
+  sent?: number;
+  expected?: number;
+  received?: number;
+  lost?: number;
+  duplicated?: number;
+  outOfOrder?: number;
+  /** Publishes the hub refused or never answered: the hub's failure, never counted as lost deliveries. */
+  publishErrors?: number;
+  publishErrorSamples?: string[];
+  /** Publishes written twice because the hub closed a kept-alive connection before answering. */
+  publishRetries?: number;
   driverSaturated: boolean;
   /** Driver CPU as a share of its cores, and its worst loop lag p99 (ms), during the step. */
   driverCpuShare: number;
   driverLagMs: number;
+  /** Whole-machine CPU busy share during the step (null when unknown). */
+  machineShare?: number | null;
   /** Hub process CPU during the step, % of one core (null when not sampled). */
   hubCpuPct: number | null;
+  /** The machine's CPU besides the hub's and the driver's, % of one core (null: not known). */
+  othersCpuPct?: number | null;
+  /** The step missed while other processes kept the machine busy: no verdict, it was measured again. */
+  disturbed?: boolean;
+  /** Seconds waited before this step for other processes to leave the machine (after a disturbed step). */
+  waitedS?: number;
   ok: boolean;
+  /** Why the step missed, one line per cause ("p99 71 ms ≥ 50 ms; lost 30 of 45,000 deliveries"). */
+  failure?: string;
+}
+
+/** One whole capacity search. */
+export interface CapacitySearch {
+  steps: CapacityStep[];
+  /** The figure: the highest rate that held (on its first run or when run again). */
+  lastGoodRate: number | null;
+  /** The lowest rate that failed twice (null: none did). */
+  firstBadRate?: number | null;
+  /** Rates that missed once and held when run again. */
+  heldOnRetry?: number[];
+  /** The figure is a lower bound: maxRate held, or the load generator, not the hub, failed above it. */
+  lowerBound?: boolean;
+  stoppedBecause: string;
+}
+
+/** A capacity scenario's result: its search, or with `repeat` > 1 every search and their median. */
+export interface CapacityFigures extends CapacitySearch {
+  /** The search's resolution (the figure is within it below the hub's limit). */
+  resolution?: number;
+  /** With repeat > 1: every search in order; the fields above are the median one's. */
+  runs?: CapacitySearch[];
+  spread?: CapacitySpread;
+}
+
+export interface CapacitySpread {
+  runs: number;
+  /** Figures of the runs in order (null: the run held nothing). */
+  figures: Array<number | null>;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  /** max ÷ min (null when a run held nothing). */
+  ratio: number | null;
+  /** Every figure within one resolution step of every other: max ≤ min × (1 + resolution). */
+  withinOneStep: boolean;
 }
 
 export interface ConflictFigures {
@@ -190,11 +272,13 @@ export interface ScenarioResult {
   hub?: { pid: number; cpuPct: number };
   memory?: MemoryFigures;
   conflicts?: ConflictFigures;
-  capacity?: { steps: CapacityStep[]; lastGoodRate: number | null; stoppedBecause: string };
+  capacity?: CapacityFigures;
   /** A cluster target's nodes: subscribers were spread over them, events published through the first. */
   nodes?: NodeFigures[];
   /** browser: pages, wire latency of the same updates, long tasks (`latency` and `delivery` are end to end, at the pages). */
   browser?: BrowserFigures;
+  /** soak: samples per cycle, growth fits, return to baseline, reaping per kind (docs/soak.md). */
+  soak?: SoakFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];
@@ -213,6 +297,8 @@ export interface NodeFigures {
 export interface LoadReport {
   tool: 'hubproof';
   kind: 'load';
+  /** `MAJOR.MINOR` of the published schema this report follows. */
+  schemaVersion: string;
   reportVersion: number;
   /** Who generated the load: the Node driver, k6, or both (a merged report of Node and k6 runs). */
   generator: 'node' | 'k6' | 'mixed';
@@ -229,8 +315,18 @@ export interface LoadReport {
   breaches: string[];
   /** One line per invalid scenario, saying why the driver could not be trusted. */
   invalid: string[];
-  /** Scenarios not run because the target does not implement their profile. */
-  skipped: Array<{ name: string; reason: string }>;
+  /**
+   * Scenarios not run: the target does not implement their profile, or the harness lacks a tool they need
+   * (then `install` says how to get it; certify lists them as not covered).
+   */
+  skipped: Array<{
+    name: string;
+    reason: string;
+    /** Set when the harness's own tool is missing or would not start (Chromium, playwright-core): certify lists the scenario as not covered. */
+    tool?: OptionalTool;
+    /** The command that installs the missing tool. */
+    install?: string;
+  }>;
   /** Scenarios that could not complete because the hub refused their setup (counts as a failure). */
   errors: Array<{ name: string; message: string }>;
 }

@@ -4,7 +4,14 @@
  * valid scenario failed or one could not run, is invalid when some scenario is, else passes. Pure: the
  * Node driver, the k6 scripts' summary and `hubproof merge` all judge with it.
  */
-import { LOAD_REPORT_VERSION, type LoadReport, type ScenarioResult, type ScenarioStatus, type ThresholdResult } from './report-types.ts';
+import {
+  LOAD_REPORT_VERSION,
+  LOAD_SCHEMA_VERSION,
+  type LoadReport,
+  type ScenarioResult,
+  type ScenarioStatus,
+  type ThresholdResult,
+} from './report-types.ts';
 import { describeBreach } from './thresholds.ts';
 
 /** A report with no scenarios yet, as every generator starts one. */
@@ -12,6 +19,7 @@ export function emptyReport(generator: LoadReport['generator'], target: LoadRepo
   return {
     tool: 'hubproof',
     kind: 'load',
+    schemaVersion: LOAD_SCHEMA_VERSION,
     reportVersion: LOAD_REPORT_VERSION,
     generator,
     generatedAt: new Date().toISOString(),

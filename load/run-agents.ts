@@ -37,6 +37,8 @@ interface Burst {
   secondUs: number;
   inWindow: boolean;
   todoIds: number[];
+  /** Creates of the pair the hub accepted (2xx): a conflict is expected only when both were. */
+  accepted: number;
 }
 
 export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
@@ -95,7 +97,8 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       }
     });
 
-    const titles = new Map<string, { us: number; inWindow: boolean; session: number }>();
+    // A create the hub refused or never answered is a request error, not a todo it failed to deliver.
+    const titles = new Map<string, { us: number; inWindow: boolean; session: number; accepted: boolean; arrivals: number }>();
     const bursts: Burst[] = [];
     const todoToBurst = new Map<number, Burst>();
     const resolvedSeen = new Set<string>();
@@ -137,6 +140,7 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
             const title = (data.todo as { title?: string } | undefined)?.title;
             const sent = title === undefined ? undefined : titles.get(title);
             if (sent?.inWindow) {
+              sent.arrivals++;
               const lat = Math.max(1, recvUs - sent.us);
               todoHist.recordValue(lat);
               tickHist.recordValue(lat);
@@ -166,20 +170,26 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const endUs = measureFromUs + s.durationS * 1e6;
     let requestErrors = 0;
     const errorSamples: string[] = [];
+    let unanswered = 0;
+    let accounted = false;
     let sentThisSecond = 0;
     let createsInWindow = 0;
     const check = (
       inWindow: boolean,
       p: Promise<{ status: number; body: string }>,
       what: string,
-    ): Promise<{ status: number; body: string }> =>
-      p.then((r) => {
-        if ((r.status < 200 || r.status >= 300) && inWindow) {
+    ): Promise<{ status: number; body: string }> => {
+      if (inWindow) unanswered++;
+      return p.then((r) => {
+        if (!inWindow || accounted) return r;
+        unanswered--;
+        if (r.status < 200 || r.status >= 300) {
           requestErrors++;
           if (errorSamples.length < 5) errorSamples.push(`${what} → ${r.status || 'no answer'} ${r.body.slice(0, 120)}`);
         }
         return r;
       });
+    };
     const heartbeat = (i: number, at: number): void => {
       const g = i % (s.channels * perSession);
       const rig = sessions[Math.floor(g / perSession)];
@@ -192,11 +202,13 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     const create = (k: number, title: string, description: string, at: number): Promise<number | undefined> => {
       const rig = sessions[k]!;
       const inWindow = at >= measureFromUs;
-      titles.set(title, { us: at, inWindow, session: k });
+      const sent = { us: at, inWindow, session: k, accepted: false, arrivals: 0 };
+      titles.set(title, sent);
       if (inWindow) createsInWindow++;
       sentThisSecond++;
       const token = rig.participants[0]!.token;
       return check(inWindow, api.createTodo(token, rig.sessionId, title, description), 'create todo').then((r) => {
+        sent.accepted = !accounted && r.status >= 200 && r.status < 300;
         try {
           const b = JSON.parse(r.body) as { todo_id?: number; todo?: { todo_id?: number } };
           return b.todo_id ?? b.todo?.todo_id;
@@ -213,10 +225,11 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       const k = i % sessions.length;
       if (!sessions[k]) return;
       const stem = `burst ${randomBytes(6).toString('hex')} fix the login flow`;
-      const b: Burst = { session: k, secondUs: at + 5000, inWindow: at + 5000 >= measureFromUs, todoIds: [] };
+      const b: Burst = { session: k, secondUs: at + 5000, inWindow: at + 5000 >= measureFromUs, todoIds: [], accepted: 0 };
       bursts.push(b);
       const note = (id: number | undefined): void => {
         if (id === undefined) return;
+        b.accepted++;
         b.todoIds.push(id);
         todoToBurst.set(id, b);
       };
@@ -258,12 +271,22 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
       s.burstsPerS > 0 ? runSchedule(new OpenSchedule(startUs, s.burstsPerS * sessions.length, endUs), burst, measureFromUs) : undefined,
     ]);
     const subsOf = (k: number): number => connSession.filter((x) => x === k).length;
-    const expectedTodos = [...titles.values()].filter((t) => t.inWindow).reduce((a, t) => a + subsOf(t.session), 0);
-    const windowBursts = bursts.filter((b) => b.inWindow);
-    const expectedResolved = windowBursts.reduce((a, b) => a + subsOf(b.session), 0);
+    const expectedTodos = (): number =>
+      [...titles.values()].filter((t) => t.inWindow && t.accepted).reduce((a, t) => a + subsOf(t.session), 0);
+    const windowBursts = (): Burst[] => bursts.filter((b) => b.inWindow && b.accepted === 2);
+    const expectedResolved = (): number => windowBursts().reduce((a, b) => a + subsOf(b.session), 0);
     const drainUntil = Date.now() + 3000;
-    while (Date.now() < drainUntil && (todoReceived < expectedTodos || resolvedArrivals.length < expectedResolved || http.inFlight > 0)) {
+    while (
+      Date.now() < drainUntil &&
+      (todoReceived < expectedTodos() || resolvedArrivals.length < expectedResolved() || http.inFlight > 0)
+    ) {
       await new Promise((r) => setTimeout(r, 50));
+    }
+    // Requests still unanswered: the hub did not accept them in time (an error, and nothing expected of them).
+    accounted = true;
+    if (unanswered > 0) {
+      requestErrors += unanswered;
+      if (errorSamples.length < 5) errorSamples.push(`${unanswered} requests → no answer 3000 ms after the last send`);
     }
     await new Promise((r) => setTimeout(r, 1100)); // one more worker tick flushes forwarded frames
     clearInterval(timer);
@@ -273,13 +296,15 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
     let resolvedReceived = 0;
     for (const a of resolvedArrivals) {
       const b = todoToBurst.get(a.kept) ?? (a.cancelled === null ? undefined : todoToBurst.get(a.cancelled));
-      if (!b || !b.inWindow || connSession[a.conn] !== b.session) continue;
+      if (!b || !b.inWindow || b.accepted !== 2 || connSession[a.conn] !== b.session) continue;
       conflictHist.recordValue(Math.max(1, a.recvUs - b.secondUs));
       resolvedReceived++;
     }
     const sendLag = createHistogram();
     for (const r of runs) if (r) sendLag.add(r.sendLag);
-    const delivery = accounting(expectedTodos + expectedResolved, todoReceived + resolvedReceived, duplicated, outOfOrder);
+    const acceptedReceived = [...titles.values()].filter((t) => t.inWindow && t.accepted).reduce((a, t) => a + t.arrivals, 0);
+    const resolvedExpected = expectedResolved();
+    const delivery = accounting(expectedTodos() + resolvedExpected, acceptedReceived + resolvedReceived, duplicated, outOfOrder);
     const base = {
       name: s.name,
       kind: s.kind,
@@ -316,17 +341,17 @@ export async function runAgents(ctx: RunContext, s: Scenario): Promise<ScenarioR
         ctx.hubMode !== 'external' || ctx.hubPid !== undefined,
       ),
       conflicts: {
-        bursts: windowBursts.length,
-        expected: expectedResolved,
+        bursts: windowBursts().length,
+        expected: resolvedExpected,
         received: resolvedReceived,
-        reach: expectedResolved === 0 ? 1 : resolvedReceived / expectedResolved,
+        reach: resolvedExpected === 0 ? 1 : resolvedReceived / resolvedExpected,
         latency: latencyFigures(conflictHist),
         requestErrors,
         requestErrorSamples: errorSamples,
       },
     };
     notes.push(
-      `propagation = create request (scheduled) → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved (${resolvedReceived}/${expectedResolved})`,
+      `propagation = create request (scheduled) → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved (${resolvedReceived}/${resolvedExpected})`,
       "sent/s counts todo creates; the timeline's sent counts every request (creates and heartbeats)",
     );
     return finishShard(ctx, base, notes);

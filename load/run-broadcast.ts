@@ -1,15 +1,14 @@
-/** Runners for the broadcast-shaped scenarios: fanout, presence, connections and capacity. */
+/** Runners for the broadcast-shaped scenarios: fanout, presence and connections (capacity: load/capacity/). */
 import { BroadcastRig, type PhaseResult } from './driver/broadcast-rig.ts';
 import { readRssMb } from './driver/rss.ts';
 import type { PoolReady } from './driver/subscriber-pool.ts';
-import { finishScenario, phaseFigures } from './phase-figures.ts';
-import type { CapacityStep, MemoryFigures, ScenarioResult, ThresholdResult } from './report-types.ts';
+import { phaseFigures } from './phase-figures.ts';
+import type { MemoryFigures, ScenarioResult } from './report-types.ts';
 import type { RunContext } from './run-context.ts';
 import type { Scenario } from './scenarios/types.ts';
-import { DEFAULT_THRESHOLDS } from './scenarios/types.ts';
 import { finishShard, shardStart } from './shard-run.ts';
 
-function rigFor(
+export function rigFor(
   ctx: RunContext,
   s: Scenario,
   publish: 'pusher' | 'presence',
@@ -33,7 +32,7 @@ function rigFor(
   });
 }
 
-async function connect(ctx: RunContext, s: Scenario, rig: BroadcastRig): Promise<PoolReady> {
+export async function connect(ctx: RunContext, s: Scenario, rig: BroadcastRig): Promise<PoolReady> {
   ctx.progress.note(`${s.name}: opening ${rig.connections} subscriber connections…`);
   const ready = await rig.start();
   if (ready.failed > 0) ctx.progress.note(`${s.name}: ${ready.failed} connections failed: ${ready.errors[0] ?? ''}`);
@@ -105,72 +104,6 @@ export async function runConnections(ctx: RunContext, s: Scenario): Promise<Scen
     return finishShard(ctx, { ...base, memory }, notes);
   } finally {
     clearInterval(sampler);
-    await rig.close();
-  }
-}
-
-/** Raises the fanout rate step by step until p99 > threshold, reach < 1 or the driver saturates. */
-export async function runCapacity(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
-  const startedAt = new Date().toISOString();
-  const limit = s.thresholds.p99Ms ?? DEFAULT_THRESHOLDS.p99Ms;
-  const rig = rigFor(ctx, s, 'pusher');
-  try {
-    const ready = await connect(ctx, s, rig);
-    const steps: CapacityStep[] = [];
-    let best: ReturnType<typeof phaseFigures> | undefined;
-    let lastTried: ReturnType<typeof phaseFigures> | undefined;
-    let stoppedBecause = `reached maxRate ${s.maxRate}/s`;
-    for (let rate = s.stepStartRate; rate <= s.maxRate; rate = Math.round(rate * s.stepFactor)) {
-      const phase = await rig.phase(rate, s.warmupS, s.stepS);
-      ctx.progress.done();
-      const f = phaseFigures(ctx, s, phase, ready, rig.connections, startedAt);
-      lastTried = f;
-      const ok = !f.driver.saturated && f.latency.count > 0 && f.latency.p99 < limit && f.delivery.reach >= 1;
-      steps.push({
-        rate,
-        p99Ms: f.latency.p99,
-        reach: f.delivery.reach,
-        deliveredPerS: f.throughput.deliveredPerS,
-        driverSaturated: f.driver.saturated,
-        driverCpuShare: f.driver.cpuShare,
-        driverLagMs: Math.max(f.driver.mainLoopLagP99Ms, f.driver.workerLoopLagP99Ms),
-        hubCpuPct: f.hub?.cpuPct ?? null,
-        ok,
-      });
-      ctx.progress.note(
-        `${s.name}: ${rate}/s → p99 ${f.latency.p99} ms, reach ${f.delivery.reach.toFixed(4)}${f.driver.saturated ? ', DRIVER SATURATED' : ''}${ok ? '' : ' — stop'}`,
-      );
-      if (!ok) {
-        stoppedBecause = f.driver.saturated
-          ? `driver saturated at ${rate}/s (${f.driver.reasons.join('; ')}): the hub's capacity is at least the last good step`
-          : f.delivery.reach < 1
-            ? `reach ${f.delivery.reach.toFixed(4)} < 1 at ${rate}/s`
-            : `p99 ${f.latency.p99} ms ≥ ${limit} ms at ${rate}/s`;
-        break;
-      }
-      best = f;
-    }
-    const lastGoodRate = steps.filter((x) => x.ok).at(-1)?.rate ?? null;
-    const shown = best ?? lastTried!;
-    const thresholds: ThresholdResult[] = [];
-    if (s.thresholds.minRate !== undefined) {
-      thresholds.push({
-        name: 'minRate',
-        label: 'capacity (last step with p99 under the limit)',
-        comparator: '>=',
-        limit: s.thresholds.minRate,
-        actual: lastGoodRate,
-        unit: 'events/s',
-        ok: lastGoodRate !== null && lastGoodRate >= s.thresholds.minRate,
-      });
-    }
-    const notes = [`figures below are the last good step (${lastGoodRate ?? 'none'}/s); stopped: ${stoppedBecause}`];
-    const driverLimited = lastTried?.driver.saturated ?? false;
-    const result = finishScenario({ ...shown, capacity: { steps, lastGoodRate, stoppedBecause } }, notes, thresholds);
-    // A search that ended on a saturated driver with no good step measured nothing about the hub.
-    if (driverLimited && lastGoodRate === null) result.status = 'invalid';
-    return result;
-  } finally {
     await rig.close();
   }
 }

@@ -11,10 +11,13 @@ import { DEFAULT_DRIVER_LIMITS, DriverMonitor, type DriverLimits } from './drive
 import { createProgress, silentProgress, type Progress } from './progress.ts';
 import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
-import { chromiumUnavailable } from './browser/chromium.ts';
+import { browserMissing } from './browser/chromium.ts';
+import { missingToolText } from './optional-tool.ts';
 import { sizeForMachine, sizeNote } from './browser/browser-size.ts';
 import { runBrowser } from './browser/run-browser.ts';
-import { runBroadcast, runCapacity, runConnections } from './run-broadcast.ts';
+import { runSoak } from './soak/run-soak.ts';
+import { runBroadcast, runConnections } from './run-broadcast.ts';
+import { runCapacity } from './capacity/run-capacity.ts';
 import type { RunContext } from './run-context.ts';
 import { applyOverrides, selectScenarios, type Scenario, type ScenarioOverrides } from './scenarios/index.ts';
 import { emptyReport, judgeReport } from './report-verdict.ts';
@@ -63,7 +66,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const sizeNotes = new Map<string, string>();
   const scenarios = selectScenarios(o.scenarios).map((s) => {
     const size = sizeForMachine(s);
-    applyOverrides(s, o.overrides ?? {});
+    applyOverrides(gatePublishErrors(s), o.overrides ?? {});
     if (size && s.channels * s.subscribersPerChannel === size.pages && s.rate === size.rate) sizeNotes.set(s.name, sizeNote(size));
     return s;
   });
@@ -94,10 +97,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     };
     progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
     for (const s of scenarios) {
-      const missing = missingProfile(s, hub.target.profiles) ?? (s.kind === 'browser' ? chromiumUnavailable() : undefined);
-      if (missing) {
-        report.skipped.push({ name: s.name, reason: missing });
-        progress.note(`${s.name}: skipped, ${missing}`);
+      const missing = missingProfile(s, hub.target.profiles);
+      const tool = missing === undefined && s.kind === 'browser' ? browserMissing() : undefined;
+      if (missing !== undefined || tool) {
+        const reason = missing ?? missingToolText(tool!);
+        report.skipped.push({ name: s.name, reason, ...(tool ? { tool: tool.tool, install: tool.install } : {}) });
+        progress.note(`${s.name}: not covered, ${reason}`);
         continue;
       }
       let result: ScenarioResult;
@@ -108,6 +113,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         // The other shards never came: the harness could not run the test (exit 2), not a hub failure.
         if (err instanceof HubproofError && err.code === 'HUBPROOF_ERR_SHARD') throw err;
         const message = (err as Error).message;
+        // The harness's own browser would not start: nothing was measured, and nothing is the hub's fault.
+        if (err instanceof HubproofError && err.code === 'HUBPROOF_ERR_BROWSER_UNAVAILABLE') {
+          report.skipped.push({ name: s.name, reason: message, tool: 'chromium' });
+          progress.note(`${s.name}: not covered, ${message}`);
+          continue;
+        }
         report.errors.push({ name: s.name, message });
         progress.note(`${s.name}: could not run: ${message}`);
         continue;
@@ -125,6 +136,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   return judgeReport(report);
 }
 
+/**
+ * Reach counts only what the hub accepted (a refused or unanswered publish is not a lost delivery), so the
+ * scenarios that account that way also fail on publish errors, unless `--set thresholds.maxPublishErrors=N|off`.
+ * Not capacity (its steps judge publish errors), browser (its pages still count them as lost) nor soak (it
+ * judges its own rows).
+ */
+const GATED: ReadonlyArray<Scenario['kind']> = ['fanout', 'presence', 'connections', 'agents'];
+function gatePublishErrors(s: Scenario): Scenario {
+  if (GATED.includes(s.kind) && s.thresholds.maxPublishErrors === undefined) s.thresholds.maxPublishErrors = 0;
+  return s;
+}
+
 function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
   switch (s.kind) {
     case 'fanout':
@@ -138,6 +161,8 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
       return runAgents(ctx, s);
     case 'browser':
       return runBrowser(ctx, s);
+    case 'soak':
+      return runSoak(ctx, s);
   }
 }
 

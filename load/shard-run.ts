@@ -37,6 +37,11 @@ export function prepareForShard(s: Scenario, shard: Shard | undefined): string |
       'HUBPROOF_ERR_SHARD',
       'the capacity scenario searches rate by rate on one generator and cannot be sharded; run it without --shard',
     );
+  if (s.kind === 'soak')
+    throw new HubproofError(
+      'HUBPROOF_ERR_SHARD',
+      "the soak judges the whole hub's growth and return from one generator and cannot be sharded; run it without --shard",
+    );
   if (s.kind === 'agents' && s.channels < shard.count) {
     throw new HubproofError(
       'HUBPROOF_ERR_SHARD',

@@ -1,5 +1,6 @@
 /** The figures table printed at the end of a run: latency always beside reach, loss, order and driver health. */
 import { browserLines } from './browser/browser-summary.ts';
+import { capacityLines } from './capacity/capacity-lines.ts';
 import type { LoadReport } from './report-types.ts';
 
 export function formatSummary(r: LoadReport): string {
@@ -63,10 +64,7 @@ export function formatSummary(r: LoadReport): string {
       );
     }
     extra.push(...browserLines(s));
-    if (s.capacity)
-      extra.push(
-        `capacity: last good step ${s.capacity.lastGoodRate ?? 'none'}/s (${s.capacity.steps.map((x) => `${x.rate}:${x.ok ? 'ok' : 'x'}`).join(' ')}); ${s.capacity.stoppedBecause}`,
-      );
+    if (s.capacity) extra.push(...capacityLines(s.capacity));
     for (const n of s.nodes ?? []) {
       extra.push(
         `node ${n.node} (${n.subscribers} subscribers${n.node === 1 ? ', publisher' : ''}): p50 ${ms(n.latency.p50)} p99 ${ms(n.latency.p99)} max ${ms(n.latency.max)} ms, reach ${n.delivery.reach === 1 ? '1' : n.delivery.reach.toFixed(4)}, lost ${n.delivery.lost}, dup ${n.delivery.duplicated}`,
@@ -79,7 +77,7 @@ export function formatSummary(r: LoadReport): string {
     for (const n of s.notes) extra.push(n);
     if (extra.length) out.push('', `${s.name}:`, ...extra.map((e) => `  ${e}`));
   }
-  for (const k of r.skipped) out.push(`${k.name}: skipped — ${k.reason}`);
+  for (const k of r.skipped) out.push(`${k.name}: ${k.tool ? 'not covered' : 'skipped'} — ${k.reason}`);
   for (const e of r.errors) out.push(`${e.name}: could not run — ${e.message}`);
   out.push('');
   if (r.breaches.length) out.push('Thresholds breached:', ...r.breaches.map((b) => `  ✗ ${b}`));

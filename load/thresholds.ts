@@ -30,9 +30,22 @@ export function evaluateThresholds(t: Thresholds, m: Measured): ThresholdResult[
       ok: m.delivery.expected > 0 && actual >= t.minReach,
     });
   }
+  if (t.maxPublishErrors !== undefined) {
+    const actual = m.delivery.publishErrors;
+    out.push({
+      name: 'maxPublishErrors',
+      label: `publishes the hub refused or never answered${actual > 0 && m.delivery.publishErrorSamples[0] ? ` (${m.delivery.publishErrorSamples[0]})` : ''}`,
+      comparator: '<=',
+      limit: t.maxPublishErrors,
+      actual,
+      unit: '',
+      ok: actual <= t.maxPublishErrors,
+    });
+  }
   if (t.minRate !== undefined) {
-    // Sustained = published in the window and delivered: a hub that accepts but drops does not count.
-    const actual = round(m.throughput.sentPerS * Math.min(1, m.delivery.reach));
+    // Sustained = accepted in the window and delivered: a hub that refuses or drops does not count.
+    const acceptedShare = m.throughput.sent > 0 ? Math.max(0, 1 - m.delivery.publishErrors / m.throughput.sent) : 1;
+    const actual = round(m.throughput.sentPerS * acceptedShare * Math.min(1, m.delivery.reach));
     out.push({
       name: 'minRate',
       label: 'sustained delivered rate',

@@ -68,7 +68,7 @@ export function certifyHtml(report: CertifyReport, conformance: RunReport, load:
 </div>
 ${report.deviations.length ? html`<h2>Known deviations</h2><ul>${report.deviations.map((d) => html`<li class="t-expected-fail">${d}</li>`)}</ul>` : ''}
 ${report.reasons.length ? html`<h2>${report.verdict === 'inconclusive' ? 'Why inconclusive' : 'Why not certified'}</h2><ul>${report.reasons.map((r) => html`<li class="t-${v}">${r}</li>`)}</ul>` : ''}
-${report.notCovered.length ? html`<h2>Not covered by this run</h2><p class="muted">These MUST requirements were skipped because of the target, or blocked by another requirement the hub did not meet: not failed, not certified either. Give the target what they need (e.g. <code>restart.command</code>) to cover them.</p><ul>${report.notCovered.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
+${report.notCovered.length ? html`<h2>Not covered by this run</h2><p class="muted">These MUST requirements were skipped because of the target, or blocked by another requirement the hub did not meet, and these load scenarios lacked a tool on the harness's side: not failed, not certified either. Give the target what they need (e.g. <code>restart.command</code>), or install the tool named, to cover them.</p><ul>${report.notCovered.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 <h2>Requirement matrix</h2>
 ${sectionMatrix(report.requirements)}
 ${groupsSection(report)}

@@ -1,6 +1,6 @@
 /** The lines `hubproof certify` prints when it is done: findings first, the verdict, why, what is not covered. */
 import type { CertifyReport } from './model/certify-report.ts';
-import { verdictLabel } from './model/verdict.ts';
+import { notCoveredCount, verdictLabel } from './model/verdict.ts';
 import { findingLines, groupLine } from './lines.ts';
 
 export function certifyText(r: CertifyReport, files: { json: string; junit: string; html: string }): string {
@@ -19,7 +19,7 @@ export function certifyText(r: CertifyReport, files: { json: string; junit: stri
     ...r.groups.map((g) => `  root cause: ${groupLine(g)}`),
     ...(r.deviations.length ? [`  known deviations: ${r.deviations.length}`, ...r.deviations.map((x) => `  x ${x}`)] : []),
     ...(r.notCovered.length
-      ? [`  not covered (skipped or blocked, not failed): ${r.notCovered.length} MUST(s)`, ...r.notCovered.map((x) => `  - ${x}`)]
+      ? [`  not covered (skipped or blocked, not failed): ${notCoveredCount(r)}`, ...r.notCovered.map((x) => `  - ${x}`)]
       : []),
     `Report: ${files.html}  (also ${files.json}, ${files.junit})`,
     '',

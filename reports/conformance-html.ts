@@ -98,7 +98,11 @@ export function anchor(id: string): string {
 
 export function conformanceHtml(report: RunReport): string {
   const verdict = report.exitCode === 0 ? 'no MUST failed' : `${report.summary.fail} MUST failure(s)`;
-  const meta = html`Target <b>${report.target.name}</b>${report.target.embedded ? ' (embedded reference hub)' : ''} · profiles ${report.target.profiles.join(', ')} · ${report.harness.name} ${report.harness.version} · seed <span class="mono">${report.seed}</span> · ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · <b>${verdict}</b>`;
+  const subject = report.client
+    ? html`Client <b>${report.client.library} ${report.client.version}</b> (driver ${report.client.driver}) against hubproof’s scripted hub`
+    : html`Target <b>${report.target.name}</b>${report.target.embedded ? ' (embedded reference hub)' : ''} · profiles ${report.target.profiles.join(', ')}`;
+  const seed = report.client ? '' : html` · seed <span class="mono">${report.seed}</span>`;
+  const meta = html`${subject} · ${report.harness.name} ${report.harness.version}${seed} · ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · <b>${verdict}</b>`;
   const body = html`${findingsSection(report)}<section>${summaryCards(report)}</section>
 ${report.warnings.length ? html`<h2>Warnings</h2><ul>${report.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ''}
 ${groupsSection(report)}
@@ -109,7 +113,7 @@ ${requirementTable(report)}
 ${failureSection(report)}
 <h2>Cases</h2>
 ${caseTable(report)}`;
-  return htmlPage({ title: `hubproof conformance — ${report.target.name}`, meta, body, css: CSS });
+  return htmlPage({ title: `hubproof ${report.client ? 'client' : 'conformance'} — ${report.target.name}`, meta, body, css: CSS });
 }
 
 const CSS = `

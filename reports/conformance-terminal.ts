@@ -82,8 +82,9 @@ export function summaryLine(s: Summary): string {
   return `conformance: ${s.pass} passed, ${s.fail} failed, ${s.skipped} skipped${more.join('')}`;
 }
 
-export function detailLine(s: Summary, seed: number, durationMs: number): string {
-  return `${s.total} cases · ${s['non-strict']} non-strict · ${s.unimplemented} unimplemented · ${s.informational} informational · seed ${seed} · ${(durationMs / 1000).toFixed(1)} s`;
+/** `seed` undefined: a run without properties (`hubproof client`). */
+export function detailLine(s: Summary, seed: number | undefined, durationMs: number): string {
+  return `${s.total} cases · ${s['non-strict']} non-strict · ${s.unimplemented} unimplemented · ${s.informational} informational${seed === undefined ? '' : ` · seed ${seed}`} · ${(durationMs / 1000).toFixed(1)} s`;
 }
 
 /**
@@ -104,7 +105,7 @@ export function runEndText(report: RunReport, requirement: (id: string) => Pick<
   if (known.length) parts.push(known.map((r) => failureBlock(r, requirement(r.requirement))).join('\n\n'));
   const blocked = blockedLines(report.results);
   if (blocked.length) parts.push([`Blocked (${report.summary.blocked}), not judged:`, ...blocked.map((l) => `  ${l}`)].join('\n'));
-  parts.push(`${detailLine(report.summary, report.seed, report.durationMs)}\n${summaryLine(report.summary)}`);
+  parts.push(`${detailLine(report.summary, report.client ? undefined : report.seed, report.durationMs)}\n${summaryLine(report.summary)}`);
   return parts.map((p) => `\n${p}\n`).join('');
 }
 

@@ -11,8 +11,10 @@ import { latencyCurveSvg } from './charts/latency-curve.ts';
 import { memorySvg } from './charts/memory.ts';
 import { timelineSvg } from './charts/timeline.ts';
 import { browserChart, browserFigures, browserSeries } from './load-browser-html.ts';
+import { capacityChart, capacitySection } from './load-capacity-html.ts';
+import { soakChartsSvg, soakFigures } from './load-soak-html.ts';
 
-const CSS = `
+export const LOAD_CSS = `
 .scenario { margin-top: 28px; padding-top: 8px; border-top: 2px solid var(--line); }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; margin: 12px 0; }
 .charts svg { border: 1px solid var(--line); border-radius: 6px; background: #fff; max-width: 100%; height: auto; }
@@ -43,7 +45,7 @@ ${s.thresholds.map(
 )}</table>`;
 }
 
-function scenarioSection(s: ScenarioResult): RawHtml {
+export function scenarioSection(s: ScenarioResult): RawHtml {
   const perEvent = s.throughput.sent > 0 ? s.delivery.expected / s.throughput.sent : 1;
   const series = [
     {
@@ -58,8 +60,10 @@ function scenarioSection(s: ScenarioResult): RawHtml {
   const charts = [latencyCurveSvg(series, limit), timelineSvg(s.timeline, perEvent)];
   if (s.memory || s.kind === 'connections') charts.push(memorySvg(s.memory?.samples ?? [], s.scenario.thresholds.maxMbPer1000));
   if (s.browser) charts.push(browserChart(s));
+  if (s.soak) charts.push(...soakChartsSvg(s.soak));
   const extras: RawHtml[] = [];
   if (s.browser) extras.push(browserFigures(s.browser, s.latency));
+  if (s.soak) extras.push(soakFigures(s.soak));
   if (s.memory)
     extras.push(
       html`<p>Hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} connections: <b>${s.memory.mbPer1000} MB per 1000</b>.</p>`,
@@ -71,9 +75,8 @@ function scenarioSection(s: ScenarioResult): RawHtml {
     );
   }
   if (s.capacity) {
-    extras.push(html`<p>Capacity: last good step <b>${s.capacity.lastGoodRate ?? 'none'}/s</b>; ${s.capacity.stoppedBecause}.</p>
-<table class="steps"><tr><th class="num">rate/s</th><th class="num">p99 ms</th><th class="num">reach</th><th class="num">delivered/s</th><th>driver</th><th>ok</th></tr>
-${s.capacity.steps.map((x) => html`<tr><td class="num">${x.rate}</td><td class="num">${fixed(x.p99Ms)}</td><td class="num">${fixed(x.reach, 4)}</td><td class="num">${fixed(x.deliveredPerS, 0)}</td><td>${x.driverSaturated ? 'saturated' : 'ok'}</td><td>${x.ok ? 'yes' : 'no'}</td></tr>`)}</table>`);
+    extras.push(capacitySection(s));
+    charts.push(capacityChart(s));
   }
   if (s.nodes) {
     extras.push(html`<p>Per node (subscribers spread over the cluster's nodes, every event published through node 1):</p>
@@ -107,7 +110,7 @@ ${report.scenarios.map(scenarioSection)}`;
     title: `hubproof load — ${report.target.name}`,
     meta: `${report.generatedAt} · ${report.target.http} · hub ${report.target.hub} · generator ${report.generator} · ${report.generator === 'node' ? `Node ${report.driver.node}` : report.driver.node}${report.mergedFrom ? ` · merged from ${report.mergedFrom.length} reports` : ''}`,
     body,
-    css: CSS,
+    css: LOAD_CSS,
   });
 }
 

@@ -15,6 +15,8 @@ export interface UpstreamOptions {
   freshOnRestart?: boolean;
   /** Extra hub config (merged over the fast timings). */
   hubConfig?: HubConfigInput;
+  /** POST webhooks to a loopback URL the target names (default false: most mutants never look at them). */
+  webhooks?: boolean;
 }
 
 export interface UpstreamHub {
@@ -30,7 +32,7 @@ export async function startUpstreamHub(opts: UpstreamOptions = {}): Promise<Upst
   const hub = await startEmbeddedTarget({
     timers: 'fast',
     mode: 'in-process',
-    webhooks: false,
+    webhooks: opts.webhooks ?? false,
     hubConfig: opts.hubConfig,
     restartWith: opts.freshOnRestart ? 'empty-data' : 'same-data',
   });

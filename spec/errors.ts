@@ -20,7 +20,14 @@ export const ERROR_CODES = {
   HUBPROOF_ERR_MERGE: 'The reports cannot be merged: not load reports, or of different tests or scenarios.',
   HUBPROOF_ERR_SHARD: 'The shards of a sharded load run did not all start.',
   HUBPROOF_ERR_K6: 'k6 is missing from PATH, too old, or did not write its report.',
-  HUBPROOF_ERR_BROWSER: 'Chromium or playwright-core is missing, did not start, or a measuring page failed to load.',
+  HUBPROOF_ERR_SQLITE_NATIVE: "The reference hub cannot load better-sqlite3's native module: the install skipped its build.",
+  HUBPROOF_ERR_BROWSER: 'A measuring page failed to load or to follow the hub.',
+  HUBPROOF_ERR_BROWSER_UNAVAILABLE: 'Chromium or playwright-core is missing, or Chromium did not start: browser work is not covered.',
+  HUBPROOF_ERR_CREDENTIALS_REJECTED:
+    'hubproof init: the hub refused the app key, the app id or secret, or an agent token; the message says which.',
+  HUBPROOF_ERR_NO_PROFILE: 'hubproof init: the URL answers, but not as a Pusher, sync or agent-presence hub.',
+  HUBPROOF_ERR_REPORT_SCHEMA: 'A report does not match its published JSON Schema, so it was not written (a hubproof bug).',
+  HUBPROOF_ERR_DRIVER: 'The client driver of hubproof client did not start or does not speak the driver protocol.',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

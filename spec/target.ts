@@ -23,6 +23,11 @@ export const TargetNode = z
       .optional()
       .describe('For the dead-node case of a cluster; needs `restart` too, which brings the node back afterwards'),
     restart: Command('starts this node again on the same URLs (e.g. `docker start hub-2`)').optional(),
+    process: z
+      .object({ pid: z.number().int().positive() })
+      .strict()
+      .optional()
+      .describe("This node's process on the harness's machine: the soak samples its RSS, CPU and open descriptors"),
   })
   .strict();
 
@@ -97,6 +102,14 @@ export const TargetFile = z
       })
       .strict()
       .optional(),
+    /**
+     * Notes for a person: a field path (`restart.command`) → what to put there and why. `hubproof init`
+     * writes one for each field it could not find out from outside the hub. Every command ignores them.
+     */
+    _todo: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe('Notes for a person, field path → what to put there and why (hubproof init writes them); ignored by every command'),
   })
   .strict()
   .superRefine((t, ctx) => {

@@ -18,6 +18,12 @@ export interface NodeControl {
   restart(i: number): Promise<void>;
 }
 
+/** Restarts single nodes of a clustered hub after a crash; `can(i)`: node `i` has a restart of its own. */
+export interface NodeRestart {
+  can(i: number): boolean;
+  restart(i: number): Promise<void>;
+}
+
 export interface TargetHandle {
   target: TargetFile;
   /** Restarts the hub on the same URLs and data; absent = the target file's `restart.command`, if any. */
@@ -26,4 +32,10 @@ export interface TargetHandle {
   embedded?: EmbeddedMode;
   /** Kills and restarts single nodes; absent = the target file's `nodes[i].kill` / `nodes[i].restart` commands, if any. */
   nodeControl?: NodeControl;
+  /**
+   * Set when a cluster was asked for (`--cluster N`) and the harness could not start one (no
+   * redis-server): why the hub runs as one node. Cluster cases are skipped with it, so the report says
+   * what to install rather than only "needs a cluster target".
+   */
+  singleNodeBecause?: string;
 }

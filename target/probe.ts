@@ -42,7 +42,8 @@ export async function waitUntilReachable(target: TargetFile, withinMs: number): 
   }
 }
 
-function tcpProbe(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
+/** Undefined when `host:port` accepts a TCP connection within `timeoutMs`, else why not (`ECONNREFUSED`). */
+export function tcpProbe(host: string, port: number, timeoutMs: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const sock = connect({ host, port });
     const done = (err?: string) => {
@@ -56,7 +57,7 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<string
   });
 }
 
-function hostPort(url: string): { host: string; port: number } {
+export function hostPort(url: string): { host: string; port: number } {
   const u = new URL(url);
   const secure = u.protocol === 'https:' || u.protocol === 'wss:';
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : secure ? 443 : 80 };

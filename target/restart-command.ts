@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { TargetFile } from '../spec/target.ts';
-import type { NodeControl } from './handle.ts';
+import type { NodeControl, NodeRestart } from './handle.ts';
 import { waitUntilReachable } from './probe.ts';
 import { openRestartWitness, untilWelcomed } from './restart-witness.ts';
 
@@ -61,9 +61,28 @@ export function commandNodeControl(target: TargetFile): NodeControl | undefined 
   };
   return {
     kill: (i) => runCommand(`node ${i} kill`, node(i, 'kill')),
-    restart: async (i) => {
-      await runCommand(`node ${i} restart`, node(i, 'restart'));
-      await waitUntilReachable({ ...target, nodes: [target.nodes[i]!] }, BACK_WITHIN_MS);
+    restart: (i) => restartNode(target, i, node(i, 'restart')),
+  };
+}
+
+async function restartNode(target: TargetFile, i: number, command: string): Promise<void> {
+  await runCommand(`node ${i} restart`, command);
+  await waitUntilReachable({ ...target, nodes: [target.nodes[i]!] }, BACK_WITHIN_MS);
+}
+
+/**
+ * How a run restarts one node that crashed: the handle's node control (the embedded cluster: every node),
+ * else `nodes[i].restart.command` of the nodes that have one (no `kill` needed); undefined when neither.
+ */
+export function nodeRestart(target: TargetFile, control: NodeControl | undefined): NodeRestart | undefined {
+  if (control) return { can: (i) => Number.isInteger(i) && i >= 0 && i < target.nodes.length, restart: (i) => control.restart(i) };
+  if (!target.nodes.some((n) => n.restart?.command)) return undefined;
+  return {
+    can: (i) => Boolean(target.nodes[i]?.restart?.command),
+    restart: (i) => {
+      const command = target.nodes[i]?.restart?.command;
+      if (!command) return Promise.reject(new Error(`target node ${i} has no restart.command`));
+      return restartNode(target, i, command);
     },
   };
 }

@@ -9,8 +9,11 @@ export interface BrowserFigures {
   pages: number;
   /** Chromium's version string. */
   chromium: string;
-  /** The same updates at one driver-side /ws/broadcasts subscriber: latency to the wire, and its reach. */
-  wire: { latency: LatencyFigures; delivery: DeliveryAccounting };
+  /**
+   * The same updates at one driver-side /ws/broadcasts subscriber: latency to the wire, and its reach, with
+   * its stray arrivals, the times the hub closed it and why (the first few reasons).
+   */
+  wire: { latency: LatencyFigures; delivery: DeliveryAccounting & { unexpected: number; disconnects: number; closeReasons: string[] } };
   /** Scheduled send → the page's WebSocket handed the message to script (before any rendering). */
   receive: LatencyFigures;
   longTasks: {

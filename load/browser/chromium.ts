@@ -1,15 +1,18 @@
 /**
  * Finds and launches the Chromium that drives hubproof's browser pages: `HUBPROOF_CHROMIUM`, else
- * Debian's `/usr/bin/chromium` (CI installs it from `scripts/ensure-chromium.js`). playwright-core drives
- * it over CDP; no browser is downloaded. Without one, browser work is skipped with the reason.
+ * Debian's `/usr/bin/chromium` (CI installs it from `scripts/ensure-chromium.js`) or Google Chrome.
+ * playwright-core (a dependency) drives it over CDP; no browser is downloaded. Without either, browser
+ * work is skipped and reported not covered, with the command that installs what is missing.
  */
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { HubproofError } from '../../spec/errors.ts';
+import { missingTool, missingToolText, type MissingTool } from '../optional-tool.ts';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+/** Debian's and Ubuntu's Chromium, then Google Chrome (GitHub's Ubuntu runners have it). */
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome-stable', '/usr/bin/google-chrome'];
 
 /**
  * Headless without GPU or sandbox (containers, CI), nothing phoning home, and no throttling of timers or
@@ -34,13 +37,27 @@ export function chromiumPath(): string | undefined {
   return CANDIDATES.find((p) => existsSync(p));
 }
 
-/** Why browser work cannot run here, or undefined when it can. */
+/** The missing piece browser work needs (Chromium first, then playwright-core), or undefined when it can run. */
+export function browserMissing(): MissingTool | undefined {
+  if (!chromiumPath())
+    return missingTool(
+      'chromium',
+      process.env.HUBPROOF_CHROMIUM
+        ? `HUBPROOF_CHROMIUM=${process.env.HUBPROOF_CHROMIUM} does not exist`
+        : `no Chromium at ${CANDIDATES.join(', ')} (HUBPROOF_CHROMIUM names another)`,
+    );
+  try {
+    import.meta.resolve('playwright-core');
+  } catch {
+    return missingTool('playwright-core', 'the playwright-core package cannot be found from hubproof');
+  }
+  return undefined;
+}
+
+/** Why browser work cannot run here (what is missing and the command that installs it), or undefined when it can. */
 export function chromiumUnavailable(): string | undefined {
-  if (chromiumPath()) return undefined;
-  const where = process.env.HUBPROOF_CHROMIUM
-    ? `HUBPROOF_CHROMIUM=${process.env.HUBPROOF_CHROMIUM} does not exist`
-    : `no Chromium at ${CANDIDATES.join(' or ')}`;
-  return `${where}; install Debian's chromium (npm test's pretest does) or set HUBPROOF_CHROMIUM`;
+  const missing = browserMissing();
+  return missing && missingToolText(missing);
 }
 
 /**
@@ -76,19 +93,23 @@ function lowPriorityWrapper(executable: string): string | undefined {
 /** `lowPriority`: below the driver and a local hub (BROWSER_NICE), for pages that run beside a measurement. */
 export async function launchChromium(o: { lowPriority?: boolean } = {}): Promise<Browser> {
   const chromiumBinary = chromiumPath();
-  if (!chromiumBinary) throw new HubproofError('HUBPROOF_ERR_BROWSER', chromiumUnavailable()!);
+  if (!chromiumBinary) throw new HubproofError('HUBPROOF_ERR_BROWSER_UNAVAILABLE', chromiumUnavailable()!);
   const executablePath = (o.lowPriority && lowPriorityWrapper(chromiumBinary)) || chromiumBinary;
   let chromium: typeof import('playwright-core').chromium;
   try {
     ({ chromium } = await import('playwright-core'));
   } catch {
-    throw new HubproofError('HUBPROOF_ERR_BROWSER', 'playwright-core is not installed; run npm install');
+    throw new HubproofError(
+      'HUBPROOF_ERR_BROWSER_UNAVAILABLE',
+      missingToolText(missingTool('playwright-core', 'playwright-core cannot be loaded')),
+    );
   }
   try {
     return await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   } catch (err) {
+    // The harness's browser, not the hub: the scenario is not covered, never failed.
     throw new HubproofError(
-      'HUBPROOF_ERR_BROWSER',
+      'HUBPROOF_ERR_BROWSER_UNAVAILABLE',
       `Chromium at ${chromiumBinary} did not start: ${(err as Error).message.split('\n')[0]}`,
     );
   }

@@ -39,7 +39,7 @@ export class FleetHost {
   /** Starts the worker, launches Chromium in it and opens the pages. */
   static async open(o: FleetOpen): Promise<FleetHost> {
     const unavailable = chromiumUnavailable();
-    if (unavailable) throw new HubproofError('HUBPROOF_ERR_BROWSER', unavailable);
+    if (unavailable) throw new HubproofError('HUBPROOF_ERR_BROWSER_UNAVAILABLE', unavailable);
     const worker = new Worker(
       `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(WORKER_URL)}); })`,
       { eval: true },

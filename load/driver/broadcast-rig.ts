@@ -60,8 +60,17 @@ export interface PhaseResult {
   hubCpuPct: number | null;
   /** Sends scheduled in the measured window (each one counts, failed or not). */
   sentInWindow: number;
+  /**
+   * In-window publishes the hub refused (status ≥ 300) or never answered (by the end of the drain): left out
+   * of expected and received, so they never count as deliveries the hub lost.
+   */
   publishErrors: number;
   publishErrorSamples: string[];
+  /** Publishes written a second time on a new connection (RawHttpClient's rule), and why. */
+  publishRetries: number;
+  publishRetrySamples: string[];
+  /** Answers per HTTP connection the hub allowed without announcing its close (null: no limit seen). */
+  httpReuseLimit: number | null;
   maxInFlight: number;
   delivery: DeliveryAccounting & { unexpected: number; disconnects: number; closeReasons: string[] };
   hist: Histogram;
@@ -203,6 +212,12 @@ export class BroadcastRig {
     let sentInWindow = 0;
     let publishErrors = 0;
     const errorSamples: string[] = [];
+    // In-window publishes the hub refused or never answered, per stream: neither expected nor counted.
+    const failed = new Map<number, number[]>();
+    // In-window publishes not answered yet (key stream * 2^32 + seq): still unanswered after the drain, they fail too.
+    const pending = new Set<number>();
+    const retriesBefore = this.http.retries;
+    let accounted = false;
     let sentThisSecond = 0;
     const timeline: TimelineRow[] = [];
     const driverSeconds: DriverSecond[] = [];
@@ -257,6 +272,13 @@ export class BroadcastRig {
       o.onSecond?.(row);
     }, 1000);
 
+    const fail = (stream: number, seq: number, why: string): void => {
+      publishErrors++;
+      if (errorSamples.length < 5) errorSamples.push(why);
+      let list = failed.get(stream);
+      if (!list) failed.set(stream, (list = []));
+      list.push(seq);
+    };
     const schedule = new OpenSchedule(startUs, rate, endUs);
     const run = await runSchedule(
       schedule,
@@ -271,36 +293,47 @@ export class BroadcastRig {
         if (!owns(o.shard, i)) return;
         if (inWindow) sentInWindow++;
         sentThisSecond++;
+        const key = stream * 2 ** 32 + seq;
+        if (inWindow) pending.add(key);
         void this.send(stream, encodeMarker(stream, seq, at, this.acked[stream]!, o.payloadBytes)).then((err) => {
           if (!err && seq > this.acked[stream]!) this.acked[stream] = seq;
-          if (err && inWindow) {
-            publishErrors++;
-            if (errorSamples.length < 5) errorSamples.push(err);
-          }
+          if (!inWindow || accounted) return;
+          pending.delete(key);
+          if (err) fail(stream, seq, err);
         });
       },
       measureFromUs,
     );
 
     // Drain: until every expected delivery was counted, the publisher has no request in flight, or the deadline.
-    let expected = 0;
-    for (let st = 0; st < this.streamCount; st++) if (first[st]! > 0) expected += (last[st]! - first[st]! + 1) * this.ownSubscribers[st]!;
-    const drainUntil = Date.now() + (o.drainMs ?? 3000);
-    while (Date.now() < drainUntil && (windowDelivered < expected || this.http.inFlight > 0)) {
+    const drainMs = o.drainMs ?? 3000;
+    const drainUntil = Date.now() + drainMs;
+    const expectedNow = (): number => {
+      let n = 0;
+      for (let st = 0; st < this.streamCount; st++)
+        if (first[st]! > 0) n += (last[st]! - first[st]! + 1 - (failed.get(st)?.length ?? 0)) * this.ownSubscribers[st]!;
+      return n;
+    };
+    while (Date.now() < drainUntil && (windowDelivered < expectedNow() || this.http.inFlight > 0)) {
       await new Promise((r) => setTimeout(r, 50));
     }
     clearInterval(timer);
+    // What the hub has not answered by now it did not accept in time: a publish error, not a loss.
+    for (const key of pending) fail(Math.floor(key / 2 ** 32), key % 2 ** 32, `POST → no answer ${drainMs} ms after the last send`);
+    accounted = true;
 
     const ranges: Record<number, [number, number]> = {};
     for (let s = 0; s < this.streamCount; s++) if (first[s]! > 0) ranges[s] = [first[s]!, last[s]!];
-    const finals = await Promise.all(this.pools.map((p) => p.finish(ranges)));
+    const excluded = Object.fromEntries(failed);
+    const finals = await Promise.all(this.pools.map((p) => p.finish(ranges, excluded)));
     const f = mergeFinals(finals);
     const counted = (pf: PoolFinal) => {
       let expected = 0;
       let received = 0;
       for (const [s, [from, to]] of Object.entries(ranges)) {
         const st = pf.streams.get(Number(s));
-        expected += (to - from + 1) * (st?.subscribers ?? (finals.length === 1 ? this.ownSubscribers[Number(s)]! : 0));
+        const accepted = to - from + 1 - (failed.get(Number(s))?.length ?? 0);
+        expected += accepted * (st?.subscribers ?? (finals.length === 1 ? this.ownSubscribers[Number(s)]! : 0));
         received += st?.unique ?? 0;
       }
       return { expected, received };
@@ -331,6 +364,9 @@ export class BroadcastRig {
       sentInWindow,
       publishErrors,
       publishErrorSamples: errorSamples,
+      publishRetries: this.http.retries - retriesBefore,
+      publishRetrySamples: this.http.retrySamples.slice(0, 5),
+      httpReuseLimit: this.http instanceof RawHttpClient && Number.isFinite(this.http.reuseLimit) ? this.http.reuseLimit : null,
       maxInFlight: this.http.maxInFlight,
       delivery: {
         ...accounting(exp, received, f.duplicated, f.outOfOrder),

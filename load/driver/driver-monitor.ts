@@ -85,7 +85,8 @@ export class DriverMonitor {
 }
 
 /** /proc/stat's aggregate line: busy and total jiffies since boot; undefined off Linux. */
-function readMachineTicks(): { busy: number; total: number } | undefined {
+/** Whole-machine busy and total CPU ticks from /proc/stat (undefined off Linux). */
+export function readMachineTicks(): { busy: number; total: number } | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
     const f = line.trim().split(/\s+/).slice(1).map(Number);

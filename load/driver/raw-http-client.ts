@@ -1,9 +1,20 @@
 /**
  * A minimal HTTP/1.1 client for the publisher's hot path: keep-alive TCP connections, one request in flight
- * per connection, requests written as one string and responses parsed for status, Content-Length or
- * chunked body, and Connection: close. Node's http client costs about two and a half times the CPU per
- * request (measured on the 2-core build machine: 573 vs 222 µs per request at 500/s), and at 1000
+ * per connection, requests written as one string and responses parsed for status, Content-Length, chunked
+ * or close-delimited body, and Connection: close. Node's http client costs about two and a half times the
+ * CPU per request (measured on the 2-core build machine: 573 vs 222 µs per request at 500/s), and at 1000
  * publishes/s that was most of the driver's main thread. Plain http only; https targets use HttpClient.
+ *
+ * Servers that close a kept-alive connection without saying so. Laravel Reverb 1.10 closes the connection
+ * after every response with no `Connection: close`; other servers close after N requests or when idle. A
+ * request written into such a connection as the server closes it gets no answer. Two rules keep every
+ * publish honest (see load/README.md):
+ *   - Learn the limit: when the server ends a connection within LEARN_WINDOW_MS of its Nth answer without
+ *     having announced it, no connection is used for more than N requests from then on.
+ *   - Retry once, as curl does and Node's docs advise (`request.reusedSocket`): a request is written again,
+ *     on a new connection, only when it went out on a connection that had already answered, not one byte
+ *     of its answer came, and the server ended that connection (FIN or reset, not a timeout). A server that
+ *     read a request and then closed without answering it would get it twice: every retry is counted.
  */
 import { connect, type Socket } from 'node:net';
 import type { HttpResult } from './http-client.ts';
@@ -13,6 +24,8 @@ interface Pending {
   body: string;
   label: string;
   resolve: (r: HttpResult) => void;
+  /** Written again once already (a retry goes out on a new connection, and is final). */
+  retried: boolean;
 }
 
 interface Conn {
@@ -20,9 +33,18 @@ interface Conn {
   busy: Pending | null;
   buf: Buffer;
   closed: boolean;
+  /** Answers completed on this connection, and when the last one completed (performance.now(), ms). */
+  answered: number;
+  answeredAt: number;
+  /** The current answer has no length: its body ends when the server closes. */
+  untilClose: boolean;
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+/** A close this soon after an answer was the server's choice, not an idle timeout (every real one is longer). */
+const LEARN_WINDOW_MS = 1000;
+/** Connection errors that say the server ended the connection (as opposed to never reaching it, or timing out). */
+const SERVER_ENDED = new Set(['ECONNRESET', 'EPIPE']);
 
 export class RawHttpClient {
   private readonly host: string;
@@ -32,10 +54,16 @@ export class RawHttpClient {
   private readonly conns: Conn[] = [];
   private readonly queue: Pending[] = [];
   private maxSockets: number;
+  private readonly timeoutMs: number;
   inFlight = 0;
   maxInFlight = 0;
   failures = 0;
   readonly failureSamples: string[] = [];
+  /** Requests written a second time under the retry rule, and why (first five). */
+  retries = 0;
+  readonly retrySamples: string[] = [];
+  /** Answers per connection the server allows without announcing its close (Infinity until one is seen). */
+  reuseLimit = Infinity;
 
   constructor(options: { base: string; maxSockets?: number; timeoutMs?: number }) {
     const url = new URL(options.base);
@@ -47,8 +75,6 @@ export class RawHttpClient {
     this.maxSockets = options.maxSockets ?? 16;
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
-
-  private readonly timeoutMs: number;
 
   ensureSockets(n: number): void {
     if (this.maxSockets < n) this.maxSockets = n;
@@ -69,7 +95,7 @@ export class RawHttpClient {
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
     return new Promise<HttpResult>((resolve) => {
-      this.queue.push({ head, body, label: `${method} ${path}`, resolve });
+      this.queue.push({ head, body, label: `${method} ${path}`, resolve, retried: false });
       this.pump();
     });
   }
@@ -81,62 +107,87 @@ export class RawHttpClient {
         if (this.conns.length >= this.maxSockets) return;
         c = this.open();
       }
-      const p = this.queue.shift()!;
-      c.busy = p;
-      c.socket.write(p.body ? p.head + p.body : p.head);
+      this.write(c, this.queue.shift()!);
     }
+  }
+
+  private write(c: Conn, p: Pending): void {
+    c.busy = p;
+    c.socket.write(p.body ? p.head + p.body : p.head);
   }
 
   private open(): Conn {
     const socket = connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     socket.setTimeout(this.timeoutMs);
-    const c: Conn = { socket, busy: null, buf: Buffer.alloc(0), closed: false };
+    const c: Conn = { socket, busy: null, buf: Buffer.alloc(0), closed: false, answered: 0, answeredAt: 0, untilClose: false };
     this.conns.push(c);
     socket.on('data', (chunk: Buffer) => {
       c.buf = c.buf.length ? Buffer.concat([c.buf, chunk]) : chunk;
       this.parse(c);
     });
-    const drop = (why: string): void => {
+    const drop = (why: string, serverEnded: boolean): void => {
       if (c.closed) return;
       c.closed = true;
       this.forget(c);
       socket.destroy();
-      if (c.busy) this.settle(c, { status: 0, body: '' }, `${c.busy.label}: ${why}`);
+      // The server closed right after an answer without saying so: use no connection for more answers than this one got.
+      if (serverEnded && c.answered > 0 && performance.now() - c.answeredAt < LEARN_WINDOW_MS)
+        this.reuseLimit = Math.min(this.reuseLimit, c.answered);
+      const p = c.busy;
+      if (p && c.untilClose && serverEnded) this.finishAtClose(c);
+      else if (p && serverEnded && c.answered > 0 && c.buf.length === 0 && !p.retried) {
+        c.busy = null;
+        p.retried = true;
+        this.retries++;
+        if (this.retrySamples.length < 5) this.retrySamples.push(`${p.label}: ${why} after answer ${c.answered} on its connection`);
+        this.write(this.open(), p);
+      } else if (p) this.settle(c, { status: 0, body: '' }, `${p.label}: ${why}`);
       this.pump();
     };
-    socket.on('timeout', () => drop(`no answer within ${this.timeoutMs} ms`));
-    socket.on('error', (err) => drop(err.message));
-    socket.on('close', () => drop('connection closed'));
+    socket.on('timeout', () => drop(`no answer within ${this.timeoutMs} ms`, false));
+    socket.on('error', (err: NodeJS.ErrnoException) => drop(err.message, SERVER_ENDED.has(err.code ?? '')));
+    socket.on('end', () => drop('the server closed the connection', true));
+    socket.on('close', () => drop('connection closed', false));
     return c;
   }
 
   /** Takes one complete response off the connection's buffer, if there is one. */
   private parse(c: Conn): void {
     const end = c.buf.indexOf(CRLF2);
-    if (end < 0 || !c.busy) return;
+    if (end < 0 || !c.busy || c.untilClose) return;
     const head = c.buf.toString('latin1', 0, end);
     const status = Number(head.slice(9, 12));
     const lower = head.toLowerCase();
     const from = end + 4;
-    let bodyEnd: number;
-    let body: string;
     if (lower.includes('\r\ntransfer-encoding: chunked')) {
       const decoded = dechunk(c.buf, from);
-      if (!decoded) return;
-      bodyEnd = decoded.end;
-      body = decoded.body;
-    } else {
-      const m = /\r\ncontent-length:\s*(\d+)/.exec(lower);
-      const length = m ? Number(m[1]) : 0;
-      if (c.buf.length < from + length) return;
-      bodyEnd = from + length;
-      body = c.buf.toString('utf8', from, bodyEnd);
+      if (decoded) this.finish(c, status, lower, decoded.end, decoded.body);
+      return;
     }
+    const m = /\r\ncontent-length:\s*(\d+)/.exec(lower);
+    if (!m && status !== 204 && status !== 304) {
+      c.untilClose = true;
+      return;
+    }
+    const length = m ? Number(m[1]) : 0;
+    if (c.buf.length >= from + length) this.finish(c, status, lower, from + length, c.buf.toString('utf8', from, from + length));
+  }
+
+  /** An answer whose body ran until the server closed the connection. */
+  private finishAtClose(c: Conn): void {
+    const end = c.buf.indexOf(CRLF2);
+    this.finish(c, Number(c.buf.toString('latin1', 9, 12)), '', c.buf.length, c.buf.toString('utf8', end + 4));
+  }
+
+  /** Settles the answer that ends at `bodyEnd` of the buffer; reuses the connection unless it must close. */
+  private finish(c: Conn, status: number, lowerHead: string, bodyEnd: number, body: string): void {
     c.buf = c.buf.subarray(bodyEnd);
-    const closing = lower.includes('\r\nconnection: close');
-    this.settle(c, { status, body }, status >= 400 ? `${c.busy.label} → ${status} ${body.slice(0, 160)}` : undefined);
-    if (closing) {
+    c.answered++;
+    c.answeredAt = performance.now();
+    const closing = c.untilClose || c.answered >= this.reuseLimit || lowerHead.includes('\r\nconnection: close');
+    this.settle(c, { status, body }, status >= 400 ? `${c.busy!.label} → ${status} ${body.slice(0, 160)}` : undefined);
+    if (closing && !c.closed) {
       c.closed = true;
       this.forget(c);
       c.socket.end();

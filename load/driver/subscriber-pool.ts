@@ -109,8 +109,11 @@ export class SubscriberPool {
     for (const w of this.workers) w.postMessage(m);
   }
 
-  /** Asks every worker for its accounting over `ranges` (stream → [first, last] in-window seq). */
-  async finish(ranges: Record<number, [number, number]>): Promise<PoolFinal> {
+  /**
+   * Asks every worker for its accounting over `ranges` (stream → [first, last] in-window seq), leaving out
+   * the `excluded` seqs (publishes the hub never accepted).
+   */
+  async finish(ranges: Record<number, [number, number]>, excluded?: Record<number, number[]>): Promise<PoolFinal> {
     const finals = await withDeadline(
       Promise.all(
         this.workers.map(
@@ -122,7 +125,7 @@ export class SubscriberPool {
                 resolve(m);
               };
               w.on('message', on);
-              w.postMessage({ type: 'finish', ranges } satisfies ToWorker);
+              w.postMessage({ type: 'finish', ranges, excluded } satisfies ToWorker);
             }),
         ),
       ),

@@ -223,7 +223,7 @@ function withCurrentTick(): ReturnType<typeof createHistogram> {
   return h;
 }
 
-function final(ranges: Record<number, [number, number]>): FinalMsg {
+function final(ranges: Record<number, [number, number]>, excluded: Record<number, number[]> = {}): FinalMsg {
   const streams: FinalMsg['streams'] = {};
   for (const [key, [from, to]] of Object.entries(ranges)) {
     const stream = Number(key);
@@ -233,7 +233,8 @@ function final(ranges: Record<number, [number, number]>): FinalMsg {
       if (!c || !(c.spec.streams === 'all' || c.spec.streams.includes(stream))) continue;
       // A connection that never opened still counts: every event it should have had is lost.
       subscribers++;
-      unique += c.trackers.get(stream)?.countUnique(from, to) ?? 0;
+      const t = c.trackers.get(stream);
+      if (t) unique += t.countUnique(from, to) - t.countSeen(excluded[stream] ?? []);
     }
     streams[stream] = { unique, subscribers };
   }
@@ -265,7 +266,7 @@ port.on('message', (m: ToWorker) => {
       post({ type: 'frames', workerId: init.workerId, frames: pendingFrames });
       pendingFrames = [];
     }
-    post(final(m.ranges));
+    post(final(m.ranges, m.excluded));
   } else if (m.type === 'close') {
     finishing = true;
     clearInterval(ticker);

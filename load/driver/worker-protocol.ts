@@ -34,7 +34,10 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  { type: 'measure-from'; us: number } | { type: 'finish'; ranges: Record<number, [number, number]> } | { type: 'close' };
+  | { type: 'measure-from'; us: number }
+  /** `excluded`: per stream, in-window seqs whose publish the hub never accepted: neither expected nor counted. */
+  | { type: 'finish'; ranges: Record<number, [number, number]>; excluded?: Record<number, number[]> }
+  | { type: 'close' };
 
 export interface TickMsg {
   type: 'tick';
@@ -70,7 +73,7 @@ export interface FrameMsg {
 }
 
 export interface StreamFinal {
-  /** Distinct in-window sequence numbers received, summed over this worker's connections that expect the stream. */
+  /** Distinct in-window sequence numbers received (excluded ones left out), summed over this worker's connections that expect the stream. */
   unique: number;
   /** Connections of this worker that expect the stream. */
   subscribers: number;

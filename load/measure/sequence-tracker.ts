@@ -47,6 +47,13 @@ export class SequenceTracker {
     return n;
   }
 
+  /** How many of `seqs` were seen. */
+  countSeen(seqs: readonly number[]): number {
+    let n = 0;
+    for (const s of seqs) if (s < this.seen.length * 8 && this.has(this.seen, s)) n++;
+    return n;
+  }
+
   private grow(seq: number): void {
     let size = this.seen.length;
     while (seq >= size * 8) size *= 2;

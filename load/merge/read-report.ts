@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { HubproofError } from '../../spec/errors.ts';
-import type { LoadReport } from '../report-types.ts';
+import { LoadReport as LoadReportSchema } from '../../spec/reports/load-report.ts';
+import { majorOf } from '../../spec/reports/versions.ts';
+import { describeZodError } from '../../spec/target.ts';
+import { LOAD_REPORT_VERSION, type LoadReport } from '../report-types.ts';
 
 function parse(text: string): unknown {
   try {
@@ -47,5 +50,17 @@ export function readLoadReport(file: string): LoadReport {
     throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} holds no hubproof report (neither JSON nor a log with a report line)`);
   if (r.kind !== 'load') throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} is a hubproof ${String(r.kind)} report, not a load report`);
   if (!Array.isArray(r.scenarios)) throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} is not a complete load report (no scenarios)`);
-  return r as LoadReport;
+  // Older than version 2: mergeReports refuses it and says why.
+  if ((r.reportVersion ?? 1) < LOAD_REPORT_VERSION) return r as LoadReport;
+  // Version 2 reports written before schemaVersion existed are 2.0.
+  const report = { ...r, schemaVersion: r.schemaVersion ?? `${LOAD_REPORT_VERSION}.0` };
+  if (typeof report.schemaVersion === 'string' && majorOf(report.schemaVersion) !== LOAD_REPORT_VERSION)
+    throw new HubproofError(
+      'HUBPROOF_ERR_MERGE',
+      `${file} is a load report of schema ${report.schemaVersion}; this hubproof reads ${LOAD_REPORT_VERSION}.x: merge it with the hubproof that wrote it`,
+    );
+  const parsed = LoadReportSchema.safeParse(report);
+  if (!parsed.success)
+    throw new HubproofError('HUBPROOF_ERR_MERGE', `${file} does not match the load report schema at ${describeZodError(parsed.error)}`);
+  return report as LoadReport;
 }

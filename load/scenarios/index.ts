@@ -10,6 +10,7 @@ import connections from './connections.json' with { type: 'json' };
 import defaults from './defaults.json' with { type: 'json' };
 import fanout from './fanout.json' with { type: 'json' };
 import presence from './presence.json' with { type: 'json' };
+import soak from './soak.json' with { type: 'json' };
 import { composeScenario } from './compose.ts';
 import { applyOverrides as applyOverridesTo, type ScenarioOverrides } from './overrides.ts';
 import type { Scenario, ScenarioDefaults, ScenarioFile } from './types.ts';
@@ -17,7 +18,7 @@ import type { Scenario, ScenarioDefaults, ScenarioFile } from './types.ts';
 export * from './types.ts';
 export { applyOverride, type ScenarioOverrides } from './overrides.ts';
 
-export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser].map((f) =>
+export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser, soak].map((f) =>
   composeScenario(defaults as ScenarioDefaults, f as ScenarioFile),
 );
 

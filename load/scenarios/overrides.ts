@@ -18,11 +18,31 @@ const NUMERIC_KEYS = [
   'stepStartRate',
   'stepFactor',
   'stepS',
+  'confirmStepS',
   'maxRate',
+  'resolution',
+  'repeat',
   'burstsPerS',
   'todosPerS',
+  'cycleS',
 ] as const satisfies ReadonlyArray<keyof Scenario>;
-const THRESHOLD_KEYS = ['p99Ms', 'minRate', 'minReach', 'maxMbPer1000', 'conflictP99Ms'] as const satisfies ReadonlyArray<keyof Thresholds>;
+const THRESHOLD_KEYS = [
+  'p99Ms',
+  'minRate',
+  'minReach',
+  'maxMbPer1000',
+  'conflictP99Ms',
+  'maxPublishErrors',
+  'rssMbPerHour',
+  'fdsPerHour',
+  'leftovers',
+  'rssReturnMb',
+  'fdsReturn',
+  'idleCpuPct',
+  'reapDestroyed',
+  'reapUnresponsive',
+  'reapSilent',
+] as const satisfies ReadonlyArray<keyof Thresholds>;
 
 /** Applies one `key=value`; `thresholds.p99Ms=20` sets a threshold, `thresholds.p99Ms=off` removes it. */
 export function applyOverride(s: Scenario, assignment: string): Scenario {
@@ -53,10 +73,18 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
   }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
     const min =
-      key === 'warmupS' || key === 'workers' || key === 'payloadBytes' || key === 'burstsPerS' || key === 'todosPerS'
+      key === 'warmupS' ||
+      key === 'workers' ||
+      key === 'payloadBytes' ||
+      key === 'burstsPerS' ||
+      key === 'todosPerS' ||
+      key === 'confirmStepS'
         ? 0
         : Number.MIN_VALUE;
-    (s as unknown as Record<string, number>)[key] = toNumber(key, raw, min);
+    const n = toNumber(key, raw, min);
+    if (key === 'repeat' && !Number.isInteger(n))
+      throw new HubproofError('HUBPROOF_ERR_SCENARIO', `repeat must be a whole number ≥ 1, got "${raw}"`);
+    (s as unknown as Record<string, number>)[key] = n;
     return s;
   }
   throw new HubproofError(

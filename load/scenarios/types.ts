@@ -6,7 +6,7 @@
  */
 import defaults from './defaults.json' with { type: 'json' };
 
-export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser';
+export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser' | 'soak';
 
 export interface Thresholds {
   /** p99 propagation, scheduled send → receipt at every subscriber (docs/protocol.md#propagation: < 50 ms). */
@@ -17,8 +17,30 @@ export interface Thresholds {
   minReach?: number;
   /** Hub RSS growth per 1000 connected clients, MB (docs/protocol.md#performance: < 100 MB per 1000 dashboards). */
   maxMbPer1000?: number;
+  /**
+   * Publishes (and other driver requests) the hub refused (HTTP status ≥ 300) or never answered in the
+   * window. They are left out of reach, which counts only what the hub accepted, so this gate says what
+   * reach does not. The Node driver sets it to 0 for every scenario that publishes (load/run-load.ts).
+   */
+  maxPublishErrors?: number;
   /** p99 from the second near-duplicate create request to AgentConflictResolved at every session subscriber (docs/protocol.md#conflicts: 250 ms). */
   conflictP99Ms?: number;
+  /** soak (docs/soak.md): RSS growth, lower end of the 95 % CI of the Theil–Sen slope, MB per hour. */
+  rssMbPerHour?: number;
+  /** soak: open-descriptor growth, lower end of the 95 % CI, per hour. */
+  fdsPerHour?: number;
+  /** soak: channels, subscriptions and presence members of the run left once the hub's bound has passed. */
+  leftovers?: number;
+  /** soak: RSS above the pre-run baseline after the run, MB. */
+  rssReturnMb?: number;
+  /** soak: open descriptors above the pre-run baseline after the run. */
+  fdsReturn?: number;
+  /** soak: hub CPU once idle after the run, % of one core. */
+  idleCpuPct?: number;
+  /** soak: connections of each kind (destroyed, unresponsive, silent) the hub had not closed within its bound. */
+  reapDestroyed?: number;
+  reapUnresponsive?: number;
+  reapSilent?: number;
 }
 
 export interface Scenario {
@@ -49,13 +71,28 @@ export interface Scenario {
   stepStartRate: number;
   stepFactor: number;
   stepS: number;
+  /**
+   * capacity: seconds measured in the steps that decide the figure: a re-run of a step that missed, a
+   * bisection, going down (0 = stepS). Near the limit p99 turns on a few stalls; a longer window weighs
+   * each one less, so repeated searches agree more closely.
+   */
+  confirmStepS: number;
   /** capacity: the highest rate tried. */
   maxRate: number;
+  /**
+   * capacity: how close the search gets: it bisects until the lowest rate that failed twice is at most the
+   * highest that held × (1 + resolution). 0.1: the figure is within 10 % below the hub's limit.
+   */
+  resolution: number;
+  /** capacity: whole searches run one after another; the figure is their median, reported with the range. */
+  repeat: number;
   /** agents: near-duplicate bursts per session per second, and plain todos per session per second. */
   burstsPerS: number;
   todosPerS: number;
   /** browser: what the Chromium pages run: hubproof's measuring page (default) or the target's own `/dashboard`. */
   page: 'hubproof' | 'hub';
+  /** soak: seconds from one cycle's start to the next (connect, subscribe, publish, receive, leave). */
+  cycleS: number;
   thresholds: Thresholds;
 }
 

@@ -170,7 +170,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     nodes,
     target: () => {
       const first = procs[0]!.target;
-      return { ...first, nodes: nodes.map((n) => ({ ws: n.ws, http: n.http })), process: { pid: nodes[0]!.pid } };
+      return { ...first, nodes: nodes.map((n) => ({ ws: n.ws, http: n.http, process: { pid: n.pid } })), process: { pid: nodes[0]!.pid } };
     },
     kill: (i) =>
       serial(i, async () => {

@@ -9,8 +9,12 @@ import { listedOutcome, type Outcome } from './outcomes.ts';
 /** One line of a case's wire log. `t` is ms since the case started. */
 export interface WireEntry {
   t: number;
-  /** `>` sent, `<` received on a WebSocket; `http>` / `http<` for HTTP; `close`, `note`, `fault` otherwise. */
-  dir: '>' | '<' | 'http>' | 'http<' | 'close' | 'open' | 'note' | 'fault';
+  /**
+   * `>` sent, `<` received on a WebSocket; `http>` / `http<` for HTTP; `close`, `note`, `fault` otherwise.
+   * Client conformance (`hubproof client`, where the harness is the hub): `app>` a command to the driver,
+   * `app<` what the application under test observed.
+   */
+  dir: '>' | '<' | 'http>' | 'http<' | 'close' | 'open' | 'note' | 'fault' | 'app>' | 'app<';
   /** Which connection (e.g. `ws#2`) or request. */
   conn: string;
   text: string;

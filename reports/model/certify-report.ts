@@ -3,12 +3,15 @@
  * harness version, seeds and durations. `certify.json` is this object; the JUnit and HTML files are
  * drawn from it and from the two underlying reports.
  */
+import { REPORT_SCHEMA_VERSIONS } from '../../spec/reports/versions.ts';
 import type { HubInfo } from '../../spec/schemas/sync.ts';
-import type { ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
+import type { LoadReport, ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
 import type { RequirementRow } from './requirement-rows.ts';
 import type { RootCauseGroup, RunFinding, Summary } from './run-report.ts';
 
 export const CERTIFY_REPORT_FORMAT = 'hubproof-certify/1';
+/** `MAJOR.MINOR` of the published schema (spec/generated/certify-report.schema.json). */
+export const CERTIFY_SCHEMA_VERSION = REPORT_SCHEMA_VERSIONS.certify;
 
 /** `held`: met in a valid scenario; `breached`: missed in a valid one; `unmeasured`: the figures cannot be trusted or were never taken. */
 export type SloStatus = 'held' | 'breached' | 'unmeasured';
@@ -44,6 +47,8 @@ export interface MatrixSummary {
 
 export interface CertifyReport {
   format: typeof CERTIFY_REPORT_FORMAT;
+  /** `MAJOR.MINOR` of the published schema this report follows. */
+  schemaVersion: string;
   verdict: CertifyVerdict;
   exitCode: 0 | 1 | 2;
   /** One line per reason the hub is not certified (or why the run is inconclusive). */
@@ -52,7 +57,8 @@ export interface CertifyReport {
   deviations: string[];
   /**
    * MUST requirements that were skipped because of the target's shape (no restart command, a single
-   * node…) or blocked: not failed, but not covered by this certificate either. Listed so nobody reads them as passed.
+   * node…) or blocked, then load scenarios the harness lacked a tool for (`load scenario browser …`): not
+   * failed, but not covered by this certificate either. Listed so nobody reads them as passed.
    */
   notCovered: string[];
   harness: { name: string; version: string; node: string; platform: string };
@@ -80,7 +86,7 @@ export interface CertifyReport {
     scenarios: Array<{ name: string; status: ScenarioStatus; windowS: number }>;
     breaches: string[];
     invalid: string[];
-    skipped: Array<{ name: string; reason: string }>;
+    skipped: LoadReport['skipped'];
     errors: Array<{ name: string; message: string }>;
   };
   warnings: string[];

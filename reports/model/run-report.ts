@@ -54,8 +54,18 @@ export function exitCodeOf(
   return results.some((r) => failsRun(r.outcome, rules)) || findings.some((f) => f.severity === 'fail') ? 1 : 0;
 }
 
+/** The client library a `hubproof client` run judged, as its driver announced it. */
+export interface ClientSubject {
+  /** `pusher-js`, `laravel-echo`, or the driver command. */
+  driver: string;
+  library: string;
+  version: string;
+}
+
 export interface RunReport {
   target: { name: string; profiles: TargetFile['profiles']; nodes: TargetFile['nodes']; embedded: boolean };
+  /** Set by `hubproof client` (then `target` names the client and the hub is hubproof's scripted hub). */
+  client?: ClientSubject;
   hub: HubInfo | undefined;
   harness: { name: string; version: string };
   seed: number;

@@ -95,6 +95,21 @@ export function notCovered(requirements: readonly RequirementRow[]): string[] {
     );
 }
 
+/**
+ * Load scenarios the harness could not run for want of a tool of its own (Chromium, playwright-core):
+ * their SLOs are not covered (never breached), each line naming what was missing and what installs it.
+ */
+export function scenariosNotCovered(skipped: CertifyReport['load']['skipped']): string[] {
+  return skipped.filter((s) => s.tool !== undefined).map((s) => `load scenario ${s.name} (SLOs not measured): ${s.reason}`);
+}
+
+/** `12 MUST(s), 1 load scenario(s)` */
+export function notCoveredCount(r: Pick<CertifyReport, 'notCovered' | 'load'>): string {
+  const scenarios = scenariosNotCovered(r.load.skipped).length;
+  const musts = r.notCovered.length - scenarios;
+  return [musts ? `${musts} MUST(s)` : '', scenarios ? `${scenarios} load scenario(s)` : ''].filter(Boolean).join(', ');
+}
+
 export function matrixSummary(requirements: readonly RequirementRow[], slos: readonly SloRow[]): MatrixSummary {
   const must = requirements.filter((r) => r.level === 'MUST');
   const should = requirements.filter((r) => r.level === 'SHOULD');

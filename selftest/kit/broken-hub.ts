@@ -5,7 +5,7 @@
  * an ordinary target.
  */
 import type { TargetFile } from '../../spec/target.ts';
-import { startMutatingProxy, type HttpHooks, type WsHooks } from './mutating-proxy.ts';
+import { startMutatingProxy, type MutatingProxyOptions } from './mutating-proxy.ts';
 
 export interface BrokenHub {
   /** A complete target file pointing at the broken hub (`restart.command` included when the hub behind has one). */
@@ -17,7 +17,11 @@ export interface BrokenHub {
  * The mutating relay in front of `upstream`; without hooks a faithful relay (the control). The target is
  * upstream's with the relay's URLs, without `process`: that pid is not the relay's.
  */
-export async function relayInFront(upstream: TargetFile, name: string, hooks: { ws?: WsHooks; http?: HttpHooks } = {}): Promise<BrokenHub> {
+export async function relayInFront(
+  upstream: TargetFile,
+  name: string,
+  hooks: Pick<MutatingProxyOptions, 'ws' | 'http' | 'keepAlive'> = {},
+): Promise<BrokenHub> {
   const proxy = await startMutatingProxy({ upstream: upstream.nodes[0]!.http, ...hooks });
   const { process: _notTheRelay, ...rest } = upstream;
   return {

@@ -32,6 +32,8 @@ export interface WsHooks {
   fromHub?(conn: ProxyConn, text: string, json: unknown): FrameVerdict;
   /** The client went away (`abrupt`: without a close frame); called before the hub side is closed. */
   onClose?(conn: ProxyConn, abrupt: boolean): void;
+  /** The hub closed its side with `code` (4201: it gave up on a client that answered no ping). */
+  onHubClose?(conn: ProxyConn, code: number): void;
 }
 
 export interface HttpExchange {
@@ -60,6 +62,13 @@ export interface MutatingProxyOptions {
   upstream: string;
   ws?: WsHooks;
   http?: HttpHooks;
+  /**
+   * false: one connection to the hub per HTTP request, closed after it (default true: Node's pooled
+   * keep-alive agent). A relay whose descriptors are counted as the hub's must not keep a pool of its own.
+   */
+  keepAlive?: boolean;
+  /** An HTTP status to refuse a WebSocket upgrade with (as a hub without that endpoint does), or undefined to relay it. */
+  refuseUpgrade?(url: string): number | undefined;
 }
 
 export interface MutatingProxy {
@@ -67,6 +76,9 @@ export interface MutatingProxy {
   wsUrl: string;
   close(): Promise<void>;
 }
+
+/** How long the relay waits for a client to answer the hub's close before destroying its socket. */
+const CLOSE_GRACE_MS = 1_000;
 
 /** Headers that describe one hop and must not be copied to the next. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer'];
@@ -92,7 +104,14 @@ export async function startMutatingProxy(opts: MutatingProxyOptions): Promise<Mu
       };
       opts.http?.request?.(ex);
       const fwd = request(
-        { host: up.hostname, port: up.port, method: ex.method, path: ex.url, headers: stripHop(ex.headers, ex.body.length) },
+        {
+          host: up.hostname,
+          port: up.port,
+          method: ex.method,
+          path: ex.url,
+          headers: stripHop(ex.headers, ex.body.length),
+          ...(opts.keepAlive === false ? { agent: false } : {}),
+        },
         (ures) => {
           const body: Buffer[] = [];
           ures.on('data', (c: Buffer) => body.push(c));
@@ -114,6 +133,8 @@ export async function startMutatingProxy(opts: MutatingProxyOptions): Promise<Mu
   const upstreams = new Set<WebSocket>();
   let nextId = 0;
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const refused = opts.refuseUpgrade?.(req.url ?? '/');
+    if (refused !== undefined) return void socket.end(`HTTP/1.1 ${refused} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     // Connect to the hub first, so a refused upgrade (or an early close) reaches the client as the hub sent it.
     const hub = new WebSocket(`ws://${up.host}${req.url ?? '/'}`);
     upstreams.add(hub);
@@ -179,13 +200,18 @@ class Relay implements ProxyConn {
       if (code === 1006) hub.terminate();
       else if (hub.readyState === WebSocket.OPEN) hub.close(code === 1005 ? undefined : code, reason);
     });
-    hub.on('close', (code: number, reason: Buffer) =>
+    hub.on('close', (code: number, reason: Buffer) => {
+      hooks.onHubClose?.(this, code);
       this.enqueue(0, () => {
         if (client.readyState !== WebSocket.OPEN) return;
         if (code === 1006) client.terminate();
-        else client.close(code === 1005 ? undefined : code, reason);
-      }),
-    );
+        else {
+          client.close(code === 1005 ? undefined : code, reason);
+          // As the reference hub: a client that does not answer the close within a second is cut off.
+          setTimeout(() => client.terminate(), CLOSE_GRACE_MS).unref();
+        }
+      });
+    });
     client.on('error', () => hub.terminate());
     hub.on('error', () => client.terminate());
   }

@@ -35,9 +35,9 @@ export function clusterMutant(spec: ClusterMutantSpec): ClusterMutant {
   return { ...rest, wrap, start: () => startWrapped(wrap) };
 }
 
-/** The cluster a cluster mutant wraps: 2 in-process nodes, fast timings, no webhooks (none of the mutants touch them). */
+/** The cluster a cluster mutant wraps: 2 in-process nodes, fast timings, webhooks to a loopback URL the target names. */
 export function startMutantCluster(): Promise<EmbeddedTarget> {
-  return startEmbeddedTarget({ cluster: 2, mode: 'in-process', webhooks: false });
+  return startEmbeddedTarget({ cluster: 2, mode: 'in-process', webhooks: true });
 }
 
 /** A faithful relay in front of every node: the control the cluster mutants are compared with. */
@@ -57,6 +57,7 @@ export async function startWrapped(wrap: (upstream: TargetFile) => Promise<Runni
     const relayed = await wrap(cluster.target);
     return {
       target: relayed.target,
+      ...(cluster.nodeControl ? { nodeControl: cluster.nodeControl } : {}),
       async close() {
         await relayed.close();
         await cluster.dispose();
@@ -68,7 +69,8 @@ export async function startWrapped(wrap: (upstream: TargetFile) => Promise<Runni
   }
 }
 
-async function relayCluster(upstream: TargetFile, name: string, hooks: RelayHooks): Promise<RunningMutant> {
+/** Relays in front of every node of `upstream` (and of its neighbour), each with the hooks `hooks` gives its place. */
+export async function relayCluster(upstream: TargetFile, name: string, hooks: RelayHooks): Promise<RunningMutant> {
   const proxies: MutatingProxy[] = [];
   const relay = async (nodes: TargetFile['nodes'], app: RelayPlace['app']) => {
     const out: TargetFile['nodes'] = [];

@@ -7,6 +7,8 @@
 import { signHttpRequest } from '../../spec/protocol/signing.ts';
 import type { ProxyConn } from '../kit/mutating-proxy.ts';
 import { clusterMutant, type ClusterMutant } from './cluster-mutant.ts';
+import { lateDeadNodeRemoval, nodeLocalChannelQueries } from './cluster-state-mutants.ts';
+import { vacatedTwiceNowAndThen } from './cluster-webhook-mutants.ts';
 
 interface WireFrame {
   event?: unknown;
@@ -198,5 +200,8 @@ export const CLUSTER_MUTANTS: readonly ClusterMutant[] = [
   nodeLocalPresence,
   clientEventsTwiceAcrossNodes,
   socketIdExclusionLocal,
+  nodeLocalChannelQueries,
+  vacatedTwiceNowAndThen,
   prefixIgnored,
+  lateDeadNodeRemoval,
 ];

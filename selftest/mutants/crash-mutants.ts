@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { RunReport } from '../../conformance/runner.ts';
 import type { TargetFile } from '../../spec/target.ts';
 import { relayInFront } from '../kit/broken-hub.ts';
-import type { ProxyConn } from '../kit/mutating-proxy.ts';
+import type { HttpHooks, ProxyConn, WsHooks } from '../kit/mutating-proxy.ts';
 import { restartCommand, startControl, startUpstreamHub } from '../upstream-hub.ts';
 import type { Mutant, RunningMutant } from './types.ts';
 
@@ -21,9 +21,16 @@ export const CRASH_REQUIREMENT = 'pusher/bad-input/4';
 const SHUTDOWN_MS = 20;
 const CLOSING = JSON.stringify({ event: 'pusher:error', data: { code: 4200, message: 'Server is closing' } });
 
-/** The reference hub behind a relay that "crashes" on `pusher:subscribe` with `data: null`. */
-export async function startCrashingHub(opts: { restartable: boolean }): Promise<RunningMutant & { crashes(): number }> {
-  const hub = await startUpstreamHub();
+/** The crash as one relay's hooks; `revive()` ends it once the hub behind was restarted. */
+export interface CrashHooks {
+  ws: WsHooks;
+  http: HttpHooks;
+  crashes(): number;
+  revive(): void;
+}
+
+/** Hooks that "crash" the hub behind the relay on `pusher:subscribe` with `data: null`. */
+export function crashHooks(): CrashHooks {
   let closing = false;
   let dead = false;
   let crashes = 0;
@@ -32,60 +39,74 @@ export async function startCrashingHub(opts: { restartable: boolean }): Promise<
     conn.toClient(CLOSING);
     conn.closeClient(4200, 'Server is closing');
   };
+  return {
+    crashes: () => crashes,
+    revive() {
+      closing = false;
+      dead = false;
+    },
+    ws: {
+      onOpen: (conn) => void open.add(conn),
+      onClose: (conn) => void open.delete(conn),
+      fromHub(conn, _text, json) {
+        if (!closing) return undefined;
+        if ((json as { event?: unknown } | undefined)?.event === 'pusher:connection_established') {
+          refuse(conn);
+          return null;
+        }
+        // What the hub had written before the fatal frame still reaches its clients, as from a real
+        // process that dies after the frame it is handling; nothing after the 4200s.
+        return open.has(conn) && !dead ? undefined : null;
+      },
+      fromClient(_conn, _text, json) {
+        if (closing) return null;
+        const f = json as { event?: unknown; data?: unknown } | undefined;
+        if (f?.event !== 'pusher:subscribe' || f.data !== null) return undefined;
+        // The uncaught exception: the hub takes no more frames and begins shutting down, closing every
+        // connection a moment later, and stays that way.
+        closing = true;
+        crashes++;
+        setTimeout(() => {
+          dead = true;
+          for (const c of open) refuse(c);
+        }, SHUTDOWN_MS);
+        return null;
+      },
+    },
+    http: {
+      response(_req, res) {
+        if (!closing) return;
+        res.status = 503;
+        res.headers = { 'content-type': 'text/plain' };
+        res.body = Buffer.from('Server is closing');
+      },
+    },
+  };
+}
+
+/** The reference hub behind a relay that "crashes" on `pusher:subscribe` with `data: null`. */
+export async function startCrashingHub(opts: { restartable: boolean }): Promise<RunningMutant & { crashes(): number }> {
+  const hub = await startUpstreamHub();
+  const crash = crashHooks();
   let control: Server | undefined;
   try {
     const relay = await relayInFront(hub.target, opts.restartable ? 'crashing hub (restart.command)' : 'crashing hub (no restart)', {
-      ws: {
-        onOpen: (conn) => void open.add(conn),
-        onClose: (conn) => void open.delete(conn),
-        fromHub(conn, _text, json) {
-          if (!closing) return undefined;
-          if ((json as { event?: unknown } | undefined)?.event === 'pusher:connection_established') {
-            refuse(conn);
-            return null;
-          }
-          // What the hub had written before the fatal frame still reaches its clients, as from a real
-          // process that dies after the frame it is handling; nothing after the 4200s.
-          return open.has(conn) && !dead ? undefined : null;
-        },
-        fromClient(_conn, _text, json) {
-          if (closing) return null;
-          const f = json as { event?: unknown; data?: unknown } | undefined;
-          if (f?.event !== 'pusher:subscribe' || f.data !== null) return undefined;
-          // The uncaught exception: the hub takes no more frames and begins shutting down, closing every
-          // connection a moment later, and stays that way.
-          closing = true;
-          crashes++;
-          setTimeout(() => {
-            dead = true;
-            for (const c of open) refuse(c);
-          }, SHUTDOWN_MS);
-          return null;
-        },
-      },
-      http: {
-        response(_req, res) {
-          if (!closing) return;
-          res.status = 503;
-          res.headers = { 'content-type': 'text/plain' };
-          res.body = Buffer.from('Server is closing');
-        },
-      },
+      ws: crash.ws,
+      http: crash.http,
     });
     const { restart: _upstreams, ...base } = relay.target;
     let target: TargetFile = base;
     if (opts.restartable) {
       control = await startControl(async () => {
         await hub.restart();
-        closing = false;
-        dead = false;
+        crash.revive();
       });
       target = { ...base, restart: { command: restartCommand(control) } };
     }
     const ctl = control;
     return {
       target,
-      crashes: () => crashes,
+      crashes: crash.crashes,
       async close() {
         await relay.close();
         if (ctl) {

@@ -1,5 +1,6 @@
 /**
- * A hub that never pings (issue #12, Soketi's and Reverb's shape): it announces `activity_timeout` 30
+ * A hub that never pings (issue #12, Soketi's shape; Reverb's, which pings only subscribed connections,
+ * is the second mutant below): it announces `activity_timeout` 30
  * and closes a connection only after 30 s without a frame from the client. Built as the fast reference
  * hub behind a relay that answers the hub's own `pusher:ping`s itself and never forwards them, as long
  * as the client sent something in the last 30 s; after that it lets the hub's pong timeout close the
@@ -100,4 +101,65 @@ export const noServerPings: Mutant = {
   // The hub ends idle connections after 30 s; the stalled member of presence/7 after 30 s and its pong timeout.
   slowMs: 60_000,
   start: () => startNoPingHub(),
+};
+
+/**
+ * A hub that pings only connections holding a subscription, as Laravel Reverb does (its ping sweep walks
+ * the channels, laravel/reverb#375). Built as the fast reference hub behind a relay that drops the hub's
+ * `pusher:ping` to a connection with no subscription (none `subscription_succeeded`, or all unsubscribed
+ * since), so the client never sees it and the hub's pong timeout closes it (4201), as the no-server-pings
+ * hub closes every idle connection. Reverb instead leaves such a connection open for ever; that shape
+ * makes heartbeat/3 wait out its whole ping window (134 s) for the same verdict, too long for the
+ * self-test (server-ping.test.ts holds its wording). Breaks pusher/heartbeat/3 for connections without
+ * subscriptions only: the cases that need the ping judge it on subscribed connections (heartbeat/4 and
+ * 5, close-codes, presence/7) and pass.
+ */
+export function startSubscribedOnlyPingHub(): Promise<RunningMutant> {
+  return startProxied('pings only subscribed connections', () => {
+    const channels = new Map<ProxyConn, Set<string>>();
+    const held = (conn: ProxyConn) => channels.get(conn) ?? channels.set(conn, new Set()).get(conn)!;
+    return {
+      ws: {
+        onClose: (conn) => void channels.delete(conn),
+        fromClient(conn, _text, json) {
+          const f = json as { event?: unknown; data?: { channel?: unknown } } | undefined;
+          if (f?.event === 'pusher:unsubscribe' && typeof f.data?.channel === 'string') held(conn).delete(f.data.channel);
+          return undefined;
+        },
+        fromHub(conn, _text, json) {
+          const f = json as { event?: unknown; channel?: unknown } | undefined;
+          if (f?.event === 'pusher_internal:subscription_succeeded' && typeof f.channel === 'string') held(conn).add(f.channel);
+          return f?.event === 'pusher:ping' && held(conn).size === 0 ? null : undefined;
+        },
+      },
+    };
+  });
+}
+
+/** heartbeat/3 misses for the connection without subscriptions, said so, under its own root cause. */
+export function judgeSubscribedOnlyRun(report: RunReport): string[] {
+  const problems: string[] = [];
+  const own = report.results.find((r) => r.id === `${NO_PING}#1`);
+  if (
+    !/^hub never pinged an idle connection without subscriptions \(.+\), though it pinged one holding a subscription \(idle-subscribed: (pusher:ping|ws ping)\)$/.test(
+      own?.reason ?? '',
+    )
+  )
+    problems.push(`${NO_PING}#1 does not say which connection went unpinged: ${own?.reason ?? 'missing'}`);
+  if (own?.rootCause?.fingerprint !== 'no-server-ping:without-subscriptions')
+    problems.push(`${NO_PING}#1 root cause is ${own?.rootCause?.fingerprint ?? 'none'}, not no-server-ping:without-subscriptions`);
+  return problems;
+}
+
+export const pingsOnlySubscribed: Mutant = {
+  name: 'pings-only-subscribed',
+  breaks: NO_PING,
+  selectors: noServerPings.selectors,
+  describe:
+    'pings idle connections that hold a subscription and never one without (as Laravel Reverb, laravel/reverb#375), timing those out unpinged',
+  runOptions: { strict: true },
+  // One row, so no group (groups hold two or more); its own root cause and wording are judged below.
+  story: { notPassing: { 'pusher/heartbeat/3#1': 'non-strict' }, groups: {} },
+  judge: judgeSubscribedOnlyRun,
+  start: startSubscribedOnlyPingHub,
 };

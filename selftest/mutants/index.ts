@@ -5,7 +5,7 @@
 import { HubproofError } from '../../spec/errors.ts';
 import { CLUSTER_MUTANTS } from './cluster-mutants.ts';
 import { crashNoRestart, crashWithRestart } from './crash-mutants.ts';
-import { noServerPings } from './heartbeat-mutants.ts';
+import { noServerPings, pingsOnlySubscribed } from './heartbeat-mutants.ts';
 import { acceptForgedAuth, echoClientEvents, memberRemovedPerConnection, unsignedHttpApi } from './pusher-mutants.ts';
 import { startProxied } from './proxy-mutant.ts';
 import {
@@ -63,6 +63,7 @@ export const MUTANTS: readonly Mutant[] = [
   crashNoRestart,
   crashWithRestart,
   noServerPings,
+  pingsOnlySubscribed,
 ];
 
 export function findMutant(name: string): Mutant {

@@ -12,7 +12,8 @@ import type { Mutant, RunningMutant } from './types.ts';
 export interface ProxyMutantSpec extends Omit<Mutant, 'start'> {
   upstream?: UpstreamOptions;
   /** Called once per started mutant, so per-run state (counters, registries) starts empty. */
-  hooks(hub: UpstreamHub): { ws?: WsHooks; http?: HttpHooks };
+  /** Also `keepAlive: false` for a relay whose descriptors count as the hub's (selftest/kit/mutating-proxy.ts). */
+  hooks(hub: UpstreamHub): { ws?: WsHooks; http?: HttpHooks; keepAlive?: boolean };
 }
 
 export function proxyMutant(spec: ProxyMutantSpec): Mutant {

@@ -48,6 +48,7 @@ export async function runMutant(m: Mutant, opts: ScoreOptions = {}): Promise<Mut
   try {
     const report = await runConformance({
       target: running.target,
+      ...(running.nodeControl ? { nodeControl: running.nodeControl } : {}),
       selectors: m.selectors,
       seed: opts.seed ?? MUTANT_SEED,
       numRuns: opts.numRuns ?? MUTANT_NUM_RUNS,
@@ -86,6 +87,7 @@ export async function runControl(
   try {
     return await runConformance({
       target: control.target,
+      ...(control.nodeControl ? { nodeControl: control.nodeControl } : {}),
       selectors: [...new Set(mutants.flatMap((m) => m.selectors))],
       seed: opts.seed ?? MUTANT_SEED,
       numRuns: opts.numRuns ?? MUTANT_NUM_RUNS,

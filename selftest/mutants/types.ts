@@ -4,10 +4,14 @@
  * which selectors prove it, and how to start it — so the self-test and `npm run mutants` share one list.
  */
 import type { RunOptions, RunReport } from '../../conformance/runner.ts';
+import type { NodeControl } from '../../target/handle.ts';
 import type { BrokenHub } from '../kit/broken-hub.ts';
 
-/** Its target points at the mutating relay; a complete target file, `restart.command` included. */
-export type RunningMutant = BrokenHub;
+/**
+ * Its target points at the mutating relay; a complete target file, `restart.command` included. A
+ * cluster's also kills and restarts its nodes (behind the relays), for the dead-node case.
+ */
+export type RunningMutant = BrokenHub & { nodeControl?: NodeControl };
 
 export interface Mutant {
   /** Kebab-case, unique: `swap-events`. */
@@ -32,5 +36,19 @@ export interface Mutant {
   judge?(report: RunReport): string[];
   /** How long a run against it may take when that is more than a minute (it waits out a hub timer). */
   slowMs?: number;
+  start(): Promise<RunningMutant>;
+}
+
+/**
+ * A fair mutant: a hub that differs from the reference only where the protocol leaves it free (the order
+ * of object keys, the order of a set's members). It breaks nothing, so every case it reaches must pass;
+ * a failure is the suite's false failure, never the hub's.
+ */
+export interface FairMutant {
+  name: string;
+  /** What it changes, one sentence. */
+  describe: string;
+  /** What it runs: everything it can reach. */
+  selectors: string[];
   start(): Promise<RunningMutant>;
 }

@@ -13,6 +13,7 @@ const PROFILE_TITLES: Record<Requirement['profile'], string> = {
   pusher: 'Profile pusher: the Pusher Channels protocol 7 and its HTTP API',
   sync: 'Profile sync: reliable agent collaboration',
   'agent-presence': 'Profile agent-presence: the live agent dashboard',
+  'pusher-client': 'Profile pusher-client: what a Pusher client library does on its side of the wire',
 };
 
 /** A link to a requirement's block in this catalogue. */

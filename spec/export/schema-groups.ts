@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import * as requirements from '../requirements/types.ts';
+import * as certifyReport from '../reports/certify-report.ts';
+import * as conformanceReport from '../reports/conformance-report.ts';
+import * as loadReport from '../reports/load-report.ts';
 import * as agentPresence from '../schemas/agent-presence.ts';
+import * as clientDriver from '../schemas/client-driver.ts';
 import * as common from '../schemas/common.ts';
 import * as pusherFrames from '../schemas/pusher-frames.ts';
 import * as pusherHttp from '../schemas/pusher-http.ts';
@@ -20,9 +24,17 @@ export interface SchemaGroup {
   source: string;
   /** Published schemas by id, in id order. */
   schemas: Map<string, z.ZodType>;
+  /**
+   * A report's schema: the document validates that report at its root (`$ref` to this id), and its objects
+   * are open, so a reader's copy of major N accepts every later N.x report (a minor adds optional fields).
+   * The writers stay strict (spec/reports/).
+   */
+  report?: string;
 }
 
-const MODULES: ReadonlyArray<{ name: string; title: string; source: string; module: Record<string, unknown> }> = [
+type Module = { name: string; title: string; source: string; module: Record<string, unknown>; report?: string };
+
+const MODULES: ReadonlyArray<Module> = [
   { name: 'common', title: 'Shared types (timestamps, error body, profiles)', source: 'spec/schemas/common.ts', module: common },
   {
     name: 'pusher-frames',
@@ -40,6 +52,33 @@ const MODULES: ReadonlyArray<{ name: string; title: string; source: string; modu
   },
   { name: 'target', title: 'The hubproof target file', source: 'spec/target.ts', module: target },
   { name: 'requirements', title: 'The requirement registry entry', source: 'spec/requirements/types.ts', module: requirements },
+  {
+    name: 'conformance-report',
+    title: 'The conformance report (hubproof conform --json)',
+    source: 'spec/reports/conformance-report.ts',
+    module: conformanceReport,
+    report: 'ConformanceReport',
+  },
+  {
+    name: 'load-report',
+    title: 'The load report (hubproof load --json, the k6 scripts, hubproof merge --json)',
+    source: 'spec/reports/load-report.ts',
+    module: loadReport,
+    report: 'LoadReport',
+  },
+  {
+    name: 'certify-report',
+    title: 'The certification report (certify.json)',
+    source: 'spec/reports/certify-report.ts',
+    module: certifyReport,
+    report: 'CertifyReport',
+  },
+  {
+    name: 'client-driver',
+    title: 'The client driver protocol of hubproof client: commands and observations',
+    source: 'spec/schemas/client-driver.ts',
+    module: clientDriver,
+  },
 ];
 
 function schemaId(value: unknown): string | undefined {
@@ -61,7 +100,7 @@ function representable(schema: z.ZodType): boolean {
 
 export function schemaGroups(): SchemaGroup[] {
   const seen = new Map<string, string>();
-  return MODULES.map(({ name, title, source, module }) => {
+  return MODULES.map(({ name, title, source, module, report }) => {
     const schemas = new Map<string, z.ZodType>();
     const entries = Object.values(module)
       .map((v) => [schemaId(v), v] as const)
@@ -75,6 +114,6 @@ export function schemaGroups(): SchemaGroup[] {
       seen.set(id, source);
       schemas.set(id, schema);
     }
-    return { name, title, source, schemas };
+    return { name, title, source, schemas, ...(report ? { report } : {}) };
   });
 }

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REQUIREMENTS } from './index.ts';
+import { HUB_REQUIREMENTS } from './index.ts';
 import { REQUIREMENT_ID_PATTERN } from './types.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -97,7 +97,7 @@ export function implementationSites(id: string, scan: AnnotationScan = scanAnnot
  */
 export function annotationProblems(
   scan: AnnotationScan,
-  requirements: readonly { id: string }[] = REQUIREMENTS,
+  requirements: readonly { id: string }[] = HUB_REQUIREMENTS,
   exempt: Readonly<Record<string, string>> = NOT_IMPLEMENTED_BY_HUB,
 ): string[] {
   const known = new Set(requirements.map((r) => r.id));

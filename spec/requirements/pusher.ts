@@ -140,13 +140,13 @@ export const PUSHER_REQUIREMENTS: readonly Requirement[] = [
   req(
     'pusher/heartbeat/3',
     'SHOULD',
-    'A hub SHOULD ping (`pusher:ping` or a WebSocket ping) a connection from which it has received nothing for the larger of its announced `activity_timeout` and 120 s, to learn whether it is still alive.',
+    'A hub SHOULD ping (`pusher:ping` or a WebSocket ping) a connection from which it has received nothing for the larger of its announced `activity_timeout` and 120 s, whether or not it holds a subscription, to learn whether it is still alive.',
     `${WS}#ping-and-pong-messages`,
     derived(
       'The protocol says Pusher "will send ping messages to the client in order to verify that it is active", and that "in the absence of any messages either party may check that the other side is responding by sending a ping message"; no sentence obliges a server to ping. It defines `activity_timeout` as the inactivity after which the *client* should ping, and recommends 120 s as the client\'s activity timeout. Without server pings a hub cannot tell a stalled connection from an idle one (presence lies), so it is a SHOULD, bounded by what the hub announced or the protocol\'s recommended 120 s, whichever is later.',
-      'Was a MUST that the hub ping within its announced `activity_timeout`, which read a client-side timer as a server obligation: Soketi never pings (its maintainers leave pinging to clients) and Reverb pings every 60 s while announcing 30 s. Now a SHOULD with the later of the two bounds.',
+      'Was a MUST that the hub ping within its announced `activity_timeout`, which read a client-side timer as a server obligation: Soketi never pings (its maintainers leave pinging to clients) and Reverb pings every 60 s while announcing 30 s. Now a SHOULD with the later of the two bounds. Later made explicit ("whether or not it holds a subscription") because Reverb pings only connections that hold one (laravel/reverb#375): the rule is judged on one idle connection of each kind, and a miss names the kind.',
     ),
-    { dependsOn: [CONNECTED] },
+    { dependsOn: [CONNECTED, SUBSCRIBED] },
   ),
   req(
     'pusher/heartbeat/4',

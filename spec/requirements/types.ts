@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Capability, Profile } from '../schemas/common.ts';
+import { Capability, ClientProfile, Profile } from '../schemas/common.ts';
 
 export const Level = z.enum(['MUST', 'SHOULD', 'MAY']);
 export type Level = z.infer<typeof Level>;
 
 /** `profile/section/n`, e.g. `pusher/subscribe/3`. Ids are stable: never renumber, never reuse, only append. */
-export const REQUIREMENT_ID_PATTERN = /^(pusher|sync|agent-presence)\/[a-z][a-z0-9-]*\/[1-9][0-9]*$/;
+export const REQUIREMENT_ID_PATTERN = /^(pusher|sync|agent-presence|pusher-client)\/[a-z][a-z0-9-]*\/[1-9][0-9]*$/;
 
 const RequirementId = z.string().regex(REQUIREMENT_ID_PATTERN);
 
@@ -33,7 +33,7 @@ export type Basis = z.infer<typeof Basis>;
 export const Requirement = z
   .object({
     id: RequirementId,
-    profile: Profile,
+    profile: z.union([Profile, ClientProfile]),
     section: z.string().regex(/^[a-z][a-z0-9-]*$/),
     level: Level,
     text: z.string().min(10).describe('The rule, as one sentence a vendor can act on'),

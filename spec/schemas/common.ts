@@ -20,6 +20,14 @@ export const Profile = z.enum(['pusher', 'sync', 'agent-presence']).meta({ id: '
 export type Profile = z.infer<typeof Profile>;
 export const PROFILES = Profile.options;
 
+/**
+ * Profiles of client conformance (`hubproof client`): rules a client library is held to. Requirements may
+ * belong to one; a target file never declares one (a hub is not a client).
+ */
+export const ClientProfile = z.enum(['pusher-client']).meta({ id: 'ClientProfile' });
+export type ClientProfile = z.infer<typeof ClientProfile>;
+export const CLIENT_PROFILES = ClientProfile.options;
+
 /** Optional capabilities a hub may have; a case for an absent one is reported `unimplemented`. */
 export const Capability = z
   .enum(['client_events', 'cache_channels', 'encrypted_channels', 'signin', 'webhooks'])

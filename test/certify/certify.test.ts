@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CertifyReport } from '../../reports/model/certify-report.ts';
 import { startMutant } from '../../selftest/mutants/index.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dirs: string[] = [];
@@ -55,7 +56,12 @@ function certify(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
-const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'certify.json'), 'utf8')) as CertifyReport;
+/** certify.json, checked against its published JSON Schema on every read. */
+const readReport = (dir: string) => {
+  const report = JSON.parse(readFileSync(join(dir, 'certify.json'), 'utf8')) as CertifyReport;
+  expectPublishedReport('certify', report);
+  return report;
+};
 
 /** Every element opened is closed, in order (no XML parser in the dependencies; this catches truncation and bad nesting). */
 function expectBalancedXml(xml: string): void {
@@ -101,7 +107,7 @@ describe('hubproof certify', () => {
     expect(report.harness.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(report.requirements.map((q) => q.id)).toContain('sync/ordering/2');
     expect(report.requirements.filter((q) => q.level === 'MUST').every((q) => q.outcome === 'pass')).toBe(true);
-    expect(report.slos.map((s) => s.id)).toEqual(['agents/p99Ms', 'agents/minReach', 'agents/conflictP99Ms']);
+    expect(report.slos.map((s) => s.id)).toEqual(['agents/p99Ms', 'agents/minReach', 'agents/maxPublishErrors', 'agents/conflictP99Ms']);
     expect(report.slos.every((s) => s.status === 'held' && typeof s.actual === 'number')).toBe(true);
     expect(report.durationsMs.total).toBeGreaterThanOrEqual(report.durationsMs.conformance + report.durationsMs.load - 5);
 
@@ -109,7 +115,7 @@ describe('hubproof certify', () => {
     expectBalancedXml(junit);
     expect(junit).toContain('<testsuite name="pusher/connection"');
     expect(junit).toContain('<testsuite name="sync/ordering"');
-    expect(junit).toMatch(/<testsuite name="slo" tests="3" failures="0"/);
+    expect(junit).toMatch(/<testsuite name="slo" tests="4" failures="0"/);
 
     const page = readFileSync(join(out, 'index.html'), 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
@@ -192,6 +198,6 @@ describe('hubproof certify', () => {
     expect(report.summary.must).toMatchObject({ failed: 0 });
     expect(report.slos.find((s) => s.id === 'agents/p99Ms')).toMatchObject({ status: 'breached', limit: 0.001 });
     expect(report.reasons.some((x) => x.startsWith('SLO agents/p99Ms breached'))).toBe(true);
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="slo" tests="3" failures="1"/);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toMatch(/<testsuite name="slo" tests="4" failures="1"/);
   }, 120_000);
 });

@@ -7,8 +7,11 @@
  * crash mutants are in mutants.test.ts, judged by judgeCrashRun.)
  */
 import { describe, expect, it } from 'vitest';
+import { ALL_CASES } from '../../conformance/cases/index.ts';
+import { sleep } from '../../conformance/clients/wait.ts';
 import { rankSuspects, type CaseRecord } from '../../conformance/crash.ts';
 import { runConformance } from '../../conformance/runner.ts';
+import type { Case } from '../../conformance/types.ts';
 import { conformanceJunit } from '../../reports/junit.ts';
 import { CRASH_REQUIREMENT, judgeCrashRun, startCrashingHub } from '../../selftest/mutants/crash-mutants.ts';
 
@@ -141,6 +144,33 @@ describe('a hub that crashes on pusher:subscribe with data null', () => {
       expect(text).toContain(
         `hub crashed 1 time(s): during ${CRASH_REQUIREMENT}#1 after > ws#1 ${FATAL} (confirmed: run again alone after a restart, it took the hub down again)`,
       );
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
+});
+
+describe('a case beside the crash', () => {
+  const caseOf = (requirement: string): Case => ALL_CASES.find((c) => c.requirement === requirement)!;
+
+  it('is run again after the restart when its connections were closed in the crash window, and only the culprit is charged', async () => {
+    // pusher/heartbeat/5 opens its two connections and waits for the hub's first ping (2 s on the fast
+    // hub); the culprit sends its fatal frame a moment later, so the crash closes them with 4200 first
+    // (Soketi: "the hub closed ws-pong (4200) without pinging it first", read as "never pings").
+    const culprit = caseOf(CRASH_REQUIREMENT);
+    const late: Case = { ...culprit, run: async (ctx) => (await sleep(ctx, 700), culprit.run(ctx)) };
+    const neighbour = caseOf('pusher/heartbeat/5');
+    let neighbourRuns = 0;
+    const counted: Case = { ...neighbour, run: (ctx) => (neighbourRuns++, neighbour.run(ctx)) };
+    const hub = await startCrashingHub({ restartable: true });
+    try {
+      const report = await runConformance({ target: hub.target, cases: [late, counted], progress: null, seed: 1 });
+      expect(judgeCrashRun(report, true)).toEqual([]);
+      expect(report.results.map((r) => `${r.id} ${r.outcome}`)).toEqual([`${CRASH_REQUIREMENT}#1 fail`, 'pusher/heartbeat/5#1 pass']);
+      // Beside the culprit (cut by the crash), then again after the restart.
+      expect(neighbourRuns).toBe(2);
+      // No root cause but the crash: nothing the neighbour saw in the crash window is charged.
+      expect(report.groups).toEqual([]);
     } finally {
       await hub.close();
     }

@@ -13,6 +13,8 @@ import { MUTANTS, findMutant } from '../../selftest/mutants/index.ts';
 import { formatScoreTable, MUTANT_SEED, runControl, runMutant, type MutantScore } from '../../selftest/mutants/score-run.ts';
 import { REQUIREMENTS } from '../../spec/requirements/index.ts';
 import { matchesSelector } from '../../spec/requirements/types.ts';
+import { conformanceJson } from '../../reports/conformance-json.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -65,6 +67,8 @@ describe('the suite against each mutant', () => {
         rows.push(row);
         // The mutant's own judge (the crash mutants: the exact outcome set and the crash finding).
         expect(row.problems).toEqual([]);
+        // Failures, blocks, crashes and root causes are what the published report schema must hold.
+        expectPublishedReport('conformance', conformanceJson(row.report));
         // A MUST it breaks fails; a SHOULD reads non-strict (its mutant runs --strict).
         const missed = (r: (typeof row.report.results)[number]) => r.outcome === (r.level === 'MUST' ? 'fail' : 'non-strict');
         const failed = row.report.results.filter(missed).map((r) => r.requirement);
@@ -115,6 +119,7 @@ describe('a failing run’s replay command', () => {
         seed: number;
         results: Array<{ id: string; requirement: string; outcome: string; path?: string }>;
       };
+      expectPublishedReport('conformance', replayed);
       expect(replayed.seed).toBe(failure!.seed);
       expect(replayed.results).toHaveLength(1);
       expect(replayed.results[0]).toMatchObject({ id: 'sync/ordering/1#1', requirement: 'sync/ordering/1', outcome: 'fail' });

@@ -199,13 +199,19 @@ describe('hubproof conform (CLI)', () => {
     expect(res.stderr).toMatch(/Error: target file .* is invalid at nodes\.0\.ws: must be a ws or wss URL/);
   });
 
-  it('lists the selected cases with --dry-run and exits 0', () => {
-    const res = cli(['--dry-run', 'pusher/heartbeat']);
+  it('lists the selected cases with --dry-run, every row of a run that proves several requirements, counted as the run will, and exits 0', () => {
+    const res = cli(['--dry-run', 'pusher/heartbeat', 'pusher/presence/4']);
     expect(res.status).toBe(0);
     const rows = res.stdout.trim().split('\n');
-    expect(rows.at(-1)).toMatch(/^\d+ case\(s\)$/);
-    for (const row of rows.slice(0, -1)) expect(row).toMatch(/^pusher\/heartbeat\/\d+#\d+\t(MUST|SHOULD|MAY)\t\S/);
-    expect(rows.length).toBeGreaterThan(1);
+    const [, cases, runs] = /^(\d+) case\(s\) in (\d+) runs$/.exec(rows.at(-1)!) ?? [];
+    expect(Number(cases)).toBe(rows.length - 1);
+    expect(Number(runs)).toBe(Number(cases) - 1);
+    const heartbeat = rows.filter((r) => r.startsWith('pusher/heartbeat/'));
+    expect(heartbeat.length).toBeGreaterThan(1);
+    for (const row of heartbeat) expect(row).toMatch(/^pusher\/heartbeat\/\d+#\d+\t(MUST|SHOULD|MAY)\t\S/);
+    // presence/4 is proved by its own case and by the presence model's run (first row presence/6).
+    expect(rows).toContainEqual(expect.stringMatching(/^pusher\/presence\/6#\d+\tMUST\t\S/));
+    expect(rows).toContainEqual(expect.stringMatching(/^pusher\/presence\/4#\d+\tMUST\t\(same run as pusher\/presence\/6#\d+\)$/));
   });
 });
 
@@ -242,6 +248,22 @@ describe('a case that proves several requirements', () => {
     expect(selectCases({ cases: CASES_MULTI, requirements: MULTI_REQS, selectors: ['pusher/two/1#2'] }).map((c) => c.id)).toEqual([
       'pusher/one/1#1',
     ]);
+  });
+
+  it('is counted in the run header as the summary counts it, one case per row', async () => {
+    let text = '';
+    const report = await runConformance({
+      target,
+      cases: CASES_MULTI,
+      requirements: MULTI_REQS,
+      progress: { write: (s: string) => (text += s) },
+      plain: true,
+      seed: 3,
+    });
+    const header = /^hubproof conform: (\d+) case\(s\) in 2 runs against "tiny"/m.exec(text);
+    expect(Number(header?.[1])).toBe(report.summary.total);
+    expect(report.summary.total).toBe(4);
+    expect(text).toMatch(new RegExp(`^${report.summary.total} cases · `, 'm'));
   });
 
   it('reports one row per requirement: the failing check on its own id, the rest blocked by it, the wire log on the failing row', async () => {

@@ -80,3 +80,105 @@ describe('the scheduler', () => {
     expect(written).toEqual(slots.map((s) => s.id));
   });
 });
+
+/**
+ * A stand-in hub that dies when the culprit sends its fatal frame: the neighbours' connections are then
+ * closed with 4200, as Soketi closes them after an uncaught exception. One neighbour reads the close as
+ * evidence (it concludes "blocked by another requirement", as heartbeat/5 did: "the hub closed ws-pong
+ * (4200) without pinging it first"), the other passes anyway.
+ */
+function crashingRun(restartable: boolean) {
+  let alive = true;
+  let restarts = 0;
+  const runs: string[] = [];
+  const crashSlots: Slot[] = [
+    { index: 0, id: 'culprit#1', expectedMs: 1000 },
+    { index: 1, id: 'reads-the-close#1', expectedMs: 1000, timerBound: true },
+    { index: 2, id: 'passes-anyway#1', expectedMs: 1000 },
+  ];
+  const probe = async (): Promise<HubProbe> => ({
+    up: alive,
+    at: performance.now(),
+    doneAt: performance.now(),
+    summary: alive ? 'up' : 'new connections answered with pusher:error 4200',
+  });
+  const progress = new OrderedProgress(crashSlots.length, { write: () => undefined, plain: true });
+  const scheduler = new Scheduler({
+    slots: crashSlots,
+    concurrency: 4,
+    runOne: async (index, attempt) => {
+      const slot = crashSlots[index]!;
+      runs.push(slot.id);
+      const startedAt = performance.now();
+      const wire: CaseResult['wire'] = [];
+      attempt.onStart(startedAt, wire);
+      const log = (dir: CaseResult['wire'][number]['dir'], text: string) =>
+        wire.push({ t: performance.now() - startedAt, dir, conn: 'ws#1', text });
+      log('open', 'ws://hub/app/key');
+      log('<', '{"event":"pusher:connection_established","data":"{}"}');
+      if (index === 0) {
+        await new Promise((r) => setTimeout(r, 30));
+        log('>', '{"event":"pusher:subscribe","data":null}');
+        alive = false;
+        log('close', '4200 Server is closing');
+        return [{ ...row(slot.id), outcome: 'fail', reason: 'connection closed' }];
+      }
+      for (let waited = 0; alive && waited < 300; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      if (alive) return [row(slot.id)];
+      log('close', '4200 Server closed. Please reconnect shortly.');
+      if (index === 2) return [row(slot.id)];
+      return [
+        {
+          ...row(slot.id),
+          outcome: 'blocked',
+          blockedBy: { kind: 'requirement', id: 'pusher/heartbeat/3' },
+          reason: 'the hub closed ws#1 (4200) without pinging it first',
+        },
+      ];
+    },
+    charged: (index, charge) => [{ ...row(crashSlots[index]!.id), outcome: 'fail', reason: `charged with ${charge.crash.id}` }],
+    blocked: (index, crash) => [
+      { ...row(crashSlots[index]!.id), outcome: 'blocked', blockedBy: { kind: 'crash', id: crash.id }, reason: 'crash' },
+    ],
+    probe,
+    firstProbe: { up: true, at: performance.now(), doneAt: performance.now(), summary: 'up' },
+    ...(restartable ? { restart: async () => void ((alive = true), restarts++) } : {}),
+    hubDownWaitMs: 300,
+    progress,
+    warn: () => undefined,
+  });
+  return {
+    run: async () => {
+      const out = await scheduler.run();
+      progress.finish();
+      const outcome = (i: number) =>
+        out.rows
+          .get(i)!
+          .map((r) => (r.blockedBy ? `blocked:${r.blockedBy.kind}` : r.outcome))
+          .join(',');
+      return { out, outcome, runs, restarts: () => restarts };
+    },
+  };
+}
+
+describe('the scheduler after a crash', () => {
+  it('runs again every case whose connections the crash closed, whatever it concluded, and charges only the culprit', async () => {
+    const { out, outcome, runs, restarts } = await crashingRun(true).run();
+    expect(out.findings.map((f) => [f.id, f.cases])).toEqual([['crash#1', ['culprit#1']]]);
+    expect(outcome(0)).toBe('fail');
+    // Each neighbour ran beside the culprit, then again after the restart, and passed.
+    expect(outcome(1)).toBe('pass');
+    expect(outcome(2)).toBe('pass');
+    expect(runs.filter((id) => id === 'reads-the-close#1')).toHaveLength(2);
+    expect(runs.filter((id) => id === 'passes-anyway#1')).toHaveLength(2);
+    // Once after the crash, once after the run alone that confirmed the culprit.
+    expect(restarts()).toBe(2);
+  });
+
+  it('without the hub back, blocks by the crash what a neighbour concluded from its closed connections, and keeps a pass', async () => {
+    const { out, outcome } = await crashingRun(false).run();
+    expect(out.findings.map((f) => f.id)).toEqual(['crash#1']);
+    expect(outcome(1)).toBe('blocked:crash');
+    expect(outcome(2)).toBe('pass');
+  });
+});

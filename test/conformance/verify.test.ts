@@ -28,6 +28,70 @@ describe('verify helpers', () => {
     );
   });
 
+  it('object keys in another order are the same value; array items in another order are not, except to expectSameSet', () => {
+    expect(v.sameValue({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+    expect(v.sameValue({ x: [{ a: 1, b: { c: 2, d: 3 } }] }, { x: [{ b: { d: 3, c: 2 }, a: 1 }] })).toBe(true);
+    expect(v.sameValue({ a: 1, b: 2 }, { a: 1, b: 3 })).toBe(false);
+    expect(v.sameValue({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(v.sameValue([1, 2], [2, 1])).toBe(false);
+    expect(v.sameValue('{"a":1,"b":2}', '{"b":2,"a":1}')).toBe(false); // a string is its bytes: opaque payload
+    expect(v.canonicalJson({ b: [{ d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[{"c":2,"d":1}]}');
+
+    v.expectEqual({ presence: { hash: { u1: 1, u2: 2 }, count: 2 } }, { presence: { count: 2, hash: { u2: 2, u1: 1 } } }, 'same');
+    expect(failure(() => v.expectEqual([1, 2], [2, 1], 'event order')).actual).toBe(
+      '[1,2] — first difference at index 0: 1 where 2 was expected',
+    );
+    v.expectFields({ todo: { b: 2, a: 1 } }, { todo: { a: 1, b: 2 } }, 'same');
+    v.expectSameSet([2, 1], [1, 2], 'same');
+    v.expectSameSet(
+      [
+        { id: 'b', n: 1 },
+        { n: 2, id: 'a' },
+      ],
+      [
+        { id: 'a', n: 2 },
+        { n: 1, id: 'b' },
+      ],
+      'same',
+    );
+    v.expectIncludes([{ b: 2, a: 1 }], [{ a: 1, b: 2 }], 'same');
+    v.expectOneOf({ b: 2, a: 1 }, [{ a: 1, b: 2 }], 'same');
+    v.expectNotEqual({ a: 1 }, { a: 2 }, 'differ');
+    expect(failure(() => v.expectNotEqual({ b: 2, a: 1 }, { a: 1, b: 2 }, 'same value')).expected).toBe('anything but {"a":1,"b":2}');
+    expect(
+      failure(() =>
+        v.expectDistinct(
+          [
+            { a: 1, b: 2 },
+            { b: 2, a: 1 },
+          ],
+          'one value twice',
+        ),
+      ).actual,
+    ).toContain('more than once');
+  });
+
+  it('expectAll runs every check and names every miss in one failure', async () => {
+    await v.expectAll('all good', [() => v.expectEqual(1, 1, 'one'), async () => v.expectEqual(2, 2, 'two')]);
+    const ran: number[] = [];
+    const err = await v
+      .expectAll('the nodes disagree', [
+        () => (ran.push(1), v.expectEqual(1, 2, 'a wrong through node 1')),
+        () => (ran.push(2), v.expectEqual(3, 3, 'b')),
+        async () => (ran.push(3), v.expectEqual('x', 'y', 'c wrong through node 2')),
+      ])
+      .catch((e: unknown) => e as CheckFailure);
+    expect(ran).toEqual([1, 2, 3]);
+    expect(err).toBeInstanceOf(CheckFailure);
+    expect(err).toMatchObject({
+      message: 'the nodes disagree: 2 of 3 answers wrong — (1) a wrong through node 1; (2) c wrong through node 2',
+      expected: '(1) 2 (2) "y"',
+      actual: '(1) 1 (2) "x"',
+    });
+    // One miss is that miss, as it was.
+    await expect(v.expectAll('x', [() => v.expectEqual(1, 2, 'only')])).rejects.toMatchObject({ message: 'only' });
+  });
+
   it('expectNotEqual', () => {
     v.expectNotEqual(1, 2, 'differ');
     expect(failure(() => v.expectNotEqual(7, 7, 'the second agent got the first agent’s todo'))).toMatchObject({

@@ -7,11 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../cli/embedded-target.ts';
 import { runLoad } from '../../load/run-load.ts';
 import type { TargetFile } from '../../spec/target.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const RELAXED = { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 };
 const SMALL = ['channels=2', 'subscribersPerChannel=3', 'warmupS=0.5', 'workers=1'];
-const fanout = (target: TargetFile) =>
-  runLoad({ target, scenarios: 'fanout', overrides: { durationS: 2, rate: 50, set: SMALL }, driverLimits: RELAXED, progress: false });
+const fanout = async (target: TargetFile) => {
+  const report = await runLoad({
+    target,
+    scenarios: 'fanout',
+    overrides: { durationS: 2, rate: 50, set: SMALL },
+    driverLimits: RELAXED,
+    progress: false,
+  });
+  expectPublishedReport('load', report);
+  return report;
+};
 
 describe('fanout across the nodes of a cluster', () => {
   let cluster: EmbeddedTarget;

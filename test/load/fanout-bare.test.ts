@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBareServer, type BareServer } from '../../bench/bare-ws-server.ts';
 import { exitCodeFor, runLoad } from '../../load/run-load.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const RELAXED = { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 };
 const SMALL = ['channels=2', 'subscribersPerChannel=3', 'warmupS=0.5', 'workers=1'];
@@ -61,9 +62,10 @@ describe('fanout against the bare ws server', () => {
     expect(Object.keys(s.latency)).toEqual(expect.arrayContaining(['p50', 'p90', 'p99', 'p999', 'max', 'curve']));
     expect(s.timeline.length).toBeGreaterThan(1);
     expect(s.driver).toHaveProperty('cpuPct');
-    expect(s.thresholds.map((t) => t.name)).toEqual(['p99Ms', 'minReach']);
+    expect(s.thresholds.map((t) => t.name)).toEqual(['p99Ms', 'minReach', 'maxPublishErrors']);
     expect(report.verdict, report.breaches.join('; ')).toBe('pass');
     expect(exitCodeFor(report)).toBe(0);
+    expectPublishedReport('load', report);
   });
 
   /** `hubproof load` of the small fanout against `file`, the driver's own guards lifted (the server is what is judged). */
@@ -98,6 +100,7 @@ describe('fanout against the bare ws server', () => {
     const report = JSON.parse(readFileSync(join(dir!, 'r.json'), 'utf8'));
     expect(report.scenarios[0].latency.p50).toBeGreaterThanOrEqual(120);
     expect(report.scenarios[0].delivery.reach).toBe(1);
+    expectPublishedReport('load', report);
   });
 
   it('exits 1 naming the reach threshold when the server drops every 7th event', async () => {
@@ -108,6 +111,7 @@ describe('fanout against the bare ws server', () => {
     const report = JSON.parse(readFileSync(join(dir!, 'r.json'), 'utf8'));
     expect(report.scenarios[0].delivery.lost).toBeGreaterThan(0);
     expect(report.scenarios[0].delivery.reach).toBeLessThan(1);
+    expectPublishedReport('load', report);
   });
 
   it('exits 2 with one Error: line when the target does not answer', async () => {

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedTarget } from '../../cli/embedded-target.ts';
 import { keepParticipantsAlive, type KeptParticipant } from '../../load/participant-keepalive.ts';
 import { runLoad } from '../../load/run-load.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const RELAXED = { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 };
 
@@ -52,6 +53,7 @@ describe('participant keep-alive', () => {
         progress: false,
       });
       expect(report.errors).toEqual([]);
+      expectPublishedReport('load', report);
       const s = report.scenarios[0]!;
       expect(s.delivery.publishErrorSamples ?? []).toEqual([]);
       expect(s.delivery.publishErrors).toBe(0);

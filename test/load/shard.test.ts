@@ -13,6 +13,7 @@ import { mergeReports } from '../../load/merge/merge-reports.ts';
 import type { LoadReport } from '../../load/report-types.ts';
 import { runLoad, type LoadOptions } from '../../load/run-load.ts';
 import { HubproofError } from '../../spec/errors.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const RELAXED = { maxLoopLagMs: 5000, maxSendLagMs: 5000, maxCpuShare: 2, maxMachineShare: 2 };
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'hubproof.js');
@@ -70,6 +71,7 @@ describe('two shards on loopback', () => {
       expect(s.subscribers).toBe(3);
       expect(s.throughput.sent).toBe(40);
       expect(s.delivery).toMatchObject({ reach: 1, lost: 0, duplicated: 0, outOfOrder: 0, unexpected: 0 });
+      expectPublishedReport('load', r);
     }
   });
 
@@ -92,7 +94,9 @@ describe('two shards on loopback', () => {
     const ok = await cli(['merge', join(dir, 'shard-0.json'), join(dir, 'shard-1.json'), '--json', join(dir, 'merged.json')]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/merged from 2 reports/);
-    expect(JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8')).scenarios[0].delivery.expected).toBe(240);
+    const merged = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8'));
+    expect(merged.scenarios[0].delivery.expected).toBe(240);
+    expectPublishedReport('load', merged);
     const missing = await cli(['merge', join(dir, 'shard-0.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);

@@ -70,4 +70,20 @@ describe('thresholds', () => {
       ['conflictP99Ms', false, null],
     ]);
   });
+
+  it('names publishes the hub refused or never answered as their own breach, with a sample, and leaves them out of the sustained rate', () => {
+    const d = { ...delivery(900, 900), publishErrors: 100, publishErrorSamples: ['POST /apps/1/events → no answer'] };
+    const r = evaluateThresholds(
+      { minReach: 1, maxPublishErrors: 0, minRate: 95 },
+      { latency: latency(1), delivery: d, throughput: { ...throughput(100), sent: 1000 }, windowS: 10 },
+    );
+    expect(r.map((t) => [t.name, t.ok, t.actual])).toEqual([
+      ['minReach', true, 1],
+      ['maxPublishErrors', false, 100],
+      ['minRate', false, 90],
+    ]);
+    expect(describeBreach('fanout', r[1]!)).toBe(
+      'fanout: maxPublishErrors breached — publishes the hub refused or never answered (POST /apps/1/events → no answer) 100, required <= 0',
+    );
+  });
 });

@@ -10,6 +10,7 @@ import { startBareServer } from '../../bench/bare-ws-server.ts';
 import { runLoad } from '../../load/run-load.ts';
 import type { LoadReport } from '../../load/report-types.ts';
 import { renderLoadHtml, writeLoadHtml } from '../../reports/load-html.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -29,6 +30,7 @@ beforeAll(async () => {
       driverLimits: RELAXED,
       progress: false,
     });
+    expectPublishedReport('load', report);
   } finally {
     await server.close();
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REQUIREMENT_ID_PATTERN, REQUIREMENTS, Requirement, requirementById, selectRequirements } from '../../spec/requirements/index.ts';
-import { PROFILES } from '../../spec/schemas/common.ts';
+import { CLIENT_PROFILES, PROFILES } from '../../spec/schemas/common.ts';
 
 /** The sections docs/protocol.md describes for each profile; every one must hold requirements. */
 const EXPECTED_SECTIONS: Record<string, string[]> = {
@@ -43,6 +43,18 @@ const EXPECTED_SECTIONS: Record<string, string[]> = {
     'cluster',
   ],
   'agent-presence': ['stream', 'api', 'status', 'persistence', 'limits', 'performance', 'bad-input'],
+  'pusher-client': [
+    'connection',
+    'subscribe',
+    'events',
+    'heartbeat',
+    'reconnect',
+    'backoff',
+    'resubscribe',
+    'presence',
+    'client-events',
+    'robustness',
+  ],
 };
 
 describe('requirement registry', () => {
@@ -93,7 +105,7 @@ describe('requirement registry', () => {
   });
 
   it('has every profile of docs/protocol.md and its sections', () => {
-    for (const profile of PROFILES) {
+    for (const profile of [...PROFILES, ...CLIENT_PROFILES]) {
       const sections = new Set(REQUIREMENTS.filter((r) => r.profile === profile).map((r) => r.section));
       expect(sections.size, profile).toBeGreaterThan(0);
       for (const s of EXPECTED_SECTIONS[profile] ?? []) expect([...sections], `${profile} lacks section ${s}`).toContain(s);

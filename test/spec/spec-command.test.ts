@@ -48,7 +48,7 @@ describe('hubproof spec', () => {
       /^ +source: https:\/\/pusher\.com\/docs\/channels\/library_auth_reference\/pusher-websockets-protocol\/#ping-and-pong-messages$/m,
     );
     expect(stdout).toMatch(/^ +revised: Was a MUST/m);
-    expect(stdout).toMatch(/^ +needs: +pusher\/connection\/3$/m);
+    expect(stdout).toMatch(/^ +needs: +pusher\/connection\/3, pusher\/subscribe\/1$/m);
     expect(stdout).toMatch(/^ +quote: +"The server will only accept requests where the timestamp is within 600s of the current time"$/m);
     const plain = await hubproof(['spec', 'pusher/heartbeat/3']);
     expect(plain.stdout).not.toContain('source:');

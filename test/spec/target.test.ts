@@ -75,4 +75,11 @@ describe('target file', () => {
     expect(err.code).toBe('HUBPROOF_ERR_TARGET_INVALID');
     expect(err.message).toMatch(/^inline target is invalid at name: .+ \(\+\d+ more\)$/);
   });
+
+  it('keeps notes for a person under _todo (field path → why), and still refuses other unknown fields', () => {
+    const notes = { 'restart.command': 'how to restart the hub', 'process.pid': 'the hub process id' };
+    expect(parseTarget({ ...VALID, _todo: notes })._todo).toEqual(notes);
+    expect(errorOf(() => parseTarget({ ...VALID, _todo: { 'restart.command': 1 } })).message).toMatch(/_todo\.restart\.command/);
+    expect(errorOf(() => parseTarget({ ...VALID, todo: notes })).message).toMatch(/Unrecognized key: "todo"/);
+  });
 });

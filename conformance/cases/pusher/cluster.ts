@@ -2,7 +2,7 @@
  * pusher/cluster: a hub of several nodes (the target's `nodes`) is one hub. Clients are spread over the
  * nodes and every check is made from each node: delivery and its latency, `socket_id` exclusion, client
  * events exactly once, the HTTP API's queries and no cross-talk with a neighbour app on the same store.
- * Presence, webhooks and the dead node are in cluster-presence.ts. A target with one node skips them all.
+ * Presence and the dead node are in cluster-presence.ts, webhooks in cluster-webhooks.ts. A target with one node skips them all.
  */
 import { PusherEvent, type Frame } from '../../../spec/protocol/frames.ts';
 import type { TargetFile } from '../../../spec/target.ts';
@@ -10,9 +10,10 @@ import { pusherApi } from '../../clients/http.ts';
 import { nextLabel } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
 import { CheckFailure, type Case, type CaseContext } from '../../types.ts';
-import { expectBelow, expectEqual, expectFields, expectSameSet, expectStatus } from '../../verify.ts';
+import { expectAll, expectBelow, expectEqual, expectFields, expectSameSet, expectStatus } from '../../verify.ts';
 import { percentile } from '../sync/propagation.ts';
 import { clusterPresenceCases } from './cluster-presence.ts';
+import { clusterWebhookCase } from './cluster-webhooks.ts';
 import { expectReached, infoOf, jsonOf, lastNode, nodeName, subscribedOn, through, userIdsOf, type Placed } from './cluster-nodes.ts';
 import {
   expectNoneBeforeSentinel,
@@ -147,48 +148,73 @@ const deliveryCases: Case[] = [
   },
   {
     requirement: 'pusher/cluster/6',
-    desc: 'Spreads two users (one of them twice) and two public subscribers over the nodes, and expects GET channels, channels/{name} and channels/{name}/users to answer the same cluster-wide figures through every node',
+    desc: 'Spreads two users (one of them twice) over the nodes, a third user and a public subscriber on one node only, and a public channel on both, and asks GET channels, channels/{name} and channels/{name}/users through every node — those holding none of a channel’s connections too — expecting the same cluster-wide figures everywhere and listing every answer that differs',
     cluster: true,
     async run(ctx) {
-      const [first, last] = [ctx.target.nodes[0]!, ctx.target.nodes[lastNode(ctx)]!];
+      const last = lastNode(ctx);
+      const [first, lastOne] = [ctx.target.nodes[0]!, ctx.target.nodes[last]!];
       const prefix = `presence-${uniq()}`;
       const [presence, other] = [`${prefix}-a`, `${prefix}-b`];
-      const pub = uniq();
+      const [pub, lone] = [uniq(), uniq()];
       await joinPresence(ctx, presence, 'u1', infoOf('u1'), first);
-      await joinPresence(ctx, presence, 'u2', infoOf('u2'), last);
-      await joinPresence(ctx, presence, 'u1', infoOf('u1'), last);
-      await joinPresence(ctx, other, 'u3', infoOf('u3'), last);
+      await joinPresence(ctx, presence, 'u2', infoOf('u2'), lastOne);
+      await joinPresence(ctx, presence, 'u1', infoOf('u1'), lastOne);
+      await joinPresence(ctx, other, 'u3', infoOf('u3'), lastOne);
       await subscribed(ctx, pub, { node: first });
-      await subscribed(ctx, pub, { node: last });
-      for (const [i, node] of ctx.target.nodes.entries()) {
+      await subscribed(ctx, pub, { node: lastOne });
+      await subscribed(ctx, lone, { node: first });
+      /** Which nodes hold a channel's connections: an answer from any other node comes from shared state only. */
+      const holders: Record<string, number[]> = { [presence]: [0, last], [other]: [last], [pub]: [0, last], [lone]: [0] };
+      const via = (i: number, channel?: string) =>
+        channel !== undefined && !holders[channel]!.includes(i)
+          ? ` (asked through ${nodeName(i)}, which holds none of its connections)`
+          : ` (asked through ${nodeName(i)})`;
+      const counted: Array<[string, number]> = [
+        [pub, 2],
+        [lone, 1],
+      ];
+      const listed: Array<[string, string[]]> = [
+        [presence, ['u1', 'u2']],
+        [other, ['u3']],
+      ];
+      const checks = ctx.target.nodes.flatMap((node, i) => {
         const api = pusherApi(ctx, { node });
-        const on = ` (asked through ${nodeName(i)})`;
-        const list = await api.channels({ filter_by_prefix: prefix, info: 'user_count' });
-        expectStatus(list, 200, `GET channels${on}`);
-        expectEqual(
-          jsonOf(list)?.channels,
-          { [presence]: { user_count: 2 }, [other]: { user_count: 1 } },
-          `GET channels does not list the cluster's channels and users${on}`,
-        );
-        const one = await api.channel(presence, { info: 'user_count,subscription_count' });
-        expectStatus(one, 200, `GET channels/${presence}${on}`);
-        expectFields(
-          jsonOf(one),
-          { occupied: true, user_count: 2, subscription_count: 3 },
-          `GET channels/{name} does not count the cluster's users and connections${on}`,
-        );
-        const pubInfo = await api.channel(pub, { info: 'subscription_count' });
-        expectStatus(pubInfo, 200, `GET channels/${pub}${on}`);
-        expectFields(
-          jsonOf(pubInfo),
-          { occupied: true, subscription_count: 2 },
-          `GET channels/{name} does not count the cluster's connections${on}`,
-        );
-        const users = await api.users(presence);
-        expectStatus(users, 200, `GET channels/${presence}/users${on}`);
-        expectSameSet(userIdsOf(users), ['u1', 'u2'], `GET channels/{name}/users does not list the cluster's users once each${on}`);
-        expectEqual(userIdsOf(users).length, 2, `GET channels/{name}/users lists a user once per node${on}`);
-      }
+        return [
+          async () => {
+            const list = await api.channels({ filter_by_prefix: prefix, info: 'user_count' });
+            expectStatus(list, 200, `GET channels${via(i)}`);
+            expectEqual(
+              jsonOf(list)?.channels,
+              { [presence]: { user_count: 2 }, [other]: { user_count: 1 } },
+              `GET channels does not list the cluster's presence channels and users${via(i)}`,
+            );
+          },
+          async () => {
+            const one = await api.channel(presence, { info: 'user_count,subscription_count' });
+            expectStatus(one, 200, `GET channels/${presence}${via(i, presence)}`);
+            expectFields(
+              jsonOf(one),
+              { occupied: true, user_count: 2, subscription_count: 3 },
+              `GET channels/{name} does not count the cluster's users and connections${via(i, presence)}`,
+            );
+          },
+          ...counted.map(([channel, subs]) => async () => {
+            const info = await api.channel(channel, { info: 'subscription_count' });
+            expectStatus(info, 200, `GET channels/${channel}${via(i, channel)}`);
+            expectFields(
+              jsonOf(info),
+              { occupied: true, subscription_count: subs },
+              `GET channels/{name} does not count the cluster's connections${via(i, channel)}`,
+            );
+          }),
+          ...listed.map(([channel, ids]) => async () => {
+            const users = await api.users(channel);
+            expectStatus(users, 200, `GET channels/${channel}/users${via(i, channel)}`);
+            expectSameSet(userIdsOf(users), ids, `GET channels/{name}/users does not list the cluster's users once each${via(i, channel)}`);
+          }),
+        ];
+      });
+      await expectAll('the HTTP API does not answer from the cluster-wide state on every node', checks);
     },
   },
   {
@@ -246,4 +272,6 @@ const deliveryCases: Case[] = [
 
 const idNumber = (c: Case) => Number(c.requirement.split('/').at(-1));
 
-export const clusterCases: Case[] = [...deliveryCases, ...clusterPresenceCases].sort((a, b) => idNumber(a) - idNumber(b));
+export const clusterCases: Case[] = [...deliveryCases, ...clusterPresenceCases, clusterWebhookCase].sort(
+  (a, b) => idNumber(a) - idNumber(b),
+);

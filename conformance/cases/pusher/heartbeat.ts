@@ -1,22 +1,25 @@
 /**
  * pusher/heartbeat: pings both ways, the hub's ping of an idle client, and 4201 for a silent one. The
  * waits derive from the hub's own announced timings (server-ping.ts): fast on the embedded hub, and no
- * longer than the requirement allows on any other. A hub that never pings is judged by heartbeat/3 once;
- * the cases that need its ping are blocked by it.
+ * longer than the requirement allows on any other. heartbeat/3 watches an idle connection without
+ * subscriptions and one holding a subscription, and says which the hub never pings; the cases that need
+ * the ping (4, 5) wait for it on connections holding a subscription, and are blocked by heartbeat/3 only
+ * when even those are never pinged.
  */
 import { PusherEvent } from '../../../spec/protocol/frames.ts';
 import { openPusherSocket, pusherErrorCode, type PusherSocket } from '../../clients/pusher-socket.ts';
 import { sleep } from '../../clients/wait.ts';
 import { isEvent } from '../../clients/wire-socket.ts';
-import { NO_SERVER_PING } from '../../root-cause.ts';
 import type { Case, CaseContext } from '../../types.ts';
 import { expectAbsent, expectThat } from '../../verify.ts';
 import {
   announcedS,
   hubPing,
-  instead,
+  type IdleSeen,
+  idlePingMiss,
   needPing,
   noPing,
+  openSubscribedIdle,
   pingWindowMs,
   pongWindowMs,
   silentCaseTimeout,
@@ -44,32 +47,32 @@ export const heartbeatCases: Case[] = [
   {
     requirement: 'pusher/heartbeat/3',
     timerBound: true,
-    desc: 'Stays silent after connecting and expects the hub to ping within the later of its announced activity_timeout and 120 s',
+    desc: 'Stays silent on two connections, one without subscriptions and one holding a public subscription, and expects the hub to ping each within the later of its announced activity_timeout and 120 s',
     timeoutMs: (t) => pingWindowMs(t.activityTimeoutS) + 5000,
     async run(ctx: CaseContext) {
-      // Answers pings but sends none of its own: a client ping would reset the hub's idle timer.
-      const sock = await openPusherSocket(ctx, { clientPings: false });
-      const window = pingWindowMs(announcedS(sock, ctx.timings));
-      const kind = await hubPing(ctx, sock, window);
-      if (kind === 'none' || kind === 'closed') {
-        ctx.fail(
-          kind === 'closed'
-            ? `${instead(sock, kind, window)} (idle connection)`
-            : `hub never pinged an idle connection within ${window} ms`,
-          {
-            expected: `pusher:ping or a WebSocket ping within ${window} ms (announced activity_timeout ${sock.activityTimeout} s, at least 120 s)`,
-            actual: `no ping; ${sock.recentSummary()}`,
-            rootCause: NO_SERVER_PING,
-          },
-        );
+      // They answer pings but send none of their own: a client ping would reset the hub's idle timer.
+      const bare = await openPusherSocket(ctx, { clientPings: false, label: 'idle' });
+      const held = await openSubscribedIdle(ctx, { clientPings: false, label: 'idle-subscribed' });
+      const watch = async (sock: PusherSocket): Promise<IdleSeen> => {
+        const windowMs = pingWindowMs(announcedS(sock, ctx.timings));
+        return { sock, seen: await hubPing(ctx, sock, windowMs), windowMs };
+      };
+      const [a, b] = await Promise.all([watch(bare), watch(held)]);
+      const miss = idlePingMiss(a, b);
+      if (miss) {
+        ctx.fail(miss.message, {
+          expected: `pusher:ping or a WebSocket ping within ${Math.max(a.windowMs, b.windowMs)} ms on every idle connection, with or without a subscription (announced activity_timeout ${bare.activityTimeout} s, at least 120 s)`,
+          actual: miss.actual,
+          rootCause: miss.rootCause,
+        });
       }
-      ctx.note(`hub pinged with ${kind}`);
+      ctx.note(`hub pinged ${bare.label} with ${a.seen} and ${held.label} with ${b.seen}`);
     },
   },
   {
     requirement: 'pusher/heartbeat/4',
     timerBound: true,
-    desc: 'Answers no ping at all (neither pusher:pong nor WebSocket pong) and expects the hub to close with 4201',
+    desc: 'Holds a public subscription and answers no ping at all (neither pusher:pong nor WebSocket pong), and expects the hub to close with 4201',
     timeoutMs: silentCaseTimeout(),
     async run(ctx: CaseContext) {
       const end = await silentClientEnd(ctx);
@@ -93,11 +96,11 @@ export const heartbeatCases: Case[] = [
   {
     requirement: 'pusher/heartbeat/5',
     timerBound: true,
-    desc: 'Answers every hub ping with pusher:pong on one connection and with a WebSocket pong on another, and expects both to stay open',
+    desc: 'Holds a public subscription on two connections, answers every hub ping with pusher:pong on one and with a WebSocket pong on the other, and expects both to stay open',
     timeoutMs: silentCaseTimeout(8000),
     async run(ctx: CaseContext) {
-      const viaFrame = await openPusherSocket(ctx, { autoPong: false, answerPings: false, label: 'pusher-pong' });
-      const viaControl = await openPusherSocket(ctx, { autoPong: false, answerPings: false, label: 'ws-pong' });
+      const viaFrame = await openSubscribedIdle(ctx, { autoPong: false, answerPings: false, label: 'pusher-pong' });
+      const viaControl = await openSubscribedIdle(ctx, { autoPong: false, answerPings: false, label: 'ws-pong' });
       const answer = (sock: PusherSocket, how: 'frame' | 'control') => {
         const reply = () => (how === 'frame' ? sock.send({ event: PusherEvent.PONG, data: {} }) : sock.pong());
         sock.onFrame((f) => f.event === PusherEvent.PING && reply());

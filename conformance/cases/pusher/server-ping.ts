@@ -2,16 +2,20 @@
  * The hub's pings, as the heartbeat, close-code and presence cases need them: how long an idle connection
  * waits for the first one (pusher/heartbeat/3: the later of the announced activity_timeout and the
  * protocol's recommended 120 s), whether a ping came, and how a connection that never answers ends.
+ * The connections that wait for a ping hold a subscription: some hubs ping only those (Laravel Reverb
+ * never pings a connection without one, laravel/reverb#375), and what the ping leads to (4201, a pong
+ * accepted) is judged where it comes; heartbeat/3 judges connections without subscriptions on its own.
  * A case that needs a ping the hub never sends is blocked by pusher/heartbeat/3, with the root cause
  * "no server ping" recorded here, where it is seen.
  */
 import { PusherEvent } from '../../../spec/protocol/frames.ts';
-import { openPusherSocket, type PusherSocket } from '../../clients/pusher-socket.ts';
+import { openPusherSocket, type OpenPusherSocketOptions, type PusherSocket } from '../../clients/pusher-socket.ts';
 import { waitUntil } from '../../clients/wait.ts';
 import type { CloseInfo } from '../../clients/wire-socket.ts';
-import { NO_SERVER_PING } from '../../root-cause.ts';
-import { CheckFailure, type CaseContext, type EffectiveTimings } from '../../types.ts';
+import { NO_SERVER_PING, pingsOnlyCause } from '../../root-cause.ts';
+import { CheckFailure, type CaseContext, type EffectiveTimings, type RootCause } from '../../types.ts';
 import { blockedBy } from '../../verify.ts';
+import { subscribeAsSetup, uniq } from './helpers.ts';
 
 /**
  * The protocol recommends 120 s as the client's activity timeout; a hub is not expected to ping sooner
@@ -41,6 +45,16 @@ export const silentCaseTimeout =
   (t: EffectiveTimings): number =>
     silentCloseWindowMs(t) + extraMs;
 
+/**
+ * Opens a connection that then stays idle holding one public subscription (the setup blocks the case by
+ * pusher/subscribe/1 when the hub refuses it).
+ */
+export async function openSubscribedIdle(ctx: CaseContext, opts: OpenPusherSocketOptions): Promise<PusherSocket> {
+  const sock = await openPusherSocket(ctx, opts);
+  await subscribeAsSetup(ctx, sock, uniq('idle-'));
+  return sock;
+}
+
 /** How the hub treated an idle connection: pinged it one way or the other, closed it without a ping, or neither. */
 export type PingSeen = 'pusher:ping' | 'ws ping' | 'closed' | 'none';
 
@@ -69,6 +83,41 @@ export function instead(sock: PusherSocket, seen: 'closed' | 'none', windowMs: n
   return seen === 'closed' && c
     ? `the hub closed ${sock.label} (${c.code}${c.reason ? ` ${c.reason}` : ''}) without pinging it first`
     : `the hub sent ${sock.label} no ping within ${windowMs} ms of idleness`;
+}
+
+/** What the hub did with one idle connection while heartbeat/3 waited, and how long it waited. */
+export interface IdleSeen {
+  sock: PusherSocket;
+  seen: PingSeen;
+  windowMs: number;
+}
+
+const pinged = (x: IdleSeen) => x.seen === 'pusher:ping' || x.seen === 'ws ping';
+
+/**
+ * heartbeat/3's verdict on an idle connection without subscriptions (`bare`) and one holding a
+ * subscription (`held`): undefined when the hub pinged both; else what it missed, worded for exactly the
+ * connections it missed (a hub that pings only subscribers is told so, not "never pings").
+ */
+export function idlePingMiss(bare: IdleSeen, held: IdleSeen): { message: string; actual: string; rootCause: RootCause } | undefined {
+  if (pinged(bare) && pinged(held)) return undefined;
+  const missed = [bare, held].filter((x) => !pinged(x));
+  const actual = missed.map((x) => `no ping on ${x.sock.label}; ${x.sock.recentSummary()}`).join(' | ');
+  if (missed.length === 2) {
+    const message =
+      bare.seen === 'none' && held.seen === 'none'
+        ? `hub never pinged an idle connection within ${Math.max(bare.windowMs, held.windowMs)} ms, with or without a subscription`
+        : `hub never pinged an idle connection, with or without a subscription: ${instead(bare.sock, bare.seen as 'none' | 'closed', bare.windowMs)}; ${instead(held.sock, held.seen as 'none' | 'closed', held.windowMs)}`;
+    return { message, actual, rootCause: NO_SERVER_PING };
+  }
+  const [miss, got] = pinged(held) ? [bare, held] : [held, bare];
+  const [missKind, gotKind] =
+    miss === bare ? ['without subscriptions', 'holding a subscription'] : ['holding a subscription', 'without subscriptions'];
+  return {
+    message: `hub never pinged an idle connection ${missKind} (${instead(miss.sock, miss.seen as 'none' | 'closed', miss.windowMs)}), though it pinged one ${gotKind} (${got.sock.label}: ${got.seen})`,
+    actual,
+    rootCause: pingsOnlyCause(miss === bare ? 'subscribed' : 'unsubscribed'),
+  };
 }
 
 /** The case needed a ping the hub never sent: blocked by pusher/heartbeat/3. */
@@ -105,9 +154,12 @@ export type SilentEnd =
   /** Pinged, then left open past the pong window. */
   | { kind: 'open'; windowMs: number; sock: PusherSocket };
 
-/** Opens a connection that answers no ping at all (neither pusher:pong nor a WebSocket pong) and waits for the hub to end it. */
+/**
+ * Opens a connection that holds a subscription and answers no ping at all (neither pusher:pong nor a
+ * WebSocket pong), and waits for the hub to end it.
+ */
 export async function silentClientEnd(ctx: CaseContext): Promise<SilentEnd> {
-  const sock = await openPusherSocket(ctx, { autoPong: false, answerPings: false, label: 'silent' });
+  const sock = await openSubscribedIdle(ctx, { autoPong: false, answerPings: false, label: 'silent' });
   const pingMs = pingWindowMs(announcedS(sock, ctx.timings));
   const ping = await hubPing(ctx, sock, pingMs);
   if (ping === 'closed') return { kind: 'closed', close: sock.closeInfo!, pinged: false, sock };

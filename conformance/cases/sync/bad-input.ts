@@ -3,7 +3,7 @@ import type { Case, CaseContext } from '../../types.ts';
 import { expectEqual } from '../../verify.ts';
 import { sessionFixture, uniqueTitle, type SessionFixture } from './fixtures.ts';
 
-/** Seeds a few events, runs `fn`, and expects the channel history byte-identical afterwards. */
+/** Seeds a few events, runs `fn`, and expects the channel history the same afterwards (same events in the same order; keys in any order). */
 async function historyUnchanged(ctx: CaseContext, fn: (f: SessionFixture, api: SyncApi) => Promise<void>): Promise<void> {
   const f = await sessionFixture(ctx);
   const api = f.apis[0]!;

@@ -2,7 +2,7 @@ import { Envelope, LARAVEL_EVENT_NAMESPACE, SYNC_EVENTS, syncEventFromWire } fro
 import { frameData } from '../../../spec/protocol/frames.ts';
 import { parseBody } from '../../clients/sync-api.ts';
 import type { Case, CaseContext } from '../../types.ts';
-import { expectAtLeast, expectEqual, expectPresent, expectThat } from '../../verify.ts';
+import { canonicalJson, expectAtLeast, expectEqual, expectPresent, expectThat } from '../../verify.ts';
 import { allSixScenario, byName } from './scenario.ts';
 
 export const envelopeCases: Case[] = [
@@ -22,7 +22,8 @@ export const envelopeCases: Case[] = [
       const seen = new Map<string, string>();
       for (const f of frames) {
         const id = String(frameData<{ event_id?: unknown }>(f).event_id);
-        const key = `${f.event} ${JSON.stringify({ ...frameData<object>(f), seq: undefined })}`;
+        // The same logical event is the same data but for its per-channel seq, keys in any order.
+        const key = `${f.event} ${canonicalJson({ ...frameData<object>(f), seq: undefined })}`;
         const prev = seen.get(id);
         // The same event_id may appear on several channels only for the same logical event.
         if (prev !== undefined) expectEqual(key, prev, `event_id ${id} names two different events`);

@@ -15,6 +15,7 @@ import { startMutatingProxy, type MutatingProxy, type WsHooks } from '../../../s
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../../cli/embedded-target.ts';
 import { startHub } from '../../../reference-server/hub.ts';
 import type { TargetFile } from '../../../spec/target.ts';
+import { expectPublishedReport } from '../../helpers/published-schema.ts';
 
 const noChromium = chromiumUnavailable();
 /** The machine is shared: the driver's own limits are not under test here. */
@@ -51,6 +52,7 @@ async function run(target: TargetFile, set: string[] = []): Promise<{ report: Lo
   });
   expect(report.errors).toEqual([]);
   expect(report.skipped).toEqual([]);
+  expectPublishedReport('load', report);
   return { report, s: report.scenarios[0]! };
 }
 
@@ -125,7 +127,7 @@ describe.skipIf(noChromium)('browser load scenario', () => {
 });
 
 describe('browser load scenario without a browser', () => {
-  it('is skipped with the reason, not failed, when there is no Chromium', async () => {
+  it('is not covered, with the reason and the install command, not failed, when there is no Chromium', async () => {
     const local = await startHub({ port: 0, dataDir: ':memory:' });
     const saved = process.env.HUBPROOF_CHROMIUM;
     process.env.HUBPROOF_CHROMIUM = '/nonexistent/chromium';
@@ -133,7 +135,12 @@ describe('browser load scenario without a browser', () => {
       const report = await runLoad({ target: local.target(), scenarios: 'browser', progress: false });
       expect(report.scenarios).toEqual([]);
       expect(report.skipped).toEqual([
-        { name: 'browser', reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist/) },
+        {
+          name: 'browser',
+          reason: expect.stringMatching(/HUBPROOF_CHROMIUM=\/nonexistent\/chromium does not exist; install it: apt-get install chromium/),
+          tool: 'chromium',
+          install: 'apt-get install chromium',
+        },
       ]);
       expect(report.verdict).toBe('pass');
     } finally {

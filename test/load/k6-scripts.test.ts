@@ -206,25 +206,26 @@ describe('one source of scenario numbers', () => {
     );
   });
 
-  it('sizes subscriber VUs from the per-VU ceiling: RATE=500 CHANNELS=1 SUBSCRIBERS=100 takes 10 VUs of 10 sockets at 5000 frames/s', async () => {
+  it('sizes subscriber VUs from the per-VU ceiling: RATE=150 CHANNELS=1 SUBSCRIBERS=100 takes 10 VUs of 10 sockets at 1500 frames/s', async () => {
     const { values, options } = await inspectK6(join(K6, 'fanout.ts'), {
       TARGET: targetFile(),
-      RATE: '500',
+      RATE: '150',
       CHANNELS: '1',
       SUBSCRIBERS: '100',
     });
     expect(values.run.vuPlan).toMatchObject({
       vus: 10,
       socketsPerVu: 10,
-      perSocketRate: 500,
-      perVuRate: 5000,
-      ceiling: 5000,
+      perSocketRate: 150,
+      perVuRate: 1500,
+      ceiling: 1500,
       overCeiling: false,
     });
     expect(options.scenarios.subscribers.vus).toBe(10);
-    // The defaults (500/s over 10 channels × 20 subscribers): 50 frames/s per socket, 100 sockets per VU.
+    // The defaults on 2 cores (170/s over 10 channels × 20 subscribers): 17 frames/s per socket, at most
+    // 88 sockets per VU, spread evenly: 3 VUs of 67 sockets (the last 66).
     const defaults = await inspectK6(join(K6, 'fanout.ts'), { TARGET: targetFile() });
-    expect(defaults.values.run.vuPlan).toMatchObject({ vus: 2, socketsPerVu: 100, perVuRate: 5000 });
+    expect(defaults.values.run.vuPlan).toMatchObject({ vus: 3, socketsPerVu: 67, perSocketRate: 17 });
   });
 });
 

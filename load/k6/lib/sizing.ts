@@ -10,12 +10,14 @@
  * twice the rate proven good. Measure it on your machine and set `-e VU_CEILING=…`; a VU that goes past it
  * (or whose receive loop lags) makes the run INVALID rather than a verdict on the hub.
  */
-export const DEFAULT_VU_CEILING = 5000;
+export const DEFAULT_VU_CEILING = 1500;
 /**
  * Sends per second one sending VU is planned to start: one request in flight per VU, so 20/s leaves each
  * request 50 ms (the Node driver sizes its publisher sockets for the same 50 ms).
  */
-export const DEFAULT_SEND_VU_RATE = 20;
+export const DEFAULT_SEND_VU_RATE = 10;
+/** Sending VUs allocated up front at any rate, and the fewest k6 may grow to in a stall (a 40/s send with 2 + 2 VUs dropped iterations on a busy machine). */
+export const MIN_SEND_VUS = 10;
 /** Sockets per VU regardless of rate: idle sockets still cost a VU its connection setup and pings. */
 export const MAX_SOCKETS_PER_VU = 250;
 
@@ -77,8 +79,8 @@ export interface SenderPlan {
  */
 export function planSenders(rate: number, perVuRate = DEFAULT_SEND_VU_RATE): SenderPlan {
   if (!(perVuRate > 0)) throw new TypeError(`SEND_VU_RATE must be > 0, got ${perVuRate}`);
-  const vus = Math.max(2, Math.ceil(rate / perVuRate));
-  return { preAllocatedVUs: vus, maxVUs: 2 * vus, perVuRate };
+  const vus = Math.max(MIN_SEND_VUS, Math.ceil(rate / perVuRate));
+  return { preAllocatedVUs: vus, maxVUs: vus, perVuRate };
 }
 
 /**

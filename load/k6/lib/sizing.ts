@@ -1,22 +1,26 @@
 /**
- * How many sockets one k6 VU may hold. A VU is one JavaScript event loop: every frame its sockets receive
- * runs on it, one after another. Past some message rate it cannot keep up, frames queue in k6's socket
- * goroutines, measured latency grows without bound and events are "lost" at close: on k6 v2.2.0 two VUs of
- * 50 sockets each receiving 25,000 frames/s delivered half of them (reach 0.5) and at 50,000/s a median of
- * 7 s, while four VUs of 50 sockets at 2,500 frames/s each kept up (p99 9 ms). Those runs recorded two
- * k6 metric samples per frame, so a VU processed about 9,600 frames/s at most (250,000 of 500,000
- * deliveries in a 13 s hold over 2 VUs). The scripts now record counts locally and flush them once a
- * second, which only lowers the per-frame cost, so VU_CEILING stays half the observed saturation point and
- * twice the rate proven good. Measure it on your machine and set `-e VU_CEILING=…`; a VU that goes past it
- * (or whose receive loop lags) makes the run INVALID rather than a verdict on the hub.
+ * How many frames per second one subscriber VU is planned to take. A VU is one JavaScript event loop: every
+ * frame its sockets receive runs on it, one after another. Past some rate it cannot keep up: its
+ * receive-loop lag grows without bound, frames queue in k6's socket goroutines and events are "lost" at
+ * close. Measured on this project's 2-core AMD EPYC VM (2026-12-07, k6 v2.2.0 against `hubproof hub`,
+ * default timers, under the machine lock while other work kept the load average at 2-11), one VU of 50
+ * sockets of one channel:
+ *   npx tsx bench/k6-runs.ts --k6 k6 --runs 2 --script fanout -e RATE=R -e CHANNELS=1 -e SUBSCRIBERS=50 \
+ *     -e SOCKETS_PER_VU=50 -e VU_CEILING=100000          (R = 40, 60, 80, 100, 140)
+ *   2000 frames/s: valid in 1 of 2 runs (lag p99 6 and 54 ms)     3000/s: 1 of 2 (17 and 46 ms)
+ *   4000/s: 0 of 2 (79 and 672 ms, reach 0.98, 0.70)      5000/s, 7000/s: 0 of 4 (171-1389 ms)
+ * It saturates between 3000 and 4000 frames/s; 1500 is under half of that, and below the 2000/s at which a
+ * busy machine's stalls alone already showed. Measure yours the same way and set `-e VU_CEILING=…`; a VU
+ * that goes past it (or whose receive loop lags past MAX_LAG_MS) makes the run INVALID rather than a
+ * verdict on the hub.
  */
 export const DEFAULT_VU_CEILING = 1500;
 /**
- * Sends per second one sending VU is planned to start: one request in flight per VU, so 20/s leaves each
- * request 50 ms (the Node driver sizes its publisher sockets for the same 50 ms).
+ * Sends per second one sending VU is planned to start: one request in flight per VU, so 10/s leaves each
+ * request 100 ms (http p99 reached 35-118 ms in busy-machine runs at the defaults).
  */
 export const DEFAULT_SEND_VU_RATE = 10;
-/** Sending VUs allocated up front at any rate, and the fewest k6 may grow to in a stall (a 40/s send with 2 + 2 VUs dropped iterations on a busy machine). */
+/** Sending VUs allocated up front at any rate (a 40/s send on 2 VUs that could grow to 4 dropped iterations on a busy machine). */
 export const MIN_SEND_VUS = 10;
 /** Sockets per VU regardless of rate: idle sockets still cost a VU its connection setup and pings. */
 export const MAX_SOCKETS_PER_VU = 250;
@@ -73,9 +77,11 @@ export interface SenderPlan {
 /**
  * VUs for a constant-arrival-rate scenario of `rate` iterations/s, each VU planned to start at most
  * `perVuRate` of them a second. A send is one synchronous HTTP request, so a VU starts its next only once the
- * hub answered; a VU initialised mid-run costs the subscribers' CPU, so all are allocated up front, with
- * as many again k6 may add in a stall. An iteration k6 could not start on time is a dropped iteration, and
- * the run is INVALID.
+ * hub answered. All are allocated up front and k6 may add none: a VU initialised mid-run runs the whole
+ * script's init on the machine's cores, and in the runs that let k6 add them (maxVUs twice the
+ * preallocated) the subscriber VUs lagged and iterations were dropped anyway (agents at its defaults: 3 of
+ * 3 INVALID, lag p99 38-197 ms; with none added: 2 of 2 PASS, lag p99 4 and 6 ms). An iteration k6 could not
+ * start on time is a dropped iteration, and the run is INVALID.
  */
 export function planSenders(rate: number, perVuRate = DEFAULT_SEND_VU_RATE): SenderPlan {
   if (!(perVuRate > 0)) throw new TypeError(`SEND_VU_RATE must be > 0, got ${perVuRate}`);

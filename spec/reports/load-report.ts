@@ -59,6 +59,8 @@ const K6Figures = obj({
   maxVuLagP99Ms: num(),
   behindVus: count(),
   droppedIterations: count(),
+  vusMax: count().describe('VUs k6 had allocated at most, subscribers and senders').optional(),
+  httpP99Ms: num().describe("The senders' HTTP request p99, ms").optional(),
 });
 
 export const DriverHealth = obj({

@@ -71,7 +71,7 @@ describe('sender and rate sizing', () => {
 
   it('lowers a rate k6 could not generate on the cores it has, to a round rate within its budget', () => {
     const fanout = { sendCpuMs: PUBLISH_CPU_MS, deliveriesPerSend: 20 };
-    expect(sizeRate(500, fanout, 2)).toMatchObject({ rate: 170, full: 500, budgetCores: 0.5 });
+    expect(sizeRate(500, fanout, 2)).toMatchObject({ rate: 120, full: 500, budgetCores: 0.35 });
     expect(sizeRate(500, fanout, 8).rate).toBe(500);
     let last = 0;
     for (let cores = 1; cores <= 32; cores++) {

@@ -222,10 +222,10 @@ describe('one source of scenario numbers', () => {
       overCeiling: false,
     });
     expect(options.scenarios.subscribers.vus).toBe(10);
-    // The defaults on 2 cores (170/s over 10 channels × 20 subscribers): 17 frames/s per socket, at most
-    // 88 sockets per VU, spread evenly: 3 VUs of 67 sockets (the last 66).
+    // The defaults on 2 cores (120/s over 10 channels × 20 subscribers): 12 frames/s per socket, at most
+    // 125 sockets per VU, spread evenly: 2 VUs of 100 sockets.
     const defaults = await inspectK6(join(K6, 'fanout.ts'), { TARGET: targetFile() });
-    expect(defaults.values.run.vuPlan).toMatchObject({ vus: 3, socketsPerVu: 67, perSocketRate: 17 });
+    expect(defaults.values.run.vuPlan).toMatchObject({ vus: 2, socketsPerVu: 100, perSocketRate: 12 });
   });
 });
 

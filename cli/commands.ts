@@ -170,7 +170,9 @@ reference hub, started as a child process so its memory is its own.
 Scenarios: connections, fanout, presence, agents (the default set), capacity (the highest rate held at
 p99 < 50 ms with reach 1: ramp, re-run a step that misses, bisect to --set capacity:resolution=0.1),
 browser (K Chromium pages, default 5: scheduled send → applied in the page DOM beside the wire; needs
-Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard).
+Chromium, skipped with the reason without it; --set page=hub runs the target's own /dashboard),
+storm (200 pusher-js clients through a hub restart with downtime: reconnects per second, time until every
+subscription is restored, events lost across it; --set outageS=2, stopSignal=SIGKILL; docs/storm.md).
 
 Options:
   --target FILE           Target file describing the hub; several (--target A --target B) with

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { HubConfigInput } from '../reference-server/config.ts';
 import { HubproofError } from '../spec/errors.ts';
 import type { TargetFile } from '../spec/target.ts';
-import type { EmbeddedMode, NodeControl, TargetHandle } from '../target/handle.ts';
+import type { EmbeddedMode, HubOutage, NodeControl, TargetHandle } from '../target/handle.ts';
 import { findRedisServer } from '../reference-server/cluster/redis-server.ts';
 import { missingTool, missingToolText } from '../load/optional-tool.ts';
 import { FAST_LEASE_MS, startEmbeddedCluster } from './embedded-cluster.ts';
@@ -66,6 +66,12 @@ export interface EmbeddedTarget {
   restart(): Promise<void>;
   /** A cluster's: kills or restarts one node. */
   nodeControl?: NodeControl;
+  /**
+   * A deploy with downtime (the storm scenario): stops the hub (`signal`: SIGTERM closes every connection
+   * with 4200, SIGKILL is a crash), keeps the port closed for `downMs`, then starts it again on the same
+   * port and data. Absent on a cluster.
+   */
+  outage?: HubOutage;
   mode: EmbeddedMode;
   /** The hub's pid (the harness's own in-process). */
   readonly pid: number;
@@ -136,6 +142,7 @@ interface StartedHub {
   pid(): number;
   dataDir(): string;
   restart(): Promise<void>;
+  outage?: HubOutage;
   stop(): Promise<void>;
 }
 
@@ -147,6 +154,7 @@ function embedded(spec: StartSpec, hub: StartedHub & { nodeControl?: NodeControl
     target: hub.target,
     mode: hub.mode,
     ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }),
+    ...(hub.outage === undefined ? {} : { outage: (o) => (restarting ??= hub.outage!(o).finally(() => (restarting = undefined))) }),
     get pid() {
       return hub.pid();
     },
@@ -177,6 +185,14 @@ async function startInProcess(spec: StartSpec): Promise<EmbeddedTarget> {
     dataDir: () => dataDir,
     async restart() {
       await hub.close();
+      dataDir = data.forRestart();
+      hub = await startHub({ ...spec.config, port, dataDir });
+    },
+    // In-process there is no crash to stage: both signals close the hub gracefully.
+    async outage({ downMs }) {
+      const down = performance.now();
+      await hub.close();
+      await sleep(downMs - (performance.now() - down));
       dataDir = data.forRestart();
       hub = await startHub({ ...spec.config, port, dataDir });
     },
@@ -236,9 +252,19 @@ async function startChild(spec: StartSpec): Promise<EmbeddedTarget> {
       // The runners hold this object: the pid they sample must be the live process's.
       target.process = { pid: proc.child.pid! };
     },
+    async outage({ downMs, signal }) {
+      const down = performance.now();
+      await proc.stop(signal);
+      await sleep(downMs - (performance.now() - down));
+      dataDir = data.forRestart();
+      proc = await launch(port, dataDir);
+      target.process = { pid: proc.child.pid! };
+    },
     stop: () => proc.stop(),
   });
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 /** A free loopback port (bound, read, released). */
 function freePort(): Promise<number> {
@@ -304,6 +330,7 @@ export async function withTarget<T>(
       target: hub.target,
       restart: hub.restart,
       embedded: hub.mode,
+      ...(hub.outage === undefined ? {} : { outage: hub.outage }),
       ...(hub.nodeControl === undefined ? {} : { nodeControl: hub.nodeControl }),
       ...(singleNodeBecause ? { singleNodeBecause } : {}),
     });

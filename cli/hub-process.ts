@@ -20,8 +20,8 @@ export interface HubProcess {
   child: ChildProcess;
   /** As the process wrote it, with `process.pid` set to the child's pid. */
   target: TargetFile;
-  /** Graceful stop; resolves once the process has exited. */
-  stop(): Promise<void>;
+  /** Graceful stop (SIGTERM; SIGKILL: a crash, no goodbye); resolves once the process has exited. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** SIGHUP (`hubproof hub` restarts in place), then waits for the target file written again. */
   hangup(timeoutMs?: number): Promise<void>;
 }
@@ -43,7 +43,7 @@ export async function startHubProcess(args: string[], targetOut: string, timeout
   return {
     child,
     target: { ...target, process: { pid: child.pid! } },
-    stop: () => stopChild(child),
+    stop: (signal) => stopChild(child, signal),
     async hangup(timeoutMs = READY_TIMEOUT_MS) {
       rmSync(targetOut, { force: true });
       child.kill('SIGHUP');
@@ -105,10 +105,10 @@ async function waitForTargetFile(child: ChildProcess, path: string, timeoutMs: n
 }
 
 /** SIGTERM (graceful close), SIGKILL after STOP_GRACE_MS. */
-async function stopChild(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);

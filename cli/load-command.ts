@@ -115,6 +115,8 @@ export async function run(argv: string[]): Promise<number> {
       : runLoad({
           target: h.target,
           embedded: h.embedded,
+          ...(h.outage ? { outage: h.outage } : {}),
+          ...(h.restart ? { restart: h.restart } : {}),
           scenarios: values.scenario,
           overrides,
           progress: values.quiet ? false : undefined,

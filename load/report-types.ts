@@ -3,6 +3,7 @@ import type { BrowserFigures } from './browser/browser-figures.ts';
 import type { OptionalTool } from './optional-tool.ts';
 import type { Scenario, ScenarioKind } from './scenarios/types.ts';
 import type { SoakFigures } from './soak/soak-types.ts';
+import type { StormFigures } from './storm/storm-types.ts';
 import { REPORT_SCHEMA_VERSIONS } from '../spec/reports/versions.ts';
 
 /** 2: latency carries its histogram (mergeable), k6 reports share the shape, shard and merge fields. */
@@ -279,6 +280,8 @@ export interface ScenarioResult {
   browser?: BrowserFigures;
   /** soak: samples per cycle, growth fits, return to baseline, reaping per kind (docs/soak.md). */
   soak?: SoakFigures;
+  /** storm: how the fleet came back from a hub restart (docs/storm.md). */
+  storm?: StormFigures;
   thresholds: ThresholdResult[];
   /** What a reader must know to trust the figures (in-process hub, skipped parts…). */
   notes: string[];

@@ -3,6 +3,7 @@ import type { TargetFile } from '../spec/target.ts';
 import type { DriverLimits, DriverMonitor } from './driver/driver-monitor.ts';
 import type { Progress } from './progress.ts';
 import type { Shard } from './driver/shard.ts';
+import type { StormRestarts } from './storm/storm-restart.ts';
 
 export interface RunContext {
   target: TargetFile;
@@ -18,4 +19,6 @@ export interface RunContext {
   /** Seconds to wait for the other shards (default 120), and what tells concurrent runs of one test apart. */
   shardWaitS?: number;
   runId?: string;
+  /** How the hub can be restarted (the storm scenario): the embedded hub's outage or restart, if any. */
+  restarts?: StormRestarts;
 }

@@ -16,6 +16,9 @@ import { missingToolText } from './optional-tool.ts';
 import { sizeForMachine, sizeNote } from './browser/browser-size.ts';
 import { runBrowser } from './browser/run-browser.ts';
 import { runSoak } from './soak/run-soak.ts';
+import { runStorm } from './storm/run-storm.ts';
+import { NO_RESTART, stormRestart } from './storm/storm-restart.ts';
+import type { FleetPatch } from './storm/storm-fleet.ts';
 import { runBroadcast, runConnections } from './run-broadcast.ts';
 import { runCapacity } from './capacity/run-capacity.ts';
 import type { RunContext } from './run-context.ts';
@@ -30,7 +33,7 @@ import { probeTarget } from '../target/probe.ts';
  * `target` is the hub; `embedded` says how the embedded reference hub runs (in-process: its RSS and CPU
  * include the driver's). A hub's pid, when known, is `target.process.pid`.
  */
-export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded'> {
+export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded' | 'outage' | 'restart'> {
   /** 'fanout', 'fanout,presence', 'all'; default: fanout, presence, agents, connections. */
   scenarios?: string;
   overrides?: ScenarioOverrides;
@@ -44,6 +47,8 @@ export interface LoadOptions extends Pick<TargetHandle, 'target' | 'embedded'> {
   shardWaitS?: number;
   /** Tells concurrent runs of the same sharded test apart (default none). */
   runId?: string;
+  /** storm: a broken fleet for the self-test (each pusher-js instance patched once subscribed). */
+  stormPatch?: FleetPatch;
 }
 
 /** Which profile a scenario needs from the target. */
@@ -94,20 +99,22 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       shard: o.shard,
       shardWaitS: o.shardWaitS,
       runId: o.runId,
+      restarts: { ...(o.outage ? { outage: o.outage } : {}), ...(o.restart ? { restart: o.restart } : {}) },
     };
     progress.note(`hubproof load → ${hub.target.name} (${hub.target.nodes[0]!.http}, hub ${hub.mode}${hub.pid ? ` pid ${hub.pid}` : ''})`);
     for (const s of scenarios) {
       const missing = missingProfile(s, hub.target.profiles);
       const tool = missing === undefined && s.kind === 'browser' ? browserMissing() : undefined;
-      if (missing !== undefined || tool) {
-        const reason = missing ?? missingToolText(tool!);
+      const noRestart = missing === undefined && s.kind === 'storm' && !stormRestart({ ...ctx.restarts, target: hub.target }, s);
+      if (missing !== undefined || tool || noRestart) {
+        const reason = missing ?? (noRestart ? NO_RESTART : missingToolText(tool!));
         report.skipped.push({ name: s.name, reason, ...(tool ? { tool: tool.tool, install: tool.install } : {}) });
         progress.note(`${s.name}: not covered, ${reason}`);
         continue;
       }
       let result: ScenarioResult;
       try {
-        result = await runScenario(ctx, s);
+        result = await runScenario(ctx, s, o.stormPatch);
       } catch (err) {
         progress.done();
         // The other shards never came: the harness could not run the test (exit 2), not a hub failure.
@@ -148,7 +155,7 @@ function gatePublishErrors(s: Scenario): Scenario {
   return s;
 }
 
-function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
+function runScenario(ctx: RunContext, s: Scenario, stormPatch?: FleetPatch): Promise<ScenarioResult> {
   switch (s.kind) {
     case 'fanout':
     case 'presence':
@@ -163,6 +170,8 @@ function runScenario(ctx: RunContext, s: Scenario): Promise<ScenarioResult> {
       return runBrowser(ctx, s);
     case 'soak':
       return runSoak(ctx, s);
+    case 'storm':
+      return runStorm(ctx, s, stormRestart({ ...ctx.restarts, target: ctx.target }, s)!, stormPatch);
   }
 }
 

@@ -42,6 +42,11 @@ export function prepareForShard(s: Scenario, shard: Shard | undefined): string |
       'HUBPROOF_ERR_SHARD',
       "the soak judges the whole hub's growth and return from one generator and cannot be sharded; run it without --shard",
     );
+  if (s.kind === 'storm')
+    throw new HubproofError(
+      'HUBPROOF_ERR_SHARD',
+      'the storm restarts the hub once under one fleet and cannot be sharded; run it without --shard (raise channels for a bigger fleet)',
+    );
   if (s.kind === 'agents' && s.channels < shard.count) {
     throw new HubproofError(
       'HUBPROOF_ERR_SHARD',

@@ -13,6 +13,7 @@ import { timelineSvg } from './charts/timeline.ts';
 import { browserChart, browserFigures, browserSeries } from './load-browser-html.ts';
 import { capacityChart, capacitySection } from './load-capacity-html.ts';
 import { soakChartsSvg, soakFigures } from './load-soak-html.ts';
+import { stormChartSvg, stormFigures } from './load-storm-html.ts';
 
 export const LOAD_CSS = `
 .scenario { margin-top: 28px; padding-top: 8px; border-top: 2px solid var(--line); }
@@ -61,9 +62,11 @@ export function scenarioSection(s: ScenarioResult): RawHtml {
   if (s.memory || s.kind === 'connections') charts.push(memorySvg(s.memory?.samples ?? [], s.scenario.thresholds.maxMbPer1000));
   if (s.browser) charts.push(browserChart(s));
   if (s.soak) charts.push(...soakChartsSvg(s.soak));
+  if (s.storm) charts.unshift(stormChartSvg(s.storm));
   const extras: RawHtml[] = [];
   if (s.browser) extras.push(browserFigures(s.browser, s.latency));
   if (s.soak) extras.push(soakFigures(s.soak));
+  if (s.storm) extras.push(stormFigures(s.storm));
   if (s.memory)
     extras.push(
       html`<p>Hub RSS ${s.memory.baselineMb} → ${s.memory.finalMb} MB for ${s.memory.connections} connections: <b>${s.memory.mbPer1000} MB per 1000</b>.</p>`,

@@ -22,9 +22,11 @@ export const TargetNode = z
     kill: Command('kills this node as a crash would (no goodbye, e.g. `docker kill hub-2`)')
       .optional()
       .describe('For the dead-node case of a cluster; needs `restart` too, which brings the node back afterwards'),
-    restart: Command('starts this node again on the same URLs (e.g. `docker start hub-2`)').optional(),
+    restart: Command('starts this node again on the same URLs (e.g. `docker start hub-2`)')
+      .optional()
+      .describe('Brings a killed node back (the dead-node case)'),
     process: z
-      .object({ pid: z.number().int().positive() })
+      .object({ pid: z.number().int().positive().describe('Process id') })
       .strict()
       .optional()
       .describe("This node's process on the harness's machine: the soak samples its RSS, CPU and open descriptors"),
@@ -85,7 +87,10 @@ export const TargetFile = z
     /** Where the hub posts webhooks; the harness listens there. */
     webhooks: z.object({ listen: z.url() }).strict().optional(),
     /** A local hub process whose RSS the load driver may sample. */
-    process: z.object({ pid: z.number().int().positive() }).strict().optional(),
+    process: z
+      .object({ pid: z.number().int().positive().describe('Process id') })
+      .strict()
+      .optional(),
     /** How to restart the hub, for persistence cases; absent = those cases are skipped. */
     restart: z
       .object({ command: z.string().min(1) })

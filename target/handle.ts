@@ -24,10 +24,19 @@ export interface NodeRestart {
   restart(i: number): Promise<void>;
 }
 
+/**
+ * Stops the hub, keeps it down for `downMs` (from the stop), starts it again on the same URLs and data;
+ * resolves once it answers. `signal`: SIGTERM is a graceful stop (connections closed with 4200), SIGKILL
+ * a crash.
+ */
+export type HubOutage = (o: { downMs: number; signal: 'SIGTERM' | 'SIGKILL' }) => Promise<void>;
+
 export interface TargetHandle {
   target: TargetFile;
   /** Restarts the hub on the same URLs and data; absent = the target file's `restart.command`, if any. */
   restart?: () => Promise<void>;
+  /** A restart with downtime (the embedded hub's); absent = the target file's restart commands, if any. */
+  outage?: HubOutage;
   /** Set when the hub is the embedded reference hub: replay commands omit `--target`, reports say so. */
   embedded?: EmbeddedMode;
   /** Kills and restarts single nodes; absent = the target file's `nodes[i].kill` / `nodes[i].restart` commands, if any. */

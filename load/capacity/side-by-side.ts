@@ -100,10 +100,11 @@ export function combine(reports: LoadReport[], runs: ScenarioResult[]): LoadRepo
   const median = medianRate(figures);
   const chosen = runs.find((s) => (s.capacity?.lastGoodRate ?? null) === median) ?? runs[0]!;
   const resolution = chosen.capacity?.resolution ?? chosen.scenario.resolution;
-  const searches: CapacitySearch[] = runs.map((s, k) => ({
-    ...s.capacity!,
-    steps: s.capacity!.steps.map((st) => ({ ...st, run: k })),
-  }));
+  // A search only: each round's figures also carry their resolution, which belongs to the whole.
+  const searches: CapacitySearch[] = runs.map((s, k) => {
+    const { resolution: _r, runs: _runs, spread: _spread, ...search } = s.capacity!;
+    return { ...search, steps: search.steps.map((st) => ({ ...st, run: k })) };
+  });
   const spread = capacitySpread(figures, resolution);
   const scenario: ScenarioResult = {
     ...chosen,

@@ -11,6 +11,7 @@ import defaults from './defaults.json' with { type: 'json' };
 import fanout from './fanout.json' with { type: 'json' };
 import presence from './presence.json' with { type: 'json' };
 import soak from './soak.json' with { type: 'json' };
+import storm from './storm.json' with { type: 'json' };
 import { composeScenario } from './compose.ts';
 import { applyOverrides as applyOverridesTo, type ScenarioOverrides } from './overrides.ts';
 import type { Scenario, ScenarioDefaults, ScenarioFile } from './types.ts';
@@ -18,7 +19,7 @@ import type { Scenario, ScenarioDefaults, ScenarioFile } from './types.ts';
 export * from './types.ts';
 export { applyOverride, type ScenarioOverrides } from './overrides.ts';
 
-export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser, soak].map((f) =>
+export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser, soak, storm].map((f) =>
   composeScenario(defaults as ScenarioDefaults, f as ScenarioFile),
 );
 

@@ -25,6 +25,8 @@ const NUMERIC_KEYS = [
   'burstsPerS',
   'todosPerS',
   'cycleS',
+  'outageS',
+  'recoverS',
 ] as const satisfies ReadonlyArray<keyof Scenario>;
 const THRESHOLD_KEYS = [
   'p99Ms',
@@ -42,6 +44,10 @@ const THRESHOLD_KEYS = [
   'reapDestroyed',
   'reapUnresponsive',
   'reapSilent',
+  'restoreS',
+  'unrestored',
+  'maxDuplicated',
+  'presenceWrong',
 ] as const satisfies ReadonlyArray<keyof Thresholds>;
 
 /** Applies one `key=value`; `thresholds.p99Ms=20` sets a threshold, `thresholds.p99Ms=off` removes it. */
@@ -71,6 +77,12 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
     s.page = raw;
     return s;
   }
+  if (key === 'stopSignal') {
+    if (raw !== 'SIGTERM' && raw !== 'SIGKILL')
+      throw new HubproofError('HUBPROOF_ERR_SCENARIO', `stopSignal must be SIGTERM or SIGKILL, got "${raw}"`);
+    s.stopSignal = raw;
+    return s;
+  }
   if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
     const min =
       key === 'warmupS' ||
@@ -78,7 +90,8 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
       key === 'payloadBytes' ||
       key === 'burstsPerS' ||
       key === 'todosPerS' ||
-      key === 'confirmStepS'
+      key === 'confirmStepS' ||
+      key === 'outageS'
         ? 0
         : Number.MIN_VALUE;
     const n = toNumber(key, raw, min);
@@ -89,7 +102,7 @@ export function applyOverride(s: Scenario, assignment: string): Scenario {
   }
   throw new HubproofError(
     'HUBPROOF_ERR_SCENARIO',
-    `unknown scenario field "${key}"; known: ${[...NUMERIC_KEYS, 'transport', 'page', ...THRESHOLD_KEYS.map((t) => `thresholds.${t}`)].join(', ')}`,
+    `unknown scenario field "${key}"; known: ${[...NUMERIC_KEYS, 'transport', 'page', 'stopSignal', ...THRESHOLD_KEYS.map((t) => `thresholds.${t}`)].join(', ')}`,
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import defaults from './defaults.json' with { type: 'json' };
 
-export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser' | 'soak';
+export type ScenarioKind = 'fanout' | 'presence' | 'agents' | 'connections' | 'capacity' | 'browser' | 'soak' | 'storm';
 
 export interface Thresholds {
   /** p99 propagation, scheduled send → receipt at every subscriber (docs/protocol.md#propagation: < 50 ms). */
@@ -41,6 +41,14 @@ export interface Thresholds {
   reapDestroyed?: number;
   reapUnresponsive?: number;
   reapSilent?: number;
+  /** storm (docs/storm.md): seconds from the hub answering again until the fleet's last subscription was restored. */
+  restoreS?: number;
+  /** storm: subscriptions not restored within recoverS of the hub answering again. */
+  unrestored?: number;
+  /** storm: arrivals of an event a subscription already had. */
+  maxDuplicated?: number;
+  /** storm: restored presence subscriptions whose member list is not the fleet's (count, or `me`, wrong). */
+  presenceWrong?: number;
 }
 
 export interface Scenario {
@@ -93,6 +101,12 @@ export interface Scenario {
   page: 'hubproof' | 'hub';
   /** soak: seconds from one cycle's start to the next (connect, subscribe, publish, receive, leave). */
   cycleS: number;
+  /** storm: seconds the hub stays down (from the stop until it is started again; embedded hub only). */
+  outageS: number;
+  /** storm: how the embedded hub is stopped: SIGTERM (a deploy: connections closed with 4200) or SIGKILL (a crash). */
+  stopSignal: 'SIGTERM' | 'SIGKILL';
+  /** storm: seconds after the hub answers again to wait for every subscription to come back. */
+  recoverS: number;
   thresholds: Thresholds;
 }
 

@@ -5,12 +5,24 @@
  * <kind>-report.schema.json) accepts every minor of its major. No zod here: the k6 scripts bundle this.
  */
 export const REPORT_SCHEMA_VERSIONS = {
-  /** `hubproof conform --json`; major 1 as in its `format` (`hubproof-conformance/1`). */
-  conformance: '1.0',
-  /** `hubproof load --json`, the k6 scripts' OUT file and `hubproof merge --json`; major 2 as `reportVersion` 2. */
-  load: '2.0',
-  /** `certify.json`; major 1 as in its `format` (`hubproof-certify/1`). */
-  certify: '1.0',
+  /**
+   * `hubproof conform --json` and `hubproof client --json`; major 1 as in its `format` (`hubproof-conformance/1`).
+   * 1.1: `client` (the client library a `hubproof client` run judged), wire `dir` `app>` and `app<`.
+   */
+  conformance: '1.1',
+  /**
+   * `hubproof load --json`, the k6 scripts' OUT file and `hubproof merge --json`; major 2 as `reportVersion` 2.
+   * 2.1: soak (kind, scenario `cycleS`, soak thresholds, `soak` figures), publish gate and retries
+   * (`maxPublishErrors`, `publishRetries`, `publishRetrySamples`, `httpConnectionLimit`), the capacity
+   * search's evidence (per-step stage, run and counts, `confirmStepS`, `resolution`, `repeat`, every search
+   * and their spread), and a skipped scenario's missing `tool` and its `install` command.
+   */
+  load: '2.1',
+  /**
+   * `certify.json`; major 1 as in its `format` (`hubproof-certify/1`).
+   * 1.1: `load.skipped[].tool` and `install` (a scenario skipped for a missing tool).
+   */
+  certify: '1.1',
 } as const;
 
 export type ReportKind = keyof typeof REPORT_SCHEMA_VERSIONS;

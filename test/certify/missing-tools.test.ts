@@ -12,7 +12,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { LoadReport } from '../../load/report-types.ts';
 import type { CertifyReport } from '../../reports/model/certify-report.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 import { installWithout } from '../helpers/install-without.ts';
 import { pathWithout } from '../helpers/path-without.ts';
 
@@ -86,7 +88,20 @@ describe('certify with a tool of the harness missing', () => {
     expect(r.stdout).toMatch(
       /not covered \(skipped or blocked, not failed\): 1 load scenario\(s\)\n {2}- load scenario browser .*apt-get install chromium/,
     );
+    expect(report.load.skipped).toEqual([
+      expect.objectContaining({ name: 'browser', tool: 'chromium', install: 'apt-get install chromium' }),
+    ]);
+    expectPublishedReport('certify', report);
   }, 120_000);
+
+  it('writes a load report its published schema accepts, the skipped scenario naming the missing tool and its install command', async () => {
+    const json = join(tmp(), 'load.json');
+    const r = await hubproof(['load', '--scenario', 'browser', '--json', json, '--quiet'], { HUBPROOF_CHROMIUM: '/nonexistent/chromium' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as LoadReport;
+    expect(report.skipped).toEqual([expect.objectContaining({ name: 'browser', tool: 'chromium', install: 'apt-get install chromium' })]);
+    expectPublishedReport('load', report);
+  }, 60_000);
 
   it('lists the browser scenario as not covered, with npm install playwright-core, when playwright-core cannot be loaded', async () => {
     const root = installWithout(ROOT, 'playwright-core');
@@ -110,6 +125,7 @@ describe('certify with a tool of the harness missing', () => {
     expect(report.slos.map((s) => `${s.id}:${s.status}`)).toEqual([
       'agents/p99Ms:held',
       'agents/minReach:held',
+      'agents/maxPublishErrors:held',
       'agents/conflictP99Ms:held',
     ]);
     expect(report.notCovered).toEqual([
@@ -118,6 +134,7 @@ describe('certify with a tool of the harness missing', () => {
       ),
     ]);
     expect(r.stderr).toMatch(/hubproof: --cluster 2 ran one node: .*apt-get install redis-server/);
+    expectPublishedReport('certify', report);
   }, 120_000);
 });
 

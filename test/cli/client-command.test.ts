@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { publishedSchemaErrors } from '../helpers/published-schema.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hubproof-client-cli-'));
@@ -74,6 +75,8 @@ describe('hubproof client', () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as { client: { library: string }; results: Array<{ outcome: string }> };
     expect(report.client.library).toBe('pusher-js');
     expect(report.results[0]!.outcome).toBe('fail');
+    // The conformance report's schema, with the client named and the rule ids of the pusher-client profile.
+    expect(publishedSchemaErrors('conformance', report)).toEqual([]);
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure /);
     expect(readFileSync(join(dir, 'html', 'index.html'), 'utf8')).toMatch(/Client <b>pusher-js /);
   }, 40_000);

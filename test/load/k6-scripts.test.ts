@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBareServer } from '../../bench/bare-ws-server.ts';
 import type { LoadReport } from '../../load/report-types.ts';
+import { expectPublishedReport } from '../helpers/published-schema.ts';
 import { startHub } from '../../reference-server/hub.ts';
 import type { TargetFile } from '../../spec/target.ts';
 import { applyOverrides, findScenario } from '../../load/scenarios/index.ts';
@@ -59,6 +60,8 @@ describe('k6 scripts under a k6 stand-in', () => {
     expect(readFileSync(join(r.dir, 'hubproof-k6-fanout.json'), 'utf8')).toBe(r.files['hubproof-k6-fanout.json']);
     expect(r.code).toBe(0);
     expect(r.report).toMatchObject({ tool: 'hubproof', kind: 'load', generator: 'k6', verdict: 'pass', breaches: [], invalid: [] });
+    // handleSummary has no zod: what it writes holds to the published schema all the same.
+    expectPublishedReport('load', r.report);
     const s = r.scenario;
     expect(s.delivery).toMatchObject({ reach: 1, lost: 0, duplicated: 0, outOfOrder: 0, unexpected: 0, connectFailures: 0 });
     // 40/s for 2 s measured, every event to the 3 subscribers of its channel.
@@ -151,6 +154,7 @@ describe('k6 scripts under a k6 stand-in', () => {
     expect(s.conflicts?.reach).toBe(1);
     expect(s.delivery.reach).toBe(1);
     expect(r.report.verdict, r.stdout).toBe('pass');
+    expectPublishedReport('load', r.report);
   });
 });
 

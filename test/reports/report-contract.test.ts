@@ -89,6 +89,14 @@ describe('published report schemas', () => {
     },
   );
 
+  it.each(Object.keys(REPORT_SCHEMA_VERSIONS))(
+    '%s: says what every field is (a description on it, or on the definition it refers to)',
+    (kind) => {
+      const doc = JSON.parse(readFileSync(join(GENERATED, `${kind}-report.schema.json`), 'utf8')) as { $defs: Record<string, JsonNode> };
+      expect(undescribedFields(doc.$defs)).toEqual([]);
+    },
+  );
+
   it('holds a conformance run: the --json file, and the index and case records of a report directory', () => {
     expect(run.summary).toMatchObject({ pass: 1, fail: 1, skipped: 1, unimplemented: 1 });
     writeConformanceJson(run, join(dir, 'run.json'));
@@ -115,17 +123,51 @@ describe('published report schemas', () => {
   });
 });
 
+type JsonNode = { [key: string]: unknown };
+
+/** `Def.path.field` of every property without a description, on it or on the `#/$defs/` entry it refers to. */
+function undescribedFields(defs: Record<string, JsonNode>): string[] {
+  const out: string[] = [];
+  const described = (v: JsonNode): boolean => {
+    if (typeof v.description === 'string') return true;
+    const ref = v.$ref;
+    if (typeof ref !== 'string') return false;
+    // Another file's definition is that file's business (target.schema.json has its own).
+    return ref.startsWith('#/$defs/') ? typeof defs[ref.slice('#/$defs/'.length)]?.description === 'string' : true;
+  };
+  const walk = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, path));
+    if (node === null || typeof node !== 'object') return;
+    const props = (node as JsonNode).properties as Record<string, JsonNode> | undefined;
+    for (const [k, v] of Object.entries(props ?? {})) if (!described(v)) out.push(`${path}.${k}`);
+    for (const [k, v] of Object.entries(node)) walk(v, k === 'properties' ? path : `${path}.${k}`);
+  };
+  for (const [id, def] of Object.entries(defs)) walk(def, id);
+  return out;
+}
+
 describe('writers', () => {
-  it('refuse a report with a field the schema does not describe, and write nothing', () => {
+  it('refuse a report with a field the schema does not describe: nothing where it belongs, its content kept in the file the error names', () => {
     const file = join(dir, 'extra.json');
     const extra = { ...run, results: run.results.map((r, i) => (i === 0 ? { ...r, verdictNote: 'not in the schema' } : r)) };
-    expect(() => writeConformanceJson(extra, file)).toThrow(
+    let message = '';
+    expect(() => {
+      try {
+        writeConformanceJson(extra, file);
+      } catch (err) {
+        message = (err as Error).message;
+        throw err;
+      }
+    }).toThrow(
       expect.objectContaining({
         code: 'HUBPROOF_ERR_REPORT_SCHEMA',
-        message: expect.stringMatching(/at results\.0: Unrecognized key: "verdictNote"/),
+        message: expect.stringMatching(/at results\.0: Unrecognized key: "verdictNote".*its content is in \S+\.json/),
       }),
     );
     expect(existsSync(file)).toBe(false);
+    const kept = /its content is in (\S+\.json)/.exec(message)![1]!;
+    expect(JSON.parse(readFileSync(kept, 'utf8')).results[0].verdictNote).toBe('not in the schema');
+    rmSync(kept);
     expect(() => writeConformanceJsonDir(extra, join(dir, 'extra'))).toThrow(/HUBPROOF_ERR_REPORT_SCHEMA|does not match/);
     expect(existsSync(join(dir, 'extra'))).toBe(false);
   });
@@ -141,8 +183,8 @@ describe('writers', () => {
   });
 
   it('write the schema version and format the conformance JSON carries', () => {
-    expect(conformanceJson(run)).toMatchObject({ format: 'hubproof-conformance/1', schemaVersion: '1.0' });
-    expect(loadReport()).toMatchObject({ schemaVersion: '2.0', reportVersion: 2 });
+    expect(conformanceJson(run)).toMatchObject({ format: 'hubproof-conformance/1', schemaVersion: '1.1' });
+    expect(loadReport()).toMatchObject({ schemaVersion: '2.1', reportVersion: 2 });
   });
 });
 

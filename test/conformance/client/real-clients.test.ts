@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { runClientConformance } from '../../../conformance/client/client-runner.ts';
 import { driverSpec } from '../../../conformance/client/driver/driver-spec.ts';
+import { conformanceJson } from '../../../reports/conformance-json.ts';
+import { expectPublishedReport } from '../../helpers/published-schema.ts';
 
 const outcomes = (r: Awaited<ReturnType<typeof runClientConformance>>) =>
   Object.fromEntries(r.results.filter((x) => x.outcome !== 'pass').map((x) => [x.id, x.outcome]));
@@ -23,6 +25,9 @@ describe('real clients', () => {
     expect(report.results.find((r) => r.id === 'pusher-client/robustness/2#1')?.reason).toMatch(/crashed the application on a JSON array/);
     expect(report.exitCode).toBe(0);
     expect(report.client).toMatchObject({ driver: 'pusher-js', library: 'pusher-js' });
+    // What `hubproof client --json` writes: the conformance report's schema, with app>/app< wire lines.
+    expect(report.results.some((r) => r.wire.some((w) => w.dir === 'app>'))).toBe(true);
+    expectPublishedReport('conformance', conformanceJson(report));
   }, 90_000);
 
   it('laravel-echo passes what it adds over pusher-js: subscriptions, events, presence, client events and re-subscribing', async () => {

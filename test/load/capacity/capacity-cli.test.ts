@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBareServer, type BareServer } from '../../../bench/bare-ws-server.ts';
+import { expectPublishedReport } from '../../helpers/published-schema.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'hubproof.js');
 const QUICK = [
@@ -59,7 +60,9 @@ describe('hubproof load --scenario capacity', () => {
     const json = join(dir, 'repeat.json');
     const r = await cli(['load', '--target', files[0]!, '--scenario', 'capacity', '--repeat', '2', ...QUICK, '--json', json]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const c = JSON.parse(readFileSync(json, 'utf8')).scenarios[0].capacity;
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expectPublishedReport('load', report);
+    const c = report.scenarios[0].capacity;
     expect(c.runs).toHaveLength(2);
     expect(c.spread).toMatchObject({ runs: 2, figures: [40, 40], median: 40, min: 40, max: 40, withinOneStep: true });
     expect(c).toMatchObject({ lastGoodRate: 40, lowerBound: true, resolution: 0.1 });
@@ -99,6 +102,8 @@ describe('hubproof load --scenario capacity', () => {
       verdict: 'pass',
     });
     expect(c.hubs.map((h: { name: string }) => h.name)).toEqual(['hub-a', 'hub-b']);
+    // Each hub's load report; the comparison around them has no published schema of its own yet.
+    for (const h of c.hubs) expectPublishedReport('load', h.report);
     expect(c.hubs[1].report.scenarios[0].capacity.spread).toMatchObject({ runs: 2, median: 40 });
     expect(c.ratios).toEqual([{ of: 'hub-b', to: 'hub-a', perRound: [1, 1], median: 1, min: 1, max: 1 }]);
     expect(r.stdout).toMatch(/hub-b ÷ hub-a: ×1 \(median of the rounds' ratios; range 1–1: 1, 1\)/);

@@ -7,12 +7,17 @@
  * is about speed.
  */
 import { runLoad } from '../../../load/run-load.ts';
-import type { ScenarioResult } from '../../../load/report-types.ts';
+import type { LoadReport, ScenarioResult } from '../../../load/report-types.ts';
 import type { TargetFile } from '../../../spec/target.ts';
 
 export const SCALED_SET = ['cycleS=0.5', 'warmupS=0', 'subscribersPerChannel=4', 'rate=40'];
 
 export async function scaledSoak(target: TargetFile, embedded?: 'child' | 'in-process'): Promise<ScenarioResult> {
+  return (await scaledSoakReport(target, embedded)).scenarios[0]!;
+}
+
+/** The whole load report of a scaled soak (for the published-schema check). */
+export async function scaledSoakReport(target: TargetFile, embedded?: 'child' | 'in-process'): Promise<LoadReport> {
   const report = await runLoad({
     target,
     ...(embedded ? { embedded } : {}),
@@ -22,7 +27,7 @@ export async function scaledSoak(target: TargetFile, embedded?: 'child' | 'in-pr
     driverLimits: { maxMachineShare: 1.01, maxCpuShare: 1.01, maxLoopLagMs: 2000, maxSendLagMs: 2000 },
   });
   if (report.errors.length) throw new Error(`soak could not run: ${report.errors.map((e) => e.message).join('; ')}`);
-  return report.scenarios[0]!;
+  return report;
 }
 
 /** The thresholds a run breached, by name. */

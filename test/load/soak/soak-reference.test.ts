@@ -5,19 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedTarget, type EmbeddedTarget } from '../../../cli/embedded-target.ts';
-import type { ScenarioResult } from '../../../load/report-types.ts';
-import { breached, scaledSoak, story } from './scaled-soak.ts';
+import type { LoadReport, ScenarioResult } from '../../../load/report-types.ts';
+import { expectPublishedReport } from '../../helpers/published-schema.ts';
+import { breached, scaledSoakReport, story } from './scaled-soak.ts';
 
 const hubs: EmbeddedTarget[] = [];
-let one: { hub: EmbeddedTarget; s: ScenarioResult };
-let two: { hub: EmbeddedTarget; s: ScenarioResult };
+let one: { hub: EmbeddedTarget; s: ScenarioResult; report: LoadReport };
+let two: { hub: EmbeddedTarget; s: ScenarioResult; report: LoadReport };
 
 // Side by side: one node, and two nodes on a private Redis.
 beforeAll(async () => {
   const run = async (cluster?: number) => {
     const hub = await startEmbeddedTarget({ timers: 'fast', mode: 'child', webhooks: false, ...(cluster ? { cluster } : {}) });
     hubs.push(hub);
-    return { hub, s: await scaledSoak(hub.target, 'child') };
+    const report = await scaledSoakReport(hub.target, 'child');
+    return { hub, s: report.scenarios[0]!, report };
   };
   [one, two] = await Promise.all([run(), run(2)]);
 }, 120_000);
@@ -42,6 +44,11 @@ describe('soak against the reference hub', () => {
     expect(f.return.leftovers).toEqual([]);
     expect(s.delivery.expected).toBeGreaterThan(0);
     expect(f.samples.some((x) => (x.members ?? 0) > 0)).toBe(true);
+  });
+
+  it('writes reports its published schema accepts, one node and two (samples, growth fits, return, reaping)', () => {
+    expectPublishedReport('load', one.report);
+    expectPublishedReport('load', two.report);
   });
 
   it('passes as a 2-node cluster, both nodes watched', () => {

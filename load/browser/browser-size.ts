@@ -5,9 +5,10 @@
  * past the machine still says INVALID).
  *
  * A page applying presence updates costs Chromium CPU in proportion to the rate; the hub and the driver
- * need their share of the same cores. Measured on a 2-core AMD EPYC VM (2026-12-07, see
- * CORES_PER_PAGE_PER_1000): the cost per page, and that 1 page at 250/s passes there run after run while
- * 1 page at 1000/s or 2 pages do not, every time.
+ * need their share of the same cores. On a 2-core AMD EPYC VM (2026-12-07) 5 pages at 1000/s and 2 pages
+ * were INVALID and 1 page at 1000/s passed once (issue 18); 1 page at 250/s, this default there, passed 3
+ * runs of 3 under the machine lock (end to end p99 20-26 ms, driver lag p99 7-8 ms: `hubproof load
+ * --scenario browser --target T` against `hubproof hub`), with Chromium at about half a core.
  */
 import { availableParallelism } from 'node:os';
 import type { Scenario } from '../scenarios/types.ts';

@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test files that judge latency or a load generator keeping up (real sockets, real k6 stand-in VUs,
- * real Chromium): they run alone, after the rest, so a neighbour file cannot make their verdict
+ * Test files that judge latency or a load generator keeping up (real sockets, real k6 and k6 stand-in
+ * VUs, real Chromium): they run alone, after the rest, so a neighbour file cannot make their verdict
  * INVALID or their p99 slow on two cores. Their bounds stay as they are.
  */
 const SOLO = [
   'test/load/k6-scripts.test.ts',
+  'test/load/k6.test.ts',
+  'test/load/k6-shard.test.ts',
   'test/load/fanout-bare.test.ts',
   'test/load/browser/browser-scenario.test.ts',
   'test/certify/certify-browser.test.ts',

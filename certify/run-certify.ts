@@ -20,12 +20,6 @@ import { certifyReport } from './matrix.ts';
  * Chromium).
  */
 export const CERTIFY_SCENARIOS = 'fanout,presence,agents,connections,browser';
-/**
- * The browser scenario as certify runs it: one page at 250 updates/s, so Chromium, the hub and the
- * driver fit two cores together (five pages at 1000/s need about three cores for the pages alone);
- * `hubproof load --scenario browser` runs the full size. Applied before the user's --set.
- */
-export const CERTIFY_BROWSER_SET = ['browser:subscribersPerChannel=1', 'browser:rate=250'];
 /** Seconds measured per scenario (after its own warm-up): short, so certify stays a CI step. */
 export const CERTIFY_LOAD_DURATION_S = 3;
 
@@ -74,9 +68,10 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
   const chosen = o.scenarios ?? CERTIFY_SCENARIOS;
   const scenarios = o.soak && !selectScenarios(chosen).some((x) => x.kind === 'soak') ? `${chosen},soak` : chosen;
   const loadDurationS = o.loadDurationS ?? CERTIFY_LOAD_DURATION_S;
+  // The browser scenario is sized for this machine by runLoad (load/browser/browser-size.ts), as for `hubproof load`.
   // The soak keeps its own length: the few seconds of the other scenarios would show nothing.
   const soakSet = o.soak ? [`soak:durationS=${o.soak.durationS ?? findScenario('soak').durationS}`] : [];
-  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: [...CERTIFY_BROWSER_SET, ...soakSet, ...(o.loadSet ?? [])] };
+  const overrides: ScenarioOverrides = { durationS: loadDurationS, set: [...soakSet, ...(o.loadSet ?? [])] };
   // Validate the load selection before spending minutes on conformance.
   selectScenarios(scenarios);
 

@@ -244,8 +244,9 @@ Options:
     summary: 'Conformance suite plus a short load run, one report',
     help: `Usage: hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]
 
-Runs the conformance suite and a short load run (fanout, presence, agents, connections, and browser: one
-Chromium page at 250 updates/s, skipped with the reason without Chromium) against one hub and writes one
+Runs the conformance suite and a short load run (fanout, presence, agents, connections, and browser:
+Chromium pages sized to the machine, 1 at 250 updates/s on 2 cores, skipped with the reason without
+Chromium) against one hub and writes one
 report to --out: certify.json (the matrix of requirements and SLOs), junit.xml and
 index.html. Without --target it starts one embedded reference hub for both parts, in its own process
 (so load figures measure it apart from the load generator) and with the short timings of conform.

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HubproofError } from '../spec/errors.ts';
@@ -130,7 +130,9 @@ export async function runK6Engine(o: K6EngineOptions): Promise<LoadReport> {
       o.progress.note(`${s.name}: k6 ${version} run ${script}`);
       // The scripts' own hold (connect, warm-up, window, drain) plus k6's maxDuration slack, and a minute for setup.
       const deadlineMs = (s.warmupS + s.durationS + 60 + 30 + 60) * 1000;
-      const r = await runScript(bin, script, { TARGET: targetFile, OUT: out, ...(set ? { SET: set } : {}) }, o.echo ?? true, deadlineMs);
+      // k6 cannot see the machine's cores; the scripts size a load k6 could not generate here (load/k6/lib/sizing.ts).
+      const env = { TARGET: targetFile, OUT: out, CORES: String(availableParallelism()), ...(set ? { SET: set } : {}) };
+      const r = await runScript(bin, script, env, o.echo ?? true, deadlineMs);
       if (!existsSync(out))
         throw new HubproofError(
           'HUBPROOF_ERR_K6',

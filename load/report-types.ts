@@ -52,6 +52,9 @@ export interface K6Figures {
   behindVus: number;
   /** Iterations k6 could not start on schedule (no free VU). */
   droppedIterations: number;
+  /** VUs k6 had allocated at most (subscribers and senders), and the senders' HTTP request p99, ms. */
+  vusMax?: number;
+  httpP99Ms?: number;
 }
 
 export interface TimelineRow {

@@ -13,6 +13,7 @@ import type { LoadReport, ScenarioResult } from './report-types.ts';
 import { runAgents } from './run-agents.ts';
 import { browserMissing } from './browser/chromium.ts';
 import { missingToolText } from './optional-tool.ts';
+import { sizeForMachine, sizeNote } from './browser/browser-size.ts';
 import { runBrowser } from './browser/run-browser.ts';
 import { runSoak } from './soak/run-soak.ts';
 import { runStorm } from './storm/run-storm.ts';
@@ -66,7 +67,14 @@ function missingProfile(s: Scenario, profiles: Profile[]): string | undefined {
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
-  const scenarios = selectScenarios(o.scenarios).map((s) => applyOverrides(gatePublishErrors(s), o.overrides ?? {}));
+  // The browser scenario is sized for this machine first; the user's overrides come after.
+  const sizeNotes = new Map<string, string>();
+  const scenarios = selectScenarios(o.scenarios).map((s) => {
+    const size = sizeForMachine(s);
+    applyOverrides(gatePublishErrors(s), o.overrides ?? {});
+    if (size && s.channels * s.subscribersPerChannel === size.pages && s.rate === size.rate) sizeNotes.set(s.name, sizeNote(size));
+    return s;
+  });
   const shardNotes = new Map(scenarios.map((s) => [s.name, prepareForShard(s, o.shard)]));
   const progress = o.progress === false ? silentProgress : (o.progress ?? createProgress());
   const hub = { target: o.target, mode: o.embedded ?? 'external', pid: o.target.process?.pid } as const;
@@ -124,6 +132,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       }
       const shardNote = shardNotes.get(s.name);
       if (shardNote) result.notes.push(shardNote);
+      const sized = sizeNotes.get(s.name);
+      if (sized) result.notes.push(sized);
       report.scenarios.push(result);
       progress.note(`${s.name}: ${result.status.toUpperCase()}`);
     }

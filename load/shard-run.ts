@@ -10,7 +10,8 @@ import { finishScenario } from './phase-figures.ts';
 import type { ScenarioResult } from './report-types.ts';
 import type { RunContext } from './run-context.ts';
 import { evaluateThresholds } from './thresholds.ts';
-import type { Scenario, Thresholds } from './scenarios/types.ts';
+import type { Scenario } from './scenarios/types.ts';
+import { shardNote, shardThresholds } from './shard-meeting.ts';
 
 /** The agreed start (wall µs) when sharded, else undefined (start now). */
 export async function shardStart(ctx: RunContext, s: Scenario): Promise<number | undefined> {
@@ -26,12 +27,6 @@ export async function shardStart(ctx: RunContext, s: Scenario): Promise<number |
   });
   ctx.progress.note(`${s.name}: all ${shard.count} shards ready; starting together`);
   return startUs;
-}
-
-/** The thresholds one shard is judged by: a rate floor scaled to its share of the sends. */
-export function shardThresholds(t: Thresholds, shard: Shard | undefined): Thresholds {
-  if (!shard || t.minRate === undefined) return t;
-  return { ...t, minRate: Math.round((t.minRate / shard.count) * 10) / 10 };
 }
 
 /** Scenarios and sizes a shard cannot run; the note to add when one was adapted. */
@@ -68,8 +63,6 @@ export function prepareForShard(s: Scenario, shard: Shard | undefined): string |
 /** finishScenario, a shard judged by its share of a rate threshold. */
 export function finishShard(ctx: RunContext, base: Parameters<typeof finishScenario>[0], notes: string[]): ScenarioResult {
   if (!ctx.shard) return finishScenario(base, notes);
-  notes.push(
-    `shard ${ctx.shard.index}/${ctx.shard.count}: this generator's share of the test; merge the shards' reports (hubproof merge) for the test's figures`,
-  );
+  notes.push(shardNote(ctx.shard));
   return finishScenario(base, notes, evaluateThresholds(shardThresholds(base.scenario.thresholds, ctx.shard), base));
 }

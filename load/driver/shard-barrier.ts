@@ -3,7 +3,7 @@
  * socket on the hub under test and announces `hpshard|key|index|count|proposedStartUs|` through it twice a
  * second (a Pusher event on a private-to-the-run channel, or, for hubs with only the agent-presence
  * profile, a presence update every dashboard sees). Once a shard has seen all N announcements it starts at
- * the latest proposal; every shard proposes two seconds past its own readiness and keeps announcing until
+ * the latest proposal; every shard proposes three seconds past its own readiness and keeps announcing until
  * the start, so each has seen the others before anyone starts. Clocks: load/measure/clock.ts.
  */
 import WebSocket from 'ws';
@@ -13,6 +13,7 @@ import { HubproofError } from '../../spec/errors.ts';
 import type { TargetFile } from '../../spec/target.ts';
 import { nowUs } from '../measure/clock.ts';
 import { HttpClient } from './http-client.ts';
+import { announcement, readAnnouncement, shardChannel } from '../shard-meeting.ts';
 import type { Shard } from './shard.ts';
 
 export interface BarrierOptions {
@@ -22,7 +23,10 @@ export interface BarrierOptions {
   key: string;
   /** Give up after this long, s. */
   waitS: number;
-  /** Seconds between a shard being ready and the start it proposes (default 2). */
+  /**
+   * Seconds between a shard being ready and the start it proposes (default 3: a k6 shard connects its
+   * subscribers after the meeting, for up to 2 s, and announces itself at least twice more before).
+   */
   leadS?: number;
   onWait?: (seen: number[]) => void;
 }
@@ -32,19 +36,18 @@ export async function shardBarrier(o: BarrierOptions): Promise<number> {
   const node = o.target.nodes[0]!;
   const http = new HttpClient({ base: node.http, maxSockets: 2 });
   const pusher = o.target.profiles.includes('pusher');
-  const channel = `hubproof-shard-${o.key}`;
+  const channel = shardChannel(o.key);
   const url = pusher
     ? connectionUrl(node.ws, o.target.app.key)
     : `${node.ws.replace(/\/+$/, '')}${DASHBOARD_PATH}?${new URLSearchParams({ token: o.target.agents[0]?.token ?? '', session_id: channel })}`;
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const proposals = new Map<number, number>();
-  const pattern = new RegExp(`hpshard\\|${o.key}\\|(\\d+)\\|(\\d+)\\|(\\d+)\\|`);
   let proposeUs = 0;
   let announcer: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
   let progress: NodeJS.Timeout | undefined;
   const announce = (): void => {
-    const text = `hpshard|${o.key}|${o.shard.index}|${o.shard.count}|${proposeUs}|`;
+    const text = announcement(o.key, o.shard, proposeUs);
     if (pusher) {
       const body = JSON.stringify({ name: 'hp-shard', channel, data: text });
       const path = `/apps/${o.target.app.id}/events`;
@@ -62,7 +65,7 @@ export async function shardBarrier(o: BarrierOptions): Promise<number> {
   };
   const ready = (): void => {
     if (announcer) return;
-    proposeUs = nowUs() + (o.leadS ?? 2) * 1e6;
+    proposeUs = nowUs() + (o.leadS ?? 3) * 1e6;
     announce();
     announcer = setInterval(announce, 500);
   };
@@ -88,9 +91,9 @@ export async function shardBarrier(o: BarrierOptions): Promise<number> {
           ws.send(JSON.stringify({ event: PusherEvent.SUBSCRIBE, data: { channel } }));
         else if (pusher && text.includes(PusherEvent.SUBSCRIPTION_SUCCEEDED)) ready();
         else if (pusher && text.includes(`"${PusherEvent.PING}"`)) ws.send(JSON.stringify({ event: PusherEvent.PONG, data: {} }));
-        const m = pattern.exec(text);
-        if (!m || Number(m[2]) !== o.shard.count || startUs) return;
-        proposals.set(Number(m[1]), Number(m[3]));
+        const a = readAnnouncement(text, o.key, o.shard.count);
+        if (!a || startUs) return;
+        proposals.set(a.index, a.proposedStartUs);
         if (proposals.size < o.shard.count) return;
         startUs = Math.max(...proposals.values());
         clearTimeout(deadline);

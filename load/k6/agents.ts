@@ -16,7 +16,7 @@ import { countFor, sendPlan, type SendPlan } from './lib/plan.ts';
 import { connectionUrl } from './lib/pusher.ts';
 import { LatencyRecorder, Tally } from './lib/recorder.ts';
 import type { SummaryData } from './lib/report.ts';
-import { broadcastRun, socketsOf } from './lib/run.ts';
+import { broadcastRun, mySockets } from './lib/run.ts';
 import { loadScenario } from './lib/scenario.ts';
 import { holdSockets } from './lib/subscriber.ts';
 import { summaryOutputs } from './lib/summary.ts';
@@ -36,6 +36,10 @@ const BURST_FIRST = 1;
 const BURST_SECOND = 2;
 const perSessionRate = scenario.todosPerS + 3 * scenario.burstsPerS;
 export const run = broadcastRun(scenario, 1, sockets, perSessionRate);
+if (run.shard)
+  throw new Error(
+    'agents.ts creates its sessions in setup() on every instance, so it cannot be one shard of a test: run it unsharded (hubproof load --shard splits agents by session)',
+  );
 const api = `${trimSlash(target.nodes[0]!.http)}/api`;
 const project = target.agents[0]?.projects?.[0] ?? 1;
 const members = target.agents.filter((a) => !a.projects || a.projects.length === 0 || a.projects.includes(project));
@@ -102,7 +106,7 @@ export function setup(): SetupData {
 }
 
 export function subscribe(data: SetupData): void {
-  const mine = socketsOf(run.vuPlan, sockets, exec.scenario.iterationInTest);
+  const mine = mySockets(run);
   const sessionOf = mine.map((i) => Math.floor(i / PARTICIPANTS));
   const propagation = new LatencyRecorder(m.propagation, scenario.thresholds.p99Ms);
   const resolution = new LatencyRecorder(m.conflictResolution, scenario.thresholds.conflictP99Ms);
@@ -191,6 +195,8 @@ function create(token: string, sessionId: number, title: string, description: st
 
 export function todo(data: SetupData): void {
   const i = exec.scenario.iterationInTest;
+  // k6 also starts the iteration due exactly at the end of the duration: not part of the schedule.
+  if (i >= todoPlan.total) return;
   const s = data.sessions[i % SESSIONS]!;
   if (i >= todoPlan.warm) m.sent.add(1);
   create(
@@ -203,6 +209,7 @@ export function todo(data: SetupData): void {
 
 export function burst(data: SetupData): void {
   const i = exec.scenario.iterationInTest;
+  if (i >= burstPlan.total) return;
   const s = data.sessions[i % SESSIONS]!;
   const stem = `burst ${Math.random().toString(36).slice(2, 14)} fix the login flow`;
   if (i >= burstPlan.warm) {
@@ -220,6 +227,7 @@ export function burst(data: SetupData): void {
 
 export function heartbeat(data: SetupData): void {
   const i = exec.scenario.iterationInTest;
+  if (i >= heartbeatPlan.total) return;
   const s = data.sessions[i % SESSIONS]!;
   const p = s.participants[Math.floor(i / SESSIONS) % s.participants.length]!;
   const r = http.post(`${api}/sessions/${s.id}/participants/${p.id}/heartbeat`, null, {
@@ -236,6 +244,6 @@ export function handleSummary(data: SummaryData): Record<string, string> {
     vuPlan: run.vuPlan,
     maxLagMs: settings.maxLagMs,
     conflicts: true,
-    note: 'propagation = create request → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved',
+    notes: ['propagation = create request → AgentTodoChanged at every session subscriber; reach counts those and AgentConflictResolved'],
   });
 }

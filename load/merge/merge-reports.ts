@@ -65,13 +65,14 @@ function checkSameTest(inputs: MergeInput[]): void {
       if (diff) refuse(`different tests: scenario ${s.name} differs between ${first.file} and ${i.file}: ${diff}`);
     }
   }
-  const nodes = inputs.filter((i) => i.report.generator === 'node');
-  const sharded = nodes.filter((i) => i.report.shard);
+  // Node shards and k6 instances run with -e SHARD=I/N carry their shard; k6-operator instances (execution
+  // segments alone) carry none and merge only with each other.
+  const sharded = inputs.filter((i) => i.report.shard);
   if (sharded.length === 0) return;
-  const whole = nodes.find((i) => !i.report.shard);
+  const whole = inputs.find((i) => !i.report.shard);
   if (whole)
     refuse(
-      `${sharded[0]!.file} is shard ${sharded[0]!.report.shard!.index}/${sharded[0]!.report.shard!.count} but ${whole.file} is a whole run of the test: merge the shards of one run`,
+      `${sharded[0]!.file} is shard ${sharded[0]!.report.shard!.index}/${sharded[0]!.report.shard!.count} but ${whole.file} is a whole run of the test${whole.report.generator === 'k6' ? ' (a k6 instance run without -e SHARD=I/N)' : ''}: merge the shards of one run`,
     );
   const count = sharded[0]!.report.shard!.count;
   const seen = new Map<number, string>();

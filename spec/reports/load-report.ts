@@ -97,6 +97,8 @@ const K6Figures = obj({
   maxVuLagP99Ms: num().describe("That VU's receive-loop lag p99, ms"),
   behindVus: count().describe('Subscriber VUs past either limit'),
   droppedIterations: count().describe('Iterations k6 could not start on schedule (no free VU)'),
+  vusMax: count().describe('VUs k6 had allocated at most, subscribers and senders').optional(),
+  httpP99Ms: num().describe("The senders' HTTP request p99, ms").optional(),
 }).describe('k6 runs: how the subscriber VUs were sized and how they kept up');
 
 export const DriverHealth = obj({

@@ -14,6 +14,7 @@ import { expectPublishedReport } from '../helpers/published-schema.ts';
 import { startHub } from '../../reference-server/hub.ts';
 import type { TargetFile } from '../../spec/target.ts';
 import { applyOverrides, findScenario } from '../../load/scenarios/index.ts';
+import { PRESENCE_UPDATE_CPU_MS, PUBLISH_CPU_MS, sizeRate } from '../../load/k6/lib/sizing.ts';
 import { inspectK6, runK6 } from './k6-shim/engine.ts';
 
 const K6 = join(import.meta.dirname, '..', '..', 'load', 'k6');
@@ -159,9 +160,9 @@ describe('k6 scripts under a k6 stand-in', () => {
 
 describe('one source of scenario numbers', () => {
   it.each(['fanout', 'presence', 'agents'])(
-    'the k6 %s script runs the numbers of its scenario file, as the Node driver does',
+    'the k6 %s script runs the numbers of its scenario file, as the Node driver does, on a machine they fit',
     async (name) => {
-      const { values, options } = await inspectK6(join(K6, `${name}.ts`), { TARGET: targetFile() });
+      const { values, options } = await inspectK6(join(K6, `${name}.ts`), { TARGET: targetFile(), CORES: '64' });
       expect(values.scenario).toEqual(findScenario(name));
       const sends = Object.values(options.scenarios as Record<string, { executor: string; startTime?: string; duration?: string }>).filter(
         (s) => s.executor === 'constant-arrival-rate',
@@ -170,6 +171,32 @@ describe('one source of scenario numbers', () => {
       for (const send of sends) expect(send.duration).toBe(`${(s.warmupS + s.durationS) * 1000}ms`);
     },
   );
+
+  it('sizes fanout and presence to a 2-core machine by default, unless the run names its rate or is a shard', async () => {
+    for (const [name, cost] of [
+      ['fanout', { sendCpuMs: PUBLISH_CPU_MS, deliveriesPerSend: findScenario('fanout').subscribersPerChannel }],
+      [
+        'presence',
+        {
+          sendCpuMs: PRESENCE_UPDATE_CPU_MS,
+          deliveriesPerSend: findScenario('presence').channels * findScenario('presence').subscribersPerChannel,
+        },
+      ],
+    ] as const) {
+      const file = findScenario(name);
+      const size = sizeRate(file.rate, cost, 2);
+      expect(size.rate, name).toBeLessThan(file.rate);
+      const { values } = await inspectK6(join(K6, `${name}.ts`), { TARGET: targetFile() });
+      const want = { ...file, rate: size.rate, thresholds: { ...file.thresholds } };
+      if (want.thresholds.minRate !== undefined && want.thresholds.minRate > size.rate) delete want.thresholds.minRate;
+      expect(values.scenario, name).toEqual(want);
+      const runs: Array<Record<string, string>> = [{ RATE: String(file.rate) }, { SET: `rate=${file.rate}` }, { SHARD: '0/1' }];
+      for (const env of runs) {
+        const { values: v } = await inspectK6(join(K6, `${name}.ts`), { TARGET: targetFile(), ...env });
+        expect(v.scenario.rate, `${name} ${JSON.stringify(env)}`).toBe(file.rate);
+      }
+    }
+  });
 
   it('applies -e overrides the way hubproof load applies --rate, --duration and --set', async () => {
     const { values } = await inspectK6(join(K6, 'fanout.ts'), {
@@ -183,25 +210,26 @@ describe('one source of scenario numbers', () => {
     );
   });
 
-  it('sizes subscriber VUs from the per-VU ceiling: RATE=500 CHANNELS=1 SUBSCRIBERS=100 takes 10 VUs of 10 sockets at 5000 frames/s', async () => {
+  it('sizes subscriber VUs from the per-VU ceiling: RATE=150 CHANNELS=1 SUBSCRIBERS=100 takes 10 VUs of 10 sockets at 1500 frames/s', async () => {
     const { values, options } = await inspectK6(join(K6, 'fanout.ts'), {
       TARGET: targetFile(),
-      RATE: '500',
+      RATE: '150',
       CHANNELS: '1',
       SUBSCRIBERS: '100',
     });
     expect(values.run.vuPlan).toMatchObject({
       vus: 10,
       socketsPerVu: 10,
-      perSocketRate: 500,
-      perVuRate: 5000,
-      ceiling: 5000,
+      perSocketRate: 150,
+      perVuRate: 1500,
+      ceiling: 1500,
       overCeiling: false,
     });
     expect(options.scenarios.subscribers.vus).toBe(10);
-    // The defaults (500/s over 10 channels × 20 subscribers): 50 frames/s per socket, 100 sockets per VU.
+    // The defaults on 2 cores (120/s over 10 channels × 20 subscribers): 12 frames/s per socket, at most
+    // 125 sockets per VU, spread evenly: 2 VUs of 100 sockets.
     const defaults = await inspectK6(join(K6, 'fanout.ts'), { TARGET: targetFile() });
-    expect(defaults.values.run.vuPlan).toMatchObject({ vus: 2, socketsPerVu: 100, perVuRate: 5000 });
+    expect(defaults.values.run.vuPlan).toMatchObject({ vus: 2, socketsPerVu: 100, perSocketRate: 12 });
   });
 });
 

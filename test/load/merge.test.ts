@@ -99,7 +99,7 @@ function nodeReport(
 }
 
 /** A k6 report of the fanout scenario from the Counters k6 would have summed. */
-function k6Report(latenciesMs: number[]): LoadReport {
+function k6Report(latenciesMs: number[], shard?: { index: number; count: number }): LoadReport {
   const metrics: SummaryData['metrics'] = {};
   const count = (name: string, n: number): void => {
     metrics[name] = { values: { count: (metrics[name]?.values.count ?? 0) + n } };
@@ -116,7 +116,7 @@ function k6Report(latenciesMs: number[]): LoadReport {
   const report = buildK6Report(
     { metrics },
     { name: 'hub', nodes: [{ ws: TARGET.ws, http: TARGET.http }] },
-    { scenario: findScenario('fanout'), subscribers: 10, vuPlan: planSubscribers(200, 50), maxLagMs: 20 },
+    { scenario: findScenario('fanout'), subscribers: 10, vuPlan: planSubscribers(200, 50), maxLagMs: 20, shard },
   );
   return report;
 }
@@ -188,6 +188,17 @@ describe('hubproof merge', () => {
     expect(() => mergeReports(inputs(s0, s1))).toThrow(/shard 2\/3 missing/);
     expect(() => mergeReports(inputs(s0, s0))).toThrow(/shard 0\/3 given twice/);
     expect(() => mergeReports(inputs(s0, nodeReport([1])))).toThrow(/is a whole run of the test/);
+  });
+
+  it('counts a k6 instance run with -e SHARD=I/N as that shard, and refuses one run without it beside shards', () => {
+    const s0 = nodeReport([1, 2], { shard: { index: 0, count: 2 } });
+    const merged = mergeReports(inputs(s0, k6Report([3, 4], { index: 1, count: 2 })));
+    expect(merged.generator).toBe('mixed');
+    expect(merged.scenarios[0]!.latency.count).toBe(4);
+    expect(() => mergeReports(inputs(s0, k6Report([3, 4], { index: 0, count: 2 })))).toThrow(/shard 0\/2 given twice/);
+    expect(() => mergeReports(inputs(s0, k6Report([3, 4])))).toThrow(/a k6 instance run without -e SHARD=I\/N/);
+    // k6-operator instances (execution segments alone) merge with each other as before.
+    expect(mergeReports(inputs(k6Report([1]), k6Report([2]))).scenarios[0]!.latency.count).toBe(2);
   });
 
   it('refuses reports without a mergeable histogram', () => {

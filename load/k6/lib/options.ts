@@ -8,6 +8,8 @@
 import type { Options } from 'k6/options';
 import type { Scenario } from '../../scenarios/types.ts';
 import * as m from './metrics.ts';
+import { shardSegment, type Shard } from './shard.ts';
+import { DEFAULT_SEND_VU_RATE, planSenders } from './sizing.ts';
 import { envNumber } from './target.ts';
 
 /** Run settings that are about the generator, not the test: `-e NAME=value`. */
@@ -18,6 +20,10 @@ export const settings = {
   drainS: envNumber('DRAIN_S', 3),
   /** Receive-loop lag p99 above which a subscriber VU fell behind, ms (the Node driver's loop-lag limit). */
   maxLagMs: envNumber('MAX_LAG_MS', 20),
+  /** Sharded (`-e SHARD=I/N`): seconds to wait for every shard to announce itself (`--shard-wait`). */
+  shardWaitS: envNumber('SHARD_WAIT', 120),
+  /** Sharded: tells concurrent runs of the same test apart (`--run-id`). */
+  runId: __ENV.RUN_ID ?? '',
 };
 
 export interface SendScenario {
@@ -43,6 +49,8 @@ export function k6Options(o: {
   /** agents: AgentConflictResolved deliveries expected in the window. */
   expectedResolved?: number;
   setupTimeout?: string;
+  /** `-e SHARD=I/N`: run k6's execution segment of shard I (unless given on the command line). */
+  shard?: Shard;
 }): Options {
   const { s } = o;
   const holdS = settings.connectS + s.warmupS + s.durationS + settings.drainS;
@@ -51,13 +59,14 @@ export function k6Options(o: {
   };
   for (const send of o.sends) {
     if (!(send.rate > 0)) continue;
+    const senders = planSenders(send.rate, envNumber('SEND_VU_RATE', DEFAULT_SEND_VU_RATE));
     scenarios[send.name] = {
       executor: 'constant-arrival-rate',
       ...arrival(send.rate),
       duration: ms(s.warmupS + s.durationS),
       startTime: ms(settings.connectS),
-      preAllocatedVUs: Math.max(5, Math.ceil(send.rate / 50)),
-      maxVUs: Math.max(50, Math.ceil(send.rate / 5)),
+      preAllocatedVUs: senders.preAllocatedVUs,
+      maxVUs: senders.maxVUs,
       exec: send.exec,
     };
   }
@@ -69,5 +78,13 @@ export function k6Options(o: {
   if (s.thresholds.conflictP99Ms !== undefined && o.expectedResolved !== undefined) {
     thresholds[`${m.conflictResolution.prefix}_over_limit`] = [`count<=${allowedOver(o.expectedResolved)}`];
   }
-  return { summaryTrendStats: m.TREND_STATS, setupTimeout: o.setupTimeout ?? '60s', scenarios, thresholds };
+  // A shard's setup() waits for the other shards on the hub.
+  const setupTimeout = o.shard ? `${Math.ceil(settings.shardWaitS + settings.connectS + 60)}s` : (o.setupTimeout ?? '60s');
+  return {
+    summaryTrendStats: m.TREND_STATS,
+    setupTimeout,
+    scenarios,
+    thresholds,
+    ...(o.shard ? shardSegment(o.shard) : {}),
+  };
 }

@@ -10,6 +10,7 @@ import { bucketBounds, SUB_BUCKETS, totalCount, valueAtPercentile, type BucketCo
 import type { ConflictFigures, DriverHealth, LatencyFigures, LoadReport, ScenarioResult } from '../../report-types.ts';
 import { emptyReport, judgeReport, scenarioStatus } from '../../report-verdict.ts';
 import type { Scenario } from '../../scenarios/types.ts';
+import { shardNote, shardThresholds, type Shard } from '../../shard-meeting.ts';
 import { evaluateThresholds } from '../../thresholds.ts';
 import type { SubscriberPlan } from './sizing.ts';
 
@@ -26,7 +27,9 @@ export interface K6Run {
   maxLagMs: number;
   /** agents: conflict resolution figures. */
   conflicts?: boolean;
-  note?: string;
+  notes?: string[];
+  /** `-e SHARD=I/N`: this instance is one shard of the test. */
+  shard?: Shard;
 }
 
 const value = (d: SummaryData, metric: string, stat: string): number => d.metrics[metric]?.values[stat] ?? 0;
@@ -97,6 +100,8 @@ function k6Health(d: SummaryData, r: K6Run): DriverHealth {
       maxVuLagP99Ms: maxLag,
       behindVus,
       droppedIterations: dropped,
+      vusMax: value(d, 'vus_max', 'max'),
+      httpP99Ms: round(value(d, 'http_req_duration', 'p(99)'), 1),
     },
   };
 }
@@ -162,10 +167,11 @@ export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadRe
     driver: k6Health(d, r),
     ...(conflicts ? { conflicts } : {}),
   };
-  const thresholds = evaluateThresholds(s.thresholds, base);
+  const thresholds = evaluateThresholds(shardThresholds(s.thresholds, r.shard), base);
   const notes = [
     "k6 run: latency from the publisher's Date.now() to the subscriber's (ms resolution), percentiles to log-linear bucket precision (exact below 32 ms, within 6.25 % above); no per-second timeline",
-    ...(r.note ? [r.note] : []),
+    ...(r.notes ?? []),
+    ...(r.shard ? [shardNote(r.shard)] : []),
   ];
   if (base.driver.saturated) notes.push(`figures invalid, the load generator fell behind: ${base.driver.reasons.join('; ')}`);
   const result: ScenarioResult = { ...base, status: scenarioStatus(base.driver.saturated, thresholds), thresholds, notes };
@@ -174,6 +180,7 @@ export function buildK6Report(d: SummaryData, t: ReportTarget, r: K6Run): LoadRe
     { name: t.name, http: t.nodes[0]!.http, ws: t.nodes[0]!.ws, hub: 'external' },
     { node: 'k6', cores: 0, platform: 'k6' },
   );
+  if (r.shard) report.shard = r.shard;
   report.scenarios.push(result);
   return judgeReport(report);
 }

@@ -71,7 +71,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const sizeNotes = new Map<string, string>();
   const scenarios = selectScenarios(o.scenarios).map((s) => {
     const size = sizeForMachine(s);
-    applyOverrides(gatePublishErrors(s), o.overrides ?? {});
+    applyOverrides(s, o.overrides ?? {});
     if (size && s.channels * s.subscribersPerChannel === size.pages && s.rate === size.rate) sizeNotes.set(s.name, sizeNote(size));
     return s;
   });
@@ -141,18 +141,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     monitor.stop();
   }
   return judgeReport(report);
-}
-
-/**
- * Reach counts only what the hub accepted (a refused or unanswered publish is not a lost delivery), so the
- * scenarios that account that way also fail on publish errors, unless `--set thresholds.maxPublishErrors=N|off`.
- * Not capacity (its steps judge publish errors), browser (its pages still count them as lost) nor soak (it
- * judges its own rows).
- */
-const GATED: ReadonlyArray<Scenario['kind']> = ['fanout', 'presence', 'connections', 'agents'];
-function gatePublishErrors(s: Scenario): Scenario {
-  if (GATED.includes(s.kind) && s.thresholds.maxPublishErrors === undefined) s.thresholds.maxPublishErrors = 0;
-  return s;
 }
 
 function runScenario(ctx: RunContext, s: Scenario, stormPatch?: FleetPatch): Promise<ScenarioResult> {

@@ -23,11 +23,27 @@ export function parseShardSpec(spec: string): Shard | undefined {
 export const owns = (shard: Shard | undefined, k: number): boolean => !shard || k % shard.count === shard.index;
 
 /**
- * The text whose hash names a run's meeting: the test (the scenario as run, without how many worker
- * threads one machine used), the target's name, the shard count and the run id.
+ * The text whose hash names a run's meeting: the test's schedule (what every shard must agree on to send
+ * its part of one test: the fields below, never thresholds or how one machine runs its part, so a field a
+ * generator adds to its own scenario cannot keep the shards apart), the target's name, the shard count
+ * and the run id.
  */
 export function shardKeyText(s: Scenario, targetName: string, count: number, runId = ''): string {
-  const { workers: _perMachine, ...test } = s;
+  const test = [
+    s.name,
+    s.kind,
+    s.rate,
+    s.publishers,
+    s.channels,
+    s.subscribersPerChannel,
+    s.durationS,
+    s.warmupS,
+    s.payloadBytes,
+    s.rampPerS,
+    s.burstsPerS,
+    s.todosPerS,
+    s.transport,
+  ];
   return JSON.stringify([test, targetName, count, runId]);
 }
 

@@ -13,6 +13,7 @@ import presence from './presence.json' with { type: 'json' };
 import soak from './soak.json' with { type: 'json' };
 import storm from './storm.json' with { type: 'json' };
 import { composeScenario } from './compose.ts';
+import { gatePublishErrors } from './publish-gate.ts';
 import { applyOverrides as applyOverridesTo, type ScenarioOverrides } from './overrides.ts';
 import type { Scenario, ScenarioDefaults, ScenarioFile } from './types.ts';
 
@@ -20,7 +21,7 @@ export * from './types.ts';
 export { applyOverride, type ScenarioOverrides } from './overrides.ts';
 
 export const SCENARIOS: readonly Scenario[] = [connections, fanout, presence, agents, capacity, browser, soak, storm].map((f) =>
-  composeScenario(defaults as ScenarioDefaults, f as ScenarioFile),
+  gatePublishErrors(composeScenario(defaults as ScenarioDefaults, f as ScenarioFile)),
 );
 
 /**

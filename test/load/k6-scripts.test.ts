@@ -76,6 +76,7 @@ describe('k6 scripts under a k6 stand-in', () => {
     expect(s.thresholds.map((t) => [t.name, t.ok])).toEqual([
       ['p99Ms', true],
       ['minReach', true],
+      ['maxPublishErrors', true],
     ]);
     expect(s.driver.k6).toMatchObject({ subscriberVus: 1, socketsPerVu: 6, plannedVuRate: 120, behindVus: 0, droppedIterations: 0 });
     expect(r.stdout).toMatch(/^scenario\s+status/);

@@ -5,6 +5,7 @@
  */
 import { composeScenario } from '../../scenarios/compose.ts';
 import { applyOverride } from '../../scenarios/overrides.ts';
+import { gatePublishErrors } from '../../scenarios/publish-gate.ts';
 import type { Scenario, ScenarioDefaults, ScenarioFile } from '../../scenarios/types.ts';
 import { DEFAULT_CORES, sizeRate } from './sizing.ts';
 import { envNumber } from './target.ts';
@@ -30,9 +31,8 @@ function openJson<T>(relative: string): T {
 }
 
 export function loadScenario(name: string): Scenario {
-  const s = composeScenario(
-    openJson<ScenarioDefaults>('../../scenarios/defaults.json'),
-    openJson<ScenarioFile>(`../../scenarios/${name}.json`),
+  const s = gatePublishErrors(
+    composeScenario(openJson<ScenarioDefaults>('../../scenarios/defaults.json'), openJson<ScenarioFile>(`../../scenarios/${name}.json`)),
   );
   for (const [env, key] of Object.entries(ENV_FIELDS)) {
     const raw = __ENV[env];

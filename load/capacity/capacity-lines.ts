@@ -13,7 +13,17 @@ export function capacitySentence(c: CapacityFigures): string {
   const res = c.resolution !== undefined ? ` to within ${Math.round(c.resolution * 100)} %` : '';
   if (!c.spread) return `${head}${res}`;
   const sp = c.spread;
-  return `${head}${res}: median of ${sp.runs} searches, range ${sp.min ?? 'none'}–${sp.max ?? 'none'}/s${sp.ratio === null ? '' : ` (×${sp.ratio})`}, ${sp.withinOneStep ? 'within one step of each other' : 'NOT within one step of each other'}`;
+  const step = c.resolution !== undefined ? ` (${Math.round(c.resolution * 100)} %)` : '';
+  return `${head}${res}: median of ${sp.runs} searches, range ${sp.min ?? 'none'}–${sp.max ?? 'none'}/s${spreadAround(sp)}, ${sp.withinOneStep ? 'within one step' : 'NOT within one step'}${step} of each other`;
+}
+
+/** ` (×1.22, −10 % / +11 % of the median)`: how far the searches lie apart, and from the figure quoted. */
+function spreadAround(sp: NonNullable<CapacityFigures['spread']>): string {
+  const { ratio, median, min, max } = sp;
+  if (ratio === null) return '';
+  if (median === null || min === null || max === null || median <= 0) return ` (×${ratio})`;
+  const pct = (x: number): number => Math.round(Math.abs(x / median - 1) * 100);
+  return ` (×${ratio}, −${pct(min)} % / +${pct(max)} % of the median)`;
 }
 
 export function capacityLines(c: CapacityFigures): string[] {

@@ -3,6 +3,7 @@ import { accounting } from '../../../load/measure/sequence-tracker.ts';
 import { capacityStep, disturbedAbove, stepLine, type PhaseFigures } from '../../../load/capacity/step-evidence.ts';
 import { roundRatios } from '../../../load/capacity/side-by-side.ts';
 import { capacitySpread } from '../../../load/capacity/spread.ts';
+import { capacitySentence } from '../../../load/capacity/capacity-lines.ts';
 import { stepSeconds } from '../../../load/capacity/run-capacity.ts';
 
 /** The figures of one measured step, as phaseFigures returns them (only what the step record reads). */
@@ -113,6 +114,15 @@ describe('spread and ratios of repeated searches', () => {
     });
     expect(capacitySpread([3900, 4100, 4000], 0.1)).toMatchObject({ median: 4000, min: 3900, max: 4100, withinOneStep: true });
     expect(capacitySpread([null, 4000], 0.1)).toMatchObject({ median: null, min: null, max: 4000, withinOneStep: false });
+  });
+
+  it('says how far the searches lie from the median it quotes', () => {
+    // Five idle searches of the reference hub on 2026-12-07.
+    const spread = capacitySpread([4894, 5416, 5148, 4422, 4894], 0.1);
+    const line = capacitySentence({ spread, resolution: 0.1, lowerBound: false } as Parameters<typeof capacitySentence>[0]);
+    expect(line).toBe(
+      '4894/s to within 10 %: median of 5 searches, range 4422–5416/s (×1.22, −10 % / +11 % of the median), NOT within one step (10 %) of each other',
+    );
   });
 
   it('compares two hubs round by round, so drift between rounds cancels', () => {

@@ -108,7 +108,7 @@ describe('k6 scripts under a k6 stand-in', () => {
     expect(r.code).toBe(99);
   });
 
-  it('fanout.ts is INVALID when a VU is made to take more frames/s than VU_CEILING', async () => {
+  it('fanout.ts says when a VU took more frames/s than VU_CEILING, and lets the PASS stand when every threshold held', async () => {
     const server = await bare();
     const r = await run('fanout.ts', server.target(), {
       RATE: '40',
@@ -118,8 +118,9 @@ describe('k6 scripts under a k6 stand-in', () => {
       SOCKETS_PER_VU: '6',
     });
     expect(r.scenario.delivery.reach).toBe(1);
-    expect(r.report.verdict).toBe('invalid');
-    expect(r.report.invalid.join('\n')).toMatch(/up to 120 frames\/s per VU \(VU_CEILING 100\/s\)/);
+    expect(r.scenario.driver.k6?.behindVus).toBe(1);
+    expect(r.report.verdict).toBe('pass');
+    expect(r.scenario.notes.join('\n')).toMatch(/up to 120 frames\/s per VU \(VU_CEILING 100\/s\).*the figures stand/);
   });
 
   it('presence.ts reaches every dashboard of the bare server', async () => {

@@ -184,6 +184,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       ['bare-ws', () => startBareChild(['--coalesce']), true],
       ['hub-2-nodes', hubOf(2), false],
     ] as const) {
+      if (progress) progress.note(`bench: ${name}: ${memory ? 'memory, then ' : ''}${o.rate}/s × ${o.subscribers} subscribers`);
       const server = await start();
       started.push(server);
       servers.push(await measure(name, server, o, progress, memory));

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createProgress } from '../load/progress.ts';
+import { createProgress, withoutSeconds } from '../load/progress.ts';
 import { runBench, runDriverCeiling, type BenchReport, type DriverCeiling } from '../bench/run-bench.ts';
 import { stepTrail } from '../load/capacity/capacity-lines.ts';
 import { numberOption } from './number-option.ts';
@@ -21,7 +21,8 @@ export async function run(argv: string[]): Promise<number> {
       repeat: { type: 'string' },
     },
   });
-  const progress = values.verbose ? createProgress() : false;
+  // Steps and phases always (a bench runs for many minutes); every second's line with --verbose.
+  const progress = values.verbose ? createProgress() : withoutSeconds(createProgress());
   const subscribers = values.subscribers ? Number(values.subscribers) : undefined;
   const result = values.driver
     ? await runDriverCeiling({

@@ -302,7 +302,7 @@ Options:
   --pin               With --driver: server on the last core, driver on the others (taskset)
   --subscribers N     Subscribers for the fixed-load step (default 100; --driver search: 500)
   --start-rate N      First rate of the --driver search (default 100 events/s)
-  --verbose           Show per-second progress
+  --verbose           Show every second's progress line too (steps and phases are always shown, on stderr)
   -h, --help          Show this help
 `,
     run: lazy(() => import('./bench-command.ts')),

@@ -34,4 +34,9 @@ export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean
   };
 }
 
+/** The same progress without its per-second lines: what a long benchmark prints unless asked for more. */
+export function withoutSeconds(p: Progress): Progress {
+  return { ...p, line: () => undefined };
+}
+
 export const silentProgress: Progress = { line: () => undefined, note: () => undefined, done: () => undefined };

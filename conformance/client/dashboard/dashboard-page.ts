@@ -47,16 +47,24 @@ export class DashboardPage {
       await page.route(
         (u) => u.pathname.endsWith('.js') || u.pathname.endsWith('.mjs'),
         async (route) => {
-          const res = await route.fetch();
           const path = new URL(route.request().url()).pathname;
-          const body = await res.text();
-          const changed = transform(path, body);
-          if (changed !== undefined) o.log('note', 'page', `${path} rewritten by the mutant`);
-          await route.fulfill({ response: res, body: changed ?? body });
+          try {
+            const res = await fetchWithRetry(() => route.fetch());
+            const body = await res.text();
+            const changed = transform(path, body);
+            if (changed !== undefined) o.log('note', 'page', `${path} rewritten by the mutant`);
+            await route.fulfill({ response: res, body: changed ?? body });
+          } catch (e) {
+            // The server went away (the case ended) or kept failing: the page sees a failed request, and the
+            // case's log says why; nothing is left to reject unheard.
+            o.log('note', 'page', `${path} could not be fetched for the mutant: ${(e as Error).message.split('\n')[0]}`);
+            await route.abort().catch(() => undefined);
+          }
         },
       );
     o.log('note', 'page', `Chromium opens ${url}`);
-    await page.goto(url, { timeout: 10_000 });
+    // Loading the page is setup, not what a case judges: on a busy machine Chromium can take over 10 s.
+    await page.goto(url, { timeout: 30_000 });
     return new DashboardPage(context, page, o.signal);
   }
 
@@ -83,6 +91,21 @@ export class DashboardPage {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
+  }
+}
+
+/**
+ * `route.fetch()` with two more tries: Playwright's request client reuses keep-alive sockets, and one the
+ * server is closing as it is reused resets (ECONNRESET) — seen on a busy machine. A script GET is safe to repeat.
+ */
+async function fetchWithRetry<T>(fetch: () => Promise<T>, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fetch();
+    } catch (e) {
+      if (i >= tries || !/ECONNRESET|socket hang up|EPIPE/.test((e as Error).message)) throw e;
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
   }
 }
 

@@ -21,6 +21,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 describe('mutants', () => {
   it('each name one registered requirement that their selectors cover', () => {
     expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+    expect(Object.keys(NAMES_THE_FAULT).filter((name) => !MUTANTS.some((m) => m.name === name))).toEqual([]);
     for (const m of MUTANTS) {
       expect(
         REQUIREMENTS.some((r) => r.id === m.breaks),
@@ -53,6 +54,32 @@ describe('mutants', () => {
   }, 120_000);
 });
 
+type Report = MutantScore['report'];
+const failedRow = (report: Report, match: (r: Report['results'][number]) => boolean) =>
+  report.results.find((r) => match(r) && r.outcome === 'fail');
+
+/**
+ * A caught mutant must also be caught for the right reason: the failure names what the hub did wrong, not a
+ * side effect (a stale agent's "403 forbidden"). Judged on the same run as the catch, not a second one.
+ */
+const NAMES_THE_FAULT: Record<string, (report: Report) => void> = {
+  // sync/delivery/5 reports the lost tail against last_seq, not a refused request.
+  'drop-last-delivery': (report) => {
+    const hit = failedRow(report, (r) => r.requirement === 'sync/delivery/5');
+    expect(hit?.reason).toMatch(/^sync\/delivery\/5 \((loss|reach)\)/);
+    expect(hit?.reason).not.toMatch(/403|forbidden/);
+  },
+  // sync/delivery/2 says the acknowledged events were lost with the session.
+  'restart-loses-events': (report) => {
+    const hit = failedRow(report, (r) => r.requirement === 'sync/delivery/2');
+    expect(hit?.reason).toMatch(/^sync\/delivery\/2: events lost across restart: \d+ acknowledged events missing \(session\/\d+ gone/);
+  },
+  // Other cases judge sync/history/1 too (their history checker rows); the history case itself names the seq.
+  'history-drops-fixed-seq': (report) => {
+    expect(failedRow(report, (r) => r.id === 'sync/history/1#1')?.reason).toContain('missing seq 3 the case caused');
+  },
+};
+
 describe('the suite against each mutant', () => {
   const rows: MutantScore[] = [];
   afterAll(() => {
@@ -77,6 +104,7 @@ describe('the suite against each mutant', () => {
         const hit = row.report.results.find((r) => r.requirement === m.breaks && missed(r))!;
         expect(hit.reason?.length).toBeGreaterThan(10);
         expect(hit.replay).toContain(`--seed ${MUTANT_SEED}`);
+        NAMES_THE_FAULT[m.name]?.(row.report);
         if (m.story) {
           // The exact story: every row that does not pass, and one group per behaviour.
           const notPassing = Object.fromEntries(

@@ -49,14 +49,14 @@ export class DashboardPage {
         async (route) => {
           const path = new URL(route.request().url()).pathname;
           try {
-            const res = await fetchWithRetry(() => route.fetch());
+            const res = await route.fetch();
             const body = await res.text();
             const changed = transform(path, body);
             if (changed !== undefined) o.log('note', 'page', `${path} rewritten by the mutant`);
             await route.fulfill({ response: res, body: changed ?? body });
           } catch (e) {
-            // The server went away (the case ended) or kept failing: the page sees a failed request, and the
-            // case's log says why; nothing is left to reject unheard.
+            // The server went away (its case ended, e.g. on a page.goto timeout): the page sees a failed
+            // request, the case's log says why, and nothing is left to reject unheard.
             o.log('note', 'page', `${path} could not be fetched for the mutant: ${(e as Error).message.split('\n')[0]}`);
             await route.abort().catch(() => undefined);
           }
@@ -91,21 +91,6 @@ export class DashboardPage {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
-  }
-}
-
-/**
- * `route.fetch()` with two more tries: Playwright's request client reuses keep-alive sockets, and one the
- * server is closing as it is reused resets (ECONNRESET) — seen on a busy machine. A script GET is safe to repeat.
- */
-async function fetchWithRetry<T>(fetch: () => Promise<T>, tries = 3): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fetch();
-    } catch (e) {
-      if (i >= tries || !/ECONNRESET|socket hang up|EPIPE/.test((e as Error).message)) throw e;
-      await new Promise((r) => setTimeout(r, 50 * i));
-    }
   }
 }
 

@@ -1,6 +1,8 @@
 /**
  * `hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]`
  * The conformance suite plus a short load run, one report (certify.json, junit.xml, index.html).
+ * `hubproof certify --client DRIVER [--profile P] [--client-path DIR] [--client-url URL]`: a client
+ * library's certificate instead (cli/certify-client.ts).
  * Exit 0 certified, 1 a MUST failed or an SLO was breached, 2 the harness could not run or could not
  * trust its load figures (one `Error:` line).
  */
@@ -18,6 +20,7 @@ import { loadTargetFile } from '../spec/target.ts';
 import { deviationOptions } from './expect-option.ts';
 import { CHECKS_HUB, clusterOption, withTarget } from './embedded-target.ts';
 import { durationOption } from './duration-option.ts';
+import { certifyClient, checkCertifyFlags } from './certify-client.ts';
 import { numberOption as num } from './number-option.ts';
 
 /** Where the report goes without --out (git-ignored). */
@@ -47,8 +50,23 @@ export async function run(argv: string[]): Promise<number> {
       markdown: { type: 'string' },
       soak: { type: 'boolean', default: false },
       'soak-duration': { type: 'string' },
+      client: { type: 'string' },
+      profile: { type: 'string' },
+      'client-path': { type: 'string' },
+      'client-url': { type: 'string' },
+      concurrency: { type: 'string' },
     },
   });
+  checkCertifyFlags(values);
+  if (values.client !== undefined) {
+    const { client, ...rest } = values;
+    const concurrency = num('concurrency', values.concurrency, { integer: true, min: 1 });
+    return certifyClient(
+      { ...rest, driver: client, out: values.out ?? DEFAULT_OUT_DIR },
+      [...positionals, ...(values.only ?? [])],
+      concurrency,
+    );
+  }
   const seed = num('seed', values.seed, { integer: true, min: -0x80000000 });
   const numRuns = num('num-runs', values['num-runs'], { integer: true, min: 1 });
   const loadDurationS = num('load-duration', values['load-duration']);

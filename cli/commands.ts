@@ -144,7 +144,8 @@ the page runs in Chromium against a scripted /ws/broadcasts and GET /api/presenc
 
 Options:
   --profile P        pusher-client (default) or sync-client (agents of the sync API: back-off, heartbeat,
-                     idempotent retries, catch-up from history, leave); selectors sync-client/… imply it
+                     idempotent retries, catch-up from history, leave); selectors sync-client/… and
+                     --driver reference-agent imply it
   --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
                      (Echo's pusher connector over pusher-js), dashboard (the reference hub's
                      /dashboard page in Chromium), or a command line speaking the protocol; with
@@ -243,6 +244,7 @@ Options:
     name: 'certify',
     summary: 'Conformance suite plus a short load run, one report',
     help: `Usage: hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]
+       hubproof certify --client pusher-js|laravel-echo|dashboard|reference-agent|"<command>" [--out dir] [--strict] [selector…]
 
 Runs the conformance suite and a short load run (fanout, presence, agents, connections, and browser:
 Chromium pages sized to the machine, 1 at 250 updates/s on 2 cores, skipped with the reason without
@@ -255,6 +257,12 @@ Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST f
 breached, 2 the harness could not run, or no verdict (load figures invalid because the generator
 saturated, or every selected MUST was skipped). MUSTs the target cannot run (no restart.command, a
 single node: try --cluster 2) are listed as not covered.
+
+With --client it certifies a client library instead: the client suite of the profile its driver speaks
+(pusher-js, laravel-echo and a command: pusher-client; dashboard: presence-client; reference-agent:
+sync-client), as \`hubproof client\` runs it against hubproof's scripted hub, in the same three files with
+the same verdicts and exit codes, and no load run (the hub's flags --target, --cluster, --scenario, --set,
+--load-duration, --soak, --seed and the load limits are refused).
 
 Options:
   --target FILE         Target file describing the hub
@@ -279,6 +287,11 @@ Options:
   --max-driver-cpu X    Load generator CPU share above which figures are invalid (default 0.9)
   --max-machine-cpu X   Machine CPU share above which figures are invalid (default 0.95)
   --cluster N           Certify the embedded hub as N nodes sharing a private redis-server
+  --client DRIVER       Certify a client library (see above); with it, as in \`hubproof client\`:
+  --profile P           pusher-client, sync-client or presence-client (default: the driver's)
+  --client-path DIR     pusher-js or laravel-echo loaded from DIR (an installed copy or a local build)
+  --client-url URL      The dashboard page at URL instead of the reference hub's
+  --concurrency N       Client cases at once (default 4)
   -h, --help            Show this help
 `,
     run: lazy(() => import('./certify-command.ts')),

@@ -7,7 +7,7 @@
 import type { LoadReport } from '../load/report-types.ts';
 import type { CertifyReport, SloRow } from './model/certify-report.ts';
 import type { RootCauseGroup, RunFinding, RunReport } from './model/run-report.ts';
-import { notCoveredCount, scenariosNotCovered, sloFigure, verdictLabel } from './model/verdict.ts';
+import { notCoveredCount, scenariosNotCovered, sloFigure, subjectName, verdictLabel } from './model/verdict.ts';
 import { findingLines } from './lines.ts';
 import { summaryLine } from './conformance-terminal.ts';
 
@@ -34,9 +34,11 @@ export function certifyMarkdown(r: CertifyReport): string {
     .filter((q) => q.outcome === 'fail' || (r.options.strict && q.outcome === 'non-strict'))
     .map((q) => ({ id: q.id, level: q.level, outcome: q.outcome, reason: q.reason, replay: q.replay, cases: q.cases }));
   const out = [
-    `## hubproof certify: ${icon(r.exitCode)} ${verdictLabel(r)} — ${cell(r.hub.name)}`,
+    `## hubproof certify: ${icon(r.exitCode)} ${verdictLabel(r)} — ${cell(subjectName(r))}`,
     '',
-    `${s.must.passed}/${s.must.total} MUST passed · ${should} · ${s.slo.held}/${s.slo.total} SLOs held · ${secs(r.durationsMs.total)} · seed \`${r.seeds.conformance}\` · hubproof ${r.harness.version}`,
+    r.client
+      ? `${s.must.passed}/${s.must.total} MUST passed · ${should} · profile ${r.client.profile}, driver \`${cell(r.client.driver)}\` · ${secs(r.durationsMs.total)} · hubproof ${r.harness.version}`
+      : `${s.must.passed}/${s.must.total} MUST passed · ${should} · ${s.slo.held}/${s.slo.total} SLOs held · ${secs(r.durationsMs.total)} · seed \`${r.seeds.conformance}\` · hubproof ${r.harness.version}`,
     ...leadLines(r.findings),
     ...(r.exitCode !== 0 ? ['', `### ${r.exitCode === 1 ? 'Why not certified' : 'Why no verdict'}`, '', ...list(r.reasons)] : []),
     ...failureSections(r.groups, misses, (caseId) => byCase.get(caseId)?.id),

@@ -7,7 +7,7 @@ import { REPORT_SCHEMA_VERSIONS } from '../../spec/reports/versions.ts';
 import type { HubInfo } from '../../spec/schemas/sync.ts';
 import type { LoadReport, ScenarioStatus, ThresholdResult } from '../../load/report-types.ts';
 import type { RequirementRow } from './requirement-rows.ts';
-import type { RootCauseGroup, RunFinding, Summary } from './run-report.ts';
+import type { ClientSubject, RootCauseGroup, RunFinding, Summary } from './run-report.ts';
 
 export const CERTIFY_REPORT_FORMAT = 'hubproof-certify/1';
 /** `MAJOR.MINOR` of the published schema (spec/generated/certify-report.schema.json). */
@@ -62,6 +62,11 @@ export interface CertifyReport {
    */
   notCovered: string[];
   harness: { name: string; version: string; node: string; platform: string };
+  /**
+   * Set by `hubproof certify --client`: the client certified, judged against hubproof's scripted hub
+   * (then `hub` names that hub, and the certificate has no load run and no SLOs).
+   */
+  client?: ClientSubject & { profile: string };
   hub: {
     name: string;
     /** The reference hub the harness started itself. */

@@ -84,6 +84,11 @@ export function verdictLabel(report: Pick<CertifyReport, 'verdict' | 'deviations
   return `CONFORMANT WITH ${n} KNOWN DEVIATION${n === 1 ? '' : 'S'}`;
 }
 
+/** What the certificate certifies: the client (`pusher-js 8.6.0`) on a client's, else the hub's name. */
+export function subjectName(r: Pick<CertifyReport, 'client' | 'hub'>): string {
+  return r.client ? `${r.client.library} ${r.client.version}` : r.hub.name;
+}
+
 /** MUSTs that did not run (skipped for the target's shape) or could not be judged (blocked), with why. */
 export function notCovered(requirements: readonly RequirementRow[]): string[] {
   return requirements

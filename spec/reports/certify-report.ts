@@ -86,6 +86,16 @@ export const CertifyReport = obj({
     node: z.string().describe('Node.js version'),
     platform: z.string().describe('process.platform'),
   }).describe('What judged'),
+  client: obj({
+    driver: z.string().describe('`pusher-js`, `laravel-echo`, `dashboard`, `reference-agent`, or the driver command'),
+    library: z.string().describe('The client library, as its driver announced it'),
+    version: z.string().describe('Its version, as its driver announced it'),
+    profile: z.string().describe('The client profile it was held to (`pusher-client`, `sync-client`, `presence-client`)'),
+  })
+    .optional()
+    .describe(
+      'Set by `hubproof certify --client`: the client certified (then `hub` is hubproof’s scripted hub, and there is no load run and no SLO)',
+    ),
   hub: obj({
     name: z.string().describe('Target name'),
     embedded: z.boolean().describe('The reference hub the harness started itself'),
@@ -94,7 +104,7 @@ export const CertifyReport = obj({
       .array(obj({ ws: z.string().describe('WebSocket base URL'), http: z.string().describe('HTTP base URL') }))
       .describe('The hub’s nodes'),
     info: HubInfo.optional().describe('GET /api/hub, when the hub answers it'),
-  }).describe('The hub certified'),
+  }).describe('The hub certified (with `client`: the scripted hub the client was judged against)'),
   options: obj({
     strict: z.boolean().describe('SHOULD cases ran (--strict)'),
     selectors: z.array(z.string()).describe('Requirement id prefixes selected (empty: all)'),

@@ -21,8 +21,9 @@ export const REPORT_SCHEMA_VERSIONS = {
   /**
    * `certify.json`; major 1 as in its `format` (`hubproof-certify/1`).
    * 1.1: `load.skipped[].tool` and `install` (a scenario skipped for a missing tool).
+   * 1.2: `client` (a client library's certificate, `hubproof certify --client`).
    */
-  certify: '1.1',
+  certify: '1.2',
 } as const;
 
 export type ReportKind = keyof typeof REPORT_SCHEMA_VERSIONS;

@@ -37,11 +37,8 @@ describe('hubproof client --profile sync-client', () => {
         ['sync-client/backoff', 'pusher-client/events'],
         /^Error: selectors name sync-client and pusher-client: run one client profile at a time/,
       ],
-      [['--profile', 'sync-client', '--driver', 'pusher-js'], /^Error: --driver pusher-js does not speak the agent driver protocol/],
-      [
-        ['pusher-client/events', '--driver', 'reference-agent'],
-        /^Error: --driver reference-agent does not speak the client driver protocol/,
-      ],
+      [['--profile', 'sync-client', '--driver', 'pusher-js'], /^Error: driver pusher-js does not speak the agent driver protocol/],
+      [['pusher-client/events', '--driver', 'reference-agent'], /^Error: driver reference-agent does not speak the client driver protocol/],
       [['--profile', 'sync'], /^Error: --profile sync is not a client profile/],
     ] as const) {
       const r = hubproof(...args);

@@ -38,6 +38,8 @@ export interface DashboardRunOptions {
   transform?: PageTransform;
   /** Names the page in the report instead of the page source (a mutant's name). */
   name?: string;
+  /** What the report's `client` names (default `dashboard page` and the page source). */
+  library?: { name: string; version: string };
   selectors?: string[];
   strict?: boolean;
   concurrency?: number;
@@ -67,7 +69,7 @@ export async function runDashboardConformance(o: DashboardRunOptions): Promise<R
   const startedAt = new Date();
   const t0 = performance.now();
   await checkPageSource(o.page);
-  const name = o.name ?? `dashboard page ${o.page.label}`;
+  const name = o.name ?? (o.library ? `${o.library.name} ${o.library.version}` : `dashboard page ${o.page.label}`);
   const unavailable = o.browser ? undefined : chromiumUnavailable();
   let browser = o.browser;
   let notCovered = unavailable;
@@ -129,7 +131,7 @@ export async function runDashboardConformance(o: DashboardRunOptions): Promise<R
   const rules = { ...DEFAULT_RULES, failOnFixed: o.failOnFixed ?? false };
   const report: RunReport = {
     target: { name, profiles: [], nodes: [], embedded: false },
-    client: { driver: 'dashboard', library: 'dashboard page', version: o.name ?? o.page.label },
+    client: { driver: 'dashboard', library: o.library?.name ?? 'dashboard page', version: o.library?.version ?? o.name ?? o.page.label },
     hub: undefined,
     harness: { name: 'hubproof', version: pkg.version },
     seed: 0,

@@ -10,14 +10,24 @@ import { requirementRows, type RequirementRow } from '../reports/model/requireme
 import type { RunReport } from '../reports/model/run-report.ts';
 import { matrixSummary, notCovered, scenariosNotCovered, sloStatus, verdictOf } from '../reports/model/verdict.ts';
 import { sloRequirements } from './slo-requirements.ts';
+import { secondWindowNote, type SecondWindow } from './confirm-breaches.ts';
 
-export function sloRows(load: LoadReport): SloRow[] {
+/**
+ * One row per threshold. `seconds`: what a second window said of the latency breaches it re-measured
+ * (certify/confirm-breaches.ts): a breach it repeated stays breached, one it did not is unmeasured.
+ */
+export function sloRows(load: LoadReport, seconds: ReadonlyMap<string, SecondWindow> = new Map()): SloRow[] {
   const rows: SloRow[] = [];
   for (const s of load.scenarios) {
     const invalid = s.status === 'invalid';
-    const note = invalid ? `figures invalid: ${s.driver.reasons.join('; ') || 'the load generator saturated'}` : undefined;
+    const invalidNote = invalid ? `figures invalid: ${s.driver.reasons.join('; ') || 'the load generator saturated'}` : undefined;
     for (const t of s.thresholds) {
       const requirements = sloRequirements(s, t.name);
+      const second = invalid ? undefined : seconds.get(`${s.name}/${t.name}`);
+      const status = second ? (second.status === 'breached' ? 'breached' : 'unmeasured') : sloStatus(t.ok, !invalid);
+      const note = second
+        ? secondWindowNote(t.actual, second, t.unit, `${t.comparator} ${t.limit}${t.unit ? ` ${t.unit}` : ''}`)
+        : invalidNote;
       rows.push({
         id: `${s.name}/${t.name}`,
         scenario: s.name,
@@ -27,9 +37,10 @@ export function sloRows(load: LoadReport): SloRow[] {
         limit: t.limit,
         actual: t.actual,
         unit: t.unit,
-        status: sloStatus(t.ok, !invalid),
+        status,
         ...(requirements.length ? { requirements } : {}),
         ...(note ? { note } : {}),
+        ...(second ? { secondWindow: { actual: second.actual, status: second.status } } : {}),
       });
     }
   }
@@ -65,14 +76,16 @@ export function linkSlos(requirements: readonly RequirementRow[], slos: readonly
 export interface CertifyParts {
   conformance: RunReport;
   load: LoadReport;
+  /** What a second window said of the latency breaches of `load` (none: nothing breached or nothing re-measured). */
+  seconds?: ReadonlyMap<string, SecondWindow>;
   options: CertifyReport['options'];
   startedAt: Date;
   durationsMs: CertifyReport['durationsMs'];
 }
 
 /** The certificate of one conformance run and one load run: matrix, verdict and the facts around them. */
-export function certifyReport({ conformance, load, options, startedAt, durationsMs }: CertifyParts): CertifyReport {
-  const slos = sloRows(load);
+export function certifyReport({ conformance, load, seconds, options, startedAt, durationsMs }: CertifyParts): CertifyReport {
+  const slos = sloRows(load, seconds);
   const requirements = linkSlos(requirementRows(conformance.results), slos);
   return {
     format: CERTIFY_REPORT_FORMAT,

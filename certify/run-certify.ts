@@ -13,6 +13,8 @@ import { runLoad } from '../load/run-load.ts';
 import { findScenario, selectScenarios, type ScenarioOverrides } from '../load/scenarios/index.ts';
 import type { CertifyReport } from '../reports/model/certify-report.ts';
 import { certifyReport } from './matrix.ts';
+import { scenariosToConfirm, secondWindows } from './confirm-breaches.ts';
+import { createProgress } from '../load/progress.ts';
 
 /**
  * The load part of a certification: the four everyday scenarios, each a few seconds, and the browser
@@ -94,19 +96,26 @@ export async function runCertify(o: CertifyOptions): Promise<CertifyResult> {
     ...(o.singleNodeBecause ? { singleNodeBecause: o.singleNodeBecause } : {}),
   });
   const t1 = performance.now();
-  const load = await runLoad({
-    target: o.target,
-    embedded: o.embedded,
-    scenarios,
-    overrides,
-    driverLimits: o.driverLimits,
-    progress: o.progress === null ? false : o.loadProgress,
-  });
+  const loadProgress = o.progress === null ? false : (o.loadProgress ?? createProgress());
+  const measure = (names: string) =>
+    runLoad({ target: o.target, embedded: o.embedded, scenarios: names, overrides, driverLimits: o.driverLimits, progress: loadProgress });
+  const load = await measure(scenarios);
+  // A latency breach counts once a second window repeats it (certify/confirm-breaches.ts).
+  const again = scenariosToConfirm(load);
+  let seconds: ReturnType<typeof secondWindows> | undefined;
+  if (again.length) {
+    if (loadProgress)
+      loadProgress.note(
+        `certify: ${again.join(', ')} breached a latency SLO; measuring ${again.length === 1 ? 'it' : 'them'} once more to confirm`,
+      );
+    seconds = secondWindows(load, await measure(again.join(',')));
+  }
   const t2 = performance.now();
 
   const report = certifyReport({
     conformance,
     load,
+    ...(seconds ? { seconds } : {}),
     options: {
       strict: o.strict ?? false,
       selectors: o.selectors ?? [],

@@ -256,7 +256,8 @@ index.html. Without --target it starts one embedded reference hub for both parts
 Exit code is a CI gate: 0 certified (no MUST failed, every SLO held), 1 a MUST failed or an SLO was
 breached, 2 the harness could not run, or no verdict (load figures invalid because the generator
 saturated, or every selected MUST was skipped). MUSTs the target cannot run (no restart.command, a
-single node: try --cluster 2) are listed as not covered.
+single node: try --cluster 2) are listed as not covered. A latency SLO that breached is measured once
+more: breached again it counts, held the second time it is unmeasured (not steady: exit 2).
 
 With --client it certifies a client library instead: the client suite of the profile its driver speaks
 (pusher-js, laravel-echo and a command: pusher-client; dashboard: presence-client; reference-agent:

@@ -27,8 +27,13 @@ export interface SloRow extends Omit<ThresholdResult, 'ok'> {
    * absent or empty when it certifies none. See certify/slo-requirements.ts.
    */
   requirements?: string[];
-  /** Why unmeasured (driver saturated, scenario could not run). */
+  /** Why unmeasured (driver saturated, scenario could not run, a breach a second window did not repeat), or a confirmed breach's two figures. */
   note?: string;
+  /**
+   * A latency breach is measured once more before it counts (certify/confirm-breaches.ts): what that second
+   * window measured. `breached` again: the row is breached; `held` or `invalid`: the row is unmeasured.
+   */
+  secondWindow?: { actual: number | null; status: 'held' | 'breached' | 'invalid' };
 }
 
 /**

@@ -41,7 +41,20 @@ export const SloRow = obj({
     .enum(['held', 'breached', 'unmeasured'])
     .describe('held: met in a valid scenario; breached: missed in a valid one; unmeasured: figures untrusted or never taken'),
   requirements: z.array(z.string()).optional().describe('Requirement ids whose figures this SLO certifies'),
-  note: z.string().optional().describe('Why unmeasured (driver saturated, scenario could not run)'),
+  note: z
+    .string()
+    .optional()
+    .describe(
+      'Why unmeasured (driver saturated, scenario could not run, a breach a second window did not repeat), or a confirmed breach’s two figures',
+    ),
+  secondWindow: obj({
+    actual: z.number().nullable().describe('In `unit` (null: not measured)'),
+    status: z
+      .enum(['held', 'breached', 'invalid'])
+      .describe('breached again: the row is breached; held (not steady) or invalid: the row is unmeasured'),
+  })
+    .optional()
+    .describe('A latency breach is measured once more before it counts: what that second window measured'),
 }).meta({ id: 'SloRow', description: 'A load threshold as the certificate shows it, scoped to its scenario' });
 
 const MatrixSummary = obj({

@@ -21,7 +21,8 @@ export const REPORT_SCHEMA_VERSIONS = {
   /**
    * `certify.json`; major 1 as in its `format` (`hubproof-certify/1`).
    * 1.1: `load.skipped[].tool` and `install` (a scenario skipped for a missing tool).
-   * 1.2: `client` (a client library's certificate, `hubproof certify --client`).
+   * 1.2: `client` (a client library's certificate, `hubproof certify --client`); `slos[].secondWindow` (a
+   * latency breach measured once more before it counts).
    */
   certify: '1.2',
 } as const;

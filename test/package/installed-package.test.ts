@@ -103,11 +103,12 @@ describe('hubproof installed from its npm tarball', () => {
     const r = await run('npx', ['hubproof', 'certify', '--markdown', 'summary.md'], project, 240_000);
     const report = JSON.parse(readFileSync(join(project, 'reports', 'out', 'certify.json'), 'utf8')) as CertifyReport;
     if (report.verdict === 'inconclusive') {
-      // A machine too busy to time anything (other work beside this file) says so and gives no verdict:
-      // that is the machine's, never the package's; anything else open fails here.
+      // A machine too busy to time anything (other work beside this file), or a pause that put one window's
+      // p99 over its SLO and did not repeat in a second (certify/confirm-breaches.ts), says so and gives no
+      // verdict: that is the machine's, never the package's; anything else open fails here.
       expect(r.code, r.out).toBe(2);
       expect(
-        report.reasons.every((x) => /^SLO \S+ unmeasured: figures invalid/.test(x)),
+        report.reasons.every((x) => /^SLO \S+ unmeasured: (figures invalid|not steady|not confirmed)/.test(x)),
         r.out,
       ).toBe(true);
     } else {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The action's certify step: runs `hubproof certify` with the action's inputs (INPUT_TARGET,
-# INPUT_KNOWN_DEVIATIONS, INPUT_ARGS, INPUT_OUT), appends its Markdown summary to $GITHUB_STEP_SUMMARY
+# The action's certify step: runs `hubproof certify` with the action's inputs (INPUT_TARGET or
+# INPUT_CLIENT, INPUT_KNOWN_DEVIATIONS, INPUT_ARGS, INPUT_OUT), appends its Markdown summary to $GITHUB_STEP_SUMMARY
 # (or hubproof's Error: line when it could not run), sets the outputs verdict and exit-code, and exits
 # with hubproof's exit code (0 certified, 1 not certified, 2 could not run or no verdict).
 set -uo pipefail
@@ -13,7 +13,9 @@ mkdir -p "$out"
 rm -f "$out/certify.json" "$out/summary.md"
 
 args=(certify --out "$out" --markdown "$out/summary.md")
-if [ -n "${INPUT_TARGET:-}" ]; then args+=(--target "$INPUT_TARGET"); fi
+# A client's certificate has no target: the client input (one driver command, spaces and all) replaces it.
+if [ -n "${INPUT_CLIENT:-}" ]; then args+=(--client "$INPUT_CLIENT")
+elif [ -n "${INPUT_TARGET:-}" ]; then args+=(--target "$INPUT_TARGET"); fi
 if [ -n "${INPUT_KNOWN_DEVIATIONS:-}" ]; then args+=(--expect "$INPUT_KNOWN_DEVIATIONS"); fi
 read -r -a extra <<< "${INPUT_ARGS:-}"
 

@@ -100,7 +100,7 @@ const QUICK =
 describe('action.yml', () => {
   it('is a composite action with the inputs a vendor sets and a shell on every run step', () => {
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['target', 'known-deviations', 'args', 'node-version']));
+    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['target', 'client', 'known-deviations', 'args', 'node-version']));
     expect(Object.keys(action.outputs)).toEqual(['verdict', 'exit-code']);
     for (const s of action.runs.steps) if (s.run) expect(s.shell, s.name).toBe('bash');
     const upload = action.runs.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
@@ -130,6 +130,17 @@ describe('action.yml', () => {
     expect(r.code, r.log).toBe(2);
     expect(r.outputs).toEqual({ verdict: 'error', 'exit-code': '2' });
     expect(r.summary).toMatch(/^## hubproof certify: ⚠️ could not run\n\n> Error: .*target\.json.*\[HUBPROOF_ERR_TARGET_INVALID\]\n$/);
+  }, 60_000);
+
+  it('certifies a client library with the client input (a driver command, spaces and all), the default target unused', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'hubproof-action-'));
+    dirs.push(cwd);
+    const mutant = `"${process.execPath}" "${join(ROOT, 'selftest/client-mutants/mutant-driver.mjs')}" --mutant reconnects-after-4001`;
+    const r = await runAction({ client: mutant, args: 'pusher-client/reconnect/1' }, cwd);
+    expect(r.code, r.log).toBe(1);
+    expect(r.outputs).toEqual({ verdict: 'not-certified', 'exit-code': '1' });
+    expect(r.summary.split('\n')[0]).toMatch(/^## hubproof certify: ❌ NOT-CERTIFIED — pusher-js /);
+    expect(r.summary).toMatch(/pusher-client\/reconnect\/1/);
   }, 60_000);
 
   it('is what the example workflow in docs/ calls, with inputs it declares', () => {

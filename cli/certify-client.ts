@@ -5,13 +5,21 @@
  * certify.json (schema 1.2, with `client`), junit.xml and index.html in --out, the same verdict rules and
  * exit codes. A client has no load run, so the hub's load flags are refused here.
  */
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { clientCertifyReport } from '../certify/client-certificate.ts';
 import { writeCertify } from '../certify/write-certify.ts';
 import { certifyText } from '../reports/certify-terminal.ts';
+import { clientMatrixHtml } from '../reports/client-matrix-html.ts';
+import { clientMatrixText } from '../reports/client-matrix-text.ts';
+import { clientMatrix } from '../reports/model/client-matrix.ts';
+import type { CertifyReport } from '../reports/model/certify-report.ts';
+import { reportJson } from '../reports/report-contract.ts';
 import { certifyMarkdown } from '../reports/markdown.ts';
 import { HubproofError } from '../spec/errors.ts';
-import { planClientRun, type ClientFlags } from './client-run.ts';
+import { planClientRun, type ClientFlags, type ClientRunPlan } from './client-run.ts';
+
+import pkg from '../package.json' with { type: 'json' };
 import { writeText } from './write-text.ts';
 
 /** Flags of a hub's certificate that mean nothing for a client's: given with --client, exit 2. */
@@ -33,13 +41,53 @@ export const HUB_ONLY_FLAGS = [
 /** Flags only a client's certificate takes: given without --client, exit 2. */
 export const CLIENT_ONLY_FLAGS = ['profile', 'client-path', 'client-url', 'concurrency'] as const;
 
-export interface ClientCertifyFlags extends ClientFlags {
+export interface ClientCertifyFlags extends Omit<ClientFlags, 'driver' | 'client-path'> {
+  /** --client, repeatable. */
+  client: string[];
+  /** --client-path, repeatable with one --client: one client per path. */
+  'client-path'?: string[] | undefined;
   out: string;
   markdown?: string | undefined;
 }
 
+/**
+ * One certificate per client, in --out for one client; for several, each in its own folder under --out
+ * and a comparison page (index.html) beside them. Every client is planned (flags, selectors, driver
+ * checked) before the first runs; they run one after another (each runs its cases a few at a time).
+ */
 export async function certifyClient(values: ClientCertifyFlags, selectors: string[], concurrency: number | undefined): Promise<number> {
-  const plan = await planClientRun(values, selectors, concurrency);
+  const subjects = clientSubjects(values.client, values['client-path'] ?? []);
+  const plans: ClientRunPlan[] = [];
+  for (const s of subjects)
+    plans.push(await planClientRun({ ...values, driver: s.driver, 'client-path': s.clientPath }, selectors, concurrency));
+  const profiles = new Set(plans.map((p) => p.profile));
+  if (profiles.size > 1)
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      `the clients speak different profiles (${[...profiles].join(', ')}): certify clients of one profile together`,
+    );
+  const out = resolve(values.out);
+  if (plans.length === 1) {
+    const report = await certifyOne(plans[0]!, values, selectors, out);
+    process.stdout.write(certifyText(report.report, report.files));
+    return finish(report.report.exitCode, report.report.reasons);
+  }
+  const startedAt = new Date().toISOString();
+  const done: Array<{ report: CertifyReport; dir: string }> = [];
+  for (const [i, plan] of plans.entries()) {
+    const dir = `${i + 1}-${slug(subjects[i]!.clientPath ?? plan.driver)}`;
+    const { report } = await certifyOne(plan, values, selectors, join(out, dir));
+    done.push({ report, dir });
+  }
+  const matrix = clientMatrix(done);
+  const page = join(out, 'index.html');
+  writeFileSync(page, clientMatrixHtml(matrix, { harness: `hubproof ${pkg.version}`, startedAt }));
+  if (values.markdown) writeText(values.markdown, done.map((d) => certifyMarkdown(d.report)).join('\n'));
+  process.stdout.write(clientMatrixText(matrix, page));
+  return finish(matrix.exitCode, []);
+}
+
+async function certifyOne(plan: ClientRunPlan, values: ClientCertifyFlags, selectors: string[], dir: string) {
   const startedAt = new Date();
   const conformance = await plan.run();
   const report = clientCertifyReport({
@@ -48,15 +96,43 @@ export async function certifyClient(values: ClientCertifyFlags, selectors: strin
     options: { strict: values.strict ?? false, selectors },
     startedAt,
   });
-  const files = writeCertify({ report, conformance }, resolve(values.out));
-  if (values.markdown) writeText(values.markdown, certifyMarkdown(report));
-  process.stdout.write(certifyText(report, files));
-  if (report.exitCode === 2)
+  // Validated against its published schema before anything is written (reports/report-contract.ts).
+  reportJson('certify', report);
+  const files = writeCertify({ report, conformance }, dir);
+  if (values.markdown && values.client.length === 1 && (values['client-path']?.length ?? 0) <= 1)
+    writeText(values.markdown, certifyMarkdown(report));
+  return { report, files };
+}
+
+function finish(exitCode: 0 | 1 | 2, reasons: readonly string[]): number {
+  if (exitCode === 2)
     throw new HubproofError(
       'HUBPROOF_ERR_INCONCLUSIVE',
-      `no verdict: ${report.reasons[0] ?? 'see the report'}; give the harness what the skipped cases need (see "not covered")`,
+      `no verdict: ${reasons[0] ?? 'a client had none, see its report'}; give the harness what the skipped cases need (see "not covered")`,
     );
-  return report.exitCode;
+  return exitCode;
+}
+
+/** Several --client, or one --client with several --client-path (one client per path); not both. */
+export function clientSubjects(clients: readonly string[], paths: readonly string[]): Array<{ driver: string; clientPath?: string }> {
+  if (paths.length > 0 && clients.length > 1)
+    throw new HubproofError(
+      'HUBPROOF_ERR_USAGE',
+      `--client-path with ${clients.length} --client values: give one --client (pusher-js or laravel-echo) with one --client-path per copy to compare`,
+    );
+  if (paths.length === 0) return clients.map((driver) => ({ driver }));
+  return paths.map((clientPath) => ({ driver: clients[0]!, clientPath }));
+}
+
+/** A folder name from a driver or a path: `/tmp/old/node_modules/pusher-js` → `tmp-old-node_modules-pusher-js` (last 48 characters). */
+function slug(text: string): string {
+  return (
+    text
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(-48)
+      .replace(/^-+/, '') || 'client'
+  );
 }
 
 /** Exit 2 for a flag given to the wrong kind of certificate, naming it. */

@@ -50,19 +50,18 @@ export async function run(argv: string[]): Promise<number> {
       markdown: { type: 'string' },
       soak: { type: 'boolean', default: false },
       'soak-duration': { type: 'string' },
-      client: { type: 'string' },
+      client: { type: 'string', multiple: true },
       profile: { type: 'string' },
-      'client-path': { type: 'string' },
+      'client-path': { type: 'string', multiple: true },
       'client-url': { type: 'string' },
       concurrency: { type: 'string' },
     },
   });
   checkCertifyFlags(values);
   if (values.client !== undefined) {
-    const { client, ...rest } = values;
     const concurrency = num('concurrency', values.concurrency, { integer: true, min: 1 });
     return certifyClient(
-      { ...rest, driver: client, out: values.out ?? DEFAULT_OUT_DIR },
+      { ...values, client: values.client, out: values.out ?? DEFAULT_OUT_DIR },
       [...positionals, ...(values.only ?? [])],
       concurrency,
     );

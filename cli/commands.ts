@@ -244,7 +244,7 @@ Options:
     name: 'certify',
     summary: 'Conformance suite plus a short load run, one report',
     help: `Usage: hubproof certify [--target file.json] [--out dir] [--strict] [--seed N] [--load-duration s] [selector…]
-       hubproof certify --client pusher-js|laravel-echo|dashboard|reference-agent|"<command>" [--out dir] [--strict] [selector…]
+       hubproof certify --client pusher-js|laravel-echo|dashboard|reference-agent|"<command>"… [--out dir] [--strict] [selector…]
 
 Runs the conformance suite and a short load run (fanout, presence, agents, connections, and browser:
 Chromium pages sized to the machine, 1 at 250 updates/s on 2 cores, skipped with the reason without
@@ -288,9 +288,12 @@ Options:
   --max-driver-cpu X    Load generator CPU share above which figures are invalid (default 0.9)
   --max-machine-cpu X   Machine CPU share above which figures are invalid (default 0.95)
   --cluster N           Certify the embedded hub as N nodes sharing a private redis-server
-  --client DRIVER       Certify a client library (see above); with it, as in \`hubproof client\`:
+  --client DRIVER       Certify a client library (see above); repeat it to compare clients: a
+                        certificate each in its own folder under --out, and index.html comparing them
+                        requirement by requirement. With it, as in \`hubproof client\`:
   --profile P           pusher-client, sync-client or presence-client (default: the driver's)
-  --client-path DIR     pusher-js or laravel-echo loaded from DIR (an installed copy or a local build)
+  --client-path DIR     pusher-js or laravel-echo loaded from DIR (an installed copy or a local build);
+                        repeat it with one --client to compare copies (releases, your build)
   --client-url URL      The dashboard page at URL instead of the reference hub's
   --concurrency N       Client cases at once (default 4)
   -h, --help            Show this help

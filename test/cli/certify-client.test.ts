@@ -99,6 +99,30 @@ describe('hubproof certify --client', () => {
     60_000,
   );
 
+  it.concurrent(
+    'several clients: a certificate each in its own folder, and a page comparing them requirement by requirement',
+    async () => {
+      const out = join(dir, 'several');
+      const r = await certify('--client', MUTANT, '--client', 'pusher-js', ...SELECTORS, '--out', out);
+      expect(r.status, r.stderr).toBe(1);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines[0]).toBe('certify: 2 clients, profile pusher-client');
+      expect(lines[1]).toMatch(/^ {2}NOT-CERTIFIED {2}pusher-js \S+ +\d+\/\d+ MUST · .* ✗ reconnect\/1$/);
+      expect(lines[2]).toMatch(/^ {2}CERTIFIED {6}pusher-js \S+ +\d+\/\d+ MUST/);
+      const page = readFileSync(join(out, 'index.html'), 'utf8');
+      const folders = [...page.matchAll(/<th class="client"><a href="([^"]+)\/index\.html">/g)].map((m) => m[1]!);
+      expect(folders).toHaveLength(2);
+      expect(folders[1]).toBe('2-pusher-js');
+      const reports = folders.map((f) => readReport(join(out, f)));
+      expect(reports.map((x) => x.verdict)).toEqual(['not-certified', 'certified']);
+      for (const x of reports) expect(publishedSchemaErrors('certify', x)).toEqual([]);
+      // The row where they differ is marked, and only that one.
+      const marked = [...page.matchAll(/<tr class="differs"><td class="mono" title="[^"]*">([^<]+)<\/td>/g)].map((m) => m[1]);
+      expect(marked).toEqual(['pusher-client/reconnect/1']);
+    },
+    60_000,
+  );
+
   // bin/hubproof.js prints a HubproofError as one `Error:` line with exit 2 (test/cli/client-command.test.ts shows it for client runs).
   it('refuses a flag of the other kind of certificate, or a hub selector, before anything starts', async () => {
     for (const [args, message] of [
@@ -113,6 +137,11 @@ describe('hubproof certify --client', () => {
         ['--client', 'reference-agent', 'pusher-client/events'],
         /^driver reference-agent does not speak the client driver protocol of profile pusher-client/,
       ],
+      [
+        ['--client', 'pusher-js', '--client', 'laravel-echo', '--client-path', dir],
+        /^--client-path with 2 --client values: give one --client/,
+      ],
+      [['--client', 'pusher-js', '--client', 'dashboard'], /^the clients speak different profiles \(pusher-client, presence-client\)/],
     ] as const) {
       await expect(certifyCommand([...args]), args.join(' ')).rejects.toThrow(message);
     }

@@ -19,7 +19,8 @@ export function pageParts(page: string): { body: string; css: string } {
   return { body, css: style.startsWith(BASE_CSS) ? style.slice(BASE_CSS.length) : style };
 }
 
-const VERDICT_CLASS = {
+/** The CSS class of each verdict (badge colours). */
+export const VERDICT_CLASS = {
   certified: 'pass',
   'conformant-with-deviations': 'expected-fail',
   'not-certified': 'fail',

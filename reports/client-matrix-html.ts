@@ -2,16 +2,10 @@
  * The comparison page of several clients (`hubproof certify --client A --client B`): their verdicts, then
  * a requirement-by-client table of outcomes, each column heading linking to that client's own certificate.
  */
+import { VERDICT_CLASS } from './certify-html.ts';
 import { badge } from './conformance-html.ts';
 import { html, htmlPage, type RawHtml } from './html-page.ts';
 import type { ClientColumn, ClientMatrix } from './model/client-matrix.ts';
-
-const VERDICT_CLASS = {
-  certified: 'pass',
-  'conformant-with-deviations': 'expected-fail',
-  'not-certified': 'fail',
-  inconclusive: 'non-strict',
-} as const;
 
 function head(c: ClientColumn): RawHtml {
   const should = c.should.run ? `${c.should.passed}/${c.should.total} SHOULD` : 'SHOULD not run';

@@ -1,9 +1,10 @@
 /**
- * `hubproof certify --client DRIVER`: a client library's certificate. One `hubproof client` run of the
+ * `hubproof certify --client DRIVER…`: a client library's certificate. One `hubproof client` run of the
  * profile the driver speaks (pusher-js and laravel-echo: pusher-client; dashboard: presence-client;
  * reference-agent or `--profile sync-client`: sync-client), folded into the certificate hubs get:
  * certify.json (schema 1.2, with `client`), junit.xml and index.html in --out, the same verdict rules and
- * exit codes. A client has no load run, so the hub's load flags are refused here.
+ * exit codes. Several clients get one each in a folder of their own and a page comparing them. A client
+ * has no load run, so the hub's load flags are refused here.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,13 +15,12 @@ import { clientMatrixHtml } from '../reports/client-matrix-html.ts';
 import { clientMatrixText } from '../reports/client-matrix-text.ts';
 import { clientMatrix } from '../reports/model/client-matrix.ts';
 import type { CertifyReport } from '../reports/model/certify-report.ts';
-import { reportJson } from '../reports/report-contract.ts';
 import { certifyMarkdown } from '../reports/markdown.ts';
 import { HubproofError } from '../spec/errors.ts';
 import { planClientRun, type ClientFlags, type ClientRunPlan } from './client-run.ts';
+import { writeText } from './write-text.ts';
 
 import pkg from '../package.json' with { type: 'json' };
-import { writeText } from './write-text.ts';
 
 /** Flags of a hub's certificate that mean nothing for a client's: given with --client, exit 2. */
 export const HUB_ONLY_FLAGS = [
@@ -68,9 +68,10 @@ export async function certifyClient(values: ClientCertifyFlags, selectors: strin
     );
   const out = resolve(values.out);
   if (plans.length === 1) {
-    const report = await certifyOne(plans[0]!, values, selectors, out);
-    process.stdout.write(certifyText(report.report, report.files));
-    return finish(report.report.exitCode, report.report.reasons);
+    const { report, files } = await certifyOne(plans[0]!, values, selectors, out);
+    if (values.markdown) writeText(values.markdown, certifyMarkdown(report));
+    process.stdout.write(certifyText(report, files));
+    return finish(report.exitCode, report.reasons);
   }
   const startedAt = new Date().toISOString();
   const done: Array<{ report: CertifyReport; dir: string }> = [];
@@ -96,12 +97,7 @@ async function certifyOne(plan: ClientRunPlan, values: ClientCertifyFlags, selec
     options: { strict: values.strict ?? false, selectors },
     startedAt,
   });
-  // Validated against its published schema before anything is written (reports/report-contract.ts).
-  reportJson('certify', report);
-  const files = writeCertify({ report, conformance }, dir);
-  if (values.markdown && values.client.length === 1 && (values['client-path']?.length ?? 0) <= 1)
-    writeText(values.markdown, certifyMarkdown(report));
-  return { report, files };
+  return { report, files: writeCertify({ report, conformance }, dir) };
 }
 
 function finish(exitCode: 0 | 1 | 2, reasons: readonly string[]): number {

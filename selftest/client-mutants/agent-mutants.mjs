@@ -18,6 +18,13 @@ export const AGENT_MUTANTS = {
       return 0;
     }
   },
+  /** Backs off exponentially but without a ceiling: the gaps keep doubling however long the outage. */
+  'backoff-without-cap': class extends ReferenceAgent {
+    /** @param {number} ms */
+    capDelay(ms) {
+      return ms;
+    }
+  },
   /** Sends every attempt of a create with a fresh Idempotency-Key. */
   'new-key-per-attempt': class extends ReferenceAgent {
     keyForAttempt() {

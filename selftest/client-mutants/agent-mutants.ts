@@ -21,6 +21,7 @@ export function agentMutantDriver(name: string): DriverSpec {
 
 export const AGENT_MUTANTS: readonly AgentMutant[] = [
   { name: 'no-backoff', breaks: 'sync-client/backoff/1', describe: 'retries a refused connection or a 5xx at once' },
+  { name: 'backoff-without-cap', breaks: 'sync-client/backoff/2', describe: 'backs off exponentially with no ceiling' },
   {
     name: 'new-key-per-attempt',
     breaks: 'sync-client/idempotency/1',

@@ -30,6 +30,16 @@ export const SYNC_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     { dependsOn: [JOINED] },
   ),
   req(
+    'sync-client/backoff/2',
+    'MUST',
+    'An agent MUST cap its back-off: however many attempts in a row fail, no gap from a failed attempt to the next exceeds its ceiling, which is at most 5 s (the `backoffCapMs` a case asks for, when the agent can take one).',
+    `${DOC}#back-off-ceiling`,
+    derived(
+      'sync-client/backoff/1 asks an agent to be back within 5 s once the hub answers again; an exponential back-off without a ceiling keeps that promise only for short outages (after ten failures a back-off from 0.1 s waits 100 s), so the ceiling is the same MUST stated for every outage length (docs/protocol.md, "Back-off ceiling").',
+    ),
+    { dependsOn: [JOINED] },
+  ),
+  req(
     'sync-client/heartbeat/1',
     'MUST',
     'A joined agent MUST send `POST …/participants/{pid}/heartbeat` at least once every `heartbeat_interval_ms` advertised by `GET /api/hub` (no gap longer than 1.5 intervals plus 0.2 s).',

@@ -23,6 +23,14 @@ export const AgentJoin = z
     token: z.string().min(1).describe('The bearer token for every request and channel authorization'),
     sessionId: z.number().int().positive(),
     agentType: z.string().min(1),
+    backoffCapMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Cap the agent’s retry back-off at this many ms for this session, where its ceiling can be set (the back-off ceiling case asks for 500, so that it takes seconds). An agent whose ceiling cannot be set ignores it and reports the ceiling it uses in `joined`',
+      ),
   })
   .meta({
     id: 'AgentJoin',
@@ -79,7 +87,18 @@ export const AgentState = z
   .meta({ id: 'AgentState', description: 'The agent’s event stream changed state.' });
 
 export const AgentJoined = z
-  .object({ type: z.literal('joined'), agent: AgentName, participantId: z.number().int().positive() })
+  .object({
+    type: z.literal('joined'),
+    agent: AgentName,
+    participantId: z.number().int().positive(),
+    backoffCapMs: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'The ceiling of the agent’s back-off, ms, when it is not the `backoffCapMs` that `join` asked for (or `join` asked for none)',
+      ),
+  })
   .meta({ id: 'AgentJoined', description: 'The agent joined the session, with the participant id the API gave it.' });
 
 export const AgentEventSeen = z

@@ -3,8 +3,9 @@
  * pusher-client cases' are (cases/index.ts).
  */
 import type { ClientCase } from '../client-case.ts';
+import { backoffCapCases } from './backoff-cap.ts';
 import { joinBackoffCases } from './join-backoff.ts';
 import { sessionCases } from './session.ts';
 import { streamCases } from './stream.ts';
 
-export const AGENT_CASES: readonly ClientCase[] = [...joinBackoffCases, ...sessionCases, ...streamCases];
+export const AGENT_CASES: readonly ClientCase[] = [...joinBackoffCases, ...backoffCapCases, ...sessionCases, ...streamCases];

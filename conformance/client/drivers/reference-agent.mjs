@@ -3,12 +3,12 @@
  * hubproof's reference agent: a small, plain agent of the sync API (docs/protocol.md, "Profile sync")
  * that does what profile sync-client asks, for a team to compare its own agent against. It is not a
  * third-party library. `fetch` for the HTTP API and `ws` for the Pusher event stream on the same host.
- * The five rules are five methods, so a mutant (selftest/client-mutants/agent-mutants.mjs) overrides one.
+ * Each rule is a method of its own, so a mutant (selftest/client-mutants/agent-mutants.mjs) overrides one.
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 
-/** Back-off: 150 ms × 2^attempt, ±10 % jitter, at most 2 s; a request gives up after this many attempts. */
+/** Back-off: 150 ms × 2^attempt, ±10 % jitter, at most 2 s (or the lower ceiling `join` asks for); a request gives up after this many attempts. */
 const BACKOFF_BASE_MS = 150;
 const BACKOFF_CAP_MS = 2000;
 const MAX_ATTEMPTS = 8;
@@ -19,7 +19,7 @@ const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms)
 export class ReferenceAgent {
   /**
    * @param {string} name
-   * @param {{ api: string, key: string, token: string, sessionId: number, agentType: string }} join
+   * @param {{ api: string, key: string, token: string, sessionId: number, agentType: string, backoffCapMs?: number }} join
    * @param {(o: Record<string, unknown>) => void} emit
    */
   constructor(name, join, emit) {
@@ -41,13 +41,20 @@ export class ReferenceAgent {
     this.heartbeatTimer = undefined;
     /** @type {number | undefined} */
     this.participantId = undefined;
+    /** The back-off ceiling: its own, or the lower one `join` asked for. */
+    this.backoffCapMs = Math.min(BACKOFF_CAP_MS, join.backoffCapMs ?? BACKOFF_CAP_MS);
   }
 
   // ---- the rules of profile sync-client, one method each -------------------------------------------
 
   /** sync-client/backoff/1: the wait before retry number `attempt` (0 = the first retry). */
   retryDelay(/** @type {number} */ attempt) {
-    return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt * (0.9 + Math.random() * 0.2));
+    return this.capDelay(BACKOFF_BASE_MS * 2 ** attempt * (0.9 + Math.random() * 0.2));
+  }
+
+  /** sync-client/backoff/2: the back-off stops growing at its ceiling. */
+  capDelay(/** @type {number} */ ms) {
+    return Math.min(this.backoffCapMs, ms);
   }
 
   /** sync-client/idempotency/1: the key attempt `attempt` of a create sends (the create's own key). */
@@ -111,7 +118,9 @@ export class ReferenceAgent {
     });
     if (joined.status !== 201) throw new Error(`join answered ${joined.status}`);
     this.participantId = Number(joined.json.participant_id);
-    this.emit({ type: 'joined', agent: this.name, participantId: this.participantId });
+    // The ceiling is reported only when it is not the one join asked for (docs/client-driver-protocol.md).
+    const cap = this.backoffCapMs === this.join.backoffCapMs ? {} : { backoffCapMs: this.backoffCapMs };
+    this.emit({ type: 'joined', agent: this.name, participantId: this.participantId, ...cap });
     this.connect();
     this.startHeartbeat(interval);
   }

@@ -1,0 +1,61 @@
+/**
+ * sync-client/backoff/2: the agent's back-off stops growing at a ceiling of at most 5 s
+ * (docs/protocol.md, "Back-off ceiling"). The case asks for a 500 ms ceiling through `join`, so that
+ * showing the ceiling takes two seconds, not a minute.
+ */
+import type { ClientCase } from '../client-case.ts';
+import { joinedAgent } from './helpers.ts';
+import { FIRST_GAP_MIN_MS } from './join-backoff.ts';
+
+const CEILING = 'sync-client/backoff/2';
+/** What the case asks the agent for (`join.backoffCapMs`). */
+export const CAP_ASKED_MS = 500;
+/** The protocol's ceiling on the ceiling. */
+const CEILING_MAX_MS = 5000;
+/** Jitter around the ceiling and a loaded machine. */
+const gapBound = (ceilingMs: number) => Math.round(ceilingMs * 1.25 + 750);
+/** Refused attempts in a row: enough that an uncapped doubling from 0.1 s would pass gapBound before they run out. */
+export const failuresFor = (ceilingMs: number) => Math.ceil(Math.log2(ceilingMs / FIRST_GAP_MIN_MS)) + 2;
+
+const backoffCap: ClientCase = {
+  requirement: CEILING,
+  desc: `Asks the agent for a ${CAP_ASKED_MS} ms back-off ceiling, drops its event stream and refuses its next ${failuresFor(CAP_ASKED_MS)} stream connections; expects no gap from a failure to the next attempt over the ceiling × 1.25 + 0.75 s`,
+  // An agent whose ceiling is fixed at the 5 s allowed needs about 25 s of refusals to show it.
+  timeoutMs: 45_000,
+  async run(ctx) {
+    const { api, app } = await joinedAgent(ctx, {}, { backoffCapMs: CAP_ASKED_MS });
+    const own = app.find('joined')!.obs.backoffCapMs;
+    const ceiling = own ?? CAP_ASKED_MS;
+    const whose = own === undefined ? `the ${CAP_ASKED_MS} ms asked for in join` : `its own ${own} ms (reported in joined)`;
+    if (ceiling > CEILING_MAX_MS)
+      return ctx.fail(`the agent’s back-off ceiling is ${own} ms`, {
+        expected: `a ceiling of at most ${CEILING_MAX_MS} ms`,
+        actual: `joined.backoffCapMs ${own}`,
+      });
+    const failures = failuresFor(ceiling);
+    const bound = gapBound(ceiling);
+    const from = api.of('stream').length;
+    api.refuse('stream', failures);
+    api.stream.dropAll();
+    // The drop is the first failure; each refused attempt is the next.
+    let failedAt = ctx.now();
+    const gaps: number[] = [];
+    for (let i = 0; i <= failures; i++) {
+      const next = await api.until(() => api.of('stream')[from + i], Math.max(0, failedAt + bound - ctx.now()) + 50);
+      const detail = `gaps from each failure to the next attempt: ${[...gaps, next ? Math.round(next.t - failedAt) : '…'].join(', ')} ms (ceiling ${whose})`;
+      if (!next || next.t - failedAt > bound)
+        return ctx.fail(
+          next
+            ? `the agent waited ${Math.round(next.t - failedAt)} ms after failure ${i + 1}: its back-off grew past its ceiling`
+            : `the agent made no attempt within ${bound} ms of failure ${i + 1}: its back-off grew past its ceiling`,
+          { expected: `no gap over ${bound} ms (ceiling ${ceiling} ms × 1.25 + 750 ms), however many attempts fail`, actual: detail },
+        );
+      gaps.push(Math.round(next.t - failedAt));
+      if (next.outcome !== 'refused') break;
+      failedAt = next.answeredAt ?? next.t;
+    }
+    ctx.note(`gaps from each failure to the next attempt: ${gaps.join(', ')} ms (ceiling ${whose}, bound ${bound} ms)`);
+  },
+};
+
+export const backoffCapCases: readonly ClientCase[] = [backoffCap];

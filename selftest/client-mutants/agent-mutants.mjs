@@ -43,6 +43,10 @@ export const AGENT_MUTANTS = {
     }
     async catchUp() {}
   },
+  /** Hands conflict events on but keeps creating as if nothing happened. */
+  'ignores-conflicts': class extends ReferenceAgent {
+    onConflict() {}
+  },
   /** Stops heartbeating and closes the stream when done, without DELETE. */
   'no-leave': class extends ReferenceAgent {
     async leave() {

@@ -29,5 +29,10 @@ export const AGENT_MUTANTS: readonly AgentMutant[] = [
   },
   { name: 'no-heartbeat', breaks: 'sync-client/heartbeat/1', describe: 'never heartbeats' },
   { name: 'no-catch-up', breaks: 'sync-client/catch-up/1', describe: 'resubscribes after a drop but never reads history' },
+  {
+    name: 'ignores-conflicts',
+    breaks: 'sync-client/conflicts/1',
+    describe: 'hands conflict events on but keeps creating while a conflict is unresolved',
+  },
   { name: 'no-leave', breaks: 'sync-client/leave/1', describe: 'closes the stream when done without DELETE …/participants/{pid}' },
 ];

@@ -84,6 +84,16 @@ export const SYNC_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     { dependsOn: [JOINED] },
   ),
   req(
+    'sync-client/conflicts/1',
+    'SHOULD',
+    'On `AgentConflictDetected` in its session an agent SHOULD pause: tell its application, send no create in that session until the `AgentConflictResolved` with the same `conflict_id` (or, if none comes, for at least 2 s), then resume and send the creates its application asked for meanwhile.',
+    `${DOC}#pausing-on-a-conflict`,
+    derived(
+      'The agent-sync design asks agents to "Pause work on conflicting todos", "Wait for auto-resolution" and "Update local task list after resolution", and not to "Ignore conflict events" or "Create todos without checking for duplicates" (docs/protocol.md, "Pausing on a conflict"); the only work on todos this profile sees is a create, so the pause is judged on creates. The hub resolves a duplicate on its own within its conflict budget, so an agent that keeps creating loses nothing for good, only work on a todo the hub may cancel: a SHOULD.',
+    ),
+    { dependsOn: [JOINED, 'sync-client/events/1'] },
+  ),
+  req(
     'sync-client/leave/1',
     'SHOULD',
     'When its application is done, an agent SHOULD send `DELETE …/participants/{pid}` and then no further heartbeat.',

@@ -35,7 +35,7 @@ export const AgentJoin = z
   .meta({
     id: 'AgentJoin',
     description:
-      'Join the session and keep it: read GET /api/hub, connect the event stream, join, subscribe private-session.{id}, heartbeat at the advertised interval, reconnect and catch up when the stream drops. Ack at once; report `joined` when done.',
+      'Join the session and keep it: read GET /api/hub, connect the event stream, join, subscribe private-session.{id}, heartbeat at the advertised interval, reconnect and catch up when the stream drops, pause on a detected conflict. Ack at once; report `joined` when done.',
   });
 
 export const AgentCreate = z
@@ -48,7 +48,8 @@ export const AgentCreate = z
   })
   .meta({
     id: 'AgentCreate',
-    description: 'Create a todo in the session (retrying as the agent does). Ack at once; report `created` or `error` when done.',
+    description:
+      'Create a todo in the session (retrying as the agent does, and held while it is paused on a conflict). Ack at once; report `created` or `error` when done.',
   });
 
 export const AgentLeave = z
@@ -119,6 +120,31 @@ export const AgentLeft = z
   .object({ type: z.literal('left'), agent: AgentName })
   .meta({ id: 'AgentLeft', description: 'The agent left the session.' });
 
+export const AgentPaused = z
+  .object({
+    type: z.literal('paused'),
+    agent: AgentName,
+    conflictId: z.number().int().describe('The `conflict_id` of the `AgentConflictDetected` it paused for'),
+    todoIds: z
+      .array(z.number().int())
+      .optional()
+      .describe('The conflicting todos (`details.todo1_id`, `todo2_id`), when the event names them'),
+  })
+  .meta({
+    id: 'AgentPaused',
+    description:
+      'What the agent does, not what it sees: it paused its work on the session’s todos for a detected conflict, and sends no create there until it resumes.',
+  });
+
+export const AgentResumed = z
+  .object({
+    type: z.literal('resumed'),
+    agent: AgentName,
+    conflictId: z.number().int(),
+    resolved: z.boolean().describe('true after the conflict’s `AgentConflictResolved`; false when the agent stopped waiting for one'),
+  })
+  .meta({ id: 'AgentResumed', description: 'The agent resumed the work it paused for conflict `conflictId`.' });
+
 export const AgentErrorSeen = z
   .object({ type: z.literal('error'), agent: AgentName.optional(), message: z.string().min(1) })
   .meta({ id: 'AgentErrorSeen', description: 'The agent reported an error to its application (a create that gave up, a failed join).' });
@@ -136,6 +162,8 @@ export const AgentObservation = z
     AgentEventSeen,
     AgentCreated,
     AgentLeft,
+    AgentPaused,
+    AgentResumed,
     AgentErrorSeen,
     AgentLog,
   ])

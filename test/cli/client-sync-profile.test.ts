@@ -28,7 +28,7 @@ describe('hubproof client --profile sync-client', () => {
     const r = hubproof('--dry-run', '--profile', 'sync-client');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^sync-client\/backoff\/1#2\tMUST\tDrops the joined agent’s event stream/m);
-    expect(r.stdout.trim().split('\n').at(-1)).toBe('9 case(s)');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('10 case(s)');
   });
 
   it('exits 2 with one Error: line for mixed profiles and for a Pusher client driver run on agents', () => {

@@ -4,8 +4,15 @@
  */
 import type { ClientCase } from '../client-case.ts';
 import { backoffCapCases } from './backoff-cap.ts';
+import { conflictCases } from './conflicts.ts';
 import { joinBackoffCases } from './join-backoff.ts';
 import { sessionCases } from './session.ts';
 import { streamCases } from './stream.ts';
 
-export const AGENT_CASES: readonly ClientCase[] = [...joinBackoffCases, ...backoffCapCases, ...sessionCases, ...streamCases];
+export const AGENT_CASES: readonly ClientCase[] = [
+  ...joinBackoffCases,
+  ...backoffCapCases,
+  ...sessionCases,
+  ...streamCases,
+  ...conflictCases,
+];

@@ -13,6 +13,10 @@ const BACKOFF_BASE_MS = 150;
 const BACKOFF_CAP_MS = 2000;
 const MAX_ATTEMPTS = 8;
 const HISTORY_PAGE = 100;
+/** How long a pause on a conflict waits for its resolution before the agent resumes anyway (the rule allows 2 s or more). */
+const CONFLICT_WAIT_MS = 5000;
+const CONFLICT_DETECTED = 'App\\Events\\AgentConflictDetected';
+const CONFLICT_RESOLVED = 'App\\Events\\AgentConflictResolved';
 
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,6 +45,12 @@ export class ReferenceAgent {
     this.heartbeatTimer = undefined;
     /** @type {number | undefined} */
     this.participantId = undefined;
+    /** Conflicts the agent paused for, by conflict_id, with the timer that stops waiting for their resolution. */
+    /** @type {Map<number, NodeJS.Timeout>} */
+    this.conflicts = new Map();
+    /** Creates held while paused: each resolves when no conflict is left. */
+    /** @type {Array<() => void>} */
+    this.held = [];
     /** The back-off ceiling: its own, or the lower one `join` asked for. */
     this.backoffCapMs = Math.min(BACKOFF_CAP_MS, join.backoffCapMs ?? BACKOFF_CAP_MS);
   }
@@ -100,6 +110,36 @@ export class ReferenceAgent {
     }
   }
 
+  /**
+   * sync-client/conflicts/1: on a detected conflict in its session the agent pauses its creates until the
+   * conflict's resolution (or CONFLICT_WAIT_MS without one), and tells its application both.
+   */
+  onConflict(/** @type {string} */ event, /** @type {any} */ data) {
+    const id = Number(data?.conflict_id);
+    if (!Number.isFinite(id) || Number(data?.session_id) !== this.join.sessionId) return;
+    if (event === CONFLICT_DETECTED && !this.conflicts.has(id)) {
+      const todoIds = [data.details?.todo1_id, data.details?.todo2_id].filter((t) => typeof t === 'number');
+      this.conflicts.set(
+        id,
+        setTimeout(() => this.resume(id, false), CONFLICT_WAIT_MS),
+      );
+      this.emit({ type: 'paused', agent: this.name, conflictId: id, ...(todoIds.length ? { todoIds } : {}) });
+    } else if (event === CONFLICT_RESOLVED && this.conflicts.has(id)) this.resume(id, true);
+  }
+
+  /** @param {number} id @param {boolean} resolved */
+  resume(id, resolved) {
+    clearTimeout(this.conflicts.get(id));
+    if (!this.conflicts.delete(id)) return;
+    this.emit({ type: 'resumed', agent: this.name, conflictId: id, resolved });
+    if (this.conflicts.size === 0) for (const go of this.held.splice(0)) go();
+  }
+
+  /** Waits while the agent is paused on a conflict. */
+  unpaused() {
+    return this.conflicts.size === 0 ? Promise.resolve() : new Promise((resolve) => this.held.push(() => resolve(undefined)));
+  }
+
   /** sync-client/leave/1: no more heartbeats, `DELETE` the participant, close the stream. */
   async leave() {
     this.stopHeartbeat();
@@ -127,6 +167,7 @@ export class ReferenceAgent {
 
   /** @param {string} title @param {string} description */
   async create(title, description) {
+    await this.unpaused();
     const key = randomUUID();
     const r = await this.request('POST', `/api/sessions/${this.join.sessionId}/todos`, {
       body: JSON.stringify({ title, description }),
@@ -155,6 +196,7 @@ export class ReferenceAgent {
   stop() {
     this.stopped = true;
     this.stopHeartbeat();
+    for (const t of this.conflicts.values()) clearTimeout(t);
     this.ws?.terminate();
   }
 
@@ -165,6 +207,7 @@ export class ReferenceAgent {
       this.lastSeq = data.seq;
     }
     this.emit({ type: 'event', agent: this.name, channel: this.channel, event, data });
+    if (event === CONFLICT_DETECTED || event === CONFLICT_RESOLVED) this.onConflict(event, data);
   }
 
   connect() {

@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AGENT_CASES } from '../conformance/client/agent-cases/index.ts';
+import { AGENT_CASES, SYNC_API_ADVERTISED } from '../conformance/client/agent-cases/index.ts';
 import { assignClientCaseIds, CLIENT_CASES } from '../conformance/client/cases/index.ts';
-import { runClientConformance, selectClientCases } from '../conformance/client/client-runner.ts';
+import { PUSHER_ADVERTISED, runClientConformance, selectClientCases } from '../conformance/client/client-runner.ts';
 import { driverSpec, isShipped } from '../conformance/client/driver/driver-spec.ts';
 import { writeConformanceHtml } from '../reports/conformance-html.ts';
 import { writeConformanceJson } from '../reports/conformance-json.ts';
@@ -75,6 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     concurrency,
     cases: profile.cases,
     requirements: profile.requirements,
+    advertised: profile.advertised,
   });
   return writeReports(report, values);
 }
@@ -141,8 +142,18 @@ async function runDashboard(
 
 /** The client profiles `hubproof client` runs: their cases, rules and the driver used without --driver. */
 const PROFILES = {
-  'pusher-client': { cases: CLIENT_CASES, requirements: PUSHER_CLIENT_REQUIREMENTS, defaultDriver: 'pusher-js' },
-  'sync-client': { cases: AGENT_CASES, requirements: SYNC_CLIENT_REQUIREMENTS, defaultDriver: 'reference-agent' },
+  'pusher-client': {
+    cases: CLIENT_CASES,
+    requirements: PUSHER_CLIENT_REQUIREMENTS,
+    defaultDriver: 'pusher-js',
+    advertised: PUSHER_ADVERTISED,
+  },
+  'sync-client': {
+    cases: AGENT_CASES,
+    requirements: SYNC_CLIENT_REQUIREMENTS,
+    defaultDriver: 'reference-agent',
+    advertised: SYNC_API_ADVERTISED,
+  },
 } as const;
 type ClientProfileName = keyof typeof PROFILES;
 

@@ -5,7 +5,7 @@
  * a few hundred ms, which six runs side by side on two cores would stretch.
  */
 import { describe, expect, it } from 'vitest';
-import { AGENT_CASES } from '../../../conformance/client/agent-cases/index.ts';
+import { AGENT_CASES, SYNC_API_ADVERTISED } from '../../../conformance/client/agent-cases/index.ts';
 import { runClientConformance, selectClientCases } from '../../../conformance/client/client-runner.ts';
 import { AGENT_MUTANTS, agentMutantDriver } from '../../../selftest/client-mutants/agent-mutants.ts';
 import { storyProblems } from '../../../selftest/client-mutants/score.ts';
@@ -23,6 +23,7 @@ const run = (name: string) =>
     driver: agentMutantDriver(name),
     cases: AGENT_CASES,
     requirements: SYNC_CLIENT_REQUIREMENTS,
+    advertised: SYNC_API_ADVERTISED,
     strict: true,
     progress: null,
   });

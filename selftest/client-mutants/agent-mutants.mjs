@@ -12,6 +12,17 @@ import { agentHandlers, ReferenceAgent } from '../../conformance/client/drivers/
 /** @type {Record<string, typeof ReferenceAgent>} */
 export const AGENT_MUTANTS = {
   reference: ReferenceAgent,
+  /**
+   * Not a mutant: an agent whose 1 s back-off ceiling cannot be set. It ignores join.backoffCapMs and
+   * reports its own in joined, as the protocol asks, so it must pass sync-client/backoff/2.
+   */
+  'fixed-ceiling': class extends ReferenceAgent {
+    /** @param {ConstructorParameters<typeof ReferenceAgent>} args */
+    constructor(...args) {
+      super(...args);
+      this.backoffCapMs = 1000;
+    }
+  },
   /** Retries at once, however often the hub refuses or answers 5xx. */
   'no-backoff': class extends ReferenceAgent {
     retryDelay() {

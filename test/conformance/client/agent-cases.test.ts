@@ -44,6 +44,22 @@ describe('sync-client cases', () => {
     expect(report.client?.library).toBe('reference agent, mutant reference');
   }, 60_000);
 
+  it('judge an agent whose back-off ceiling is fixed against the ceiling it reports, and pass it', async () => {
+    const report = await runClientConformance({
+      driver: agentMutantDriver('fixed-ceiling'),
+      cases: AGENT_CASES,
+      requirements: SYNC_CLIENT_REQUIREMENTS,
+      advertised: SYNC_API_ADVERTISED,
+      selectors: ['sync-client/backoff/2'],
+      progress: null,
+    });
+    const row = report.results[0]!;
+    expect(`${row.outcome} ${row.reason ?? ''} ${row.actual ?? ''}`).toMatch(/^pass /);
+    expect(row.wire.some((w) => w.dir === 'note' && /ceiling its own 1000 ms \(reported in joined\), bound 2000 ms/.test(w.text))).toBe(
+      true,
+    );
+  }, 60_000);
+
   for (const m of AGENT_MUTANTS) {
     it(`catch the ${m.name} agent on ${m.breaks} and nothing else`, async () => {
       const report = await run(m.name);

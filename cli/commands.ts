@@ -143,9 +143,8 @@ catch-up from GET /api/presence after every reconnect, one row per agent, back-o
 the page runs in Chromium against a scripted /ws/broadcasts and GET /api/presence.
 
 Options:
-  --profile P        pusher-client (default) or sync-client (agents of the sync API: back-off and its
-                     ceiling, heartbeat, idempotent retries, catch-up from history, pausing on a
-                     conflict, leave); selectors sync-client/… imply it
+  --profile P        pusher-client (default) or sync-client (agents of the sync API: back-off, heartbeat,
+                     idempotent retries, catch-up from history, leave); selectors sync-client/… imply it
   --driver D         pusher-js (default: the pusher-js hubproof depends on, Node build), laravel-echo
                      (Echo's pusher connector over pusher-js), dashboard (the reference hub's
                      /dashboard page in Chromium), or a command line speaking the protocol; with

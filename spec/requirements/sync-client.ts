@@ -37,7 +37,7 @@ export const SYNC_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     derived(
       'sync-client/backoff/1 asks an agent to be back within 5 s once the hub answers again; an exponential back-off without a ceiling keeps that promise only for short outages (after ten failures a back-off from 0.1 s waits 100 s), so the ceiling is the same MUST stated for every outage length (docs/protocol.md, "Back-off ceiling").',
     ),
-    { dependsOn: [JOINED] },
+    { dependsOn: [JOINED, 'sync-client/backoff/1'] },
   ),
   req(
     'sync-client/heartbeat/1',

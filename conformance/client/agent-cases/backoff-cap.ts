@@ -3,11 +3,15 @@
  * (docs/protocol.md, "Back-off ceiling"). The case asks for a 500 ms ceiling through `join`, so that
  * showing the ceiling takes two seconds, not a minute.
  */
+import { DependencyUnmet } from '../../types.ts';
 import type { ClientCase } from '../client-case.ts';
 import { joinedAgent } from './helpers.ts';
 import { FIRST_GAP_MIN_MS } from './join-backoff.ts';
 
 const CEILING = 'sync-client/backoff/2';
+const BACKOFF = 'sync-client/backoff/1';
+/** Silence after a failure that means the agent stopped retrying (backoff/1's "back within 5 s"). */
+const STOPPED_MS = 5000;
 /** What the case asks the agent for (`join.backoffCapMs`). */
 export const CAP_ASKED_MS = 500;
 /** The protocol's ceiling on the ceiling. */
@@ -41,15 +45,20 @@ const backoffCap: ClientCase = {
     let failedAt = ctx.now();
     const gaps: number[] = [];
     for (let i = 0; i <= failures; i++) {
-      const next = await api.until(() => api.of('stream')[from + i], Math.max(0, failedAt + bound - ctx.now()) + 50);
-      const detail = `gaps from each failure to the next attempt: ${[...gaps, next ? Math.round(next.t - failedAt) : '…'].join(', ')} ms (ceiling ${whose})`;
-      if (!next || next.t - failedAt > bound)
-        return ctx.fail(
-          next
-            ? `the agent waited ${Math.round(next.t - failedAt)} ms after failure ${i + 1}: its back-off grew past its ceiling`
-            : `the agent made no attempt within ${bound} ms of failure ${i + 1}: its back-off grew past its ceiling`,
-          { expected: `no gap over ${bound} ms (ceiling ${ceiling} ms × 1.25 + 750 ms), however many attempts fail`, actual: detail },
+      // Long enough for one more doubling past the bound; silence beyond it is an agent that stopped retrying.
+      const giveUp = Math.max(STOPPED_MS, Math.round(bound * 2.2));
+      const next = await api.until(() => api.of('stream')[from + i], Math.max(0, failedAt + giveUp - ctx.now()));
+      const shown = [...gaps, next ? Math.round(next.t - failedAt) : '…'].join(', ');
+      if (!next)
+        throw new DependencyUnmet(
+          BACKOFF,
+          `the agent made no attempt within ${giveUp} ms of failure ${i + 1}: it stopped retrying (gaps ${shown} ms)`,
         );
+      if (next.t - failedAt > bound)
+        return ctx.fail(`the agent waited ${Math.round(next.t - failedAt)} ms after failure ${i + 1}: its back-off grew past its ceiling`, {
+          expected: `no gap over ${bound} ms (ceiling ${ceiling} ms × 1.25 + 750 ms), however many attempts fail`,
+          actual: `gaps from each failure to the next attempt: ${shown} ms (ceiling ${whose})`,
+        });
       gaps.push(Math.round(next.t - failedAt));
       if (next.outcome !== 'refused') break;
       failedAt = next.answeredAt ?? next.t;

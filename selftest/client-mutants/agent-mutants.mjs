@@ -13,14 +13,14 @@ import { agentHandlers, ReferenceAgent } from '../../conformance/client/drivers/
 export const AGENT_MUTANTS = {
   reference: ReferenceAgent,
   /**
-   * Not a mutant: an agent whose 1 s back-off ceiling cannot be set. It ignores join.backoffCapMs and
+   * Not a mutant: an agent whose 1.6 s back-off ceiling cannot be set. It ignores join.backoffCapMs and
    * reports its own in joined, as the protocol asks, so it must pass sync-client/backoff/2.
    */
   'fixed-ceiling': class extends ReferenceAgent {
     /** @param {ConstructorParameters<typeof ReferenceAgent>} args */
     constructor(...args) {
       super(...args);
-      this.backoffCapMs = 1000;
+      this.backoffCapMs = 1600;
     }
   },
   /** Retries at once, however often the hub refuses or answers 5xx. */

@@ -18,13 +18,16 @@ export const CAP_ASKED_MS = 500;
 const CEILING_MAX_MS = 5000;
 /** Jitter around the ceiling and a loaded machine. */
 const gapBound = (ceilingMs: number) => Math.round(ceilingMs * 1.25 + 750);
-/** Refused attempts in a row: enough that an uncapped doubling from 0.1 s would pass gapBound before they run out. */
-export const failuresFor = (ceilingMs: number) => Math.ceil(Math.log2(ceilingMs / FIRST_GAP_MIN_MS)) + 2;
+/**
+ * Refused attempts in a row: the fewest n whose last gap an uncapped doubling from 0.1 s would stretch over
+ * the bound (after n refusals the (n+1)th gap of such an agent is 0.1 s × 2ⁿ).
+ */
+export const failuresFor = (ceilingMs: number) => Math.floor(Math.log2(gapBound(ceilingMs) / FIRST_GAP_MIN_MS)) + 1;
 
 const backoffCap: ClientCase = {
   requirement: CEILING,
   desc: `Asks the agent for a ${CAP_ASKED_MS} ms back-off ceiling, drops its event stream and refuses its next ${failuresFor(CAP_ASKED_MS)} stream connections; expects no gap from a failure to the next attempt over the ceiling × 1.25 + 0.75 s`,
-  // An agent whose ceiling is fixed at the 5 s allowed needs about 25 s of refusals to show it.
+  // An agent whose ceiling is fixed at the 5 s allowed needs about 20 s of refusals to show it.
   timeoutMs: 45_000,
   async run(ctx) {
     const { api, app } = await joinedAgent(ctx, {}, { backoffCapMs: CAP_ASKED_MS });

@@ -44,7 +44,7 @@ describe('sync-client cases', () => {
     expect(report.client?.library).toBe('reference agent, mutant reference');
   }, 60_000);
 
-  it('judge an agent whose back-off ceiling is fixed against the ceiling it reports, and pass it', async () => {
+  it('judge an agent whose back-off ceiling is fixed (1.6 s) against the ceiling it reports, and pass it', async () => {
     const report = await runClientConformance({
       driver: agentMutantDriver('fixed-ceiling'),
       cases: AGENT_CASES,
@@ -55,7 +55,7 @@ describe('sync-client cases', () => {
     });
     const row = report.results[0]!;
     expect(`${row.outcome} ${row.reason ?? ''} ${row.actual ?? ''}`).toMatch(/^pass /);
-    expect(row.wire.some((w) => w.dir === 'note' && /ceiling its own 1000 ms \(reported in joined\), bound 2000 ms/.test(w.text))).toBe(
+    expect(row.wire.some((w) => w.dir === 'note' && /ceiling its own 1600 ms \(reported in joined\), bound 2750 ms/.test(w.text))).toBe(
       true,
     );
   }, 60_000);

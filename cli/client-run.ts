@@ -4,9 +4,9 @@
  * and the run itself. Bad flags throw HubproofError (exit 2) before a driver or a browser starts.
  */
 import { readFileSync } from 'node:fs';
-import { AGENT_CASES } from '../conformance/client/agent-cases/index.ts';
+import { AGENT_CASES, SYNC_API_ADVERTISED } from '../conformance/client/agent-cases/index.ts';
 import { assignClientCaseIds, CLIENT_CASES } from '../conformance/client/cases/index.ts';
-import { runClientConformance, selectClientCases } from '../conformance/client/client-runner.ts';
+import { PUSHER_ADVERTISED, runClientConformance, selectClientCases } from '../conformance/client/client-runner.ts';
 import { driverSpec, isShipped } from '../conformance/client/driver/driver-spec.ts';
 import type { RunReport } from '../reports/model/run-report.ts';
 import { HubproofError } from '../spec/errors.ts';
@@ -41,8 +41,18 @@ export interface ClientRunPlan {
 
 /** The client profiles run through a driver program: their cases, rules and the driver used without --driver. */
 const PROFILES = {
-  'pusher-client': { cases: CLIENT_CASES, requirements: PUSHER_CLIENT_REQUIREMENTS, defaultDriver: 'pusher-js' },
-  'sync-client': { cases: AGENT_CASES, requirements: SYNC_CLIENT_REQUIREMENTS, defaultDriver: 'reference-agent' },
+  'pusher-client': {
+    cases: CLIENT_CASES,
+    requirements: PUSHER_CLIENT_REQUIREMENTS,
+    defaultDriver: 'pusher-js',
+    advertised: PUSHER_ADVERTISED,
+  },
+  'sync-client': {
+    cases: AGENT_CASES,
+    requirements: SYNC_CLIENT_REQUIREMENTS,
+    defaultDriver: 'reference-agent',
+    advertised: SYNC_API_ADVERTISED,
+  },
 } as const;
 type DriverProfileName = keyof typeof PROFILES;
 
@@ -80,6 +90,7 @@ export async function planClientRun(values: ClientFlags, selectors: string[], co
         concurrency,
         cases: profile.cases,
         requirements: profile.requirements,
+        advertised: profile.advertised,
       }),
   };
 }

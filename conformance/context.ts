@@ -21,7 +21,7 @@ export const DEFAULT_TIMINGS: EffectiveTimings = {
 };
 
 /** Hub info wins (it is what the hub claims), then the target file's overrides, then defaults. */
-export function effectiveTimings(target: TargetFile, hub: HubInfo | undefined): EffectiveTimings {
+export function effectiveTimings(target: Pick<TargetFile, 'timings'>, hub: HubInfo | undefined): EffectiveTimings {
   const t = target.timings ?? {};
   const h = hub?.timings;
   return {

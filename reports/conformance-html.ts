@@ -98,8 +98,12 @@ export function anchor(id: string): string {
 
 export function conformanceHtml(report: RunReport): string {
   const verdict = report.exitCode === 0 ? 'no MUST failed' : `${report.summary.fail} MUST failure(s)`;
+  // A client run's hub is hubproof's own; when it answers GET /api/hub (the sync API), say what it advertised.
+  const played = report.hub
+    ? html`${report.hub.name}, which advertised a heartbeat every ${report.hub.timings.heartbeat_interval_ms} ms and activity_timeout ${report.hub.timings.activity_timeout_s} s`
+    : 'hubproof’s scripted hub';
   const subject = report.client
-    ? html`Client <b>${report.client.library} ${report.client.version}</b> (driver ${report.client.driver}) against hubproof’s scripted hub`
+    ? html`Client <b>${report.client.library} ${report.client.version}</b> (driver ${report.client.driver}) against ${played}`
     : html`Target <b>${report.target.name}</b>${report.target.embedded ? ' (embedded reference hub)' : ''} · profiles ${report.target.profiles.join(', ')}`;
   const seed = report.client ? '' : html` · seed <span class="mono">${report.seed}</span>`;
   const meta = html`${subject} · ${report.harness.name} ${report.harness.version}${seed} · ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · <b>${verdict}</b>`;

@@ -11,6 +11,8 @@ import { DEFAULT_RULES } from '../../reports/model/outcomes.ts';
 import { exitCodeOf, summarize, type RunReport } from '../../reports/model/run-report.ts';
 import { runEndText } from '../../reports/conformance-terminal.ts';
 import { DEFAULT_TIMINGS } from '../context.ts';
+import type { EffectiveTimings } from '../types.ts';
+import type { HubInfo } from '../../spec/schemas/sync.ts';
 import { withDeviation } from '../../reports/model/case-result.ts';
 import { OrderedProgress } from '../ordered-progress.ts';
 import type { CaseRow } from '../run-case.ts';
@@ -50,7 +52,24 @@ export interface ClientRunOptions {
   /** Cases to choose from (default CLIENT_CASES); requirements (default the pusher-client profile). */
   cases?: readonly ClientCase[];
   requirements?: readonly Requirement[];
+  /** What the scripted hub of these cases advertises (default: the Pusher scripted hub's; see PUSHER_ADVERTISED). */
+  advertised?: Advertised;
 }
+
+/** The report's `hub` and `timings`: what the hubproof-played hub told the client, not a real hub's values. */
+export interface Advertised {
+  hub: HubInfo | undefined;
+  timings: EffectiveTimings;
+}
+
+/**
+ * The Pusher scripted hub: its activity_timeout outside the heartbeat cases, and the pong timeout the driver
+ * is asked for; it answers no `GET /api/hub`, and the other hub timers do not apply to a client run.
+ */
+export const PUSHER_ADVERTISED: Advertised = {
+  hub: undefined,
+  timings: { ...DEFAULT_TIMINGS, activityTimeoutS: SCRIPTED_ACTIVITY_TIMEOUT_S, pongTimeoutMs: PONG_TIMEOUT_MS },
+};
 
 export interface SelectedClientCase<C extends CaseHead = ClientCase> extends IdentifiedClientCase<C> {
   reqRows: CaseRow[];
@@ -157,15 +176,13 @@ export async function runClientConformance(options: ClientRunOptions): Promise<R
   const report: RunReport = {
     target: { name, profiles: [], nodes: [], embedded: false },
     client: { driver: options.driver.label, library: hello.library, version: hello.version },
-    hub: undefined,
+    hub: (options.advertised ?? PUSHER_ADVERTISED).hub,
     harness: HARNESS,
     seed: 0,
     numRuns: 0,
     strict,
     selectors: options.selectors ?? [],
-    // The hub here is the scripted one: its activity_timeout outside the heartbeat cases, and the pong
-    // timeout the driver was asked for; the other hub timers do not apply to a client run.
-    timings: { ...DEFAULT_TIMINGS, activityTimeoutS: SCRIPTED_ACTIVITY_TIMEOUT_S, pongTimeoutMs: PONG_TIMEOUT_MS },
+    timings: (options.advertised ?? PUSHER_ADVERTISED).timings,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     warnings: [],

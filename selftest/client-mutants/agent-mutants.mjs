@@ -12,10 +12,28 @@ import { agentHandlers, ReferenceAgent } from '../../conformance/client/drivers/
 /** @type {Record<string, typeof ReferenceAgent>} */
 export const AGENT_MUTANTS = {
   reference: ReferenceAgent,
+  /**
+   * Not a mutant: an agent whose 1.6 s back-off ceiling cannot be set. It ignores join.backoffCapMs and
+   * reports its own in joined, as the protocol asks, so it must pass sync-client/backoff/2.
+   */
+  'fixed-ceiling': class extends ReferenceAgent {
+    /** @param {ConstructorParameters<typeof ReferenceAgent>} args */
+    constructor(...args) {
+      super(...args);
+      this.backoffCapMs = 1600;
+    }
+  },
   /** Retries at once, however often the hub refuses or answers 5xx. */
   'no-backoff': class extends ReferenceAgent {
     retryDelay() {
       return 0;
+    }
+  },
+  /** Backs off exponentially but without a ceiling: the gaps keep doubling however long the outage. */
+  'backoff-without-cap': class extends ReferenceAgent {
+    /** @param {number} ms */
+    capDelay(ms) {
+      return ms;
     }
   },
   /** Sends every attempt of a create with a fresh Idempotency-Key. */
@@ -35,6 +53,10 @@ export const AGENT_MUTANTS = {
       this.deliver(event, data);
     }
     async catchUp() {}
+  },
+  /** Hands conflict events on but keeps creating as if nothing happened. */
+  'ignores-conflicts': class extends ReferenceAgent {
+    onConflict() {}
   },
   /** Stops heartbeating and closes the stream when done, without DELETE. */
   'no-leave': class extends ReferenceAgent {

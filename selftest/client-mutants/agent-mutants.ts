@@ -21,6 +21,7 @@ export function agentMutantDriver(name: string): DriverSpec {
 
 export const AGENT_MUTANTS: readonly AgentMutant[] = [
   { name: 'no-backoff', breaks: 'sync-client/backoff/1', describe: 'retries a refused connection or a 5xx at once' },
+  { name: 'backoff-without-cap', breaks: 'sync-client/backoff/2', describe: 'backs off exponentially with no ceiling' },
   {
     name: 'new-key-per-attempt',
     breaks: 'sync-client/idempotency/1',
@@ -28,5 +29,10 @@ export const AGENT_MUTANTS: readonly AgentMutant[] = [
   },
   { name: 'no-heartbeat', breaks: 'sync-client/heartbeat/1', describe: 'never heartbeats' },
   { name: 'no-catch-up', breaks: 'sync-client/catch-up/1', describe: 'resubscribes after a drop but never reads history' },
+  {
+    name: 'ignores-conflicts',
+    breaks: 'sync-client/conflicts/1',
+    describe: 'hands conflict events on but keeps creating while a conflict is unresolved',
+  },
   { name: 'no-leave', breaks: 'sync-client/leave/1', describe: 'closes the stream when done without DELETE …/participants/{pid}' },
 ];

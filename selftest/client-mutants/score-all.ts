@@ -6,7 +6,7 @@
  * whose self-test runs each mutant's own selectors.
  */
 import { runClientConformance } from '../../conformance/client/client-runner.ts';
-import { AGENT_CASES } from '../../conformance/client/agent-cases/index.ts';
+import { AGENT_CASES, SYNC_API_ADVERTISED } from '../../conformance/client/agent-cases/index.ts';
 import { SYNC_CLIENT_REQUIREMENTS } from '../../spec/requirements/index.ts';
 import { AGENT_MUTANTS, agentMutantDriver } from './agent-mutants.ts';
 import { CLIENT_MUTANTS, mutantDriver } from './index.ts';
@@ -35,6 +35,7 @@ const agentRun = (name: string) =>
     driver: agentMutantDriver(name),
     cases: AGENT_CASES,
     requirements: SYNC_CLIENT_REQUIREMENTS,
+    advertised: SYNC_API_ADVERTISED,
     strict: true,
     progress: null,
   });

@@ -30,6 +30,16 @@ export const SYNC_CLIENT_REQUIREMENTS: readonly Requirement[] = [
     { dependsOn: [JOINED] },
   ),
   req(
+    'sync-client/backoff/2',
+    'MUST',
+    'An agent MUST cap its back-off: however many attempts in a row fail, no gap from a failed attempt to the next exceeds its ceiling, which is at most 5 s (the `backoffCapMs` a case asks for, when the agent can take one).',
+    `${DOC}#back-off-ceiling`,
+    derived(
+      'sync-client/backoff/1 asks an agent to be back within 5 s once the hub answers again; an exponential back-off without a ceiling keeps that promise only for short outages (after ten failures a back-off from 0.1 s waits 100 s), so the ceiling is the same MUST stated for every outage length (docs/protocol.md, "Back-off ceiling").',
+    ),
+    { dependsOn: [JOINED, 'sync-client/backoff/1'] },
+  ),
+  req(
     'sync-client/heartbeat/1',
     'MUST',
     'A joined agent MUST send `POST …/participants/{pid}/heartbeat` at least once every `heartbeat_interval_ms` advertised by `GET /api/hub` (no gap longer than 1.5 intervals plus 0.2 s).',
@@ -72,6 +82,16 @@ export const SYNC_CLIENT_REQUIREMENTS: readonly Requirement[] = [
       'docs/protocol.md names the six events and their wire names (`App\\Events\\<Name>`); an agent that drops one of them (a conflict, a leave) acts on a session it no longer sees as it is.',
     ),
     { dependsOn: [JOINED] },
+  ),
+  req(
+    'sync-client/conflicts/1',
+    'SHOULD',
+    'On `AgentConflictDetected` in its session an agent SHOULD pause: tell its application, send no create in that session until the `AgentConflictResolved` with the same `conflict_id` (or, if none comes, for at least 2 s), then resume and send the creates its application asked for meanwhile.',
+    `${DOC}#pausing-on-a-conflict`,
+    derived(
+      'The agent-sync design asks agents to "Pause work on conflicting todos", "Wait for auto-resolution" and "Update local task list after resolution", and not to "Ignore conflict events" or "Create todos without checking for duplicates" (docs/protocol.md, "Pausing on a conflict"); the only work on todos this profile sees is a create, so the pause is judged on creates. The hub resolves a duplicate on its own within its conflict budget, so an agent that keeps creating loses nothing for good, only work on a todo the hub may cancel: a SHOULD.',
+    ),
+    { dependsOn: [JOINED, 'sync-client/events/1'] },
   ),
   req(
     'sync-client/leave/1',

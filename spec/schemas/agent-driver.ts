@@ -23,11 +23,19 @@ export const AgentJoin = z
     token: z.string().min(1).describe('The bearer token for every request and channel authorization'),
     sessionId: z.number().int().positive(),
     agentType: z.string().min(1),
+    backoffCapMs: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Cap the agent’s retry back-off at this many ms for this session, where its ceiling can be set (the back-off ceiling case asks for 500, so that it takes seconds). An agent whose ceiling cannot be set ignores it and reports the ceiling it uses in `joined`',
+      ),
   })
   .meta({
     id: 'AgentJoin',
     description:
-      'Join the session and keep it: read GET /api/hub, connect the event stream, join, subscribe private-session.{id}, heartbeat at the advertised interval, reconnect and catch up when the stream drops. Ack at once; report `joined` when done.',
+      'Join the session and keep it: read GET /api/hub, connect the event stream, join, subscribe private-session.{id}, heartbeat at the advertised interval, reconnect and catch up when the stream drops, pause on a detected conflict. Ack at once; report `joined` when done.',
   });
 
 export const AgentCreate = z
@@ -40,7 +48,8 @@ export const AgentCreate = z
   })
   .meta({
     id: 'AgentCreate',
-    description: 'Create a todo in the session (retrying as the agent does). Ack at once; report `created` or `error` when done.',
+    description:
+      'Create a todo in the session (retrying as the agent does, and held while it is paused on a conflict). Ack at once; report `created` or `error` when done.',
   });
 
 export const AgentLeave = z
@@ -79,7 +88,18 @@ export const AgentState = z
   .meta({ id: 'AgentState', description: 'The agent’s event stream changed state.' });
 
 export const AgentJoined = z
-  .object({ type: z.literal('joined'), agent: AgentName, participantId: z.number().int().positive() })
+  .object({
+    type: z.literal('joined'),
+    agent: AgentName,
+    participantId: z.number().int().positive(),
+    backoffCapMs: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'The ceiling of the agent’s back-off, ms, when it is not the `backoffCapMs` that `join` asked for (or `join` asked for none)',
+      ),
+  })
   .meta({ id: 'AgentJoined', description: 'The agent joined the session, with the participant id the API gave it.' });
 
 export const AgentEventSeen = z
@@ -100,6 +120,31 @@ export const AgentLeft = z
   .object({ type: z.literal('left'), agent: AgentName })
   .meta({ id: 'AgentLeft', description: 'The agent left the session.' });
 
+export const AgentPaused = z
+  .object({
+    type: z.literal('paused'),
+    agent: AgentName,
+    conflictId: z.number().int().describe('The `conflict_id` of the `AgentConflictDetected` it paused for'),
+    todoIds: z
+      .array(z.number().int())
+      .optional()
+      .describe('The conflicting todos (`details.todo1_id`, `todo2_id`), when the event names them'),
+  })
+  .meta({
+    id: 'AgentPaused',
+    description:
+      'What the agent does, not what it sees: it paused its work on the session’s todos for a detected conflict, and sends no create there until it resumes.',
+  });
+
+export const AgentResumed = z
+  .object({
+    type: z.literal('resumed'),
+    agent: AgentName,
+    conflictId: z.number().int(),
+    resolved: z.boolean().describe('true after the conflict’s `AgentConflictResolved`; false when the agent stopped waiting for one'),
+  })
+  .meta({ id: 'AgentResumed', description: 'The agent resumed the work it paused for conflict `conflictId`.' });
+
 export const AgentErrorSeen = z
   .object({ type: z.literal('error'), agent: AgentName.optional(), message: z.string().min(1) })
   .meta({ id: 'AgentErrorSeen', description: 'The agent reported an error to its application (a create that gave up, a failed join).' });
@@ -117,6 +162,8 @@ export const AgentObservation = z
     AgentEventSeen,
     AgentCreated,
     AgentLeft,
+    AgentPaused,
+    AgentResumed,
     AgentErrorSeen,
     AgentLog,
   ])

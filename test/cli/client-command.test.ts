@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PONG_TIMEOUT_MS } from '../../conformance/client/cases/helpers.ts';
+import { SCRIPTED_ACTIVITY_TIMEOUT_S } from '../../conformance/client/scripted-hub/scripted-hub.ts';
 import { publishedSchemaErrors } from '../helpers/published-schema.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -72,13 +74,21 @@ describe('hubproof client', () => {
     expect(r.stderr).toMatch(/FAIL pusher-client\/events\/1#1/);
     expect(r.stderr).toContain('Expected: "{\\"a\\":1}"\n  Actual:   {"a":1}');
     expect(r.stderr).toContain(`Replay:   npx hubproof client pusher-client/events/1#1 --driver ${JSON.stringify(MUTANT)}`);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { client: { library: string }; results: Array<{ outcome: string }> };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      client: { library: string };
+      hub?: unknown;
+      timings: { activityTimeoutS: number; pongTimeoutMs: number };
+      results: Array<{ outcome: string }>;
+    };
     expect(report.client.library).toBe('pusher-js');
+    // The scripted Pusher hub answers no GET /api/hub; its timings are its activity_timeout and the pong timeout asked of the driver.
+    expect(report.hub).toBeUndefined();
+    expect(report.timings).toMatchObject({ activityTimeoutS: SCRIPTED_ACTIVITY_TIMEOUT_S, pongTimeoutMs: PONG_TIMEOUT_MS });
     expect(report.results[0]!.outcome).toBe('fail');
     // The conformance report's schema, with the client named and the rule ids of the pusher-client profile.
     expect(publishedSchemaErrors('conformance', report)).toEqual([]);
     expect(readFileSync(junit, 'utf8')).toMatch(/<failure /);
-    expect(readFileSync(join(dir, 'html', 'index.html'), 'utf8')).toMatch(/Client <b>pusher-js /);
+    expect(readFileSync(join(dir, 'html', 'index.html'), 'utf8')).toMatch(/Client <b>pusher-js .* against hubproof’s scripted hub ·/);
   }, 40_000);
 
   it('reads a known-deviations file of client ids: a listed failure is expected-fail and exits 0', async () => {

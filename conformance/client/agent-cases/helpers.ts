@@ -7,7 +7,7 @@
 import { DependencyUnmet } from '../../types.ts';
 import type { ClientCaseContext } from '../client-case.ts';
 import type { AgentSession } from '../driver/agent-session.ts';
-import type { ScriptedSyncApi } from '../sync-api/sync-api.ts';
+import type { ScriptedSyncApi, SyncRequest } from '../sync-api/sync-api.ts';
 import { SCRIPTED_SESSION_ID, SCRIPTED_TOKEN, SESSION_CHANNEL } from '../sync-api/sync-routes.ts';
 
 export const JOINED = 'sync-client/join/1';
@@ -21,8 +21,14 @@ export interface Agent {
   participantId: number;
 }
 
+type ApiOptions = Parameters<ClientCaseContext['startSyncApi']>[0];
+/** What a case may add to the `join` command (the agent driver protocol's optional fields). */
+export interface JoinOptions {
+  backoffCapMs?: number;
+}
+
 /** A scripted API and an agent driver; sends `join` but waits for nothing. */
-export async function startAgent(ctx: ClientCaseContext, options: Parameters<ClientCaseContext['startSyncApi']>[0] = {}) {
+export async function startAgent(ctx: ClientCaseContext, options: ApiOptions = {}, joinOptions: JoinOptions = {}) {
   const api = await ctx.startSyncApi(options);
   const app = await ctx.startAgent();
   const join = () =>
@@ -34,13 +40,14 @@ export async function startAgent(ctx: ClientCaseContext, options: Parameters<Cli
       token: SCRIPTED_TOKEN,
       sessionId: SCRIPTED_SESSION_ID,
       agentType: 'backend-architect',
+      ...joinOptions,
     });
   return { api, app, join };
 }
 
 /** Joins and waits until the API saw the join answered 201 and the channel subscribed, and the app was told. */
-export async function joinedAgent(ctx: ClientCaseContext, options: Parameters<ClientCaseContext['startSyncApi']>[0] = {}): Promise<Agent> {
-  const { api, app, join } = await startAgent(ctx, options);
+export async function joinedAgent(ctx: ClientCaseContext, options: ApiOptions = {}, joinOptions: JoinOptions = {}): Promise<Agent> {
+  const { api, app, join } = await startAgent(ctx, options, joinOptions);
   await join();
   return { api, app, participantId: await joined(api, app) };
 }
@@ -71,6 +78,11 @@ export function seenSeqs(app: AgentSession): number[] {
     .all('event', (e) => e.channel === SESSION_CHANNEL)
     .map((e) => Number(e.obs.data.seq))
     .filter((n) => Number.isFinite(n));
+}
+
+/** From each attempt's failure (its answer, or when the script closed it) to the next attempt's arrival. */
+export function retryGaps(attempts: readonly SyncRequest[]): number[] {
+  return attempts.slice(1).map((a, i) => Math.round(a.t - (attempts[i]!.answeredAt ?? attempts[i]!.t)));
 }
 
 /** Gaps between consecutive times, in ms, rounded. */

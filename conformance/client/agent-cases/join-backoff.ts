@@ -3,13 +3,13 @@
  * it retries 5xx answers and refused connections with growing gaps (docs/protocol.md, "Agent back-off").
  */
 import type { ClientCase, ClientCaseContext } from '../client-case.ts';
-import type { SyncRequest, ScriptedSyncApi } from '../sync-api/sync-api.ts';
+import type { ScriptedSyncApi } from '../sync-api/sync-api.ts';
 import { SCRIPTED_TOKEN, SESSION_CHANNEL, type SyncRoute } from '../sync-api/sync-routes.ts';
-import { AGENT, JOIN_MS, JOINED, joinedAgent, startAgent, subscribedAt } from './helpers.ts';
+import { AGENT, JOIN_MS, JOINED, joinedAgent, retryGaps, startAgent, subscribedAt } from './helpers.ts';
 
 const BACKOFF = 'sync-client/backoff/1';
 /** docs/protocol.md, "Agent back-off". */
-const FIRST_GAP_MIN_MS = 100;
+export const FIRST_GAP_MIN_MS = 100;
 const GROWTH = 2;
 const BACK_WITHIN_MS = 5000;
 /** Failed attempts each back-off case scripts; the agent needs three gaps to show growth. */
@@ -72,11 +72,6 @@ async function judgeBackoff(ctx: ClientCaseContext, api: ScriptedSyncApi, route:
   if (gaps[2]! > BACK_WITHIN_MS)
     ctx.fail(`the agent took ${gaps[2]} ms to try ${what} again`, { expected: `back within ${BACK_WITHIN_MS} ms`, actual: detail });
   ctx.note(detail);
-}
-
-/** From each attempt's failure (its answer, or when the script closed it) to the next attempt's arrival. */
-function retryGaps(attempts: readonly SyncRequest[]): number[] {
-  return attempts.slice(1).map((a, i) => Math.round(a.t - (attempts[i]!.answeredAt ?? attempts[i]!.t)));
 }
 
 const backoff5xx: ClientCase = {

@@ -3,23 +3,27 @@
  * hubproof's reference agent: a small, plain agent of the sync API (docs/protocol.md, "Profile sync")
  * that does what profile sync-client asks, for a team to compare its own agent against. It is not a
  * third-party library. `fetch` for the HTTP API and `ws` for the Pusher event stream on the same host.
- * The five rules are five methods, so a mutant (selftest/client-mutants/agent-mutants.mjs) overrides one.
+ * Each rule is a method of its own, so a mutant (selftest/client-mutants/agent-mutants.mjs) overrides one.
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 
-/** Back-off: 150 ms × 2^attempt, ±10 % jitter, at most 2 s; a request gives up after this many attempts. */
+/** Back-off: 150 ms × 2^attempt, ±10 % jitter, at most 2 s (or the lower ceiling `join` asks for); a request gives up after this many attempts. */
 const BACKOFF_BASE_MS = 150;
 const BACKOFF_CAP_MS = 2000;
 const MAX_ATTEMPTS = 8;
 const HISTORY_PAGE = 100;
+/** How long a pause on a conflict waits for its resolution before the agent resumes anyway (the rule allows 2 s or more). */
+const CONFLICT_WAIT_MS = 5000;
+const CONFLICT_DETECTED = 'App\\Events\\AgentConflictDetected';
+const CONFLICT_RESOLVED = 'App\\Events\\AgentConflictResolved';
 
 const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 
 export class ReferenceAgent {
   /**
    * @param {string} name
-   * @param {{ api: string, key: string, token: string, sessionId: number, agentType: string }} join
+   * @param {{ api: string, key: string, token: string, sessionId: number, agentType: string, backoffCapMs?: number }} join
    * @param {(o: Record<string, unknown>) => void} emit
    */
   constructor(name, join, emit) {
@@ -41,13 +45,26 @@ export class ReferenceAgent {
     this.heartbeatTimer = undefined;
     /** @type {number | undefined} */
     this.participantId = undefined;
+    /** Conflicts the agent paused for, by conflict_id, with the timer that stops waiting for their resolution. */
+    /** @type {Map<number, NodeJS.Timeout>} */
+    this.conflicts = new Map();
+    /** Creates held while paused: each resolves when no conflict is left. */
+    /** @type {Array<() => void>} */
+    this.held = [];
+    /** The back-off ceiling: its own, or the lower one `join` asked for. */
+    this.backoffCapMs = Math.min(BACKOFF_CAP_MS, join.backoffCapMs ?? BACKOFF_CAP_MS);
   }
 
   // ---- the rules of profile sync-client, one method each -------------------------------------------
 
   /** sync-client/backoff/1: the wait before retry number `attempt` (0 = the first retry). */
   retryDelay(/** @type {number} */ attempt) {
-    return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt * (0.9 + Math.random() * 0.2));
+    return this.capDelay(BACKOFF_BASE_MS * 2 ** attempt * (0.9 + Math.random() * 0.2));
+  }
+
+  /** sync-client/backoff/2: the back-off stops growing at its ceiling. */
+  capDelay(/** @type {number} */ ms) {
+    return Math.min(this.backoffCapMs, ms);
   }
 
   /** sync-client/idempotency/1: the key attempt `attempt` of a create sends (the create's own key). */
@@ -93,6 +110,36 @@ export class ReferenceAgent {
     }
   }
 
+  /**
+   * sync-client/conflicts/1: on a detected conflict in its session the agent pauses its creates until the
+   * conflict's resolution (or CONFLICT_WAIT_MS without one), and tells its application both.
+   */
+  onConflict(/** @type {string} */ event, /** @type {any} */ data) {
+    const id = Number(data?.conflict_id);
+    if (!Number.isFinite(id) || Number(data?.session_id) !== this.join.sessionId) return;
+    if (event === CONFLICT_DETECTED && !this.conflicts.has(id)) {
+      const todoIds = [data.details?.todo1_id, data.details?.todo2_id].filter((t) => typeof t === 'number');
+      this.conflicts.set(
+        id,
+        setTimeout(() => this.resume(id, false), CONFLICT_WAIT_MS),
+      );
+      this.emit({ type: 'paused', agent: this.name, conflictId: id, ...(todoIds.length ? { todoIds } : {}) });
+    } else if (event === CONFLICT_RESOLVED && this.conflicts.has(id)) this.resume(id, true);
+  }
+
+  /** @param {number} id @param {boolean} resolved */
+  resume(id, resolved) {
+    clearTimeout(this.conflicts.get(id));
+    if (!this.conflicts.delete(id)) return;
+    this.emit({ type: 'resumed', agent: this.name, conflictId: id, resolved });
+    if (this.conflicts.size === 0) for (const go of this.held.splice(0)) go();
+  }
+
+  /** Waits while the agent is paused on a conflict. */
+  unpaused() {
+    return this.conflicts.size === 0 ? Promise.resolve() : new Promise((resolve) => this.held.push(() => resolve(undefined)));
+  }
+
   /** sync-client/leave/1: no more heartbeats, `DELETE` the participant, close the stream. */
   async leave() {
     this.stopHeartbeat();
@@ -111,13 +158,16 @@ export class ReferenceAgent {
     });
     if (joined.status !== 201) throw new Error(`join answered ${joined.status}`);
     this.participantId = Number(joined.json.participant_id);
-    this.emit({ type: 'joined', agent: this.name, participantId: this.participantId });
+    // The ceiling is reported only when it is not the one join asked for (docs/client-driver-protocol.md).
+    const cap = this.backoffCapMs === this.join.backoffCapMs ? {} : { backoffCapMs: this.backoffCapMs };
+    this.emit({ type: 'joined', agent: this.name, participantId: this.participantId, ...cap });
     this.connect();
     this.startHeartbeat(interval);
   }
 
   /** @param {string} title @param {string} description */
   async create(title, description) {
+    await this.unpaused();
     const key = randomUUID();
     const r = await this.request('POST', `/api/sessions/${this.join.sessionId}/todos`, {
       body: JSON.stringify({ title, description }),
@@ -146,6 +196,7 @@ export class ReferenceAgent {
   stop() {
     this.stopped = true;
     this.stopHeartbeat();
+    for (const t of this.conflicts.values()) clearTimeout(t);
     this.ws?.terminate();
   }
 
@@ -156,6 +207,7 @@ export class ReferenceAgent {
       this.lastSeq = data.seq;
     }
     this.emit({ type: 'event', agent: this.name, channel: this.channel, event, data });
+    if (event === CONFLICT_DETECTED || event === CONFLICT_RESOLVED) this.onConflict(event, data);
   }
 
   connect() {

@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { SyncEventName } from '../../../spec/schemas/sync.ts';
 import { Changes } from '../changes.ts';
-import { answer, routeOf, SESSION_CHANNEL, type RouteState, type SyncRoute } from './sync-routes.ts';
+import { answer, DEFAULT_HEARTBEAT_INTERVAL_MS, routeOf, SESSION_CHANNEL, type RouteState, type SyncRoute } from './sync-routes.ts';
 import { SyncStream, type HistoryEntry } from './sync-stream.ts';
 
 export interface SyncApiOptions {
@@ -41,7 +41,6 @@ export interface SyncRequest {
 }
 
 export const SCRIPTED_SYNC_APP = { id: '1', key: 'hubproof-sync-key', secret: 'hubproof-sync-secret' } as const;
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 300;
 
 export class ScriptedSyncApi {
   readonly requests: SyncRequest[] = [];

@@ -4,7 +4,8 @@
  * `Idempotency-Key`), history. One session (id 1) of one project; state lives in memory for the case.
  */
 import { signChannelAuth, type AppCredentials } from '../../../spec/protocol/index.ts';
-import type { SyncStream } from './sync-stream.ts';
+import type { HubInfo } from '../../../spec/schemas/sync.ts';
+import { SYNC_ACTIVITY_TIMEOUT_S, type SyncStream } from './sync-stream.ts';
 
 /** What the scripted API names each route in its request log and its script levers. */
 export type SyncRoute = 'hub' | 'auth' | 'join' | 'heartbeat' | 'leave' | 'create' | 'history' | 'stream' | 'other';
@@ -12,6 +13,8 @@ export type SyncRoute = 'hub' | 'auth' | 'join' | 'heartbeat' | 'leave' | 'creat
 export const SCRIPTED_SESSION_ID = 1;
 export const SESSION_CHANNEL = `private-session.${SCRIPTED_SESSION_ID}`;
 export const SCRIPTED_TOKEN = 'hubproof-agent-token';
+/** Advertised in `GET /api/hub` unless a case asks for another (300 ms, so heartbeat cases take about a second). */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 300;
 
 export interface Answer {
   status: number;
@@ -63,7 +66,7 @@ export function answer(
   const now = new Date().toISOString();
   switch (req.route) {
     case 'hub':
-      return { status: 200, body: hubInfo(state.heartbeatIntervalMs) };
+      return { status: 200, body: scriptedHubInfo(state.heartbeatIntervalMs) };
     case 'auth': {
       const form = new URLSearchParams(req.body);
       const socketId = form.get('socket_id') ?? '';
@@ -140,7 +143,8 @@ function parse(body: string): Record<string, unknown> {
   }
 }
 
-function hubInfo(heartbeatIntervalMs: number) {
+/** What the scripted API answers `GET /api/hub`: what it advertises to the agent (reports show it as the run's hub). */
+export function scriptedHubInfo(heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS): HubInfo {
   return {
     name: 'hubproof scripted sync API',
     version: '1',
@@ -157,7 +161,7 @@ function hubInfo(heartbeatIntervalMs: number) {
       history_page_max: 100,
     },
     timings: {
-      activity_timeout_s: 30,
+      activity_timeout_s: SYNC_ACTIVITY_TIMEOUT_S,
       pong_timeout_ms: 30_000,
       heartbeat_interval_ms: heartbeatIntervalMs,
       heartbeat_timeout_ms: heartbeatIntervalMs * 4,

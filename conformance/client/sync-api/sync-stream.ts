@@ -36,8 +36,8 @@ export interface StreamHost {
   notify(): void;
 }
 
-/** Announced in `connection_established`; long, since no sync-client case judges Pusher pings. */
-const ACTIVITY_TIMEOUT_S = 30;
+/** Announced in `connection_established` (and in `GET /api/hub`); long, since no sync-client case judges Pusher pings. */
+export const SYNC_ACTIVITY_TIMEOUT_S = 30;
 
 export class SyncStream {
   readonly connections: StreamConnection[] = [];
@@ -67,7 +67,7 @@ export class SyncStream {
       this.host.notify();
     });
     ws.on('error', () => undefined);
-    this.send(conn, PusherEvent.CONNECTION_ESTABLISHED, { socket_id: conn.socketId, activity_timeout: ACTIVITY_TIMEOUT_S });
+    this.send(conn, PusherEvent.CONNECTION_ESTABLISHED, { socket_id: conn.socketId, activity_timeout: SYNC_ACTIVITY_TIMEOUT_S });
     this.host.notify();
     return conn;
   }

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signChannelAuth } from '../../../spec/protocol/index.ts';
+import { SYNC_API_ADVERTISED } from '../../../conformance/client/agent-cases/index.ts';
 import { ScriptedSyncApi } from '../../../conformance/client/sync-api/sync-api.ts';
+import type { HubInfo } from '../../../spec/schemas/sync.ts';
 import { SCRIPTED_TOKEN, SESSION_CHANNEL } from '../../../conformance/client/sync-api/sync-routes.ts';
 
 const controller = new AbortController();
@@ -31,6 +33,17 @@ const call = (a: ScriptedSyncApi, method: string, path: string, body?: unknown, 
   });
 
 describe('scripted sync API', () => {
+  it('advertises what a sync-client report shows as its hub and timings: GET /api/hub and the connection’s activity_timeout', async () => {
+    const a = await start();
+    const info = (await (await call(a, 'GET', '/api/hub')).json()) as HubInfo;
+    expect(info).toEqual(SYNC_API_ADVERTISED.hub);
+    const ws = new WebSocket(`ws://127.0.0.1:${a.port}/app/${a.app.key}?protocol=7`);
+    const first = await new Promise<{ data: string }>((resolve) => ws.once('message', (m) => resolve(JSON.parse(m.toString()))));
+    ws.close();
+    expect(JSON.parse(first.data).activity_timeout).toBe(SYNC_API_ADVERTISED.timings.activityTimeoutS);
+    expect(SYNC_API_ADVERTISED.timings).toMatchObject({ heartbeatTimeoutMs: info.timings.heartbeat_timeout_ms, pongTimeoutMs: 30_000 });
+  });
+
   it('answers a join, records it, and keeps the join event as history', async () => {
     const a = await start();
     const r = await call(a, 'POST', '/api/sessions/1/participants', { agent_type: 'backend' });

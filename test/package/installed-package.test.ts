@@ -77,13 +77,47 @@ describe('hubproof installed from its npm tarball', () => {
     expect(files.filter((f) => /^package\/test\/|vitest\.config|tsconfig\.json$|\.png$|reports\/sample\/|selftest\//.test(f))).toEqual([]);
   });
 
-  it('without better-sqlite3 native module, says in one line which command builds it', async () => {
-    const r = await run('npx', ['hubproof', 'certify', '--only', 'pusher/connection/1', '--scenario', 'agents'], project, 60_000);
-    expect(r.code, r.out).toBe(2);
-    const errors = r.out.split('\n').filter((l) => l.startsWith('Error:'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/npm rebuild better-sqlite3.*HUBPROOF_ERR_SQLITE_NATIVE/);
-  }, 60_000);
+  // The two light checks run side by side before certify (which puts the native module in, and runs alone).
+  it.concurrent(
+    'without better-sqlite3 native module, says in one line which command builds it',
+    async () => {
+      const r = await run('npx', ['hubproof', 'certify', '--only', 'pusher/connection/1', '--scenario', 'agents'], project, 60_000);
+      expect(r.code, r.out).toBe(2);
+      const errors = r.out.split('\n').filter((l) => l.startsWith('Error:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/npm rebuild better-sqlite3.*HUBPROOF_ERR_SQLITE_NATIVE/);
+    },
+    60_000,
+  );
+
+  it.concurrent(
+    'npx hubproof conform --target works against a hub started outside the project, without better-sqlite3 built',
+    async () => {
+      const targetFile = join(dir, 'external-target.json');
+      hub = spawn(
+        process.execPath,
+        [join(ROOT, 'bin', 'hubproof.js'), 'hub', '--port', '0', '--data-dir', join(dir, 'hub-data'), '--target-out', targetFile],
+        {
+          stdio: 'ignore',
+        },
+      );
+      for (let i = 0; i < 200 && !existsSync(targetFile); i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200));
+      const json = join(dir, 'conform.json');
+      const r = await run(
+        'npx',
+        ['hubproof', 'conform', '--target', targetFile, 'pusher/connection', 'pusher/subscribe', 'sync/ordering/1', '--json', json],
+        project,
+        120_000,
+      );
+      expect(r.code, r.out).toBe(0);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
+      expect(report.target.embedded).toBe(false);
+      expect(report.summary.fail).toBe(0);
+      expect(report.summary.pass).toBeGreaterThanOrEqual(5);
+    },
+    120_000,
+  );
 
   it('npx hubproof certify gives the repository verdict: CERTIFIED, only the cluster MUSTs not covered', async () => {
     const theirs = join(project, 'node_modules', 'better-sqlite3');
@@ -133,29 +167,4 @@ describe('hubproof installed from its npm tarball', () => {
     expect(report.load.scenarios.map((s) => s.name)).toEqual(expect.arrayContaining(['fanout', 'presence', 'agents', 'connections']));
     expect(report.slos.filter((s) => s.status === 'breached')).toEqual([]);
   }, 300_000);
-
-  it('npx hubproof conform --target works against a hub started outside the project', async () => {
-    const targetFile = join(dir, 'external-target.json');
-    hub = spawn(
-      process.execPath,
-      [join(ROOT, 'bin', 'hubproof.js'), 'hub', '--port', '0', '--data-dir', join(dir, 'hub-data'), '--target-out', targetFile],
-      {
-        stdio: 'ignore',
-      },
-    );
-    for (let i = 0; i < 200 && !existsSync(targetFile); i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 200));
-    const json = join(dir, 'conform.json');
-    const r = await run(
-      'npx',
-      ['hubproof', 'conform', '--target', targetFile, 'pusher/connection', 'pusher/subscribe', 'sync/ordering/1', '--json', json],
-      project,
-      120_000,
-    );
-    expect(r.code, r.out).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as RunReport;
-    expect(report.target.embedded).toBe(false);
-    expect(report.summary.fail).toBe(0);
-    expect(report.summary.pass).toBeGreaterThanOrEqual(5);
-  }, 120_000);
 });

@@ -11,7 +11,6 @@ const SOLO = [
   'test/load/k6-shard.test.ts',
   'test/load/fanout-bare.test.ts',
   'test/load/browser/browser-scenario.test.ts',
-  'test/certify/certify-browser.test.ts',
   'test/conformance/sync/sync-cases.test.ts',
   'test/conformance/pusher/cluster.test.ts',
   'test/package/installed-package.test.ts',

@@ -1,8 +1,9 @@
 /**
  * certify's browser part: against the embedded reference hub (which claims agent-presence) it runs the
  * browser scenario at the size `hubproof load` gives it on this machine (load/browser/browser-size.ts:
- * one Chromium page at 250 updates/s on 2 cores) and shows its SLOs beside the others. The machine is shared, so the SLO bound is loose and the driver's limits relaxed: the pipeline
- * is under test, not this machine's speed. Without Chromium it is skipped, with the reason (see
+ * one Chromium page at 250 updates/s on 2 cores) and shows its SLOs beside the others. The machine is
+ * shared (this file runs beside others), so the SLO bound is loose (2 s) and the driver's limits relaxed:
+ * the pipeline is under test, not this machine's speed. Without Chromium it is skipped, with the reason (see
  * test/load/browser/browser-scenario.test.ts).
  */
 import { spawn } from 'node:child_process';

@@ -5,8 +5,10 @@
  * - frozen in the first window only: p99 far over the limit there, under it in the second, so the SLO is
  *   unmeasured ("not steady", both figures) and the verdict INCONCLUSIVE (exit 2), never CERTIFIED;
  * - frozen in both windows: the breach is confirmed, with both figures, and the verdict NOT-CERTIFIED.
- * The limit is raised to 150 ms and the driver's guards relaxed so that neighbours of this file cannot
- * move the windows the freeze does not touch; a 400 ms freeze puts the p99 of its window near 400 ms.
+ * The load is light (200 updates/s), the limit raised to 150 ms and the driver's guards relaxed, so that
+ * neighbours of this file cannot move the windows the freeze does not touch; a 400 ms freeze puts the p99
+ * of its window near 400 ms. The two runs go one after the other: side by side, in one process, their
+ * drivers made each other's unfrozen window slow (CI: 360 ms).
  */
 import { describe, expect, it } from 'vitest';
 import { runCertify } from '../../certify/run-certify.ts';
@@ -49,7 +51,8 @@ async function certifyFrozen(freezeIn: (window: number) => boolean) {
       selectors: ['pusher/connection/1'],
       scenarios: 'presence',
       loadDurationS: 3,
-      loadSet: ['thresholds.p99Ms=150'],
+      // A light presence load (200 updates/s to 40 dashboards): the freeze, not the machine, must move the p99.
+      loadSet: ['thresholds.p99Ms=150', 'rate=200', 'thresholds.minRate=150'],
       driverLimits: { maxLoopLagMs: 250, maxSendLagMs: 250, maxCpuShare: 1, maxMachineShare: 1.01 },
       progress: { write: () => true },
       loadProgress: progress,
@@ -61,34 +64,26 @@ async function certifyFrozen(freezeIn: (window: number) => boolean) {
 }
 
 describe('a latency breach is measured once more before it counts', () => {
-  it.concurrent(
-    'a freeze in the first window only: not steady, unmeasured, INCONCLUSIVE',
-    async () => {
-      const { report, frozen, row } = await certifyFrozen((w) => w === 0);
-      expect(frozen).toEqual([0]);
-      expect(row.actual!).toBeGreaterThan(150);
-      expect(row.secondWindow).toMatchObject({ status: 'held' });
-      expect(row.secondWindow!.actual!).toBeLessThan(150);
-      expect(row.status).toBe('unmeasured');
-      expect(row.note).toMatch(/^not steady: \d+(\.\d+)? ms in the first window, \d+(\.\d+)? ms in a second \(required < 150 ms\)/);
-      expect(report.verdict).toBe('inconclusive');
-      expect(report.exitCode).toBe(2);
-      expect(report.reasons).toEqual([expect.stringMatching(/^SLO presence\/p99Ms unmeasured: not steady/)]);
-    },
-    90_000,
-  );
+  it('a freeze in the first window only: not steady, unmeasured, INCONCLUSIVE', async () => {
+    const { report, frozen, row } = await certifyFrozen((w) => w === 0);
+    expect(frozen).toEqual([0]);
+    expect(row.actual!).toBeGreaterThan(150);
+    expect(row.secondWindow).toMatchObject({ status: 'held' });
+    expect(row.secondWindow!.actual!).toBeLessThan(150);
+    expect(row.status).toBe('unmeasured');
+    expect(row.note).toMatch(/^not steady: \d+(\.\d+)? ms in the first window, \d+(\.\d+)? ms in a second \(required < 150 ms\)/);
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.exitCode).toBe(2);
+    expect(report.reasons).toEqual([expect.stringMatching(/^SLO presence\/p99Ms unmeasured: not steady/)]);
+  }, 90_000);
 
-  it.concurrent(
-    'a freeze in both windows: confirmed, breached, NOT-CERTIFIED',
-    async () => {
-      const { report, frozen, row } = await certifyFrozen(() => true);
-      expect(frozen).toEqual([0, 1]);
-      expect(row.status).toBe('breached');
-      expect(row.secondWindow).toMatchObject({ status: 'breached' });
-      expect(row.note).toMatch(/^confirmed: \d+(\.\d+)? ms, then \d+(\.\d+)? ms in a second window \(required < 150 ms\)$/);
-      expect(report.verdict).toBe('not-certified');
-      expect(report.reasons).toEqual([expect.stringMatching(/^SLO presence\/p99Ms breached: confirmed: /)]);
-    },
-    90_000,
-  );
+  it('a freeze in both windows: confirmed, breached, NOT-CERTIFIED', async () => {
+    const { report, frozen, row } = await certifyFrozen(() => true);
+    expect(frozen).toEqual([0, 1]);
+    expect(row.status).toBe('breached');
+    expect(row.secondWindow).toMatchObject({ status: 'breached' });
+    expect(row.note).toMatch(/^confirmed: \d+(\.\d+)? ms, then \d+(\.\d+)? ms in a second window \(required < 150 ms\)$/);
+    expect(report.verdict).toBe('not-certified');
+    expect(report.reasons).toEqual([expect.stringMatching(/^SLO presence\/p99Ms breached: confirmed: /)]);
+  }, 90_000);
 });

@@ -6,7 +6,6 @@
  * pusher-js on the same rules is CERTIFIED; the reference agent implies its profile. Flags of the other
  * kind of certificate exit 2 before anything starts.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { run as certifyCommand } from '../../cli/certify-command.ts';
 import type { CertifyReport } from '../../reports/model/certify-report.ts';
 import { publishedSchemaErrors } from '../helpers/published-schema.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hubproof-certify-client-'));
@@ -22,16 +22,7 @@ const MUTANT = `"${process.execPath}" "${join(ROOT, 'selftest/client-mutants/mut
 /** The rule the mutant breaks, and one it keeps (so the certificate has a passing row beside the failure). */
 const SELECTORS = ['pusher-client/reconnect/1', 'pusher-client/connection'];
 
-function certify(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/hubproof.js', 'certify', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const certify = (...args: string[]) => runCli(['certify', ...args]);
 
 const readReport = (out: string) => JSON.parse(readFileSync(join(out, 'certify.json'), 'utf8')) as CertifyReport;
 

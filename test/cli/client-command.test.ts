@@ -3,7 +3,7 @@
  * run against a broken client (a mutant driver command) that fails with Expected/Actual and a replay
  * naming the same driver, writes the JSON, JUnit and HTML reports, and becomes expected-fail with --expect.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { PONG_TIMEOUT_MS } from '../../conformance/client/cases/helpers.ts';
 import { SCRIPTED_ACTIVITY_TIMEOUT_S } from '../../conformance/client/scripted-hub/scripted-hub.ts';
 import { publishedSchemaErrors } from '../helpers/published-schema.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hubproof-client-cli-'));
@@ -21,16 +22,7 @@ function hubproof(...args: string[]) {
   return spawnSync(process.execPath, ['bin/hubproof.js', 'client', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
 }
 /** The same, without blocking the worker (the run spawns drivers and serves a hub). */
-function hubproofAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/hubproof.js', 'client', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const hubproofAsync = (...args: string[]) => runCli(['client', ...args]);
 
 describe('hubproof client', () => {
   it('lists the cases with --dry-run', () => {

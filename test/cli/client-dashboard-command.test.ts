@@ -4,7 +4,7 @@
  * --client-url (a tiny server serving the reference page with one script patched) that fails with
  * Expected/Actual and a replay naming the same URL, writes the reports, and is expected-fail with --expect.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_DASHBOARD_DIR } from '../../cli/reference-dashboard.ts';
 import { chromiumUnavailable } from '../../load/browser/chromium.ts';
 import { DASHBOARD_MUTANTS, mutantTransform } from '../../selftest/dashboard-mutants/index.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hubproof-dashboard-cli-'));
@@ -27,17 +28,7 @@ function hubproof(args: string[], env: NodeJS.ProcessEnv = {}) {
     env: { ...process.env, ...env },
   });
 }
-function hubproofAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/hubproof.js', 'client', '--driver', 'dashboard', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: '1' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stderr }));
-  });
-}
+const hubproofAsync = (args: string[]) => runCli(['client', '--driver', 'dashboard', ...args]);
 
 /** The reference page with the applies-any-type patch, at /board on a server of its own. */
 let broken: Server;

@@ -3,7 +3,7 @@
  * agent cases with the reference agent by default; mixing profiles or a driver of the other protocol is
  * one Error: line (exit 2); a broken agent fails with a replay naming its driver.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { SYNC_ACTIVITY_TIMEOUT_S } from '../../conformance/client/sync-api/sync-stream.ts';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '../../conformance/client/sync-api/sync-routes.ts';
 import { publishedSchemaErrors } from '../helpers/published-schema.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MUTANT = `"${process.execPath}" "${join(ROOT, 'selftest/client-mutants/agent-mutants.mjs')}" --mutant no-catch-up`;
@@ -19,14 +20,7 @@ const MUTANT = `"${process.execPath}" "${join(ROOT, 'selftest/client-mutants/age
 function hubproof(...args: string[]) {
   return spawnSync(process.execPath, ['bin/hubproof.js', 'client', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
 }
-function hubproofAsync(...args: string[]): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/hubproof.js', 'client', ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stderr }));
-  });
-}
+const hubproofAsync = (...args: string[]) => runCli(['client', ...args]);
 
 describe('hubproof client --profile sync-client', () => {
   it('lists the agent cases with --dry-run', () => {

@@ -22,6 +22,9 @@ import type { SoakBound, SoakFigures, SoakSample } from './soak-types.ts';
 import { soakThresholds } from './soak-verdicts.ts';
 
 /** Slack on the hub's own timers, as the conformance cases allow: 10 % plus 2 s. */
+/** The window both idle CPU figures (before the run, once idle after it) are means over. */
+const IDLE_CPU_WINDOW_MS = 2000;
+
 export const slackS = (s: number): number => Math.round((s * 1.1 + 2) * 10) / 10;
 
 /** The hub's reaping bound: activity_timeout + pong timeout, from /api/hub, the target's timings, or what it announced. */
@@ -52,7 +55,8 @@ export async function runSoak(ctx: RunContext, s: Scenario): Promise<ScenarioRes
   const baseline = await pw.settled();
   // Idle windows scale with the cycle (1–2 s at the default 2 s cycles; shorter in scaled-down tests).
   const idleMs = Math.min(2000, Math.max(500, s.cycleS * 1000));
-  const baselineCpu = await pw.idleCpu(idleMs / 2);
+  // Over the same 2 s as the idle figure after the run, which is judged against it.
+  const baselineCpu = await pw.idleCpu(IDLE_CPU_WINDOW_MS);
   const bound = await soakBound(ctx, (m) => notes.push(m));
   const reap = new ReapWatch(api, `private-soak-${run}-reap-`, bound.deadlineS * 1000);
   const history: LeaveHistory = new Map();
@@ -158,7 +162,7 @@ export async function runSoak(ctx: RunContext, s: Scenario): Promise<ScenarioRes
     const end = await pw.settled();
     // Judged against a few % of a core, so measured over 2 s whatever the cycle: over 0.5 s (a scaled-down
     // test's cycle) one 30 ms collection after the load read 6 % and breached the 5 % bound.
-    const idle = await pw.idleCpu(Math.max(2000, idleMs));
+    const idle = await pw.idleCpu(IDLE_CPU_WINDOW_MS);
     const runS = round((performance.now() - t0) / 1000);
     clearInterval(perSecond);
 

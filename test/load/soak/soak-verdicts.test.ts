@@ -152,6 +152,21 @@ describe('soakThresholds', () => {
     ]);
   });
 
+  it('judges idle CPU as a rise over the idle before the run: busy before and after is not the run’s, busy only after is', () => {
+    const idleRow = (baselineCpuPct: number | null, idleCpuPct: number) => {
+      const f = figures();
+      f.return.nodes[0] = { ...f.return.nodes[0]!, baselineCpuPct, idleCpuPct };
+      const r = soakThresholds(t, f, { expected: 1, reach: 1 }).find((x) => x.name === 'idleCpuPct')!;
+      return [r.ok, r.actual];
+    };
+    // CI: a cluster node at 4 % before any load and 6 % after.
+    expect(idleRow(4, 6)).toEqual([true, 2]);
+    // A hub that keeps working once the load is gone (a leaked timer, a busy loop).
+    expect(idleRow(1, 30)).toEqual([false, 29]);
+    // Without a figure from before the run, the idle figure itself is judged.
+    expect(idleRow(null, 6)).toEqual([false, 6]);
+  });
+
   it('leaves out what was not measured: no pid, no process rows', () => {
     const f = figures({ pids: [], return: { apiCleanAfterS: 1, leftovers: [], nodes: [] } });
     expect(soakThresholds(t, f, { expected: 1, reach: 1 }).map((r) => r.name)).toEqual([

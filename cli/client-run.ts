@@ -3,7 +3,6 @@
  * profile, the driver (or the dashboard page) and the known deviations, checked before anything starts,
  * and the run itself. Bad flags throw HubproofError (exit 2) before a driver or a browser starts.
  */
-import { readFileSync } from 'node:fs';
 import { AGENT_CASES, SYNC_API_ADVERTISED } from '../conformance/client/agent-cases/index.ts';
 import { assignClientCaseIds, CLIENT_CASES } from '../conformance/client/cases/index.ts';
 import { PUSHER_ADVERTISED, runClientConformance, selectClientCases } from '../conformance/client/client-runner.ts';
@@ -167,16 +166,7 @@ async function clientDeviations(path: string | undefined, failOnFixed: boolean, 
       throw new HubproofError('HUBPROOF_ERR_USAGE', '--fail-on-fixed needs --expect FILE (the known deviations it keeps honest)');
     return {};
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new HubproofError(
-      'HUBPROOF_ERR_EXPECT_INVALID',
-      `known-deviations file ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
   // Loaded only with --expect: conformance/deviations.ts pulls in the hub case catalogue.
-  const { parseDeviations } = await import('../conformance/deviations.ts');
-  return { deviations: parseDeviations(text, path, known), failOnFixed };
+  const { loadDeviations } = await import('../conformance/deviations.ts');
+  return { deviations: loadDeviations(path, known), failOnFixed };
 }

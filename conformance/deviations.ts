@@ -61,14 +61,14 @@ export function parseDeviations(text: string, path: string, ids = knownIds()): D
   return out;
 }
 
-export function loadDeviations(path: string): DeviationList {
+export function loadDeviations(path: string, ids = knownIds()): DeviationList {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     bad(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseDeviations(text, path);
+  return parseDeviations(text, path, ids);
 }
 
 /** Each row as the list leaves it: the case id's entry wins over its requirement's. */
